@@ -1,0 +1,40 @@
+package dev.weft.api;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Counters since the node started. A snapshot: values do not change after it is taken.
+ *
+ * @param rpcs per RPC type ({@code PING}, {@code STORE}, {@code FIND_NODE}, {@code FIND_VALUE}, plugin channels ...)
+ * @param lookups iterative lookups run by this node
+ * @param lookupHops how many lookups needed each number of hops (rounds of requests)
+ * @param bytesIn payload bytes received, before reassembly
+ * @param bytesOut payload bytes sent
+ * @param messagesIn decoded messages received
+ * @param messagesOut messages sent
+ * @param malformedDropped inbound messages dropped because they could not be decoded or were not acceptable
+ */
+public record NodeStats(
+    Map<String, Rpc> rpcs,
+    long lookups,
+    Map<Integer, Long> lookupHops,
+    long bytesIn,
+    long bytesOut,
+    long messagesIn,
+    long messagesOut,
+    long malformedDropped) {
+  public NodeStats {
+    rpcs = Map.copyOf(new TreeMap<>(rpcs));
+    lookupHops = Map.copyOf(new TreeMap<>(lookupHops));
+  }
+
+  /**
+   * Counters for one RPC type.
+   *
+   * @param sent requests this node sent
+   * @param received requests this node received and answered
+   * @param timedOut requests this node sent that got no answer in time (after retries)
+   */
+  public record Rpc(long sent, long received, long timedOut) {}
+}

@@ -1,0 +1,21 @@
+package dev.weft.api.spi;
+
+import java.util.Optional;
+
+/**
+ * A running module of a node (messaging, schema, pht, yours), created by its {@link PluginProvider} when the node
+ * starts and closed when it stops.
+ */
+public interface Plugin extends AutoCloseable {
+  /**
+   * A service this plugin offers to users through {@link dev.weft.api.Node#service(Class)}. The default offers the
+   * plugin itself for every interface it implements.
+   */
+  default <T> Optional<T> service(Class<T> type) {
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+
+  /** Stops the plugin: cancel timers, remove channel handlers. Must not throw. */
+  @Override
+  void close();
+}

@@ -1,0 +1,25 @@
+package dev.weft.api.spi;
+
+import java.util.Set;
+
+/**
+ * Creates a {@link Plugin} for each node. Every provider found with {@link java.util.ServiceLoader} ({@code
+ * META-INF/services/dev.weft.api.spi.PluginProvider}) is started unless named in {@link
+ * dev.weft.api.WeftConfig#PLUGINS_DISABLED}. See {@code docs/plugins.md} for the rules plugin writers keep.
+ */
+public interface PluginProvider {
+  /** A unique name, lower-case, e.g. {@code messaging}; also the prefix of the plugin's settings and channels. */
+  String name();
+
+  /** Names of plugins that must be started before this one. */
+  default Set<String> dependsOn() {
+    return Set.of();
+  }
+
+  /**
+   * Starts the plugin for one node. Called once per node, after the node listens and before it joins.
+   *
+   * @throws dev.weft.api.WeftException when it cannot start; the node does not start either
+   */
+  Plugin create(PluginContext context);
+}

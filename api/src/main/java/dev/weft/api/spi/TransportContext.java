@@ -1,0 +1,15 @@
+package dev.weft.api.spi;
+
+import dev.weft.api.WeftConfig;
+
+/** What a transport is opened with. */
+public interface TransportContext {
+  /** The node's configuration; transports read their own keys ({@code weft.udp.*}, ...). */
+  WeftConfig config();
+
+  /** The node's scheduler, for timers such as reassembly timeouts. */
+  Scheduler scheduler();
+
+  /** Where inbound messages go. */
+  TransportListener listener();
+}
