@@ -72,7 +72,11 @@ public final class Address {
       throw new IllegalArgumentException("address '" + text + "' may not have user info, a query or a fragment");
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    return of(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost(), uri.getPort(), path);
+    try {
+      return of(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost(), uri.getPort(), path);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not an address: '" + text + "' (" + e.getMessage() + ")", e);
+    }
   }
 
   /** Lower-case scheme, e.g. {@code udp}. */

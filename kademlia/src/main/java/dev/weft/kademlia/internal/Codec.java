@@ -1,0 +1,392 @@
+package dev.weft.kademlia.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weft.api.Address;
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import dev.weft.api.Version;
+import dev.weft.api.spi.Record;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes and decodes {@link Message}s as JSON (docs/protocol.md). Strict on input: every field is checked for type and
+ * bounds, so a decoded message can be trusted to be well formed (not to be true). Thread-safe.
+ */
+final class Codec {
+  static final int PROTOCOL_VERSION = 1;
+  static final int MAX_ADDRESSES = 8;
+  static final int MAX_NODES = 64;
+  static final int MAX_NESTING = 64;
+
+  static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+      .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+      .build();
+  static final ObjectMapper MAPPER = new ObjectMapper(JSON);
+
+  private final int maxValueBytes;
+
+  Codec(int maxValueBytes) {
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  byte[] encode(Message m) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (m.record == null ? 0 : m.record.valueSize()));
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("v", PROTOCOL_VERSION);
+      g.writeStringField("t", m.type.name());
+      g.writeNumberField("rid", m.rid);
+      g.writeStringField("from", m.from.toHex());
+      writeAddresses(g, "addrs", m.addresses);
+      if (m.target != null) {
+        g.writeStringField("target", m.target.toHex());
+      }
+      if (m.namespace != null) {
+        g.writeStringField("ns", m.namespace);
+        g.writeStringField("key", m.key);
+      }
+      if (m.record != null) {
+        g.writeFieldName("record");
+        writeRecord(g, m.record);
+      }
+      if (m.type == MessageType.NODES) {
+        g.writeArrayFieldStart("nodes");
+        for (Contact c : m.nodes) {
+          g.writeStartObject();
+          g.writeStringField("id", c.id().toHex());
+          writeAddresses(g, "addrs", c.addresses());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      if (m.channel != null) {
+        g.writeStringField("channel", m.channel);
+      }
+      if (m.body != null) {
+        g.writeFieldName("body");
+        MAPPER.writeTree(g, m.body);
+      }
+      if (m.oneway) {
+        g.writeBooleanField("oneway", true);
+      }
+      if (m.type == MessageType.STORED) {
+        g.writeBooleanField("accepted", m.accepted);
+      }
+      if (m.version != null) {
+        g.writeStringField("version", m.version.toString());
+      }
+      if (m.error != null) {
+        g.writeStringField("error", m.error);
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + m, e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeAddresses(JsonGenerator g, String field, List<Address> addresses) throws IOException {
+    g.writeArrayFieldStart(field);
+    for (Address a : addresses) {
+      g.writeString(a.toString());
+    }
+    g.writeEndArray();
+  }
+
+  private static void writeRecord(JsonGenerator g, Record r) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("ns", r.namespace());
+    g.writeStringField("key", r.key());
+    if (r.tombstone()) {
+      g.writeBooleanField("tomb", true);
+    } else {
+      g.writeFieldName("val");
+      g.writeRawValue(r.valueUtf8());
+    }
+    g.writeStringField("ver", r.version().toString());
+    g.writeNumberField("exp", r.expiresAtMillis());
+    g.writeStringField("pub", r.publisher().toHex());
+    g.writeEndObject();
+  }
+
+  Message decode(byte[] data) throws MalformedMessageException {
+    try (JsonParser p = JSON.createParser(data)) {
+      Message m = decodeObject(p);
+      if (p.nextToken() != null) {
+        throw new MalformedMessageException("trailing data after the message");
+      }
+      return m;
+    } catch (JsonProcessingException e) {
+      throw new MalformedMessageException("not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedMessageException("cannot decode: " + e.getMessage(), e);
+    }
+  }
+
+  private Message decodeObject(JsonParser p) throws IOException, MalformedMessageException {
+    expect(p.nextToken(), JsonToken.START_OBJECT, "message");
+    Integer version = null;
+    MessageType type = null;
+    Long rid = null;
+    NodeId from = null;
+    List<Address> addrs = List.of();
+    Message tmp = new Message(MessageType.PING, 0, NodeId.of(new byte[NodeId.BYTES]), List.of());
+    boolean nodesSeen = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (field) {
+        case "v" -> version = intValue(p, t, field);
+        case "t" -> type = enumValue(text(p, t, field));
+        case "rid" -> rid = longValue(p, t, field);
+        case "from" -> from = id(text(p, t, field), field);
+        case "addrs" -> addrs = addresses(p, t, field);
+        case "target" -> tmp.target = id(text(p, t, field), field);
+        case "ns" -> tmp.namespace = name(text(p, t, field), field);
+        case "key" -> tmp.key = name(text(p, t, field), field);
+        case "record" -> tmp.record = record(p, t);
+        case "nodes" -> {
+          tmp.nodes = contacts(p, t);
+          nodesSeen = true;
+        }
+        case "channel" -> tmp.channel = name(text(p, t, field), field);
+        case "body" -> {
+          if (t == JsonToken.VALUE_NULL) {
+            throw new MalformedMessageException("body may not be null");
+          }
+          tmp.body = MAPPER.readTree(p);
+        }
+        case "oneway" -> tmp.oneway = boolValue(t, field);
+        case "accepted" -> tmp.accepted = boolValue(t, field);
+        case "version" -> tmp.version = versionValue(text(p, t, field));
+        case "error" -> tmp.error = bounded(text(p, t, field), 4096, field);
+        default -> p.skipChildren(); // newer peers may add fields
+      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      throw new MalformedMessageException("message is not a JSON object");
+    }
+    if (version == null || version != PROTOCOL_VERSION) {
+      throw new MalformedMessageException("unsupported protocol version " + version);
+    }
+    if (type == null || rid == null || from == null) {
+      throw new MalformedMessageException("missing t, rid or from");
+    }
+    Message m = new Message(type, rid, from, addrs);
+    m.target = tmp.target;
+    m.namespace = tmp.namespace;
+    m.key = tmp.key;
+    m.record = tmp.record;
+    m.nodes = tmp.nodes;
+    m.channel = tmp.channel;
+    m.body = tmp.body;
+    m.oneway = tmp.oneway;
+    m.accepted = tmp.accepted;
+    m.version = tmp.version;
+    m.error = tmp.error;
+    validate(m, nodesSeen);
+    return m;
+  }
+
+  private static void validate(Message m, boolean nodesSeen) throws MalformedMessageException {
+    switch (m.type) {
+      case FIND_NODE -> require(m.target != null, "FIND_NODE needs target");
+      case FIND_VALUE -> require(m.target != null && m.namespace != null && m.key != null, "FIND_VALUE needs target, ns, key");
+      case STORE, VALUE -> require(m.record != null, m.type + " needs record");
+      case NODES -> require(nodesSeen, "NODES needs nodes");
+      case APP -> require(m.channel != null && m.body != null, "APP needs channel and body");
+      case APP_REPLY -> require(m.body != null, "APP_REPLY needs body");
+      case STORED -> require(m.version != null, "STORED needs version");
+      case ERROR -> require(m.error != null, "ERROR needs error");
+      default -> { }
+    }
+    if ((m.namespace == null) != (m.key == null)) {
+      throw new MalformedMessageException("ns and key go together");
+    }
+  }
+
+  private static void require(boolean ok, String what) throws MalformedMessageException {
+    if (!ok) {
+      throw new MalformedMessageException(what);
+    }
+  }
+
+  private Record record(JsonParser p, JsonToken t) throws IOException, MalformedMessageException {
+    expect(t, JsonToken.START_OBJECT, "record");
+    String ns = null;
+    String key = null;
+    byte[] value = null;
+    boolean tomb = false;
+    Version ver = null;
+    Long exp = null;
+    NodeId pub = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "ns" -> ns = name(text(p, v, field), field);
+        case "key" -> key = name(text(p, v, field), field);
+        case "val" -> value = copyValue(p);
+        case "tomb" -> tomb = boolValue(v, field);
+        case "ver" -> ver = versionValue(text(p, v, field));
+        case "exp" -> exp = longValue(p, v, field);
+        case "pub" -> pub = id(text(p, v, field), field);
+        default -> p.skipChildren();
+      }
+    }
+    if (ns == null || key == null || ver == null || exp == null || pub == null) {
+      throw new MalformedMessageException("record needs ns, key, ver, exp, pub");
+    }
+    if (tomb == (value != null)) {
+      throw new MalformedMessageException("a record has either val or tomb");
+    }
+    return tomb ? Record.tombstone(ns, key, ver, exp, pub) : Record.value(ns, key, value, ver, exp, pub);
+  }
+
+  /** Copies one JSON value verbatim (re-serialised compactly), checking its size. */
+  private byte[] copyValue(JsonParser p) throws IOException, MalformedMessageException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.copyCurrentStructure(p);
+    }
+    if (out.size() > maxValueBytes) {
+      throw new MalformedMessageException("value of " + out.size() + " bytes over the limit of " + maxValueBytes);
+    }
+    return out.toByteArray();
+  }
+
+  private static List<Contact> contacts(JsonParser p, JsonToken t) throws IOException, MalformedMessageException {
+    expect(t, JsonToken.START_ARRAY, "nodes");
+    List<Contact> out = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      if (out.size() >= MAX_NODES) {
+        throw new MalformedMessageException("more than " + MAX_NODES + " nodes");
+      }
+      NodeId id = null;
+      List<Address> addrs = List.of();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "id" -> id = id(text(p, v, field), field);
+          case "addrs" -> addrs = addresses(p, v, field);
+          default -> p.skipChildren();
+        }
+      }
+      if (id == null || addrs.isEmpty()) {
+        throw new MalformedMessageException("a node needs id and addrs");
+      }
+      out.add(new Contact(id, addrs));
+    }
+    if (p.currentToken() != JsonToken.END_ARRAY) {
+      throw new MalformedMessageException("nodes must be an array of objects");
+    }
+    return out;
+  }
+
+  private static List<Address> addresses(JsonParser p, JsonToken t, String field)
+      throws IOException, MalformedMessageException {
+    expect(t, JsonToken.START_ARRAY, field);
+    List<Address> out = new ArrayList<>(2);
+    while (p.nextToken() == JsonToken.VALUE_STRING) {
+      if (out.size() >= MAX_ADDRESSES) {
+        throw new MalformedMessageException("more than " + MAX_ADDRESSES + " addresses");
+      }
+      String s = bounded(p.getText(), 256, field);
+      try {
+        out.add(Address.parse(s));
+      } catch (IllegalArgumentException e) {
+        throw new MalformedMessageException("bad address in " + field + ": " + e.getMessage());
+      }
+    }
+    if (p.currentToken() != JsonToken.END_ARRAY) {
+      throw new MalformedMessageException(field + " must be an array of strings");
+    }
+    return List.copyOf(out);
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected, String what) throws MalformedMessageException {
+    if (actual != expected) {
+      throw new MalformedMessageException(what + ": expected " + expected + ", got " + actual);
+    }
+  }
+
+  private static String text(JsonParser p, JsonToken t, String field) throws IOException, MalformedMessageException {
+    expect(t, JsonToken.VALUE_STRING, field);
+    return p.getText();
+  }
+
+  private static int intValue(JsonParser p, JsonToken t, String field) throws IOException, MalformedMessageException {
+    expect(t, JsonToken.VALUE_NUMBER_INT, field);
+    if (p.getNumberType() != JsonParser.NumberType.INT) {
+      throw new MalformedMessageException(field + " out of range");
+    }
+    return p.getIntValue();
+  }
+
+  private static long longValue(JsonParser p, JsonToken t, String field) throws IOException, MalformedMessageException {
+    expect(t, JsonToken.VALUE_NUMBER_INT, field);
+    JsonParser.NumberType nt = p.getNumberType();
+    if (nt != JsonParser.NumberType.INT && nt != JsonParser.NumberType.LONG) {
+      throw new MalformedMessageException(field + " out of range");
+    }
+    return p.getLongValue();
+  }
+
+  private static boolean boolValue(JsonToken t, String field) throws MalformedMessageException {
+    if (t == JsonToken.VALUE_TRUE) {
+      return true;
+    }
+    if (t == JsonToken.VALUE_FALSE) {
+      return false;
+    }
+    throw new MalformedMessageException(field + " must be a boolean");
+  }
+
+  private static MessageType enumValue(String s) throws MalformedMessageException {
+    try {
+      return MessageType.valueOf(s);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("unknown message type '" + bounded(s, 32, "t") + "'");
+    }
+  }
+
+  private static NodeId id(String s, String field) throws MalformedMessageException {
+    try {
+      return NodeId.fromHex(s);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException(field + ": " + e.getMessage());
+    }
+  }
+
+  private static Version versionValue(String s) throws MalformedMessageException {
+    try {
+      return Version.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException(e.getMessage());
+    }
+  }
+
+  private static String name(String s, String field) throws MalformedMessageException {
+    return bounded(s, KademliaConfig.MAX_NAME_CHARS, field);
+  }
+
+  private static String bounded(String s, int max, String field) throws MalformedMessageException {
+    if (s.length() > max) {
+      throw new MalformedMessageException(field + " longer than " + max + " characters");
+    }
+    return s;
+  }
+}

@@ -1,0 +1,399 @@
+package dev.weft.kademlia.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.Contact;
+import dev.weft.api.LookupFailedException;
+import dev.weft.api.NodeId;
+import dev.weft.api.Page;
+import dev.weft.api.PutResult;
+import dev.weft.api.Scan;
+import dev.weft.api.Storage;
+import dev.weft.api.StoredObject;
+import dev.weft.api.ValueTooLargeException;
+import dev.weft.api.WeftException;
+import dev.weft.api.spi.Record;
+import dev.weft.api.spi.StoreResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Storage API over the DHT: writes go to the replication-factor closest nodes, reads ask the closest until a quorum
+ * of replicas answered and repair the stale ones they met, and both the writer and the holders republish.
+ *
+ * <p>State here is confined to the node's event loop, like the node's.
+ */
+final class DhtStorage implements Storage {
+  private static final Logger LOG = LoggerFactory.getLogger(DhtStorage.class);
+  /** Republishing runs this many record writes at a time, so maintenance does not swamp the node. */
+  private static final int REPUBLISH_PARALLELISM = 4;
+
+  private record Ref(String namespace, String key) {}
+
+  /** A record this node wrote and keeps alive; a fixed expiry is the user's TTL, otherwise it is refreshed. */
+  private record Publication(Record record, boolean fixedExpiry) {}
+
+  private final KademliaNode node;
+  private final Map<Ref, Publication> publications = new HashMap<>();
+  private final Map<Ref, Long> lastStored = new HashMap<>();
+  private boolean republishing;
+
+  DhtStorage(KademliaNode node) {
+    this.node = node;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Storage API
+
+  @Override
+  public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value) {
+    return write(namespace, key, value, null);
+  }
+
+  @Override
+  public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative() || ttl.isZero()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("ttl must be positive, got " + ttl));
+    }
+    return write(namespace, key, value, ttl);
+  }
+
+  @Override
+  public CompletableFuture<PutResult> delete(String namespace, String key) {
+    return write(namespace, key, null, null);
+  }
+
+  private CompletableFuture<PutResult> write(String namespace, String key, JsonNode value, Duration ttl) {
+    byte[] bytes;
+    try {
+      checkNames(namespace, key);
+      bytes = value == null ? null : Codec.MAPPER.writeValueAsBytes(value);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("value is not serialisable JSON: "
+          + e.getOriginalMessage(), e));
+    }
+    if (bytes != null && bytes.length > node.cfg.maxValueBytes()) {
+      return CompletableFuture.failedFuture(new ValueTooLargeException("value of " + namespace + "/" + key,
+          bytes.length, node.cfg.maxValueBytes()));
+    }
+    CompletableFuture<PutResult> out = new CompletableFuture<>();
+    node.loop.execute(() -> {
+      long now = node.scheduler.currentTimeMillis();
+      Record record;
+      boolean fixed;
+      if (bytes == null) {
+        record = Record.tombstone(namespace, key, node.hlc.next(), now + node.cfg.tombstoneTtl().toMillis(), node.id);
+        fixed = true;
+      } else {
+        Duration life = ttl != null ? ttl : node.cfg.recordTtl();
+        record = Record.value(namespace, key, bytes, node.hlc.next(), saturatedAdd(now, life.toMillis()), node.id);
+        fixed = ttl != null;
+      }
+      publications.put(new Ref(namespace, key), new Publication(record, fixed));
+      replicate(record).whenComplete((r, e) -> {
+        if (e != null) {
+          out.completeExceptionally(e);
+        } else {
+          out.complete(r);
+        }
+      });
+    });
+    return out;
+  }
+
+  @Override
+  public CompletableFuture<Optional<StoredObject>> get(String namespace, String key) {
+    try {
+      checkNames(namespace, key);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Optional<StoredObject>> out = new CompletableFuture<>();
+    node.loop.execute(() -> node.store.get(namespace, key).whenCompleteAsync((local, storeError) -> {
+      if (storeError != null) {
+        out.completeExceptionally(storeError);
+        return;
+      }
+      Record mine = live(local.orElse(null));
+      int quorum = node.cfg.readQuorum() - (mine != null ? 1 : 0);
+      NodeId target = node.keyId(namespace, key);
+      node.lookupValue(target, namespace, key, l -> countValues(l) >= quorum).whenComplete((result, error) -> {
+        if (error != null) {
+          out.completeExceptionally(error);
+          return;
+        }
+        try {
+          out.complete(finishGet(namespace, key, target, mine, result));
+        } catch (RuntimeException e) {
+          out.completeExceptionally(e);
+        }
+      });
+    }, node.loop));
+    return out;
+  }
+
+  private static int countValues(Lookup l) {
+    int n = 0;
+    for (Lookup.Candidate c : l.answered()) {
+      if (c.answer.type == MessageType.VALUE) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private Optional<StoredObject> finishGet(String namespace, String key, NodeId target, Record mine,
+      Lookup.Result result) {
+    Record newest = mine;
+    for (Lookup.Candidate c : result.answered()) {
+      Record r = c.answer.type == MessageType.VALUE ? live(c.answer.record) : null;
+      if (r != null && r.namespace().equals(namespace) && r.key().equals(key)) {
+        newest = newest == null ? r : newest.merge(r);
+      }
+    }
+    if (newest == null) {
+      if (result.answered().isEmpty()) {
+        throw new LookupFailedException("could not look up " + namespace + "/" + key + ": "
+            + (result.queried() == 0 ? "this node knows no peers" : "none of the " + result.queried()
+            + " nodes asked answered"));
+      }
+      return Optional.empty();
+    }
+    node.hlc.observe(newest.version());
+    repair(newest, target, mine, result);
+    if (newest.tombstone()) {
+      return Optional.empty();
+    }
+    return Optional.of(toObject(newest));
+  }
+
+  /**
+   * Read repair: replicas that answered with an older version get the newest, and answering nodes closer to the key
+   * than a holder that lack it get it too (a holder that joined late, or one that lost its store).
+   */
+  private void repair(Record newest, NodeId target, Record mine, Lookup.Result result) {
+    int rank = 0;
+    for (Lookup.Candidate c : result.answered()) {
+      rank++;
+      boolean stale = c.answer.type == MessageType.VALUE
+          && newest.version().isNewerThan(c.answer.record.version());
+      boolean missing = c.answer.type == MessageType.NODES && rank <= node.cfg.replication()
+          && closerThanFarthestHolder(c.contact.id(), target, result);
+      if (stale || missing) {
+        node.store(c.contact, newest);
+      }
+    }
+    if (mine != null && newest.version().isNewerThan(mine.version())) {
+      node.store.put(newest);
+    }
+  }
+
+  /** Only fill in nodes that are at least as close as one that holds the record, so repair never widens the set. */
+  private static boolean closerThanFarthestHolder(NodeId candidate, NodeId target, Lookup.Result result) {
+    NodeId farthest = null;
+    for (Lookup.Candidate c : result.answered()) {
+      if (c.answer.type == MessageType.VALUE) {
+        farthest = c.contact.id();
+      }
+    }
+    return farthest != null && target.compareDistance(candidate, farthest) < 0;
+  }
+
+  @Override
+  public CompletableFuture<Page<StoredObject>> lscan(Scan scan) {
+    Objects.requireNonNull(scan, "scan");
+    long now = node.scheduler.currentTimeMillis();
+    return node.store.scan(scan).thenApplyAsync(page -> {
+      List<StoredObject> items = new ArrayList<>(page.items().size());
+      for (Record r : page.items()) {
+        if (!r.tombstone() && !r.isExpired(now)) {
+          items.add(toObject(r));
+        }
+      }
+      return new Page<>(items, page.next());
+    }, node.loop);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Replication
+
+  /** Stores {@code record} on the replication-factor closest nodes (this one included when it is among them). */
+  CompletableFuture<PutResult> replicate(Record record) {
+    NodeId target = node.keyId(record.namespace(), record.key());
+    return node.lookupNodes(target, node.cfg.replication()).thenComposeAsync(result -> {
+      List<Contact> candidates = new ArrayList<>(result.closest());
+      candidates.add(node.self());
+      candidates.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+      List<Contact> chosen = candidates.subList(0, Math.min(node.cfg.replication(), candidates.size()));
+      AtomicInteger acks = new AtomicInteger();
+      List<CompletableFuture<?>> writes = new ArrayList<>(chosen.size());
+      for (Contact c : chosen) {
+        if (c.id().equals(node.id)) {
+          writes.add(serveStore(record).thenAccept(r -> {
+            if (holdsAtLeast(r.current().version(), record)) {
+              acks.incrementAndGet();
+            }
+          }));
+        } else {
+          writes.add(node.store(c, record).thenAccept(m -> {
+            if (m.type == MessageType.STORED && (m.accepted || holdsAtLeast(m.version, record))) {
+              acks.incrementAndGet();
+            }
+          }));
+        }
+      }
+      int attempted = chosen.size();
+      return CompletableFuture.allOf(writes.stream().map(f -> f.handle((x, e) -> null))
+          .toArray(CompletableFuture[]::new)).thenApplyAsync(ignored -> {
+            if (acks.get() == 0) {
+              throw new WeftException("no replica acknowledged " + record.namespace() + "/" + record.key()
+                  + " (" + attempted + " tried)");
+            }
+            return new PutResult(record.version(), acks.get(), attempted);
+          }, node.loop);
+    }, node.loop);
+  }
+
+  private static boolean holdsAtLeast(dev.weft.api.Version held, Record record) {
+    return held.compareTo(record.version()) >= 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Serving peers
+
+  CompletableFuture<Record> serveFindValue(Message m) {
+    return node.store.get(m.namespace, m.key).thenApply(r -> live(r.orElse(null)));
+  }
+
+  CompletableFuture<StoreResult> serveStore(Record record) {
+    long now = node.scheduler.currentTimeMillis();
+    if (record.isExpired(now)) {
+      return CompletableFuture.failedFuture(new WeftException("record already expired"));
+    }
+    node.hlc.observe(record.version());
+    lastStored.put(new Ref(record.namespace(), record.key()), now);
+    return node.store.put(record);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Maintenance
+
+  void sweep() {
+    long now = node.scheduler.currentTimeMillis();
+    node.store.sweepExpired(now).whenComplete((n, e) -> {
+      if (e != null) {
+        LOG.warn("expiry sweep failed", e);
+      } else if (n > 0) {
+        LOG.debug("swept {} expired records", n);
+      }
+    });
+    publications.values().removeIf(p -> p.fixedExpiry() && p.record().isExpired(now));
+    long horizon = now - 2 * node.cfg.republishInterval().toMillis();
+    lastStored.values().removeIf(t -> t < horizon);
+  }
+
+  /**
+   * Kademlia §2.5: holders republish what they hold (unless someone stored it here during the last interval, which
+   * means another holder already did), and writers republish what they wrote with a refreshed expiry.
+   */
+  void republish() {
+    if (republishing) {
+      return;
+    }
+    republishing = true;
+    long now = node.scheduler.currentTimeMillis();
+    ArrayDeque<Record> queue = new ArrayDeque<>();
+    for (Iterator<Map.Entry<Ref, Publication>> it = publications.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Ref, Publication> e = it.next();
+      Publication p = e.getValue();
+      if (p.record().isExpired(now)) {
+        it.remove();
+        continue;
+      }
+      Record r = p.fixedExpiry() ? p.record()
+          : p.record().withExpiry(saturatedAdd(now, node.cfg.recordTtl().toMillis()));
+      e.setValue(new Publication(r, p.fixedExpiry()));
+      queue.add(r);
+    }
+    long recent = now - node.cfg.republishInterval().toMillis();
+    collectHeld(Scan.all().limit(1000), queue, recent, now).whenCompleteAsync((v, e) -> {
+      if (e != null) {
+        LOG.warn("republish scan failed", e);
+      }
+      drain(queue, new AtomicInteger(), new CompletableFuture<Void>()).whenComplete((x, y) -> republishing = false);
+    }, node.loop);
+  }
+
+  private CompletableFuture<Void> collectHeld(Scan scan, ArrayDeque<Record> queue, long recent, long now) {
+    return node.store.scan(scan).thenComposeAsync(page -> {
+      for (Record r : page.items()) {
+        Long stored = lastStored.get(new Ref(r.namespace(), r.key()));
+        boolean mine = publications.containsKey(new Ref(r.namespace(), r.key()));
+        if (!mine && !r.isExpired(now) && (stored == null || stored < recent)) {
+          queue.add(r);
+        }
+      }
+      return page.next().isPresent() && !node.isClosed()
+          ? collectHeld(page.next().get(), queue, recent, now) : CompletableFuture.completedFuture(null);
+    }, node.loop);
+  }
+
+  private CompletableFuture<Void> drain(ArrayDeque<Record> queue, AtomicInteger running, CompletableFuture<Void> done) {
+    while (running.get() < REPUBLISH_PARALLELISM && !queue.isEmpty() && !node.isClosed()) {
+      Record r = queue.poll();
+      running.incrementAndGet();
+      replicate(r).whenCompleteAsync((res, e) -> {
+        running.decrementAndGet();
+        drain(queue, running, done);
+      }, node.loop);
+    }
+    if (running.get() == 0 && (queue.isEmpty() || node.isClosed())) {
+      done.complete(null);
+    }
+    return done;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private Record live(Record r) {
+    return r == null || r.isExpired(node.scheduler.currentTimeMillis()) ? null : r;
+  }
+
+  private static StoredObject toObject(Record r) {
+    try {
+      return new StoredObject(r.namespace(), r.key(), Codec.MAPPER.readTree(r.valueBytes()), r.version());
+    } catch (IOException e) {
+      throw new UncheckedIOException("stored value of " + r.namespace() + "/" + r.key() + " is not JSON", e);
+    }
+  }
+
+  private static void checkNames(String namespace, String key) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(key, "key");
+    if (namespace.length() > KademliaConfig.MAX_NAME_CHARS || key.length() > KademliaConfig.MAX_NAME_CHARS) {
+      throw new IllegalArgumentException("namespace and key are limited to " + KademliaConfig.MAX_NAME_CHARS
+          + " characters");
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.weft.kademlia.internal;
+
+import dev.weft.api.Version;
+import java.util.function.LongSupplier;
+
+/**
+ * Hybrid logical clock: versions that follow wall-clock time but never go backwards and always exceed every version
+ * this node has seen, so an update written after reading is ordered after what was read. Readings from peers that are
+ * too far in the future are ignored, so a broken clock elsewhere cannot drag ours along.
+ */
+final class Hlc {
+  static final long MAX_DRIFT_MILLIS = 60_000;
+
+  private final LongSupplier wallMillis;
+  private final long writer;
+  private long last;
+
+  Hlc(LongSupplier wallMillis, long writer) {
+    this.wallMillis = wallMillis;
+    this.writer = writer;
+  }
+
+  synchronized Version next() {
+    long physical = wallMillis.getAsLong() << 16;
+    last = Math.max(last + 1, physical);
+    return new Version(last, writer);
+  }
+
+  synchronized void observe(Version seen) {
+    long limit = (wallMillis.getAsLong() + MAX_DRIFT_MILLIS) << 16;
+    if (Long.compareUnsigned(seen.timestamp(), limit) <= 0 && seen.timestamp() > last) {
+      last = seen.timestamp();
+    }
+  }
+}

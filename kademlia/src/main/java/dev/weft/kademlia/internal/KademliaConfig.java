@@ -1,0 +1,65 @@
+package dev.weft.kademlia.internal;
+
+import static dev.weft.kademlia.KademliaSettings.ALPHA;
+import static dev.weft.kademlia.KademliaSettings.K;
+import static dev.weft.kademlia.KademliaSettings.MAX_FAILURES;
+import static dev.weft.kademlia.KademliaSettings.MAX_VALUE_BYTES;
+import static dev.weft.kademlia.KademliaSettings.NAMESPACE_BITS;
+import static dev.weft.kademlia.KademliaSettings.READ_QUORUM;
+import static dev.weft.kademlia.KademliaSettings.RECORD_TTL;
+import static dev.weft.kademlia.KademliaSettings.REFRESH_INTERVAL;
+import static dev.weft.kademlia.KademliaSettings.REPLICATION;
+import static dev.weft.kademlia.KademliaSettings.REPUBLISH_INTERVAL;
+import static dev.weft.kademlia.KademliaSettings.RPC_RETRIES;
+import static dev.weft.kademlia.KademliaSettings.RPC_TIMEOUT;
+import static dev.weft.kademlia.KademliaSettings.SWEEP_INTERVAL;
+import static dev.weft.kademlia.KademliaSettings.TOMBSTONE_TTL;
+
+import dev.weft.api.ConfigException;
+import dev.weft.api.WeftConfig;
+import java.time.Duration;
+
+/** The engine's settings, read and checked once at start. */
+record KademliaConfig(
+    int k,
+    int alpha,
+    int replication,
+    int readQuorum,
+    Duration rpcTimeout,
+    int rpcRetries,
+    int maxFailures,
+    Duration refreshInterval,
+    Duration republishInterval,
+    Duration recordTtl,
+    Duration tombstoneTtl,
+    Duration sweepInterval,
+    int maxValueBytes,
+    int namespaceBits) {
+
+  /** Namespaces and keys are bounded so every message has a known worst-case size. */
+  static final int MAX_NAME_CHARS = 1024;
+
+  static KademliaConfig from(WeftConfig c) {
+    int k = c.integer(K, 20, 2, 64);
+    int replication = c.integer(REPLICATION, 8, 1, 64);
+    if (replication > k) {
+      throw new ConfigException("invalid value for " + REPLICATION + ": '" + replication
+          + "' (must not exceed " + K + " = " + k + ")");
+    }
+    return new KademliaConfig(
+        k,
+        c.integer(ALPHA, 3, 1, 16),
+        replication,
+        c.integer(READ_QUORUM, Math.min(3, replication), 1, replication),
+        c.duration(RPC_TIMEOUT, Duration.ofMillis(500)),
+        c.integer(RPC_RETRIES, 1, 0, 5),
+        c.integer(MAX_FAILURES, 3, 1, 100),
+        c.duration(REFRESH_INTERVAL, Duration.ofHours(1)),
+        c.duration(REPUBLISH_INTERVAL, Duration.ofHours(1)),
+        c.duration(RECORD_TTL, Duration.ofHours(24)),
+        c.duration(TOMBSTONE_TTL, Duration.ofHours(24)),
+        c.duration(SWEEP_INTERVAL, Duration.ofMinutes(1)),
+        (int) c.bytes(MAX_VALUE_BYTES, 64 * 1024, 16, 192 * 1024),
+        c.integer(NAMESPACE_BITS, 8, 0, 160));
+  }
+}

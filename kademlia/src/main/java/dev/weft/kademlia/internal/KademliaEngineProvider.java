@@ -1,0 +1,18 @@
+package dev.weft.kademlia.internal;
+
+import dev.weft.api.Node;
+import dev.weft.api.spi.NodeEngineProvider;
+import dev.weft.api.spi.NodeSetup;
+
+/** The {@code kademlia} engine. */
+public final class KademliaEngineProvider implements NodeEngineProvider {
+  @Override
+  public String name() {
+    return "kademlia";
+  }
+
+  @Override
+  public Node start(NodeSetup setup) {
+    return new KademliaNode(setup);
+  }
+}

@@ -1,0 +1,863 @@
+package dev.weft.kademlia.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.Address;
+import dev.weft.api.Contact;
+import dev.weft.api.LookupFailedException;
+import dev.weft.api.Node;
+import dev.weft.api.NodeId;
+import dev.weft.api.NodeInfo;
+import dev.weft.api.NodeStats;
+import dev.weft.api.Storage;
+import dev.weft.api.WeftConfig;
+import dev.weft.api.WeftException;
+import dev.weft.api.spi.Dht;
+import dev.weft.api.spi.LocalStore;
+import dev.weft.api.spi.NodeSetup;
+import dev.weft.api.spi.Plugin;
+import dev.weft.api.spi.PluginContext;
+import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.Record;
+import dev.weft.api.spi.Scheduler;
+import dev.weft.api.spi.StoreContext;
+import dev.weft.api.spi.Transport;
+import dev.weft.api.spi.TransportContext;
+import dev.weft.api.spi.TransportListener;
+import dev.weft.api.spi.TransportProvider;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kademlia node: routing table, RPCs, lookups, the plugin channels, and maintenance (bucket refresh, republish,
+ * expiry). Storage operations live in {@link DhtStorage}.
+ *
+ * <h2>Threads</h2>
+ * Every piece of mutable state is confined to {@link #loop}, a serial executor over the shared scheduler. Transport
+ * threads only decode and hand over; public methods hop onto the loop. The node owns no thread of its own.
+ */
+final class KademliaNode implements Node, Dht {
+  private static final Logger LOG = LoggerFactory.getLogger(KademliaNode.class);
+  static final String META_NODE_ID = "node.id";
+
+  final KademliaConfig cfg;
+  final WeftConfig config;
+  final Scheduler scheduler;
+  final SerialExecutor loop;
+  final NodeId id;
+  final LocalStore store;
+  final Codec codec;
+  final Hlc hlc;
+  final Stats stats = new Stats();
+  final Random random;
+
+  private final Map<String, Transport> transports = new LinkedHashMap<>();
+  private final List<Address> addresses = new ArrayList<>();
+  private final RoutingTable table;
+  private final Map<Long, Pending> pending = new HashMap<>();
+  private final ConcurrentHashMap<String, ChannelHandler> channels = new ConcurrentHashMap<>();
+  private final List<Plugin> plugins = new ArrayList<>();
+  private final List<Scheduler.Cancellable> timers = new ArrayList<>();
+  private final List<Address> bootstrap = new ArrayList<>();
+  private final DhtStorage storage;
+  private long nextRid;
+  private volatile boolean closed;
+  private volatile Contact selfContact;
+
+  private static final class Pending {
+    final long rid;
+    final Contact to;
+    final Address address;
+    final byte[] bytes;
+    final String type;
+    final CompletableFuture<Message> future = new CompletableFuture<>();
+    int attempts;
+    long sentNanos;
+    Scheduler.Cancellable timer;
+
+    Pending(long rid, Contact to, Address address, byte[] bytes, String type) {
+      this.rid = rid;
+      this.to = to;
+      this.address = address;
+      this.bytes = bytes;
+      this.type = type;
+    }
+  }
+
+  KademliaNode(NodeSetup setup) {
+    this.config = setup.config();
+    this.cfg = KademliaConfig.from(config);
+    this.scheduler = setup.scheduler();
+    this.loop = new SerialExecutor(scheduler::execute);
+    this.codec = new Codec(cfg.maxValueBytes());
+    StoreContext storeContext = new StoreContext() {
+      @Override
+      public WeftConfig config() {
+        return config;
+      }
+
+      @Override
+      public Scheduler scheduler() {
+        return scheduler;
+      }
+    };
+    this.store = setup.store().open(storeContext);
+    try {
+      this.id = setup.id().orElseGet(this::persistedOrRandomId);
+      this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
+      this.nextRid = new SecureRandom().nextLong();
+      this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
+      this.table = new RoutingTable(id, cfg.k());
+      this.storage = new DhtStorage(this);
+      openTransports(setup);
+      this.selfContact = new Contact(id, addresses);
+      startPlugins(setup.plugins());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    schedulePeriodic(cfg.sweepInterval().toMillis(), storage::sweep);
+    schedulePeriodic(Math.max(1000, cfg.refreshInterval().toMillis() / 6), this::refreshBuckets);
+    schedulePeriodic(cfg.republishInterval().toMillis(), storage::republish);
+    LOG.info("node {} listening on {} (store {}, plugins {})", id.shortHex(), addresses, setup.store().name(),
+        setup.plugins().stream().map(PluginProvider::name).toList());
+  }
+
+  private NodeId persistedOrRandomId() {
+    Optional<String> saved = store.loadMeta(META_NODE_ID);
+    if (saved.isPresent()) {
+      try {
+        return NodeId.fromHex(saved.get());
+      } catch (IllegalArgumentException e) {
+        throw new WeftException("the store holds a corrupt node id: " + e.getMessage(), e);
+      }
+    }
+    NodeId fresh = NodeId.random(new SecureRandom());
+    store.saveMeta(META_NODE_ID, fresh.toHex()).join();
+    return fresh;
+  }
+
+  private void openTransports(NodeSetup setup) {
+    TransportListener listener = new TransportListener() {
+      @Override
+      public void onMessage(Address from, byte[] message) {
+        inbound(from, message);
+      }
+
+      @Override
+      public void onMalformed(Address from, String reason) {
+        stats.malformed.increment();
+        LOG.debug("dropped malformed frame from {}: {}", from, reason);
+      }
+    };
+    TransportContext context = new TransportContext() {
+      @Override
+      public WeftConfig config() {
+        return config;
+      }
+
+      @Override
+      public Scheduler scheduler() {
+        return scheduler;
+      }
+
+      @Override
+      public TransportListener listener() {
+        return listener;
+      }
+    };
+    for (Address bind : setup.listen()) {
+      TransportProvider provider = setup.transports().get(bind.scheme());
+      if (transports.containsKey(bind.scheme())) {
+        throw new WeftException("two listen addresses with scheme " + bind.scheme() + ": " + setup.listen());
+      }
+      Transport t;
+      try {
+        t = provider.open(bind, context);
+      } catch (IOException e) {
+        throw new WeftException("cannot listen on " + bind + ": " + e.getMessage(), e);
+      }
+      transports.put(bind.scheme(), t);
+      addresses.addAll(t.localAddresses());
+    }
+  }
+
+  private void startPlugins(List<PluginProvider> providers) {
+    for (PluginProvider p : providers) {
+      Plugin plugin;
+      try {
+        plugin = p.create(new Context());
+      } catch (RuntimeException e) {
+        throw new WeftException("plugin '" + p.name() + "' failed to start: " + e.getMessage(), e);
+      }
+      plugins.add(plugin);
+    }
+  }
+
+  private final class Context implements PluginContext {
+    @Override
+    public Node node() {
+      return KademliaNode.this;
+    }
+
+    @Override
+    public Dht dht() {
+      return KademliaNode.this;
+    }
+
+    @Override
+    public WeftConfig config() {
+      return config;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
+
+    @Override
+    public <T> Optional<T> service(Class<T> type) {
+      return KademliaNode.this.service(type);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Node
+
+  @Override
+  public NodeId id() {
+    return id;
+  }
+
+  @Override
+  public List<Address> addresses() {
+    return List.copyOf(addresses);
+  }
+
+  @Override
+  public CompletableFuture<Integer> join(Collection<Address> bootstrapAddresses) {
+    List<Address> targets = List.copyOf(bootstrapAddresses);
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      bootstrap.clear();
+      bootstrap.addAll(targets);
+      if (targets.isEmpty()) {
+        done.complete(table.size());
+        return;
+      }
+      List<CompletableFuture<Message>> pings = new ArrayList<>();
+      for (Address a : targets) {
+        if (!transports.containsKey(a.scheme())) {
+          pings.add(CompletableFuture.failedFuture(new WeftException("no transport for " + a)));
+          continue;
+        }
+        Message ping = new Message(MessageType.PING, 0, id, addresses);
+        pings.add(request(new Contact(id, List.of(a)), ping, null));
+      }
+      CompletableFuture.allOf(pings.stream().map(f -> f.handle((m, e) -> m)).toArray(CompletableFuture[]::new))
+          .whenCompleteAsync((ignored, error) -> {
+            if (table.size() == 0) {
+              done.completeExceptionally(new LookupFailedException("none of the bootstrap nodes " + targets + " answered"));
+              return;
+            }
+            // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
+            lookupNodes(id, cfg.k()).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync(
+                (r2, e2) -> done.complete(table.size()), loop), loop);
+          }, loop);
+    });
+    return done;
+  }
+
+  @Override
+  public Storage storage() {
+    return storage;
+  }
+
+  @Override
+  public NodeInfo info() {
+    return onLoop(() -> new NodeInfo(id, addresses, table.size(), store.size(), table.snapshot()));
+  }
+
+  @Override
+  public NodeStats stats() {
+    return stats.snapshot();
+  }
+
+  @Override
+  public <T> Optional<T> service(Class<T> type) {
+    for (Plugin p : List.copyOf(plugins)) {
+      Optional<T> s = p.service(type);
+      if (s.isPresent()) {
+        return s;
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Scheduler.Cancellable t : timers) {
+      t.cancel();
+    }
+    for (int i = plugins.size() - 1; i >= 0; i--) {
+      try {
+        plugins.get(i).close();
+      } catch (RuntimeException e) {
+        LOG.warn("plugin failed to close", e);
+      }
+    }
+    for (Transport t : transports.values()) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        LOG.warn("transport failed to close", e);
+      }
+    }
+    loop.execute(() -> {
+      for (Pending p : List.copyOf(pending.values())) {
+        p.timer.cancel();
+        p.future.completeExceptionally(new WeftException("node closed"));
+      }
+      pending.clear();
+    });
+    try {
+      store.close();
+    } catch (RuntimeException e) {
+      LOG.warn("store failed to close", e);
+    }
+    LOG.info("node {} stopped", id == null ? "?" : id.shortHex());
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Runs {@code task} on the loop and waits for it: snapshots for info(). Direct when already on the loop. */
+  private <T> T onLoop(java.util.function.Supplier<T> task) {
+    if (loop.inLoop()) {
+      return task.get();
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        f.complete(task.get());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WeftException("interrupted", e);
+    } catch (Exception e) {
+      throw new WeftException("node did not answer: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Inbound
+
+  private void inbound(Address from, byte[] data) {
+    stats.bytesIn.add(data.length);
+    Message m;
+    try {
+      m = codec.decode(data);
+    } catch (MalformedMessageException e) {
+      stats.malformed.increment();
+      LOG.debug("dropped malformed message from {}: {}", from, e.getMessage());
+      return;
+    }
+    stats.messagesIn.increment();
+    loop.execute(() -> handle(from, m));
+  }
+
+  private void handle(Address from, Message m) {
+    if (closed) {
+      return;
+    }
+    if (m.from.equals(id)) {
+      stats.malformed.increment();
+      return;
+    }
+    Contact sender = new Contact(m.from, fixAddresses(m.addresses, from));
+    if (m.type.isRequest()) {
+      noteSeen(sender);
+      stats.received(m.statName());
+      serve(sender, from, m);
+    } else {
+      Pending p = pending.get(m.rid);
+      if (p == null || (p.to.id() != null && !p.to.id().equals(id) && !p.to.id().equals(m.from))) {
+        // Late answer after a timeout, or an answer from someone we did not ask: ignore it.
+        return;
+      }
+      pending.remove(m.rid);
+      p.timer.cancel();
+      double rtt = (scheduler.nanoTime() - p.sentNanos) / 1e6;
+      noteSeen(sender);
+      table.answered(m.from, rtt, scheduler.currentTimeMillis());
+      if (m.type == MessageType.ERROR) {
+        p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " answered: " + m.error));
+      } else {
+        p.future.complete(m);
+      }
+    }
+  }
+
+  /** Advertised wildcard addresses (a node bound to 0.0.0.0) are replaced by the address the datagram came from. */
+  private static List<Address> fixAddresses(List<Address> advertised, Address observed) {
+    if (advertised.isEmpty()) {
+      return List.of(observed);
+    }
+    List<Address> out = new ArrayList<>(advertised.size());
+    for (Address a : advertised) {
+      out.add(isWildcard(a.host()) && a.scheme().equals(observed.scheme())
+          ? Address.of(a.scheme(), observed.host(), a.port(), a.path()) : a);
+    }
+    return out;
+  }
+
+  private static boolean isWildcard(String host) {
+    if (!Character.isDigit(host.charAt(0)) && host.indexOf(':') < 0) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(host).isAnyLocalAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private void noteSeen(Contact c) {
+    if (!canReach(c)) {
+      return;
+    }
+    RoutingTable.SeenOutcome outcome = table.seen(c, scheduler.currentTimeMillis());
+    if (outcome == RoutingTable.SeenOutcome.BUCKET_FULL) {
+      table.headToPing(c.id()).ifPresent(head -> ping(head.contact));
+    }
+  }
+
+  private boolean canReach(Contact c) {
+    for (Address a : c.addresses()) {
+      if (transports.containsKey(a.scheme())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  CompletableFuture<Message> ping(Contact c) {
+    return request(c, new Message(MessageType.PING, 0, id, addresses), null);
+  }
+
+  private void serve(Contact sender, Address from, Message m) {
+    switch (m.type) {
+      case PING -> reply(from, m, new Message(MessageType.PONG, m.rid, id, addresses));
+      case FIND_NODE -> reply(from, m, nodes(m.rid, m.target, sender.id()));
+      case FIND_VALUE -> storage.serveFindValue(m).whenCompleteAsync((record, error) -> {
+        if (record != null) {
+          Message v = new Message(MessageType.VALUE, m.rid, id, addresses);
+          v.record = record;
+          reply(from, m, v);
+        } else {
+          reply(from, m, nodes(m.rid, m.target, sender.id()));
+        }
+      }, loop);
+      case STORE -> storage.serveStore(m.record).whenCompleteAsync((result, error) -> {
+        if (error != null) {
+          reply(from, m, error(m.rid, error.getMessage()));
+          return;
+        }
+        Message r = new Message(MessageType.STORED, m.rid, id, addresses);
+        r.accepted = result.accepted();
+        r.version = result.current().version();
+        reply(from, m, r);
+      }, loop);
+      case APP -> serveApp(sender, from, m);
+      default -> stats.malformed.increment();
+    }
+  }
+
+  private Message nodes(long rid, NodeId target, NodeId requester) {
+    Message r = new Message(MessageType.NODES, rid, id, addresses);
+    List<Contact> closest = new ArrayList<>(table.closest(target, cfg.k() + 1));
+    closest.removeIf(c -> c.id().equals(requester));
+    r.nodes = closest.size() > cfg.k() ? closest.subList(0, cfg.k()) : closest;
+    return r;
+  }
+
+  private Message error(long rid, String text) {
+    Message e = new Message(MessageType.ERROR, rid, id, addresses);
+    e.error = text == null ? "error" : (text.length() > 1000 ? text.substring(0, 1000) : text);
+    return e;
+  }
+
+  private void serveApp(Contact sender, Address from, Message m) {
+    ChannelHandler h = channels.get(m.channel);
+    if (h == null) {
+      if (!m.oneway) {
+        reply(from, m, error(m.rid, "no handler for channel '" + m.channel + "'"));
+      }
+      return;
+    }
+    CompletableFuture<JsonNode> answer;
+    try {
+      answer = h.onRequest(sender, m.body);
+    } catch (RuntimeException e) {
+      LOG.warn("handler of channel {} failed", m.channel, e);
+      answer = CompletableFuture.failedFuture(e);
+    }
+    if (m.oneway) {
+      return;
+    }
+    if (answer == null) {
+      answer = CompletableFuture.failedFuture(new WeftException("handler returned no answer"));
+    }
+    answer.whenCompleteAsync((body, error) -> {
+      if (error != null || body == null) {
+        reply(from, m, error(m.rid, error == null ? "no answer" : String.valueOf(rootCause(error).getMessage())));
+      } else {
+        Message r = new Message(MessageType.APP_REPLY, m.rid, id, addresses);
+        r.body = body;
+        reply(from, m, r);
+      }
+    }, loop);
+  }
+
+  private void reply(Address to, Message request, Message response) {
+    send(to, codec.encode(response));
+  }
+
+  private void send(Address to, byte[] bytes) {
+    Transport t = transports.get(to.scheme());
+    if (t == null || closed) {
+      return;
+    }
+    try {
+      t.send(to, bytes);
+      stats.bytesOut.add(bytes.length);
+      stats.messagesOut.increment();
+    } catch (IllegalArgumentException e) {
+      LOG.warn("cannot send {} bytes to {}: {}", bytes.length, to, e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Outbound requests
+
+  /**
+   * Sends a request and completes with the answer (on the loop), or with {@link TimeoutException} after the retries.
+   * Must be called on the loop. {@code expect} may be null when the peer's id is not known yet (bootstrap).
+   */
+  CompletableFuture<Message> request(Contact to, Message template, String statName) {
+    Address address = null;
+    for (Address a : to.addresses()) {
+      if (transports.containsKey(a.scheme())) {
+        address = a;
+        break;
+      }
+    }
+    if (address == null) {
+      return CompletableFuture.failedFuture(new WeftException("no transport for any address of " + to));
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(new WeftException("node closed"));
+    }
+    long rid = nextRid++;
+    Message m = new Message(template.type, rid, id, addresses);
+    copyFields(template, m);
+    String type = statName != null ? statName : m.statName();
+    Pending p = new Pending(rid, to, address, codec.encode(m), type);
+    pending.put(rid, p);
+    stats.sent(type);
+    transmit(p);
+    return p.future;
+  }
+
+  private static void copyFields(Message from, Message to) {
+    to.target = from.target;
+    to.namespace = from.namespace;
+    to.key = from.key;
+    to.record = from.record;
+    to.channel = from.channel;
+    to.body = from.body;
+    to.oneway = from.oneway;
+  }
+
+  private void transmit(Pending p) {
+    p.attempts++;
+    p.sentNanos = scheduler.nanoTime();
+    send(p.address, p.bytes);
+    p.timer = scheduler.schedule(() -> loop.execute(() -> timeout(p)), cfg.rpcTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void timeout(Pending p) {
+    if (pending.get(p.rid) != p) {
+      return;
+    }
+    if (p.attempts <= cfg.rpcRetries() && !closed) {
+      transmit(p);
+      return;
+    }
+    pending.remove(p.rid);
+    stats.timedOut(p.type);
+    if (!p.to.id().equals(id)) {
+      table.failed(p.to.id(), cfg.maxFailures());
+    }
+    p.future.completeExceptionally(new TimeoutException(p.type + " to " + p.to.id().shortHex() + " at " + p.address
+        + " timed out after " + p.attempts + " attempts"));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Lookups
+
+  /** The closest live nodes to {@code target}, found by an iterative FIND_NODE; must be called on the loop. */
+  CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int resultSize) {
+    table.lookedUp(target, scheduler.currentTimeMillis());
+    Message q = new Message(MessageType.FIND_NODE, 0, id, addresses);
+    q.target = target;
+    Lookup lookup = new Lookup(id, target, resultSize, cfg.alpha(), table.closest(target, cfg.k()),
+        c -> request(c, q, null), l -> false);
+    return lookup.start().whenComplete((r, e) -> {
+      if (r != null) {
+        stats.lookupDone(r.hops());
+      }
+    });
+  }
+
+  /** An iterative FIND_VALUE that stops once {@code enough} holds; must be called on the loop. */
+  CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key, Predicate<Lookup> enough) {
+    table.lookedUp(target, scheduler.currentTimeMillis());
+    Message q = new Message(MessageType.FIND_VALUE, 0, id, addresses);
+    q.target = target;
+    q.namespace = namespace;
+    q.key = key;
+    Lookup lookup = new Lookup(id, target, cfg.replication(), cfg.alpha(), table.closest(target, cfg.k()),
+        c -> request(c, q, null), enough);
+    return lookup.start().whenComplete((r, e) -> {
+      if (r != null) {
+        stats.lookupDone(r.hops());
+      }
+    });
+  }
+
+  CompletableFuture<Message> store(Contact to, Record record) {
+    Message m = new Message(MessageType.STORE, 0, id, addresses);
+    m.record = record;
+    return request(to, m, null);
+  }
+
+  int contactCount() {
+    return table.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Maintenance
+
+  /** A maintenance task that reschedules itself after each run (fixed delay), on the loop. */
+  private final class Periodic implements Runnable {
+    private final long periodMillis;
+    private final Runnable task;
+    private volatile Scheduler.Cancellable next;
+
+    Periodic(long periodMillis, Runnable task) {
+      this.periodMillis = periodMillis;
+      this.task = task;
+    }
+
+    void arm() {
+      if (!closed) {
+        next = scheduler.schedule(this, periodMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    void cancel() {
+      Scheduler.Cancellable n = next;
+      if (n != null) {
+        n.cancel();
+      }
+    }
+
+    @Override
+    public void run() {
+      loop.execute(() -> {
+        if (closed) {
+          return;
+        }
+        try {
+          task.run();
+        } finally {
+          arm();
+        }
+      });
+    }
+  }
+
+  private void schedulePeriodic(long periodMillis, Runnable task) {
+    Periodic p = new Periodic(periodMillis, task);
+    timers.add(p::cancel);
+    p.arm();
+  }
+
+  private void refreshBuckets() {
+    long now = scheduler.currentTimeMillis();
+    if (table.size() == 0 && !bootstrap.isEmpty()) {
+      LOG.info("node {} has no contacts left; rejoining through {}", id.shortHex(), bootstrap);
+      join(List.copyOf(bootstrap));
+      return;
+    }
+    for (int index : table.staleBuckets(now - cfg.refreshInterval().toMillis())) {
+      lookupNodes(id.randomInBucket(index, random), cfg.k());
+    }
+  }
+
+  /** Looks up a random id in every bucket farther than our closest neighbour (after joining). */
+  private CompletableFuture<Void> refreshAll() {
+    List<Contact> nearest = table.closest(id, 1);
+    if (nearest.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    int from = id.bucketIndex(nearest.get(0).id());
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = from + 1; i < NodeId.BITS; i++) {
+      if (!table.bucketContacts(i).isEmpty() || i > NodeId.BITS - 8) {
+        all.add(lookupNodes(id.randomInBucket(i, random), cfg.k()));
+      }
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((r, e) -> null);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Dht (for plugins)
+
+  @Override
+  public Contact self() {
+    return selfContact;
+  }
+
+  @Override
+  public NodeId keyId(String namespace, String key) {
+    return NodeId.forKey(namespace, key, cfg.namespaceBits());
+  }
+
+  @Override
+  public List<Contact> closestKnown(NodeId target, int count) {
+    return onLoop(() -> table.closest(target, count));
+  }
+
+  @Override
+  public List<List<Contact>> buckets() {
+    return onLoop(() -> {
+      List<List<Contact>> out = new ArrayList<>(NodeId.BITS);
+      for (int i = 0; i < NodeId.BITS; i++) {
+        out.add(table.bucketContacts(i));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public CompletableFuture<List<Contact>> lookup(NodeId target) {
+    CompletableFuture<List<Contact>> out = new CompletableFuture<>();
+    loop.execute(() -> lookupNodes(target, cfg.k()).whenComplete((r, e) -> {
+      if (e != null) {
+        out.completeExceptionally(e);
+        return;
+      }
+      List<Contact> withSelf = new ArrayList<>(r.closest());
+      withSelf.add(selfContact);
+      withSelf.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+      out.complete(withSelf.size() > cfg.k() ? List.copyOf(withSelf.subList(0, cfg.k())) : List.copyOf(withSelf));
+    }));
+    return out;
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> request(Contact to, String channel, JsonNode body) {
+    CompletableFuture<JsonNode> out = new CompletableFuture<>();
+    loop.execute(() -> {
+      Message m = new Message(MessageType.APP, 0, id, addresses);
+      m.channel = channel;
+      m.body = body;
+      request(to, m, null).whenComplete((r, e) -> {
+        if (e != null) {
+          out.completeExceptionally(e);
+        } else {
+          out.complete(r.body);
+        }
+      });
+    });
+    return out;
+  }
+
+  @Override
+  public void notify(Contact to, String channel, JsonNode body) {
+    loop.execute(() -> {
+      for (Address a : to.addresses()) {
+        if (transports.containsKey(a.scheme())) {
+          Message m = new Message(MessageType.APP, nextRid++, id, addresses);
+          m.channel = channel;
+          m.body = body;
+          m.oneway = true;
+          stats.sent(m.statName());
+          send(a, codec.encode(m));
+          return;
+        }
+      }
+    });
+  }
+
+  @Override
+  public Registration handle(String channel, ChannelHandler handler) {
+    if (channels.putIfAbsent(channel, handler) != null) {
+      throw new IllegalStateException("channel '" + channel + "' already has a handler");
+    }
+    return () -> channels.remove(channel, handler);
+  }
+
+  @Override
+  public Executor eventExecutor() {
+    return loop;
+  }
+
+  @Override
+  public Optional<Contact> contact(NodeId nodeId) {
+    return onLoop(() -> {
+      RoutingTable.Entry e = table.find(nodeId);
+      return e == null ? Optional.<Contact>empty() : Optional.of(e.contact);
+    });
+  }
+
+  static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+}

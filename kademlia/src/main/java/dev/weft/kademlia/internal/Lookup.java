@@ -1,0 +1,152 @@
+package dev.weft.kademlia.internal;
+
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One iterative Kademlia lookup (§2.3): keep a shortlist ordered by distance to the target, keep up to alpha requests in
+ * flight to the closest contacts not yet asked, and stop when the closest {@code resultSize} live contacts have all
+ * answered — or earlier, when {@code enough} says the answers collected suffice (a read that met its quorum).
+ *
+ * <p>Runs entirely on the node's event loop: the query futures must complete there.
+ */
+final class Lookup {
+  enum State { WAITING, IN_FLIGHT, RESPONDED, FAILED }
+
+  static final class Candidate {
+    final Contact contact;
+    final int hop;
+    State state = State.WAITING;
+    Message answer;
+
+    Candidate(Contact contact, int hop) {
+      this.contact = contact;
+      this.hop = hop;
+    }
+  }
+
+  /**
+   * The outcome.
+   *
+   * @param closest the closest contacts that answered, closest first, at most resultSize
+   * @param answered every candidate that answered, with its answer, closest first
+   * @param hops rounds of requests on the path to the answers
+   * @param queried requests sent
+   */
+  record Result(List<Contact> closest, List<Candidate> answered, int hops, int queried) {}
+
+  private final NodeId self;
+  private final int resultSize;
+  private final int alpha;
+  private final Function<Contact, CompletableFuture<Message>> query;
+  private final Predicate<Lookup> enough;
+  private final TreeMap<NodeId, Candidate> shortlist;
+  private final CompletableFuture<Result> result = new CompletableFuture<>();
+  private int inFlight;
+  private int queried;
+
+  Lookup(NodeId self, NodeId target, int resultSize, int alpha, Collection<Contact> seeds,
+      Function<Contact, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
+    this.self = self;
+    this.resultSize = resultSize;
+    this.alpha = alpha;
+    this.query = query;
+    this.enough = enough;
+    this.shortlist = new TreeMap<>(target::compareDistance);
+    for (Contact c : seeds) {
+      add(c, 1);
+    }
+  }
+
+  CompletableFuture<Result> start() {
+    advance();
+    return result;
+  }
+
+  /** Candidates that answered so far, closest first. */
+  List<Candidate> answered() {
+    List<Candidate> out = new ArrayList<>();
+    for (Candidate c : shortlist.values()) {
+      if (c.state == State.RESPONDED) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private void add(Contact c, int hop) {
+    if (!c.id().equals(self)) {
+      shortlist.putIfAbsent(c.id(), new Candidate(c, hop));
+    }
+  }
+
+  private void advance() {
+    if (result.isDone()) {
+      return;
+    }
+    if (enough.test(this)) {
+      finish();
+      return;
+    }
+    // Pick first, send after: an answer may arrive synchronously and re-enter advance().
+    List<Candidate> toSend = new ArrayList<>(alpha);
+    int live = 0;
+    for (Candidate c : shortlist.values()) {
+      if (c.state == State.FAILED) {
+        continue;
+      }
+      if (++live > resultSize || inFlight >= alpha) {
+        break;
+      }
+      if (c.state == State.WAITING) {
+        c.state = State.IN_FLIGHT;
+        toSend.add(c);
+        inFlight++;
+      }
+    }
+    if (toSend.isEmpty() && inFlight == 0) {
+      finish();
+      return;
+    }
+    for (Candidate c : toSend) {
+      send(c);
+    }
+  }
+
+  private void send(Candidate c) {
+    queried++;
+    query.apply(c.contact).whenComplete((answer, error) -> {
+      inFlight--;
+      if (error != null) {
+        c.state = State.FAILED;
+      } else {
+        c.state = State.RESPONDED;
+        c.answer = answer;
+        for (Contact n : answer.nodes) {
+          add(n, c.hop + 1);
+        }
+      }
+      advance();
+    });
+  }
+
+  private void finish() {
+    List<Candidate> answered = answered();
+    List<Contact> closest = new ArrayList<>();
+    int hops = 0;
+    for (Candidate c : answered) {
+      if (closest.size() < resultSize) {
+        closest.add(c.contact);
+        hops = Math.max(hops, c.hop);
+      }
+    }
+    result.complete(new Result(closest, answered, hops, queried));
+  }
+}

@@ -1,0 +1,18 @@
+package dev.weft.kademlia.internal;
+
+import dev.weft.api.spi.LocalStore;
+import dev.weft.api.spi.StoreContext;
+import dev.weft.api.spi.StoreProvider;
+
+/** The {@code memory} store: records in memory, gone when the node stops. */
+public final class MemoryStoreProvider implements StoreProvider {
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public LocalStore open(StoreContext context) {
+    return new MemoryStore();
+  }
+}

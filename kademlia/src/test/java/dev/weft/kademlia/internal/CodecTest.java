@@ -1,0 +1,139 @@
+package dev.weft.kademlia.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.Address;
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import dev.weft.api.Version;
+import dev.weft.api.spi.Record;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+  private final Codec codec = new Codec(64 * 1024);
+  private final NodeId from = NodeId.random(new Random(1));
+  private final List<Address> addrs = List.of(Address.parse("udp://127.0.0.1:4000"));
+
+  @Property
+  void storeRoundTrips(@ForAll @StringLength(max = 50) String ns, @ForAll @StringLength(max = 50) String key,
+      @ForAll long ts, @ForAll long writer, @ForAll long rid, @ForAll @StringLength(max = 200) String text)
+      throws Exception {
+    ObjectNode value = JsonNodeFactory.instance.objectNode().put("text", text).put("n", ts);
+    Record r = Record.value(ns, key, Codec.MAPPER.writeValueAsBytes(value), new Version(ts, writer), 123L, from);
+    Message m = new Message(MessageType.STORE, rid, from, addrs);
+    m.record = r;
+    Message back = codec.decode(codec.encode(m));
+    assertThat(back.type).isEqualTo(MessageType.STORE);
+    assertThat(back.rid).isEqualTo(rid);
+    assertThat(back.from).isEqualTo(from);
+    assertThat(back.addresses).isEqualTo(addrs);
+    assertThat(back.record).isEqualTo(r);
+    assertThat(Codec.MAPPER.readTree(back.record.valueBytes()).toString()).isEqualTo(value.toString());
+  }
+
+  @Test
+  void everyKindRoundTrips() throws Exception {
+    NodeId target = NodeId.random(new Random(2));
+    Message nodes = new Message(MessageType.NODES, 7, from, addrs);
+    nodes.nodes = List.of(new Contact(target, addrs), new Contact(from, List.of(Address.parse("udp://[::1]:9"))));
+    assertThat(codec.decode(codec.encode(nodes)).nodes).isEqualTo(nodes.nodes);
+
+    Message fv = new Message(MessageType.FIND_VALUE, 8, from, addrs);
+    fv.target = target;
+    fv.namespace = "ns";
+    fv.key = "k";
+    Message fvBack = codec.decode(codec.encode(fv));
+    assertThat(fvBack.target).isEqualTo(target);
+    assertThat(fvBack.namespace).isEqualTo("ns");
+
+    Message tomb = new Message(MessageType.VALUE, 9, from, addrs);
+    tomb.record = Record.tombstone("ns", "k", new Version(5, 6), 99, from);
+    assertThat(codec.decode(codec.encode(tomb)).record).isEqualTo(tomb.record);
+
+    Message stored = new Message(MessageType.STORED, 10, from, addrs);
+    stored.accepted = true;
+    stored.version = new Version(1, 2);
+    Message storedBack = codec.decode(codec.encode(stored));
+    assertThat(storedBack.accepted).isTrue();
+    assertThat(storedBack.version).isEqualTo(new Version(1, 2));
+
+    Message app = new Message(MessageType.APP, 11, from, addrs);
+    app.channel = "messaging";
+    app.body = JsonNodeFactory.instance.arrayNode().add(1).add("two");
+    app.oneway = true;
+    Message appBack = codec.decode(codec.encode(app));
+    assertThat(appBack.body).isEqualTo(app.body);
+    assertThat(appBack.oneway).isTrue();
+  }
+
+  @Test
+  void rejectsMalformedInput() {
+    String ok = "\"v\":1,\"t\":\"PING\",\"rid\":1,\"from\":\"" + from.toHex() + "\",\"addrs\":[]";
+    assertThat(decodes("{" + ok + "}")).isTrue();
+    assertThat(decodes("{" + ok + ",\"future\":{\"x\":[1,2]}}")).as("unknown fields are skipped").isTrue();
+    List<String> bad = List.of("", "[]", "{", "null", "{" + ok + "} trailing", "{" + ok.replace("\"v\":1", "\"v\":2") + "}",
+        "{" + ok.replace("PING", "NOPE") + "}", "{" + ok.replace("\"rid\":1", "\"rid\":\"1\"") + "}",
+        "{" + ok.replace("\"rid\":1", "\"rid\":1e3") + "}", "{" + ok.replace(from.toHex(), "abc") + "}",
+        "{" + ok.replace("\"addrs\":[]", "\"addrs\":[\"nope\"]") + "}",
+        "{" + ok.replace("PING", "STORE") + "}", "{" + ok.replace("PING", "FIND_NODE") + "}",
+        "{" + ok + ",\"body\":" + "[".repeat(200) + "]".repeat(200) + "}");
+    for (String b : bad) {
+      assertThat(decodes(b)).as(b.length() > 80 ? b.substring(0, 80) : b).isFalse();
+    }
+  }
+
+  @Test
+  void rejectsOversizeValues() throws Exception {
+    Codec small = new Codec(100);
+    Message m = new Message(MessageType.STORE, 1, from, addrs);
+    m.record = Record.value("n", "k", ("\"" + "x".repeat(200) + "\"").getBytes(StandardCharsets.UTF_8),
+        new Version(1, 1), 1, from);
+    byte[] bytes = codec.encode(m);
+    assertThatThrownBy(() -> small.decode(bytes)).isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("over the limit");
+  }
+
+  @Test
+  void randomBytesNeverThrowAnythingElse() {
+    Random r = new Random(42);
+    Message m = new Message(MessageType.STORE, 1, from, addrs);
+    m.record = Record.value("n", "k", "{\"a\":[1,2,3]}".getBytes(StandardCharsets.UTF_8), new Version(1, 1), 1, from);
+    byte[] valid = codec.encode(m);
+    List<byte[]> inputs = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      byte[] b = new byte[r.nextInt(300)];
+      r.nextBytes(b);
+      inputs.add(b);
+      byte[] mutated = valid.clone();
+      mutated[r.nextInt(mutated.length)] = (byte) r.nextInt(256);
+      inputs.add(mutated);
+      inputs.add(java.util.Arrays.copyOf(valid, r.nextInt(valid.length)));
+    }
+    for (byte[] in : inputs) {
+      try {
+        codec.decode(in);
+      } catch (MalformedMessageException expected) {
+        // the only failure allowed
+      }
+    }
+  }
+
+  private boolean decodes(String json) {
+    try {
+      codec.decode(json.getBytes(StandardCharsets.UTF_8));
+      return true;
+    } catch (MalformedMessageException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.weft.kademlia.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.api.Address;
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RoutingTableTest {
+  private final Random random = new Random(7);
+  private final NodeId self = NodeId.random(random);
+
+  private Contact contact(NodeId id) {
+    return new Contact(id, List.of(Address.parse("udp://127.0.0.1:" + (1000 + (id.byteAt(0))))));
+  }
+
+  @Test
+  void closestMatchesBruteForce() {
+    RoutingTable t = new RoutingTable(self, 20);
+    List<NodeId> all = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      NodeId id = NodeId.random(random);
+      if (t.seen(contact(id), i) != RoutingTable.SeenOutcome.BUCKET_FULL) {
+        all.add(id);
+      }
+    }
+    assertThat(t.size()).isEqualTo(all.size());
+    for (int q = 0; q < 200; q++) {
+      NodeId target = q % 2 == 0 ? NodeId.random(random) : all.get(random.nextInt(all.size()));
+      List<NodeId> expected = all.stream().sorted((a, b) -> target.compareDistance(a, b)).limit(20).toList();
+      assertThat(t.closest(target, 20).stream().map(Contact::id).toList()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void fullBucketKeepsOldContactsAndQueuesReplacements() {
+    RoutingTable t = new RoutingTable(self, 2);
+    List<NodeId> farIds = new ArrayList<>();
+    while (farIds.size() < 4) {
+      NodeId id = NodeId.random(random);
+      if (self.bucketIndex(id) == 159) {
+        farIds.add(id);
+      }
+    }
+    assertThat(t.seen(contact(farIds.get(0)), 1)).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(t.seen(contact(farIds.get(1)), 2)).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(t.seen(contact(farIds.get(2)), 3)).isEqualTo(RoutingTable.SeenOutcome.BUCKET_FULL);
+    // The least recently seen is pinged, once.
+    assertThat(t.headToPing(farIds.get(2)).map(RoutingTable.Entry::id)).contains(farIds.get(0));
+    assertThat(t.headToPing(farIds.get(2))).isEmpty();
+    // It answered: it stays, the newcomer waits.
+    t.answered(farIds.get(0), 1.0, 4);
+    t.seen(contact(farIds.get(0)), 4);
+    assertThat(t.bucketContacts(159)).extracting(Contact::id).containsExactly(farIds.get(1), farIds.get(0));
+    // Next time the head (now farIds[1]) fails to answer a ping, the freshest replacement takes its place.
+    t.seen(contact(farIds.get(3)), 5);
+    assertThat(t.headToPing(farIds.get(3)).map(RoutingTable.Entry::id)).contains(farIds.get(1));
+    assertThat(t.failed(farIds.get(1), 3)).isTrue();
+    assertThat(t.bucketContacts(159)).extracting(Contact::id).containsExactly(farIds.get(0), farIds.get(3));
+  }
+
+  @Test
+  void contactsThatKeepFailingAreDropped() {
+    RoutingTable t = new RoutingTable(self, 20);
+    NodeId id = NodeId.random(random);
+    t.seen(contact(id), 1);
+    assertThat(t.failed(id, 3)).isFalse();
+    assertThat(t.failed(id, 3)).isFalse();
+    assertThat(t.failed(id, 3)).isTrue();
+    assertThat(t.size()).isZero();
+    assertThat(t.seen(contact(self), 1)).isEqualTo(RoutingTable.SeenOutcome.IGNORED);
+  }
+
+  @Test
+  void snapshotListsBucketsFarthestFirst() {
+    RoutingTable t = new RoutingTable(self, 20);
+    for (int i = 0; i < 100; i++) {
+      t.seen(contact(NodeId.random(random)), i);
+    }
+    List<Integer> indexes = t.snapshot().stream().map(b -> b.index()).toList();
+    assertThat(indexes).isSortedAccordingTo(Comparator.reverseOrder());
+    assertThat(t.snapshot().stream().mapToInt(b -> b.contacts().size()).sum()).isEqualTo(t.size());
+  }
+}
