@@ -7,7 +7,11 @@ import dev.weft.api.Address;
  * throw (a throwing listener is logged and the message dropped).
  */
 public interface TransportListener {
-  /** A whole message from {@code from}; the array is the listener's to keep. */
+  /**
+   * A whole message from {@code from}; the array is the listener's to keep. {@code from} must be an address this
+   * transport can send a reply to (for a datagram transport the source address; for a connection, one that maps to
+   * it): the node records it as the sender's address for this scheme.
+   */
   void onMessage(Address from, byte[] message);
 
   /** Something arrived that was not a valid frame of this transport; it was dropped. */

@@ -25,8 +25,6 @@ import dev.weft.api.spi.TransportContext;
 import dev.weft.api.spi.TransportListener;
 import dev.weft.api.spi.TransportProvider;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -426,28 +424,20 @@ final class KademliaNode implements Node, Dht {
     }
   }
 
-  /** Advertised wildcard addresses (a node bound to 0.0.0.0) are replaced by the address the datagram came from. */
-  private static List<Address> fixAddresses(List<Address> advertised, Address observed) {
-    if (advertised.isEmpty()) {
-      return List.of(observed);
-    }
-    List<Address> out = new ArrayList<>(advertised.size());
+  /**
+   * The address a message came from is the one we know replies reach (NAT, a wildcard bind), and it cannot be forged
+   * the way an advertised one can; it replaces the advertised addresses of its scheme. Other schemes are taken as
+   * advertised.
+   */
+  static List<Address> fixAddresses(List<Address> advertised, Address observed) {
+    List<Address> out = new ArrayList<>(advertised.size() + 1);
+    out.add(observed);
     for (Address a : advertised) {
-      out.add(isWildcard(a.host()) && a.scheme().equals(observed.scheme())
-          ? Address.of(a.scheme(), observed.host(), a.port(), a.path()) : a);
+      if (!a.scheme().equals(observed.scheme())) {
+        out.add(a);
+      }
     }
     return out;
-  }
-
-  private static boolean isWildcard(String host) {
-    if (!Character.isDigit(host.charAt(0)) && host.indexOf(':') < 0) {
-      return false;
-    }
-    try {
-      return InetAddress.getByName(host).isAnyLocalAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   private void noteSeen(Contact c) {
