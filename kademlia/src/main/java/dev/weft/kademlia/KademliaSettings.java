@@ -33,6 +33,6 @@ public final class KademliaSettings {
   public static final String SWEEP_INTERVAL = "weft.kademlia.sweep-interval";
   /** Largest value, as UTF-8 JSON. Default 64KiB. */
   public static final String MAX_VALUE_BYTES = "weft.storage.max-value-bytes";
-  /** Leading bits of a record id taken from its namespace's hash (0..160). Default 8. */
+  /** Leading bits of a record id taken from its namespace's hash (0..160). Default 2; see docs/storage.md. */
   public static final String NAMESPACE_BITS = "weft.storage.namespace-bits";
 }

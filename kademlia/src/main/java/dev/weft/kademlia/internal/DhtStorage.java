@@ -133,7 +133,7 @@ final class DhtStorage implements Storage {
       Record mine = live(local.orElse(null));
       int quorum = node.cfg.readQuorum() - (mine != null ? 1 : 0);
       NodeId target = node.keyId(namespace, key);
-      node.lookupValue(target, namespace, key, l -> countValues(l) >= quorum).whenComplete((result, error) -> {
+      node.lookupValue(target, namespace, key, l -> quorum - countValues(l)).whenComplete((result, error) -> {
         if (error != null) {
           out.completeExceptionally(error);
           return;

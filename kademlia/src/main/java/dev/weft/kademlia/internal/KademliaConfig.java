@@ -60,6 +60,6 @@ record KademliaConfig(
         c.duration(TOMBSTONE_TTL, Duration.ofHours(24)),
         c.duration(SWEEP_INTERVAL, Duration.ofMinutes(1)),
         (int) c.bytes(MAX_VALUE_BYTES, 64 * 1024, 16, 192 * 1024),
-        c.integer(NAMESPACE_BITS, 8, 0, 160));
+        c.integer(NAMESPACE_BITS, 2, 0, 160));
   }
 }

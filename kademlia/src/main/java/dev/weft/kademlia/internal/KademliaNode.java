@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -639,15 +639,19 @@ final class KademliaNode implements Node, Dht {
     });
   }
 
-  /** An iterative FIND_VALUE that stops once {@code enough} holds; must be called on the loop. */
-  CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key, Predicate<Lookup> enough) {
+  /**
+   * An iterative FIND_VALUE that stops once {@code stillNeeded} (answers with the value still wanted) reaches zero,
+   * and keeps no more requests in flight than it still needs; must be called on the loop.
+   */
+  CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key,
+      ToIntFunction<Lookup> stillNeeded) {
     table.lookedUp(target, scheduler.currentTimeMillis());
     Message q = new Message(MessageType.FIND_VALUE, 0, id, addresses);
     q.target = target;
     q.namespace = namespace;
     q.key = key;
-    Lookup lookup = new Lookup(id, target, cfg.replication(), cfg.alpha(), table.closest(target, cfg.k()),
-        c -> request(c, q, null), enough);
+    Lookup lookup = new Lookup(id, target, cfg.replication(), l -> Math.min(cfg.alpha(), stillNeeded.applyAsInt(l)),
+        table.closest(target, cfg.k()), c -> request(c, q, null), l -> stillNeeded.applyAsInt(l) <= 0);
     return lookup.start().whenComplete((r, e) -> {
       if (r != null) {
         stats.lookupDone(r.hops());

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * One iterative Kademlia lookup (§2.3): keep a shortlist ordered by distance to the target, keep up to alpha requests in
@@ -44,7 +45,7 @@ final class Lookup {
 
   private final NodeId self;
   private final int resultSize;
-  private final int alpha;
+  private final ToIntFunction<Lookup> parallelism;
   private final Function<Contact, CompletableFuture<Message>> query;
   private final Predicate<Lookup> enough;
   private final TreeMap<NodeId, Candidate> shortlist;
@@ -54,9 +55,18 @@ final class Lookup {
 
   Lookup(NodeId self, NodeId target, int resultSize, int alpha, Collection<Contact> seeds,
       Function<Contact, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
+    this(self, target, resultSize, l -> alpha, seeds, query, enough);
+  }
+
+  /**
+   * @param parallelism how many requests may be in flight now; a read lowers it as answers with the value come in,
+   *     so it does not ask more nodes than its quorum needs
+   */
+  Lookup(NodeId self, NodeId target, int resultSize, ToIntFunction<Lookup> parallelism, Collection<Contact> seeds,
+      Function<Contact, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
     this.self = self;
     this.resultSize = resultSize;
-    this.alpha = alpha;
+    this.parallelism = parallelism;
     this.query = query;
     this.enough = enough;
     this.shortlist = new TreeMap<>(target::compareDistance);
@@ -96,6 +106,7 @@ final class Lookup {
       return;
     }
     // Pick first, send after: an answer may arrive synchronously and re-enter advance().
+    int alpha = Math.max(1, parallelism.applyAsInt(this));
     List<Candidate> toSend = new ArrayList<>(alpha);
     int live = 0;
     for (Candidate c : shortlist.values()) {

@@ -1,0 +1,38 @@
+package dev.weft.benchmarks;
+
+import dev.weft.api.Address;
+import dev.weft.api.Node;
+import dev.weft.api.Weft;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One DHT node in its own process, for {@link ClusterBenchmark}: {@code BenchNode [bootstrap-address]}. Prints
+ * {@code READY <address>} once joined and exits when its standard input closes (the benchmark ended or died).
+ */
+public final class BenchNode {
+  private BenchNode() {}
+
+  public static void main(String[] args) throws Exception {
+    var builder = Weft.builder().listen("udp://127.0.0.1:0");
+    // -Dweft.*=... settings pass straight through, so the benchmark can vary them.
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("weft."))
+        .forEach(k -> builder.set(k, System.getProperty(k)));
+    try (Node node = builder.build()) {
+      if (args.length > 0) {
+        node.join(List.of(Address.parse(args[0]))).get(30, TimeUnit.SECONDS);
+      }
+      System.out.println("READY " + node.addresses().get(0) + " " + ProcessHandle.current().pid());
+      System.out.flush();
+      try {
+        while (System.in.read() >= 0) {
+          // a line from the parent asks for a rejoin, so nodes that started early learn the late ones
+          node.join(List.of(Address.parse(args.length > 0 ? args[0] : node.addresses().get(0).toString())));
+        }
+      } catch (IOException e) {
+        // parent gone
+      }
+    }
+  }
+}

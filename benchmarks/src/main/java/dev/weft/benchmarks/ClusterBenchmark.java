@@ -1,0 +1,245 @@
+package dev.weft.benchmarks;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.api.Address;
+import dev.weft.api.Node;
+import dev.weft.api.NodeStats;
+import dev.weft.api.Weft;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The core issue's cluster benchmark, shaped like the OpenDHT reference run: N node processes on loopback, two client
+ * nodes in this process; client A puts {@code ops} values, client B gets them, sequentially and then with {@code
+ * inflight} requests in flight. Prints a Markdown table.
+ *
+ * <pre>benchmarks/run.sh ClusterBenchmark [--nodes 20] [--ops 1000] [--inflight 32] [--value-bytes 200]</pre>
+ */
+public final class ClusterBenchmark {
+  private ClusterBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int nodes = intArg(args, "--nodes", 20);
+    int ops = intArg(args, "--ops", 1000);
+    int inflight = intArg(args, "--inflight", 32);
+    int valueBytes = intArg(args, "--value-bytes", 200);
+    String nodeOpts = strArg(args, "--node-jvm-opts", "-XX:+UseSerialGC -Xmx48m -Xss256k -XX:TieredStopAtLevel=1");
+
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    List<Process> procs = new ArrayList<>();
+    List<Long> pids = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> procs.forEach(Process::destroyForcibly)));
+    String bootstrap = null;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < nodes; i++) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(java);
+      cmd.addAll(Arrays.asList(nodeOpts.trim().split("\\s+")));
+      System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("weft."))
+          .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+      cmd.addAll(List.of("-cp", cp, BenchNode.class.getName()));
+      if (bootstrap != null) {
+        cmd.add(bootstrap);
+      }
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      procs.add(p);
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      if (line == null || !line.startsWith("READY ")) {
+        throw new IllegalStateException("node " + i + " did not start: " + line);
+      }
+      String[] parts = line.split(" ");
+      if (bootstrap == null) {
+        bootstrap = parts[1];
+      }
+      pids.add(Long.parseLong(parts[2]));
+    }
+    // Early nodes rejoin so every node knows the whole network, as bucket refreshes would do over time.
+    for (Process p : procs) {
+      OutputStream in = p.getOutputStream();
+      in.write('\n');
+      in.flush();
+    }
+    double startSeconds = (System.nanoTime() - t0) / 1e9;
+
+    Address boot = Address.parse(bootstrap);
+    try (Node a = client();
+         Node b = client()) {
+      a.join(List.of(boot)).get(30, TimeUnit.SECONDS);
+      b.join(List.of(boot)).get(30, TimeUnit.SECONDS);
+      Random random = new Random(1);
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < ops; i++) {
+        keys.add("key-" + i);
+      }
+      char[] pad = new char[Math.max(0, valueBytes - 2)];
+      Arrays.fill(pad, 'x');
+      String text = new String(pad);
+
+      // Warm-up: JIT on both sides, not measured.
+      for (int i = 0; i < 300; i++) {
+        a.storage().put("warmup", "w" + i, JsonNodeFactory.instance.textNode(text)).get(10, TimeUnit.SECONDS);
+        b.storage().get("warmup", "w" + i).get(10, TimeUnit.SECONDS);
+      }
+
+      long[] putLat = new long[ops];
+      long putStart = System.nanoTime();
+      for (int i = 0; i < ops; i++) {
+        long s = System.nanoTime();
+        a.storage().put("bench", keys.get(i), JsonNodeFactory.instance.textNode(text)).get(10, TimeUnit.SECONDS);
+        putLat[i] = System.nanoTime() - s;
+      }
+      double putSeconds = (System.nanoTime() - putStart) / 1e9;
+
+      NodeStats before = b.stats();
+      long[] getLat = new long[ops];
+      int found = 0;
+      long getStart = System.nanoTime();
+      for (int i = 0; i < ops; i++) {
+        long s = System.nanoTime();
+        Optional<?> o = b.storage().get("bench", keys.get(i)).get(10, TimeUnit.SECONDS);
+        getLat[i] = System.nanoTime() - s;
+        if (o.isPresent()) {
+          found++;
+        }
+      }
+      double getSeconds = (System.nanoTime() - getStart) / 1e9;
+      NodeStats afterSeq = b.stats();
+
+      long[] parLat = new long[ops];
+      AtomicInteger parFound = new AtomicInteger();
+      Semaphore window = new Semaphore(inflight);
+      List<String> shuffled = new ArrayList<>(keys);
+      Collections.shuffle(shuffled, random);
+      List<CompletableFuture<?>> all = new ArrayList<>();
+      long parStart = System.nanoTime();
+      for (int i = 0; i < ops; i++) {
+        window.acquire();
+        int idx = i;
+        long s = System.nanoTime();
+        all.add(b.storage().get("bench", shuffled.get(i)).whenComplete((o, e) -> {
+          parLat[idx] = System.nanoTime() - s;
+          if (o != null && o.isPresent()) {
+            parFound.incrementAndGet();
+          }
+          window.release();
+        }));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      double parSeconds = (System.nanoTime() - parStart) / 1e9;
+      NodeStats afterPar = b.stats();
+
+      long seqRequests = requests(afterSeq) - requests(before);
+      long parRequests = requests(afterPar) - requests(afterSeq);
+      long rssTotal = 0;
+      long rssMax = 0;
+      for (long pid : pids) {
+        long rss = rssKib(pid);
+        rssTotal += rss;
+        rssMax = Math.max(rssMax, rss);
+      }
+
+      System.out.printf("%n| figure | value |%n|---|---|%n");
+      System.out.printf("| node processes | %d (started and joined in %.1f s) |%n", nodes, startSeconds);
+      System.out.printf("| puts (sequential, client A) | %d, p50 %.2f ms, p99 %.2f ms, %.0f puts/s |%n", ops,
+          pct(putLat, 50), pct(putLat, 99), ops / putSeconds);
+      System.out.printf("| gets sequential (client B) | found %d/%d, p50 %.3f ms, p99 %.3f ms, %.0f gets/s |%n", found,
+          ops, pct(getLat, 50), pct(getLat, 99), ops / getSeconds);
+      System.out.printf("| gets, %d in flight | found %d/%d, p50 %.3f ms, p99 %.3f ms, %.0f gets/s |%n", inflight,
+          parFound.get(), ops, pct(parLat, 50), pct(parLat, 99), ops / parSeconds);
+      System.out.printf("| requests per get | %.2f sequential, %.2f in flight |%n", seqRequests / (double) ops,
+          parRequests / (double) ops);
+      StringBuilder byType = new StringBuilder();
+      afterPar.rpcs().forEach((t, r) -> {
+        long d = r.sent() - before.rpcs().getOrDefault(t, new NodeStats.Rpc(0, 0, 0)).sent();
+        if (d > 0) {
+          byType.append(byType.length() == 0 ? "" : ", ").append(t).append(' ').append(d);
+        }
+      });
+      System.out.printf("| requests sent by client B during the gets | %s |%n", byType);
+      System.out.printf("| lookup hops (client B, all lookups) | %s |%n", hops(afterPar.lookupHops(), before.lookupHops()));
+      System.out.printf("| RSS per node process | mean %.1f MiB, max %.1f MiB |%n", rssTotal / 1024.0 / nodes,
+          rssMax / 1024.0);
+      System.out.printf("| node JVM options | `%s` |%n", nodeOpts);
+    } finally {
+      procs.forEach(Process::destroy);
+      for (Process p : procs) {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static Node client() {
+    var builder = Weft.builder().listen("udp://127.0.0.1:0");
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("weft."))
+        .forEach(k -> builder.set(k, System.getProperty(k)));
+    return builder.build();
+  }
+
+  private static long requests(NodeStats s) {
+    return s.rpcs().values().stream().mapToLong(NodeStats.Rpc::sent).sum();
+  }
+
+  private static String hops(Map<Integer, Long> after, Map<Integer, Long> before) {
+    StringBuilder sb = new StringBuilder();
+    after.forEach((h, n) -> {
+      long d = n - before.getOrDefault(h, 0L);
+      if (d > 0) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(h).append(" hop").append(h == 1 ? "" : "s").append(": ")
+            .append(d);
+      }
+    });
+    return sb.toString();
+  }
+
+  private static double pct(long[] nanos, int p) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    int idx = (int) Math.min(s.length - 1, Math.ceil(p / 100.0 * s.length) - 1);
+    return s[Math.max(0, idx)] / 1e6;
+  }
+
+  private static long rssKib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (Exception e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static int intArg(String[] args, String name, int def) {
+    return Integer.parseInt(strArg(args, name, String.valueOf(def)));
+  }
+
+  private static String strArg(String[] args, String name, String def) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return def;
+  }
+}
