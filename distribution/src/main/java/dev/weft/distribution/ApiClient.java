@@ -1,0 +1,117 @@
+package dev.weft.distribution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * The client side of the HTTP API: sends one request and turns the answer into JSON or a {@link CliException} with
+ * the exit code the status means.
+ */
+final class ApiClient {
+  /** Longer than the node's default request timeout (30 s), so the node's own 503 arrives before ours. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final URI base;
+  private final HttpClient http;
+
+  ApiClient(HostPort api) {
+    this.base = api.httpUri();
+    this.http = HttpClient.newBuilder()
+        // Plain HTTP/1.1: no h2c upgrade dance for one request to a local server.
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /** An answer with a JSON body. */
+  record Reply(int status, JsonNode body) {
+    /** The {@code error} text of an error body, or the status. */
+    String error() {
+      JsonNode e = body.get("error");
+      return e != null && e.isTextual() ? e.textValue() : "HTTP " + status;
+    }
+  }
+
+  /**
+   * Sends a request and returns the answer whatever its status.
+   *
+   * @param path already encoded, starting with {@code /}
+   * @throws CliException with exit code 3 when the node cannot be reached or does not answer with JSON
+   */
+  Reply send(String method, String path, byte[] body) {
+    URI uri = base.resolve(path);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .timeout(REQUEST_TIMEOUT)
+        .header("Accept", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpConnectTimeoutException e) {
+      throw unreachable("connecting timed out after " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+    } catch (HttpTimeoutException e) {
+      throw new CliException(Cli.UNAVAILABLE, "the node at " + base + " did not answer within "
+          + REQUEST_TIMEOUT.toSeconds() + " s", e);
+    } catch (ConnectException e) {
+      throw unreachable("connection refused", e);
+    } catch (IOException e) {
+      throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(Cli.UNAVAILABLE, "interrupted while waiting for the node at " + base, e);
+    }
+    try {
+      return new Reply(response.statusCode(), Json.parse(response.body()));
+    } catch (JsonProcessingException e) {
+      throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " answered HTTP " + response.statusCode()
+          + " without JSON: is it a weft node's API?", e);
+    }
+  }
+
+  /**
+   * Sends a request and returns the answer if it succeeded.
+   *
+   * @throws CliException with the exit code of the error: 1 for "not found", 2 for a rejected request, 3 when the
+   *     node or the network could not serve it, 4 for an internal error of the node
+   */
+  Reply call(String method, String path, byte[] body) {
+    Reply reply = send(method, path, body);
+    int status = reply.status();
+    if (status >= 200 && status < 300) {
+      return reply;
+    }
+    if (status == 404 && "not found".equals(reply.error())) {
+      throw new CliException(Cli.NOT_FOUND, "not found");
+    }
+    if (status == 404) {
+      throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " does not know " + path + " (" + reply.error()
+          + "): is it a weft node's API of a compatible version?");
+    }
+    if (status >= 400 && status < 500) {
+      throw new CliException(Cli.USAGE, reply.error());
+    }
+    if (status == 502 || status == 503 || status == 504) {
+      throw new CliException(Cli.UNAVAILABLE, reply.error());
+    }
+    throw new CliException(Cli.INTERNAL, "the node failed: " + reply.error() + " (HTTP " + status + ")");
+  }
+
+  private CliException unreachable(String why, Exception cause) {
+    return new CliException(Cli.UNAVAILABLE, "cannot reach the node's HTTP API at " + base + " (" + why
+        + "). Is `weft node` running? Point to it with --api HOST:PORT or " + Cli.API_ENV + ".", cause);
+  }
+}

@@ -1,0 +1,424 @@
+package dev.weft.distribution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.ConfigException;
+import dev.weft.api.LookupFailedException;
+import dev.weft.api.Node;
+import dev.weft.api.Page;
+import dev.weft.api.Scan;
+import dev.weft.api.StoredObject;
+import dev.weft.api.ValueTooLargeException;
+import dev.weft.api.WeftConfig;
+import dev.weft.api.WeftException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of the HTTP/JSON API (documented in {@code docs/http-api.md}) over one {@link Node}.
+ *
+ * <pre>
+ *   Jetty thread: handle() ── parse, validate ──► node.storage().get(..)  (returns at once)
+ *                                                       │ completes on the node's event thread
+ *   Jetty pool:   ◄── whenCompleteAsync ────────────────┘ serialise, response.write(.., callback)
+ * </pre>
+ *
+ * No Jetty thread ever waits for the node: the response is written when the node's future completes, on Jetty's pool
+ * so that serialising a page of objects does not hold up the node's event thread. Every failure becomes a JSON error
+ * with a status; a bad request cannot escape {@link #handle} as an exception.
+ */
+final class ApiHandler extends Handler.Abstract.NonBlocking {
+  /** Page size of {@code GET /v1/objects} when none is asked for. */
+  static final int DEFAULT_PAGE = 100;
+  /** Largest page a client may ask for: bounds the memory one request takes. */
+  static final int MAX_PAGE = 1000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  private static final String JSON_TYPE = "application/json";
+  private static final Base64.Encoder CURSOR_ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+  private final Node node;
+  private final Executor executor;
+  private final int maxBodyBytes;
+  private final Duration timeout;
+
+  ApiHandler(Node node, Executor executor, int maxBodyBytes, Duration timeout) {
+    this.node = node;
+    this.executor = executor;
+    this.maxBodyBytes = maxBodyBytes;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Exchange exchange = new Exchange(request, response, callback);
+    try {
+      route(exchange);
+    } catch (ApiException e) {
+      exchange.error(e.status, e.getMessage());
+    } catch (RuntimeException e) {
+      exchange.fail(e);
+    }
+    return true;
+  }
+
+  private void route(Exchange ex) {
+    String path = ex.request.getHttpURI().getPath();
+    List<String> segments = path == null || !path.startsWith("/") ? List.of() : List.of(path.substring(1).split("/", -1));
+    if (segments.size() >= 2 && segments.get(0).equals("v1")) {
+      String resource = segments.get(1);
+      if (segments.size() == 2) {
+        switch (resource) {
+          case "info" -> {
+            ex.allow("GET");
+            info(ex);
+            return;
+          }
+          case "stats" -> {
+            ex.allow("GET");
+            stats(ex);
+            return;
+          }
+          case "objects" -> {
+            ex.allow("GET");
+            scan(ex);
+            return;
+          }
+          default -> {
+            // falls through to 404
+          }
+        }
+      } else if (segments.size() == 4 && resource.equals("objects")) {
+        ex.allow("GET", "PUT", "DELETE");
+        String namespace = segment(segments.get(2), "namespace");
+        String key = segment(segments.get(3), "key");
+        switch (ex.request.getMethod()) {
+          case "GET" -> get(ex, namespace, key);
+          case "PUT" -> put(ex, namespace, key);
+          default -> delete(ex, namespace, key);
+        }
+        return;
+      }
+    }
+    throw new ApiException(404, "no such resource: " + path
+        + " (see /v1/objects/{namespace}/{key}, /v1/objects, /v1/info, /v1/stats)");
+  }
+
+  private static String segment(String raw, String what) {
+    String decoded;
+    try {
+      decoded = Urls.decodeSegment(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "invalid " + what + ": " + e.getMessage());
+    }
+    if (decoded.isEmpty()) {
+      throw new ApiException(400, "the " + what + " must not be empty");
+    }
+    return decoded;
+  }
+
+  // info() and stats() are synchronous snapshots: the node copies a few counters on its loop, a short wait that does not
+  // touch the network, so they are answered on the Jetty thread.
+  private void info(Exchange ex) {
+    ex.query(Set.of());
+    ObjectNode body = Json.MAPPER.valueToTree(node.info());
+    body.put("weftVersion", Versions.weft());
+    ex.ok(body);
+  }
+
+  private void stats(Exchange ex) {
+    ex.query(Set.of());
+    ex.ok(Json.MAPPER.valueToTree(node.stats()));
+  }
+
+  private void get(Exchange ex, String namespace, String key) {
+    ex.query(Set.of());
+    ex.complete(() -> node.storage().get(namespace, key), found -> {
+      if (found.isPresent()) {
+        ex.ok(found.get());
+      } else {
+        ex.error(404, "not found");
+      }
+    });
+  }
+
+  private void put(Exchange ex, String namespace, String key) {
+    Map<String, String> query = ex.query(Set.of("ttl"));
+    Optional<Duration> ttl = Optional.ofNullable(query.get("ttl")).map(ApiHandler::ttl);
+    long length = ex.request.getLength();
+    if (length > maxBodyBytes) {
+      // Answer before reading: the client may still be sending.
+      throw new ApiException(413, new BodyReader.TooLargeException(maxBodyBytes).getMessage());
+    }
+    BodyReader.read(ex.request, maxBodyBytes).whenComplete((body, failure) -> {
+      if (failure != null) {
+        ex.fail(failure);
+        return;
+      }
+      JsonNode value;
+      try {
+        value = Json.parse(body);
+      } catch (JsonProcessingException e) {
+        ex.error(400, "invalid JSON value: " + Json.reason(e));
+        return;
+      } catch (RuntimeException e) {
+        ex.fail(e);
+        return;
+      }
+      ex.complete(() -> ttl.isPresent()
+          ? node.storage().put(namespace, key, value, ttl.get())
+          : node.storage().put(namespace, key, value), ex::ok);
+    });
+  }
+
+  private void delete(Exchange ex, String namespace, String key) {
+    ex.query(Set.of());
+    ex.complete(() -> node.storage().delete(namespace, key), ex::ok);
+  }
+
+  private void scan(Exchange ex) {
+    Map<String, String> query = ex.query(Set.of("namespace", "after", "limit"));
+    String namespace = query.get("namespace");
+    Scan scan = namespace == null ? Scan.all() : Scan.namespace(segmentValue(namespace, "namespace"));
+    int limit = DEFAULT_PAGE;
+    if (query.containsKey("limit")) {
+      try {
+        limit = Integer.parseInt(query.get("limit"));
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw new ApiException(400, "invalid limit '" + query.get("limit") + "' (expected 1 to " + MAX_PAGE + ")");
+      }
+    }
+    scan = scan.limit(limit);
+    if (query.containsKey("after")) {
+      String[] cursor = decodeCursor(query.get("after"));
+      scan = scan.after(cursor[0], cursor[1]);
+    }
+    Scan request = scan;
+    ex.complete(() -> node.storage().lscan(request), (Page<StoredObject> page) -> {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      ArrayNode items = body.putArray("items");
+      page.items().forEach(o -> items.add(Json.MAPPER.<JsonNode>valueToTree(o)));
+      Optional<Scan> next = page.next();
+      if (next.isPresent() && next.get().afterNamespace().isPresent() && next.get().afterKey().isPresent()) {
+        body.put("next", encodeCursor(next.get().afterNamespace().get(), next.get().afterKey().get()));
+      } else {
+        body.putNull("next");
+      }
+      ex.ok(body);
+    });
+  }
+
+  private static String segmentValue(String value, String what) {
+    if (value.isEmpty()) {
+      throw new ApiException(400, "the " + what + " must not be empty");
+    }
+    return value;
+  }
+
+  private static Duration ttl(String text) {
+    try {
+      return WeftConfig.empty().with("ttl", text).duration("ttl", Duration.ZERO);
+    } catch (ConfigException e) {
+      throw new ApiException(400, e.getMessage());
+    }
+  }
+
+  /**
+   * The {@code next} cursor: the last (namespace, key) of the page, as base64url of a JSON array, so it survives any
+   * characters in namespaces and keys and reads as one opaque token.
+   */
+  static String encodeCursor(String namespace, String key) {
+    ArrayNode pair = Json.MAPPER.createArrayNode().add(namespace).add(key);
+    return CURSOR_ENCODER.encodeToString(Json.bytes(pair));
+  }
+
+  static String[] decodeCursor(String cursor) {
+    try {
+      JsonNode pair = Json.parse(Base64.getUrlDecoder().decode(cursor));
+      if (pair.isArray() && pair.size() == 2 && pair.get(0).isTextual() && pair.get(1).isTextual()) {
+        return new String[] {pair.get(0).textValue(), pair.get(1).textValue()};
+      }
+    } catch (IllegalArgumentException | JsonProcessingException e) {
+      // reported below
+    }
+    throw new ApiException(400, "invalid cursor '" + cursor + "' (pass the 'next' value of the previous page)");
+  }
+
+  /** One request being answered; every path through the handler ends in exactly one write. */
+  private final class Exchange {
+    final Request request;
+    final Response response;
+    final Callback callback;
+
+    Exchange(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    void allow(String... methods) {
+      String method = request.getMethod();
+      for (String m : methods) {
+        if (m.equals(method)) {
+          return;
+        }
+      }
+      String allowed = String.join(", ", methods);
+      response.getHeaders().put(HttpHeader.ALLOW, allowed);
+      throw new ApiException(405, "method " + method + " is not allowed on " + request.getHttpURI().getPath()
+          + " (allowed: " + allowed + ")");
+    }
+
+    /** The query parameters, each at most once and all of them in {@code known}. */
+    Map<String, String> query(Set<String> known) {
+      String raw = request.getHttpURI().getQuery();
+      Map<String, String> out = new LinkedHashMap<>();
+      if (raw == null || raw.isEmpty()) {
+        return out;
+      }
+      for (String part : raw.split("&")) {
+        if (part.isEmpty()) {
+          continue;
+        }
+        int eq = part.indexOf('=');
+        String name;
+        String value;
+        try {
+          // '+' is a space in query strings (HTML forms, curl --data-urlencode); in paths it is a plus.
+          name = Urls.decodeSegment((eq < 0 ? part : part.substring(0, eq)).replace('+', ' '));
+          value = eq < 0 ? "" : Urls.decodeSegment(part.substring(eq + 1).replace('+', ' '));
+        } catch (IllegalArgumentException e) {
+          throw new ApiException(400, "invalid query: " + e.getMessage());
+        }
+        if (!known.contains(name)) {
+          throw new ApiException(400, "unknown query parameter '" + name + "'"
+              + (known.isEmpty() ? " (this resource takes none)" : " (known: " + String.join(", ", known) + ")"));
+        }
+        if (out.put(name, value) != null) {
+          throw new ApiException(400, "query parameter '" + name + "' is given twice");
+        }
+      }
+      return out;
+    }
+
+    /**
+     * Starts a node operation and answers when it completes; a call that throws at once is answered like a failed
+     * future. The node's future is copied before the time limit is put on it, so the node never sees our timeout.
+     */
+    <T> void complete(Supplier<CompletableFuture<T>> operation, Consumer<T> onSuccess) {
+      CompletableFuture<T> future;
+      try {
+        future = operation.get().copy();
+      } catch (RuntimeException e) {
+        future = CompletableFuture.failedFuture(e);
+      }
+      future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenCompleteAsync((value, failure) -> {
+            try {
+              if (failure != null) {
+                fail(failure);
+              } else {
+                onSuccess.accept(value);
+              }
+            } catch (RuntimeException e) {
+              fail(e);
+            }
+          }, executor);
+    }
+
+    void ok(Object body) {
+      write(200, body instanceof JsonNode json ? json : Json.MAPPER.valueToTree(body));
+    }
+
+    void error(int status, String message) {
+      write(status, Json.error(message));
+    }
+
+    /** Maps a failure to a status: the caller's fault is 4xx, the network's 503, anything else a bug (500). */
+    void fail(Throwable failure) {
+      Throwable e = unwrap(failure);
+      if (e instanceof ApiException a) {
+        error(a.status, a.getMessage());
+      } else if (e instanceof BodyReader.TooLargeException) {
+        error(413, e.getMessage());
+      } else if (e instanceof ValueTooLargeException || e instanceof ConfigException
+          || e instanceof IllegalArgumentException) {
+        error(400, e.getMessage());
+      } else if (e instanceof TimeoutException) {
+        error(503, "the node did not answer within " + timeout.toMillis() + " ms");
+      } else if (e instanceof LookupFailedException) {
+        error(503, "lookup failed: " + e.getMessage());
+      } else if (e instanceof WeftException) {
+        error(503, e.getMessage());
+      } else if (e instanceof HttpException h) {
+        // Jetty's own verdict on the request, e.g. a broken chunked body: 400.
+        error(h.getCode(), h.getReason() == null ? "bad request" : h.getReason());
+      } else if (e instanceof IOException) {
+        // The client went away or sent a broken body: nobody to answer, but complete the exchange.
+        LOG.debug("request {} {} failed while reading: {}", request.getMethod(), request.getHttpURI(), e.toString());
+        callback.failed(e);
+      } else {
+        LOG.error("internal error answering {} {}", request.getMethod(), request.getHttpURI(), e);
+        error(500, "internal error: " + e);
+      }
+    }
+
+    private void write(int status, JsonNode body) {
+      byte[] json = Json.bytes(body);
+      byte[] line = new byte[json.length + 1];
+      System.arraycopy(json, 0, line, 0, json.length);
+      line[json.length] = '\n';
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      response.write(true, ByteBuffer.wrap(line), callback);
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** A request the API refuses, with the status to answer. */
+  static final class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    ApiException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+}

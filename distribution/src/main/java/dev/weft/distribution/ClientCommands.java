@@ -1,0 +1,244 @@
+package dev.weft.distribution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The commands that talk to a running node through its HTTP API. Each prints JSON on stdout, one object per line,
+ * and reports errors on stderr with an exit code (see {@link Cli}).
+ */
+final class ClientCommands {
+  private ClientCommands() {}
+
+  /** {@code --api}, shared by every client command. */
+  static final class ApiOption {
+    @Option(names = "--api", paramLabel = "HOST:PORT",
+        description = "The node's HTTP API (default: $" + Cli.API_ENV + ", else " + Cli.DEFAULT_API + ").")
+    String api;
+
+    /** {@code --api} of the command, else {@code parentApi} (given before the command), else the environment. */
+    HostPort resolve(Cli cli, String parentApi) {
+      String text = api != null ? api : parentApi;
+      String source = "--api";
+      if (text == null) {
+        text = cli.env().get(Cli.API_ENV);
+        source = Cli.API_ENV;
+      }
+      if (text == null || text.isBlank()) {
+        text = Cli.DEFAULT_API;
+        source = "the default";
+      }
+      HostPort hp;
+      try {
+        hp = HostPort.parse(text, "http");
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Cli.USAGE, "invalid API address in " + source + ": " + e.getMessage());
+      }
+      if (hp.port() == 0) {
+        throw new CliException(Cli.USAGE, "invalid API address in " + source + ": port 0 cannot be dialled");
+      }
+      return hp;
+    }
+  }
+
+  /** Common to the client commands: the {@link Cli}, the {@code --api} option and output. */
+  abstract static class Base implements Callable<Integer> {
+    @Mixin
+    ApiOption apiOption;
+
+    @ParentCommand
+    WeftCommand parent;
+
+    final Cli cli;
+
+    Base(Cli cli) {
+      this.cli = cli;
+    }
+
+    ApiClient client() {
+      return new ApiClient(apiOption.resolve(cli, parent == null ? null : parent.api));
+    }
+
+    void print(JsonNode json) {
+      cli.out().println(Json.text(json));
+    }
+
+    static String objectPath(String namespace, String key) {
+      if (namespace.isEmpty() || key.isEmpty()) {
+        throw new CliException(Cli.USAGE, "namespace and key must not be empty");
+      }
+      return "/v1/objects/" + Urls.encodeSegment(namespace) + "/" + Urls.encodeSegment(key);
+    }
+  }
+
+  @Command(name = "put", mixinStandardHelpOptions = true,
+      description = "Stores a JSON value under NAMESPACE and KEY; prints {version, acknowledged, attempted}.")
+  static final class Put extends Base {
+    @Parameters(index = "0", paramLabel = "NAMESPACE")
+    String namespace;
+
+    @Parameters(index = "1", paramLabel = "KEY")
+    String key;
+
+    @Parameters(index = "2", paramLabel = "JSON", description = "The value, any JSON: '{\"a\":1}', '\"text\"', 42 ... "
+        + "Use - to read it from standard input.")
+    String json;
+
+    @Option(names = "--ttl", paramLabel = "DURATION",
+        description = "How long the object lives, e.g. 30s, 5m, 24h, 7d (default: the node's).")
+    String ttl;
+
+    Put(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      byte[] value = json.equals("-") ? readStdin() : json.getBytes(StandardCharsets.UTF_8);
+      try {
+        // Checked here as well as by the node: a typo gets its message without a round trip.
+        Json.parse(value);
+      } catch (JsonProcessingException e) {
+        throw new CliException(Cli.USAGE, "invalid JSON value: " + Json.reason(e)
+            + " (strings need quotes: '\"text\"')");
+      }
+      String path = objectPath(namespace, key) + (ttl == null ? "" : "?ttl=" + Urls.encodeSegment(ttl));
+      print(client().call("PUT", path, value).body());
+      return Cli.OK;
+    }
+
+    private byte[] readStdin() {
+      try {
+        return cli.in().readAllBytes();
+      } catch (IOException e) {
+        throw new CliException(Cli.USAGE, "cannot read the value from standard input: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true,
+      description = "Prints the object {namespace, key, value, version} stored under NAMESPACE and KEY; "
+          + "exit code 1 when there is none.")
+  static final class Get extends Base {
+    @Parameters(index = "0", paramLabel = "NAMESPACE")
+    String namespace;
+
+    @Parameters(index = "1", paramLabel = "KEY")
+    String key;
+
+    Get(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      print(client().call("GET", objectPath(namespace, key), null).body());
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Deletes the object under NAMESPACE and KEY (writes a tombstone; succeeds whether or not it "
+          + "existed); prints {version, acknowledged, attempted}.")
+  static final class Delete extends Base {
+    @Parameters(index = "0", paramLabel = "NAMESPACE")
+    String namespace;
+
+    @Parameters(index = "1", paramLabel = "KEY")
+    String key;
+
+    Delete(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      print(client().call("DELETE", objectPath(namespace, key), null).body());
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "lscan", mixinStandardHelpOptions = true,
+      description = "Lists the objects the node holds locally (all namespaces, or NAMESPACE), one JSON object per "
+          + "line, in (namespace, key) order.")
+  static final class Lscan extends Base {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAMESPACE")
+    String namespace;
+
+    @Option(names = "--page-size", paramLabel = "N", defaultValue = "" + ApiHandler.DEFAULT_PAGE,
+        description = "Objects fetched per request, 1 to " + ApiHandler.MAX_PAGE + " (default: ${DEFAULT-VALUE}).")
+    int pageSize;
+
+    Lscan(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      if (pageSize < 1 || pageSize > ApiHandler.MAX_PAGE) {
+        throw new CliException(Cli.USAGE, "--page-size must be 1 to " + ApiHandler.MAX_PAGE + ", got " + pageSize);
+      }
+      if (namespace != null && namespace.isEmpty()) {
+        throw new CliException(Cli.USAGE, "the namespace must not be empty");
+      }
+      ApiClient client = client();
+      String base = "/v1/objects?limit=" + pageSize
+          + (namespace == null ? "" : "&namespace=" + Urls.encodeSegment(namespace));
+      Set<String> seen = new HashSet<>();
+      String cursor = null;
+      do {
+        JsonNode page = client.call("GET", base + (cursor == null ? "" : "&after=" + cursor), null).body();
+        JsonNode items = page.path("items");
+        for (JsonNode item : items) {
+          print(item);
+        }
+        cli.out().flush();
+        JsonNode next = page.path("next");
+        cursor = next.isTextual() ? next.textValue() : null;
+        if (cursor != null && !seen.add(cursor)) {
+          // A node that hands out the same cursor twice would make this loop forever.
+          throw new CliException(Cli.INTERNAL, "the node repeated the page cursor " + cursor);
+        }
+      } while (cursor != null);
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "info", mixinStandardHelpOptions = true,
+      description = "Prints the node's id, addresses, contacts, stored records and routing table as one JSON object.")
+  static final class Info extends Base {
+    Info(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      print(client().call("GET", "/v1/info", null).body());
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "stats", mixinStandardHelpOptions = true,
+      description = "Prints the node's counters (RPCs, lookups, bytes, messages) as one JSON object.")
+  static final class Stats extends Base {
+    Stats(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      print(client().call("GET", "/v1/stats", null).body());
+      return Cli.OK;
+    }
+  }
+}

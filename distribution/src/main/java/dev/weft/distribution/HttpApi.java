@@ -1,0 +1,151 @@
+package dev.weft.distribution;
+
+import dev.weft.api.Node;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The embedded Jetty server that serves {@link ApiHandler} for one node. Sized for a small node: one acceptor, one
+ * selector and a handful of threads, since no thread ever waits for the network.
+ */
+final class HttpApi implements AutoCloseable {
+  /**
+   * How the API is served.
+   *
+   * @param listen where to bind; port 0 picks a free port (see {@link #address()})
+   * @param maxRequestBytes largest request body accepted; larger ones get 413
+   * @param requestTimeout how long a request may wait for the node before it gets 503
+   */
+  record Options(HostPort listen, int maxRequestBytes, Duration requestTimeout) {}
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final HostPort address;
+
+  private HttpApi(Server server, ServerConnector connector) {
+    this.server = server;
+    this.connector = connector;
+    this.address = new HostPort(connector.getHost(), connector.getLocalPort());
+  }
+
+  /**
+   * Starts serving {@code node}.
+   *
+   * @throws IOException when the address cannot be bound; the message names it
+   */
+  static HttpApi start(Node node, Options options) throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+    threads.setName("weft-http");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    server.setStopTimeout(2_000);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    // Namespaces and keys are arbitrary text sent as encoded path segments: %2F, %2E%2E, %5C, %0A and the like are
+    // data here, never file paths, so Jetty's checks (meant for servers of files) must let them through. The handler
+    // reads the raw path and decodes each segment itself.
+    http.setUriCompliance(UriCompliance.DEFAULT.with("weft",
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+        UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+        UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+        UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
+        UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
+
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(options.listen().host());
+    connector.setPort(options.listen().port());
+    connector.setIdleTimeout(Math.max(30_000, options.requestTimeout().toMillis() + 5_000));
+    server.addConnector(connector);
+    // On stop, requests in flight (a write still replicating) may finish for up to the stop timeout, before the node
+    // closes under them.
+    server.setHandler(new GracefulHandler(
+        new ApiHandler(node, threads, options.maxRequestBytes(), options.requestTimeout())));
+    server.setErrorHandler(new JsonErrorHandler());
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly(server);
+      throw new IOException("cannot serve the HTTP API on " + options.listen() + ": " + describe(e), e);
+    }
+    return new HttpApi(server, connector);
+  }
+
+  /** Where the API listens, with the bound port. */
+  HostPort address() {
+    return address;
+  }
+
+  /** {@code http://HOST:PORT}. */
+  URI uri() {
+    return address.httpUri();
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish for up to 2 s, then stops. Idempotent. Takes about a second when
+   * clients hold idle keep-alive connections, which Jetty closes gracefully too.
+   */
+  @Override
+  public void close() {
+    stopQuietly(server);
+  }
+
+  boolean isRunning() {
+    return server.isRunning() && connector.isRunning();
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(HttpApi.class).warn("stopping the HTTP API failed", e);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /**
+   * Errors that Jetty answers itself (a malformed request line, a header too large, an exception that escaped) in the
+   * same {@code {"error": ...}} form as the API's own, instead of an HTML page.
+   */
+  private static final class JsonErrorHandler extends ErrorHandler {
+    private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+        Callback callback) {
+      response.getHeaders().put(JSON);
+      response.write(true, body(code, message), callback);
+    }
+
+    private static ByteBuffer body(int code, String message) {
+      String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+      return ByteBuffer.wrap((Json.text(Json.error(text)) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

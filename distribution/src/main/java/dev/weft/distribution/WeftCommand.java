@@ -1,0 +1,54 @@
+package dev.weft.distribution;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code weft} itself: only lists its subcommands. */
+@Command(
+    name = "weft",
+    mixinStandardHelpOptions = true,
+    versionProvider = WeftCommand.Version.class,
+    description = "A peer-to-peer data layer: run a node, or talk to a running one through its HTTP API.",
+    subcommands = {
+        NodeCommand.class,
+        ClientCommands.Put.class,
+        ClientCommands.Get.class,
+        ClientCommands.Delete.class,
+        ClientCommands.Lscan.class,
+        ClientCommands.Info.class,
+        ClientCommands.Stats.class,
+        CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:not found",
+        "2:bad usage or bad input (invalid JSON value, bad address ...)",
+        "3:the node or the network could not be reached",
+        "4:unexpected error (please report it)"},
+    footer = {"", "Client commands find the node at --api, else $WEFT_API, else " + Cli.DEFAULT_API + "."})
+final class WeftCommand implements Callable<Integer> {
+  /** Also accepted before the command ({@code weft --api HOST:PORT get ...}); the command's own --api wins. */
+  @Option(names = "--api", paramLabel = "HOST:PORT",
+      description = "The node's HTTP API, for any command (a command's own --api wins).")
+  String api;
+
+  @Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return Cli.USAGE;
+  }
+
+  /** {@code weft --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"weft " + Versions.weft() + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}

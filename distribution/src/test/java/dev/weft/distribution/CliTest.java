@@ -1,0 +1,293 @@
+package dev.weft.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.Node;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The {@code weft} commands run in-process against real nodes: their output, messages and exit codes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+final class CliTest {
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private String apiA;
+  private String apiB;
+  private String apiAlone;
+
+  @BeforeAll
+  void startNodes() throws Exception {
+    Node a = TestNodes.start(11);
+    resources.add(a);
+    Node b = TestNodes.startJoined(12, a);
+    resources.add(b);
+    Node alone = TestNodes.start(13);
+    resources.add(alone);
+    apiA = serve(a);
+    apiB = serve(b);
+    apiAlone = serve(alone);
+  }
+
+  private String serve(Node node) throws Exception {
+    HttpApi api = TestNodes.serve(node, 1024 * 1024);
+    resources.add(0, api);
+    return api.address().toString();
+  }
+
+  @AfterAll
+  void stopNodes() {
+    TestNodes.closeAll(resources);
+  }
+
+  /** What one run printed and returned. */
+  record Run(int code, String out, String err) {
+    List<JsonNode> lines() {
+      return out.lines().filter(l -> !l.isBlank()).map(Http::parse).toList();
+    }
+
+    JsonNode json() {
+      assertThat(lines()).as("stdout: %s, stderr: %s", out, err).hasSize(1);
+      return lines().get(0);
+    }
+  }
+
+  private static Run weft(Map<String, String> env, String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env,
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Run weft(String... args) {
+    return weft(Map.of(), "", args);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats"})
+  void everyCommandHasHelp(String command) {
+    Run run = weft(command, "--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("Usage: weft " + command).contains("--help");
+    assertThat(weft("help", command).out()).isEqualTo(run.out());
+  }
+
+  @Test
+  void topLevelHelpListsCommandsAndExitCodes() {
+    Run run = weft("--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).contains("node", "put", "get", "delete", "lscan", "info", "stats", "Exit codes:",
+        "WEFT_API");
+    assertThat(weft("--version").out()).startsWith("weft ");
+  }
+
+  @Test
+  void noCommandIsUsageError() {
+    Run run = weft();
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("Usage: weft");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void badUsageIsExitCode2() {
+    assertThat(weft("frobnicate").code()).isEqualTo(2);
+    assertThat(weft("put", "ns", "key").code()).isEqualTo(2);
+    assertThat(weft("get", "ns", "key", "extra").code()).isEqualTo(2);
+    assertThat(weft("info", "--colour").code()).isEqualTo(2);
+    Run run = weft("get", "ns");
+    assertThat(run.err()).contains("Missing required parameter");
+  }
+
+  @Test
+  void putThenGetThroughAnotherNode() {
+    Run put = weft("put", "--api", apiA, "cli users", "bob/1", "{\"name\":\"Bob\"}");
+    assertThat(put.code()).as(put.err()).isZero();
+    assertThat(put.json().get("acknowledged").asInt()).isPositive();
+
+    Run get = weft("get", "--api", "http://" + apiB, "cli users", "bob/1");
+    assertThat(get.code()).as(get.err()).isZero();
+    JsonNode object = get.json();
+    assertThat(object.get("namespace").asText()).isEqualTo("cli users");
+    assertThat(object.get("key").asText()).isEqualTo("bob/1");
+    assertThat(object.get("value")).isEqualTo(Http.parse("{\"name\":\"Bob\"}"));
+    assertThat(object.get("version").asText()).isEqualTo(put.json().get("version").asText());
+    assertThat(get.err()).isEmpty();
+  }
+
+  @Test
+  void apiAddressComesFromTheEnvironment() {
+    assertThat(weft(Map.of(Cli.API_ENV, apiA), "", "put", "env", "k", "42").code()).isZero();
+    Run get = weft(Map.of(Cli.API_ENV, apiB), "", "get", "env", "k");
+    assertThat(get.code()).isZero();
+    assertThat(get.json().get("value").asInt()).isEqualTo(42);
+    // --api wins over the environment.
+    Run dead = weft(Map.of(Cli.API_ENV, "127.0.0.1:1"), "", "get", "--api", apiB, "env", "k");
+    assertThat(dead.code()).isZero();
+  }
+
+  @Test
+  void apiMayAlsoComeBeforeTheCommand() {
+    // As the README's quick start writes it.
+    assertThat(weft("--api", apiA, "put", "before", "k", "\"x\"").code()).isZero();
+    assertThat(weft("--api", apiB, "get", "before", "k").json().get("value").asText()).isEqualTo("x");
+    // The command's own --api wins.
+    assertThat(weft("--api", "127.0.0.1:1", "get", "--api", apiB, "before", "k").code()).isZero();
+    assertThat(weft("--api", "nonsense", "info").code()).isEqualTo(2);
+  }
+
+  @Test
+  void valueFromStandardInput() {
+    assertThat(weft(Map.of(), "[1, 2, {\"three\": 3}]\n", "put", "--api", apiA, "stdin", "k", "-").code()).isZero();
+    assertThat(weft("get", "--api", apiA, "stdin", "k").json().get("value").get(2).get("three").asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void missingObjectIsExitCode1() {
+    Run run = weft("get", "--api", apiB, "cli users", "nobody");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("weft get: not found" + System.lineSeparator());
+  }
+
+  @Test
+  void deleteThenGetIsExitCode1() {
+    assertThat(weft("put", "--api", apiA, "del", "k", "true").code()).isZero();
+    Run delete = weft("delete", "--api", apiB, "del", "k");
+    assertThat(delete.code()).isZero();
+    assertThat(delete.json().has("version")).isTrue();
+    assertThat(weft("get", "--api", apiA, "del", "k").code()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{", "text", "{'a':1}", "1 2", ""})
+  void invalidJsonIsExitCode2WithoutAsking(String value) {
+    // A dead --api proves the check happens before any request.
+    Run run = weft("put", "--api", "127.0.0.1:1", "ns", "k", value);
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("weft put: invalid JSON value: ");
+  }
+
+  @Test
+  void deadApiIsExitCode3() throws Exception {
+    try (Socket reserved = new Socket()) {
+      // Bound but not listening: the port is ours and every connection to it is refused.
+      reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+      String dead = "127.0.0.1:" + reserved.getLocalPort();
+      for (String[] args : List.of(new String[] {"get", "ns", "k"}, new String[] {"put", "ns", "k", "1"},
+          new String[] {"delete", "ns", "k"}, new String[] {"lscan"}, new String[] {"info"}, new String[] {"stats"})) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add(1, "--api");
+        all.add(2, dead);
+        Run run = weft(all.toArray(String[]::new));
+        assertThat(run.code()).as(String.join(" ", all)).isEqualTo(3);
+        assertThat(run.err()).contains("cannot reach the node's HTTP API at http://" + dead, "WEFT_API");
+      }
+    }
+  }
+
+  @Test
+  void failedLookupIsExitCode3() {
+    Run run = weft("get", "--api", apiAlone, "ns", "k");
+    assertThat(run.code()).isEqualTo(3);
+    assertThat(run.err()).startsWith("weft get: lookup failed");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nonsense", "127.0.0.1", "127.0.0.1:99999", "::1:7070", "127.0.0.1:0", "http://"})
+  void badApiAddressIsExitCode2(String api) {
+    Run run = weft("info", "--api", api);
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("weft info: invalid API address in --api");
+  }
+
+  @Test
+  void badApiAddressInTheEnvironmentIsNamed() {
+    Run run = weft(Map.of(Cli.API_ENV, "bad"), "", "info");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("invalid API address in WEFT_API");
+  }
+
+  @Test
+  void requestTheNodeRejectsIsExitCode2() {
+    Run run = weft("put", "--api", apiA, "--ttl", "soon", "ns", "k", "1");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("ttl").contains("soon");
+    assertThat(weft("put", "--api", apiA, "--ttl", "10m", "ns", "k", "1").code()).isZero();
+    assertThat(weft("get", "--api", apiA, "", "k").code()).isEqualTo(2);
+  }
+
+  @Test
+  void lscanFollowsPagesAndPrintsOneObjectPerLine() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(weft("put", "--api", apiA, "scan ns", "k" + i, "{\"i\":" + i + "}").code()).isZero();
+    }
+    Run run = weft("lscan", "--api", apiA, "--page-size", "2", "scan ns");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.lines()).extracting(l -> l.get("key").asText()).containsExactly("k0", "k1", "k2", "k3", "k4");
+    assertThat(run.lines()).allSatisfy(l -> assertThat(l.get("version").asText()).isNotEmpty());
+
+    Run all = weft("lscan", "--api", apiA);
+    assertThat(all.code()).isZero();
+    assertThat(all.lines()).extracting(l -> l.get("namespace").asText()).contains("scan ns");
+
+    assertThat(weft("lscan", "--api", apiA, "--page-size", "0").code()).isEqualTo(2);
+    assertThat(weft("lscan", "--api", apiA, "no such namespace").out()).isEmpty();
+  }
+
+  @Test
+  void infoAndStats() {
+    Run info = weft("info", "--api", apiA);
+    assertThat(info.code()).isZero();
+    assertThat(info.json().get("id").asText()).hasSize(40);
+    assertThat(info.json().get("addresses").get(0).asText()).startsWith("udp://127.0.0.1:");
+    assertThat(info.json().get("contacts").asInt()).isEqualTo(1);
+    assertThat(info.json().has("stored")).isTrue();
+
+    Run stats = weft("stats", "--api", apiB);
+    assertThat(stats.code()).isZero();
+    assertThat(stats.json().get("rpcs").isObject()).isTrue();
+  }
+
+  @Test
+  void nodeWithBadOptionsIsExitCode2() {
+    assertThat(weft("node", "--udp", "nonsense").err()).contains("invalid --udp");
+    assertThat(weft("node", "--udp", "nonsense").code()).isEqualTo(2);
+    assertThat(weft("node", "--api", "127.0.0.1:x").code()).isEqualTo(2);
+    assertThat(weft("node", "--id", "xyz").err()).contains("invalid --id");
+    assertThat(weft("node", "--bootstrap", "udp://h").code()).isEqualTo(2);
+    assertThat(weft("node", "--config", "/no/such/weft.properties").code()).isEqualTo(2);
+    Run store = weft("node", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0", "--storage", "nope");
+    assertThat(store.code()).isEqualTo(2);
+    assertThat(store.err()).contains("weft.storage").contains("nope");
+  }
+
+  @Test
+  void nodeThatCannotBindItsApiIsExitCode3() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run run = weft("node", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:" + busy.getLocalPort());
+      assertThat(run.code()).isEqualTo(3);
+      assertThat(run.err()).contains("cannot serve the HTTP API on 127.0.0.1:" + busy.getLocalPort());
+      assertThat(run.out()).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.weft.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.Address;
+import dev.weft.api.LookupFailedException;
+import dev.weft.api.Node;
+import dev.weft.api.NodeId;
+import dev.weft.api.NodeInfo;
+import dev.weft.api.NodeStats;
+import dev.weft.api.Page;
+import dev.weft.api.PutResult;
+import dev.weft.api.Scan;
+import dev.weft.api.Storage;
+import dev.weft.api.StoredObject;
+import dev.weft.api.ValueTooLargeException;
+import dev.weft.api.WeftException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * How the API maps failures a real network produces only by chance (a timeout, an engine error, a bug) to statuses.
+ * A real node cannot be made to fail on cue, so this class alone uses a node whose answers the test scripts; the
+ * mapping of real outcomes is covered by {@link HttpApiTest} on real nodes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+final class HttpApiFaultTest {
+  private ScriptedNode node;
+  private HttpApi api;
+  private Http http;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = new ScriptedNode();
+    api = HttpApi.start(node, new HttpApi.Options(new HostPort("127.0.0.1", 0), 64 * 1024, Duration.ofMillis(300)));
+    http = new Http(api.uri());
+  }
+
+  @AfterAll
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void lookupFailureIs503() throws Exception {
+    node.answer = () -> CompletableFuture.failedFuture(new LookupFailedException("none of the 3 nodes answered"));
+    Http.Answer get = http.get("/v1/objects/a/b");
+    assertThat(get.status()).isEqualTo(503);
+    assertThat(get.json().get("error").asText()).isEqualTo("lookup failed: none of the 3 nodes answered");
+  }
+
+  @Test
+  void otherNetworkFailureIs503() throws Exception {
+    node.answer = () -> CompletableFuture.failedFuture(new WeftException("no replica acknowledged"));
+    Http.Answer put = http.put("/v1/objects/a/b", "1");
+    assertThat(put.status()).isEqualTo(503);
+    assertThat(put.json().get("error").asText()).isEqualTo("no replica acknowledged");
+  }
+
+  @Test
+  void nodeThatNeverAnswersIs503AfterTheTimeout() throws Exception {
+    CompletableFuture<Object> never = new CompletableFuture<>();
+    node.answer = () -> never;
+    Http.Answer get = http.get("/v1/objects/a/b");
+    assertThat(get.status()).isEqualTo(503);
+    assertThat(get.json().get("error").asText()).contains("did not answer within 300 ms");
+    assertThat(never).as("the node's own future is left alone").isNotDone();
+  }
+
+  @Test
+  void valueTooLargeIs400() throws Exception {
+    node.answer = () -> CompletableFuture.failedFuture(new ValueTooLargeException("value", 70_000, 65_536));
+    Http.Answer put = http.put("/v1/objects/a/b", "1");
+    assertThat(put.status()).isEqualTo(400);
+    assertThat(put.json().get("error").asText()).isEqualTo("value is 70000 bytes, over the limit of 65536 bytes");
+  }
+
+  @Test
+  void exceptionThrownInsteadOfReturnedIsMappedToo() throws Exception {
+    node.answer = () -> {
+      throw new IllegalArgumentException("namespace too long");
+    };
+    assertThat(http.get("/v1/objects/a/b").status()).isEqualTo(400);
+  }
+
+  @Test
+  void bugInTheNodeIs500AndTheServerKeepsServing() throws Exception {
+    node.answer = () -> CompletableFuture.failedFuture(new IllegalStateException("oops"));
+    Http.Answer get = http.get("/v1/objects/a/b");
+    assertThat(get.status()).isEqualTo(500);
+    assertThat(get.json().get("error").asText()).contains("oops");
+
+    node.answer = () -> {
+      throw new NullPointerException("synchronous bug");
+    };
+    assertThat(http.get("/v1/objects/a/b").status()).isEqualTo(500);
+    assertThat(http.get("/v1/info").status()).isEqualTo(500);
+
+    node.answer = () -> CompletableFuture.completedFuture(Optional.empty());
+    assertThat(http.get("/v1/objects/a/b").status()).isEqualTo(404);
+  }
+
+  /** A node whose storage answers every call with {@link #answer}; info and stats throw when it throws. */
+  private static final class ScriptedNode implements Node, Storage {
+    private final NodeId id = NodeId.random(new Random(7));
+    volatile Supplier<CompletableFuture<?>> answer = () -> new CompletableFuture<>();
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> next() {
+      return (CompletableFuture<T>) answer.get();
+    }
+
+    @Override
+    public NodeId id() {
+      return id;
+    }
+
+    @Override
+    public List<Address> addresses() {
+      return List.of(Address.parse("udp://127.0.0.1:1"));
+    }
+
+    @Override
+    public CompletableFuture<Integer> join(Collection<Address> bootstrap) {
+      return next();
+    }
+
+    @Override
+    public Storage storage() {
+      return this;
+    }
+
+    @Override
+    public NodeInfo info() {
+      answer.get();
+      return new NodeInfo(id, addresses(), 0, 0, List.of());
+    }
+
+    @Override
+    public NodeStats stats() {
+      answer.get();
+      return new NodeStats(Map.of(), 0, Map.of(), 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public <T> Optional<T> service(Class<T> type) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, Duration ttl) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<Optional<StoredObject>> get(String namespace, String key) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<PutResult> delete(String namespace, String key) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<Page<StoredObject>> lscan(Scan scan) {
+      return next();
+    }
+  }
+}

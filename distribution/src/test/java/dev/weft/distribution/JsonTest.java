@@ -1,0 +1,72 @@
+package dev.weft.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.weft.api.Address;
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import dev.weft.api.NodeInfo;
+import dev.weft.api.NodeStats;
+import dev.weft.api.PutResult;
+import dev.weft.api.StoredObject;
+import dev.weft.api.Version;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+final class JsonTest {
+  private static final NodeId ID = NodeId.random(new Random(5));
+  private static final Version VERSION = new Version(0x0123_4567_89ab_0001L, 0x1122_3344_5566_7788L);
+
+  @Test
+  void apiTypesAsStrings() {
+    assertThat(Json.text(new PutResult(VERSION, 2, 3)))
+        .isEqualTo("{\"version\":\"123456789ab0001-1122334455667788\",\"acknowledged\":2,\"attempted\":3}");
+    assertThat(Json.text(List.of(ID, Address.parse("udp://[::1]:4000"))))
+        .isEqualTo("[\"" + ID.toHex() + "\",\"udp://[::1]:4000\"]");
+  }
+
+  @Test
+  void storedObjectHasNamespaceKeyValueVersionInThatOrder() throws JsonProcessingException {
+    StoredObject o = new StoredObject("ns", "k", Json.parse("{\"a\":[1,2]}"), VERSION);
+    assertThat(Json.text(o)).isEqualTo(
+        "{\"namespace\":\"ns\",\"key\":\"k\",\"value\":{\"a\":[1,2]},\"version\":\"123456789ab0001-1122334455667788\"}");
+  }
+
+  @Test
+  void infoAndStats() {
+    Address address = Address.parse("udp://127.0.0.1:4000");
+    NodeInfo info = new NodeInfo(ID, List.of(address), 1, 7, List.of(new NodeInfo.Bucket(159,
+        List.of(new NodeInfo.ContactInfo(new Contact(ID, List.of(address)), 1000, 1.5, 0)))));
+    assertThat(Json.text(info)).isEqualTo("{\"id\":\"" + ID.toHex() + "\",\"addresses\":[\"udp://127.0.0.1:4000\"],"
+        + "\"contacts\":1,\"stored\":7,\"buckets\":[{\"index\":159,\"contacts\":[{\"contact\":{\"id\":\"" + ID.toHex()
+        + "\",\"addresses\":[\"udp://127.0.0.1:4000\"]},\"lastSeenMillis\":1000,\"rttMillis\":1.5,\"failures\":0}]}]}");
+    NodeStats stats = new NodeStats(Map.of("PING", new NodeStats.Rpc(1, 2, 3)), 4, Map.of(2, 5L), 6, 7, 8, 9, 10);
+    assertThat(Json.text(stats)).isEqualTo("{\"rpcs\":{\"PING\":{\"sent\":1,\"received\":2,\"timedOut\":3}},"
+        + "\"lookups\":4,\"lookupHops\":{\"2\":5},\"bytesIn\":6,\"bytesOut\":7,\"messagesIn\":8,\"messagesOut\":9,"
+        + "\"malformedDropped\":10}");
+  }
+
+  @Test
+  void numbersAreKeptExactly() throws JsonProcessingException {
+    String text = "{\"d\":0.10000000000000000001,\"t\":1.50,\"e\":1E+400,\"i\":123456789012345678901234567890}";
+    assertThat(Json.text(Json.parse(text))).isEqualTo(text);
+  }
+
+  @Test
+  void parsingIsStrict() {
+    assertThatThrownBy(() -> Json.parse("")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> Json.parse("1 2")).isInstanceOf(JsonProcessingException.class);
+    assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessageContaining("Duplicate");
+    assertThatThrownBy(() -> Json.parse("NaN")).isInstanceOf(JsonProcessingException.class);
+  }
+
+  @Test
+  void reasonsAreOneLineWithAPosition() {
+    assertThatThrownBy(() -> Json.parse("{\n\"a\": }")).isInstanceOfSatisfying(JsonProcessingException.class,
+        e -> assertThat(Json.reason(e)).doesNotContain("\n").contains("(line 2, column"));
+  }
+}

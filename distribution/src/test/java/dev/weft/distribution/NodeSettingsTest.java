@@ -1,0 +1,126 @@
+package dev.weft.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.api.Address;
+import dev.weft.api.WeftConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class NodeSettingsTest {
+  @TempDir
+  Path dir;
+
+  private static NodeSettings.Options options() {
+    return new NodeSettings.Options(null, null, null, null, null, null, null);
+  }
+
+  @Test
+  void defaults() {
+    NodeSettings s = NodeSettings.resolve(options(), Optional.empty());
+    assertThat(s.config().string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:4000");
+    assertThat(s.api().listen()).isEqualTo(new HostPort("127.0.0.1", 7070));
+    assertThat(s.api().maxRequestBytes()).isEqualTo(144 * 1024);
+    assertThat(s.api().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.bootstrap()).isEmpty();
+    assertThat(s.configFile()).isEmpty();
+  }
+
+  @Test
+  void optionsWinOverSetWhichWinsOverTheFile() throws IOException {
+    Path file = write("weft.properties", """
+        # comments are fine
+        weft.listen = udp://127.0.0.1:5000
+        weft.bootstrap = udp://10.0.0.1:4000, 10.0.0.2:4000
+        weft.api.listen = 127.0.0.1:8080
+        weft.api.request-timeout = 5s
+        weft.storage = memory
+        weft.kademlia.k = 16
+        """);
+    NodeSettings fromFile = NodeSettings.resolve(
+        new NodeSettings.Options(file, null, null, null, null, null, null), Optional.empty());
+    assertThat(fromFile.config().string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:5000");
+    assertThat(fromFile.bootstrap()).containsExactly(Address.parse("udp://10.0.0.1:4000"),
+        Address.parse("udp://10.0.0.2:4000"));
+    assertThat(fromFile.api().listen().port()).isEqualTo(8080);
+    assertThat(fromFile.api().requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(fromFile.config().string("weft.kademlia.k")).hasValue("16");
+    assertThat(fromFile.configFile()).hasValue(file);
+
+    NodeSettings overridden = NodeSettings.resolve(new NodeSettings.Options(file,
+        Map.of("weft.kademlia.k", "8", "weft.api.listen", "127.0.0.1:9090"), "[::1]:0", null,
+        List.of("udp://127.0.0.1:4001"), null, "00112233445566778899aabbccddeeff00112233"), Optional.empty());
+    assertThat(overridden.config().string(WeftConfig.LISTEN)).hasValue("udp://[::1]:0");
+    assertThat(overridden.bootstrap()).containsExactly(Address.parse("udp://127.0.0.1:4001"));
+    assertThat(overridden.api().listen().port()).isEqualTo(9090);
+    assertThat(overridden.config().string("weft.kademlia.k")).hasValue("8");
+    assertThat(overridden.config().string(WeftConfig.NODE_ID)).hasValue("00112233445566778899aabbccddeeff00112233");
+
+    NodeSettings apiOption = NodeSettings.resolve(new NodeSettings.Options(file,
+        Map.of("weft.api.listen", "127.0.0.1:9090"), null, "127.0.0.1:0", null, null, null), Optional.empty());
+    assertThat(apiOption.api().listen().port()).isZero();
+  }
+
+  @Test
+  void bodyLimitFollowsTheValueLimitUnlessSet() {
+    NodeSettings bigValues = NodeSettings.resolve(new NodeSettings.Options(null,
+        Map.of("weft.storage.max-value-bytes", "1MiB"), null, null, null, null, null), Optional.empty());
+    assertThat(bigValues.api().maxRequestBytes()).isEqualTo(2 * 1024 * 1024 + 16 * 1024);
+    NodeSettings explicit = NodeSettings.resolve(new NodeSettings.Options(null,
+        Map.of("weft.storage.max-value-bytes", "1MiB", "weft.api.max-request-size", "100KiB"), null, null, null, null,
+        null), Optional.empty());
+    assertThat(explicit.api().maxRequestBytes()).isEqualTo(100 * 1024);
+  }
+
+  @Test
+  void defaultFileIsReadOnlyWhenPresentAndNoConfigIsGiven() throws IOException {
+    Path missing = dir.resolve("absent.properties");
+    assertThat(NodeSettings.resolve(options(), Optional.of(missing)).configFile()).isEmpty();
+
+    Path home = write("home.properties", "weft.api.listen=127.0.0.1:7171\n");
+    assertThat(NodeSettings.resolve(options(), Optional.of(home)).api().listen().port()).isEqualTo(7171);
+
+    Path explicit = write("explicit.properties", "weft.api.listen=127.0.0.1:7272\n");
+    NodeSettings s = NodeSettings.resolve(
+        new NodeSettings.Options(explicit, null, null, null, null, null, null), Optional.of(home));
+    assertThat(s.api().listen().port()).isEqualTo(7272);
+  }
+
+  @Test
+  void errorsAreUsageErrorsNamingTheSource() throws IOException {
+    assertUsage(new NodeSettings.Options(null, null, "localhost", null, null, null, null), "invalid --udp");
+    assertUsage(new NodeSettings.Options(null, null, null, "localhost:http", null, null, null), "invalid --api");
+    assertUsage(new NodeSettings.Options(null, null, null, null, List.of("tcp:/x"), null, null), "invalid --bootstrap");
+    assertUsage(new NodeSettings.Options(null, null, null, null, List.of("127.0.0.1:0"), null, null), "port 0");
+    assertUsage(new NodeSettings.Options(null, null, null, null, null, null, "abc"), "invalid --id");
+    assertUsage(new NodeSettings.Options(null, Map.of("weft.api.request-timeout", "soon"), null, null, null, null,
+        null), "weft.api.request-timeout");
+    assertUsage(new NodeSettings.Options(null, Map.of("weft.api.max-request-size", "1"), null, null, null, null,
+        null), "weft.api.max-request-size");
+    assertUsage(new NodeSettings.Options(write("bad-id.properties", "weft.node.id=zz\n"), null, null, null, null,
+        null, null), "weft.node.id");
+    assertUsage(new NodeSettings.Options(write("bad-api.properties", "weft.api.listen=nowhere\n"), null, null, null,
+        null, null, null), "invalid weft.api.listen");
+    assertUsage(new NodeSettings.Options(dir.resolve("nope.properties"), null, null, null, null, null, null),
+        "cannot read --config file");
+  }
+
+  private static void assertUsage(NodeSettings.Options options, String message) {
+    assertThatThrownBy(() -> NodeSettings.resolve(options, Optional.empty()))
+        .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(Cli.USAGE))
+        .hasMessageContaining(message);
+  }
+
+  private Path write(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+  }
+}

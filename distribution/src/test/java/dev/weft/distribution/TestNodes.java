@@ -1,0 +1,58 @@
+package dev.weft.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.api.Node;
+import dev.weft.api.NodeId;
+import dev.weft.api.Weft;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/** Real nodes for tests: UDP on 127.0.0.1:0, seeded ids, RPC timeouts generous enough for a busy build machine. */
+final class TestNodes {
+  static final Duration API_TIMEOUT = Duration.ofSeconds(10);
+
+  private TestNodes() {}
+
+  /** A node alone on a free port, its id drawn from {@code seed}. */
+  static Node start(long seed) {
+    return Weft.builder()
+        .listen("udp://127.0.0.1:0")
+        .nodeId(NodeId.random(new Random(seed)))
+        .set("weft.kademlia.rpc-timeout", "1s")
+        .build();
+  }
+
+  /** A node joined to {@code bootstrap}. */
+  static Node startJoined(long seed, Node bootstrap) throws Exception {
+    Node node = start(seed);
+    try {
+      int contacts = node.join(bootstrap.addresses()).get(10, TimeUnit.SECONDS);
+      assertThat(contacts).isPositive();
+      return node;
+    } catch (Exception | AssertionError e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  /** The HTTP API over {@code node} on a free loopback port. */
+  static HttpApi serve(Node node, int maxRequestBytes) throws Exception {
+    return HttpApi.start(node, new HttpApi.Options(new HostPort("127.0.0.1", 0), maxRequestBytes, API_TIMEOUT));
+  }
+
+  static void closeAll(List<? extends AutoCloseable> closeables) {
+    for (AutoCloseable c : closeables) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        // keep closing the others
+      }
+    }
+  }
+}
