@@ -7,7 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.weft.api.Address;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
@@ -33,7 +36,11 @@ final class Codec {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
       .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING).build())
       .build();
-  static final ObjectMapper MAPPER = new ObjectMapper(JSON);
+  /** Reads decimals exactly ({@code 2.50} stays {@code 2.50}): values are the user's data, not ours to round. */
+  static final ObjectMapper MAPPER = JsonMapper.builder(JSON)
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
 
   private final int maxValueBytes;
 
@@ -123,7 +130,7 @@ final class Codec {
 
   Message decode(byte[] data) throws MalformedMessageException {
     try (JsonParser p = JSON.createParser(data)) {
-      Message m = decodeObject(p);
+      Message m = decodeObject(p, data);
       if (p.nextToken() != null) {
         throw new MalformedMessageException("trailing data after the message");
       }
@@ -135,7 +142,7 @@ final class Codec {
     }
   }
 
-  private Message decodeObject(JsonParser p) throws IOException, MalformedMessageException {
+  private Message decodeObject(JsonParser p, byte[] data) throws IOException, MalformedMessageException {
     expect(p.nextToken(), JsonToken.START_OBJECT, "message");
     Integer version = null;
     MessageType type = null;
@@ -156,7 +163,7 @@ final class Codec {
         case "target" -> tmp.target = id(text(p, t, field), field);
         case "ns" -> tmp.namespace = name(text(p, t, field), field);
         case "key" -> tmp.key = name(text(p, t, field), field);
-        case "record" -> tmp.record = record(p, t);
+        case "record" -> tmp.record = record(p, t, data);
         case "nodes" -> {
           tmp.nodes = contacts(p, t);
           nodesSeen = true;
@@ -223,7 +230,7 @@ final class Codec {
     }
   }
 
-  private Record record(JsonParser p, JsonToken t) throws IOException, MalformedMessageException {
+  private Record record(JsonParser p, JsonToken t, byte[] data) throws IOException, MalformedMessageException {
     expect(t, JsonToken.START_OBJECT, "record");
     String ns = null;
     String key = null;
@@ -238,7 +245,7 @@ final class Codec {
       switch (field) {
         case "ns" -> ns = name(text(p, v, field), field);
         case "key" -> key = name(text(p, v, field), field);
-        case "val" -> value = copyValue(p);
+        case "val" -> value = rawValue(p, data);
         case "tomb" -> tomb = boolValue(v, field);
         case "ver" -> ver = versionValue(text(p, v, field));
         case "exp" -> exp = longValue(p, v, field);
@@ -255,16 +262,26 @@ final class Codec {
     return tomb ? Record.tombstone(ns, key, ver, exp, pub) : Record.value(ns, key, value, ver, exp, pub);
   }
 
-  /** Copies one JSON value verbatim (re-serialised compactly), checking its size. */
-  private byte[] copyValue(JsonParser p) throws IOException, MalformedMessageException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.copyCurrentStructure(p);
+  /**
+   * The value's bytes exactly as the sender wrote them (the parser has checked they are JSON): no re-encoding, so
+   * numbers keep their precision and the value is stored byte for byte.
+   */
+  private byte[] rawValue(JsonParser p, byte[] data) throws IOException, MalformedMessageException {
+    long start = p.currentTokenLocation().getByteOffset();
+    if (p.currentToken().isStructStart()) {
+      p.skipChildren();
+    } else {
+      p.finishToken(); // strings are parsed lazily; finish so the location is past the closing quote
     }
-    if (out.size() > maxValueBytes) {
-      throw new MalformedMessageException("value of " + out.size() + " bytes over the limit of " + maxValueBytes);
+    long end = p.currentLocation().getByteOffset();
+    if (start < 0 || end > data.length || end <= start) {
+      throw new MalformedMessageException("cannot locate the value");
     }
-    return out.toByteArray();
+    int size = (int) (end - start);
+    if (size > maxValueBytes) {
+      throw new MalformedMessageException("value of " + size + " bytes over the limit of " + maxValueBytes);
+    }
+    return java.util.Arrays.copyOfRange(data, (int) start, (int) end);
   }
 
   private static List<Contact> contacts(JsonParser p, JsonToken t) throws IOException, MalformedMessageException {

@@ -403,7 +403,8 @@ final class KademliaNode implements Node, Dht {
     Contact sender = new Contact(m.from, fixAddresses(m.addresses, from));
     if (m.type.isRequest()) {
       noteSeen(sender);
-      stats.received(m.statName());
+      // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded.
+      stats.received(m.type != MessageType.APP || channels.containsKey(m.channel) ? m.statName() : "APP:unknown");
       serve(sender, from, m);
     } else {
       Pending p = pending.get(m.rid);

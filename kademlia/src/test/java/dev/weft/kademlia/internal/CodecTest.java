@@ -93,6 +93,19 @@ class CodecTest {
   }
 
   @Test
+  void valuesTravelByteForByte() throws Exception {
+    String json = "{\"price\":2.50,\"tiny\":0.10000000000000000001,\"big\":123456789012345678901234567890,"
+        + "\"s\":\"\u00e9\\n\\\"q\\\"\",\"a\":[true,null,-0.0]}";
+    for (String value : List.of(json, "\"just a string\"", "2.50", "true", "null", "[]")) {
+      Message m = new Message(MessageType.STORE, 1, from, addrs);
+      m.record = Record.value("n", "k", value.getBytes(StandardCharsets.UTF_8), new Version(1, 1), 1, from);
+      Message back = codec.decode(codec.encode(m));
+      assertThat(back.record.valueUtf8()).isEqualTo(value);
+    }
+    assertThat(Codec.MAPPER.readTree("{\"p\":2.50}").get("p").decimalValue()).isEqualTo(new java.math.BigDecimal("2.50"));
+  }
+
+  @Test
   void rejectsOversizeValues() throws Exception {
     Codec small = new Codec(100);
     Message m = new Message(MessageType.STORE, 1, from, addrs);
