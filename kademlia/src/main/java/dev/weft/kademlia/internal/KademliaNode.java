@@ -76,6 +76,7 @@ final class KademliaNode implements Node, Dht {
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
   private final List<Address> bootstrap = new ArrayList<>();
   private final DhtStorage storage;
+  private final Context context;
   private long nextRid;
   private volatile boolean closed;
   private volatile Contact selfContact;
@@ -106,18 +107,8 @@ final class KademliaNode implements Node, Dht {
     this.scheduler = setup.scheduler();
     this.loop = new SerialExecutor(scheduler::execute);
     this.codec = new Codec(cfg.maxValueBytes());
-    StoreContext storeContext = new StoreContext() {
-      @Override
-      public WeftConfig config() {
-        return config;
-      }
-
-      @Override
-      public Scheduler scheduler() {
-        return scheduler;
-      }
-    };
-    this.store = setup.store().open(storeContext);
+    this.context = new Context();
+    this.store = setup.store().open(context);
     try {
       this.id = setup.id().orElseGet(this::persistedOrRandomId);
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
@@ -154,34 +145,6 @@ final class KademliaNode implements Node, Dht {
   }
 
   private void openTransports(NodeSetup setup) {
-    TransportListener listener = new TransportListener() {
-      @Override
-      public void onMessage(Address from, byte[] message) {
-        inbound(from, message);
-      }
-
-      @Override
-      public void onMalformed(Address from, String reason) {
-        stats.malformed.increment();
-        LOG.debug("dropped malformed frame from {}: {}", from, reason);
-      }
-    };
-    TransportContext context = new TransportContext() {
-      @Override
-      public WeftConfig config() {
-        return config;
-      }
-
-      @Override
-      public Scheduler scheduler() {
-        return scheduler;
-      }
-
-      @Override
-      public TransportListener listener() {
-        return listener;
-      }
-    };
     for (Address bind : setup.listen()) {
       TransportProvider provider = setup.transports().get(bind.scheme());
       if (transports.containsKey(bind.scheme())) {
@@ -202,7 +165,7 @@ final class KademliaNode implements Node, Dht {
     for (PluginProvider p : providers) {
       Plugin plugin;
       try {
-        plugin = p.create(new Context());
+        plugin = p.create(context);
       } catch (RuntimeException e) {
         throw new WeftException("plugin '" + p.name() + "' failed to start: " + e.getMessage(), e);
       }
@@ -210,16 +173,20 @@ final class KademliaNode implements Node, Dht {
     }
   }
 
-  private final class Context implements PluginContext {
-    @Override
-    public Node node() {
-      return KademliaNode.this;
-    }
+  /** What the node hands its store, transports and plugins: they all see the same settings and clock. */
+  private final class Context implements StoreContext, TransportContext, PluginContext {
+    private final TransportListener listener = new TransportListener() {
+      @Override
+      public void onMessage(Address from, byte[] message) {
+        inbound(from, message);
+      }
 
-    @Override
-    public Dht dht() {
-      return KademliaNode.this;
-    }
+      @Override
+      public void onMalformed(Address from, String reason) {
+        stats.malformed.increment();
+        LOG.debug("dropped malformed frame from {}: {}", from, reason);
+      }
+    };
 
     @Override
     public WeftConfig config() {
@@ -229,6 +196,21 @@ final class KademliaNode implements Node, Dht {
     @Override
     public Scheduler scheduler() {
       return scheduler;
+    }
+
+    @Override
+    public TransportListener listener() {
+      return listener;
+    }
+
+    @Override
+    public Node node() {
+      return KademliaNode.this;
+    }
+
+    @Override
+    public Dht dht() {
+      return KademliaNode.this;
     }
 
     @Override
