@@ -12,13 +12,20 @@ import java.util.List;
  * </pre>
  *
  * <h2>Contract</h2>
- * Delivery is best effort: a message may be lost, but is never delivered corrupted, truncated or twice merged with
- * another. Messages up to {@link #maxMessageSize()} bytes must be supported; the transport splits them if its medium
- * needs to. {@link #send} never blocks on the network and never throws for network errors (they count as losses).
+ * <ul>
+ *   <li>Delivery is best effort: a message may be lost, and may occasionally arrive twice (a duplicated datagram), but
+ *       is never delivered corrupted, truncated or merged with another. The node tolerates loss and duplicates.
+ *   <li>Messages up to {@link #maxMessageSize()} bytes, which is at least 64 KiB, must be supported; the transport
+ *       splits them if its medium needs to.
+ *   <li>{@link #send} never blocks on the network and never throws for network errors (they count as losses). Sending
+ *       on a closed transport drops the message silently.
+ * </ul>
+ * The testkit's {@code TransportContract} checks all of this; every transport runs it.
  *
  * <h2>Thread safety</h2>
- * {@link #send} is called from any thread, concurrently. The listener is called on the transport's own thread(s);
- * it must not block.
+ * {@link #send} is called from any thread, concurrently. The listener is called on the transport's own thread(s),
+ * possibly on several at once; it must not block, and must do its own ordering if it needs one (the node hands every
+ * message to its serial event loop).
  */
 public interface Transport extends AutoCloseable {
   /** Where this transport listens, with the bound port filled in. Never empty while open. */

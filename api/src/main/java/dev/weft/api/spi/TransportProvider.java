@@ -6,7 +6,8 @@ import java.io.IOException;
 /**
  * Creates {@link Transport}s for one address scheme. Found with {@link java.util.ServiceLoader} (list the class in
  * {@code META-INF/services/dev.weft.api.spi.TransportProvider}) or added by hand to a {@link dev.weft.api.NodeBuilder}.
- * Implementations need a public no-argument constructor and are stateless.
+ * Providers found by {@code ServiceLoader} need a public no-argument constructor and should be stateless; a provider
+ * added by hand may carry state (the testkit's {@code MemoryNetwork} hands out one bound to its network).
  */
 public interface TransportProvider {
   /** The address scheme served, e.g. {@code udp}; unique among providers. */
