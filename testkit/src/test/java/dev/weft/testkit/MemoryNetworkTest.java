@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** Latency, loss and partitions of the memory network, in virtual time. */
 class MemoryNetworkTest {
-  private final StepScheduler clock = new StepScheduler();
+  private final ManualScheduler clock = new ManualScheduler();
   private final List<Transport> opened = new ArrayList<>();
 
   @AfterEach
@@ -249,65 +249,4 @@ class MemoryNetworkTest {
 
   private record TestContext(WeftConfig config, Scheduler scheduler, TransportListener listener)
       implements TransportContext {}
-
-  /** Virtual time: tasks run on the test thread when it advances the clock, in due-time order. */
-  static final class StepScheduler implements Scheduler {
-    private final PriorityQueue<Task> queue = new PriorityQueue<>();
-    private long now;
-    private long sequence;
-
-    @Override
-    public synchronized long currentTimeMillis() {
-      return now / 1_000_000;
-    }
-
-    @Override
-    public synchronized long nanoTime() {
-      return now;
-    }
-
-    @Override
-    public void execute(Runnable task) {
-      schedule(task, 0, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public synchronized Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
-      Task t = new Task(now + unit.toNanos(delay), sequence++, task);
-      queue.add(t);
-      return () -> {
-        synchronized (this) {
-          queue.remove(t);
-        }
-      };
-    }
-
-    /** Moves time forward by {@code step}, running every task due by then (also ones they schedule). */
-    void advance(Duration step) {
-      long target;
-      synchronized (this) {
-        target = now + step.toNanos();
-      }
-      while (true) {
-        Task next;
-        synchronized (this) {
-          next = queue.peek();
-          if (next == null || next.due > target) {
-            now = target;
-            return;
-          }
-          queue.poll();
-          now = next.due;
-        }
-        next.task.run();
-      }
-    }
-
-    private record Task(long due, long sequence, Runnable task) implements Comparable<Task> {
-      @Override
-      public int compareTo(Task o) {
-        return due != o.due ? Long.compare(due, o.due) : Long.compare(sequence, o.sequence);
-      }
-    }
-  }
 }

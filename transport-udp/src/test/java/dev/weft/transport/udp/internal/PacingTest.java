@@ -1,5 +1,6 @@
 package dev.weft.transport.udp.internal;
 
+import dev.weft.testkit.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +26,7 @@ class PacingTest {
       WeftConfig.of(Map.of(UdpSettings.BURST_DATAGRAMS, "8", UdpSettings.BURST_PAUSE, "100ms"));
   private static final Duration PAUSE = Duration.ofMillis(100);
 
-  private final StepScheduler clock = new StepScheduler();
+  private final ManualScheduler clock = new ManualScheduler();
   private final List<byte[]> received = new CopyOnWriteArrayList<>();
   private UdpTransport sender;
   private UdpTransport receiver;

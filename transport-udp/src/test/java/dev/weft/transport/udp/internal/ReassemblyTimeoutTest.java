@@ -1,5 +1,6 @@
 package dev.weft.transport.udp.internal;
 
+import dev.weft.testkit.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ReassemblyTimeoutTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final StepScheduler clock = new StepScheduler();
+  private final ManualScheduler clock = new ManualScheduler();
   private final List<byte[]> messages = new CopyOnWriteArrayList<>();
   private UdpTransport transport;
   private InetSocketAddress target;

@@ -1,4 +1,4 @@
-package dev.weft.transport.udp.internal;
+package dev.weft.testkit;
 
 import dev.weft.api.spi.Scheduler;
 import java.time.Duration;
@@ -6,10 +6,10 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Virtual time for tests: the clock moves only when the test calls {@link #advance}, which runs the tasks due by then
- * on the test's thread. The clock may be read from any thread (the transport's receive thread does).
+ * Virtual time for tests and simulations: the clock moves only when the caller calls {@link #advance}, which runs the
+ * tasks due by then on the calling thread, in due-time order. The clock may be read from any thread (a transport's receive thread does).
  */
-final class StepScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private long now;
   private long sequence;
@@ -41,12 +41,12 @@ final class StepScheduler implements Scheduler {
   }
 
   /** Tasks waiting to run. */
-  synchronized int pending() {
+  public synchronized int pending() {
     return queue.size();
   }
 
   /** Moves time forward by {@code step}, running every task due by then (also ones they schedule). */
-  void advance(Duration step) {
+  public void advance(Duration step) {
     long target;
     synchronized (this) {
       target = now + step.toNanos();
