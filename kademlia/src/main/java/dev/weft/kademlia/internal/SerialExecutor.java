@@ -6,8 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks one at a time, in submission order, on threads of an underlying executor: the node's event loop. All node
- * state is touched only from here, so it needs no locks, and many nodes can share a small pool.
+ * Runs tasks one at a time, in submission order: the node's event loop. All node state is touched only from here, so
+ * it needs no locks, and many nodes can share a small pool.
+ *
+ * <p>When the loop is idle, the submitting thread runs it itself (a transport's receive thread usually does), which
+ * saves a thread hand-off on every message; a thread already running some loop hands over to the pool instead, so loops
+ * never nest. Busy loops drain in bounded batches, then yield their pool thread.
  */
 final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
@@ -17,6 +21,7 @@ final class SerialExecutor implements Executor {
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private boolean running;
   private volatile Thread current;
+  private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> false);
 
   SerialExecutor(Executor delegate) {
     this.delegate = delegate;
@@ -31,7 +36,11 @@ final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    delegate.execute(this::drain);
+    if (DRAINING.get()) {
+      delegate.execute(this::drain);
+    } else {
+      drain();
+    }
   }
 
   /** True when called from a task of this executor. */
@@ -41,6 +50,7 @@ final class SerialExecutor implements Executor {
 
   private void drain() {
     current = Thread.currentThread();
+    DRAINING.set(true);
     try {
       // Bounded batch so one busy node cannot starve the others sharing the pool.
       for (int i = 0; i < 256; i++) {
@@ -60,6 +70,7 @@ final class SerialExecutor implements Executor {
       }
     } finally {
       current = null;
+      DRAINING.set(false);
     }
     delegate.execute(this::drain);
   }
