@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -199,6 +200,15 @@ public abstract class LocalStoreContract {
     assertThat(store.loadMeta("node.id")).isEmpty();
     await(store.saveMeta("node.id", writer.toHex()));
     assertThat(store.loadMeta("node.id")).contains(writer.toHex());
+    await(store.saveMeta("pub/b", "2"));
+    await(store.saveMeta("pub/a", "1"));
+    await(store.saveMeta("pub/a", "1bis"));
+    await(store.saveMeta("pubx", "not under pub/"));
+    assertThat(store.loadMetaWithPrefix("pub/")).containsExactly(Map.entry("pub/a", "1bis"), Map.entry("pub/b", "2"));
+    await(store.removeMeta("pub/a"));
+    await(store.removeMeta("pub/missing"));
+    assertThat(store.loadMetaWithPrefix("pub/")).containsOnlyKeys("pub/b");
+    assertThat(store.size()).as("meta entries are not records").isZero();
   }
 
   @Test

@@ -58,8 +58,17 @@ public interface LocalStore extends AutoCloseable {
    */
   Optional<String> loadMeta(String name);
 
-  /** Saves a piece of node state; see {@link #loadMeta}. */
+  /** Saves a piece of node state; see {@link #loadMeta}. Durable, like a put, when the future completes. */
   CompletableFuture<Void> saveMeta(String name, String value);
+
+  /** Removes a piece of node state; removing an absent one is not an error. */
+  CompletableFuture<Void> removeMeta(String name);
+
+  /**
+   * Every piece of node state whose name starts with {@code prefix}, sorted by name (e.g. the records this node
+   * published and keeps republishing, {@code pub/...}). Read once at start; not for hot paths.
+   */
+  java.util.SortedMap<String, String> loadMetaWithPrefix(String prefix);
 
   /** Flushes and releases files. Idempotent. */
   @Override

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,7 +28,7 @@ final class MemoryStore implements LocalStore {
   static final Comparator<Key> ORDER = Comparator.comparing(Key::namespace).thenComparing(Key::key);
 
   private final ConcurrentSkipListMap<Key, Record> records = new ConcurrentSkipListMap<>(ORDER);
-  private final Map<String, String> meta = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<String, String> meta = new ConcurrentSkipListMap<>();
   private volatile boolean closed;
 
   @Override
@@ -130,6 +131,17 @@ final class MemoryStore implements LocalStore {
   public CompletableFuture<Void> saveMeta(String name, String value) {
     meta.put(name, value);
     return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<Void> removeMeta(String name) {
+    meta.remove(name);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public SortedMap<String, String> loadMetaWithPrefix(String prefix) {
+    return new TreeMap<>(meta.subMap(prefix, true, prefix + Character.MAX_VALUE, true));
   }
 
   @Override
