@@ -69,14 +69,8 @@ final class Codec {
         writeRecord(g, m.record);
       }
       if (m.type == MessageType.NODES) {
-        g.writeArrayFieldStart("nodes");
-        for (Contact c : m.nodes) {
-          g.writeStartObject();
-          g.writeStringField("id", c.id().toHex());
-          writeAddresses(g, "addrs", c.addresses());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
+        g.writeFieldName("nodes");
+        writeContacts(g, m.nodes);
       }
       if (m.channel != null) {
         g.writeStringField("channel", m.channel);
@@ -128,6 +122,63 @@ final class Codec {
     g.writeEndObject();
   }
 
+  /** One record as JSON, the same form it has inside messages: how node state such as publications is saved. */
+  byte[] encodeRecord(Record r) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + r.valueSize());
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      writeRecord(g, r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + r, e);
+    }
+    return out.toByteArray();
+  }
+
+  Record decodeRecord(byte[] data) throws MalformedMessageException {
+    try (JsonParser p = JSON.createParser(data)) {
+      Record r = record(p, p.nextToken(), data);
+      if (p.nextToken() != null) {
+        throw new MalformedMessageException("trailing data after the record");
+      }
+      return r;
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedMessageException("cannot decode record: " + e.getMessage(), e);
+    }
+  }
+
+  /** Contacts as a JSON array of {@code {"id","addrs"}}: the saved routing table. */
+  byte[] encodeContacts(List<Contact> contacts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * contacts.size() + 2);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      writeContacts(g, contacts);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode contacts", e);
+    }
+    return out.toByteArray();
+  }
+
+  List<Contact> decodeContacts(byte[] data) throws MalformedMessageException {
+    try (JsonParser p = JSON.createParser(data)) {
+      List<Contact> out = contacts(p, p.nextToken(), Integer.MAX_VALUE);
+      if (p.nextToken() != null) {
+        throw new MalformedMessageException("trailing data after the contacts");
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedMessageException("cannot decode contacts: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeContacts(JsonGenerator g, List<Contact> contacts) throws IOException {
+    g.writeStartArray();
+    for (Contact c : contacts) {
+      g.writeStartObject();
+      g.writeStringField("id", c.id().toHex());
+      writeAddresses(g, "addrs", c.addresses());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
   Message decode(byte[] data) throws MalformedMessageException {
     try (JsonParser p = JSON.createParser(data)) {
       Message m = decodeObject(p, data);
@@ -165,7 +216,7 @@ final class Codec {
         case "key" -> tmp.key = name(text(p, t, field), field);
         case "record" -> tmp.record = record(p, t, data);
         case "nodes" -> {
-          tmp.nodes = contacts(p, t);
+          tmp.nodes = contacts(p, t, MAX_NODES);
           nodesSeen = true;
         }
         case "channel" -> tmp.channel = name(text(p, t, field), field);
@@ -284,12 +335,13 @@ final class Codec {
     return java.util.Arrays.copyOfRange(data, (int) start, (int) end);
   }
 
-  private static List<Contact> contacts(JsonParser p, JsonToken t) throws IOException, MalformedMessageException {
+  private static List<Contact> contacts(JsonParser p, JsonToken t, int max)
+      throws IOException, MalformedMessageException {
     expect(t, JsonToken.START_ARRAY, "nodes");
     List<Contact> out = new ArrayList<>();
     while (p.nextToken() == JsonToken.START_OBJECT) {
-      if (out.size() >= MAX_NODES) {
-        throw new MalformedMessageException("more than " + MAX_NODES + " nodes");
+      if (out.size() >= max) {
+        throw new MalformedMessageException("more than " + max + " nodes");
       }
       NodeId id = null;
       List<Address> addrs = List.of();

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,8 +50,51 @@ final class DhtStorage implements Storage {
   private final Map<Ref, Long> lastStored = new HashMap<>();
   private boolean republishing;
 
+  /** Node-state names of saved publications: {@code pub/<namespace>\0<key>}. */
+  static final String PUBLICATION_PREFIX = "pub/";
+
   DhtStorage(KademliaNode node) {
     this.node = node;
+    loadPublications();
+  }
+
+  /** A writer that restarts on a persistent store goes on republishing what it wrote before. */
+  private void loadPublications() {
+    for (Map.Entry<String, String> e : node.store.loadMetaWithPrefix(PUBLICATION_PREFIX).entrySet()) {
+      String v = e.getValue();
+      try {
+        if (v.isEmpty() || (v.charAt(0) != '0' && v.charAt(0) != '1')) {
+          throw new MalformedMessageException("unknown format");
+        }
+        Record r = node.codec.decodeRecord(v.substring(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        publications.put(new Ref(r.namespace(), r.key()), new Publication(r, v.charAt(0) == '1'));
+      } catch (MalformedMessageException ex) {
+        LOG.warn("ignoring unreadable saved publication {}: {}", e.getKey(), ex.getMessage());
+      }
+    }
+    if (!publications.isEmpty()) {
+      LOG.info("node {} republishes {} records it wrote before it restarted", node.id.shortHex(), publications.size());
+    }
+  }
+
+  private static String publicationName(Ref ref) {
+    return PUBLICATION_PREFIX + ref.namespace() + '\u0000' + ref.key();
+  }
+
+  private void remember(Ref ref, Publication p) {
+    publications.put(ref, p);
+    String value = (p.fixedExpiry() ? "1" : "0")
+        + new String(node.codec.encodeRecord(p.record()), java.nio.charset.StandardCharsets.UTF_8);
+    node.store.saveMeta(publicationName(ref), value).whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.warn("could not save publication {}/{}: {}", ref.namespace(), ref.key(), e.getMessage());
+      }
+    });
+  }
+
+  private void forget(Ref ref) {
+    publications.remove(ref);
+    node.store.removeMeta(publicationName(ref));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -105,7 +147,7 @@ final class DhtStorage implements Storage {
         record = Record.value(namespace, key, bytes, node.hlc.next(), saturatedAdd(now, life.toMillis()), node.id);
         fixed = ttl != null;
       }
-      publications.put(new Ref(namespace, key), new Publication(record, fixed));
+      remember(new Ref(namespace, key), new Publication(record, fixed));
       replicate(record).whenComplete((r, e) -> {
         if (e != null) {
           out.completeExceptionally(e);
@@ -303,7 +345,13 @@ final class DhtStorage implements Storage {
         LOG.debug("swept {} expired records", n);
       }
     });
-    publications.values().removeIf(p -> p.fixedExpiry() && p.record().isExpired(now));
+    List<Ref> expired = new ArrayList<>();
+    publications.forEach((ref, p) -> {
+      if (p.fixedExpiry() && p.record().isExpired(now)) {
+        expired.add(ref);
+      }
+    });
+    expired.forEach(this::forget);
     long horizon = now - 2 * node.cfg.republishInterval().toMillis();
     lastStored.values().removeIf(t -> t < horizon);
   }
@@ -319,17 +367,19 @@ final class DhtStorage implements Storage {
     republishing = true;
     long now = node.scheduler.currentTimeMillis();
     ArrayDeque<Record> queue = new ArrayDeque<>();
-    for (Iterator<Map.Entry<Ref, Publication>> it = publications.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Ref, Publication> e = it.next();
+    for (Map.Entry<Ref, Publication> e : List.copyOf(publications.entrySet())) {
       Publication p = e.getValue();
       if (p.record().isExpired(now)) {
-        it.remove();
+        forget(e.getKey());
         continue;
       }
-      Record r = p.fixedExpiry() ? p.record()
-          : p.record().withExpiry(saturatedAdd(now, node.cfg.recordTtl().toMillis()));
-      e.setValue(new Publication(r, p.fixedExpiry()));
-      queue.add(r);
+      if (p.fixedExpiry()) {
+        queue.add(p.record());
+      } else {
+        Record r = p.record().withExpiry(saturatedAdd(now, node.cfg.recordTtl().toMillis()));
+        remember(e.getKey(), new Publication(r, false));
+        queue.add(r);
+      }
     }
     long recent = now - node.cfg.republishInterval().toMillis();
     collectHeld(Scan.all().limit(1000), queue, recent, now).whenCompleteAsync((v, e) -> {

@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
 final class KademliaNode implements Node, Dht {
   private static final Logger LOG = LoggerFactory.getLogger(KademliaNode.class);
   static final String META_NODE_ID = "node.id";
+  static final String META_ROUTING = "routing";
+  /** Contacts saved for a fast rejoin after a restart. */
+  private static final int SAVED_CONTACTS = 256;
 
   final KademliaConfig cfg;
   final WeftConfig config;
@@ -75,6 +78,7 @@ final class KademliaNode implements Node, Dht {
   private final List<Plugin> plugins = new ArrayList<>();
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
   private final List<Address> bootstrap = new ArrayList<>();
+  private final List<Contact> savedContacts = new ArrayList<>();
   private final DhtStorage storage;
   private final Context context;
   private long nextRid;
@@ -118,10 +122,15 @@ final class KademliaNode implements Node, Dht {
       this.storage = new DhtStorage(this);
       openTransports(setup);
       this.selfContact = new Contact(id, addresses);
+      loadRoutingTable();
       startPlugins(setup.plugins());
     } catch (RuntimeException e) {
       close();
       throw e;
+    }
+    if (!savedContacts.isEmpty()) {
+      // Restarted on a persistent store: the contacts we had answer a ping and fill the table without a bootstrap.
+      loop.execute(() -> savedContacts.forEach(this::ping));
     }
     schedulePeriodic(cfg.sweepInterval().toMillis(), storage::sweep);
     schedulePeriodic(Math.max(1000, cfg.refreshInterval().toMillis() / 6), this::refreshBuckets);
@@ -142,6 +151,32 @@ final class KademliaNode implements Node, Dht {
     NodeId fresh = NodeId.random(new SecureRandom());
     store.saveMeta(META_NODE_ID, fresh.toHex()).join();
     return fresh;
+  }
+
+  private void loadRoutingTable() {
+    Optional<String> saved = store.loadMeta(META_ROUTING);
+    if (saved.isEmpty()) {
+      return;
+    }
+    try {
+      for (Contact c : codec.decodeContacts(saved.get().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        if (!c.id().equals(id) && canReach(c)) {
+          savedContacts.add(c);
+        }
+      }
+      LOG.info("node {} reloaded {} saved contacts", id.shortHex(), savedContacts.size());
+    } catch (MalformedMessageException e) {
+      LOG.warn("ignoring an unreadable saved routing table: {}", e.getMessage());
+    }
+  }
+
+  /** Saves the most recently seen contacts; on the loop. */
+  private CompletableFuture<Void> saveRoutingTable() {
+    if (table.size() == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String json = new String(codec.encodeContacts(table.recent(SAVED_CONTACTS)), java.nio.charset.StandardCharsets.UTF_8);
+    return store.saveMeta(META_ROUTING, json);
   }
 
   private void openTransports(NodeSetup setup) {
@@ -239,11 +274,14 @@ final class KademliaNode implements Node, Dht {
     loop.execute(() -> {
       bootstrap.clear();
       bootstrap.addAll(targets);
-      if (targets.isEmpty()) {
+      if (targets.isEmpty() && savedContacts.isEmpty()) {
         done.complete(table.size());
         return;
       }
       List<CompletableFuture<Message>> pings = new ArrayList<>();
+      for (Contact c : savedContacts) {
+        pings.add(ping(c));
+      }
       for (Address a : targets) {
         if (!transports.containsKey(a.scheme())) {
           pings.add(CompletableFuture.failedFuture(new WeftException("no transport for " + a)));
@@ -255,7 +293,9 @@ final class KademliaNode implements Node, Dht {
       CompletableFuture.allOf(pings.stream().map(f -> f.handle((m, e) -> m)).toArray(CompletableFuture[]::new))
           .whenCompleteAsync((ignored, error) -> {
             if (table.size() == 0) {
-              done.completeExceptionally(new LookupFailedException("none of the bootstrap nodes " + targets + " answered"));
+              done.completeExceptionally(new LookupFailedException("none of the bootstrap nodes " + targets
+                  + (savedContacts.isEmpty() ? "" : " nor of the " + savedContacts.size() + " saved contacts")
+                  + " answered"));
               return;
             }
             // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
@@ -296,6 +336,13 @@ final class KademliaNode implements Node, Dht {
   public void close() {
     if (closed) {
       return;
+    }
+    if (table != null) {
+      try {
+        onLoop(this::saveRoutingTable).get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("could not save the routing table: {}", e.getMessage());
+      }
     }
     closed = true;
     for (Scheduler.Cancellable t : timers) {
@@ -702,6 +749,7 @@ final class KademliaNode implements Node, Dht {
 
   private void refreshBuckets() {
     long now = scheduler.currentTimeMillis();
+    saveRoutingTable();
     if (table.size() == 0 && !bootstrap.isEmpty()) {
       LOG.info("node {} has no contacts left; rejoining through {}", id.shortHex(), bootstrap);
       join(List.copyOf(bootstrap));

@@ -210,6 +210,23 @@ final class RoutingTable {
     return out;
   }
 
+  /** Up to {@code max} contacts, most recently heard from first: what is saved for a fast rejoin. */
+  List<Contact> recent(int max) {
+    List<Entry> all = new ArrayList<>(size);
+    for (ArrayDeque<Entry> b : buckets) {
+      all.addAll(b);
+    }
+    all.sort(Comparator.comparingLong((Entry e) -> e.lastSeenMillis).reversed());
+    List<Contact> out = new ArrayList<>(Math.min(max, all.size()));
+    for (Entry e : all) {
+      if (out.size() == max) {
+        break;
+      }
+      out.add(e.contact);
+    }
+    return out;
+  }
+
   List<Contact> bucketContacts(int index) {
     List<Contact> out = new ArrayList<>(buckets.get(index).size());
     for (Entry e : buckets.get(index)) {
