@@ -41,6 +41,11 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--storage", paramLabel = "NAME", description = "The local store (default: weft.storage, else memory).")
   String storage;
 
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Directory for a persistent store (--storage mapdb): records, node id and saved contacts"
+          + " (default: weft.data.dir).")
+  Path data;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Properties file with settings (default: conf/weft.properties of the installation, if present).")
   Path config;
@@ -65,7 +70,7 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     NodeSettings settings = NodeSettings.resolve(
         new NodeSettings.Options(config, set, udp, api != null ? api : parent == null ? null : parent.api, bootstrap,
-            storage, id), defaultConfig());
+            storage, id, data), defaultConfig());
     NodeService service = NodeService.start(settings, cli.err());
     Thread hook = new Thread(service::close, "weft-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

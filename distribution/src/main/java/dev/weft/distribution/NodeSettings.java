@@ -45,7 +45,12 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
 
   /** The options of {@code weft node}, null when not given. */
   record Options(Path config, Map<String, String> set, String udp, String api, List<String> bootstrap,
-      String storage, String id) {}
+      String storage, String id, Path data) {
+    Options(Path config, Map<String, String> set, String udp, String api, List<String> bootstrap, String storage,
+        String id) {
+      this(config, set, udp, api, bootstrap, storage, id, null);
+    }
+  }
 
   /**
    * Resolves the settings.
@@ -80,6 +85,9 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     }
     if (options.storage() != null) {
       config = config.with(WeftConfig.STORAGE, options.storage());
+    }
+    if (options.data() != null) {
+      config = config.with(WeftConfig.DATA_DIR, options.data().toAbsolutePath().toString());
     }
     if (options.id() != null) {
       try {
