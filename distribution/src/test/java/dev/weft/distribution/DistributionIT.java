@@ -1,7 +1,6 @@
 package dev.weft.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,33 +29,24 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 final class DistributionIT {
-  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration COMMAND_TIMEOUT = Tarball.COMMAND_TIMEOUT;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   @TempDir
   static Path dir;
 
+  private Tarball tarball;
   private Path home;
-  private final List<Process> processes = new ArrayList<>();
 
   @BeforeAll
   void unpack() throws Exception {
-    String tarball = System.getProperty("weft.tarball");
-    assertThat(tarball).as("system property weft.tarball (set by the pom)").isNotBlank();
-    assertThat(Path.of(tarball)).exists();
-    Result tar = run(new ProcessBuilder("tar", "-xzf", tarball, "-C", dir.toString()), COMMAND_TIMEOUT);
-    assertThat(tar.code()).as(tar.err()).isZero();
-    home = dir.resolve("weft-" + System.getProperty("weft.version"));
+    tarball = Tarball.unpack(dir);
+    home = tarball.home;
   }
 
   @AfterEach
   void destroyProcesses() throws InterruptedException {
-    for (Process p : processes) {
-      if (p.isAlive()) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-    processes.clear();
+    tarball.destroyAll();
   }
 
   @Test
@@ -98,51 +87,51 @@ final class DistributionIT {
     assertThat(secondLine.get("contacts").asInt()).isEqualTo(1);
     String secondApi = secondLine.get("api").asText();
 
-    Result put = weft("put", "--api", firstApi, "it ns", "key/1 ✓", "{\"n\":1,\"s\":\"ünï\"}");
+    Tarball.Result put = weft("put", "--api", firstApi, "it ns", "key/1 ✓", "{\"n\":1,\"s\":\"ünï\"}");
     assertThat(put.code()).as(put.err()).isZero();
     assertThat(put.json().get("acknowledged").asInt()).isPositive();
 
-    Result get = weft("get", "--api", secondApi, "it ns", "key/1 ✓");
+    Tarball.Result get = weft("get", "--api", secondApi, "it ns", "key/1 ✓");
     assertThat(get.code()).as(get.err()).isZero();
     assertThat(get.json().get("namespace").asText()).isEqualTo("it ns");
     assertThat(get.json().get("key").asText()).isEqualTo("key/1 ✓");
     assertThat(get.json().get("value")).isEqualTo(Http.parse("{\"n\":1,\"s\":\"ünï\"}"));
     assertThat(get.json().get("version").asText()).isEqualTo(put.json().get("version").asText());
 
-    Result missing = weft("get", "--api", secondApi, "it ns", "missing");
+    Tarball.Result missing = weft("get", "--api", secondApi, "it ns", "missing");
     assertThat(missing.code()).as(missing.err()).isEqualTo(1);
     assertThat(missing.out()).isEmpty();
 
-    Result badJson = weft("put", "--api", firstApi, "it ns", "k", "{not json");
+    Tarball.Result badJson = weft("put", "--api", firstApi, "it ns", "k", "{not json");
     assertThat(badJson.code()).isEqualTo(2);
     assertThat(badJson.err()).contains("invalid JSON value");
 
     try (Socket reserved = new Socket()) {
       // Bound and not listening: connections to it are refused for as long as we hold it.
       reserved.bind(new InetSocketAddress("127.0.0.1", 0));
-      Result dead = weft("get", "--api", "127.0.0.1:" + reserved.getLocalPort(), "it ns", "key/1 ✓");
+      Tarball.Result dead = weft("get", "--api", "127.0.0.1:" + reserved.getLocalPort(), "it ns", "key/1 ✓");
       assertThat(dead.code()).isEqualTo(3);
       assertThat(dead.err()).contains("cannot reach the node's HTTP API");
     }
 
-    Result envApi = weft(Map.of(Cli.API_ENV, secondApi), "info");
+    Tarball.Result envApi = weft(Map.of(Cli.API_ENV, secondApi), "info");
     assertThat(envApi.code()).as(envApi.err()).isZero();
     assertThat(envApi.json().get("id").asText()).isEqualTo(secondLine.get("id").asText());
     assertThat(envApi.json().get("contacts").asInt()).isEqualTo(1);
     assertThat(envApi.json().get("stored").asLong()).isPositive();
 
-    Result lscan = weft("lscan", "--api", firstApi, "it ns");
+    Tarball.Result lscan = weft("lscan", "--api", firstApi, "it ns");
     assertThat(lscan.code()).as(lscan.err()).isZero();
     assertThat(lscan.lines()).hasSize(1);
     assertThat(lscan.lines().get(0).get("key").asText()).isEqualTo("key/1 ✓");
 
-    Result stats = weft("stats", "--api", firstApi);
+    Tarball.Result stats = weft("stats", "--api", firstApi);
     assertThat(stats.code()).isZero();
     assertThat(stats.json().get("rpcs").isObject()).isTrue();
 
-    Result delete = weft("delete", "--api", firstApi, "it ns", "key/1 ✓");
+    Tarball.Result delete = weft("delete", "--api", firstApi, "it ns", "key/1 ✓");
     assertThat(delete.code()).as(delete.err()).isZero();
-    Result afterDelete = weft("get", "--api", secondApi, "it ns", "key/1 ✓");
+    Tarball.Result afterDelete = weft("get", "--api", secondApi, "it ns", "key/1 ✓");
     assertThat(afterDelete.code()).as(afterDelete.err()).isEqualTo(1);
 
     for (Process p : List.of(first, second)) {
@@ -159,7 +148,7 @@ final class DistributionIT {
   @Test
   void helpOnEveryCommand() throws Exception {
     for (String command : List.of("node", "put", "get", "delete", "lscan", "info", "stats")) {
-      Result help = weft(command, "--help");
+      Tarball.Result help = weft(command, "--help");
       assertThat(help.code()).isZero();
       assertThat(help.out()).startsWith("Usage: weft " + command);
     }
@@ -168,7 +157,7 @@ final class DistributionIT {
 
   @Test
   void launcherExplainsMissingOrOldJava() throws Exception {
-    Result noJavaHome = run(launcher(Map.of("JAVA_HOME", dir.resolve("no-such-java").toString()), "--version"),
+    Tarball.Result noJavaHome = run(launcher(Map.of("JAVA_HOME", dir.resolve("no-such-java").toString()), "--version"),
         COMMAND_TIMEOUT);
     assertThat(noJavaHome.code()).isEqualTo(127);
     assertThat(noJavaHome.err()).contains("JAVA_HOME").contains("not an executable Java");
@@ -176,7 +165,7 @@ final class DistributionIT {
     ProcessBuilder noPath = launcher(Map.of(), "--version");
     noPath.environment().remove("JAVA_HOME");
     noPath.environment().put("PATH", "/nonexistent");
-    Result noJava = run(noPath, COMMAND_TIMEOUT);
+    Tarball.Result noJava = run(noPath, COMMAND_TIMEOUT);
     assertThat(noJava.code()).isEqualTo(127);
     assertThat(noJava.err()).contains("Java not found").contains("Java 17 or newer");
 
@@ -185,88 +174,34 @@ final class DistributionIT {
     Path fakeJava = Files.writeString(old.resolve("bin/java"),
         "#!/bin/sh\necho 'java version \"11.0.2\" 2019-01-15 LTS' >&2\n", StandardCharsets.UTF_8);
     fakeJava.toFile().setExecutable(true);
-    Result tooOld = run(launcher(Map.of("JAVA_HOME", old.toString()), "--version"), COMMAND_TIMEOUT);
+    Tarball.Result tooOld = run(launcher(Map.of("JAVA_HOME", old.toString()), "--version"), COMMAND_TIMEOUT);
     assertThat(tooOld.code()).isEqualTo(126);
     assertThat(tooOld.err()).contains("Java 11.0.2").contains("needs Java 17 or newer");
   }
 
   // ----------------------------------------------------------------------------------------------------------------
 
-  /** What a finished command printed and returned. */
-  record Result(int code, String out, String err) {
-    List<JsonNode> lines() {
-      return out.lines().filter(l -> !l.isBlank()).map(Http::parse).toList();
-    }
-
-    JsonNode json() {
-      assertThat(lines()).as("stdout: %s%nstderr: %s", out, err).hasSize(1);
-      return lines().get(0);
-    }
-  }
-
   private ProcessBuilder launcher(Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(home.resolve("bin/weft").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    // The JDK running the tests: the launcher must find it through JAVA_HOME.
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().remove(Cli.API_ENV);
-    pb.environment().remove("WEFT_JAVA_OPTS");
-    pb.environment().putAll(env);
-    return pb;
+    return tarball.launcher(env, args);
   }
 
-  private Result weft(String... args) throws Exception {
-    return weft(Map.of(), args);
+  private Tarball.Result weft(String... args) throws Exception {
+    return tarball.weft(args);
   }
 
-  private Result weft(Map<String, String> env, String... args) throws Exception {
-    return run(launcher(env, args), COMMAND_TIMEOUT);
+  private Tarball.Result weft(Map<String, String> env, String... args) throws Exception {
+    return tarball.weft(env, args);
   }
 
-  private Result run(ProcessBuilder pb, Duration timeout) throws Exception {
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
-        .start();
-    processes.add(p);
-    p.getOutputStream().close();
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(pb.command() + " did not finish within " + timeout + "; stderr: "
-          + Files.readString(err, StandardCharsets.UTF_8));
-    }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+  private Tarball.Result run(ProcessBuilder pb, Duration timeout) throws Exception {
+    return tarball.run(pb, timeout);
   }
 
-  /** Starts {@code bin/weft node}; its stdout and stderr go to {@code name.out} and {@code name.err}. */
   private Process node(String name, String... args) throws IOException {
-    List<String> all = new ArrayList<>(List.of("node"));
-    all.addAll(List.of(args));
-    ProcessBuilder pb = launcher(Map.of(), all.toArray(String[]::new))
-        .redirectOutput(dir.resolve(name + ".out").toFile())
-        .redirectError(dir.resolve(name + ".err").toFile());
-    Process p = pb.start();
-    processes.add(p);
-    return p;
+    return tarball.node(name, args);
   }
 
-  /** Waits for the JSON line a node prints when it is up; fails early, with its stderr, if it exits instead. */
   private JsonNode firstLine(Process node, String name) {
-    Path out = dir.resolve(name + ".out");
-    await().atMost(COMMAND_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
-      if (!node.isAlive()) {
-        throw new AssertionError("node " + name + " exited with " + node.exitValue() + ": "
-            + Files.readString(dir.resolve(name + ".err")));
-      }
-      return Files.readString(out).contains("\n");
-    });
-    try {
-      return Json.parse(Files.readString(out).lines().findFirst().orElseThrow());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return tarball.firstLine(node, name);
   }
 }
