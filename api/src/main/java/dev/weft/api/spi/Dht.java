@@ -27,7 +27,10 @@ public interface Dht {
   /** Up to {@code count} contacts from the routing table closest to {@code target}; no network traffic. */
   List<Contact> closestKnown(NodeId target, int count);
 
-  /** Every contact in the routing table, grouped by bucket: {@code buckets().get(i)} is k-bucket {@code i} (0..159). */
+  /**
+   * Every contact in the routing table, grouped by bucket: {@code buckets().get(i)} is k-bucket {@code i} (0..159),
+   * least recently heard from first.
+   */
   List<List<Contact>> buckets();
 
   /**

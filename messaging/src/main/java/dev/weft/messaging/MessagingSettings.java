@@ -1,0 +1,15 @@
+package dev.weft.messaging;
+
+/** Configuration keys of the messaging plugin. */
+public final class MessagingSettings {
+  private MessagingSettings() {}
+
+  /** Largest message payload, as UTF-8 JSON. Default 64KiB. */
+  public static final String MAX_MESSAGE_BYTES = "weft.messaging.max-message-bytes";
+  /** Message ids remembered to drop duplicates and replays. Default 65536. */
+  public static final String SEEN_CACHE = "weft.messaging.seen-cache";
+  /** Contacts of one k-bucket tried in turn before a broadcast gives that part of the network up. Default 8. */
+  public static final String BROADCAST_ATTEMPTS = "weft.messaging.broadcast-attempts";
+  /** Closest nodes tried in turn by a send to a key. Default 3. */
+  public static final String SEND_ATTEMPTS = "weft.messaging.send-attempts";
+}

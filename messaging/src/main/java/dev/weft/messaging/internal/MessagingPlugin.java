@@ -1,0 +1,352 @@
+package dev.weft.messaging.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import dev.weft.api.ValueTooLargeException;
+import dev.weft.api.WeftException;
+import dev.weft.api.spi.Dht;
+import dev.weft.api.spi.Plugin;
+import dev.weft.api.spi.PluginContext;
+import dev.weft.api.spi.Scheduler;
+import dev.weft.messaging.MessageHandler;
+import dev.weft.messaging.Messaging;
+import dev.weft.messaging.MessagingSettings;
+import dev.weft.messaging.ReceivedMessage;
+import dev.weft.messaging.UndeliverableException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Messaging over the DHT's {@code messaging} channel.
+ *
+ * <p><b>Broadcast</b> (El-Ansary et al., "Efficient Broadcast in Structured P2P Networks", 2003): the originator hands
+ * the message to one contact in each of its non-empty k-buckets, telling it a limit equal to that bucket's index; a
+ * node with limit L does the same for its buckets below L. The buckets of a node split the id space into disjoint
+ * subtrees, so with full routing tables every node receives the message once: N − 1 messages. Each hand-off is
+ * acknowledged; when a contact does not answer, another contact of the same bucket takes its subtree, so a dead node
+ * does not cut its subtree off. Duplicates (from those retries, or replays) are dropped by a bounded cache of ids.
+ */
+final class MessagingPlugin implements Plugin {
+  private static final Logger LOG = LoggerFactory.getLogger(MessagingPlugin.class);
+  static final String DHT_CHANNEL = "messaging";
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Dht dht;
+  private final Scheduler scheduler;
+  private final int maxMessageBytes;
+  private final int broadcastAttempts;
+  private final int sendAttempts;
+  private final SeenCache seen;
+  private final SecureRandom ids = new SecureRandom();
+  private final Map<String, List<MessageHandler>> handlers = new ConcurrentHashMap<>();
+  private final Dht.Registration registration;
+  private final Channel user;
+  final LongAdder duplicatesDropped = new LongAdder();
+  final LongAdder delivered = new LongAdder();
+
+  MessagingPlugin(PluginContext ctx) {
+    this.dht = ctx.dht();
+    this.scheduler = ctx.scheduler();
+    this.maxMessageBytes = (int) ctx.config().bytes(MessagingSettings.MAX_MESSAGE_BYTES, 64 * 1024, 16, 192 * 1024);
+    this.broadcastAttempts = ctx.config().integer(MessagingSettings.BROADCAST_ATTEMPTS, 8, 1, 64);
+    this.sendAttempts = ctx.config().integer(MessagingSettings.SEND_ATTEMPTS, 3, 1, 20);
+    this.seen = new SeenCache(ctx.config().integer(MessagingSettings.SEEN_CACHE, 65536, 16, 10_000_000));
+    this.user = new Channel(Messaging.USER_CHANNEL);
+    this.registration = dht.handle(DHT_CHANNEL, this::onRequest);
+  }
+
+  @Override
+  public <T> Optional<T> service(Class<T> type) {
+    return type.isInstance(user) ? Optional.of(type.cast(user)) : Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    registration.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Receiving
+
+  private CompletableFuture<JsonNode> onRequest(Contact from, JsonNode body) {
+    String op = body.path("op").asText();
+    String id = body.path("id").asText();
+    String channel = body.path("ch").asText();
+    JsonNode payload = body.get("msg");
+    if (id.isEmpty() || id.length() > 64 || channel.isEmpty() || channel.length() > 128 || payload == null) {
+      return CompletableFuture.failedFuture(new WeftException("malformed message"));
+    }
+    switch (op) {
+      case "deliver" -> {
+        String kind = body.path("kind").asText();
+        if (kind.equals("node") && !body.path("to").asText().equals(dht.self().id().toHex())) {
+          return CompletableFuture.failedFuture(new WeftException("not the addressed node"));
+        }
+        ReceivedMessage.Kind k = kind.equals("key") ? ReceivedMessage.Kind.KEY : ReceivedMessage.Kind.NODE;
+        Optional<String> ns = k == ReceivedMessage.Kind.KEY ? Optional.of(body.path("ns").asText()) : Optional.empty();
+        Optional<String> key = k == ReceivedMessage.Kind.KEY ? Optional.of(body.path("key").asText()) : Optional.empty();
+        deliverLocally(new ReceivedMessage(k, id, from.id(), channel, ns, key, payload));
+        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+      }
+      case "bcast" -> {
+        int limit = body.path("limit").asInt(-1);
+        NodeId origin;
+        try {
+          origin = NodeId.fromHex(body.path("origin").asText());
+        } catch (IllegalArgumentException e) {
+          return CompletableFuture.failedFuture(new WeftException("malformed broadcast origin"));
+        }
+        if (limit < 0 || limit > NodeId.BITS) {
+          return CompletableFuture.failedFuture(new WeftException("malformed broadcast limit"));
+        }
+        boolean fresh = deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, origin, channel,
+            Optional.empty(), Optional.empty(), payload));
+        if (fresh) {
+          forward(id, channel, origin, payload, limit);
+        }
+        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("dup", !fresh));
+      }
+      default -> {
+        return CompletableFuture.failedFuture(new WeftException("unknown messaging op '" + op + "'"));
+      }
+    }
+  }
+
+  /** Hands a message to this node's handlers once; false when its id was seen before. */
+  private boolean deliverLocally(ReceivedMessage m) {
+    if (!seen.firstTime(m.id())) {
+      duplicatesDropped.increment();
+      return false;
+    }
+    List<MessageHandler> hs = handlers.get(m.channel());
+    if (hs == null || hs.isEmpty()) {
+      return true;
+    }
+    delivered.increment();
+    for (MessageHandler h : hs) {
+      scheduler.execute(() -> {
+        try {
+          h.onMessage(m);
+        } catch (RuntimeException e) {
+          LOG.warn("message handler failed on message {} of channel {}", m.id(), m.channel(), e);
+        }
+      });
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Sending
+
+  private String newId() {
+    byte[] b = new byte[16];
+    ids.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private void checkSize(JsonNode message) {
+    try {
+      int size = MAPPER.writeValueAsBytes(message).length;
+      if (size > maxMessageBytes) {
+        throw new ValueTooLargeException("message", size, maxMessageBytes);
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("message is not serialisable JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private ObjectNode envelope(String op, String id, String channel, JsonNode message) {
+    ObjectNode b = JSON.objectNode();
+    b.put("op", op).put("id", id).put("ch", channel);
+    b.set("msg", message);
+    return b;
+  }
+
+  CompletableFuture<Messaging.Delivery> send(String channel, String namespace, String key, JsonNode message) {
+    try {
+      checkSize(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String id = newId();
+    ObjectNode body = envelope("deliver", id, channel, message).put("kind", "key").put("ns", namespace).put("key", key);
+    NodeId target = dht.keyId(namespace, key);
+    return dht.lookup(target).thenCompose(closest -> tryInTurn(closest, 0, body, id, channel,
+        new ReceivedMessage(ReceivedMessage.Kind.KEY, id, dht.self().id(), channel, Optional.of(namespace),
+            Optional.of(key), message), "the node responsible for " + namespace + "/" + key));
+  }
+
+  /** Delivers to the first of {@code candidates} that acknowledges, trying at most {@code sendAttempts}. */
+  private CompletableFuture<Messaging.Delivery> tryInTurn(List<Contact> candidates, int index, ObjectNode body,
+      String id, String channel, ReceivedMessage local, String what) {
+    if (index >= candidates.size() || index >= sendAttempts) {
+      return CompletableFuture.failedFuture(new UndeliverableException("no answer from " + what + " ("
+          + Math.min(index, candidates.size()) + " nodes tried)"));
+    }
+    Contact c = candidates.get(index);
+    if (c.id().equals(dht.self().id())) {
+      deliverLocally(local);
+      return CompletableFuture.completedFuture(new Messaging.Delivery(id, c.id()));
+    }
+    return dht.request(c, DHT_CHANNEL, body).handle((answer, error) -> {
+      if (error == null && answer.path("ok").asBoolean()) {
+        return CompletableFuture.completedFuture(new Messaging.Delivery(id, c.id()));
+      }
+      return tryInTurn(candidates, index + 1, body, id, channel, local, what);
+    }).thenCompose(f -> f);
+  }
+
+  CompletableFuture<Messaging.Delivery> sendNode(String channel, NodeId to, JsonNode message) {
+    try {
+      checkSize(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String id = newId();
+    if (to.equals(dht.self().id())) {
+      deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.NODE, id, to, channel, Optional.empty(),
+          Optional.empty(), message));
+      return CompletableFuture.completedFuture(new Messaging.Delivery(id, to));
+    }
+    ObjectNode body = envelope("deliver", id, channel, message).put("kind", "node").put("to", to.toHex());
+    CompletableFuture<Optional<Contact>> known = CompletableFuture.completedFuture(dht.contact(to));
+    return known.thenCompose(c -> c.isPresent() ? deliverTo(c.get(), body, id)
+        .exceptionallyCompose(e -> lookupAndDeliver(to, body, id)) : lookupAndDeliver(to, body, id));
+  }
+
+  private CompletableFuture<Messaging.Delivery> lookupAndDeliver(NodeId to, ObjectNode body, String id) {
+    return dht.lookup(to).thenCompose(closest -> {
+      for (Contact c : closest) {
+        if (c.id().equals(to)) {
+          return deliverTo(c, body, id);
+        }
+      }
+      return CompletableFuture.failedFuture(new UndeliverableException("node " + to.toHex()
+          + " is not in the network (a lookup for it found " + closest.size() + " other nodes)"));
+    });
+  }
+
+  private CompletableFuture<Messaging.Delivery> deliverTo(Contact c, ObjectNode body, String id) {
+    return dht.request(c, DHT_CHANNEL, body).handle((answer, error) -> {
+      if (error == null && answer.path("ok").asBoolean()) {
+        return new Messaging.Delivery(id, c.id());
+      }
+      String why = error != null ? String.valueOf(error.getMessage()) : answer.toString();
+      throw new UndeliverableException("node " + c.id().toHex() + " did not take the message: " + why, error);
+    });
+  }
+
+  CompletableFuture<Messaging.Broadcast> sendAll(String channel, JsonNode message) {
+    try {
+      checkSize(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String id = newId();
+    NodeId self = dht.self().id();
+    deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, self, channel, Optional.empty(),
+        Optional.empty(), message));
+    return forward(id, channel, self, message, NodeId.BITS);
+  }
+
+  /** Hands the broadcast to one contact in each bucket below {@code limit}, falling back to others in the bucket. */
+  private CompletableFuture<Messaging.Broadcast> forward(String id, String channel, NodeId origin, JsonNode message,
+      int limit) {
+    List<List<Contact>> buckets = dht.buckets();
+    List<CompletableFuture<Boolean>> handOffs = new ArrayList<>();
+    for (int j = Math.min(limit, NodeId.BITS) - 1; j >= 0; j--) {
+      List<Contact> bucket = new ArrayList<>(buckets.get(j));
+      if (bucket.isEmpty()) {
+        continue;
+      }
+      // Most recently heard-from first: under churn the freshest contact is the likeliest to be alive.
+      Collections.reverse(bucket);
+      ObjectNode body = envelope("bcast", id, channel, message).put("origin", origin.toHex()).put("limit", j);
+      handOffs.add(handOff(bucket, 0, body));
+    }
+    AtomicInteger ok = new AtomicInteger();
+    return CompletableFuture.allOf(handOffs.stream().map(f -> f.thenAccept(b -> {
+      if (b) {
+        ok.incrementAndGet();
+      }
+    })).toArray(CompletableFuture[]::new)).thenApply(v -> new Messaging.Broadcast(id, ok.get(),
+        handOffs.size() - ok.get()));
+  }
+
+  private CompletableFuture<Boolean> handOff(List<Contact> bucket, int index, ObjectNode body) {
+    if (index >= bucket.size() || index >= broadcastAttempts) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return dht.request(bucket.get(index), DHT_CHANNEL, body).handle((answer, error) -> error == null
+        && answer.path("ok").asBoolean()
+        ? CompletableFuture.completedFuture(true) : handOff(bucket, index + 1, body)).thenCompose(f -> f);
+  }
+
+  Messaging.Registration register(String channel, MessageHandler handler) {
+    List<MessageHandler> list = handlers.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
+    list.add(handler);
+    return () -> list.remove(handler);
+  }
+
+  /** The Messaging API bound to one channel. */
+  final class Channel implements Messaging {
+    private final String name;
+
+    Channel(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public CompletableFuture<Delivery> send(String namespace, String key, JsonNode message) {
+      java.util.Objects.requireNonNull(namespace, "namespace");
+      java.util.Objects.requireNonNull(key, "key");
+      java.util.Objects.requireNonNull(message, "message");
+      return MessagingPlugin.this.send(name, namespace, key, message);
+    }
+
+    @Override
+    public CompletableFuture<Delivery> sendNode(NodeId node, JsonNode message) {
+      java.util.Objects.requireNonNull(node, "node");
+      java.util.Objects.requireNonNull(message, "message");
+      return MessagingPlugin.this.sendNode(name, node, message);
+    }
+
+    @Override
+    public CompletableFuture<Broadcast> sendAll(JsonNode message) {
+      java.util.Objects.requireNonNull(message, "message");
+      return MessagingPlugin.this.sendAll(name, message);
+    }
+
+    @Override
+    public Registration registerMessageHandler(MessageHandler handler) {
+      java.util.Objects.requireNonNull(handler, "handler");
+      return register(name, handler);
+    }
+
+    @Override
+    public Messaging channel(String other) {
+      if (other == null || other.isEmpty() || other.length() > 128) {
+        throw new IllegalArgumentException("a channel name is 1 to 128 characters");
+      }
+      return new Channel(other);
+    }
+  }
+}
