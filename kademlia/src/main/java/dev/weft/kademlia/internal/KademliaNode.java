@@ -79,6 +79,8 @@ final class KademliaNode implements Node, Dht {
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
   private final List<Address> bootstrap = new ArrayList<>();
   private final List<Contact> savedContacts = new ArrayList<>();
+  /** Contacts heard of in lookups and being pinged before they may enter the table. */
+  private final java.util.Set<NodeId> probing = new java.util.HashSet<>();
   private final DhtStorage storage;
   private final Context context;
   private long nextRid;
@@ -446,6 +448,9 @@ final class KademliaNode implements Node, Dht {
       double rtt = (scheduler.nanoTime() - p.sentNanos) / 1e6;
       noteSeen(sender);
       table.answered(m.from, rtt, scheduler.currentTimeMillis());
+      if (m.type == MessageType.NODES) {
+        learn(m.nodes);
+      }
       if (m.type == MessageType.ERROR) {
         p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " answered: " + m.error));
       } else {
@@ -477,6 +482,19 @@ final class KademliaNode implements Node, Dht {
     RoutingTable.SeenOutcome outcome = table.seen(c, scheduler.currentTimeMillis());
     if (outcome == RoutingTable.SeenOutcome.BUCKET_FULL) {
       table.headToPing(c.id()).ifPresent(head -> ping(head.contact));
+    }
+  }
+
+  /**
+   * Contacts a peer told us of enter the table only once they answer us themselves, but a bucket with room pings them
+   * at once. Without this, nodes that joined together through one bootstrap can stay blind to a whole subtree that the
+   * bootstrap knew: their lookups start from their own tables and never reach it.
+   */
+  private void learn(List<Contact> heard) {
+    for (Contact c : heard) {
+      if (!c.id().equals(id) && canReach(c) && table.wouldAdd(c.id()) && probing.size() < 64 && probing.add(c.id())) {
+        ping(c).whenComplete((r, e) -> probing.remove(c.id()));
+      }
     }
   }
 

@@ -161,6 +161,12 @@ final class RoutingTable {
     return false;
   }
 
+  /** True when {@code id} is not in the table and its bucket has room for it. */
+  boolean wouldAdd(NodeId id) {
+    int index = self.bucketIndex(id);
+    return index >= 0 && buckets.get(index).size() < k && find(id) == null;
+  }
+
   /** Removes a contact outright (e.g. its id changed). */
   void remove(NodeId id) {
     int index = self.bucketIndex(id);
