@@ -177,6 +177,7 @@ public final class ClusterBenchmark {
       System.out.printf("| RSS per node process | mean %.1f MiB, max %.1f MiB |%n", rssTotal / 1024.0 / nodes,
           rssMax / 1024.0);
       System.out.printf("| node JVM options | `%s` |%n", nodeOpts);
+      messaging(a, b, ops, inflight, text);
     } finally {
       procs.forEach(Process::destroy);
       for (Process p : procs) {
@@ -185,6 +186,49 @@ public final class ClusterBenchmark {
         }
       }
     }
+  }
+
+  /** send / sendNode latency between the clients and the node processes (acknowledged deliveries). */
+  private static void messaging(Node a, Node b, int ops, int inflight, String text) throws Exception {
+    dev.weft.messaging.Messaging ma = dev.weft.messaging.Messaging.of(a);
+    List<dev.weft.api.NodeId> targets = new ArrayList<>();
+    for (var bucket : b.info().buckets()) {
+      bucket.contacts().forEach(ci -> targets.add(ci.contact().id()));
+    }
+    var payload = JsonNodeFactory.instance.textNode(text);
+    for (int i = 0; i < 200; i++) {
+      ma.sendNode(targets.get(i % targets.size()), payload).get(10, TimeUnit.SECONDS);
+    }
+    long[] nodeLat = new long[ops];
+    long t0 = System.nanoTime();
+    for (int i = 0; i < ops; i++) {
+      long s = System.nanoTime();
+      ma.sendNode(targets.get(i % targets.size()), payload).get(10, TimeUnit.SECONDS);
+      nodeLat[i] = System.nanoTime() - s;
+    }
+    double nodeSeconds = (System.nanoTime() - t0) / 1e9;
+    long[] keyLat = new long[ops];
+    t0 = System.nanoTime();
+    for (int i = 0; i < ops; i++) {
+      long s = System.nanoTime();
+      ma.send("bench", "key-" + i, payload).get(10, TimeUnit.SECONDS);
+      keyLat[i] = System.nanoTime() - s;
+    }
+    double keySeconds = (System.nanoTime() - t0) / 1e9;
+    Semaphore window = new Semaphore(inflight);
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    t0 = System.nanoTime();
+    for (int i = 0; i < ops; i++) {
+      window.acquire();
+      all.add(ma.sendNode(targets.get(i % targets.size()), payload).whenComplete((d, e) -> window.release()));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    double parSeconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("| sendNode (sequential, acknowledged) | p50 %.3f ms, p99 %.3f ms, %.0f msgs/s |%n", pct(nodeLat, 50),
+        pct(nodeLat, 99), ops / nodeSeconds);
+    System.out.printf("| send to a key's owner (lookup + delivery) | p50 %.3f ms, p99 %.3f ms, %.0f msgs/s |%n",
+        pct(keyLat, 50), pct(keyLat, 99), ops / keySeconds);
+    System.out.printf("| sendNode, %d in flight | %.0f msgs/s |%n", inflight, ops / parSeconds);
   }
 
   private static Node client() {

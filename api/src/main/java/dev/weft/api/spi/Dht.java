@@ -40,6 +40,12 @@ public interface Dht {
   CompletableFuture<List<Contact>> lookup(NodeId target);
 
   /**
+   * As {@link #lookup(NodeId)}, but converging once the closest {@code count} nodes have answered: cheaper when only
+   * the very closest matter (the owner of a key, one node by id).
+   */
+  CompletableFuture<List<Contact>> lookup(NodeId target, int count);
+
+  /**
    * Sends {@code body} on {@code channel} to {@code to} and waits for its answer (with the node's timeout and retries).
    *
    * @return the answer; exceptionally with {@link java.util.concurrent.TimeoutException} when none came, or with

@@ -825,8 +825,14 @@ final class KademliaNode implements Node, Dht {
 
   @Override
   public CompletableFuture<List<Contact>> lookup(NodeId target) {
+    return lookup(target, cfg.k());
+  }
+
+  @Override
+  public CompletableFuture<List<Contact>> lookup(NodeId target, int count) {
+    int n = Math.max(1, Math.min(count, cfg.k()));
     CompletableFuture<List<Contact>> out = new CompletableFuture<>();
-    loop.execute(() -> lookupNodes(target, cfg.k()).whenComplete((r, e) -> {
+    loop.execute(() -> lookupNodes(target, n).whenComplete((r, e) -> {
       if (e != null) {
         out.completeExceptionally(e);
         return;
@@ -834,7 +840,7 @@ final class KademliaNode implements Node, Dht {
       List<Contact> withSelf = new ArrayList<>(r.closest());
       withSelf.add(selfContact);
       withSelf.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-      out.complete(withSelf.size() > cfg.k() ? List.copyOf(withSelf.subList(0, cfg.k())) : List.copyOf(withSelf));
+      out.complete(withSelf.size() > n ? List.copyOf(withSelf.subList(0, n)) : List.copyOf(withSelf));
     }));
     return out;
   }

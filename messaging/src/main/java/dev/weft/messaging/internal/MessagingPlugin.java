@@ -189,7 +189,7 @@ final class MessagingPlugin implements Plugin {
     String id = newId();
     ObjectNode body = envelope("deliver", id, channel, message).put("kind", "key").put("ns", namespace).put("key", key);
     NodeId target = dht.keyId(namespace, key);
-    return dht.lookup(target).thenCompose(closest -> tryInTurn(closest, 0, body, id, channel,
+    return dht.lookup(target, sendAttempts).thenCompose(closest -> tryInTurn(closest, 0, body, id, channel,
         new ReceivedMessage(ReceivedMessage.Kind.KEY, id, dht.self().id(), channel, Optional.of(namespace),
             Optional.of(key), message), "the node responsible for " + namespace + "/" + key));
   }
@@ -233,7 +233,7 @@ final class MessagingPlugin implements Plugin {
   }
 
   private CompletableFuture<Messaging.Delivery> lookupAndDeliver(NodeId to, ObjectNode body, String id) {
-    return dht.lookup(to).thenCompose(closest -> {
+    return dht.lookup(to, 3).thenCompose(closest -> {
       for (Contact c : closest) {
         if (c.id().equals(to)) {
           return deliverTo(c, body, id);
