@@ -3,6 +3,7 @@ package dev.weft.distribution;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,9 +59,46 @@ final class ApiClient {
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
-    HttpResponse<byte[]> response;
+    return reply(exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  /**
+   * Opens a response that goes on, such as {@code /v1/messages/stream}.
+   *
+   * @return the body, as it arrives; closing it ends the request
+   * @throws CliException as {@link #call} when the node answers with an error, or cannot be reached
+   */
+  InputStream stream(String path) {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+        // Bounds the wait for the status line only: the body may last for ever.
+        .timeout(REQUEST_TIMEOUT)
+        .header("Accept", "application/x-ndjson, application/json")
+        .GET()
+        .build();
+    HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() == 200) {
+      return response.body();
+    }
+    byte[] error;
+    try (InputStream body = response.body()) {
+      // An error body is one small JSON object; more than this is not a weft node.
+      error = body.readNBytes(64 * 1024);
+    } catch (IOException e) {
+      throw unreachable("the connection broke while reading an error: " + e.getMessage(), e);
+    }
+    check(reply(response.statusCode(), error), path);
+    throw new CliException(Cli.UNAVAILABLE, "the node at " + base + " answered HTTP " + response.statusCode()
+        + " instead of a stream");
+  }
+
+  /** {@code http://HOST:PORT} of the node. */
+  URI base() {
+    return base;
+  }
+
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request, handler);
     } catch (HttpConnectTimeoutException e) {
       throw unreachable("connecting timed out after " + CONNECT_TIMEOUT.toSeconds() + " s", e);
     } catch (HttpTimeoutException e) {
@@ -74,10 +112,17 @@ final class ApiClient {
       Thread.currentThread().interrupt();
       throw new CliException(Cli.UNAVAILABLE, "interrupted while waiting for the node at " + base, e);
     }
+  }
+
+  private Reply reply(HttpResponse<byte[]> response) {
+    return reply(response.statusCode(), response.body());
+  }
+
+  private Reply reply(int status, byte[] body) {
     try {
-      return new Reply(response.statusCode(), Json.parse(response.body()));
+      return new Reply(status, Json.parse(body));
     } catch (JsonProcessingException e) {
-      throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " answered HTTP " + response.statusCode()
+      throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " answered HTTP " + status
           + " without JSON: is it a weft node's API?", e);
     }
   }
@@ -90,12 +135,21 @@ final class ApiClient {
    */
   Reply call(String method, String path, byte[] body) {
     Reply reply = send(method, path, body);
+    check(reply, path);
+    return reply;
+  }
+
+  /** Returns when {@code reply} is a success; else throws what {@link #call} documents. */
+  private void check(Reply reply, String path) {
     int status = reply.status();
     if (status >= 200 && status < 300) {
-      return reply;
+      return;
     }
-    if (status == 404 && "not found".equals(reply.error())) {
-      throw new CliException(Cli.NOT_FOUND, "not found");
+    // The API's 404 for a missing thing says "not found", with details after a colon ("not found: node ... is not in
+    // the network"); any other 404 is a path the server does not know.
+    String error = reply.error();
+    if (status == 404 && (error.equals("not found") || error.startsWith("not found: "))) {
+      throw new CliException(Cli.NOT_FOUND, error);
     }
     if (status == 404) {
       throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " does not know " + path + " (" + reply.error()
@@ -104,7 +158,8 @@ final class ApiClient {
     if (status >= 400 && status < 500) {
       throw new CliException(Cli.USAGE, reply.error());
     }
-    if (status == 502 || status == 503 || status == 504) {
+    // 501: the node lacks what serves the request (its messaging plugin): this node cannot serve it, as with 503.
+    if (status == 501 || status == 502 || status == 503 || status == 504) {
       throw new CliException(Cli.UNAVAILABLE, reply.error());
     }
     throw new CliException(Cli.INTERNAL, "the node failed: " + reply.error() + " (HTTP " + status + ")");

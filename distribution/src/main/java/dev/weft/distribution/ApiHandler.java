@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.ConfigException;
 import dev.weft.api.LookupFailedException;
 import dev.weft.api.Node;
+import dev.weft.api.NodeId;
 import dev.weft.api.Page;
 import dev.weft.api.Scan;
 import dev.weft.api.StoredObject;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
+import dev.weft.messaging.Messaging;
+import dev.weft.messaging.UndeliverableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +40,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +56,12 @@ import org.slf4j.LoggerFactory;
  * No Jetty thread ever waits for the node: the response is written when the node's future completes, on Jetty's pool
  * so that serialising a page of objects does not hold up the node's event thread. Every failure becomes a JSON error
  * with a status; a bad request cannot escape {@link #handle} as an exception.
+ *
+ * <p>{@code GET /v1/messages/stream} is the one long request: a {@link MessageStream} per client, ended by the client,
+ * by a failed write, or by {@link #shutdown()} when the server stops (Jetty calls it on every {@link Graceful} bean,
+ * before it waits for the requests in flight, which would otherwise include every open stream).
  */
-final class ApiHandler extends Handler.Abstract.NonBlocking {
+final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful {
   /** Page size of {@code GET /v1/objects} when none is asked for. */
   static final int DEFAULT_PAGE = 100;
   /** Largest page a client may ask for: bounds the memory one request takes. */
@@ -66,12 +75,43 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final Executor executor;
   private final int maxBodyBytes;
   private final Duration timeout;
+  private final int streamBufferBytes;
+  private final Duration heartbeat;
+  private final Set<MessageStream> streams = ConcurrentHashMap.newKeySet();
+  private volatile boolean shutdown;
 
-  ApiHandler(Node node, Executor executor, int maxBodyBytes, Duration timeout) {
+  ApiHandler(Node node, Executor executor, HttpApi.Options options) {
     this.node = node;
     this.executor = executor;
-    this.maxBodyBytes = maxBodyBytes;
-    this.timeout = timeout;
+    this.maxBodyBytes = options.maxRequestBytes();
+    this.timeout = options.requestTimeout();
+    this.streamBufferBytes = options.streamBufferBytes();
+    this.heartbeat = options.heartbeat();
+  }
+
+  /** Open {@code /v1/messages/stream} responses. */
+  int openStreams() {
+    return streams.size();
+  }
+
+  /** Ends every message stream cleanly and refuses new ones; the server stops next. */
+  @Override
+  public CompletableFuture<Void> shutdown() {
+    shutdown = true;
+    streams.forEach(MessageStream::end);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    // Without a graceful stop (stop timeout 0) shutdown() is not called: the streams still end, if they can.
+    shutdown();
+    super.doStop();
   }
 
   @Override
@@ -113,6 +153,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             // falls through to 404
           }
         }
+      } else if (resource.equals("messages") && messages(ex, segments)) {
+        return;
       } else if (segments.size() == 4 && resource.equals("objects")) {
         ex.allow("GET", "PUT", "DELETE");
         String namespace = segment(segments.get(2), "namespace");
@@ -126,7 +168,56 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       }
     }
     throw new ApiException(404, "no such resource: " + path
-        + " (see /v1/objects/{namespace}/{key}, /v1/objects, /v1/info, /v1/stats)");
+        + " (see /v1/objects/{namespace}/{key}, /v1/objects, /v1/messages/key/{namespace}/{key},"
+        + " /v1/messages/node/{id}, /v1/messages/all, /v1/messages/stream, /v1/info, /v1/stats)");
+  }
+
+  /** The routes under {@code /v1/messages}; false when the path is none of them. */
+  private boolean messages(Exchange ex, List<String> segments) {
+    String target = segments.size() >= 3 ? segments.get(2) : "";
+    switch (target) {
+      case "key" -> {
+        if (segments.size() != 5) {
+          return false;
+        }
+        ex.allow("POST");
+        sendToKey(ex, segment(segments.get(3), "namespace"), segment(segments.get(4), "key"));
+      }
+      case "node" -> {
+        if (segments.size() != 4) {
+          return false;
+        }
+        ex.allow("POST");
+        sendToNode(ex, nodeId(segments.get(3)));
+      }
+      case "all" -> {
+        if (segments.size() != 3) {
+          return false;
+        }
+        ex.allow("POST");
+        sendToAll(ex);
+      }
+      case "stream" -> {
+        if (segments.size() != 3) {
+          return false;
+        }
+        ex.allow("GET");
+        stream(ex);
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static NodeId nodeId(String raw) {
+    String text = segment(raw, "node id");
+    try {
+      return NodeId.fromHex(text);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "invalid node id: " + e.getMessage());
+    }
   }
 
   private static String segment(String raw, String what) {
@@ -170,30 +261,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private void put(Exchange ex, String namespace, String key) {
     Map<String, String> query = ex.query(Set.of("ttl"));
     Optional<Duration> ttl = Optional.ofNullable(query.get("ttl")).map(ApiHandler::ttl);
-    long length = ex.request.getLength();
-    if (length > maxBodyBytes) {
-      // Answer before reading: the client may still be sending.
-      throw new ApiException(413, new BodyReader.TooLargeException(maxBodyBytes).getMessage());
-    }
-    BodyReader.read(ex.request, maxBodyBytes).whenComplete((body, failure) -> {
-      if (failure != null) {
-        ex.fail(failure);
-        return;
-      }
-      JsonNode value;
-      try {
-        value = Json.parse(body);
-      } catch (JsonProcessingException e) {
-        ex.error(400, "invalid JSON value: " + Json.reason(e));
-        return;
-      } catch (RuntimeException e) {
-        ex.fail(e);
-        return;
-      }
-      ex.complete(() -> ttl.isPresent()
-          ? node.storage().put(namespace, key, value, ttl.get())
-          : node.storage().put(namespace, key, value), ex::ok);
-    });
+    ex.readJson("value", value -> ex.complete(() -> ttl.isPresent()
+        ? node.storage().put(namespace, key, value, ttl.get())
+        : node.storage().put(namespace, key, value), ex::ok));
   }
 
   private void delete(Exchange ex, String namespace, String key) {
@@ -234,6 +304,77 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       }
       ex.ok(body);
     });
+  }
+
+  private Messaging messaging() {
+    try {
+      return Messaging.of(node);
+    } catch (WeftException e) {
+      // The node runs without the plugin (weft.plugins.disabled, or an embedder left it out): nothing a retry fixes.
+      throw new ApiException(501, e.getMessage());
+    }
+  }
+
+  private void sendToKey(Exchange ex, String namespace, String key) {
+    ex.query(Set.of());
+    Messaging messaging = messaging();
+    ex.readJson("message", message -> ex.complete(() -> messaging.send(namespace, key, message),
+        (Messaging.Delivery d) -> ex.ok(delivery(d))));
+  }
+
+  private void sendToNode(Exchange ex, NodeId to) {
+    ex.query(Set.of());
+    Messaging messaging = messaging();
+    ex.readJson("message", message -> ex.complete(() -> messaging.sendNode(to, message),
+        (Messaging.Delivery d) -> ex.ok(delivery(d))));
+  }
+
+  private void sendToAll(Exchange ex) {
+    ex.query(Set.of());
+    Messaging messaging = messaging();
+    ex.readJson("message", message -> ex.complete(() -> messaging.sendAll(message), (Messaging.Broadcast b) -> {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.put("id", b.id());
+      body.put("subtrees", b.subtrees());
+      body.put("unreachable", b.unreachable());
+      ex.ok(body);
+    }));
+  }
+
+  private static ObjectNode delivery(Messaging.Delivery d) {
+    return Json.MAPPER.createObjectNode().put("id", d.id()).put("to", d.to().toHex());
+  }
+
+  private void stream(Exchange ex) {
+    ex.query(Set.of());
+    Messaging messaging = messaging();
+    if (shutdown) {
+      throw new ApiException(503, "the node is stopping");
+    }
+    MessageStream stream = new MessageStream(ex.request, ex.response, ex.callback, executor, streamBufferBytes,
+        heartbeat, streams::remove);
+    streams.add(stream);
+    Messaging.Registration registration;
+    try {
+      registration = messaging.registerMessageHandler(stream);
+    } catch (RuntimeException e) {
+      streams.remove(stream);
+      throw e;
+    }
+    stream.start(registration);
+    if (shutdown) {
+      // shutdown() ran between the check above and add(): it may have missed this stream.
+      stream.end();
+    }
+  }
+
+  /**
+   * Whether a send failed because no live node has the id, rather than because the node did not take the message.
+   * The messaging API tells the two apart only in the text of {@link UndeliverableException}; {@code
+   * MessagesApiTest} pins that text, so a change of wording fails a test instead of turning 404s into 503s.
+   */
+  static boolean isNoSuchNode(UndeliverableException e) {
+    return e.getMessage() != null && e.getMessage().contains(" is not in the network");
   }
 
   private static String segmentValue(String value, String what) {
@@ -330,6 +471,38 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
+     * Reads the body as one JSON value and hands it to {@code then}; answers 413 when it is over the request limit
+     * and 400 {@code "invalid JSON <what>: ..."} when it is not exactly one JSON value.
+     */
+    void readJson(String what, Consumer<JsonNode> then) {
+      if (request.getLength() > maxBodyBytes) {
+        // Answer before reading: the client may still be sending.
+        throw new ApiException(413, new BodyReader.TooLargeException(maxBodyBytes).getMessage());
+      }
+      BodyReader.read(request, maxBodyBytes).whenComplete((body, failure) -> {
+        if (failure != null) {
+          fail(failure);
+          return;
+        }
+        JsonNode value;
+        try {
+          value = Json.parse(body);
+        } catch (JsonProcessingException e) {
+          error(400, "invalid JSON " + what + ": " + Json.reason(e));
+          return;
+        } catch (RuntimeException e) {
+          fail(e);
+          return;
+        }
+        try {
+          then.accept(value);
+        } catch (RuntimeException e) {
+          fail(e);
+        }
+      });
+    }
+
+    /**
      * Starts a node operation and answers when it completes; a call that throws at once is answered like a failed
      * future. The node's future is copied before the time limit is put on it, so the node never sees our timeout.
      */
@@ -376,6 +549,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         error(503, "the node did not answer within " + timeout.toMillis() + " ms");
       } else if (e instanceof LookupFailedException) {
         error(503, "lookup failed: " + e.getMessage());
+      } else if (e instanceof UndeliverableException u && isNoSuchNode(u)) {
+        // "not found" first, like a missing object: the CLI tells it from an unknown path by that prefix.
+        error(404, "not found: " + u.getMessage());
       } else if (e instanceof WeftException) {
         error(503, e.getMessage());
       } else if (e instanceof HttpException h) {

@@ -74,10 +74,38 @@ final class ClientCommands {
     }
 
     static String objectPath(String namespace, String key) {
+      return "/v1/objects/" + segments(namespace, key);
+    }
+
+    static String segments(String namespace, String key) {
       if (namespace.isEmpty() || key.isEmpty()) {
         throw new CliException(Cli.USAGE, "namespace and key must not be empty");
       }
-      return "/v1/objects/" + Urls.encodeSegment(namespace) + "/" + Urls.encodeSegment(key);
+      return Urls.encodeSegment(namespace) + "/" + Urls.encodeSegment(key);
+    }
+
+    /**
+     * The JSON argument of a command as bytes: the text itself, or standard input for {@code -}. Checked here as well
+     * as by the node, so that a typo gets its message without a round trip.
+     */
+    byte[] jsonArgument(String json, String what) {
+      byte[] bytes;
+      if (json.equals("-")) {
+        try {
+          bytes = cli.in().readAllBytes();
+        } catch (IOException e) {
+          throw new CliException(Cli.USAGE, "cannot read the " + what + " from standard input: " + e.getMessage(), e);
+        }
+      } else {
+        bytes = json.getBytes(StandardCharsets.UTF_8);
+      }
+      try {
+        Json.parse(bytes);
+      } catch (JsonProcessingException e) {
+        throw new CliException(Cli.USAGE, "invalid JSON " + what + ": " + Json.reason(e)
+            + " (strings need quotes: '\"text\"')");
+      }
+      return bytes;
     }
   }
 
@@ -104,25 +132,10 @@ final class ClientCommands {
 
     @Override
     public Integer call() {
-      byte[] value = json.equals("-") ? readStdin() : json.getBytes(StandardCharsets.UTF_8);
-      try {
-        // Checked here as well as by the node: a typo gets its message without a round trip.
-        Json.parse(value);
-      } catch (JsonProcessingException e) {
-        throw new CliException(Cli.USAGE, "invalid JSON value: " + Json.reason(e)
-            + " (strings need quotes: '\"text\"')");
-      }
+      byte[] value = jsonArgument(json, "value");
       String path = objectPath(namespace, key) + (ttl == null ? "" : "?ttl=" + Urls.encodeSegment(ttl));
       print(client().call("PUT", path, value).body());
       return Cli.OK;
-    }
-
-    private byte[] readStdin() {
-      try {
-        return cli.in().readAllBytes();
-      } catch (IOException e) {
-        throw new CliException(Cli.USAGE, "cannot read the value from standard input: " + e.getMessage(), e);
-      }
     }
   }
 

@@ -26,22 +26,47 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * selector and a handful of threads, since no thread ever waits for the network.
  */
 final class HttpApi implements AutoCloseable {
+  /** Bytes a message stream's client may fall behind before it is dropped, when nothing else is said. */
+  static final int DEFAULT_STREAM_BUFFER = 1024 * 1024;
+  /**
+   * Quiet time after which a message stream sends an empty line, and the most a node may wait: half the connector's
+   * smallest idle timeout (30 s), so a quiet stream is never closed as idle, and a third of the silence after which
+   * {@code weft listen} gives the node up.
+   */
+  static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
   /**
    * How the API is served.
    *
    * @param listen where to bind; port 0 picks a free port (see {@link #address()})
    * @param maxRequestBytes largest request body accepted; larger ones get 413
    * @param requestTimeout how long a request may wait for the node before it gets 503
+   * @param streamBufferBytes how far (in bytes) a client of {@code /v1/messages/stream} may fall behind before it is
+   *     disconnected
+   * @param heartbeat quiet time after which a message stream sends an empty line; at most {@link #HEARTBEAT}
    */
-  record Options(HostPort listen, int maxRequestBytes, Duration requestTimeout) {}
+  record Options(HostPort listen, int maxRequestBytes, Duration requestTimeout, int streamBufferBytes,
+      Duration heartbeat) {
+    Options {
+      if (heartbeat.compareTo(HEARTBEAT) > 0 || heartbeat.isNegative() || heartbeat.isZero()) {
+        throw new IllegalArgumentException("heartbeat must be positive and at most " + HEARTBEAT + ": " + heartbeat);
+      }
+    }
+
+    Options(HostPort listen, int maxRequestBytes, Duration requestTimeout) {
+      this(listen, maxRequestBytes, requestTimeout, DEFAULT_STREAM_BUFFER, HEARTBEAT);
+    }
+  }
 
   private final Server server;
   private final ServerConnector connector;
+  private final ApiHandler handler;
   private final HostPort address;
 
-  private HttpApi(Server server, ServerConnector connector) {
+  private HttpApi(Server server, ServerConnector connector, ApiHandler handler) {
     this.server = server;
     this.connector = connector;
+    this.handler = handler;
     this.address = new HostPort(connector.getHost(), connector.getLocalPort());
   }
 
@@ -77,9 +102,9 @@ final class HttpApi implements AutoCloseable {
     connector.setIdleTimeout(Math.max(30_000, options.requestTimeout().toMillis() + 5_000));
     server.addConnector(connector);
     // On stop, requests in flight (a write still replicating) may finish for up to the stop timeout, before the node
-    // closes under them.
-    server.setHandler(new GracefulHandler(
-        new ApiHandler(node, threads, options.maxRequestBytes(), options.requestTimeout())));
+    // closes under them. Message streams are ended at once instead (ApiHandler is Graceful too).
+    ApiHandler handler = new ApiHandler(node, threads, options);
+    server.setHandler(new GracefulHandler(handler));
     server.setErrorHandler(new JsonErrorHandler());
     try {
       server.start();
@@ -87,7 +112,7 @@ final class HttpApi implements AutoCloseable {
       stopQuietly(server);
       throw new IOException("cannot serve the HTTP API on " + options.listen() + ": " + describe(e), e);
     }
-    return new HttpApi(server, connector);
+    return new HttpApi(server, connector, handler);
   }
 
   /** Where the API listens, with the bound port. */
@@ -107,6 +132,11 @@ final class HttpApi implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly(server);
+  }
+
+  /** Clients of {@code GET /v1/messages/stream} now. */
+  int openStreams() {
+    return handler.openStreams();
   }
 
   boolean isRunning() {

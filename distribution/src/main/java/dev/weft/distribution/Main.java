@@ -1,5 +1,7 @@
 package dev.weft.distribution;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -11,7 +13,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code weft} command: {@code weft node} runs a node with its HTTP API; {@code put}, {@code get}, {@code delete},
- * {@code lscan}, {@code info} and {@code stats} talk to a running node through that API. {@code bin/weft} of the
+ * {@code lscan}, {@code info}, {@code stats}, {@code send}, {@code send-node}, {@code send-all} and {@code listen} talk
+ * to a running node through that API. {@code bin/weft} of the
  * distribution starts this class; run {@code weft --help} for the commands and {@code weft <command> --help} for
  * their options.
  *
@@ -23,7 +26,10 @@ public final class Main {
 
   /** Runs one command and exits the JVM with its exit code. */
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    // Not System.out: that PrintStream swallows write errors, so `weft listen | head -1` would never learn that its
+    // reader left (the JVM ignores SIGPIPE). Over the descriptor itself, PrintWriter.checkError() tells.
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+        StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(args, new Cli(out, err, System.getenv(), System.in));
     out.flush();

@@ -4,6 +4,7 @@ import dev.weft.api.Address;
 import dev.weft.api.ConfigException;
 import dev.weft.api.NodeId;
 import dev.weft.api.WeftConfig;
+import dev.weft.messaging.MessagingSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +30,21 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
   /** Where the HTTP API listens: {@code HOST:PORT}. */
   static final String API_LISTEN = "weft.api.listen";
   /**
-   * Largest request body the HTTP API accepts, e.g. {@code 1MiB}; larger requests get 413. Default: twice
-   * {@link #MAX_VALUE_BYTES} plus 16 KiB, so that a pretty-printed value still reaches the node's own, exact check.
+   * Largest request body the HTTP API accepts, e.g. {@code 1MiB}; larger requests get 413. Default: twice the larger
+   * of {@link #MAX_VALUE_BYTES} and {@link MessagingSettings#MAX_MESSAGE_BYTES}, plus 16 KiB, so that a pretty-printed
+   * value or message still reaches the node's own, exact check.
    */
   static final String API_MAX_REQUEST = "weft.api.max-request-size";
   /** The storage's value limit (owned by the engine; read here only to size the default body limit). */
   static final String MAX_VALUE_BYTES = "weft.storage.max-value-bytes";
   static final long DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+  /** The messaging plugin's default message limit (it owns the setting; read here only to size the body limit). */
+  static final long DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+  /**
+   * How far, in bytes, a client of {@code GET /v1/messages/stream} may fall behind before the node drops it, e.g.
+   * {@code 4MiB}.
+   */
+  static final String API_STREAM_BUFFER = "weft.api.stream-buffer-size";
   /** How long an HTTP request may wait for the node before it gets 503, e.g. {@code 30s}. */
   static final String API_REQUEST_TIMEOUT = "weft.api.request-timeout";
 
@@ -112,16 +121,23 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       String apiSource = options.api() != null ? "--api" : API_LISTEN;
       HostPort api = parseHostPort(config.string(API_LISTEN, Cli.DEFAULT_API), apiSource, "http");
       long maxValue = config.bytes(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, 64L * 1024 * 1024);
-      int maxRequest = (int) config.bytes(API_MAX_REQUEST, defaultMaxRequest(maxValue), 1024, 128L * 1024 * 1024);
+      // Range checks are the plugin's: this only sizes the default body limit.
+      long maxMessage = config.bytes(MessagingSettings.MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES, 1,
+          64L * 1024 * 1024);
+      int maxRequest = (int) config.bytes(API_MAX_REQUEST, defaultMaxRequest(Math.max(maxValue, maxMessage)), 1024,
+          128L * 1024 * 1024);
       Duration timeout = config.duration(API_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
-      return new NodeSettings(config, new HttpApi.Options(api, maxRequest, timeout), List.copyOf(bootstrap), file);
+      int streamBuffer = (int) config.bytes(API_STREAM_BUFFER, HttpApi.DEFAULT_STREAM_BUFFER, 1024,
+          1024L * 1024 * 1024);
+      return new NodeSettings(config, new HttpApi.Options(api, maxRequest, timeout, streamBuffer, HttpApi.HEARTBEAT),
+          List.copyOf(bootstrap), file);
     } catch (ConfigException e) {
       throw new CliException(Cli.USAGE, e.getMessage(), e);
     }
   }
 
-  static long defaultMaxRequest(long maxValueBytes) {
-    return 2 * maxValueBytes + 16 * 1024;
+  static long defaultMaxRequest(long largestValueOrMessage) {
+    return 2 * largestValueOrMessage + 16 * 1024;
   }
 
   private static void checkId(String hex) {

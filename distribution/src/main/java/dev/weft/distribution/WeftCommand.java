@@ -20,13 +20,17 @@ import picocli.CommandLine.Spec;
         ClientCommands.Lscan.class,
         ClientCommands.Info.class,
         ClientCommands.Stats.class,
+        MessageCommands.Send.class,
+        MessageCommands.SendNode.class,
+        MessageCommands.SendAll.class,
+        MessageCommands.Listen.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
-        "1:not found",
+        "1:not found (an object, or the node of send-node)",
         "2:bad usage or bad input (invalid JSON value, bad address ...)",
-        "3:the node or the network could not be reached",
+        "3:the node or the network could not be reached; the node stopped (listen)",
         "4:unexpected error (please report it)"},
     footer = {"", "Client commands find the node at --api, else $WEFT_API, else " + Cli.DEFAULT_API + "."})
 final class WeftCommand implements Callable<Integer> {

@@ -1,19 +1,26 @@
 package dev.weft.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Node;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,16 +34,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class CliTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private Node a;
+  private Node b;
   private String apiA;
   private String apiB;
   private String apiAlone;
 
   @BeforeAll
   void startNodes() throws Exception {
-    Node a = TestNodes.start(11);
+    a = TestNodes.start(11);
     resources.add(a);
-    Node b = TestNodes.startJoined(12, a);
+    b = TestNodes.startJoined(12, a);
     resources.add(b);
     Node alone = TestNodes.start(13);
     resources.add(alone);
@@ -46,9 +57,13 @@ final class CliTest {
   }
 
   private String serve(Node node) throws Exception {
+    return serveApi(node).address().toString();
+  }
+
+  private HttpApi serveApi(Node node) throws Exception {
     HttpApi api = TestNodes.serve(node, 1024 * 1024);
     resources.add(0, api);
-    return api.address().toString();
+    return api;
   }
 
   @AfterAll
@@ -81,8 +96,30 @@ final class CliTest {
     return weft(Map.of(), "", args);
   }
 
+  /** A command that runs until something ends it, such as {@code listen}; its output can be read meanwhile. */
+  private static final class Background {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final CompletableFuture<Integer> code;
+
+    Background(String... args) {
+      code = CompletableFuture.supplyAsync(() -> Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), new ByteArrayInputStream(new byte[0])));
+    }
+
+    List<JsonNode> lines() {
+      return out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).map(Http::parse).toList();
+    }
+
+    JsonNode awaitLine(String id) {
+      await().atMost(WAIT).until(() -> lines().stream().anyMatch(l -> l.get("id").asText().equals(id)));
+      return lines().stream().filter(l -> l.get("id").asText().equals(id)).findFirst().orElseThrow();
+    }
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats"})
+  @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node", "send-all",
+      "listen"})
   void everyCommandHasHelp(String command) {
     Run run = weft(command, "--help");
     assertThat(run.code()).isZero();
@@ -94,8 +131,8 @@ final class CliTest {
   void topLevelHelpListsCommandsAndExitCodes() {
     Run run = weft("--help");
     assertThat(run.code()).isZero();
-    assertThat(run.out()).contains("node", "put", "get", "delete", "lscan", "info", "stats", "Exit codes:",
-        "WEFT_API");
+    assertThat(run.out()).contains("node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node",
+        "send-all", "listen", "Exit codes:", "WEFT_API");
     assertThat(weft("--version").out()).startsWith("weft ");
   }
 
@@ -194,7 +231,9 @@ final class CliTest {
       reserved.bind(new InetSocketAddress("127.0.0.1", 0));
       String dead = "127.0.0.1:" + reserved.getLocalPort();
       for (String[] args : List.of(new String[] {"get", "ns", "k"}, new String[] {"put", "ns", "k", "1"},
-          new String[] {"delete", "ns", "k"}, new String[] {"lscan"}, new String[] {"info"}, new String[] {"stats"})) {
+          new String[] {"delete", "ns", "k"}, new String[] {"lscan"}, new String[] {"info"}, new String[] {"stats"},
+          new String[] {"send", "ns", "k", "1"}, new String[] {"send-node", "ab".repeat(20), "1"},
+          new String[] {"send-all", "1"}, new String[] {"listen"})) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add(1, "--api");
         all.add(2, dead);
@@ -289,5 +328,110 @@ final class CliTest {
       assertThat(run.err()).contains("cannot serve the HTTP API on 127.0.0.1:" + busy.getLocalPort());
       assertThat(run.out()).isEmpty();
     }
+  }
+
+  @Test
+  void listenPrintsWhatSendNodeSendAllAndSendDeliverUntilTheNodeStops() throws Exception {
+    HttpApi own = serveApi(b);
+    Background listen = new Background("listen", "--api", own.address().toString());
+    await().atMost(WAIT).until(() -> own.openStreams() == 1);
+
+    Run toNode = weft("send-node", "--api", apiA, b.id().toHex(), "{\"hello\":\"b\"}");
+    assertThat(toNode.code()).as(toNode.err()).isZero();
+    assertThat(toNode.json().get("to").asText()).isEqualTo(b.id().toHex());
+    JsonNode line = listen.awaitLine(toNode.json().get("id").asText());
+    assertThat(line.get("kind").asText()).isEqualTo("node");
+    assertThat(line.get("sender").asText()).isEqualTo(a.id().toHex());
+    assertThat(line.get("payload")).isEqualTo(Http.parse("{\"hello\":\"b\"}"));
+
+    Run toAll = weft(Map.of(), "[\"from stdin\"]", "send-all", "--api", apiA, "-");
+    assertThat(toAll.code()).as(toAll.err()).isZero();
+    assertThat(toAll.json().get("subtrees").asInt()).isEqualTo(1);
+    assertThat(toAll.json().get("unreachable").asInt()).isZero();
+    assertThat(listen.awaitLine(toAll.json().get("id").asText()).get("kind").asText()).isEqualTo("broadcast");
+
+    // The key's owner is a or b; whichever it is, the command succeeds and names it.
+    Run toKey = weft("send", "--api", apiA, "cli ns", "k/1", "42");
+    assertThat(toKey.code()).as(toKey.err()).isZero();
+    assertThat(toKey.json().get("to").asText()).isIn(a.id().toHex(), b.id().toHex());
+    if (toKey.json().get("to").asText().equals(b.id().toHex())) {
+      JsonNode keyLine = listen.awaitLine(toKey.json().get("id").asText());
+      assertThat(keyLine.get("namespace").asText()).isEqualTo("cli ns");
+      assertThat(keyLine.get("key").asText()).isEqualTo("k/1");
+    }
+    assertThat(listen.code).isNotDone();
+
+    own.close();
+    int code = listen.code.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(code).isEqualTo(3);
+    assertThat(listen.err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "weft listen: listening to http://" + own.address() + " (Ctrl-C stops)",
+        "weft listen: the node at http://" + own.address() + " ended the stream: it stopped");
+  }
+
+  @Test
+  void sendNodeToNoSuchNodeIsExitCode1() {
+    String nobody = "0".repeat(39) + "1";
+    Run run = weft("send-node", "--api", apiA, nobody, "1");
+    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("weft send-node: not found: node " + nobody + " is not in the network");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"xyz", "", "0123456789"})
+  void malformedNodeIdIsExitCode2WithoutAsking(String id) {
+    Run run = weft("send-node", "--api", "127.0.0.1:1", id, "1");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("weft send-node: invalid node id: ");
+  }
+
+  @Test
+  void invalidOrOversizedMessageIsExitCode2() {
+    Run bad = weft("send-all", "--api", "127.0.0.1:1", "{oops");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("weft send-all: invalid JSON message: ");
+    assertThat(weft("send", "--api", apiA, "", "k", "1").code()).isEqualTo(2);
+
+    Run big = weft("send", "--api", apiA, "ns", "k", "\"" + "x".repeat(100 * 1024) + "\"");
+    assertThat(big.code()).isEqualTo(2);
+    assertThat(big.err()).contains("over the limit");
+  }
+
+  @Test
+  void badUsageOfTheMessagingCommandsIsExitCode2() {
+    assertThat(weft("send", "ns", "k").code()).isEqualTo(2);
+    assertThat(weft("send-node", "ab".repeat(20)).code()).isEqualTo(2);
+    assertThat(weft("send-all").code()).isEqualTo(2);
+    assertThat(weft("listen", "extra").code()).isEqualTo(2);
+  }
+
+  @Test
+  void listenEndsWithExitCode0WhenItsOutputIsClosed() throws Exception {
+    HttpApi own = serveApi(b);
+    // Like `weft listen | head -1`: the reader takes one line and leaves.
+    OutputStream oneLine = new OutputStream() {
+      private boolean lineDone;
+
+      @Override
+      public void write(int c) throws IOException {
+        if (lineDone) {
+          throw new IOException("Broken pipe");
+        }
+        lineDone = c == '\n';
+      }
+    };
+    Cli cli = new Cli(new PrintWriter(new OutputStreamWriter(oneLine, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(new ByteArrayOutputStream(), StandardCharsets.UTF_8), true), Map.of(),
+        new ByteArrayInputStream(new byte[0]));
+    CompletableFuture<Integer> code = CompletableFuture.supplyAsync(
+        () -> Main.run(new String[] {"listen", "--api", own.address().toString()}, cli));
+    await().atMost(WAIT).until(() -> own.openStreams() == 1);
+    // The first message is the line read; the listener notices the reader is gone when it writes the second.
+    assertThat(weft("send-node", "--api", apiA, b.id().toHex(), "1").code()).isZero();
+    assertThat(weft("send-node", "--api", apiA, b.id().toHex(), "2").code()).isZero();
+    assertThat(code.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+    // In a process of its own the exit closes the connection; in this JVM, Java 17's HttpClient keeps it.
+    own.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.weft.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +62,7 @@ final class DistributionIT {
           .anyMatch(n -> n.startsWith("weft-api-"))
           .anyMatch(n -> n.startsWith("weft-kademlia-"))
           .anyMatch(n -> n.startsWith("weft-transport-udp-"))
+          .anyMatch(n -> n.startsWith("weft-messaging-"))
           .anyMatch(n -> n.startsWith("weft-distribution-"))
           .anyMatch(n -> n.startsWith("jetty-server-"))
           .anyMatch(n -> n.startsWith("picocli-"))
@@ -146,8 +149,59 @@ final class DistributionIT {
   }
 
   @Test
+  void listenPrintsMessagesFromTheOtherNodeUntilStoppedOrTheNodeGoesAway() throws Exception {
+    Process first = node("msg-first", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0");
+    JsonNode firstLine = firstLine(first, "msg-first");
+    String firstId = firstLine.get("id").asText();
+    String firstApi = firstLine.get("api").asText();
+    Process second = node("msg-second", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0", "--bootstrap",
+        firstLine.get("addresses").get(0).asText());
+    JsonNode secondLine = firstLine(second, "msg-second");
+    String secondApi = secondLine.get("api").asText();
+
+    // One listener per node, started together: each JVM start costs a second or so.
+    Process listenFirst = tarball.background("listen-first", "listen", "--api", firstApi);
+    Process listenSecond = tarball.background("listen-second", "listen", "--api", secondApi);
+    tarball.awaitErr(listenFirst, "listen-first", "weft listen: listening to");
+    tarball.awaitErr(listenSecond, "listen-second", "weft listen: listening to");
+
+    Tarball.Result toNode = weft("send-node", "--api", secondApi, firstId, "{\"text\":\"hi ✓\"}");
+    assertThat(toNode.code()).as(toNode.err()).isZero();
+    assertThat(toNode.json().get("to").asText()).isEqualTo(firstId);
+    JsonNode received = awaitLine("listen-first", toNode.json().get("id").asText());
+    assertThat(received.get("kind").asText()).isEqualTo("node");
+    assertThat(received.get("sender").asText()).isEqualTo(secondLine.get("id").asText());
+    assertThat(received.get("payload")).isEqualTo(Http.parse("{\"text\":\"hi ✓\"}"));
+
+    Tarball.Result toAll = weft("send-all", "--api", secondApi, "[1,2]");
+    assertThat(toAll.code()).as(toAll.err()).isZero();
+    assertThat(toAll.json().get("subtrees").asInt()).isEqualTo(1);
+    String broadcast = toAll.json().get("id").asText();
+    assertThat(awaitLine("listen-first", broadcast).get("kind").asText()).isEqualTo("broadcast");
+    assertThat(awaitLine("listen-second", broadcast).get("payload")).isEqualTo(Http.parse("[1,2]"));
+
+    Tarball.Result noSuchNode = weft("send-node", "--api", secondApi, "0".repeat(40), "1");
+    assertThat(noSuchNode.code()).as(noSuchNode.err()).isEqualTo(1);
+    assertThat(noSuchNode.err()).contains("is not in the network");
+
+    // Stopped by a signal: the JVM's exit status for SIGTERM.
+    listenFirst.destroy();
+    assertThat(listenFirst.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(listenFirst.exitValue()).isEqualTo(143);
+
+    // Its node going away: exit code 3 with the reason.
+    second.destroy();
+    assertThat(listenSecond.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(listenSecond.exitValue()).isEqualTo(3);
+    assertThat(Files.readString(dir.resolve("listen-second.err"))).contains("ended the stream");
+    assertThat(second.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    first.destroy();
+  }
+
+  @Test
   void helpOnEveryCommand() throws Exception {
-    for (String command : List.of("node", "put", "get", "delete", "lscan", "info", "stats")) {
+    for (String command : List.of("node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node",
+        "send-all", "listen")) {
       Tarball.Result help = weft(command, "--help");
       assertThat(help.code()).isZero();
       assertThat(help.out()).startsWith("Usage: weft " + command);
@@ -203,5 +257,19 @@ final class DistributionIT {
 
   private JsonNode firstLine(Process node, String name) {
     return tarball.firstLine(node, name);
+  }
+
+  private JsonNode awaitLine(String name, String id) {
+    AtomicReference<JsonNode> found = new AtomicReference<>();
+    await().atMost(COMMAND_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      for (JsonNode line : tarball.outLines(name)) {
+        if (line.get("id").asText().equals(id)) {
+          found.set(line);
+          return true;
+        }
+      }
+      return false;
+    });
+    return found.get();
   }
 }

@@ -16,6 +16,10 @@ import dev.weft.api.Storage;
 import dev.weft.api.StoredObject;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
+import dev.weft.messaging.MessageHandler;
+import dev.weft.messaging.Messaging;
+import dev.weft.messaging.UndeliverableException;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -114,10 +118,54 @@ final class HttpApiFaultTest {
     assertThat(http.get("/v1/objects/a/b").status()).isEqualTo(404);
   }
 
-  /** A node whose storage answers every call with {@link #answer}; info and stats throw when it throws. */
-  private static final class ScriptedNode implements Node, Storage {
+  @Test
+  void nodeWithoutMessagingIs501() throws Exception {
+    node.messaging = false;
+    Http.Answer all = http.send("POST", "/v1/messages/all", HttpRequest.BodyPublishers.ofString("1"));
+    assertThat(all.status()).isEqualTo(501);
+    assertThat(all.json().get("error").asText()).contains("no messaging plugin");
+    assertThat(http.get("/v1/messages/stream").status()).isEqualTo(501);
+  }
+
+  @Test
+  void nodeThatDidNotTakeTheMessageIs503AndOneNotInTheNetworkIs404() throws Exception {
+    node.messaging = true;
+    String to = NodeId.random(new Random(8)).toHex();
+    node.answer = () -> CompletableFuture.failedFuture(
+        new UndeliverableException("node " + to + " did not take the message: timed out"));
+    Http.Answer refused = http.send("POST", "/v1/messages/node/" + to, HttpRequest.BodyPublishers.ofString("1"));
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.json().get("error").asText()).isEqualTo("node " + to + " did not take the message: timed out");
+
+    node.answer = () -> CompletableFuture.failedFuture(new UndeliverableException("node " + to
+        + " is not in the network (a lookup for it found 3 other nodes)"));
+    Http.Answer missing = http.send("POST", "/v1/messages/node/" + to, HttpRequest.BodyPublishers.ofString("1"));
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("error").asText()).startsWith("not found: node " + to + " is not in the network");
+
+    node.answer = () -> CompletableFuture.failedFuture(
+        new UndeliverableException("no answer from the node responsible for ns/k (3 nodes tried)"));
+    assertThat(http.send("POST", "/v1/messages/key/ns/k", HttpRequest.BodyPublishers.ofString("1")).status())
+        .isEqualTo(503);
+  }
+
+  @Test
+  void sendThatNeverCompletesIs503AfterTheTimeout() throws Exception {
+    node.messaging = true;
+    node.answer = CompletableFuture::new;
+    Http.Answer all = http.send("POST", "/v1/messages/all", HttpRequest.BodyPublishers.ofString("1"));
+    assertThat(all.status()).isEqualTo(503);
+    assertThat(all.json().get("error").asText()).contains("did not answer within 300 ms");
+  }
+
+  /**
+   * A node whose storage and messaging answer every call with {@link #answer}; info and stats throw when it throws.
+   * It has messaging only when {@link #messaging} says so.
+   */
+  private static final class ScriptedNode implements Node, Storage, Messaging {
     private final NodeId id = NodeId.random(new Random(7));
     volatile Supplier<CompletableFuture<?>> answer = () -> new CompletableFuture<>();
+    volatile boolean messaging;
 
     @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> next() {
@@ -158,7 +206,7 @@ final class HttpApiFaultTest {
 
     @Override
     public <T> Optional<T> service(Class<T> type) {
-      return Optional.empty();
+      return messaging && type == Messaging.class ? Optional.of(type.cast(this)) : Optional.empty();
     }
 
     @Override
@@ -187,6 +235,31 @@ final class HttpApiFaultTest {
     @Override
     public CompletableFuture<Page<StoredObject>> lscan(Scan scan) {
       return next();
+    }
+
+    @Override
+    public CompletableFuture<Delivery> send(String namespace, String key, JsonNode message) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<Delivery> sendNode(NodeId node, JsonNode message) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<Broadcast> sendAll(JsonNode message) {
+      return next();
+    }
+
+    @Override
+    public Registration registerMessageHandler(MessageHandler handler) {
+      return () -> {};
+    }
+
+    @Override
+    public Messaging channel(String name) {
+      return this;
     }
   }
 }

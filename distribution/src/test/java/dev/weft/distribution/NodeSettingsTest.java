@@ -31,6 +31,8 @@ final class NodeSettingsTest {
     assertThat(s.api().listen()).isEqualTo(new HostPort("127.0.0.1", 7070));
     assertThat(s.api().maxRequestBytes()).isEqualTo(144 * 1024);
     assertThat(s.api().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.api().streamBufferBytes()).isEqualTo(1024 * 1024);
+    assertThat(s.api().heartbeat()).isEqualTo(Duration.ofSeconds(15));
     assertThat(s.bootstrap()).isEmpty();
     assertThat(s.configFile()).isEmpty();
   }
@@ -79,6 +81,22 @@ final class NodeSettingsTest {
         Map.of("weft.storage.max-value-bytes", "1MiB", "weft.api.max-request-size", "100KiB"), null, null, null, null,
         null), Optional.empty());
     assertThat(explicit.api().maxRequestBytes()).isEqualTo(100 * 1024);
+  }
+
+  @Test
+  void bodyLimitFollowsTheMessageLimitWhenItIsTheLarger() {
+    NodeSettings bigMessages = NodeSettings.resolve(new NodeSettings.Options(null,
+        Map.of("weft.messaging.max-message-bytes", "192KiB"), null, null, null, null, null), Optional.empty());
+    assertThat(bigMessages.api().maxRequestBytes()).isEqualTo(2 * 192 * 1024 + 16 * 1024);
+  }
+
+  @Test
+  void streamBufferIsASetting() {
+    NodeSettings set = NodeSettings.resolve(new NodeSettings.Options(null,
+        Map.of("weft.api.stream-buffer-size", "4MiB"), null, null, null, null, null), Optional.empty());
+    assertThat(set.api().streamBufferBytes()).isEqualTo(4 * 1024 * 1024);
+    assertUsage(new NodeSettings.Options(null, Map.of("weft.api.stream-buffer-size", "lots"), null, null, null, null,
+        null), "weft.api.stream-buffer-size");
   }
 
   @Test

@@ -94,12 +94,44 @@ final class Tarball {
   Process node(String name, String... args) throws IOException {
     List<String> all = new ArrayList<>(List.of("node"));
     all.addAll(List.of(args));
-    ProcessBuilder pb = launcher(Map.of(), all.toArray(String[]::new))
+    return background(name, all.toArray(String[]::new));
+  }
+
+  /**
+   * Starts {@code bin/weft} with {@code args} and leaves it running, for commands that run until stopped ({@code
+   * node}, {@code listen}); its stdout and stderr go to {@code name.out} and {@code name.err}.
+   */
+  Process background(String name, String... args) throws IOException {
+    ProcessBuilder pb = launcher(Map.of(), args)
         .redirectOutput(dir.resolve(name + ".out").toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".err").toFile()));
     Process p = pb.start();
     processes.add(p);
     return p;
+  }
+
+  /** Waits until {@code name.err} of a process from {@link #background} has a line containing {@code text}. */
+  void awaitErr(Process process, String name, String text) {
+    Path err = dir.resolve(name + ".err");
+    await().atMost(COMMAND_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      String seen = Files.exists(err) ? Files.readString(err) : "";
+      if (!process.isAlive() && !seen.contains(text)) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ": " + seen);
+      }
+      return seen.contains(text);
+    });
+  }
+
+  /** The JSON lines printed so far on {@code name.out} by a process from {@link #background}. */
+  List<JsonNode> outLines(String name) throws IOException {
+    Path out = dir.resolve(name + ".out");
+    if (!Files.exists(out)) {
+      return List.of();
+    }
+    // A line is complete only once its newline is there.
+    String text = Files.readString(out);
+    String complete = text.substring(0, text.lastIndexOf('\n') + 1);
+    return complete.lines().filter(l -> !l.isBlank()).map(Http::parse).toList();
   }
 
   /** Waits for the JSON line a node prints when it is up; fails early, with its stderr, if it exits instead. */
