@@ -368,13 +368,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
   }
 
-  /**
-   * Whether a send failed because no live node has the id, rather than because the node did not take the message.
-   * The messaging API tells the two apart only in the text of {@link UndeliverableException}; {@code
-   * MessagesApiTest} pins that text, so a change of wording fails a test instead of turning 404s into 503s.
-   */
+  /** Whether a send failed because no live node has the id, rather than because the node did not take the message. */
   static boolean isNoSuchNode(UndeliverableException e) {
-    return e.getMessage() != null && e.getMessage().contains(" is not in the network");
+    return e.reason() == UndeliverableException.Reason.NO_SUCH_NODE;
   }
 
   private static String segmentValue(String value, String what) {

@@ -132,19 +132,21 @@ final class HttpApiFaultTest {
     node.messaging = true;
     String to = NodeId.random(new Random(8)).toHex();
     node.answer = () -> CompletableFuture.failedFuture(
-        new UndeliverableException("node " + to + " did not take the message: timed out"));
+        new UndeliverableException(UndeliverableException.Reason.NO_ANSWER,
+            "node " + to + " did not take the message: timed out"));
     Http.Answer refused = http.send("POST", "/v1/messages/node/" + to, HttpRequest.BodyPublishers.ofString("1"));
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.json().get("error").asText()).isEqualTo("node " + to + " did not take the message: timed out");
 
-    node.answer = () -> CompletableFuture.failedFuture(new UndeliverableException("node " + to
-        + " is not in the network (a lookup for it found 3 other nodes)"));
+    node.answer = () -> CompletableFuture.failedFuture(new UndeliverableException(
+        UndeliverableException.Reason.NO_SUCH_NODE,
+        "node " + to + " is not in the network (a lookup for it found 3 other nodes)"));
     Http.Answer missing = http.send("POST", "/v1/messages/node/" + to, HttpRequest.BodyPublishers.ofString("1"));
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.json().get("error").asText()).startsWith("not found: node " + to + " is not in the network");
 
     node.answer = () -> CompletableFuture.failedFuture(
-        new UndeliverableException("no answer from the node responsible for ns/k (3 nodes tried)"));
+        new UndeliverableException(UndeliverableException.Reason.NO_ANSWER, "no answer from the node responsible for ns/k (3 nodes tried)"));
     assertThat(http.send("POST", "/v1/messages/key/ns/k", HttpRequest.BodyPublishers.ofString("1")).status())
         .isEqualTo(503);
   }

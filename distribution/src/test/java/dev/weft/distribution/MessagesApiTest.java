@@ -236,15 +236,6 @@ final class MessagesApiTest {
   }
 
   @Test
-  void messagingPinsTheWordingThatTellsNoSuchNodeApart() {
-    // The 404 above depends on this text of weft-messaging; if it changes, this says where to look.
-    assertThat(ApiHandler.isNoSuchNode(new UndeliverableException("node ab is not in the network (a lookup for it"
-        + " found 2 other nodes)"))).isTrue();
-    assertThat(ApiHandler.isNoSuchNode(new UndeliverableException("node ab did not take the message: timeout")))
-        .isFalse();
-  }
-
-  @Test
   void sendingToSelfNeedsNoNetwork() throws Exception {
     Listener atA = listen(serverA.uri());
     Http.Answer sent = apiA.send("POST", "/v1/messages/node/" + a.id().toHex(),

@@ -155,7 +155,9 @@ class MessagingClusterTest {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
       NodeId nobody = NodeId.fromHex("00".repeat(20));
       assertThatThrownBy(() -> Messaging.of(c.node(1)).sendNode(nobody, JSON.textNode("x")).get(30, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(UndeliverableException.class).hasMessageContaining("not in the network");
+          .hasCauseInstanceOf(UndeliverableException.class).hasMessageContaining("not in the network")
+          .satisfies(e -> assertThat(((UndeliverableException) e.getCause()).reason())
+              .isEqualTo(UndeliverableException.Reason.NO_SUCH_NODE));
     }
   }
 

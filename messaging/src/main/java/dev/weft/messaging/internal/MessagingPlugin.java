@@ -198,7 +198,8 @@ final class MessagingPlugin implements Plugin {
   private CompletableFuture<Messaging.Delivery> tryInTurn(List<Contact> candidates, int index, ObjectNode body,
       String id, String channel, ReceivedMessage local, String what) {
     if (index >= candidates.size() || index >= sendAttempts) {
-      return CompletableFuture.failedFuture(new UndeliverableException("no answer from " + what + " ("
+      return CompletableFuture.failedFuture(new UndeliverableException(UndeliverableException.Reason.NO_ANSWER,
+          "no answer from " + what + " ("
           + Math.min(index, candidates.size()) + " nodes tried)"));
     }
     Contact c = candidates.get(index);
@@ -239,8 +240,8 @@ final class MessagingPlugin implements Plugin {
           return deliverTo(c, body, id);
         }
       }
-      return CompletableFuture.failedFuture(new UndeliverableException("node " + to.toHex()
-          + " is not in the network (a lookup for it found " + closest.size() + " other nodes)"));
+      return CompletableFuture.failedFuture(new UndeliverableException(UndeliverableException.Reason.NO_SUCH_NODE,
+          "node " + to.toHex() + " is not in the network (a lookup for it found " + closest.size() + " other nodes)"));
     });
   }
 
@@ -250,7 +251,8 @@ final class MessagingPlugin implements Plugin {
         return new Messaging.Delivery(id, c.id());
       }
       String why = error != null ? String.valueOf(error.getMessage()) : answer.toString();
-      throw new UndeliverableException("node " + c.id().toHex() + " did not take the message: " + why, error);
+      throw new UndeliverableException(UndeliverableException.Reason.NO_ANSWER,
+          "node " + c.id().toHex() + " did not take the message: " + why, error);
     });
   }
 
