@@ -27,7 +27,10 @@ public final class WeftConfig {
   public static final String LISTEN = "weft.listen";
   /** Addresses to join through, comma-separated. */
   public static final String BOOTSTRAP = "weft.bootstrap";
-  /** Name of the local store provider: {@code memory} (default) or {@code mapdb}. */
+  /**
+   * Name of the local store provider: {@code memory} (default) or {@code mapdb} (needs {@link #DATA_DIR}; its own
+   * settings are {@code weft.mapdb.*}).
+   */
   public static final String STORAGE = "weft.storage";
   /** This node's id as 40 hex digits; random when absent. */
   public static final String NODE_ID = "weft.node.id";

@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Thread safety</h2>
  * All methods are called from any thread, concurrently, and must not block on disk for long: complete the future
- * from the store's own thread when a write needs I/O.
+ * from the store's own thread when a write needs I/O. Reads may touch a memory-mapped file on the caller's thread.
+ * Futures may complete on the store's own thread: callers hop back to their own executor before touching their
+ * state.
  */
 public interface LocalStore extends AutoCloseable {
   /** Stores {@code record} unless a newer (or equal) version is held. */
