@@ -528,6 +528,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
 
     void error(int status, String message) {
+      // An error may be answered before the request body was read; if the connection were kept, the unread body
+      // would race the client's next request on it. Closing it is cheap: errors are rare.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
       write(status, Json.error(message));
     }
 
