@@ -329,11 +329,7 @@ final class MapDbStore implements LocalStore {
       LOG.info("mapdb store {}: the last stop was not clean; rebuilding the index from the log", o.dir());
     }
     boolean reuse = view != null;
-    if (!reuse) {
-      meta = new TreeMap<>();
-      view = View.create(viewFile, o.mmap());
-    }
-    Replayer rp = new Replayer(view, meta, records, live, !reuse);
+    Replayer rp = reuse ? Replayer.into(view, meta, records, live) : Replayer.fresh(viewFile, o.mmap(), stagingLimit(o));
     try {
       long snapshotBytes = 0;
       if (snap != null) {
@@ -383,14 +379,15 @@ final class MapDbStore implements LocalStore {
       }
       // Numbers of segments dropped whole (torn at creation) are reused, so the numbering stays gap-free.
       long next = kept.isEmpty() ? (snap == null ? 1 : snap) : kept.lastKey() + 1;
+      view = rp.finish();
       LogWriter active = LogWriter.create(logDir, next, hooks.appenders());
       hooks.events().on(reuse ? "open-reused" : "open-rebuilt");
       LOG.info("mapdb store {} opened in {} ms: {} records, index {}", o.dir(),
           (System.nanoTime() - started) / 1_000_000, rp.count, reuse ? "reused" : "rebuilt from the log");
-      return new Recovered(view, meta, rp.count, rp.live, kept, snap == null ? 0 : snap, snapshotBytes, active,
+      return new Recovered(view, rp.meta, rp.count, rp.live, kept, snap == null ? 0 : snap, snapshotBytes, active,
           damaged);
     } catch (IOException | RuntimeException | Error | CheckpointMismatch e) {
-      view.close();
+      rp.abandon();
       throw e;
     }
   }
@@ -432,24 +429,96 @@ final class MapDbStore implements LocalStore {
     return true;
   }
 
-  /** Applies replayed ops to an index with the same merge rules as live writes. */
+  /**
+   * Applies replayed ops with the same merge rules as live writes: straight into a reused index, or, for a fresh one,
+   * first into an in-memory {@link Staging} map that is bulk-loaded into MapDB at {@link #finish} (sorted loading is
+   * several times faster than one B-tree put per op). Staging is bounded: once it would hold more than {@code
+   * stagingLimit} bytes, what it holds is bulk-loaded at once and the remaining ops go into MapDB one by one. Either
+   * way every op is decided against the state left by all earlier ops, so the result does not depend on the path.
+   */
   private static final class Replayer implements LogFormat.OpSink {
-    final View view;
+    private final Path file;
+    private final boolean mmap;
+    private final long stagingLimit;
     final NavigableMap<String, String> meta;
     long count;
     long live;
+    /** The index receiving ops; null while they are staged. */
+    private View view;
+    /** Non-null while ops are merged in memory. */
+    private Staging staging;
     /** Keys already in a freshly built index (null when the index was reused and may hold anything). */
-    final LongSet seen;
+    private LongSet seen;
 
-    Replayer(View view, NavigableMap<String, String> meta, long count, long live, boolean fresh) {
+    private Replayer(Path file, boolean mmap, long stagingLimit, View view, NavigableMap<String, String> meta,
+        long count, long live) {
+      this.file = file;
+      this.mmap = mmap;
+      this.stagingLimit = stagingLimit;
       this.view = view;
       this.meta = meta;
       this.count = count;
       this.live = live;
-      this.seen = fresh ? new LongSet() : null;
+    }
+
+    /** Ops on top of an index trusted after a clean close. */
+    static Replayer into(View view, NavigableMap<String, String> meta, long count, long live) {
+      return new Replayer(view.file, false, 0, view, meta, count, live);
+    }
+
+    /**
+     * Ops into a new, empty index at {@code file} (whatever is there is deleted now: it is not trusted). With {@code
+     * stagingLimit <= 0} every op goes into MapDB one by one, as before staging existed.
+     */
+    static Replayer fresh(Path file, boolean mmap, long stagingLimit) throws IOException {
+      Replayer rp = new Replayer(file, mmap, stagingLimit, null, new TreeMap<>(), 0, 0);
+      if (stagingLimit > 0) {
+        Files.deleteIfExists(file);
+        rp.staging = new Staging();
+      } else {
+        rp.view = View.create(file, mmap);
+        rp.seen = new LongSet();
+      }
+      return rp;
+    }
+
+    /** The index holding every op replayed so far; call once, after the last op. */
+    View finish() throws IOException {
+      if (staging != null) {
+        view = View.load(file, mmap, staging, meta);
+        staging = null;
+      }
+      return view;
+    }
+
+    /** Closes whatever index was started, after a failure. */
+    void abandon() {
+      staging = null;
+      if (view != null) {
+        view.close();
+      }
+    }
+
+    /** Staging has reached its bound: load what it holds and go on op by op. */
+    private void spill() {
+      LOG.info("mapdb store: the log replayed so far holds more than {} bytes in memory ({}); loading {} records "
+          + "into the index and replaying the rest one op at a time", stagingLimit, MapDbSettings.REBUILD_MEMORY,
+          staging.size());
+      seen = new LongSet();
+      for (byte[] k : staging.keys()) {
+        seen.add(LongSet.hash(k));
+      }
+      try {
+        finish();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     private Record held(byte[] key) {
+      if (staging != null) {
+        return staging.get(key);
+      }
       if (seen != null) {
         long h = LongSet.hash(key);
         if (!seen.contains(h)) {
@@ -465,38 +534,60 @@ final class MapDbStore implements LocalStore {
       Record held = held(key);
       Record merged = held == null ? record : held.merge(record);
       if (merged != held) {
-        view.put(key, merged);
+        if (staging != null) {
+          staging.put(key, merged);
+        } else {
+          view.put(key, merged);
+        }
         live += liveSize(key, merged) - (held == null ? 0 : liveSize(key, held));
         if (held == null) {
           count++;
+        }
+        if (staging != null && staging.bytes() > stagingLimit) {
+          spill();
         }
       }
     }
 
     @Override
     public void remove(byte[] key, Version version) {
-      if (seen != null && !seen.contains(LongSet.hash(key))) {
+      if (staging == null && seen != null && !seen.contains(LongSet.hash(key))) {
         return;
       }
-      Record held = view.get(key);
+      Record held = staging != null ? staging.get(key) : view.get(key);
       if (held != null && held.version().equals(version)) {
-        view.remove(key);
+        if (staging != null) {
+          staging.remove(key);
+        } else {
+          view.remove(key);
+        }
         live -= liveSize(key, held);
         count--;
       }
     }
 
+    // While staging, meta entries live only in the map and are written to the index by finish().
+
     @Override
     public void metaSet(String name, String value) {
-      view.putMeta(name, value);
+      if (staging == null) {
+        view.putMeta(name, value);
+      }
       meta.put(name, value);
     }
 
     @Override
     public void metaRemove(String name) {
-      view.removeMeta(name);
+      if (staging == null) {
+        view.removeMeta(name);
+      }
       meta.remove(name);
     }
+  }
+
+  /** Heap a rebuild may use to merge the log in memory: the setting, but never more than a quarter of the heap. */
+  private static long stagingLimit(StoreOptions o) {
+    return Math.min(o.rebuildMemory(), Runtime.getRuntime().maxMemory() / 4);
   }
 
   static long liveSize(byte[] key, Record r) {
@@ -1173,9 +1264,8 @@ final class MapDbStore implements LocalStore {
     try {
       view.close();
       Path file = viewDir.resolve(View.FILE);
-      View fresh = View.create(file, options.mmap());
-      NavigableMap<String, String> m = new TreeMap<>();
-      Replayer rp = new Replayer(fresh, m, 0, 0, true);
+      Replayer rp = Replayer.fresh(file, options.mmap(), stagingLimit(options));
+      NavigableMap<String, String> m = rp.meta;
       List<String> damage = new ArrayList<>();
       if (snapshotNumber > 0) {
         ScanResult r = LogFormat.scan(logDir.resolve(LogFormat.name(snapshotNumber, LogFormat.SNAPSHOT_SUFFIX)), true,
@@ -1197,7 +1287,12 @@ final class MapDbStore implements LocalStore {
       if (r.damage() != null) {
         damage.add(r.damage().describe());
       }
-      view = fresh;
+      try {
+        view = rp.finish();
+      } catch (IOException | RuntimeException | Error e) {
+        rp.abandon();
+        throw e;
+      }
       if (!damage.isEmpty()) {
         throw new IOException("the log itself is damaged: " + String.join("; ", damage));
       }

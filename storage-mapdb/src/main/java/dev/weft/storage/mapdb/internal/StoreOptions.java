@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /** The settings of one store, read and checked once at open. */
 record StoreOptions(Path dir, boolean truncateOnCorruption, long segmentSize, long compactMinSize, int compactFactor,
-    int sweepChunk, boolean mmap, int maxRecordSize) {
+    int sweepChunk, boolean mmap, int maxRecordSize, long rebuildMemory) {
 
   static StoreOptions from(WeftConfig c) {
     String dir = c.string(WeftConfig.DATA_DIR).orElseThrow(() -> new ConfigException(
@@ -32,6 +32,7 @@ record StoreOptions(Path dir, boolean truncateOnCorruption, long segmentSize, lo
         c.integer(MapDbSettings.COMPACT_FACTOR, 2, 1, 1000),
         c.integer(MapDbSettings.SWEEP_CHUNK, 1000, 1, 1_000_000),
         c.bool(MapDbSettings.MMAP, true),
-        (int) c.bytes(MapDbSettings.MAX_RECORD_SIZE, 16L << 20, 1024, 256L << 20));
+        (int) c.bytes(MapDbSettings.MAX_RECORD_SIZE, 16L << 20, 1024, 256L << 20),
+        c.bytes(MapDbSettings.REBUILD_MEMORY, 1L << 30, 0, Long.MAX_VALUE / 4));
   }
 }

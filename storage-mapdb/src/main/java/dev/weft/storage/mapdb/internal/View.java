@@ -46,6 +46,36 @@ final class View implements AutoCloseable {
     return new View(file, maker(file, mmap).make());
   }
 
+  /**
+   * Deletes whatever index is there and creates one holding {@code staged} (emptied on the way) and {@code meta},
+   * through MapDB's bulk loader: it builds the B-tree bottom-up from sorted entries, several times faster than one put
+   * per record.
+   */
+  static View load(Path file, boolean mmap, Staging staged, Map<String, String> meta) throws IOException {
+    Files.deleteIfExists(file);
+    DB db = maker(file, mmap).make();
+    View v;
+    try {
+      if (staged.size() > 0) {
+        // Same name, serializers and layout as the constructor's map, which then opens what the sink wrote.
+        DB.TreeMapSink<byte[], byte[]> sink = db.treeMap("records", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+            .valuesOutsideNodesEnable().createFromSink();
+        staged.drainSorted((k, r) -> sink.put(k, Codec.indexValue(k, r)));
+        sink.create();
+      }
+      v = new View(file, db);
+    } catch (RuntimeException | Error e) {
+      try {
+        db.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    meta.forEach(v::putMeta);
+    return v;
+  }
+
   /** Opens an existing index; throws whatever MapDB throws when it cannot. */
   static View open(Path file, boolean mmap) {
     return new View(file, maker(file, mmap).make());
