@@ -5,10 +5,9 @@ import dev.weft.api.Scan;
 import dev.weft.api.Version;
 import dev.weft.api.spi.LocalStore;
 import dev.weft.api.spi.Record;
+import dev.weft.api.spi.ScanPages;
 import dev.weft.api.spi.StoreResult;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -79,30 +78,7 @@ final class MemoryStore implements LocalStore {
     } else {
       view = records;
     }
-    List<Record> items = new ArrayList<>(Math.min(scan.limit(), 64));
-    boolean more = false;
-    for (Map.Entry<Key, Record> e : view.entrySet()) {
-      if (scan.namespace().isPresent()) {
-        int c = e.getKey().namespace().compareTo(scan.namespace().get());
-        if (c < 0) {
-          continue;
-        }
-        if (c > 0) {
-          break;
-        }
-      }
-      if (items.size() == scan.limit()) {
-        more = true;
-        break;
-      }
-      items.add(e.getValue());
-    }
-    Optional<Scan> next = Optional.empty();
-    if (more) {
-      Record last = items.get(items.size() - 1);
-      next = Optional.of(scan.after(last.namespace(), last.key()));
-    }
-    return CompletableFuture.completedFuture(new Page<>(items, next));
+    return CompletableFuture.completedFuture(ScanPages.page(scan, view.values().iterator()));
   }
 
   @Override

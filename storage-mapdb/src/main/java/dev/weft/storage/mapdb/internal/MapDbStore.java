@@ -6,6 +6,7 @@ import dev.weft.api.Version;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.LocalStore;
 import dev.weft.api.spi.Record;
+import dev.weft.api.spi.ScanPages;
 import dev.weft.api.spi.StoreResult;
 import dev.weft.storage.mapdb.MapDbSettings;
 import dev.weft.storage.mapdb.internal.Codec.Buf;
@@ -614,21 +615,7 @@ final class MapDbStore implements LocalStore {
   public CompletableFuture<Optional<Record>> get(String namespace, String key) {
     checkOpen();
     byte[] k = Codec.key(namespace, key);
-    Lock l = viewLock.readLock();
-    if (!l.tryLock()) {
-      return CompletableFuture.failedFuture(rebuilding());
-    }
-    try {
-      checkView();
-      return CompletableFuture.completedFuture(Optional.ofNullable(view.get(k)));
-    } catch (CorruptIndexException e) {
-      requestRebuild();
-      return CompletableFuture.failedFuture(e);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(readFailed(e));
-    } finally {
-      l.unlock();
-    }
+    return read(() -> Optional.ofNullable(view.get(k)));
   }
 
   @Override
@@ -648,38 +635,37 @@ final class MapDbStore implements LocalStore {
       from = Codec.key(scan.namespace().get(), "");
       inclusive = true;
     }
-    String ns = scan.namespace().orElse(null);
+    byte[] start = from;
+    boolean startInclusive = inclusive;
+    return read(() -> {
+      Iterator<Map.Entry<byte[], byte[]>> entries = view.entries(start, startInclusive);
+      return ScanPages.page(scan, new Iterator<Record>() {
+        @Override
+        public boolean hasNext() {
+          return entries.hasNext();
+        }
+
+        @Override
+        public Record next() {
+          Map.Entry<byte[], byte[]> e = entries.next();
+          return Codec.fromIndex(e.getKey(), e.getValue());
+        }
+      });
+    });
+  }
+
+  /**
+   * Runs a read against the index under its read lock: fails fast while a rebuild holds the lock, and turns a record
+   * whose CRC does not match into a failed read plus a rebuild, never into data.
+   */
+  private <T> CompletableFuture<T> read(java.util.function.Supplier<T> body) {
     Lock l = viewLock.readLock();
     if (!l.tryLock()) {
       return CompletableFuture.failedFuture(rebuilding());
     }
     try {
       checkView();
-      List<Record> items = new ArrayList<>(Math.min(scan.limit(), 64));
-      boolean more = false;
-      for (Iterator<Map.Entry<byte[], byte[]>> it = view.entries(from, inclusive); it.hasNext(); ) {
-        Map.Entry<byte[], byte[]> e = it.next();
-        if (ns != null) {
-          int c = Codec.namespaceOf(e.getKey()).compareTo(ns);
-          if (c < 0) {
-            continue;
-          }
-          if (c > 0) {
-            break;
-          }
-        }
-        if (items.size() == scan.limit()) {
-          more = true;
-          break;
-        }
-        items.add(Codec.fromIndex(e.getKey(), e.getValue()));
-      }
-      Optional<Scan> next = Optional.empty();
-      if (more) {
-        Record last = items.get(items.size() - 1);
-        next = Optional.of(scan.after(last.namespace(), last.key()));
-      }
-      return CompletableFuture.completedFuture(new Page<>(items, next));
+      return CompletableFuture.completedFuture(body.get());
     } catch (CorruptIndexException e) {
       requestRebuild();
       return CompletableFuture.failedFuture(e);
