@@ -35,6 +35,7 @@ public record NodeStats(
    * @param sent requests this node sent
    * @param received requests this node received and answered
    * @param timedOut requests this node sent that got no answer in time (after retries)
+   * @param bytesOut bytes this node sent for this type: its requests (every attempt) and its answers to peers'
    */
-  public record Rpc(long sent, long received, long timedOut) {}
+  public record Rpc(long sent, long received, long timedOut, long bytesOut) {}
 }

@@ -167,7 +167,7 @@ public final class ClusterBenchmark {
           parRequests / (double) ops);
       StringBuilder byType = new StringBuilder();
       afterPar.rpcs().forEach((t, r) -> {
-        long d = r.sent() - before.rpcs().getOrDefault(t, new NodeStats.Rpc(0, 0, 0)).sent();
+        long d = r.sent() - before.rpcs().getOrDefault(t, new NodeStats.Rpc(0, 0, 0, 0)).sent();
         if (d > 0) {
           byType.append(byType.length() == 0 ? "" : ", ").append(t).append(' ').append(d);
         }

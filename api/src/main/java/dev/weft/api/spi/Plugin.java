@@ -15,6 +15,12 @@ public interface Plugin extends AutoCloseable {
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
   }
 
+  /**
+   * Called on the node's event thread each time {@link dev.weft.api.Node#join} succeeds, so a plugin can catch up with
+   * the network it (re)joined. Must not block. The default does nothing.
+   */
+  default void onJoined() {}
+
   /** Stops the plugin: cancel timers, remove channel handlers. Must not throw. */
   @Override
   void close();

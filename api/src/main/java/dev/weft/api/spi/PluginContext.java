@@ -18,6 +18,12 @@ public interface PluginContext {
   /** The node's clock and scheduler. */
   Scheduler scheduler();
 
+  /** The node's hybrid logical clock, for plugins that order writes (last writer wins) as storage does. */
+  VersionClock versions();
+
+  /** This plugin's own durable state, kept in the node's store. */
+  PluginState state();
+
   /** A service of a plugin started before this one (see {@link PluginProvider#dependsOn()}). */
   <T> Optional<T> service(Class<T> type);
 }

@@ -26,6 +26,14 @@ public interface Scheduler {
    */
   Cancellable schedule(Runnable task, long delay, TimeUnit unit);
 
+  /**
+   * A new executor that runs its tasks one at a time, in submission order, on this scheduler's threads (never on the
+   * caller's): for callbacks that users expect in order, such as change listeners.
+   */
+  default java.util.concurrent.Executor sequential() {
+    return new SequentialExecutor(this::execute);
+  }
+
   /** The shared scheduler backed by the system clock and a small pool of daemon threads. */
   static Scheduler system() {
     return SystemScheduler.INSTANCE;

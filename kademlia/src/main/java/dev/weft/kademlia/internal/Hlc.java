@@ -1,6 +1,7 @@
 package dev.weft.kademlia.internal;
 
 import dev.weft.api.Version;
+import dev.weft.api.spi.VersionClock;
 import java.util.function.LongSupplier;
 
 /**
@@ -8,7 +9,7 @@ import java.util.function.LongSupplier;
  * this node has seen, so an update written after reading is ordered after what was read. Readings from peers that are
  * too far in the future are ignored, so a broken clock elsewhere cannot drag ours along.
  */
-final class Hlc {
+final class Hlc implements VersionClock {
   static final long MAX_DRIFT_MILLIS = 60_000;
 
   private final LongSupplier wallMillis;
@@ -20,16 +21,23 @@ final class Hlc {
     this.writer = writer;
   }
 
-  synchronized Version next() {
+  @Override
+  public synchronized Version next() {
     long physical = wallMillis.getAsLong() << 16;
     last = Math.max(last + 1, physical);
     return new Version(last, writer);
   }
 
-  synchronized void observe(Version seen) {
-    long limit = (wallMillis.getAsLong() + MAX_DRIFT_MILLIS) << 16;
-    if (Long.compareUnsigned(seen.timestamp(), limit) <= 0 && seen.timestamp() > last) {
+  @Override
+  public synchronized void observe(Version seen) {
+    if (plausible(seen) && seen.timestamp() > last) {
       last = seen.timestamp();
     }
+  }
+
+  @Override
+  public boolean plausible(Version v) {
+    long limit = (wallMillis.getAsLong() + MAX_DRIFT_MILLIS) << 16;
+    return Long.compareUnsigned(v.timestamp(), limit) <= 0;
   }
 }

@@ -16,6 +16,8 @@ import dev.weft.api.spi.LocalStore;
 import dev.weft.api.spi.NodeSetup;
 import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
+import dev.weft.api.spi.PluginState;
+import dev.weft.api.spi.VersionClock;
 import dev.weft.api.spi.PluginProvider;
 import dev.weft.api.spi.Record;
 import dev.weft.api.spi.Scheduler;
@@ -202,7 +204,7 @@ final class KademliaNode implements Node, Dht {
     for (PluginProvider p : providers) {
       Plugin plugin;
       try {
-        plugin = p.create(context);
+        plugin = p.create(new PluginScope(p.name()));
       } catch (RuntimeException e) {
         throw new WeftException("plugin '" + p.name() + "' failed to start: " + e.getMessage(), e);
       }
@@ -211,7 +213,7 @@ final class KademliaNode implements Node, Dht {
   }
 
   /** What the node hands its store, transports and plugins: they all see the same settings and clock. */
-  private final class Context implements StoreContext, TransportContext, PluginContext {
+  private final class Context implements StoreContext, TransportContext {
     private final TransportListener listener = new TransportListener() {
       @Override
       public void onMessage(Address from, byte[] message) {
@@ -240,6 +242,26 @@ final class KademliaNode implements Node, Dht {
       return listener;
     }
 
+  }
+
+  /** What one plugin is started with: the node's settings and clock, and state of its own in the store's meta. */
+  private final class PluginScope implements PluginContext, PluginState {
+    private final String prefix;
+
+    PluginScope(String pluginName) {
+      this.prefix = "plugin/" + pluginName + "/";
+    }
+
+    @Override
+    public WeftConfig config() {
+      return config;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
+
     @Override
     public Node node() {
       return KademliaNode.this;
@@ -251,8 +273,40 @@ final class KademliaNode implements Node, Dht {
     }
 
     @Override
+    public VersionClock versions() {
+      return hlc;
+    }
+
+    @Override
+    public PluginState state() {
+      return this;
+    }
+
+    @Override
     public <T> Optional<T> service(Class<T> type) {
       return KademliaNode.this.service(type);
+    }
+
+    @Override
+    public Optional<String> load(String name) {
+      return store.loadMeta(prefix + name);
+    }
+
+    @Override
+    public java.util.SortedMap<String, String> loadAll(String namePrefix) {
+      java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+      store.loadMetaWithPrefix(prefix + namePrefix).forEach((k, v) -> out.put(k.substring(prefix.length()), v));
+      return out;
+    }
+
+    @Override
+    public CompletableFuture<Void> save(String name, String value) {
+      return store.saveMeta(prefix + name, value);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String name) {
+      return store.removeMeta(prefix + name);
     }
   }
 
@@ -301,8 +355,10 @@ final class KademliaNode implements Node, Dht {
               return;
             }
             // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
-            lookupNodes(id, cfg.k()).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync(
-                (r2, e2) -> done.complete(table.size()), loop), loop);
+            lookupNodes(id, cfg.k()).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync((r2, e2) -> {
+              done.complete(table.size());
+              notifyJoined();
+            }, loop), loop);
           }, loop);
     });
     return done;
@@ -586,7 +642,9 @@ final class KademliaNode implements Node, Dht {
   }
 
   private void reply(Address to, Message request, Message response) {
-    send(to, codec.encode(response));
+    byte[] bytes = codec.encode(response);
+    stats.bytesOf(request.statName(), bytes.length);
+    send(to, bytes);
   }
 
   private void send(Address to, byte[] bytes) {
@@ -648,6 +706,7 @@ final class KademliaNode implements Node, Dht {
   private void transmit(Pending p) {
     p.attempts++;
     p.sentNanos = scheduler.nanoTime();
+    stats.bytesOf(p.type, p.bytes.length);
     send(p.address, p.bytes);
     p.timer = scheduler.schedule(() -> loop.execute(() -> timeout(p)), cfg.rpcTimeout().toMillis(),
         TimeUnit.MILLISECONDS);
@@ -756,6 +815,16 @@ final class KademliaNode implements Node, Dht {
           arm();
         }
       });
+    }
+  }
+
+  private void notifyJoined() {
+    for (Plugin p : List.copyOf(plugins)) {
+      try {
+        p.onJoined();
+      } catch (RuntimeException e) {
+        LOG.warn("plugin {} failed on join", p, e);
+      }
     }
   }
 
@@ -872,8 +941,10 @@ final class KademliaNode implements Node, Dht {
           m.channel = channel;
           m.body = body;
           m.oneway = true;
+          byte[] bytes = codec.encode(m);
           stats.sent(m.statName());
-          send(a, codec.encode(m));
+          stats.bytesOf(m.statName(), bytes.length);
+          send(a, bytes);
           return;
         }
       }

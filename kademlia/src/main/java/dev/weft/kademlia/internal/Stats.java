@@ -12,6 +12,7 @@ final class Stats {
     final LongAdder sent = new LongAdder();
     final LongAdder received = new LongAdder();
     final LongAdder timedOut = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
   }
 
   private final ConcurrentHashMap<String, Rpc> rpcs = new ConcurrentHashMap<>();
@@ -39,6 +40,11 @@ final class Stats {
     rpc(type).timedOut.increment();
   }
 
+  /** Bytes this node sent for one RPC type: its requests (each attempt) and its answers to peers' requests. */
+  void bytesOf(String type, int bytes) {
+    rpc(type).bytesOut.add(bytes);
+  }
+
   void lookupDone(int hopCount) {
     lookups.increment();
     hops.computeIfAbsent(hopCount, h -> new LongAdder()).increment();
@@ -51,7 +57,8 @@ final class Stats {
 
   NodeStats snapshot() {
     Map<String, NodeStats.Rpc> r = new HashMap<>();
-    rpcs.forEach((k, v) -> r.put(k, new NodeStats.Rpc(v.sent.sum(), v.received.sum(), v.timedOut.sum())));
+    rpcs.forEach((k, v) -> r.put(k, new NodeStats.Rpc(v.sent.sum(), v.received.sum(), v.timedOut.sum(),
+        v.bytesOut.sum())));
     Map<Integer, Long> h = new HashMap<>();
     hops.forEach((k, v) -> h.put(k, v.sum()));
     return new NodeStats(r, lookups.sum(), h, bytesIn.sum(), bytesOut.sum(), messagesIn.sum(), messagesOut.sum(),

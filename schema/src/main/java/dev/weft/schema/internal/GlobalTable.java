@@ -1,0 +1,102 @@
+package dev.weft.schema.internal;
+
+import dev.weft.schema.Global;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Every global a node holds (removals included), with their {@link Digest}. Keeps the newest version of each name:
+ * applying is a last-writer-wins merge, so the order globals arrive in does not matter. Thread-safe.
+ */
+final class GlobalTable {
+  /** What {@link #apply} did. */
+  enum Outcome { APPLIED, STALE, FULL }
+
+  private final int maxGlobals;
+  private final Map<String, Global> byName = new HashMap<>();
+  /** Each name's digest bucket, so that listing a bucket does not hash every name again. */
+  private final Map<String, Integer> bucketOf = new HashMap<>();
+  private final Digest digest = new Digest();
+
+  GlobalTable(int maxGlobals) {
+    this.maxGlobals = maxGlobals;
+  }
+
+  /**
+   * Keeps {@code g} if it is newer than what is held for its name; {@code onApplied} runs under the table's lock, so
+   * callers that save or announce from it do so in the order of the table's changes.
+   */
+  synchronized Outcome apply(Global g, Consumer<Global> onApplied) {
+    Global held = byName.get(g.name());
+    if (held != null && !g.version().isNewerThan(held.version())) {
+      return Outcome.STALE;
+    }
+    if (held == null && byName.size() >= maxGlobals) {
+      return Outcome.FULL;
+    }
+    if (held != null) {
+      digest.remove(held);
+    }
+    byName.put(g.name(), g);
+    bucketOf.computeIfAbsent(g.name(), Digest::bucket);
+    digest.add(g);
+    onApplied.accept(g);
+    return Outcome.APPLIED;
+  }
+
+  /** Forgets {@code g} if it is still what is held; for expired removals. */
+  synchronized boolean forget(Global g, Consumer<Global> onForgotten) {
+    if (!g.equals(byName.get(g.name()))) {
+      return false;
+    }
+    byName.remove(g.name());
+    bucketOf.remove(g.name());
+    digest.remove(g);
+    onForgotten.accept(g);
+    return true;
+  }
+
+  synchronized Global get(String name) {
+    return byName.get(name);
+  }
+
+  synchronized SortedMap<String, Global> live() {
+    SortedMap<String, Global> out = new TreeMap<>();
+    byName.values().stream().filter(g -> !g.removed()).forEach(g -> out.put(g.name(), g));
+    return out;
+  }
+
+  synchronized List<Global> all() {
+    return new ArrayList<>(byName.values());
+  }
+
+  /** Every global in the given buckets, sorted by name. */
+  synchronized List<Global> inBuckets(Set<Integer> buckets) {
+    List<Global> out = new ArrayList<>();
+    for (Global g : byName.values()) {
+      if (buckets.contains(bucketOf.get(g.name()))) {
+        out.add(g);
+      }
+    }
+    out.sort((a, b) -> a.name().compareTo(b.name()));
+    return out;
+  }
+
+  synchronized int size() {
+    return byName.size();
+  }
+
+  synchronized String root() {
+    return digest.root();
+  }
+
+  synchronized long[] sums() {
+    return digest.sums();
+  }
+}

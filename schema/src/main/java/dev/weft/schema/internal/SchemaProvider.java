@@ -1,0 +1,24 @@
+package dev.weft.schema.internal;
+
+import dev.weft.api.spi.Plugin;
+import dev.weft.api.spi.PluginContext;
+import dev.weft.api.spi.PluginProvider;
+import java.util.Set;
+
+/** The {@code schema} plugin; needs {@code messaging} for its broadcasts. */
+public final class SchemaProvider implements PluginProvider {
+  @Override
+  public String name() {
+    return "schema";
+  }
+
+  @Override
+  public Set<String> dependsOn() {
+    return Set.of("messaging");
+  }
+
+  @Override
+  public Plugin create(PluginContext context) {
+    return new SchemaPlugin(context);
+  }
+}

@@ -1,0 +1,2 @@
+/** Globals replicated to every node: {@link dev.weft.schema.Schema}. */
+package dev.weft.schema;
