@@ -34,7 +34,7 @@ final class GlobalTable {
    */
   synchronized Outcome apply(Global g, Consumer<Global> onApplied) {
     Global held = byName.get(g.name());
-    if (held != null && !g.version().isNewerThan(held.version())) {
+    if (held != null && !wins(g, held)) {
       return Outcome.STALE;
     }
     if (held == null && byName.size() >= maxGlobals) {
@@ -48,6 +48,22 @@ final class GlobalTable {
     digest.add(g);
     onApplied.accept(g);
     return Outcome.APPLIED;
+  }
+
+  /**
+   * Whether {@code g} replaces {@code held}: the newer version wins. An honest writer never issues one version twice;
+   * should two different globals carry the same version anyway, a removal beats a value and otherwise the greater
+   * JSON text wins, so that every node still picks the same one.
+   */
+  static boolean wins(Global g, Global held) {
+    int c = g.version().compareTo(held.version());
+    if (c != 0) {
+      return c > 0;
+    }
+    if (g.removed() != held.removed()) {
+      return g.removed();
+    }
+    return !g.removed() && g.value().get().toString().compareTo(held.value().get().toString()) > 0;
   }
 
   /** Forgets {@code g} if it is still what is held; for expired removals. */
