@@ -2,21 +2,17 @@ package dev.weft.benchmarks;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
-import dev.weft.api.NodeId;
 import dev.weft.api.NodeStats;
-import dev.weft.api.Weft;
-import dev.weft.kademlia.internal.KademliaEngineProvider;
-import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.internal.MessagingProvider;
-import dev.weft.testkit.ManualScheduler;
 import dev.weft.testkit.MemoryNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -30,9 +26,9 @@ public final class BroadcastBenchmark {
   private BroadcastBenchmark() {}
 
   public static void main(String[] args) {
-    List<Integer> sizes = ints(arg(args, "--nodes", "50,200,1000"));
-    int broadcasts = Integer.parseInt(arg(args, "--broadcasts", "20"));
-    List<Integer> churns = ints(arg(args, "--churn", "0,10,30"));
+    List<Integer> sizes = SimCluster.ints(SimCluster.arg(args, "--nodes", "50,200,1000"));
+    int broadcasts = Integer.parseInt(SimCluster.arg(args, "--broadcasts", "20"));
+    List<Integer> churns = SimCluster.ints(SimCluster.arg(args, "--churn", "0,10,30"));
     System.out.println("| nodes | nodes gone | hand-offs per broadcast / live nodes | datagrams per broadcast / live nodes"
         + " | delivery (live nodes that got each broadcast) |");
     System.out.println("|---|---|---|---|---|");
@@ -44,26 +40,16 @@ public final class BroadcastBenchmark {
   }
 
   private static void run(int n, int churnPercent, int broadcasts) {
-    ManualScheduler clock = new ManualScheduler();
-    MemoryNetwork net = new MemoryNetwork(n).latency(Duration.ofMillis(20));
-    Random random = new Random(n * 31L + churnPercent);
-    List<Node> nodes = new ArrayList<>();
     AtomicLongArray received = new AtomicLongArray(n);
+    SimCluster sim = new SimCluster(n, n * 31L + churnPercent,
+        Map.of("weft.messaging.broadcast-attempts", System.getProperty("attempts", "8")),
+        List.of(MessagingProvider::new));
+    List<Node> nodes = sim.nodes;
+    MemoryNetwork net = sim.net;
+    Random random = sim.random;
     for (int i = 0; i < n; i++) {
-      Node node = Weft.builder().discovery(false).addTransport(net.provider()).addStore(new MemoryStoreProvider())
-          .engine(new KademliaEngineProvider()).addPlugin(new MessagingProvider()).scheduler(clock)
-          .nodeId(NodeId.random(random)).listen("mem://n" + i + ":1").set("weft.kademlia.rpc-timeout", "300ms").set("weft.messaging.broadcast-attempts", System.getProperty("attempts", "8"))
-          .build();
       int index = i;
-      Messaging.of(node).registerMessageHandler(m -> received.incrementAndGet(index));
-      nodes.add(node);
-    }
-    for (int round = 0; round < 2; round++) {
-      List<CompletableFuture<Integer>> joins = new ArrayList<>();
-      for (int i = 1; i < n; i++) {
-        joins.add(nodes.get(i).join(nodes.get(0).addresses()));
-      }
-      finish(clock, joins);
+      Messaging.of(nodes.get(i)).registerMessageHandler(m -> received.incrementAndGet(index));
     }
     List<Integer> live = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -85,8 +71,8 @@ public final class BroadcastBenchmark {
       int from = live.get(random.nextInt(live.size()));
       sent.add(Messaging.of(nodes.get(from)).sendAll(JsonNodeFactory.instance.numberNode(b)));
     }
-    finish(clock, sent);
-    clock.advance(Duration.ofSeconds(30));
+    sim.finish(sent);
+    sim.clock.advance(Duration.ofSeconds(30));
     long requests = requests(nodes, live) - requestsBefore;
     long datagrams = net.delivered() + net.dropped() - datagramsBefore;
     long deliveries = 0;
@@ -96,7 +82,7 @@ public final class BroadcastBenchmark {
     System.out.printf("| %d | %d%% | %.3f | %.3f | %.2f%% |%n", n, churnPercent,
         requests / (double) broadcasts / live.size(), datagrams / (double) broadcasts / live.size(),
         100.0 * deliveries / broadcasts / live.size());
-    nodes.forEach(Node::close);
+    sim.close();
   }
 
   private static long requests(List<Node> nodes, List<Integer> live) {
@@ -106,28 +92,5 @@ public final class BroadcastBenchmark {
       sum += r == null ? 0 : r.sent();
     }
     return sum;
-  }
-
-  private static void finish(ManualScheduler clock, List<? extends CompletableFuture<?>> futures) {
-    for (int step = 0; step < 100_000 && !futures.stream().allMatch(CompletableFuture::isDone); step++) {
-      clock.advance(Duration.ofMillis(10));
-    }
-  }
-
-  private static List<Integer> ints(String csv) {
-    List<Integer> out = new ArrayList<>();
-    for (String s : csv.split(",")) {
-      out.add(Integer.parseInt(s.trim()));
-    }
-    return out;
-  }
-
-  private static String arg(String[] args, String name, String def) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return args[i + 1];
-      }
-    }
-    return def;
   }
 }
