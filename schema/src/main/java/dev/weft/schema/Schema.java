@@ -121,7 +121,8 @@ public interface Schema {
    *     SchemaSettings#MAX_GLOBALS}
    * @param rateLimited broadcasts dropped because their writer went over its rate (and local writes refused)
    * @param syncs anti-entropy exchanges this node started
+   * @param notices digest notices this node sent (one per sync interval when it has contacts)
    */
   record Stats(int globals, int tombstones, long written, long fromBroadcast, long fromSync, long rejected,
-      long rateLimited, long syncs) {}
+      long rateLimited, long syncs, long notices) {}
 }

@@ -103,6 +103,7 @@ final class SchemaPlugin implements Plugin, Schema {
   private final LongAdder rejected = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
   private final LongAdder syncs = new LongAdder();
+  private final LongAdder notices = new LongAdder();
 
   private record Listener(String name, GlobalListener listener) {}
 
@@ -282,7 +283,7 @@ final class SchemaPlugin implements Plugin, Schema {
     List<Global> all = table.all();
     int removed = (int) all.stream().filter(Global::removed).count();
     return new Stats(all.size() - removed, removed, written.sum(), fromBroadcast.sum(), fromSync.sum(),
-        rejected.sum(), rateLimited.sum(), syncs.sum());
+        rejected.sum(), rateLimited.sum(), syncs.sum(), notices.sum());
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -393,6 +394,7 @@ final class SchemaPlugin implements Plugin, Schema {
       if (!contacts.isEmpty()) {
         Contact peer = contacts.get(random.nextInt(contacts.size()));
         dht.notify(peer, CHANNEL, GlobalCodec.JSON.objectNode().put("op", "digest").put("root", table.root()));
+        notices.increment();
       }
     } catch (RuntimeException e) {
       LOG.warn("schema maintenance failed", e);
