@@ -63,7 +63,7 @@ final class ApiClient {
   }
 
   /**
-   * Opens a response that goes on, such as {@code /v1/messages/stream}.
+   * Opens a response that goes on, such as {@code /v1/messages/stream} or {@code /v1/schema/watch}.
    *
    * @return the body, as it arrives; closing it ends the request
    * @throws CliException as {@link #call} when the node answers with an error, or cannot be reached
@@ -131,7 +131,7 @@ final class ApiClient {
    * Sends a request and returns the answer if it succeeded.
    *
    * @throws CliException with the exit code of the error: 1 for "not found", 2 for a rejected request, 3 when the
-   *     node or the network could not serve it, 4 for an internal error of the node
+   *     node or the network could not serve it (now), 4 for an internal error of the node
    */
   Reply call(String method, String path, byte[] body) {
     Reply reply = send(method, path, body);
@@ -154,6 +154,10 @@ final class ApiClient {
     if (status == 404) {
       throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " does not know " + path + " (" + reply.error()
           + "): is it a weft node's API of a compatible version?");
+    }
+    // 429: the node takes no more of these for now (a rate limit); like 503, trying again later may work.
+    if (status == 429) {
+      throw new CliException(Cli.UNAVAILABLE, reply.error());
     }
     if (status >= 400 && status < 500) {
       throw new CliException(Cli.USAGE, reply.error());

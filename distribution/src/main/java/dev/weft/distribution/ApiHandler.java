@@ -9,6 +9,7 @@ import dev.weft.api.LookupFailedException;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.api.Page;
+import dev.weft.api.RateLimitedException;
 import dev.weft.api.Scan;
 import dev.weft.api.StoredObject;
 import dev.weft.api.ValueTooLargeException;
@@ -16,6 +17,8 @@ import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.UndeliverableException;
+import dev.weft.schema.Global;
+import dev.weft.schema.Schema;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -33,7 +36,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -57,9 +62,10 @@ import org.slf4j.LoggerFactory;
  * so that serialising a page of objects does not hold up the node's event thread. Every failure becomes a JSON error
  * with a status; a bad request cannot escape {@link #handle} as an exception.
  *
- * <p>{@code GET /v1/messages/stream} is the one long request: a {@link MessageStream} per client, ended by the client,
- * by a failed write, or by {@link #shutdown()} when the server stops (Jetty calls it on every {@link Graceful} bean,
- * before it waits for the requests in flight, which would otherwise include every open stream).
+ * <p>{@code GET /v1/messages/stream} and {@code GET /v1/schema/watch} are the long requests: an {@link NdjsonStream} per
+ * client, ended by the client, by a failed write, or by {@link #shutdown()} when the server stops (Jetty calls it on
+ * every {@link Graceful} bean, before it waits for the requests in flight, which would otherwise include every open
+ * stream).
  */
 final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful {
   /** Page size of {@code GET /v1/objects} when none is asked for. */
@@ -77,7 +83,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private final Duration timeout;
   private final int streamBufferBytes;
   private final Duration heartbeat;
-  private final Set<MessageStream> streams = ConcurrentHashMap.newKeySet();
+  private final Set<NdjsonStream> streams = ConcurrentHashMap.newKeySet();
   private volatile boolean shutdown;
 
   ApiHandler(Node node, Executor executor, HttpApi.Options options) {
@@ -89,16 +95,16 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     this.heartbeat = options.heartbeat();
   }
 
-  /** Open {@code /v1/messages/stream} responses. */
+  /** Open {@code /v1/messages/stream} and {@code /v1/schema/watch} responses. */
   int openStreams() {
     return streams.size();
   }
 
-  /** Ends every message stream cleanly and refuses new ones; the server stops next. */
+  /** Ends every stream cleanly and refuses new ones; the server stops next. */
   @Override
   public CompletableFuture<Void> shutdown() {
     shutdown = true;
-    streams.forEach(MessageStream::end);
+    streams.forEach(NdjsonStream::end);
     return CompletableFuture.completedFuture(null);
   }
 
@@ -155,6 +161,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         }
       } else if (resource.equals("messages") && messages(ex, segments)) {
         return;
+      } else if (resource.equals("schema") && schema(ex, segments)) {
+        return;
       } else if (segments.size() == 4 && resource.equals("objects")) {
         ex.allow("GET", "PUT", "DELETE");
         String namespace = segment(segments.get(2), "namespace");
@@ -169,7 +177,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
     throw new ApiException(404, "no such resource: " + path
         + " (see /v1/objects/{namespace}/{key}, /v1/objects, /v1/messages/key/{namespace}/{key},"
-        + " /v1/messages/node/{id}, /v1/messages/all, /v1/messages/stream, /v1/info, /v1/stats)");
+        + " /v1/messages/node/{id}, /v1/messages/all, /v1/messages/stream, /v1/schema/globals/{name},"
+        + " /v1/schema/globals, /v1/schema/watch, /v1/schema/stats, /v1/schema/sync, /v1/info, /v1/stats)");
   }
 
   /** The routes under {@code /v1/messages}; false when the path is none of them. */
@@ -203,6 +212,46 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         }
         ex.allow("GET");
         stream(ex);
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The routes under {@code /v1/schema}; false when the path is none of them. */
+  private boolean schema(Exchange ex, List<String> segments) {
+    String target = segments.size() >= 3 ? segments.get(2) : "";
+    if (target.equals("globals") && segments.size() == 4) {
+      ex.allow("GET", "PUT", "DELETE");
+      String name = segment(segments.get(3), "global name");
+      switch (ex.request.getMethod()) {
+        case "GET" -> getGlobal(ex, name);
+        case "PUT" -> setGlobal(ex, name);
+        default -> removeGlobal(ex, name);
+      }
+      return true;
+    }
+    if (segments.size() != 3) {
+      return false;
+    }
+    switch (target) {
+      case "globals" -> {
+        ex.allow("GET");
+        globals(ex);
+      }
+      case "watch" -> {
+        ex.allow("GET");
+        watch(ex);
+      }
+      case "stats" -> {
+        ex.allow("GET");
+        schemaStats(ex);
+      }
+      case "sync" -> {
+        ex.allow("POST");
+        sync(ex);
       }
       default -> {
         return false;
@@ -307,8 +356,17 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   }
 
   private Messaging messaging() {
+    return plugin(() -> Messaging.of(node));
+  }
+
+  private Schema schema() {
+    return plugin(() -> Schema.of(node));
+  }
+
+  /** A plugin's API, from its {@code of(node)}; 501 when the node runs without the plugin. */
+  private static <T> T plugin(Supplier<T> of) {
     try {
-      return Messaging.of(node);
+      return of.get();
     } catch (WeftException e) {
       // The node runs without the plugin (weft.plugins.disabled, or an embedder left it out): nothing a retry fixes.
       throw new ApiException(501, e.getMessage());
@@ -348,20 +406,94 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private void stream(Exchange ex) {
     ex.query(Set.of());
     Messaging messaging = messaging();
+    openStream(ex, stream -> messaging.registerMessageHandler(stream::send)::close);
+  }
+
+  // The schema's reads are answered on the Jetty thread: they copy from the node's memory, never wait for anything.
+  private void globals(Exchange ex) {
+    ex.query(Set.of());
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ArrayNode items = body.putArray("globals");
+    schema().globals().values().forEach(g -> items.add(Json.MAPPER.<JsonNode>valueToTree(g)));
+    ex.ok(body);
+  }
+
+  private void getGlobal(Exchange ex, String name) {
+    ex.query(Set.of());
+    // A name the schema would refuse is never found either: the API has no check of names for reads.
+    Global global = schema().global(name).orElseThrow(() -> new ApiException(404, "not found"));
+    ex.ok(global);
+  }
+
+  private void setGlobal(Exchange ex, String name) {
+    ex.query(Set.of());
+    Schema schema = schema();
+    ex.readJson("value", value -> ex.complete(() -> schema.setGlobal(name, value), ex::ok,
+        ApiHandler::globalWriteFailure));
+  }
+
+  private void removeGlobal(Exchange ex, String name) {
+    ex.query(Set.of());
+    Schema schema = schema();
+    ex.complete(() -> schema.removeGlobal(name), ex::ok, ApiHandler::globalWriteFailure);
+  }
+
+  /**
+   * Where a refused write of a global is answered otherwise than on the other routes: a value over the schema's limit
+   * is 413, as the body is too large for what it is for, and a bare {@link WeftException} is the node refusing the
+   * write as things stand (it holds the most globals it may, or a newer version of the name), 409. Its subclasses keep
+   * their own status: {@link RateLimitedException} is 429 everywhere.
+   */
+  private static Throwable globalWriteFailure(Throwable e) {
+    if (e instanceof ValueTooLargeException) {
+      return new ApiException(413, e.getMessage());
+    }
+    if (e.getClass() == WeftException.class) {
+      return new ApiException(409, e.getMessage());
+    }
+    return e;
+  }
+
+  private void schemaStats(Exchange ex) {
+    ex.query(Set.of());
+    Schema schema = schema();
+    ObjectNode body = Json.MAPPER.valueToTree(schema.stats());
+    body.put("digest", schema.digest());
+    ex.ok(body);
+  }
+
+  private void sync(Exchange ex) {
+    ex.query(Set.of());
+    Schema schema = schema();
+    ex.complete(schema::sync, ex::ok);
+  }
+
+  private void watch(Exchange ex) {
+    ex.query(Set.of());
+    Schema schema = schema();
+    openStream(ex, stream -> schema.addListener(stream::send)::close);
+  }
+
+  /**
+   * Answers with an {@link NdjsonStream} that {@code register} feeds: it registers a handler with the node that hands
+   * each event to {@link NdjsonStream#send}, and returns what removes that handler again (the registration's {@code
+   * close}, as {@code registration::close}: the registering call runs once, when {@code register} does).
+   */
+  private void openStream(Exchange ex, Function<NdjsonStream, Runnable> register) {
     if (shutdown) {
       throw new ApiException(503, "the node is stopping");
     }
-    MessageStream stream = new MessageStream(ex.request, ex.response, ex.callback, executor, streamBufferBytes,
+    NdjsonStream stream = new NdjsonStream(ex.request, ex.response, ex.callback, executor, streamBufferBytes,
         heartbeat, streams::remove);
     streams.add(stream);
-    Messaging.Registration registration;
+    Runnable unregister;
     try {
-      registration = messaging.registerMessageHandler(stream);
+      unregister = register.apply(stream);
     } catch (RuntimeException e) {
       streams.remove(stream);
       throw e;
     }
-    stream.start(registration);
+    stream.start(unregister);
     if (shutdown) {
       // shutdown() ran between the check above and add(): it may have missed this stream.
       stream.end();
@@ -503,6 +635,12 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
      * future. The node's future is copied before the time limit is put on it, so the node never sees our timeout.
      */
     <T> void complete(Supplier<CompletableFuture<T>> operation, Consumer<T> onSuccess) {
+      complete(operation, onSuccess, UnaryOperator.identity());
+    }
+
+    /** As {@link #complete(Supplier, Consumer)}; {@code refine} may turn a failure into a route's own answer first. */
+    <T> void complete(Supplier<CompletableFuture<T>> operation, Consumer<T> onSuccess,
+        UnaryOperator<Throwable> refine) {
       CompletableFuture<T> future;
       try {
         future = operation.get().copy();
@@ -513,7 +651,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
           .whenCompleteAsync((value, failure) -> {
             try {
               if (failure != null) {
-                fail(failure);
+                fail(refine.apply(unwrap(failure)));
               } else {
                 onSuccess.accept(value);
               }
@@ -539,6 +677,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       Throwable e = unwrap(failure);
       if (e instanceof ApiException a) {
         error(a.status, a.getMessage());
+      } else if (e instanceof RateLimitedException) {
+        // The limits are per second: a second later there is room again.
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        error(429, e.getMessage());
       } else if (e instanceof BodyReader.TooLargeException) {
         error(413, e.getMessage());
       } else if (e instanceof ValueTooLargeException || e instanceof ConfigException
@@ -567,10 +709,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
 
     private void write(int status, JsonNode body) {
-      byte[] json = Json.bytes(body);
-      byte[] line = new byte[json.length + 1];
-      System.arraycopy(json, 0, line, 0, json.length);
-      line[json.length] = '\n';
+      byte[] line = Json.line(body);
       response.setStatus(status);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

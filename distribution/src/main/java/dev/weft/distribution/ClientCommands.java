@@ -2,22 +2,35 @@ package dev.weft.distribution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * The commands that talk to a running node through its HTTP API. Each prints JSON on stdout, one object per line,
  * and reports errors on stderr with an exit code (see {@link Cli}).
  */
 final class ClientCommands {
+  /** Three heartbeats missed: the node is gone, or the network between us; {@link Base#follow} gives up. */
+  static final Duration SILENCE_LIMIT = HttpApi.HEARTBEAT.multipliedBy(3);
+
   private ClientCommands() {}
 
   /** {@code --api}, shared by every client command. */
@@ -56,8 +69,8 @@ final class ClientCommands {
     @Mixin
     ApiOption apiOption;
 
-    @ParentCommand
-    WeftCommand parent;
+    @Spec
+    CommandSpec spec;
 
     final Cli cli;
 
@@ -66,7 +79,17 @@ final class ClientCommands {
     }
 
     ApiClient client() {
-      return new ApiClient(apiOption.resolve(cli, parent == null ? null : parent.api));
+      return new ApiClient(apiOption.resolve(cli, parentApi()));
+    }
+
+    /** {@code --api} given before the command, however deep it is ({@code weft --api HOST:PORT global get ...}). */
+    private String parentApi() {
+      for (CommandSpec s = spec.parent(); s != null; s = s.parent()) {
+        if (s.userObject() instanceof WeftCommand weft) {
+          return weft.api;
+        }
+      }
+      return null;
     }
 
     void print(JsonNode json) {
@@ -106,6 +129,72 @@ final class ClientCommands {
             + " (strings need quotes: '\"text\"')");
       }
       return bytes;
+    }
+
+    /**
+     * Prints the JSON lines of a stream ({@code /v1/messages/stream}, {@code /v1/schema/watch}) as they arrive, skipping
+     * heartbeats, until whoever reads stdout goes away (exit code 0) or the node ends the stream, breaks it or goes
+     * silent for {@link #SILENCE_LIMIT} (a {@link CliException} with exit code 3).
+     *
+     * @param doing what the command does, for the line on stderr that says the stream is open: "listening to"
+     */
+    int follow(String path, String doing) {
+      ApiClient client = client();
+      InputStream body = client.stream(path);
+      // On stderr, so stdout stays one event per line. The node registered the stream before it answered: from now on
+      // nothing is missed, which is what scripts wait for.
+      cli.err().println(spec.qualifiedName() + ": " + doing + " " + client.base() + " (Ctrl-C stops)");
+      AtomicLong lastRead = new AtomicLong(System.nanoTime());
+      AtomicBoolean silent = new AtomicBoolean();
+      ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "weft-stream-watchdog");
+        t.setDaemon(true);
+        return t;
+      });
+      // A node that froze, or whose host vanished, closes nothing: only its silence tells. Closing the body wakes the
+      // blocked read below with an IOException.
+      watchdog.scheduleWithFixedDelay(() -> {
+        if (System.nanoTime() - lastRead.get() > SILENCE_LIMIT.toNanos()) {
+          silent.set(true);
+          closeQuietly(body);
+        }
+      }, 1, 1, TimeUnit.SECONDS);
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          lastRead.set(System.nanoTime());
+          if (line.isEmpty()) {
+            // The node's heartbeat.
+            continue;
+          }
+          cli.out().println(line);
+          if (cli.out().checkError()) {
+            // Whoever read our output is gone (`weft listen | head -1`); PrintWriter would swallow every later error.
+            return Cli.OK;
+          }
+        }
+      } catch (IOException e) {
+        if (!silent.get()) {
+          throw new CliException(Cli.UNAVAILABLE, "lost the connection to the node at " + client.base() + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+      } finally {
+        watchdog.shutdownNow();
+      }
+      if (silent.get()) {
+        throw new CliException(Cli.UNAVAILABLE, "no word from the node at " + client.base() + " for "
+            + SILENCE_LIMIT.toSeconds() + " s (it sends a heartbeat every " + HttpApi.HEARTBEAT.toSeconds()
+            + " s): it is gone or unreachable");
+      }
+      throw new CliException(Cli.UNAVAILABLE, "the node at " + client.base() + " ended the stream: it stopped");
+    }
+
+    private static void closeQuietly(InputStream in) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // the read it should wake fails anyway
+      }
     }
   }
 

@@ -26,12 +26,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * selector and a handful of threads, since no thread ever waits for the network.
  */
 final class HttpApi implements AutoCloseable {
-  /** Bytes a message stream's client may fall behind before it is dropped, when nothing else is said. */
+  /** Bytes a stream's client may fall behind before it is dropped, when nothing else is said. */
   static final int DEFAULT_STREAM_BUFFER = 1024 * 1024;
   /**
-   * Quiet time after which a message stream sends an empty line, and the most a node may wait: half the connector's
-   * smallest idle timeout (30 s), so a quiet stream is never closed as idle, and a third of the silence after which
-   * {@code weft listen} gives the node up.
+   * Quiet time after which a stream sends an empty line, and the most a node may wait: half the connector's smallest
+   * idle timeout (30 s), so a quiet stream is never closed as idle, and a third of the silence after which {@code weft
+   * listen} and {@code weft global watch} give the node up.
    */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
@@ -41,9 +41,9 @@ final class HttpApi implements AutoCloseable {
    * @param listen where to bind; port 0 picks a free port (see {@link #address()})
    * @param maxRequestBytes largest request body accepted; larger ones get 413
    * @param requestTimeout how long a request may wait for the node before it gets 503
-   * @param streamBufferBytes how far (in bytes) a client of {@code /v1/messages/stream} may fall behind before it is
-   *     disconnected
-   * @param heartbeat quiet time after which a message stream sends an empty line; at most {@link #HEARTBEAT}
+   * @param streamBufferBytes how far (in bytes) a client of {@code /v1/messages/stream} or {@code /v1/schema/watch} may
+   *     fall behind before it is disconnected
+   * @param heartbeat quiet time after which a stream sends an empty line; at most {@link #HEARTBEAT}
    */
   record Options(HostPort listen, int maxRequestBytes, Duration requestTimeout, int streamBufferBytes,
       Duration heartbeat) {
@@ -102,7 +102,7 @@ final class HttpApi implements AutoCloseable {
     connector.setIdleTimeout(Math.max(30_000, options.requestTimeout().toMillis() + 5_000));
     server.addConnector(connector);
     // On stop, requests in flight (a write still replicating) may finish for up to the stop timeout, before the node
-    // closes under them. Message streams are ended at once instead (ApiHandler is Graceful too).
+    // closes under them. Streams are ended at once instead (ApiHandler is Graceful too).
     ApiHandler handler = new ApiHandler(node, threads, options);
     server.setHandler(new GracefulHandler(handler));
     server.setErrorHandler(new JsonErrorHandler());
@@ -134,7 +134,7 @@ final class HttpApi implements AutoCloseable {
     stopQuietly(server);
   }
 
-  /** Clients of {@code GET /v1/messages/stream} now. */
+  /** Clients of {@code GET /v1/messages/stream} and {@code GET /v1/schema/watch} now. */
   int openStreams() {
     return handler.openStreams();
   }

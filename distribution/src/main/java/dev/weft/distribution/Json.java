@@ -18,13 +18,18 @@ import dev.weft.api.Address;
 import dev.weft.api.NodeId;
 import dev.weft.api.StoredObject;
 import dev.weft.api.Version;
+import dev.weft.messaging.ReceivedMessage;
+import dev.weft.schema.Global;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The one JSON mapper of the distribution, shared by the HTTP API and the CLI so both sides read and write the same
- * forms: ids, addresses and versions as their strings, objects as {@code {namespace, key, value, version}}.
+ * forms: ids, addresses and versions as their strings, objects as {@code {namespace, key, value, version}}, messages
+ * as {@code {kind, id, sender, channel, namespace?, key?, payload}}, globals as {@code {name, value, version}} or
+ * {@code {name, removed: true, version}}.
  */
 final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -39,7 +44,9 @@ final class Json {
           .addSerializer(NodeId.class, ToStringSerializer.instance)
           .addSerializer(Address.class, ToStringSerializer.instance)
           .addSerializer(Version.class, ToStringSerializer.instance)
-          .addSerializer(StoredObject.class, new StoredObjectSerializer()))
+          .addSerializer(StoredObject.class, new ObjectSerializer<>(StoredObject.class, Json::storedObject))
+          .addSerializer(ReceivedMessage.class, new ObjectSerializer<>(ReceivedMessage.class, Json::receivedMessage))
+          .addSerializer(Global.class, new ObjectSerializer<>(Global.class, Json::global)))
       .build();
 
   private Json() {}
@@ -91,6 +98,15 @@ final class Json {
     }
   }
 
+  /** {@code value} as compact JSON and a newline: an HTTP body, or one line of a stream. */
+  static byte[] line(Object value) {
+    byte[] json = bytes(value);
+    byte[] line = new byte[json.length + 1];
+    System.arraycopy(json, 0, line, 0, json.length);
+    line[json.length] = '\n';
+    return line;
+  }
+
   /** {@code value} as compact JSON on one line. */
   static String text(Object value) {
     try {
@@ -105,22 +121,62 @@ final class Json {
     return MAPPER.createObjectNode().put("error", message);
   }
 
-  /** Written by hand so the field order and names are part of this code, not of how Jackson reads records. */
-  private static final class StoredObjectSerializer extends StdSerializer<StoredObject> {
-    private static final long serialVersionUID = 1L;
+  private static void storedObject(StoredObject o, JsonGenerator gen) throws IOException {
+    gen.writeStringField("namespace", o.namespace());
+    gen.writeStringField("key", o.key());
+    gen.writeFieldName("value");
+    gen.writeTree(o.value());
+    gen.writeStringField("version", o.version().toString());
+  }
 
-    StoredObjectSerializer() {
-      super(StoredObject.class);
+  /** {@code kind} in lower case; {@code namespace} and {@code key} only for a message sent to a key. */
+  private static void receivedMessage(ReceivedMessage m, JsonGenerator gen) throws IOException {
+    gen.writeStringField("kind", m.kind().name().toLowerCase(Locale.ROOT));
+    gen.writeStringField("id", m.id());
+    gen.writeStringField("sender", m.sender().toHex());
+    gen.writeStringField("channel", m.channel());
+    if (m.namespace().isPresent()) {
+      gen.writeStringField("namespace", m.namespace().get());
+    }
+    if (m.key().isPresent()) {
+      gen.writeStringField("key", m.key().get());
+    }
+    gen.writeFieldName("payload");
+    gen.writeTree(m.payload());
+  }
+
+  /** {@code "removed": true} stands where the value would be, so that a JSON null stays a value. */
+  private static void global(Global g, JsonGenerator gen) throws IOException {
+    gen.writeStringField("name", g.name());
+    if (g.value().isPresent()) {
+      gen.writeFieldName("value");
+      gen.writeTree(g.value().get());
+    } else {
+      gen.writeBooleanField("removed", true);
+    }
+    gen.writeStringField("version", g.version().toString());
+  }
+
+  /** Writes the fields of a value between the braces of its JSON object. */
+  @FunctionalInterface
+  private interface Fields<T> {
+    void write(T value, JsonGenerator gen) throws IOException;
+  }
+
+  /** Written by hand so the field order and names are part of this code, not of how Jackson reads records. */
+  private static final class ObjectSerializer<T> extends StdSerializer<T> {
+    private static final long serialVersionUID = 1L;
+    private final transient Fields<T> fields;
+
+    ObjectSerializer(Class<T> type, Fields<T> fields) {
+      super(type);
+      this.fields = fields;
     }
 
     @Override
-    public void serialize(StoredObject o, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
       gen.writeStartObject();
-      gen.writeStringField("namespace", o.namespace());
-      gen.writeStringField("key", o.key());
-      gen.writeFieldName("value");
-      gen.writeTree(o.value());
-      gen.writeStringField("version", o.version().toString());
+      fields.write(value, gen);
       gen.writeEndObject();
     }
   }

@@ -13,8 +13,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code weft} command: {@code weft node} runs a node with its HTTP API; {@code put}, {@code get}, {@code delete},
- * {@code lscan}, {@code info}, {@code stats}, {@code send}, {@code send-node}, {@code send-all} and {@code listen} talk
- * to a running node through that API. {@code bin/weft} of the
+ * {@code lscan}, {@code info}, {@code stats}, {@code send}, {@code send-node}, {@code send-all}, {@code listen} and
+ * {@code global set|get|remove|list|watch} talk to a running node through that API. {@code bin/weft} of the
  * distribution starts this class; run {@code weft --help} for the commands and {@code weft <command> --help} for
  * their options.
  *
@@ -60,7 +60,8 @@ public final class Main {
     commandLine.setErr(cli.err());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-      String prefix = "weft" + (cmd.getCommandName().equals("weft") ? "" : " " + cmd.getCommandName()) + ": ";
+      // "weft get: ", "weft global get: ": the command as it was typed.
+      String prefix = cmd.getCommandSpec().qualifiedName() + ": ";
       if (e instanceof CliException c) {
         cmd.getErr().println(prefix + c.getMessage());
         return c.exitCode();

@@ -1,17 +1,6 @@
 package dev.weft.distribution;
 
 import dev.weft.api.NodeId;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -107,71 +96,13 @@ final class MessageCommands {
           "Exit code 3 when the node stops, cannot be reached, or goes silent for "
               + "45 s (it sends a heartbeat every 15 s)."})
   static final class Listen extends ClientCommands.Base {
-    /** Three heartbeats missed: the node is gone, or the network between us. */
-    static final Duration SILENCE_LIMIT = HttpApi.HEARTBEAT.multipliedBy(3);
-
     Listen(Cli cli) {
       super(cli);
     }
 
     @Override
     public Integer call() {
-      ApiClient client = client();
-      InputStream body = client.stream("/v1/messages/stream");
-      // On stderr, so stdout stays one message per line. The node registered the handler before it answered: from
-      // now on nothing sent to it is missed, which is what scripts wait for.
-      cli.err().println("weft listen: listening to " + client.base() + " (Ctrl-C stops)");
-      AtomicLong lastRead = new AtomicLong(System.nanoTime());
-      AtomicBoolean silent = new AtomicBoolean();
-      ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "weft-listen-watchdog");
-        t.setDaemon(true);
-        return t;
-      });
-      // A node that froze, or whose host vanished, closes nothing: only its silence tells. Closing the body wakes the
-      // blocked read below with an IOException.
-      watchdog.scheduleWithFixedDelay(() -> {
-        if (System.nanoTime() - lastRead.get() > SILENCE_LIMIT.toNanos()) {
-          silent.set(true);
-          closeQuietly(body);
-        }
-      }, 1, 1, TimeUnit.SECONDS);
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          lastRead.set(System.nanoTime());
-          if (line.isEmpty()) {
-            // The node's heartbeat.
-            continue;
-          }
-          cli.out().println(line);
-          if (cli.out().checkError()) {
-            // Whoever read our output is gone (`weft listen | head -1`); PrintWriter would swallow every later error.
-            return Cli.OK;
-          }
-        }
-      } catch (IOException e) {
-        if (!silent.get()) {
-          throw new CliException(Cli.UNAVAILABLE, "lost the connection to the node at " + client.base() + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        }
-      } finally {
-        watchdog.shutdownNow();
-      }
-      if (silent.get()) {
-        throw new CliException(Cli.UNAVAILABLE, "no word from the node at " + client.base() + " for "
-            + SILENCE_LIMIT.toSeconds() + " s (it sends a heartbeat every " + HttpApi.HEARTBEAT.toSeconds()
-            + " s): it is gone or unreachable");
-      }
-      throw new CliException(Cli.UNAVAILABLE, "the node at " + client.base() + " ended the stream: it stopped");
-    }
-
-    private static void closeQuietly(InputStream in) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        // the read it should wake fails anyway
-      }
+      return follow("/v1/messages/stream", "listening to");
     }
   }
 }

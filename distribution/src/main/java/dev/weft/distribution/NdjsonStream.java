@@ -1,13 +1,8 @@
 package dev.weft.distribution;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weft.messaging.MessageHandler;
-import dev.weft.messaging.Messaging;
-import dev.weft.messaging.ReceivedMessage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,17 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client of {@code GET /v1/messages/stream}: the user messages this node receives, one JSON line each, on a
- * chunked response that lasts as long as the client reads it.
+ * One client of a streaming route ({@code GET /v1/messages/stream}, {@code GET /v1/schema/watch}): events of the node,
+ * one JSON line each, on a chunked response that lasts as long as the client reads it. The route registers a handler
+ * with the node that hands each event to {@link #send}, and passes what removes that handler to {@link #start}.
  *
  * <pre>
- *   node scheduler thread: onMessage() ── serialise, append to the queue (bounded) ─┐
+ *   node thread:           send() ── serialise, append to the queue (bounded) ───────┐
  *   Jetty pool:            drain() ◄──────────────────────────────────────────────────┘
  *                            └─ one write of everything queued ── written ──► drain() again, on the pool
  * </pre>
  *
  * Jetty takes one write at a time, so what arrives while a write is in flight waits in the queue and leaves with the
- * next write: a reader that keeps up gets every message as soon as it arrives, a burst in few writes. A reader that
+ * next write: a reader that keeps up gets every event as soon as it arrives, a burst in few writes. A reader that
  * falls behind by more than {@code maxQueuedBytes} is dropped (the connection is closed without the final chunk), so
  * a stuck client costs at most that much memory, never more.
  *
@@ -41,13 +37,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every way out (client gone, too slow, {@link #end()}) removes the handler, cancels the heartbeat and completes
  * the request's callback exactly once.
  */
-final class MessageStream implements MessageHandler {
+final class NdjsonStream {
   static final String CONTENT_TYPE = "application/x-ndjson";
-  private static final Logger LOG = LoggerFactory.getLogger(MessageStream.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NdjsonStream.class);
   private static final byte[] HEARTBEAT = {'\n'};
 
   private enum State {
-    /** Messages are queued and written. */
+    /** Events are queued and written. */
     OPEN,
     /** What is queued is written, then the final chunk. */
     ENDING,
@@ -62,7 +58,7 @@ final class MessageStream implements MessageHandler {
   private final Scheduler scheduler;
   private final int maxQueuedBytes;
   private final Duration heartbeat;
-  private final Consumer<MessageStream> onDone;
+  private final Consumer<NdjsonStream> onDone;
 
   private final Object lock = new Object();
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
@@ -71,12 +67,12 @@ final class MessageStream implements MessageHandler {
   private boolean writing = true;
   private boolean wroteSinceHeartbeat;
   private State state = State.OPEN;
-  private Messaging.Registration registration;
+  private Runnable unregister;
   private Scheduler.Task heartbeatTask;
 
   /** {@code onDone} is called once when the stream is over, however it ended. */
-  MessageStream(Request request, Response response, Callback callback, Executor executor, int maxQueuedBytes,
-      Duration heartbeat, Consumer<MessageStream> onDone) {
+  NdjsonStream(Request request, Response response, Callback callback, Executor executor, int maxQueuedBytes,
+      Duration heartbeat, Consumer<NdjsonStream> onDone) {
     this.request = request;
     this.response = response;
     this.callback = callback;
@@ -89,15 +85,15 @@ final class MessageStream implements MessageHandler {
 
   /**
    * Sends the headers at once, so that a client knows the handler is registered as soon as it has the status line;
-   * messages that arrive before they are written are queued.
+   * events that arrive before they are written are queued.
    *
-   * @param registration of this handler, closed when the stream is over
+   * @param unregister removes the handler that feeds {@link #send}; run once when the stream is over
    */
-  void start(Messaging.Registration registration) {
+  void start(Runnable unregister) {
     synchronized (lock) {
-      this.registration = registration;
+      this.unregister = unregister;
       if (state == State.DONE) {
-        registration.close();
+        unregister.run();
         return;
       }
       heartbeatTask = scheduler.schedule(this::heartbeat, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
@@ -110,9 +106,9 @@ final class MessageStream implements MessageHandler {
     response.write(false, ByteBuffer.allocate(0), Callback.from(this::written, this::fail));
   }
 
-  @Override
-  public void onMessage(ReceivedMessage message) {
-    append(line(message));
+  /** Queues {@code event} as one line; from any thread. Dropped once the stream is over. */
+  void send(Object event) {
+    append(Json.line(event));
   }
 
   /** Writes what is queued, then ends the response cleanly; for a node that stops. Idempotent. */
@@ -211,7 +207,7 @@ final class MessageStream implements MessageHandler {
   /** Ends the stream because of {@code failure}; Jetty then closes the connection without the final chunk. */
   void fail(Throwable failure) {
     if (finish()) {
-      LOG.debug("message stream to {} ended: {}", request.getConnectionMetaData().getRemoteSocketAddress(),
+      LOG.debug("stream {} to {} ended: {}", request.getHttpURI().getPath(), request.getConnectionMetaData().getRemoteSocketAddress(),
           failure.toString());
       callback.failed(failure);
     }
@@ -219,7 +215,7 @@ final class MessageStream implements MessageHandler {
 
   /** Moves to DONE once and releases what the stream holds; false when it was done already. */
   private boolean finish() {
-    Messaging.Registration r;
+    Runnable r;
     synchronized (lock) {
       if (state == State.DONE) {
         return false;
@@ -227,36 +223,19 @@ final class MessageStream implements MessageHandler {
       state = State.DONE;
       queue.clear();
       queuedBytes = 0;
-      r = registration;
+      r = unregister;
       if (heartbeatTask != null) {
         heartbeatTask.cancel();
       }
     }
     if (r != null) {
-      r.close();
+      r.run();
     }
     onDone.accept(this);
     return true;
   }
 
-  /** {@code {"kind","id","sender","channel","namespace"?,"key"?,"payload"}} and a newline. */
-  static byte[] line(ReceivedMessage m) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("kind", m.kind().name().toLowerCase(Locale.ROOT));
-    o.put("id", m.id());
-    o.put("sender", m.sender().toHex());
-    o.put("channel", m.channel());
-    m.namespace().ifPresent(ns -> o.put("namespace", ns));
-    m.key().ifPresent(k -> o.put("key", k));
-    o.set("payload", m.payload());
-    byte[] json = Json.bytes(o);
-    byte[] line = new byte[json.length + 1];
-    System.arraycopy(json, 0, line, 0, json.length);
-    line[json.length] = '\n';
-    return line;
-  }
-
-  /** The client reads more slowly than messages arrive. */
+  /** The client reads more slowly than events arrive. */
   static final class SlowReaderException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

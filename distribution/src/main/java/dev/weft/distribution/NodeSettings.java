@@ -41,8 +41,8 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
   /** The messaging plugin's default message limit (it owns the setting; read here only to size the body limit). */
   static final long DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
   /**
-   * How far, in bytes, a client of {@code GET /v1/messages/stream} may fall behind before the node drops it, e.g.
-   * {@code 4MiB}.
+   * How far, in bytes, a client of {@code GET /v1/messages/stream} or {@code GET /v1/schema/watch} may fall behind
+   * before the node drops it, e.g. {@code 4MiB}.
    */
   static final String API_STREAM_BUFFER = "weft.api.stream-buffer-size";
   /** How long an HTTP request may wait for the node before it gets 503, e.g. {@code 30s}. */

@@ -24,13 +24,15 @@ import picocli.CommandLine.Spec;
         MessageCommands.SendNode.class,
         MessageCommands.SendAll.class,
         MessageCommands.Listen.class,
+        GlobalCommands.Group.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
-        "1:not found (an object, or the node of send-node)",
+        "1:not found (an object, a global, or the node of send-node)",
         "2:bad usage or bad input (invalid JSON value, bad address ...)",
-        "3:the node or the network could not be reached; the node stopped (listen)",
+        "3:the node or the network could not be reached, or refused for now (rate limit); the node stopped (listen, "
+            + "global watch)",
         "4:unexpected error (please report it)"},
     footer = {"", "Client commands find the node at --api, else $WEFT_API, else " + Cli.DEFAULT_API + "."})
 final class WeftCommand implements Callable<Integer> {

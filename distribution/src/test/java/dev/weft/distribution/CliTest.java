@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Node;
+import dev.weft.schema.SchemaSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,7 @@ final class CliTest {
   private String apiA;
   private String apiB;
   private String apiAlone;
+  private String apiSlow;
 
   @BeforeAll
   void startNodes() throws Exception {
@@ -54,6 +57,9 @@ final class CliTest {
     apiA = serve(a);
     apiB = serve(b);
     apiAlone = serve(alone);
+    Node slow = TestNodes.start(14, Map.of(SchemaSettings.MAX_WRITES_PER_SECOND, "1"));
+    resources.add(slow);
+    apiSlow = serve(slow);
   }
 
   private String serve(Node node) throws Exception {
@@ -112,14 +118,18 @@ final class CliTest {
     }
 
     JsonNode awaitLine(String id) {
-      await().atMost(WAIT).until(() -> lines().stream().anyMatch(l -> l.get("id").asText().equals(id)));
-      return lines().stream().filter(l -> l.get("id").asText().equals(id)).findFirst().orElseThrow();
+      return awaitLine(l -> l.get("id").asText().equals(id));
+    }
+
+    JsonNode awaitLine(Predicate<JsonNode> matches) {
+      await().atMost(WAIT).until(() -> lines().stream().anyMatch(matches));
+      return lines().stream().filter(matches).findFirst().orElseThrow();
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node", "send-all",
-      "listen"})
+      "listen", "global"})
   void everyCommandHasHelp(String command) {
     Run run = weft(command, "--help");
     assertThat(run.code()).isZero();
@@ -132,7 +142,7 @@ final class CliTest {
     Run run = weft("--help");
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node",
-        "send-all", "listen", "Exit codes:", "WEFT_API");
+        "send-all", "listen", "global", "Exit codes:", "WEFT_API");
     assertThat(weft("--version").out()).startsWith("weft ");
   }
 
@@ -222,6 +232,9 @@ final class CliTest {
     Run run = weft("put", "--api", "127.0.0.1:1", "ns", "k", value);
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).startsWith("weft put: invalid JSON value: ");
+    Run global = weft("global", "set", "--api", "127.0.0.1:1", "g", value);
+    assertThat(global.code()).isEqualTo(2);
+    assertThat(global.err()).startsWith("weft global set: invalid JSON value: ");
   }
 
   @Test
@@ -233,10 +246,14 @@ final class CliTest {
       for (String[] args : List.of(new String[] {"get", "ns", "k"}, new String[] {"put", "ns", "k", "1"},
           new String[] {"delete", "ns", "k"}, new String[] {"lscan"}, new String[] {"info"}, new String[] {"stats"},
           new String[] {"send", "ns", "k", "1"}, new String[] {"send-node", "ab".repeat(20), "1"},
-          new String[] {"send-all", "1"}, new String[] {"listen"})) {
+          new String[] {"send-all", "1"}, new String[] {"listen"}, new String[] {"global", "set", "g", "1"},
+          new String[] {"global", "get", "g"}, new String[] {"global", "remove", "g"}, new String[] {"global", "list"},
+          new String[] {"global", "watch"})) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.add(1, "--api");
-        all.add(2, dead);
+        // Right after the command: `global` takes no options of its own, its subcommands do.
+        int at = args[0].equals("global") ? 2 : 1;
+        all.add(at, "--api");
+        all.add(at + 1, dead);
         Run run = weft(all.toArray(String[]::new));
         assertThat(run.code()).as(String.join(" ", all)).isEqualTo(3);
         assertThat(run.err()).contains("cannot reach the node's HTTP API at http://" + dead, "WEFT_API");
@@ -433,5 +450,136 @@ final class CliTest {
     assertThat(code.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
     // In a process of its own the exit closes the connection; in this JVM, Java 17's HttpClient keeps it.
     own.close();
+  }
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // weft global
+
+  @ParameterizedTest
+  @ValueSource(strings = {"set", "get", "remove", "list", "watch"})
+  void everyGlobalCommandHasHelp(String command) {
+    Run run = weft("global", command, "--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("Usage: weft global " + command).contains("--api", "--help");
+  }
+
+  @Test
+  void globalWithoutSubcommandIsUsageError() {
+    Run run = weft("global");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("Usage: weft global").contains("set", "get", "remove", "list", "watch");
+    assertThat(run.out()).isEmpty();
+    assertThat(weft("global", "frobnicate").code()).isEqualTo(2);
+    assertThat(weft("global", "set", "name-only").code()).isEqualTo(2);
+  }
+
+  @Test
+  void globalSetThenGetThroughAnotherNode() {
+    Run set = weft("global", "set", "--api", apiA, "cli.mode", "{\"mode\":\"fast\",\"n\":1.50}");
+    assertThat(set.code()).as(set.err()).isZero();
+    JsonNode written = set.json();
+    assertThat(written.get("name").asText()).isEqualTo("cli.mode");
+    assertThat(written.get("value")).isEqualTo(Http.parse("{\"mode\":\"fast\",\"n\":1.50}"));
+    assertThat(written.get("version").asText()).isNotEmpty();
+
+    // Only the value, exactly as written; --api before `global` works as for the other commands.
+    await().atMost(WAIT).until(() -> weft("--api", apiB, "global", "get", "cli.mode").code() == 0);
+    Run get = weft("--api", apiB, "global", "get", "cli.mode");
+    assertThat(get.out()).isEqualTo("{\"mode\":\"fast\",\"n\":1.50}" + System.lineSeparator());
+    assertThat(get.err()).isEmpty();
+  }
+
+  @Test
+  void globalValueFromStandardInputAndNullIsAValue() {
+    assertThat(weft(Map.of(), "[1, {\"two\": 2}]\n", "global", "set", "--api", apiA, "cli.stdin", "-").code())
+        .isZero();
+    assertThat(weft("global", "get", "--api", apiA, "cli.stdin").out()).isEqualTo("[1,{\"two\":2}]"
+        + System.lineSeparator());
+    assertThat(weft("global", "set", "--api", apiA, "cli.null", "null").code()).isZero();
+    Run get = weft("global", "get", "--api", apiA, "cli.null");
+    assertThat(get.code()).isZero();
+    assertThat(get.out()).isEqualTo("null" + System.lineSeparator());
+  }
+
+  @Test
+  void unknownGlobalIsExitCode1() {
+    Run run = weft("global", "get", "--api", apiB, "cli.nobody");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("weft global get: not found" + System.lineSeparator());
+  }
+
+  @Test
+  void globalRemoveThenGetIsExitCode1() {
+    assertThat(weft("global", "set", "--api", apiA, "cli.gone", "true").code()).isZero();
+    Run remove = weft("global", "remove", "--api", apiA, "cli.gone");
+    assertThat(remove.code()).as(remove.err()).isZero();
+    assertThat(remove.json().get("name").asText()).isEqualTo("cli.gone");
+    assertThat(remove.json().get("removed").asBoolean()).isTrue();
+    assertThat(remove.json().has("value")).isFalse();
+    assertThat(weft("global", "get", "--api", apiA, "cli.gone").code()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> weft("global", "get", "--api", apiB, "cli.gone").code() == 1);
+  }
+
+  @Test
+  void globalListPrintsOneLinePerGlobalByName() {
+    for (String name : List.of("cli.list.b", "cli.list.a")) {
+      assertThat(weft("global", "set", "--api", apiA, name, "\"" + name + "\"").code()).isZero();
+    }
+    Run list = weft("global", "list", "--api", apiA);
+    assertThat(list.code()).as(list.err()).isZero();
+    List<String> names = list.lines().stream().map(l -> l.get("name").asText()).toList();
+    assertThat(names).isSorted().contains("cli.list.a", "cli.list.b");
+    assertThat(list.lines()).filteredOn(l -> l.get("name").asText().startsWith("cli.list."))
+        .allSatisfy(l -> assertThat(l.get("value").asText()).isEqualTo(l.get("name").asText()))
+        .allSatisfy(l -> assertThat(l.get("version").asText()).isNotEmpty());
+  }
+
+  @Test
+  void globalWatchPrintsChangesUntilTheNodeStops() throws Exception {
+    HttpApi own = serveApi(b);
+    Background watch = new Background("global", "watch", "--api", own.address().toString());
+    await().atMost(WAIT).until(() -> own.openStreams() == 1);
+
+    Run set = weft("global", "set", "--api", apiA, "cli.watched", "{\"v\":1}");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(watch.awaitLine(l -> l.get("name").asText().equals("cli.watched"))).isEqualTo(set.json());
+    Run remove = weft("global", "remove", "--api", apiA, "cli.watched");
+    assertThat(remove.code()).as(remove.err()).isZero();
+    assertThat(watch.awaitLine(l -> l.get("name").asText().equals("cli.watched") && l.has("removed")))
+        .isEqualTo(remove.json());
+    assertThat(watch.code).isNotDone();
+
+    own.close();
+    assertThat(watch.code.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(3);
+    assertThat(watch.err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "weft global watch: watching http://" + own.address() + " (Ctrl-C stops)",
+        "weft global watch: the node at http://" + own.address() + " ended the stream: it stopped");
+  }
+
+  @Test
+  void badGlobalNameIsExitCode2() {
+    Run run = weft("global", "set", "--api", apiA, "bad name", "1");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("weft global set: bad global name 'bad name': ");
+    assertThat(weft("global", "remove", "--api", apiA, "bad/name").code()).isEqualTo(2);
+    Run empty = weft("global", "get", "--api", "127.0.0.1:1", "");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).isEqualTo("weft global get: the global name must not be empty" + System.lineSeparator());
+  }
+
+  @Test
+  void writingGlobalsTooFastIsExitCode3() {
+    // One write a second, bursts of two: the third of quick writes at the latest is refused, for now.
+    Run refused = null;
+    for (int i = 0; i < 10 && refused == null; i++) {
+      Run run = weft("global", "set", "--api", apiSlow, "cli.fast", "" + i);
+      if (run.code() != 0) {
+        refused = run;
+      }
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.code()).isEqualTo(3);
+    assertThat(refused.err()).startsWith("weft global set: ").contains("faster than");
   }
 }

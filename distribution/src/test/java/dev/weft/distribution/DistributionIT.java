@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The built tarball as a user gets it: unpacked into a temporary directory, two {@code bin/weft node} processes, and
- * the client commands run as processes against them. Run by failsafe in {@code verify}, after {@code package}.
+ * The built tarball as a user gets it: unpacked into a temporary directory, two or three {@code bin/weft node}
+ * processes, and the client commands run as processes against them. Run by failsafe in {@code verify}, after {@code package}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -199,9 +199,39 @@ final class DistributionIT {
   }
 
   @Test
+  void globalSetOnOneNodeIsReadOnAnotherAndWatchedOnAThird() throws Exception {
+    Process first = node("g-first", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0");
+    JsonNode firstLine = firstLine(first, "g-first");
+    String bootstrap = firstLine.get("addresses").get(0).asText();
+    // Started together, and the watcher as soon as its node is up: each JVM start costs a second or so.
+    Process second = node("g-second", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0", "--bootstrap", bootstrap);
+    Process third = node("g-third", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0", "--bootstrap", bootstrap);
+    String thirdApi = firstLine(third, "g-third").get("api").asText();
+    Process watch = tarball.background("g-watch", "global", "watch", "--api", thirdApi);
+    String secondApi = firstLine(second, "g-second").get("api").asText();
+    tarball.awaitErr(watch, "g-watch", "weft global watch: watching");
+
+    Tarball.Result set = weft("global", "set", "--api", firstLine.get("api").asText(), "it.colour",
+        "{\"hue\":\"ünï ✓\",\"n\":1.50}");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.json().get("name").asText()).isEqualTo("it.colour");
+
+    // The broadcast has as a rule reached every node when the first answers; trying again covers a late one.
+    AtomicReference<Tarball.Result> get = new AtomicReference<>();
+    await().atMost(COMMAND_TIMEOUT).until(() -> {
+      get.set(weft("global", "get", "--api", secondApi, "it.colour"));
+      return get.get().code() == 0;
+    });
+    assertThat(get.get().out().trim()).isEqualTo("{\"hue\":\"ünï ✓\",\"n\":1.50}");
+
+    assertThat(awaitLine("g-watch", "name", "it.colour")).isEqualTo(set.json());
+    assertThat(watch.isAlive()).isTrue();
+  }
+
+  @Test
   void helpOnEveryCommand() throws Exception {
     for (String command : List.of("node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node",
-        "send-all", "listen")) {
+        "send-all", "listen", "global")) {
       Tarball.Result help = weft(command, "--help");
       assertThat(help.code()).isZero();
       assertThat(help.out()).startsWith("Usage: weft " + command);
@@ -260,10 +290,15 @@ final class DistributionIT {
   }
 
   private JsonNode awaitLine(String name, String id) {
+    return awaitLine(name, "id", id);
+  }
+
+  /** Waits for the first line of {@code name.out} whose {@code field} is the text {@code value}. */
+  private JsonNode awaitLine(String name, String field, String value) {
     AtomicReference<JsonNode> found = new AtomicReference<>();
     await().atMost(COMMAND_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
       for (JsonNode line : tarball.outLines(name)) {
-        if (line.get("id").asText().equals(id)) {
+        if (line.path(field).asText().equals(value)) {
           found.set(line);
           return true;
         }

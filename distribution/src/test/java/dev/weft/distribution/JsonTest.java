@@ -12,8 +12,12 @@ import dev.weft.api.NodeStats;
 import dev.weft.api.PutResult;
 import dev.weft.api.StoredObject;
 import dev.weft.api.Version;
+import dev.weft.messaging.ReceivedMessage;
+import dev.weft.schema.Global;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +38,28 @@ final class JsonTest {
     StoredObject o = new StoredObject("ns", "k", Json.parse("{\"a\":[1,2]}"), VERSION);
     assertThat(Json.text(o)).isEqualTo(
         "{\"namespace\":\"ns\",\"key\":\"k\",\"value\":{\"a\":[1,2]},\"version\":\"123456789ab0001-1122334455667788\"}");
+  }
+
+  @Test
+  void globalHasNameValueVersionAndARemovalSaysRemovedInsteadOfAValue() throws JsonProcessingException {
+    assertThat(Json.text(new Global("g.1", Optional.of(Json.parse("{\"a\":1.50}")), VERSION))).isEqualTo(
+        "{\"name\":\"g.1\",\"value\":{\"a\":1.50},\"version\":\"123456789ab0001-1122334455667788\"}");
+    assertThat(Json.text(new Global("g.1", Optional.of(Json.parse("null")), VERSION))).isEqualTo(
+        "{\"name\":\"g.1\",\"value\":null,\"version\":\"123456789ab0001-1122334455667788\"}");
+    assertThat(Json.text(new Global("g.1", Optional.empty(), VERSION))).isEqualTo(
+        "{\"name\":\"g.1\",\"removed\":true,\"version\":\"123456789ab0001-1122334455667788\"}");
+  }
+
+  @Test
+  void receivedMessageHasNamespaceAndKeyOnlyWhenSentToAKey() throws JsonProcessingException {
+    ReceivedMessage toKey = new ReceivedMessage(ReceivedMessage.Kind.KEY, "m1", ID, "user", Optional.of("ns"),
+        Optional.of("k"), Json.parse("[1]"));
+    assertThat(Json.text(toKey)).isEqualTo("{\"kind\":\"key\",\"id\":\"m1\",\"sender\":\"" + ID.toHex()
+        + "\",\"channel\":\"user\",\"namespace\":\"ns\",\"key\":\"k\",\"payload\":[1]}");
+    ReceivedMessage broadcast = new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, "m2", ID, "user",
+        Optional.empty(), Optional.empty(), Json.parse("\"hi\""));
+    assertThat(new String(Json.line(broadcast), StandardCharsets.UTF_8)).isEqualTo("{\"kind\":\"broadcast\","
+        + "\"id\":\"m2\",\"sender\":\"" + ID.toHex() + "\",\"channel\":\"user\",\"payload\":\"hi\"}\n");
   }
 
   @Test

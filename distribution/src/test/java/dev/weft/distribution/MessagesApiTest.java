@@ -17,9 +17,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The messaging routes over real nodes: {@code a} and {@code b} form a network of two, each with its API (short
- * heartbeats, so that the tests see them); {@code alone} has no peers.
+ * heartbeats, so that the tests see them); {@code alone} has no peers. The tests of how a stream is written and ended
+ * run on {@code /v1/schema/watch} as well, which shares that code ({@link NdjsonStream}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -47,11 +45,9 @@ final class MessagesApiTest {
   private static final int MAX_REQUEST = 200 * 1024;
   private static final Duration HEARTBEAT = Duration.ofMillis(300);
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private final List<AutoCloseable> resources = new ArrayList<>();
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final List<StreamClient> listeners = new CopyOnWriteArrayList<>();
   private Node a;
   private Node b;
   private Node alone;
@@ -86,7 +82,7 @@ final class MessagesApiTest {
 
   @AfterEach
   void closeListeners() {
-    listeners.forEach(Listener::close);
+    listeners.forEach(StreamClient::close);
     listeners.clear();
   }
 
@@ -97,7 +93,7 @@ final class MessagesApiTest {
 
   @Test
   void messageToANodeReachesItsStream() throws Exception {
-    Listener atB = listen(serverB.uri());
+    StreamClient atB = listen(serverB.uri());
     Http.Answer sent = apiA.send("POST", "/v1/messages/node/" + b.id().toHex(),
         HttpRequest.BodyPublishers.ofString("{\"hello\":\"b\",\"n\":1.50}"));
     assertThat(sent.status()).as(sent.text()).isEqualTo(200);
@@ -106,7 +102,7 @@ final class MessagesApiTest {
     String id = sent.json().get("id").asText();
     assertThat(id).isNotBlank();
 
-    JsonNode received = atB.awaitMessage(id);
+    JsonNode received = atB.awaitLine("id", id);
     assertThat(received).isEqualTo(Json.parse("{\"kind\":\"node\",\"id\":\"" + id + "\",\"sender\":\""
         + a.id().toHex() + "\",\"channel\":\"user\",\"payload\":{\"hello\":\"b\",\"n\":1.50}}"));
     assertThat(received.has("namespace")).isFalse();
@@ -114,8 +110,8 @@ final class MessagesApiTest {
 
   @Test
   void messageToAKeyReachesTheStreamOfItsNode() throws Exception {
-    Listener atA = listen(serverA.uri());
-    Listener atB = listen(serverB.uri());
+    StreamClient atA = listen(serverA.uri());
+    StreamClient atB = listen(serverB.uri());
     String namespace = "chat rooms";
     String key = "room/1 ✓";
     Http.Answer sent = apiA.send("POST", "/v1/messages/key/" + Urls.encodeSegment(namespace) + "/"
@@ -125,7 +121,7 @@ final class MessagesApiTest {
     assertThat(to).isIn(a.id().toHex(), b.id().toHex());
     String id = sent.json().get("id").asText();
 
-    JsonNode received = (to.equals(a.id().toHex()) ? atA : atB).awaitMessage(id);
+    JsonNode received = (to.equals(a.id().toHex()) ? atA : atB).awaitLine("id", id);
     assertThat(received.get("kind").asText()).isEqualTo("key");
     assertThat(received.get("sender").asText()).isEqualTo(a.id().toHex());
     assertThat(received.get("namespace").asText()).isEqualTo(namespace);
@@ -135,40 +131,42 @@ final class MessagesApiTest {
 
   @Test
   void messageToAllReachesEveryStream() throws Exception {
-    Listener atA = listen(serverA.uri());
-    Listener atB = listen(serverB.uri());
+    StreamClient atA = listen(serverA.uri());
+    StreamClient atB = listen(serverB.uri());
     Http.Answer sent = apiB.send("POST", "/v1/messages/all", HttpRequest.BodyPublishers.ofString("\"to everyone\""));
     assertThat(sent.status()).as(sent.text()).isEqualTo(200);
     assertThat(sent.json().get("subtrees").asInt()).isEqualTo(1);
     assertThat(sent.json().get("unreachable").asInt()).isZero();
     String id = sent.json().get("id").asText();
 
-    for (Listener l : List.of(atA, atB)) {
-      JsonNode received = l.awaitMessage(id);
+    for (StreamClient l : List.of(atA, atB)) {
+      JsonNode received = l.awaitLine("id", id);
       assertThat(received.get("kind").asText()).isEqualTo("broadcast");
       assertThat(received.get("sender").asText()).isEqualTo(b.id().toHex());
       assertThat(received.get("payload").asText()).isEqualTo("to everyone");
     }
   }
 
-  @Test
-  void streamIsChunkedNdjsonWithHeartbeats() throws Exception {
-    Listener atA = listen(serverA.uri());
-    assertThat(atA.response.headers().firstValue("Content-Type")).hasValue(MessageStream.CONTENT_TYPE);
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/messages/stream", "/v1/schema/watch"})
+  void streamIsChunkedNdjsonWithHeartbeats(String path) throws Exception {
+    StreamClient atA = open(serverA.uri(), path);
+    assertThat(atA.response.headers().firstValue("Content-Type")).hasValue(NdjsonStream.CONTENT_TYPE);
     assertThat(atA.response.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(atA.response.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
     await().atMost(WAIT).until(() -> atA.heartbeats() >= 2);
-    assertThat(atA.messages()).isEmpty();
+    assertThat(atA.lines).isEmpty();
   }
 
-  @Test
-  void handlerIsRemovedWhenTheClientGoesAway() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/messages/stream", "/v1/schema/watch"})
+  void handlerIsRemovedWhenTheClientGoesAway(String path) throws Exception {
     // An API of its own: the streams of other tests end when they end, and must not move this count.
     HttpApi own = serve(a, HttpApi.DEFAULT_STREAM_BUFFER);
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", own.address().port()), 5_000);
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write("GET /v1/messages/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
           .getBytes(StandardCharsets.UTF_8));
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       assertThat(in.readLine()).startsWith("HTTP/1.1 200 ");
@@ -215,10 +213,11 @@ final class MessagesApiTest {
     assertThat(new Http(small.uri()).get("/v1/info").status()).isEqualTo(200);
   }
 
-  @Test
-  void stoppingTheApiEndsStreamsCleanly() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/messages/stream", "/v1/schema/watch"})
+  void stoppingTheApiEndsStreamsCleanly(String path) throws Exception {
     HttpApi own = serve(a, HttpApi.DEFAULT_STREAM_BUFFER);
-    Listener listener = listen(own.uri());
+    StreamClient listener = open(own.uri(), path);
     own.close();
     await().atMost(WAIT).until(listener::ended);
     // Had the stream been left to the graceful stop, Jetty would have cut it after 2 s: a broken chunked body.
@@ -237,11 +236,11 @@ final class MessagesApiTest {
 
   @Test
   void sendingToSelfNeedsNoNetwork() throws Exception {
-    Listener atA = listen(serverA.uri());
+    StreamClient atA = listen(serverA.uri());
     Http.Answer sent = apiA.send("POST", "/v1/messages/node/" + a.id().toHex(),
         HttpRequest.BodyPublishers.ofString("{}"));
     assertThat(sent.status()).isEqualTo(200);
-    assertThat(atA.awaitMessage(sent.json().get("id").asText()).get("sender").asText()).isEqualTo(a.id().toHex());
+    assertThat(atA.awaitLine("id", sent.json().get("id").asText()).get("sender").asText()).isEqualTo(a.id().toHex());
   }
 
   @Test
@@ -315,80 +314,13 @@ final class MessagesApiTest {
 
   // ----------------------------------------------------------------------------------------------------------------
 
-  private Listener listen(URI api) throws Exception {
-    Listener l = new Listener(api);
-    listeners.add(l);
-    return l;
+  private StreamClient listen(URI api) throws Exception {
+    return open(api, "/v1/messages/stream");
   }
 
-  /** A client of {@code /v1/messages/stream} that reads on its own thread. */
-  private static final class Listener implements AutoCloseable {
-    final HttpResponse<InputStream> response;
-    final List<JsonNode> lines = new CopyOnWriteArrayList<>();
-    final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread reader;
-    private volatile int heartbeats;
-    private volatile boolean ended;
-
-    Listener(URI api) throws Exception {
-      response = CLIENT.send(HttpRequest.newBuilder(api.resolve("/v1/messages/stream"))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
-      assertThat(response.statusCode()).isEqualTo(200);
-      reader = new Thread(this::read, "test-stream-reader");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private void read() {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (line.isEmpty()) {
-            heartbeats++;
-          } else {
-            lines.add(Json.parse(line));
-          }
-        }
-      } catch (IOException e) {
-        failure.set(e);
-      } finally {
-        ended = true;
-      }
-    }
-
-    List<JsonNode> messages() {
-      return lines;
-    }
-
-    int heartbeats() {
-      return heartbeats;
-    }
-
-    boolean ended() {
-      return ended;
-    }
-
-    JsonNode awaitMessage(String id) {
-      AtomicReference<JsonNode> found = new AtomicReference<>();
-      await().atMost(WAIT).until(() -> {
-        for (JsonNode l : lines) {
-          if (l.get("id").asText().equals(id)) {
-            found.set(l);
-            return true;
-          }
-        }
-        return false;
-      });
-      return found.get();
-    }
-
-    @Override
-    public void close() {
-      try {
-        response.body().close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-    }
+  private StreamClient open(URI api, String path) throws Exception {
+    StreamClient l = new StreamClient(api, path);
+    listeners.add(l);
+    return l;
   }
 }

@@ -3,10 +3,12 @@ package dev.weft.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.api.Node;
+import dev.weft.api.NodeBuilder;
 import dev.weft.api.NodeId;
 import dev.weft.api.Weft;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -18,11 +20,17 @@ final class TestNodes {
 
   /** A node alone on a free port, its id drawn from {@code seed}. */
   static Node start(long seed) {
-    return Weft.builder()
+    return start(seed, Map.of());
+  }
+
+  /** As {@link #start(long)}, with {@code settings} on top of the test defaults. */
+  static Node start(long seed, Map<String, String> settings) {
+    NodeBuilder builder = Weft.builder()
         .listen("udp://127.0.0.1:0")
         .nodeId(NodeId.random(new Random(seed)))
-        .set("weft.kademlia.rpc-timeout", "1s")
-        .build();
+        .set("weft.kademlia.rpc-timeout", "1s");
+    settings.forEach(builder::set);
+    return builder.build();
   }
 
   /** A node joined to {@code bootstrap}. */
