@@ -18,6 +18,7 @@ import dev.weft.api.WeftException;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.UndeliverableException;
 import dev.weft.schema.Global;
+import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -420,7 +421,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   private void getGlobal(Exchange ex, String name) {
     ex.query(Set.of());
-    // A name the schema would refuse is never found either: the API has no check of names for reads.
+    if (!Schema.isValidName(name)) {
+      throw new ApiException(400, "bad global name '" + name + "': use 1-128 characters of A-Z a-z 0-9 . _ : -"
+          + " starting with a letter, digit or _");
+    }
     Global global = schema().global(name).orElseThrow(() -> new ApiException(404, "not found"));
     ex.ok(global);
   }
@@ -440,15 +444,15 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   /**
    * Where a refused write of a global is answered otherwise than on the other routes: a value over the schema's limit
-   * is 413, as the body is too large for what it is for, and a bare {@link WeftException} is the node refusing the
-   * write as things stand (it holds the most globals it may, or a newer version of the name), 409. Its subclasses keep
-   * their own status: {@link RateLimitedException} is 429 everywhere.
+   * is 413, as the body is too large for what it is for, and {@link GlobalRefusedException} is the node refusing the
+   * write as things stand (it holds the most globals it may, or a newer version of the name), 409. Others keep their
+   * own status: {@link RateLimitedException} is 429 everywhere, a closed node 503.
    */
   private static Throwable globalWriteFailure(Throwable e) {
     if (e instanceof ValueTooLargeException) {
       return new ApiException(413, e.getMessage());
     }
-    if (e.getClass() == WeftException.class) {
+    if (e instanceof GlobalRefusedException) {
       return new ApiException(409, e.getMessage());
     }
     return e;

@@ -181,7 +181,7 @@ final class SchemaApiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"never-set", "bad name", "-dash-first"})
+  @ValueSource(strings = {"never-set", "_never.set:either"})
   void unknownGlobalIs404NotFound(String name) throws Exception {
     Http.Answer get = apiA.get(global(name));
     assertThat(get.status()).isEqualTo(404);
@@ -195,6 +195,9 @@ final class SchemaApiTest {
     assertThat(put.status()).as(put.text()).isEqualTo(400);
     assertThat(put.json().get("error").asText()).startsWith("bad global name").contains("A-Z a-z 0-9");
     assertThat(apiA.delete(global(name)).status()).isEqualTo(400);
+    Http.Answer get = apiA.get(global(name));
+    assertThat(get.status()).as(get.text()).isEqualTo(400);
+    assertThat(get.json().get("error").asText()).startsWith("bad global name");
   }
 
   @Test

@@ -29,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Errors</h2>
  * Writes fail (the future completes exceptionally, nothing changes) with {@link IllegalArgumentException} for a bad
  * name, {@link dev.weft.api.ValueTooLargeException} for an oversize value, {@link dev.weft.api.RateLimitedException}
- * when this node writes faster than {@link SchemaSettings#MAX_WRITES_PER_SECOND}, and {@link WeftException} when the
- * node holds {@link SchemaSettings#MAX_GLOBALS} names already.
+ * when this node writes faster than {@link SchemaSettings#MAX_WRITES_PER_SECOND}, {@link GlobalRefusedException} when
+ * the node holds {@link SchemaSettings#MAX_GLOBALS} names already, and {@link WeftException} when the node is closed.
  */
 public interface Schema {
   /**
@@ -42,6 +42,11 @@ public interface Schema {
     return node.service(Schema.class).orElseThrow(() -> new WeftException(
         "this node has no schema plugin: add weft-schema to the classpath (and do not list it or messaging in"
             + " weft.plugins.disabled)"));
+  }
+
+  /** Whether {@code name} is a valid global name (see above); {@code false} for null. */
+  static boolean isValidName(String name) {
+    return name != null && name.matches("[A-Za-z0-9_][A-Za-z0-9._:-]{0,127}");
   }
 
   /**

@@ -12,7 +12,6 @@ import dev.weft.api.Node;
 import dev.weft.api.RateLimitedException;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.Version;
-import dev.weft.api.WeftException;
 import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
 import dev.weft.api.spi.PluginProvider;
@@ -73,6 +72,9 @@ class SchemaInputTest {
       assertThat(failure(s.setGlobal("ok", null))).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> s.addListener("a b", g -> { })).isInstanceOf(IllegalArgumentException.class);
       assertThat(s.getGlobal(null)).isEmpty();
+      assertThat(Schema.isValidName("a b")).isFalse();
+      assertThat(Schema.isValidName(null)).isFalse();
+      assertThat(Schema.isValidName("_a.b:c-9")).isTrue();
       assertThat(s.getGlobal("never.set")).isEmpty();
 
       Throwable big = failure(s.setGlobal("big", JSON.textNode("x".repeat(1100))));
@@ -83,8 +85,10 @@ class SchemaInputTest {
       s.setGlobal("A_1.b:c-d", JSON.arrayNode().add(1)).get(10, TimeUnit.SECONDS);
       s.setGlobal("_third", JSON.booleanNode(true)).get(10, TimeUnit.SECONDS);
       assertThat(s.getGlobal("x".repeat(128))).contains(JSON.nullNode());
-      assertThat(failure(s.setGlobal("fourth", JSON.textNode("v")))).isInstanceOf(WeftException.class)
-          .hasMessageContaining(SchemaSettings.MAX_GLOBALS);
+      assertThat(failure(s.setGlobal("fourth", JSON.textNode("v")))).isInstanceOf(GlobalRefusedException.class)
+          .hasMessageContaining(SchemaSettings.MAX_GLOBALS)
+          .satisfies(e -> assertThat(((GlobalRefusedException) e).reason())
+              .isEqualTo(GlobalRefusedException.Reason.TOO_MANY_GLOBALS));
       s.setGlobal("_third", JSON.booleanNode(false)).get(10, TimeUnit.SECONDS);
       assertThat(s.globals()).hasSize(3);
     }

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Version;
 import dev.weft.schema.Global;
+import dev.weft.schema.Schema;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Globals as JSON, on the wire and in the node's store: {@code {"n": name, "ver": version, "v": value}}, or {@code "d":
@@ -25,13 +25,12 @@ final class GlobalCodec {
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .build();
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:-]{0,127}");
 
   private GlobalCodec() {}
 
   /** Throws {@link IllegalArgumentException} naming the rule when {@code name} is not a valid global name. */
   static String checkName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (!Schema.isValidName(name)) {
       throw new IllegalArgumentException("bad global name " + (name == null ? "null" : "'" + name + "'")
           + ": use 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter, digit or _");
     }

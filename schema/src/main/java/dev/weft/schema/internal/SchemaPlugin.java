@@ -19,6 +19,7 @@ import dev.weft.messaging.Messaging;
 import dev.weft.messaging.ReceivedMessage;
 import dev.weft.schema.Global;
 import dev.weft.schema.GlobalListener;
+import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
 import dev.weft.schema.SchemaSettings;
 import java.nio.ByteBuffer;
@@ -205,11 +206,13 @@ final class SchemaPlugin implements Plugin, Schema {
     List<CompletableFuture<Void>> saved = new ArrayList<>(1);
     GlobalTable.Outcome outcome = table.apply(g, applied -> saved.add(applied(applied, Source.LOCAL)));
     if (outcome == GlobalTable.Outcome.FULL) {
-      return CompletableFuture.failedFuture(new WeftException("this node holds " + table.size()
+      return CompletableFuture.failedFuture(new GlobalRefusedException(GlobalRefusedException.Reason.TOO_MANY_GLOBALS,
+          "this node holds " + table.size()
           + " globals, the most it may (" + SchemaSettings.MAX_GLOBALS + "): remove some first"));
     }
     if (outcome == GlobalTable.Outcome.STALE) {
-      return CompletableFuture.failedFuture(new WeftException("global " + name + " has a newer version than "
+      return CompletableFuture.failedFuture(new GlobalRefusedException(GlobalRefusedException.Reason.NEWER_VERSION,
+          "global " + name + " has a newer version than "
           + g.version() + " here; the clock of its writer runs ahead of this node's"));
     }
     written.increment();
