@@ -10,6 +10,8 @@ public final class GlobalRefusedException extends WeftException {
   public enum Reason {
     /** The node holds {@link SchemaSettings#MAX_GLOBALS} names already: remove some first. */
     TOO_MANY_GLOBALS,
+    /** The values this node holds would exceed {@link SchemaSettings#MAX_TOTAL_BYTES}: remove or shrink some first. */
+    TOO_MANY_BYTES,
     /** The name has a version newer than this node's clock: its writer's clock runs ahead of this node's. */
     NEWER_VERSION
   }

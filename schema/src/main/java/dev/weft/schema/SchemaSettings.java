@@ -9,6 +9,11 @@ public final class SchemaSettings {
   /** Most names (tombstones included) a node keeps. Default 10000. */
   public static final String MAX_GLOBALS = "weft.schema.max-globals";
   /**
+   * Most bytes of names and values (as UTF-8 JSON) a node keeps; every node holds every global in memory. Default
+   * 16MiB; at most 1GiB. A write that does not grow what is held always passes.
+   */
+  public static final String MAX_TOTAL_BYTES = "weft.schema.max-total-bytes";
+  /**
    * Writes ({@code setGlobal}, {@code removeGlobal}) per second one node may make, and accepts by broadcast from one
    * writer; bursts of twice as many pass. Default 20. Broadcasts over the limit are dropped and arrive by sync later.
    */

@@ -95,6 +95,21 @@ class SchemaInputTest {
   }
 
   @Test
+  void theBytesANodeHoldsAreBounded() throws Exception {
+    try (TestCluster c = TestCluster.builder().nodes(1).set(SchemaSettings.MAX_TOTAL_BYTES, "2KiB").start()) {
+      Schema s = Schema.of(c.node(0));
+      s.setGlobal("a", JSON.textNode("x".repeat(1000))).get(10, TimeUnit.SECONDS);
+      s.setGlobal("b", JSON.textNode("y".repeat(900))).get(10, TimeUnit.SECONDS);
+      Throwable refused = failure(s.setGlobal("c", JSON.textNode("z".repeat(500))));
+      assertThat(refused).isInstanceOf(GlobalRefusedException.class).hasMessageContaining(SchemaSettings.MAX_TOTAL_BYTES);
+      assertThat(((GlobalRefusedException) refused).reason()).isEqualTo(GlobalRefusedException.Reason.TOO_MANY_BYTES);
+      s.removeGlobal("a").get(10, TimeUnit.SECONDS);
+      s.setGlobal("c", JSON.textNode("z".repeat(500))).get(10, TimeUnit.SECONDS);
+      assertThat(s.globals()).containsOnlyKeys("b", "c");
+    }
+  }
+
+  @Test
   void aFloodOfLocalWritesIsRateLimitedAndTheNodeKeepsWorking() throws Exception {
     try (TestCluster c = TestCluster.builder().nodes(2).seed(3).set(SchemaSettings.MAX_WRITES_PER_SECOND, "10")
         .start()) {

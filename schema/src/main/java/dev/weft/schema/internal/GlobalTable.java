@@ -16,16 +16,21 @@ import java.util.function.Consumer;
  */
 final class GlobalTable {
   /** What {@link #apply} did. */
-  enum Outcome { APPLIED, STALE, FULL }
+  enum Outcome { APPLIED, STALE, TOO_MANY_NAMES, TOO_MANY_BYTES }
 
   private final int maxGlobals;
+  private final long maxBytes;
+  /** Bytes of each name and value, and their sum: what the table holds in memory, roughly. */
+  private final Map<String, Integer> sizeOf = new HashMap<>();
+  private long bytes;
   private final Map<String, Global> byName = new HashMap<>();
   /** Each name's digest bucket, so that listing a bucket does not hash every name again. */
   private final Map<String, Integer> bucketOf = new HashMap<>();
   private final Digest digest = new Digest();
 
-  GlobalTable(int maxGlobals) {
+  GlobalTable(int maxGlobals, long maxBytes) {
     this.maxGlobals = maxGlobals;
+    this.maxBytes = maxBytes;
   }
 
   /**
@@ -38,8 +43,16 @@ final class GlobalTable {
       return Outcome.STALE;
     }
     if (held == null && byName.size() >= maxGlobals) {
-      return Outcome.FULL;
+      return Outcome.TOO_MANY_NAMES;
     }
+    int size = g.name().length() + g.value().map(GlobalCodec::size).orElse(0);
+    int heldSize = sizeOf.getOrDefault(g.name(), 0);
+    // A write that does not grow the table always passes, so a full table can still be cleaned up.
+    if (size > heldSize && bytes - heldSize + size > maxBytes) {
+      return Outcome.TOO_MANY_BYTES;
+    }
+    bytes += size - heldSize;
+    sizeOf.put(g.name(), size);
     if (held != null) {
       digest.remove(held);
     }
@@ -73,6 +86,7 @@ final class GlobalTable {
     }
     byName.remove(g.name());
     bucketOf.remove(g.name());
+    bytes -= sizeOf.remove(g.name());
     digest.remove(g);
     onForgotten.accept(g);
     return true;
@@ -106,6 +120,10 @@ final class GlobalTable {
 
   synchronized int size() {
     return byName.size();
+  }
+
+  synchronized long bytes() {
+    return bytes;
   }
 
   synchronized String root() {

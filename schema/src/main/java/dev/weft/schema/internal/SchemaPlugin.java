@@ -120,7 +120,8 @@ final class SchemaPlugin implements Plugin, Schema {
     this.syncIntervalMillis = ctx.config().duration(SchemaSettings.SYNC_INTERVAL, Duration.ofSeconds(60)).toMillis();
     this.tombstoneTtlMillis = ctx.config().duration(SchemaSettings.TOMBSTONE_TTL, Duration.ofDays(30)).toMillis();
     this.writesPerSecond = ctx.config().integer(SchemaSettings.MAX_WRITES_PER_SECOND, 20, 1, 100_000);
-    this.table = new GlobalTable(ctx.config().integer(SchemaSettings.MAX_GLOBALS, 10_000, 1, 20_000));
+    this.table = new GlobalTable(ctx.config().integer(SchemaSettings.MAX_GLOBALS, 10_000, 1, 20_000),
+        ctx.config().bytes(SchemaSettings.MAX_TOTAL_BYTES, 16L << 20, 1024, 1L << 30));
     this.localWrites = new TokenBucket(writesPerSecond, 2 * writesPerSecond, scheduler::nanoTime);
     this.selfWriter = ByteBuffer.wrap(dht.self().id().toBytes()).getLong();
     this.random = new Random(selfWriter ^ scheduler.nanoTime());
@@ -205,10 +206,15 @@ final class SchemaPlugin implements Plugin, Schema {
     Global g = new Global(name, value, clock.next());
     List<CompletableFuture<Void>> saved = new ArrayList<>(1);
     GlobalTable.Outcome outcome = table.apply(g, applied -> saved.add(applied(applied, Source.LOCAL)));
-    if (outcome == GlobalTable.Outcome.FULL) {
+    if (outcome == GlobalTable.Outcome.TOO_MANY_NAMES) {
       return CompletableFuture.failedFuture(new GlobalRefusedException(GlobalRefusedException.Reason.TOO_MANY_GLOBALS,
-          "this node holds " + table.size()
-          + " globals, the most it may (" + SchemaSettings.MAX_GLOBALS + "): remove some first"));
+          "this node holds " + table.size() + " globals, the most it may (" + SchemaSettings.MAX_GLOBALS
+              + "): remove some first"));
+    }
+    if (outcome == GlobalTable.Outcome.TOO_MANY_BYTES) {
+      return CompletableFuture.failedFuture(new GlobalRefusedException(GlobalRefusedException.Reason.TOO_MANY_BYTES,
+          "this node holds " + table.bytes() + " bytes of globals; this one would pass the limit ("
+              + SchemaSettings.MAX_TOTAL_BYTES + "): remove or shrink some first"));
     }
     if (outcome == GlobalTable.Outcome.STALE) {
       return CompletableFuture.failedFuture(new GlobalRefusedException(GlobalRefusedException.Reason.NEWER_VERSION,
@@ -303,10 +309,10 @@ final class SchemaPlugin implements Plugin, Schema {
       return false;
     }
     GlobalTable.Outcome outcome = table.apply(g, applied -> applied(applied, source));
-    if (outcome == GlobalTable.Outcome.FULL) {
+    if (outcome == GlobalTable.Outcome.TOO_MANY_NAMES || outcome == GlobalTable.Outcome.TOO_MANY_BYTES) {
       rejected.increment();
-      LOG.warn("refusing global {}: this node holds the most globals it may ({})", g.name(),
-          SchemaSettings.MAX_GLOBALS);
+      LOG.warn("refusing global {}: this node holds the most globals it may ({}, {})", g.name(),
+          SchemaSettings.MAX_GLOBALS, SchemaSettings.MAX_TOTAL_BYTES);
     }
     if (outcome != GlobalTable.Outcome.APPLIED) {
       return false;

@@ -30,12 +30,12 @@ class GlobalTableTest {
       // writers never issue twice) by their content.
       versions.add(g(name, random.nextInt(8), random.nextInt(5), random.nextInt(4) == 0 ? null : "v" + i));
     }
-    GlobalTable reference = new GlobalTable(1000);
+    GlobalTable reference = new GlobalTable(1000, 1 << 20);
     versions.forEach(v -> reference.apply(v, x -> { }));
     for (int run = 0; run < 50; run++) {
       List<Global> shuffled = new ArrayList<>(versions);
       Collections.shuffle(shuffled, random);
-      GlobalTable t = new GlobalTable(1000);
+      GlobalTable t = new GlobalTable(1000, 1 << 20);
       shuffled.forEach(v -> t.apply(v, x -> { }));
       assertThat(t.root()).isEqualTo(reference.root());
       assertThat(t.sums()).isEqualTo(reference.sums());
@@ -51,13 +51,13 @@ class GlobalTableTest {
 
   @Test
   void staleVersionsAndFullTablesAreRefused() {
-    GlobalTable t = new GlobalTable(2);
+    GlobalTable t = new GlobalTable(2, 1 << 20);
     List<Global> announced = new ArrayList<>();
     assertThat(t.apply(g("a", 5, 1, "x"), announced::add)).isEqualTo(GlobalTable.Outcome.APPLIED);
     assertThat(t.apply(g("a", 5, 1, "x"), announced::add)).isEqualTo(GlobalTable.Outcome.STALE);
     assertThat(t.apply(g("a", 4, 9, "y"), announced::add)).isEqualTo(GlobalTable.Outcome.STALE);
     assertThat(t.apply(g("b", 1, 1, null), announced::add)).isEqualTo(GlobalTable.Outcome.APPLIED);
-    assertThat(t.apply(g("c", 1, 1, "z"), announced::add)).isEqualTo(GlobalTable.Outcome.FULL);
+    assertThat(t.apply(g("c", 1, 1, "z"), announced::add)).isEqualTo(GlobalTable.Outcome.TOO_MANY_NAMES);
     assertThat(t.apply(g("a", 6, 0, "w"), announced::add)).isEqualTo(GlobalTable.Outcome.APPLIED);
     assertThat(announced).extracting(Global::version).containsExactly(new Version(5, 1), new Version(1, 1),
         new Version(6, 0));
@@ -69,15 +69,30 @@ class GlobalTableTest {
   }
 
   @Test
+  void theTotalSizeIsBoundedButShrinkingAlwaysPasses() {
+    GlobalTable t = new GlobalTable(100, 40);
+    assertThat(t.apply(g("a", 1, 1, "x".repeat(20)), x -> { })).isEqualTo(GlobalTable.Outcome.APPLIED);
+    assertThat(t.bytes()).isEqualTo(1 + 22);
+    assertThat(t.apply(g("b", 1, 1, "y".repeat(20)), x -> { })).isEqualTo(GlobalTable.Outcome.TOO_MANY_BYTES);
+    assertThat(t.apply(g("a", 2, 1, "x".repeat(45)), x -> { })).isEqualTo(GlobalTable.Outcome.TOO_MANY_BYTES);
+    assertThat(t.apply(g("a", 2, 1, "x".repeat(5)), x -> { })).as("shrinking").isEqualTo(GlobalTable.Outcome.APPLIED);
+    assertThat(t.apply(g("a", 3, 1, null), x -> { })).isEqualTo(GlobalTable.Outcome.APPLIED);
+    assertThat(t.bytes()).isEqualTo(1);
+    assertThat(t.apply(g("b", 4, 1, "y".repeat(20)), x -> { })).isEqualTo(GlobalTable.Outcome.APPLIED);
+    assertThat(t.forget(g("a", 3, 1, null), x -> { })).isTrue();
+    assertThat(t.bytes()).isEqualTo(23);
+  }
+
+  @Test
   void digestsAgreeOnlyOnEqualContents() {
-    GlobalTable a = new GlobalTable(10);
-    GlobalTable b = new GlobalTable(10);
+    GlobalTable a = new GlobalTable(10, 1 << 20);
+    GlobalTable b = new GlobalTable(10, 1 << 20);
     assertThat(a.root()).isEqualTo(b.root());
     a.apply(g("x", 1, 1, "v"), x -> { });
     assertThat(a.root()).isNotEqualTo(b.root());
     b.apply(g("x", 1, 1, null), x -> { });
     assertThat(a.root()).as("a removal differs from a value of the same version").isNotEqualTo(b.root());
-    GlobalTable c = new GlobalTable(10);
+    GlobalTable c = new GlobalTable(10, 1 << 20);
     c.apply(g("x", 1, 1, "v"), x -> { });
     assertThat(c.root()).isEqualTo(a.root());
   }
