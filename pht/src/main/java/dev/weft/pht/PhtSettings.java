@@ -1,0 +1,15 @@
+package dev.weft.pht;
+
+/** Configuration keys of the pht plugin. */
+public final class PhtSettings {
+  private PhtSettings() {}
+
+  /** B of new indexes when {@code create} does not say: entries a leaf holds before it splits. Default 16. */
+  public static final String LEAF_CAPACITY = "weft.pht.leaf-capacity";
+  /** Longest string key of new string indexes when {@code create} does not say, in UTF-8 bytes. Default 32; at most 100. */
+  public static final String MAX_STRING_BYTES = "weft.pht.max-string-bytes";
+  /** Largest value of one entry, as UTF-8 JSON. Default 1KiB; at most 8KiB. */
+  public static final String MAX_VALUE_BYTES = "weft.pht.max-value-bytes";
+  /** How many times an operation that met a trie node in the middle of a change starts again. Default 20. */
+  public static final String ATTEMPTS = "weft.pht.attempts";
+}

@@ -1,0 +1,399 @@
+package dev.weft.pht.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.pht.Entry;
+import dev.weft.pht.internal.TrieNode.Item;
+import dev.weft.pht.internal.TrieNode.State;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The changes to trie nodes, made by the node responsible for each (the closest to its DHT key), one at a time per
+ * trie node. Each change reads the node with a quorum first, so a node that has just become responsible starts from
+ * the newest state, not from its own copy.
+ *
+ * <h2>Splits and merges</h2>
+ * A leaf that overflows records {@code split} with its entries, has each child created by the child's own keeper
+ * ("create if absent": a child created by an earlier attempt may already hold newer entries), then becomes internal. A
+ * parent whose two leaf children hold at most B/2 entries together records {@code merge}, has each child frozen by its
+ * keeper (a child that is no longer a plain leaf refuses, and the merge is undone), becomes a leaf with the union, and
+ * has the frozen children dropped. Whoever meets a node in {@code split} or {@code merge} finishes the change first; a
+ * {@code frozen} child whose parent is no longer merging is a leftover and is cleaned up. A keeper never waits for an
+ * answer from the keeper of a trie node above its own, so keepers cannot wait on each other in a cycle.
+ */
+final class TrieKeeper {
+  private static final Logger LOG = LoggerFactory.getLogger(TrieKeeper.class);
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** A leaf larger than this splits even with fewer than B entries: records must fit the storage value limit. */
+  static final int LEAF_BYTES = 48 * 1024;
+
+  /** Sends an operation to the keeper of a trie node (which may be this node), naming the node in it ({@code p}). */
+  interface Router {
+    CompletableFuture<JsonNode> call(KeyCodec codec, String prefix, ObjectNode op);
+  }
+
+  private final TrieStore store;
+  private final Router router;
+  private final Map<String, CompletableFuture<Void>> queues = new HashMap<>();
+  /** Inserts and removes waiting for their trie node, applied together in one read and one write. */
+  private final Map<String, List<Change>> batches = new HashMap<>();
+
+  /** An insert ({@code valueText} of the item) or a remove ({@code item} null) waiting in a batch. */
+  private record Change(Item item, String bits, String valueText, CompletableFuture<JsonNode> answer) {}
+
+  TrieKeeper(TrieStore store, Router router) {
+    this.store = store;
+    this.router = router;
+  }
+
+  static ObjectNode retry(String why) {
+    return JSON.objectNode().put("retry", why);
+  }
+
+  /** Runs {@code op} after every earlier operation on the same trie node has finished. */
+  <T> CompletableFuture<T> serially(String node, Supplier<CompletableFuture<T>> op) {
+    CompletableFuture<T> result;
+    synchronized (queues) {
+      CompletableFuture<Void> previous = queues.getOrDefault(node, CompletableFuture.completedFuture(null));
+      result = previous.thenCompose(v -> {
+        try {
+          return op.get();
+        } catch (RuntimeException e) {
+          return CompletableFuture.failedFuture(e);
+        }
+      });
+      CompletableFuture<Void> tail = result.handle((r, e) -> null);
+      queues.put(node, tail);
+      tail.thenRun(() -> {
+        synchronized (queues) {
+          queues.remove(node, tail);
+        }
+      });
+    }
+    return result;
+  }
+
+  /** One operation on the trie node {@code prefix} of the index of {@code codec}; on the node responsible for it. */
+  CompletableFuture<JsonNode> apply(KeyCodec codec, String prefix, JsonNode op) {
+    String name = op.path("op").asText();
+    String node = codec.info().name() + "/" + prefix;
+    if (name.equals("insert")) {
+      Item item = item(codec, op.path("k"), op.get("v"));
+      return batch(codec, prefix, node, new Change(item, item.bits(), item.valueText(), new CompletableFuture<>()));
+    }
+    if (name.equals("remove")) {
+      String bits = codec.bits(codec.fromJson(op.path("k")));
+      return batch(codec, prefix, node, new Change(null, bits, op.has("v") ? op.get("v").toString() : null,
+          new CompletableFuture<>()));
+    }
+    return serially(node, () -> switch (name) {
+      case "child" -> child(codec, prefix, items(codec, op.path("e")));
+      case "merge" -> mergeCheck(codec, prefix);
+      case "freeze" -> freeze(codec, prefix);
+      case "unfreeze" -> unfreeze(codec, prefix);
+      case "drop" -> drop(codec, prefix);
+      default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown pht operation '" + name + "'"));
+    });
+  }
+
+  private static Item item(KeyCodec codec, JsonNode key, JsonNode value) {
+    if (value == null) {
+      throw new IllegalArgumentException("an entry needs a value");
+    }
+    return Item.of(codec, new Entry(codec.fromJson(key), value));
+  }
+
+  private static List<Item> items(KeyCodec codec, JsonNode array) {
+    List<Item> out = new ArrayList<>();
+    for (JsonNode e : array) {
+      if (!e.isArray() || e.size() != 2) {
+        throw new IllegalArgumentException("an entry must be [key, value]");
+      }
+      out.add(item(codec, e.get(0), e.get(1)));
+    }
+    return out;
+  }
+
+  static ArrayNode toJson(KeyCodec codec, List<Item> items) {
+    ArrayNode a = JSON.arrayNode();
+    for (Item i : items) {
+      a.addArray().add(codec.toJson(i.entry().key())).add(i.entry().value());
+    }
+    return a;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Entries
+
+  private CompletableFuture<JsonNode> batch(KeyCodec codec, String prefix, String node, Change change) {
+    if (!change.bits().startsWith(prefix)) {
+      return CompletableFuture.completedFuture(retry("key not under this prefix"));
+    }
+    boolean first;
+    synchronized (batches) {
+      List<Change> waiting = batches.computeIfAbsent(node, n -> new ArrayList<>());
+      waiting.add(change);
+      first = waiting.size() == 1;
+    }
+    if (first) {
+      serially(node, () -> {
+        List<Change> taken;
+        synchronized (batches) {
+          taken = batches.remove(node);
+        }
+        return applyBatch(codec, prefix, taken).whenComplete((v, e) -> {
+          for (Change c : taken) {
+            if (e != null) {
+              c.answer().completeExceptionally(e);
+            }
+          }
+        });
+      });
+    }
+    return change.answer();
+  }
+
+  /** Applies waiting inserts and removes in order with one read and one write (or one split) of the leaf. */
+  private CompletableFuture<Void> applyBatch(KeyCodec codec, String prefix, List<Change> changes) {
+    return store.read(codec, prefix).thenCompose(found -> {
+      if (found.isEmpty() || found.get().state() != State.LEAF) {
+        return elsewhere(codec, prefix, found).thenAccept(a -> changes.forEach(c -> c.answer().complete(a)));
+      }
+      List<Item> entries = new ArrayList<>(found.get().entries());
+      List<JsonNode> answers = new ArrayList<>();
+      boolean changed = false;
+      for (Change c : changes) {
+        if (c.item() != null) {
+          boolean fresh = entries.stream().noneMatch(c.item()::sameAs);
+          if (fresh) {
+            entries.add(c.item());
+            changed = true;
+          }
+          answers.add(JSON.objectNode().put("added", fresh));
+        } else {
+          int before = entries.size();
+          entries.removeIf(i -> i.bits().equals(c.bits()) && (c.valueText() == null
+              || i.valueText().equals(c.valueText())));
+          changed |= entries.size() != before;
+          answers.add(JSON.objectNode().put("removed", before - entries.size()));
+        }
+      }
+      CompletableFuture<Void> written;
+      if (!changed) {
+        written = CompletableFuture.completedFuture(null);
+      } else if (overflows(codec, prefix, entries)) {
+        if (prefix.length() == codec.bits()) {
+          return CompletableFuture.failedFuture(new IllegalArgumentException("a key has too many values to fit"
+              + " one trie leaf (" + LEAF_BYTES + " bytes)"));
+        }
+        written = split(codec, prefix, TrieNode.sorted(entries));
+      } else {
+        written = store.write(codec, prefix, TrieNode.leaf(entries));
+      }
+      int size = entries.size();
+      return written.thenAccept(v -> {
+        for (int i = 0; i < changes.size(); i++) {
+          changes.get(i).answer().complete(answers.get(i));
+        }
+        if (!prefix.isEmpty() && size <= codec.info().leafCapacity() / 2 && changes.stream().anyMatch(
+            c -> c.item() == null)) {
+          // Not awaited: the parent's keeper will ask this one to freeze, which queues behind this batch.
+          router.call(codec, prefix.substring(0, prefix.length() - 1), op(codec, "merge"))
+              .exceptionally(e -> {
+                LOG.debug("merge check of {} failed: {}", prefix, e.toString());
+                return null;
+              });
+        }
+      });
+    });
+  }
+
+  /** The operation met a node that is not a plain leaf: finish what it is in the middle of, and have the caller retry. */
+  private CompletableFuture<JsonNode> elsewhere(KeyCodec codec, String prefix, Optional<TrieNode> found) {
+    if (found.isEmpty()) {
+      return CompletableFuture.completedFuture(retry("absent"));
+    }
+    TrieNode n = found.get();
+    return switch (n.state()) {
+      case SPLIT -> finishSplit(codec, prefix, n.entries()).thenApply(v -> retry("split"));
+      case MERGE -> finishMerge(codec, prefix).thenApply(v -> retry("merge"));
+      case FROZEN -> resolveFrozen(codec, prefix, n).thenApply(v -> retry("frozen"));
+      case INTERNAL, LEAF -> CompletableFuture.completedFuture(retry("internal"));
+    };
+  }
+
+  private static boolean overflows(KeyCodec codec, String prefix, List<Item> entries) {
+    if (entries.size() > codec.info().leafCapacity() && prefix.length() < codec.bits()) {
+      return true;
+    }
+    int bytes = 0;
+    for (Item i : entries) {
+      bytes += i.bits().length() / 8 + i.valueText().getBytes(StandardCharsets.UTF_8).length + 8;
+    }
+    return bytes > LEAF_BYTES;
+  }
+
+  private ObjectNode op(KeyCodec codec, String name) {
+    return JSON.objectNode().put("op", name).put("ix", codec.info().name());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Splits
+
+  private CompletableFuture<Void> split(KeyCodec codec, String prefix, List<Item> entries) {
+    return store.write(codec, prefix, new TrieNode(State.SPLIT, entries))
+        .thenCompose(v -> finishSplit(codec, prefix, entries));
+  }
+
+  private CompletableFuture<Void> finishSplit(KeyCodec codec, String prefix, List<Item> entries) {
+    List<Item> zero = new ArrayList<>();
+    List<Item> one = new ArrayList<>();
+    for (Item i : entries) {
+      (i.bits().charAt(prefix.length()) == '0' ? zero : one).add(i);
+    }
+    CompletableFuture<JsonNode> a = createChild(codec, prefix + "0", zero, 0);
+    CompletableFuture<JsonNode> b = createChild(codec, prefix + "1", one, 0);
+    return CompletableFuture.allOf(a, b).thenCompose(v -> store.write(codec, prefix, TrieNode.internal()));
+  }
+
+  private CompletableFuture<JsonNode> createChild(KeyCodec codec, String child, List<Item> entries, int attempt) {
+    ObjectNode op = op(codec, "child").put("p", child);
+    op.set("e", toJson(codec, entries));
+    return router.call(codec, child, op).thenCompose(answer -> {
+      if (answer.has("retry")) {
+        if (attempt >= 5) {
+          return CompletableFuture.failedFuture(new dev.weft.api.WeftException("could not create trie node " + child
+              + ": " + answer.path("retry").asText()));
+        }
+        return createChild(codec, child, entries, attempt + 1);
+      }
+      return CompletableFuture.completedFuture(answer);
+    });
+  }
+
+  /** Creates a child of a splitting leaf unless an earlier attempt did (then it may hold newer entries). */
+  private CompletableFuture<JsonNode> child(KeyCodec codec, String prefix, List<Item> entries) {
+    return store.read(codec, prefix).thenCompose(found -> {
+      if (found.isPresent() && found.get().state() != State.FROZEN) {
+        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("existed", true));
+      }
+      // Absent, or a frozen leftover of a merge finished long ago: the split's copy is the truth.
+      CompletableFuture<Void> done = overflows(codec, prefix, entries) && prefix.length() < codec.bits()
+          ? split(codec, prefix, TrieNode.sorted(entries))
+          : store.write(codec, prefix, TrieNode.leaf(entries));
+      return done.thenApply(v -> JSON.objectNode().put("ok", true));
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Merges
+
+  private CompletableFuture<JsonNode> mergeCheck(KeyCodec codec, String prefix) {
+    return store.read(codec, prefix).thenCompose(found -> {
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(JSON.objectNode().put("merged", false));
+      }
+      if (found.get().state() == State.MERGE) {
+        return finishMerge(codec, prefix).thenApply(m -> JSON.objectNode().put("merged", m));
+      }
+      if (found.get().state() != State.INTERNAL) {
+        return CompletableFuture.completedFuture(JSON.objectNode().put("merged", false));
+      }
+      CompletableFuture<Optional<TrieNode>> a = store.read(codec, prefix + "0");
+      CompletableFuture<Optional<TrieNode>> b = store.read(codec, prefix + "1");
+      return a.thenCombine(b, (x, y) -> x.isPresent() && y.isPresent() && x.get().state() == State.LEAF
+              && y.get().state() == State.LEAF
+              && x.get().entries().size() + y.get().entries().size() <= codec.info().leafCapacity() / 2)
+          .thenCompose(small -> small
+              ? store.write(codec, prefix, TrieNode.internal().with(State.MERGE))
+                  .thenCompose(v -> finishMerge(codec, prefix)).thenApply(m -> JSON.objectNode().put("merged", m))
+              : CompletableFuture.completedFuture(JSON.objectNode().put("merged", false)));
+    });
+  }
+
+  /** Freezes both children, then makes this node a leaf of their union; undoes the merge if a child refuses. */
+  private CompletableFuture<Boolean> finishMerge(KeyCodec codec, String prefix) {
+    CompletableFuture<JsonNode> a = router.call(codec, prefix + "0", op(codec, "freeze").put("p", prefix + "0"));
+    CompletableFuture<JsonNode> b = router.call(codec, prefix + "1", op(codec, "freeze").put("p", prefix + "1"));
+    return a.thenCombine(b, (x, y) -> new JsonNode[] {x, y}).thenCompose(answers -> {
+      boolean both = answers[0].has("e") && answers[1].has("e");
+      if (both) {
+        List<Item> union = new ArrayList<>(items(codec, answers[0].get("e")));
+        union.addAll(items(codec, answers[1].get("e")));
+        return store.write(codec, prefix, TrieNode.leaf(union))
+            .thenCompose(v -> CompletableFuture.allOf(
+                router.call(codec, prefix + "0", op(codec, "drop").put("p", prefix + "0")),
+                router.call(codec, prefix + "1", op(codec, "drop").put("p", prefix + "1"))))
+            .thenApply(v -> true);
+      }
+      List<CompletableFuture<JsonNode>> undo = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        if (answers[i].has("e")) {
+          undo.add(router.call(codec, prefix + i, op(codec, "unfreeze").put("p", prefix + i)));
+        }
+      }
+      return CompletableFuture.allOf(undo.toArray(CompletableFuture[]::new))
+          .thenCompose(v -> store.write(codec, prefix, TrieNode.internal())).thenApply(v -> false);
+    });
+  }
+
+  private CompletableFuture<JsonNode> freeze(KeyCodec codec, String prefix) {
+    return store.read(codec, prefix).thenCompose(found -> {
+      if (found.isEmpty() || !(found.get().state() == State.LEAF || found.get().state() == State.FROZEN)) {
+        return CompletableFuture.completedFuture(JSON.objectNode().put("refused", true));
+      }
+      ObjectNode answer = JSON.objectNode();
+      answer.set("e", toJson(codec, found.get().entries()));
+      if (found.get().state() == State.FROZEN) {
+        return CompletableFuture.completedFuture(answer);
+      }
+      return store.write(codec, prefix, found.get().with(State.FROZEN)).thenApply(v -> answer);
+    });
+  }
+
+  private CompletableFuture<JsonNode> unfreeze(KeyCodec codec, String prefix) {
+    return store.read(codec, prefix).thenCompose(found -> found.isPresent() && found.get().state() == State.FROZEN
+        ? store.write(codec, prefix, found.get().with(State.LEAF)).thenApply(v -> JSON.objectNode().put("ok", true))
+        : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true)));
+  }
+
+  private CompletableFuture<JsonNode> drop(KeyCodec codec, String prefix) {
+    return store.read(codec, prefix).thenCompose(found -> found.isPresent() && found.get().state() == State.FROZEN
+        ? store.delete(codec, prefix).thenApply(v -> JSON.objectNode().put("ok", true))
+        : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true)));
+  }
+
+  /**
+   * A frozen node outside a merge: if its parent is merging, that merge is nudged (not awaited: it will ask this keeper
+   * to freeze, which queues behind us); if the parent became a leaf, this is a leftover and goes; if the parent is
+   * internal again, the merge was undone without unfreezing this child, which is done now.
+   */
+  private CompletableFuture<Void> resolveFrozen(KeyCodec codec, String prefix, TrieNode node) {
+    String parent = prefix.substring(0, prefix.length() - 1);
+    return store.read(codec, parent).thenCompose(p -> {
+      State s = p.map(TrieNode::state).orElse(null);
+      if (s == State.MERGE) {
+        router.call(codec, parent, op(codec, "merge").put("p", parent)).exceptionally(e -> null);
+        return CompletableFuture.completedFuture(null);
+      }
+      if (s == State.LEAF) {
+        return store.delete(codec, prefix);
+      }
+      if (s == State.INTERNAL) {
+        return store.write(codec, prefix, node.with(State.LEAF));
+      }
+      return CompletableFuture.completedFuture(null);
+    });
+  }
+}

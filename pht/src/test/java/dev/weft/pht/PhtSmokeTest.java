@@ -1,0 +1,50 @@
+package dev.weft.pht;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.testkit.MemoryNetwork;
+import dev.weft.testkit.TestCluster;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PhtSmokeTest {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  @Test
+  void insertsSplitAndRangesMatchAModel() throws Exception {
+    MemoryNetwork net = new MemoryNetwork(1);
+    try (TestCluster c = TestCluster.builder().nodes(6).seed(2).listen("mem://n:0")
+        .customize(b -> b.addTransport(net.provider())).start()) {
+      Pht pht = Pht.of(c.node(0));
+      pht.create("nums", KeyType.LONG, 4, 0).get(10, TimeUnit.SECONDS);
+      Random r = new Random(3);
+      TreeMap<Long, TreeSet<String>> model = new TreeMap<>();
+      for (int i = 0; i < 300; i++) {
+        long k = r.nextInt(1000) - 500;
+        JsonNode v = JSON.numberNode(i);
+        Pht.of(c.node(r.nextInt(6))).insert("nums", Key.of(k), v).get(20, TimeUnit.SECONDS);
+        model.computeIfAbsent(k, x -> new TreeSet<>()).add(v.toString());
+      }
+      IndexStats stats = pht.stats("nums").get(20, TimeUnit.SECONDS);
+      System.out.println(stats);
+      assertThat(stats.entries()).isEqualTo(model.values().stream().mapToInt(TreeSet::size).sum());
+      for (int q = 0; q < 30; q++) {
+        long a = r.nextInt(1200) - 600;
+        long b = a + r.nextInt(300);
+        Results res = pht.query(Query.range("nums", Key.of(a), Key.of(b))).get(20, TimeUnit.SECONDS);
+        List<String> expected = new ArrayList<>();
+        model.subMap(a, true, b, true).forEach((k, vs) -> vs.forEach(v -> expected.add(k + "=" + v)));
+        List<String> got = new ArrayList<>();
+        res.entries().forEach(e -> got.add(((Key.LongKey) e.key()).value() + "=" + e.value()));
+        assertThat(got).as("range %d..%d", a, b).isEqualTo(expected);
+      }
+    }
+  }
+}
