@@ -57,16 +57,19 @@ public interface Pht {
   CompletableFuture<Optional<IndexInfo>> describe(String index);
 
   /**
-   * Adds the entry {@code (key, value)}.
+   * Adds the entry {@code (key, value)}. Inserting an entry the index holds changes nothing, so a failed insert can
+   * simply be repeated.
    *
-   * @return true when it was new, false when the index held it already
+   * @return true when this call added it (or an attempt of it whose answer was lost may have), false when the index
+   *     held it already
    */
   CompletableFuture<Boolean> insert(String index, Key key, JsonNode value);
 
   /**
    * Removes every entry of {@code key}.
    *
-   * @return how many were removed
+   * @return how many were removed (by the attempt that was answered: an earlier attempt whose answer was lost may
+   *     have removed them, and then this says 0)
    */
   CompletableFuture<Integer> remove(String index, Key key);
 

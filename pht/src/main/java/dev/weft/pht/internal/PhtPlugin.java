@@ -52,6 +52,7 @@ final class PhtPlugin implements Plugin, Pht {
   private final int maxValueBytes;
   private final int attempts;
   private final Map<String, KeyCodec> codecs = new ConcurrentHashMap<>();
+  private final java.util.Set<String> nudging = ConcurrentHashMap.newKeySet();
   private final Dht.Registration registration;
 
   PhtPlugin(PluginContext ctx) {
@@ -62,7 +63,7 @@ final class PhtPlugin implements Plugin, Pht {
     this.defaultCapacity = ctx.config().integer(PhtSettings.LEAF_CAPACITY, 16, 2, 1000);
     this.defaultStringBytes = ctx.config().integer(PhtSettings.MAX_STRING_BYTES, 32, 1, 100);
     this.maxValueBytes = (int) ctx.config().bytes(PhtSettings.MAX_VALUE_BYTES, 1024, 2, 8 * 1024);
-    this.attempts = ctx.config().integer(PhtSettings.ATTEMPTS, 20, 1, 1000);
+    this.attempts = ctx.config().integer(PhtSettings.ATTEMPTS, 40, 1, 1000);
     this.registration = dht.handle(CHANNEL, this::onRequest);
   }
 
@@ -191,7 +192,10 @@ final class PhtPlugin implements Plugin, Pht {
       ObjectNode op = JSON.objectNode().put("op", "insert").put("ix", index);
       op.set("k", codec.toJson(key));
       op.set("v", value);
-      return attempt(0, () -> atLeaf(codec, bits, op).thenApply(a -> a.map(x -> x.path("added").asBoolean())));
+      // An attempt whose answer was lost may have added the entry: then "already there" is this call's own doing.
+      boolean[] unanswered = new boolean[1];
+      return attempt(0, () -> atLeaf(codec, bits, op, unanswered)
+          .thenApply(a -> a.map(x -> x.path("added").asBoolean() || unanswered[0])));
     });
   }
 
@@ -220,7 +224,8 @@ final class PhtPlugin implements Plugin, Pht {
       if (value != null) {
         op.set("v", value);
       }
-      return attempt(0, () -> atLeaf(codec, bits, op).thenApply(a -> a.map(x -> x.path("removed").asInt())));
+      return attempt(0, () -> atLeaf(codec, bits, op, new boolean[1]).thenApply(a -> a.map(x -> x.path("removed")
+          .asInt())));
     });
   }
 
@@ -259,13 +264,15 @@ final class PhtPlugin implements Plugin, Pht {
   }
 
   /** Finds the leaf for {@code bits} and has its keeper apply {@code op}; empty when it must be tried again. */
-  private CompletableFuture<Optional<JsonNode>> atLeaf(KeyCodec codec, String bits, ObjectNode op) {
+  private CompletableFuture<Optional<JsonNode>> atLeaf(KeyCodec codec, String bits, ObjectNode op,
+      boolean[] unanswered) {
     return findLeaf(codec, bits, new AtomicInteger()).thenCompose(leaf -> leaf.isEmpty()
         ? CompletableFuture.completedFuture(Optional.empty())
         : call(codec, leaf.get().prefix(), op).handle((a, e) -> {
           if (e != null) {
             // No answer in time: the keeper may be busy with a split. Inserts and removes are idempotent.
             if (unwrap(e) instanceof java.util.concurrent.TimeoutException) {
+              unanswered[0] = true;
               return Optional.<JsonNode>empty();
             }
             throw new java.util.concurrent.CompletionException(unwrap(e));
@@ -285,7 +292,7 @@ final class PhtPlugin implements Plugin, Pht {
             + " attempts: the trie nodes involved kept changing or their keepers did not answer"));
       }
       CompletableFuture<T> later = new CompletableFuture<>();
-      long pause = Math.min(200, 5L << Math.min(n, 5));
+      long pause = Math.min(500, 5L << Math.min(n, 7));
       scheduler.schedule(() -> attempt(n + 1, once).whenComplete((r, e) -> {
         if (e != null) {
           later.completeExceptionally(unwrap(e));
@@ -323,7 +330,14 @@ final class PhtPlugin implements Plugin, Pht {
         return search(codec, bits, lo, mid - 1, reads);
       }
       TrieNode n = found.get();
-      if (!n.state().holdsEntries()) {
+      if (n.state() == State.SPLIT) {
+        // Its children may hold newer entries: look deeper, and have its keeper finish the split.
+        nudge(codec, prefix);
+      }
+      if (!n.state().holdsEntries() || n.state() == State.SPLIT) {
+        if (n.state() == State.MERGE) {
+          nudge(codec, prefix);
+        }
         return search(codec, bits, mid + 1, hi, reads);
       }
       if (n.state() == State.FROZEN && !prefix.isEmpty()) {
@@ -332,6 +346,15 @@ final class PhtPlugin implements Plugin, Pht {
       }
       return CompletableFuture.completedFuture(Optional.of(new Found(prefix, n)));
     });
+  }
+
+  /** Asks the keeper of {@code prefix} to finish the change it is in the middle of; not awaited, at most once at a time. */
+  private void nudge(KeyCodec codec, String prefix) {
+    String node = codec.info().name() + "/" + prefix;
+    if (nudging.add(node)) {
+      call(codec, prefix, JSON.objectNode().put("op", "finish").put("ix", codec.info().name()))
+          .whenComplete((a, e) -> nudging.remove(node));
+    }
   }
 
   /** A frozen leaf holds the truth while its parent merges (or is still internal); once the parent is a leaf, not. */
@@ -420,11 +443,19 @@ final class PhtPlugin implements Plugin, Pht {
     /** A trie node on the frontier: its prefix and, once read, what it holds. */
     private final class Slot {
       final String prefix;
+      /** For a child of a leaf still splitting: its share of the parent's entries, in case it is not created yet. */
+      final List<Item> fallback;
       TrieNode node;
 
-      Slot(String prefix) {
+      Slot(String prefix, List<Item> fallback) {
         this.prefix = prefix;
+        this.fallback = fallback;
       }
+    }
+
+    /** Whether a slot is read and holds entries (a leaf, or a split whose children are not wanted). */
+    private boolean isLeaf(Slot s) {
+      return s.node != null && s.node.state().holdsEntries() && s.node.state() != State.SPLIT;
     }
 
     RangeWalk(KeyCodec codec, KeyCodec.Region region, String lo, String hi, Optional<Item> after, int limit) {
@@ -451,12 +482,12 @@ final class PhtPlugin implements Plugin, Pht {
             if (leaf.isEmpty() || leaf.get().prefix().length() > common) {
               return CompletableFuture.failedFuture(new RetryException());
             }
-            Slot s = new Slot(leaf.get().prefix());
+            Slot s = new Slot(leaf.get().prefix(), null);
             s.node = leaf.get().node();
             return walk(new ArrayList<>(List.of(s)));
           });
         }
-        Slot s = new Slot(start);
+        Slot s = new Slot(start, null);
         s.node = found.get();
         if (s.node.state() == State.FROZEN && !start.isEmpty()) {
           return trustFrozen(codec, start, reads).thenCompose(ok -> ok ? walk(new ArrayList<>(List.of(s)))
@@ -475,13 +506,25 @@ final class PhtPlugin implements Plugin, Pht {
     }
 
     private CompletableFuture<RangeWalk> walk(List<Slot> frontier) {
-      // Expand internal nodes into their wanted children, in key order.
+      // Expand internal (and still splitting) nodes into their wanted children, in key order.
       List<Slot> next = new ArrayList<>();
       for (Slot s : frontier) {
-        if (s.node != null && !s.node.state().holdsEntries()) {
+        if (s.node != null && !isLeaf(s)) {
+          if (s.node.state() == State.SPLIT || s.node.state() == State.MERGE) {
+            nudge(codec, s.prefix);
+          }
           for (String child : List.of(s.prefix + "0", s.prefix + "1")) {
             if (wanted(child)) {
-              next.add(new Slot(child));
+              List<Item> share = null;
+              if (s.node.state() == State.SPLIT) {
+                share = new ArrayList<>();
+                for (Item i : s.node.entries()) {
+                  if (i.bits().startsWith(child)) {
+                    share.add(i);
+                  }
+                }
+              }
+              next.add(new Slot(child, share));
             }
           }
         } else {
@@ -499,7 +542,7 @@ final class PhtPlugin implements Plugin, Pht {
             break;
           }
           toRead.add(s);
-        } else if (toRead.isEmpty()) {
+        } else if (toRead.isEmpty() && isLeaf(s)) {
           count += matching(s.node).size();
           if (count > limit) {
             break;
@@ -513,6 +556,11 @@ final class PhtPlugin implements Plugin, Pht {
       for (Slot s : toRead) {
         reads.incrementAndGet();
         fetches.add(store.read(codec, s.prefix).thenCompose(found -> {
+          if (s.fallback != null && (found.isEmpty() || found.get().state() == State.FROZEN)) {
+            // The split has not created this child (or only a leftover is there): the parent's entries are current.
+            s.node = TrieNode.leaf(s.fallback);
+            return CompletableFuture.completedFuture(null);
+          }
           if (found.isPresent() && found.get().state() == State.FROZEN) {
             return trustFrozen(codec, s.prefix, reads).thenAccept(ok -> {
               if (!ok) {
@@ -549,7 +597,7 @@ final class PhtPlugin implements Plugin, Pht {
           more = true;
           break;
         }
-        if (!s.node.state().holdsEntries()) {
+        if (!isLeaf(s)) {
           continue;
         }
         for (Item i : matching(s.node)) {
@@ -600,35 +648,60 @@ final class PhtPlugin implements Plugin, Pht {
    * a merge in progress and hold the truth; a child that vanished means a merge finished meanwhile: start again.
    */
   private CompletableFuture<Void> statsOf(KeyCodec codec, List<String> level, int[] shape, long[] entries) {
+    return statsOf(codec, level, Map.of(), shape, entries);
+  }
+
+  /** {@code fallback}: for children of leaves still splitting, their share of the parent's entries. */
+  private CompletableFuture<Void> statsOf(KeyCodec codec, List<String> level, Map<String, Integer> fallback,
+      int[] shape, long[] entries) {
     if (level.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     List<String> next = new ArrayList<>();
+    Map<String, Integer> nextFallback = new java.util.HashMap<>();
     List<CompletableFuture<Void>> reads = new ArrayList<>();
     for (String p : level) {
       reads.add(store.read(codec, p).thenAccept(n -> {
-        if (n.isEmpty()) {
-          throw new RetryException();
-        }
         synchronized (shape) {
-          if (n.get().state().holdsEntries()) {
+          Integer share = fallback.get(p);
+          if (share != null && (n.isEmpty() || n.get().state() == State.FROZEN)) {
+            shape[1]++;
+            shape[0] = Math.max(shape[0], p.length());
+            entries[0] += share;
+            return;
+          }
+          if (n.isEmpty()) {
+            throw new RetryException();
+          }
+          State s = n.get().state();
+          if (s.holdsEntries() && s != State.SPLIT) {
             shape[1]++;
             shape[0] = Math.max(shape[0], p.length());
             entries[0] += n.get().entries().size();
           } else {
+            if (s == State.SPLIT || s == State.MERGE) {
+              nudge(codec, p);
+            }
             shape[2]++;
             next.add(p + "0");
             next.add(p + "1");
+            if (s == State.SPLIT) {
+              int zero = (int) n.get().entries().stream().filter(i -> i.bits().charAt(p.length()) == '0').count();
+              nextFallback.put(p + "0", zero);
+              nextFallback.put(p + "1", n.get().entries().size() - zero);
+            }
           }
         }
       }));
     }
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(v -> {
       List<String> sorted;
+      Map<String, Integer> fb;
       synchronized (shape) {
         sorted = new ArrayList<>(next);
+        fb = new java.util.HashMap<>(nextFallback);
       }
-      return statsOf(codec, sorted, shape, entries);
+      return statsOf(codec, sorted, fb, shape, entries);
     });
   }
 

@@ -100,6 +100,7 @@ final class TrieKeeper {
     return serially(node, () -> switch (name) {
       case "child" -> child(codec, prefix, items(codec, op.path("e")));
       case "merge" -> mergeCheck(codec, prefix);
+      case "finish" -> finish(codec, prefix);
       case "freeze" -> freeze(codec, prefix);
       case "unfreeze" -> unfreeze(codec, prefix);
       case "drop" -> drop(codec, prefix);
@@ -248,6 +249,16 @@ final class TrieKeeper {
     return JSON.objectNode().put("op", name).put("ix", codec.info().name());
   }
 
+  /**
+   * The state of {@code prefix}'s parent. Operations a parent's keeper sends to a child (create, freeze, unfreeze,
+   * drop) are only acted on while the parent is in the state that asked for them: a late duplicate of one (a
+   * retransmitted request, say) finds the parent moved on and changes nothing.
+   */
+  private CompletableFuture<State> parentState(KeyCodec codec, String prefix) {
+    return store.read(codec, prefix.substring(0, prefix.length() - 1))
+        .thenApply(p -> p.map(TrieNode::state).orElse(null));
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Splits
 
@@ -262,12 +273,12 @@ final class TrieKeeper {
     for (Item i : entries) {
       (i.bits().charAt(prefix.length()) == '0' ? zero : one).add(i);
     }
-    CompletableFuture<JsonNode> a = createChild(codec, prefix + "0", zero, 0);
-    CompletableFuture<JsonNode> b = createChild(codec, prefix + "1", one, 0);
+    CompletableFuture<JsonNode> a = askChild(codec, prefix + "0", zero, 0);
+    CompletableFuture<JsonNode> b = askChild(codec, prefix + "1", one, 0);
     return CompletableFuture.allOf(a, b).thenCompose(v -> store.write(codec, prefix, TrieNode.internal()));
   }
 
-  private CompletableFuture<JsonNode> createChild(KeyCodec codec, String child, List<Item> entries, int attempt) {
+  private CompletableFuture<JsonNode> askChild(KeyCodec codec, String child, List<Item> entries, int attempt) {
     ObjectNode op = op(codec, "child").put("p", child);
     op.set("e", toJson(codec, entries));
     return router.call(codec, child, op).thenCompose(answer -> {
@@ -276,7 +287,7 @@ final class TrieKeeper {
           return CompletableFuture.failedFuture(new dev.weft.api.WeftException("could not create trie node " + child
               + ": " + answer.path("retry").asText()));
         }
-        return createChild(codec, child, entries, attempt + 1);
+        return askChild(codec, child, entries, attempt + 1);
       }
       return CompletableFuture.completedFuture(answer);
     });
@@ -284,15 +295,25 @@ final class TrieKeeper {
 
   /** Creates a child of a splitting leaf unless an earlier attempt did (then it may hold newer entries). */
   private CompletableFuture<JsonNode> child(KeyCodec codec, String prefix, List<Item> entries) {
+    return parentState(codec, prefix).thenCompose(parent -> parent != State.SPLIT
+        ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("stale", true))
+        : createChild(codec, prefix, entries));
+  }
+
+  private CompletableFuture<JsonNode> createChild(KeyCodec codec, String prefix, List<Item> entries) {
     return store.read(codec, prefix).thenCompose(found -> {
       if (found.isPresent() && found.get().state() != State.FROZEN) {
         return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("existed", true));
       }
-      // Absent, or a frozen leftover of a merge finished long ago: the split's copy is the truth.
-      CompletableFuture<Void> done = overflows(codec, prefix, entries) && prefix.length() < codec.bits()
-          ? split(codec, prefix, TrieNode.sorted(entries))
-          : store.write(codec, prefix, TrieNode.leaf(entries));
-      return done.thenApply(v -> JSON.objectNode().put("ok", true));
+      // Absent, or a frozen leftover of a merge finished long ago: the split's copy is the truth. A child that
+      // overflows too (keys bunched in a small part of the domain) splits on its own right after, not while its
+      // parent's keeper waits for this answer.
+      return store.write(codec, prefix, TrieNode.leaf(entries)).thenApply(v -> {
+        if (overflows(codec, prefix, entries) && prefix.length() < codec.bits()) {
+          router.call(codec, prefix, op(codec, "finish")).exceptionally(e -> null);
+        }
+        return JSON.objectNode().put("ok", true);
+      });
     });
   }
 
@@ -337,18 +358,42 @@ final class TrieKeeper {
                 router.call(codec, prefix + "1", op(codec, "drop").put("p", prefix + "1"))))
             .thenApply(v -> true);
       }
-      List<CompletableFuture<JsonNode>> undo = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        if (answers[i].has("e")) {
-          undo.add(router.call(codec, prefix + i, op(codec, "unfreeze").put("p", prefix + i)));
+      // Internal again first: the children's keepers unfreeze only under an internal parent.
+      return store.write(codec, prefix, TrieNode.internal()).thenCompose(v -> {
+        List<CompletableFuture<JsonNode>> undo = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          if (answers[i].has("e")) {
+            undo.add(router.call(codec, prefix + i, op(codec, "unfreeze").put("p", prefix + i)));
+          }
         }
+        return CompletableFuture.allOf(undo.toArray(CompletableFuture[]::new));
+      }).thenApply(v -> false);
+    });
+  }
+
+  /**
+   * Finishes whatever change {@code prefix} is in the middle of (readers ask for it when they meet one), and splits a
+   * leaf that holds more than it should (a child created over capacity asks for it).
+   */
+  private CompletableFuture<JsonNode> finish(KeyCodec codec, String prefix) {
+    return store.read(codec, prefix).thenCompose(found -> {
+      if (found.isPresent() && found.get().state() == State.LEAF && prefix.length() < codec.bits()
+          && overflows(codec, prefix, found.get().entries())) {
+        return split(codec, prefix, found.get().entries()).thenApply(v -> JSON.objectNode().put("ok", true));
       }
-      return CompletableFuture.allOf(undo.toArray(CompletableFuture[]::new))
-          .thenCompose(v -> store.write(codec, prefix, TrieNode.internal())).thenApply(v -> false);
+      return found.isEmpty() || found.get().state() == State.LEAF || found.get().state() == State.INTERNAL
+          ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true))
+          : elsewhere(codec, prefix, found);
     });
   }
 
   private CompletableFuture<JsonNode> freeze(KeyCodec codec, String prefix) {
+    return parentState(codec, prefix).thenCompose(parent -> parent != State.MERGE
+        ? CompletableFuture.completedFuture(JSON.objectNode().put("refused", true))
+        : freezeNow(codec, prefix));
+  }
+
+  private CompletableFuture<JsonNode> freezeNow(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> {
       if (found.isEmpty() || !(found.get().state() == State.LEAF || found.get().state() == State.FROZEN)) {
         return CompletableFuture.completedFuture(JSON.objectNode().put("refused", true));
@@ -363,12 +408,24 @@ final class TrieKeeper {
   }
 
   private CompletableFuture<JsonNode> unfreeze(KeyCodec codec, String prefix) {
+    return parentState(codec, prefix).thenCompose(parent -> parent != State.INTERNAL
+        ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true))
+        : unfreezeNow(codec, prefix));
+  }
+
+  private CompletableFuture<JsonNode> unfreezeNow(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> found.isPresent() && found.get().state() == State.FROZEN
         ? store.write(codec, prefix, found.get().with(State.LEAF)).thenApply(v -> JSON.objectNode().put("ok", true))
         : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true)));
   }
 
   private CompletableFuture<JsonNode> drop(KeyCodec codec, String prefix) {
+    return parentState(codec, prefix).thenCompose(parent -> parent != State.LEAF
+        ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true))
+        : dropNow(codec, prefix));
+  }
+
+  private CompletableFuture<JsonNode> dropNow(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> found.isPresent() && found.get().state() == State.FROZEN
         ? store.delete(codec, prefix).thenApply(v -> JSON.objectNode().put("ok", true))
         : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true)));
