@@ -17,17 +17,28 @@ import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.UndeliverableException;
+import dev.weft.pht.Entry;
+import dev.weft.pht.IndexInfo;
+import dev.weft.pht.Key;
+import dev.weft.pht.KeyType;
+import dev.weft.pht.NoSuchIndexException;
+import dev.weft.pht.Pht;
+import dev.weft.pht.Query;
+import dev.weft.pht.Results;
 import dev.weft.schema.Global;
 import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,6 +51,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -77,6 +89,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final String JSON_TYPE = "application/json";
   private static final Base64.Encoder CURSOR_ENCODER = Base64.getUrlEncoder().withoutPadding();
+  /** The key types of {@code PUT /v1/pht/indexes/{index}}, by their names there. */
+  private static final Map<String, KeyType> KEY_TYPES = Arrays.stream(KeyType.values())
+      .collect(Collectors.toUnmodifiableMap(ApiHandler::typeName, t -> t));
 
   private final Node node;
   private final Executor executor;
@@ -164,6 +179,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         return;
       } else if (resource.equals("schema") && schema(ex, segments)) {
         return;
+      } else if (resource.equals("pht") && pht(ex, segments)) {
+        return;
       } else if (segments.size() == 4 && resource.equals("objects")) {
         ex.allow("GET", "PUT", "DELETE");
         String namespace = segment(segments.get(2), "namespace");
@@ -179,7 +196,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     throw new ApiException(404, "no such resource: " + path
         + " (see /v1/objects/{namespace}/{key}, /v1/objects, /v1/messages/key/{namespace}/{key},"
         + " /v1/messages/node/{id}, /v1/messages/all, /v1/messages/stream, /v1/schema/globals/{name},"
-        + " /v1/schema/globals, /v1/schema/watch, /v1/schema/stats, /v1/schema/sync, /v1/info, /v1/stats)");
+        + " /v1/schema/globals, /v1/schema/watch, /v1/schema/stats, /v1/schema/sync, /v1/pht/indexes/{index},"
+        + " /v1/pht/indexes/{index}/entries, /v1/pht/indexes/{index}/range, /v1/pht/indexes/{index}/rectangle,"
+        + " /v1/pht/indexes/{index}/stats, /v1/info, /v1/stats)");
   }
 
   /** The routes under {@code /v1/messages}; false when the path is none of them. */
@@ -261,6 +280,45 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     return true;
   }
 
+  /** The routes under {@code /v1/pht/indexes/{index}}; false when the path is none of them. */
+  private boolean pht(Exchange ex, List<String> segments) {
+    if (segments.size() < 4 || segments.size() > 5 || !segments.get(2).equals("indexes")) {
+      return false;
+    }
+    if (segments.size() == 5 && !Set.of("stats", "entries", "range", "rectangle").contains(segments.get(4))) {
+      return false;
+    }
+    String target = segments.size() == 5 ? segments.get(4) : "";
+    String index = segment(segments.get(3), "index name");
+    switch (target) {
+      case "" -> {
+        ex.allow("GET", "PUT");
+        if (ex.request.getMethod().equals("GET")) {
+          describeIndex(ex, index);
+        } else {
+          createIndex(ex, index);
+        }
+      }
+      case "entries" -> {
+        ex.allow("GET", "POST", "DELETE");
+        switch (ex.request.getMethod()) {
+          case "GET" -> lookupEntries(ex, index);
+          case "POST" -> insertEntry(ex, index);
+          default -> removeEntries(ex, index);
+        }
+      }
+      case "stats" -> {
+        ex.allow("GET");
+        indexStats(ex, index);
+      }
+      default -> {
+        ex.allow("GET");
+        queryEntries(ex, index, target.equals("rectangle"));
+      }
+    }
+    return true;
+  }
+
   private static NodeId nodeId(String raw) {
     String text = segment(raw, "node id");
     try {
@@ -325,18 +383,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     Map<String, String> query = ex.query(Set.of("namespace", "after", "limit"));
     String namespace = query.get("namespace");
     Scan scan = namespace == null ? Scan.all() : Scan.namespace(segmentValue(namespace, "namespace"));
-    int limit = DEFAULT_PAGE;
-    if (query.containsKey("limit")) {
-      try {
-        limit = Integer.parseInt(query.get("limit"));
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_PAGE) {
-        throw new ApiException(400, "invalid limit '" + query.get("limit") + "' (expected 1 to " + MAX_PAGE + ")");
-      }
-    }
-    scan = scan.limit(limit);
+    scan = scan.limit(limit(query));
     if (query.containsKey("after")) {
       String[] cursor = decodeCursor(query.get("after"));
       scan = scan.after(cursor[0], cursor[1]);
@@ -356,12 +403,33 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     });
   }
 
+  /** The page size asked for with {@code limit}, else {@link #DEFAULT_PAGE}. */
+  private static int limit(Map<String, String> query) {
+    if (!query.containsKey("limit")) {
+      return DEFAULT_PAGE;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(query.get("limit"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new ApiException(400, "invalid limit '" + query.get("limit") + "' (expected 1 to " + MAX_PAGE + ")");
+    }
+    return limit;
+  }
+
   private Messaging messaging() {
     return plugin(() -> Messaging.of(node));
   }
 
   private Schema schema() {
     return plugin(() -> Schema.of(node));
+  }
+
+  private Pht pht() {
+    return plugin(() -> Pht.of(node));
   }
 
   /** A plugin's API, from its {@code of(node)}; 501 when the node runs without the plugin. */
@@ -478,6 +546,212 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     openStream(ex, stream -> schema.addListener(stream::send)::close);
   }
 
+  private void describeIndex(Exchange ex, String index) {
+    ex.query(Set.of());
+    Pht pht = pht();
+    ex.complete(() -> pht.describe(index),
+        found -> ex.ok(found.orElseThrow(() -> new ApiException(404, "not found"))), ApiHandler::phtFailure);
+  }
+
+  private void createIndex(Exchange ex, String index) {
+    ex.query(Set.of());
+    Pht pht = pht();
+    ex.readJson("index definition", body -> {
+      IndexDefinition definition = IndexDefinition.of(body);
+      ex.complete(() -> definition.create(pht, index)
+          .exceptionallyCompose(e -> createConflict(pht, index, definition.type(), e)), ex::ok, ApiHandler::phtFailure);
+    });
+  }
+
+  /**
+   * A create refused because the index exists keyed by another type is 409, though {@link Pht#create} says so with
+   * the {@link IllegalArgumentException} of any bad argument: the definition that exists tells which it was.
+   */
+  private static CompletableFuture<IndexInfo> createConflict(Pht pht, String index, KeyType type, Throwable failure) {
+    Throwable e = unwrap(failure);
+    if (!(e instanceof IllegalArgumentException)) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return pht.describe(index).handle((existing, ignored) -> {
+      if (existing != null && existing.isPresent() && existing.get().type() != type) {
+        throw new ApiException(409, "index " + index + " exists already, keyed by " + typeName(existing.get().type()));
+      }
+      throw new CompletionException(e);
+    });
+  }
+
+  /** The body of {@code PUT /v1/pht/indexes/{index}}; the node checks the numbers. */
+  private record IndexDefinition(KeyType type, OptionalInt leafCapacity, OptionalInt maxStringBytes) {
+    static IndexDefinition of(JsonNode body) {
+      fields(body, "index definition", Set.of("type"), Set.of("leafCapacity", "maxStringBytes"));
+      JsonNode name = body.get("type");
+      KeyType type = name.isTextual() ? KEY_TYPES.get(name.textValue()) : null;
+      if (type == null) {
+        throw new ApiException(400, "invalid index type " + Json.text(name) + " (expected \"long\", \"string\" or"
+            + " \"point\")");
+      }
+      OptionalInt leafCapacity = intField(body, "leafCapacity");
+      OptionalInt maxStringBytes = intField(body, "maxStringBytes");
+      if (maxStringBytes.isPresent() && type != KeyType.STRING) {
+        throw new ApiException(400, "maxStringBytes is for string indexes only");
+      }
+      if (type == KeyType.STRING && leafCapacity.isPresent() != maxStringBytes.isPresent()) {
+        // Pht.create takes both or neither: the node's default of the one left out is not to be had.
+        throw new ApiException(400, "give leafCapacity and maxStringBytes of a string index together, or neither for"
+            + " the node's defaults");
+      }
+      return new IndexDefinition(type, leafCapacity, maxStringBytes);
+    }
+
+    CompletableFuture<IndexInfo> create(Pht pht, String index) {
+      return leafCapacity.isEmpty() ? pht.create(index, type)
+          : pht.create(index, type, leafCapacity.getAsInt(), maxStringBytes.orElse(0));
+    }
+
+    private static OptionalInt intField(JsonNode body, String name) {
+      JsonNode n = body.get(name);
+      if (n == null) {
+        return OptionalInt.empty();
+      }
+      if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+        throw new ApiException(400, name + " must be an integer, not " + Json.text(n));
+      }
+      return OptionalInt.of(n.intValue());
+    }
+  }
+
+  /** Checks that {@code body} is an object with every field of {@code required}, and others of {@code optional} only. */
+  private static void fields(JsonNode body, String what, Set<String> required, Set<String> optional) {
+    if (!body.isObject()) {
+      throw new ApiException(400, "the " + what + " must be a JSON object with " + String.join(", ", required));
+    }
+    for (String name : required) {
+      if (!body.has(name)) {
+        throw new ApiException(400, "the " + what + " has no \"" + name + "\"");
+      }
+    }
+    body.fieldNames().forEachRemaining(name -> {
+      if (!required.contains(name) && !optional.contains(name)) {
+        throw new ApiException(400, "unknown field \"" + name + "\" in the " + what);
+      }
+    });
+  }
+
+  private void indexStats(Exchange ex, String index) {
+    ex.query(Set.of());
+    Pht pht = pht();
+    ex.complete(() -> pht.stats(index), ex::ok, ApiHandler::phtFailure);
+  }
+
+  private void insertEntry(Exchange ex, String index) {
+    ex.query(Set.of());
+    Pht pht = pht();
+    ex.readJson("entry", body -> {
+      fields(body, "entry", Set.of("key", "value"), Set.of());
+      Key key = key(body.get("key"), "key");
+      ex.complete(() -> pht.insert(index, key, body.get("value")),
+          added -> ex.ok(Json.MAPPER.createObjectNode().put("added", added)), ApiHandler::phtFailure);
+    });
+  }
+
+  private void lookupEntries(Exchange ex, String index) {
+    Key key = keyParameter(ex.query(Set.of("key")), "key");
+    Pht pht = pht();
+    ex.complete(() -> pht.lookup(index, key), values -> {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.set("key", Json.phtKey(key));
+      body.putArray("values").addAll(values);
+      ex.ok(body);
+    }, ApiHandler::phtFailure);
+  }
+
+  private void removeEntries(Exchange ex, String index) {
+    Map<String, String> query = ex.query(Set.of("key", "value"));
+    Key key = keyParameter(query, "key");
+    Optional<JsonNode> value = query.containsKey("value") ? Optional.of(jsonParameter(query, "value"))
+        : Optional.empty();
+    Pht pht = pht();
+    ex.complete(() -> value.isPresent() ? pht.remove(index, key, value.get()).thenApply(removed -> removed ? 1 : 0)
+        : pht.remove(index, key), n -> ex.ok(Json.MAPPER.createObjectNode().put("removed", n)), ApiHandler::phtFailure);
+  }
+
+  private void queryEntries(Exchange ex, String index, boolean rectangle) {
+    Map<String, String> query = ex.query(Set.of("lo", "hi", "limit", "after"));
+    Key lo = keyParameter(query, "lo");
+    Key hi = keyParameter(query, "hi");
+    Query request;
+    if (!rectangle) {
+      request = Query.range(index, lo, hi);
+    } else if (lo instanceof Key.PointKey a && hi instanceof Key.PointKey b) {
+      request = Query.rectangle(index, a, b);
+    } else {
+      throw new ApiException(400, "the corners of a rectangle are points [x, y]");
+    }
+    request = request.limit(limit(query));
+    if (query.containsKey("after")) {
+      request = request.after(entryCursor(query.get("after")));
+    }
+    Pht pht = pht();
+    Query q = request;
+    ex.complete(() -> pht.query(q), (Results page) -> {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      ArrayNode entries = body.putArray("entries");
+      page.entries().forEach(e -> entries.add(Json.MAPPER.<JsonNode>valueToTree(e)));
+      Optional<Entry> last = page.next().flatMap(Query::after);
+      if (last.isPresent()) {
+        body.put("next", cursor(Json.MAPPER.valueToTree(last.get())));
+      } else {
+        body.putNull("next");
+      }
+      ex.ok(body);
+    }, ApiHandler::phtFailure);
+  }
+
+  /**
+   * Where the pht routes answer otherwise than the others: an index never created is 404 (a {@link
+   * NoSuchIndexException} is a {@link WeftException}, 503 elsewhere), and a value over {@code weft.pht.max-value-bytes}
+   * is 413, as for a global.
+   */
+  private static Throwable phtFailure(Throwable e) {
+    if (e instanceof NoSuchIndexException) {
+      return new ApiException(404, "not found: " + e.getMessage());
+    }
+    if (e instanceof ValueTooLargeException) {
+      return new ApiException(413, e.getMessage());
+    }
+    return e;
+  }
+
+  /** The required query parameter {@code name} as a key: JSON text, as {@link Json#phtKey(JsonNode)} reads it. */
+  private static Key keyParameter(Map<String, String> query, String name) {
+    return key(jsonParameter(query, name), name);
+  }
+
+  private static Key key(JsonNode json, String what) {
+    try {
+      return Json.phtKey(json);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "invalid " + what + ": " + e.getMessage());
+    }
+  }
+
+  private static JsonNode jsonParameter(Map<String, String> query, String name) {
+    String text = query.get(name);
+    if (text == null) {
+      throw new ApiException(400, "query parameter '" + name + "' is missing");
+    }
+    try {
+      return Json.parse(text);
+    } catch (JsonProcessingException e) {
+      throw new ApiException(400, "invalid JSON " + name + ": " + Json.reason(e)
+          + " (a string needs quotes: \"text\")");
+    }
+  }
+
+  static String typeName(KeyType type) {
+    return type.name().toLowerCase(Locale.ROOT);
+  }
+
   /**
    * Answers with an {@link NdjsonStream} that {@code register} feeds: it registers a handler with the node that hands
    * each event to {@link NdjsonStream#send}, and returns what removes that handler again (the registration's {@code
@@ -529,20 +803,48 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
    * characters in namespaces and keys and reads as one opaque token.
    */
   static String encodeCursor(String namespace, String key) {
-    ArrayNode pair = Json.MAPPER.createArrayNode().add(namespace).add(key);
-    return CURSOR_ENCODER.encodeToString(Json.bytes(pair));
+    return cursor(Json.MAPPER.createArrayNode().add(namespace).add(key));
   }
 
   static String[] decodeCursor(String cursor) {
-    try {
-      JsonNode pair = Json.parse(Base64.getUrlDecoder().decode(cursor));
-      if (pair.isArray() && pair.size() == 2 && pair.get(0).isTextual() && pair.get(1).isTextual()) {
-        return new String[] {pair.get(0).textValue(), pair.get(1).textValue()};
-      }
-    } catch (IllegalArgumentException | JsonProcessingException e) {
-      // reported below
+    JsonNode pair = position(cursor);
+    if (pair.isArray() && pair.size() == 2 && pair.get(0).isTextual() && pair.get(1).isTextual()) {
+      return new String[] {pair.get(0).textValue(), pair.get(1).textValue()};
     }
-    throw new ApiException(400, "invalid cursor '" + cursor + "' (pass the 'next' value of the previous page)");
+    throw invalidCursor(cursor);
+  }
+
+  /**
+   * The {@code next} cursor of a range or rectangle query: its last entry, {@code {"key","value"}}, encoded the same
+   * way; the next page starts after it. It carries the value, so it is about 4/3 as long as the value's JSON.
+   */
+  private static Entry entryCursor(String cursor) {
+    JsonNode entry = position(cursor);
+    if (entry.isObject() && entry.size() == 2 && entry.has("key") && entry.has("value")) {
+      try {
+        return new Entry(Json.phtKey(entry.get("key")), entry.get("value"));
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+    }
+    throw invalidCursor(cursor);
+  }
+
+  private static String cursor(JsonNode position) {
+    return CURSOR_ENCODER.encodeToString(Json.bytes(position));
+  }
+
+  /** The JSON a cursor holds. */
+  private static JsonNode position(String cursor) {
+    try {
+      return Json.parse(Base64.getUrlDecoder().decode(cursor));
+    } catch (IllegalArgumentException | JsonProcessingException e) {
+      throw invalidCursor(cursor);
+    }
+  }
+
+  private static ApiException invalidCursor(String cursor) {
+    return new ApiException(400, "invalid cursor '" + cursor + "' (pass the 'next' value of the previous page)");
   }
 
   /** One request being answered; every path through the handler ends in exactly one write. */

@@ -64,6 +64,33 @@ final class ClientCommands {
     }
   }
 
+  /** A command that only groups subcommands ({@code weft global}, {@code weft pht}): alone, it prints its usage. */
+  abstract static class CommandGroup implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return Cli.USAGE;
+    }
+  }
+
+  /** {@code --page-size}, of the commands that follow the pages of a list. */
+  static final class PageSizeOption {
+    @Option(names = "--page-size", paramLabel = "N", defaultValue = "" + ApiHandler.DEFAULT_PAGE,
+        description = "How many to fetch per request, 1 to " + ApiHandler.MAX_PAGE + " (default: ${DEFAULT-VALUE}).")
+    int pageSize;
+
+    /** The page size, checked. */
+    int get() {
+      if (pageSize < 1 || pageSize > ApiHandler.MAX_PAGE) {
+        throw new CliException(Cli.USAGE, "--page-size must be 1 to " + ApiHandler.MAX_PAGE + ", got " + pageSize);
+      }
+      return pageSize;
+    }
+  }
+
   /** Common to the client commands: the {@link Cli}, the {@code --api} option and output. */
   abstract static class Base implements Callable<Integer> {
     @Mixin
@@ -112,6 +139,17 @@ final class ClientCommands {
      * as by the node, so that a typo gets its message without a round trip.
      */
     byte[] jsonArgument(String json, String what) {
+      byte[] bytes = argumentBytes(json, what);
+      jsonOf(bytes, what);
+      return bytes;
+    }
+
+    /** As {@link #jsonArgument}, parsed. */
+    JsonNode jsonTreeArgument(String json, String what) {
+      return jsonOf(argumentBytes(json, what), what);
+    }
+
+    private byte[] argumentBytes(String json, String what) {
       byte[] bytes;
       if (json.equals("-")) {
         try {
@@ -122,13 +160,38 @@ final class ClientCommands {
       } else {
         bytes = json.getBytes(StandardCharsets.UTF_8);
       }
+      return bytes;
+    }
+
+    private static JsonNode jsonOf(byte[] bytes, String what) {
       try {
-        Json.parse(bytes);
+        return Json.parse(bytes);
       } catch (JsonProcessingException e) {
         throw new CliException(Cli.USAGE, "invalid JSON " + what + ": " + Json.reason(e)
             + " (strings need quotes: '\"text\"')");
       }
-      return bytes;
+    }
+
+    /**
+     * Prints the items, the array {@code items} of each page, of every page of {@code path} (which has a query string
+     * already), one JSON line each, following the {@code next} cursors to the last page.
+     */
+    void printPages(ApiClient client, String path, String items) {
+      Set<String> seen = new HashSet<>();
+      String cursor = null;
+      do {
+        JsonNode page = client.call("GET", path + (cursor == null ? "" : "&after=" + cursor), null).body();
+        for (JsonNode item : page.path(items)) {
+          print(item);
+        }
+        cli.out().flush();
+        JsonNode next = page.path("next");
+        cursor = next.isTextual() ? next.textValue() : null;
+        if (cursor != null && !seen.add(cursor)) {
+          // A node that hands out the same cursor twice would make this loop forever.
+          throw new CliException(Cli.INTERNAL, "the node repeated the page cursor " + cursor);
+        }
+      } while (cursor != null);
     }
 
     /**
@@ -277,9 +340,8 @@ final class ClientCommands {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAMESPACE")
     String namespace;
 
-    @Option(names = "--page-size", paramLabel = "N", defaultValue = "" + ApiHandler.DEFAULT_PAGE,
-        description = "Objects fetched per request, 1 to " + ApiHandler.MAX_PAGE + " (default: ${DEFAULT-VALUE}).")
-    int pageSize;
+    @Mixin
+    PageSizeOption pageSize;
 
     Lscan(Cli cli) {
       super(cli);
@@ -287,31 +349,12 @@ final class ClientCommands {
 
     @Override
     public Integer call() {
-      if (pageSize < 1 || pageSize > ApiHandler.MAX_PAGE) {
-        throw new CliException(Cli.USAGE, "--page-size must be 1 to " + ApiHandler.MAX_PAGE + ", got " + pageSize);
-      }
+      int limit = pageSize.get();
       if (namespace != null && namespace.isEmpty()) {
         throw new CliException(Cli.USAGE, "the namespace must not be empty");
       }
-      ApiClient client = client();
-      String base = "/v1/objects?limit=" + pageSize
-          + (namespace == null ? "" : "&namespace=" + Urls.encodeSegment(namespace));
-      Set<String> seen = new HashSet<>();
-      String cursor = null;
-      do {
-        JsonNode page = client.call("GET", base + (cursor == null ? "" : "&after=" + cursor), null).body();
-        JsonNode items = page.path("items");
-        for (JsonNode item : items) {
-          print(item);
-        }
-        cli.out().flush();
-        JsonNode next = page.path("next");
-        cursor = next.isTextual() ? next.textValue() : null;
-        if (cursor != null && !seen.add(cursor)) {
-          // A node that hands out the same cursor twice would make this loop forever.
-          throw new CliException(Cli.INTERNAL, "the node repeated the page cursor " + cursor);
-        }
-      } while (cursor != null);
+      printPages(client(), "/v1/objects?limit=" + limit
+          + (namespace == null ? "" : "&namespace=" + Urls.encodeSegment(namespace)), "items");
       return Cli.OK;
     }
   }

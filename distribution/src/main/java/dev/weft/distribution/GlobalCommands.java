@@ -1,11 +1,8 @@
 package dev.weft.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code weft global ...}: the globals of the node's schema plugin, named JSON values every node of the network knows,
@@ -21,16 +18,7 @@ final class GlobalCommands {
       description = "Named JSON values that every node of the network knows (the schema plugin): set one on any node "
           + "and every node learns it; the newest write wins.",
       subcommands = {Set.class, Get.class, Remove.class, ListAll.class, Watch.class})
-  static final class Group implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      spec.commandLine().usage(spec.commandLine().getErr());
-      return Cli.USAGE;
-    }
-  }
+  static final class Group extends ClientCommands.CommandGroup {}
 
   /** A command on one global, named by its first parameter. */
   abstract static class OnGlobal extends ClientCommands.Base {

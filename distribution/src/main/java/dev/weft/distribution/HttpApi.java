@@ -34,6 +34,8 @@ final class HttpApi implements AutoCloseable {
    * listen} and {@code weft global watch} give the node up.
    */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  /** Longest request line and headers taken; longer ones get 414 or 431. */
+  static final int REQUEST_HEADER_BYTES = 32 * 1024;
 
   /**
    * How the API is served.
@@ -85,6 +87,9 @@ final class HttpApi implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // Query strings carry JSON: a pht value to remove (weft.pht.max-value-bytes, at most 8 KiB, up to three times that
+    // percent-encoded) or a range's cursor, which holds the last entry. Jetty's 8 KiB would cut them short (414).
+    http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
     // Namespaces and keys are arbitrary text sent as encoded path segments: %2F, %2E%2E, %5C, %0A and the like are
     // data here, never file paths, so Jetty's checks (meant for servers of files) must let them through. The handler
     // reads the raw path and decodes each segment itself.

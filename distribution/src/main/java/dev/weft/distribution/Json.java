@@ -19,6 +19,10 @@ import dev.weft.api.NodeId;
 import dev.weft.api.StoredObject;
 import dev.weft.api.Version;
 import dev.weft.messaging.ReceivedMessage;
+import dev.weft.pht.Entry;
+import dev.weft.pht.IndexInfo;
+import dev.weft.pht.IndexStats;
+import dev.weft.pht.Key;
 import dev.weft.schema.Global;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +33,9 @@ import java.util.Locale;
  * The one JSON mapper of the distribution, shared by the HTTP API and the CLI so both sides read and write the same
  * forms: ids, addresses and versions as their strings, objects as {@code {namespace, key, value, version}}, messages
  * as {@code {kind, id, sender, channel, namespace?, key?, payload}}, globals as {@code {name, value, version}} or
- * {@code {name, removed: true, version}}.
+ * {@code {name, removed: true, version}}, index entries as {@code {key, value}} with the key as {@link #phtKey(Key)}
+ * writes it, index definitions as {@code {name, type, leafCapacity, keyBits, maxStringBytes}} and their shape as
+ * {@code {index, depth, leaves, internal, entries}}.
  */
 final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -46,7 +52,10 @@ final class Json {
           .addSerializer(Version.class, ToStringSerializer.instance)
           .addSerializer(StoredObject.class, new ObjectSerializer<>(StoredObject.class, Json::storedObject))
           .addSerializer(ReceivedMessage.class, new ObjectSerializer<>(ReceivedMessage.class, Json::receivedMessage))
-          .addSerializer(Global.class, new ObjectSerializer<>(Global.class, Json::global)))
+          .addSerializer(Global.class, new ObjectSerializer<>(Global.class, Json::global))
+          .addSerializer(Entry.class, new ObjectSerializer<>(Entry.class, Json::entry))
+          .addSerializer(IndexInfo.class, new ObjectSerializer<>(IndexInfo.class, Json::indexInfo))
+          .addSerializer(IndexStats.class, new ObjectSerializer<>(IndexStats.class, Json::indexStats)))
       .build();
 
   private Json() {}
@@ -155,6 +164,68 @@ final class Json {
       gen.writeBooleanField("removed", true);
     }
     gen.writeStringField("version", g.version().toString());
+  }
+
+  /**
+   * A key of an index as JSON: a long key as a JSON integer, a string key as a JSON string, a point as {@code [x, y]}.
+   * Each type has its own JSON form, so {@link #phtKey(JsonNode)} reads it back without knowing the index.
+   */
+  static JsonNode phtKey(Key key) {
+    if (key instanceof Key.LongKey l) {
+      return MAPPER.getNodeFactory().numberNode(l.value());
+    }
+    if (key instanceof Key.PointKey p) {
+      return MAPPER.createArrayNode().add(p.x()).add(p.y());
+    }
+    return MAPPER.getNodeFactory().textNode(((Key.StringKey) key).value());
+  }
+
+  /**
+   * The key {@code json} stands for, as {@link #phtKey(Key)} writes it; whether it fits the index is the index's to
+   * say.
+   *
+   * @throws IllegalArgumentException when it is none of the three forms, or a number out of its type's range
+   */
+  static Key phtKey(JsonNode json) {
+    if (json.isTextual()) {
+      return Key.of(json.textValue());
+    }
+    if (json.isIntegralNumber() && json.canConvertToLong()) {
+      return Key.of(json.longValue());
+    }
+    if (json.isArray() && json.size() == 2 && isInt(json.get(0)) && isInt(json.get(1))) {
+      return Key.point(json.get(0).intValue(), json.get(1).intValue());
+    }
+    throw new IllegalArgumentException("a key is a JSON integer of 64 bits (long index), a string (string index) or "
+        + "[x, y] of 32-bit integers (point index), not " + text(json));
+  }
+
+  private static boolean isInt(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToInt();
+  }
+
+  private static void entry(Entry e, JsonGenerator gen) throws IOException {
+    gen.writeFieldName("key");
+    gen.writeTree(phtKey(e.key()));
+    gen.writeFieldName("value");
+    gen.writeTree(e.value());
+  }
+
+  /** {@code type} in lower case, as the API takes it. */
+  private static void indexInfo(IndexInfo i, JsonGenerator gen) throws IOException {
+    gen.writeStringField("name", i.name());
+    gen.writeStringField("type", i.type().name().toLowerCase(Locale.ROOT));
+    gen.writeNumberField("leafCapacity", i.leafCapacity());
+    gen.writeNumberField("keyBits", i.keyBits());
+    gen.writeNumberField("maxStringBytes", i.maxStringBytes());
+  }
+
+  private static void indexStats(IndexStats s, JsonGenerator gen) throws IOException {
+    gen.writeStringField("index", s.index());
+    gen.writeNumberField("depth", s.depth());
+    gen.writeNumberField("leaves", s.leaves());
+    gen.writeNumberField("internal", s.internal());
+    gen.writeNumberField("entries", s.entries());
   }
 
   /** Writes the fields of a value between the braces of its JSON object. */

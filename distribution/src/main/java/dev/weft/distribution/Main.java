@@ -13,8 +13,9 @@ import picocli.CommandLine;
 
 /**
  * The {@code weft} command: {@code weft node} runs a node with its HTTP API; {@code put}, {@code get}, {@code delete},
- * {@code lscan}, {@code info}, {@code stats}, {@code send}, {@code send-node}, {@code send-all}, {@code listen} and
- * {@code global set|get|remove|list|watch} talk to a running node through that API. {@code bin/weft} of the
+ * {@code lscan}, {@code info}, {@code stats}, {@code send}, {@code send-node}, {@code send-all}, {@code listen},
+ * {@code global set|get|remove|list|watch} and {@code pht create|insert|remove|get|range|rect|stats} talk to a running
+ * node through that API. {@code bin/weft} of the
  * distribution starts this class; run {@code weft --help} for the commands and {@code weft <command> --help} for
  * their options.
  *

@@ -25,11 +25,12 @@ import picocli.CommandLine.Spec;
         MessageCommands.SendAll.class,
         MessageCommands.Listen.class,
         GlobalCommands.Group.class,
+        PhtCommands.Group.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
-        "1:not found (an object, a global, or the node of send-node)",
+        "1:not found (an object, a global, an index or its key, or the node of send-node)",
         "2:bad usage or bad input (invalid JSON value, bad address ...)",
         "3:the node or the network could not be reached, or refused for now (rate limit); the node stopped (listen, "
             + "global watch)",

@@ -129,7 +129,7 @@ final class CliTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node", "send-all",
-      "listen", "global"})
+      "listen", "global", "pht"})
   void everyCommandHasHelp(String command) {
     Run run = weft(command, "--help");
     assertThat(run.code()).isZero();
@@ -142,7 +142,7 @@ final class CliTest {
     Run run = weft("--help");
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node",
-        "send-all", "listen", "global", "Exit codes:", "WEFT_API");
+        "send-all", "listen", "global", "pht", "Exit codes:", "WEFT_API");
     assertThat(weft("--version").out()).startsWith("weft ");
   }
 
@@ -248,10 +248,13 @@ final class CliTest {
           new String[] {"send", "ns", "k", "1"}, new String[] {"send-node", "ab".repeat(20), "1"},
           new String[] {"send-all", "1"}, new String[] {"listen"}, new String[] {"global", "set", "g", "1"},
           new String[] {"global", "get", "g"}, new String[] {"global", "remove", "g"}, new String[] {"global", "list"},
-          new String[] {"global", "watch"})) {
+          new String[] {"global", "watch"}, new String[] {"pht", "create", "ix", "--type", "long"},
+          new String[] {"pht", "insert", "ix", "1", "2"}, new String[] {"pht", "remove", "ix", "1"},
+          new String[] {"pht", "get", "ix", "1"}, new String[] {"pht", "range", "ix", "1", "2"},
+          new String[] {"pht", "rect", "ix", "1", "2", "3", "4"}, new String[] {"pht", "stats", "ix"})) {
         List<String> all = new ArrayList<>(List.of(args));
-        // Right after the command: `global` takes no options of its own, its subcommands do.
-        int at = args[0].equals("global") ? 2 : 1;
+        // Right after the command: `global` and `pht` take no options of their own, their subcommands do.
+        int at = args[0].equals("global") || args[0].equals("pht") ? 2 : 1;
         all.add(at, "--api");
         all.add(at + 1, dead);
         Run run = weft(all.toArray(String[]::new));
@@ -581,5 +584,155 @@ final class CliTest {
     assertThat(refused).isNotNull();
     assertThat(refused.code()).isEqualTo(3);
     assertThat(refused.err()).startsWith("weft global set: ").contains("faster than");
+  }
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // weft pht
+
+  @ParameterizedTest
+  @ValueSource(strings = {"create", "insert", "remove", "get", "range", "rect", "stats"})
+  void everyPhtCommandHasHelp(String command) {
+    Run run = weft("pht", command, "--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("Usage: weft pht " + command).contains("--api", "--help", "INDEX");
+  }
+
+  @Test
+  void phtWithoutSubcommandIsUsageError() {
+    Run run = weft("pht");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("Usage: weft pht").contains("create", "insert", "remove", "get", "range",
+        "rect", "stats");
+    assertThat(run.out()).isEmpty();
+    assertThat(weft("pht", "frobnicate").code()).isEqualTo(2);
+    assertThat(weft("pht", "create", "no-type").code()).isEqualTo(2);
+    assertThat(weft("pht", "insert", "ix", "1").code()).isEqualTo(2);
+  }
+
+  @Test
+  void phtInsertThroughOneNodeRangeAndGetThroughAnother() {
+    Run create = weft("pht", "create", "--api", apiA, "cli.nums", "--type", "long", "--leaf-capacity", "2");
+    assertThat(create.code()).as(create.err()).isZero();
+    assertThat(create.json()).isEqualTo(Http.parse("{\"name\":\"cli.nums\",\"type\":\"long\",\"leafCapacity\":2,"
+        + "\"keyBits\":64,\"maxStringBytes\":0}"));
+    // A negative number is a key, not an option.
+    for (String key : List.of("30", "-5", "10", "0", "20", "10")) {
+      Run insert = weft("pht", "insert", "--api", apiA, "cli.nums", key, "{\"k\":" + key + "}");
+      assertThat(insert.code()).as(insert.err()).isZero();
+      assertThat(insert.json().has("added")).isTrue();
+    }
+    assertThat(weft(Map.of(), "\"second\"", "pht", "insert", "--api", apiA, "cli.nums", "10", "-").code()).isZero();
+
+    Run range = weft("--api", apiB, "pht", "range", "--page-size", "2", "cli.nums", "-5", "20");
+    assertThat(range.code()).as(range.err()).isZero();
+    assertThat(range.lines()).extracting(Json::text).containsExactly("{\"key\":-5,\"value\":{\"k\":-5}}",
+        "{\"key\":0,\"value\":{\"k\":0}}", "{\"key\":10,\"value\":\"second\"}", "{\"key\":10,\"value\":{\"k\":10}}",
+        "{\"key\":20,\"value\":{\"k\":20}}");
+    assertThat(range.err()).isEmpty();
+
+    Run get = weft("pht", "get", "--api", apiB, "cli.nums", "10");
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(get.out()).isEqualTo("\"second\"" + System.lineSeparator() + "{\"k\":10}" + System.lineSeparator());
+
+    Run stats = weft("pht", "stats", "--api", apiB, "cli.nums");
+    assertThat(stats.code()).as(stats.err()).isZero();
+    assertThat(stats.json().get("entries").asInt()).isEqualTo(6);
+    assertThat(stats.json().get("leaves").asInt()).isGreaterThan(1);
+
+    Run removeOne = weft("pht", "remove", "--api", apiB, "cli.nums", "10", "\"second\"");
+    assertThat(removeOne.code()).as(removeOne.err()).isZero();
+    assertThat(removeOne.json()).isEqualTo(Http.parse("{\"removed\":1}"));
+    assertThat(weft("pht", "get", "--api", apiA, "cli.nums", "10").out()).isEqualTo("{\"k\":10}"
+        + System.lineSeparator());
+    assertThat(weft("pht", "remove", "--api", apiA, "cli.nums", "10").json().get("removed").asInt()).isEqualTo(1);
+
+    Run none = weft("pht", "get", "--api", apiA, "cli.nums", "10");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err()).isEqualTo("weft pht get: not found: index cli.nums has no entry with key 10"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void phtStringAndPointKeysAreWrittenAsTheyAre() {
+    assertThat(weft("pht", "create", "--api", apiA, "cli.names", "--type", "STRING", "--leaf-capacity", "4",
+        "--max-string-bytes", "16").code()).isZero();
+    for (String name : List.of("carol", "alice smith", "bob", "42")) {
+      assertThat(weft("pht", "insert", "--api", apiA, "cli.names", name, "true").code()).isZero();
+    }
+    Run names = weft("pht", "range", "--api", apiB, "cli.names", "a", "bz");
+    assertThat(names.code()).as(names.err()).isZero();
+    assertThat(names.lines()).extracting(l -> l.get("key").textValue()).containsExactly("alice smith", "bob");
+    assertThat(weft("pht", "get", "--api", apiB, "cli.names", "42").out()).isEqualTo("true" + System.lineSeparator());
+
+    assertThat(weft("pht", "create", "--api", apiA, "cli.points", "--type", "point").code()).isZero();
+    for (String point : List.of("0,0", "3, 4", "-3,4", "10,10")) {
+      // "--" ends the options: "-3,4" would read as one.
+      Run insert = weft("pht", "insert", "--api", apiA, "cli.points", "--", point, "\"" + point + "\"");
+      assertThat(insert.code()).as(insert.err()).isZero();
+    }
+    Run rect = weft("pht", "rect", "--api", apiB, "cli.points", "5", "5", "-5", "0");
+    assertThat(rect.code()).as(rect.err()).isZero();
+    assertThat(rect.lines()).extracting(l -> Json.text(l.get("key"))).containsExactlyInAnyOrder("[0,0]", "[3,4]",
+        "[-3,4]");
+    Run get = weft("pht", "get", "--api", apiB, "cli.points", "--", "-3,4");
+    assertThat(get.out()).isEqualTo("\"-3,4\"" + System.lineSeparator());
+  }
+
+  @Test
+  void phtBadInputIsExitCode2() {
+    assertThat(weft("pht", "create", "--api", apiA, "cli.typed", "--type", "long").code()).isZero();
+    Run notALong = weft("pht", "insert", "--api", apiB, "cli.typed", "ten", "1");
+    assertThat(notALong.code()).isEqualTo(2);
+    assertThat(notALong.err()).isEqualTo("weft pht insert: KEY 'ten' is not an integer of 64 bits: index cli.typed is "
+        + "keyed by long integers" + System.lineSeparator());
+    assertThat(weft("pht", "range", "--api", apiB, "cli.typed", "1", "x").err()).contains("HI 'x' is not an integer");
+    Run upsideDown = weft("pht", "range", "--api", apiB, "cli.typed", "2", "1");
+    assertThat(upsideDown.code()).isEqualTo(2);
+    assertThat(upsideDown.err()).contains("greater than");
+    assertThat(weft("pht", "range", "--api", apiB, "--page-size", "0", "cli.typed", "1", "2").code()).isEqualTo(2);
+
+    Run otherType = weft("pht", "create", "--api", apiB, "cli.typed", "--type", "point");
+    assertThat(otherType.code()).isEqualTo(2);
+    assertThat(otherType.err()).isEqualTo("weft pht create: index cli.typed exists already, keyed by long"
+        + System.lineSeparator());
+    assertThat(weft("pht", "create", "--api", apiA, "cli.b", "--type", "long", "--leaf-capacity", "1").code())
+        .isEqualTo(2);
+    assertThat(weft("pht", "create", "--api", apiA, "bad name", "--type", "long").err())
+        .startsWith("weft pht create: bad index name");
+  }
+
+  @Test
+  void phtBadInputIsExitCode2WithoutAsking() {
+    // A dead --api proves the check happens before any request.
+    String dead = "127.0.0.1:1";
+    Run badJson = weft("pht", "insert", "--api", dead, "ix", "1", "{oops");
+    assertThat(badJson.code()).isEqualTo(2);
+    assertThat(badJson.err()).startsWith("weft pht insert: invalid JSON value: ");
+    Run badType = weft("pht", "create", "--api", dead, "ix", "--type", "float");
+    assertThat(badType.code()).isEqualTo(2);
+    assertThat(badType.err()).contains("--type", "float");
+    Run half = weft("pht", "create", "--api", dead, "ix", "--type", "string", "--leaf-capacity", "8");
+    assertThat(half.code()).isEqualTo(2);
+    assertThat(half.err()).contains("--leaf-capacity and --max-string-bytes together");
+    Run notString = weft("pht", "create", "--api", dead, "ix", "--type", "long", "--max-string-bytes", "8");
+    assertThat(notString.code()).isEqualTo(2);
+    assertThat(notString.err()).contains("--max-string-bytes is for --type string only");
+    assertThat(weft("pht", "rect", "--api", dead, "ix", "1", "2", "3", "x").code()).isEqualTo(2);
+    Run empty = weft("pht", "stats", "--api", dead, "");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).isEqualTo("weft pht stats: the index name must not be empty" + System.lineSeparator());
+  }
+
+  @Test
+  void phtUnknownIndexIsExitCode1() {
+    Run insert = weft("pht", "insert", "--api", apiA, "cli.nowhere", "1", "1");
+    assertThat(insert.code()).isEqualTo(1);
+    assertThat(insert.err()).isEqualTo("weft pht insert: not found: no index named 'cli.nowhere' (create it first)"
+        + System.lineSeparator());
+    Run stats = weft("pht", "stats", "--api", apiA, "cli.nowhere");
+    assertThat(stats.code()).isEqualTo(1);
+    assertThat(stats.err()).startsWith("weft pht stats: not found: no index named 'cli.nowhere'");
+    assertThat(weft("pht", "rect", "--api", apiA, "cli.nowhere", "0", "0", "1", "1").code()).isEqualTo(1);
   }
 }

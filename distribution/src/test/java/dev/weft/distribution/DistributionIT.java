@@ -63,6 +63,8 @@ final class DistributionIT {
           .anyMatch(n -> n.startsWith("weft-kademlia-"))
           .anyMatch(n -> n.startsWith("weft-transport-udp-"))
           .anyMatch(n -> n.startsWith("weft-messaging-"))
+          .anyMatch(n -> n.startsWith("weft-schema-"))
+          .anyMatch(n -> n.startsWith("weft-pht-"))
           .anyMatch(n -> n.startsWith("weft-distribution-"))
           .anyMatch(n -> n.startsWith("jetty-server-"))
           .anyMatch(n -> n.startsWith("picocli-"))
@@ -229,9 +231,38 @@ final class DistributionIT {
   }
 
   @Test
+  void phtEntriesInsertedThroughOneNodeAreRangedThroughAnother() throws Exception {
+    Process first = node("p-first", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0");
+    JsonNode firstLine = firstLine(first, "p-first");
+    String firstApi = firstLine.get("api").asText();
+    Process second = node("p-second", "--udp", "127.0.0.1:0", "--api", "127.0.0.1:0", "--bootstrap",
+        firstLine.get("addresses").get(0).asText());
+    String secondApi = firstLine(second, "p-second").get("api").asText();
+
+    Tarball.Result create = weft("pht", "create", "--api", firstApi, "it.prices", "--type", "long", "--leaf-capacity",
+        "2");
+    assertThat(create.code()).as(create.err()).isZero();
+    assertThat(create.json().get("type").asText()).isEqualTo("long");
+    // Three entries in a trie of leaves of two: the root has split.
+    for (String[] entry : List.of(new String[] {"120", "{\"item\":\"tea ✓\"}"}, new String[] {"-40", "\"refund\""},
+        new String[] {"75", "[1.50]"})) {
+      Tarball.Result insert = weft("pht", "insert", "--api", firstApi, "it.prices", entry[0], entry[1]);
+      assertThat(insert.code()).as(insert.err()).isZero();
+      assertThat(insert.json().get("added").asBoolean()).isTrue();
+    }
+
+    Tarball.Result range = weft("pht", "range", "--api", secondApi, "--page-size", "1", "it.prices", "-100", "100");
+    assertThat(range.code()).as(range.err()).isZero();
+    assertThat(range.out()).isEqualTo("{\"key\":-40,\"value\":\"refund\"}\n{\"key\":75,\"value\":[1.50]}\n");
+    Tarball.Result get = weft("pht", "get", "--api", secondApi, "it.prices", "120");
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(get.out()).isEqualTo("{\"item\":\"tea ✓\"}\n");
+  }
+
+  @Test
   void helpOnEveryCommand() throws Exception {
     for (String command : List.of("node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node",
-        "send-all", "listen", "global")) {
+        "send-all", "listen", "global", "pht")) {
       Tarball.Result help = weft(command, "--help");
       assertThat(help.code()).isZero();
       assertThat(help.out()).startsWith("Usage: weft " + command);

@@ -38,6 +38,10 @@ final class Http {
     return send("PUT", rawPath, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
   }
 
+  Answer post(String rawPath, String body) throws Exception {
+    return send("POST", rawPath, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+  }
+
   Answer delete(String rawPath) throws Exception {
     return send("DELETE", rawPath, HttpRequest.BodyPublishers.noBody());
   }

@@ -13,6 +13,11 @@ import dev.weft.api.PutResult;
 import dev.weft.api.StoredObject;
 import dev.weft.api.Version;
 import dev.weft.messaging.ReceivedMessage;
+import dev.weft.pht.Entry;
+import dev.weft.pht.IndexInfo;
+import dev.weft.pht.IndexStats;
+import dev.weft.pht.Key;
+import dev.weft.pht.KeyType;
 import dev.weft.schema.Global;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -60,6 +65,33 @@ final class JsonTest {
         Optional.empty(), Optional.empty(), Json.parse("\"hi\""));
     assertThat(new String(Json.line(broadcast), StandardCharsets.UTF_8)).isEqualTo("{\"kind\":\"broadcast\","
         + "\"id\":\"m2\",\"sender\":\"" + ID.toHex() + "\",\"channel\":\"user\",\"payload\":\"hi\"}\n");
+  }
+
+  @Test
+  void indexEntriesDefinitionsAndStats() throws JsonProcessingException {
+    assertThat(Json.text(new Entry(Key.of(-7), Json.parse("{\"a\":1.50}"))))
+        .isEqualTo("{\"key\":-7,\"value\":{\"a\":1.50}}");
+    assertThat(Json.text(new Entry(Key.of("ü \""), Json.parse("null"))))
+        .isEqualTo("{\"key\":\"ü \\\"\",\"value\":null}");
+    assertThat(Json.text(new Entry(Key.point(-1, 2), Json.parse("[]"))))
+        .isEqualTo("{\"key\":[-1,2],\"value\":[]}");
+    assertThat(Json.text(new IndexInfo("ix", KeyType.STRING, 16, 256, 32))).isEqualTo(
+        "{\"name\":\"ix\",\"type\":\"string\",\"leafCapacity\":16,\"keyBits\":256,\"maxStringBytes\":32}");
+    assertThat(Json.text(new IndexStats("ix", 3, 4, 3, 50L))).isEqualTo(
+        "{\"index\":\"ix\",\"depth\":3,\"leaves\":4,\"internal\":3,\"entries\":50}");
+  }
+
+  @Test
+  void keysReadBackAsTheyAreWrittenAndNothingElseIsAKey() throws JsonProcessingException {
+    for (Key key : List.of(Key.of(Long.MIN_VALUE), Key.of(Long.MAX_VALUE), Key.of(""), Key.of("a b"),
+        Key.point(Integer.MIN_VALUE, Integer.MAX_VALUE))) {
+      assertThat(Json.phtKey(Json.parse(Json.text(Json.phtKey(key))))).isEqualTo(key);
+    }
+    for (String notAKey : List.of("1.0", "1e3", "9223372036854775808", "[1]", "[1,2,3]", "[2147483648,0]",
+        "[1,\"2\"]", "{\"x\":1}", "true", "null")) {
+      assertThatThrownBy(() -> Json.phtKey(Json.parse(notAKey))).as(notAKey)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a key is");
+    }
   }
 
   @Test

@@ -35,7 +35,12 @@ final class TestNodes {
 
   /** A node joined to {@code bootstrap}. */
   static Node startJoined(long seed, Node bootstrap) throws Exception {
-    Node node = start(seed);
+    return startJoined(seed, Map.of(), bootstrap);
+  }
+
+  /** As {@link #startJoined(long, Node)}, with {@code settings} on top of the test defaults. */
+  static Node startJoined(long seed, Map<String, String> settings, Node bootstrap) throws Exception {
+    Node node = start(seed, settings);
     try {
       int contacts = node.join(bootstrap.addresses()).get(10, TimeUnit.SECONDS);
       assertThat(contacts).isPositive();
