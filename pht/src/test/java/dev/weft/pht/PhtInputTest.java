@@ -1,5 +1,6 @@
 package dev.weft.pht;
 
+import static dev.weft.testkit.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,25 +8,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.testkit.MemoryNetwork;
 import dev.weft.testkit.TestCluster;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Bad keys, unknown indexes, inverted ranges: clear errors, and nothing changes. */
 class PhtInputTest {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-  private static Throwable failure(CompletableFuture<?> f) {
-    try {
-      f.get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected a failure, got " + f.join());
-  }
 
   @Test
   void badInputGetsClearErrors() throws Exception {
@@ -37,9 +25,9 @@ class PhtInputTest {
       pht.create("words", KeyType.STRING, 4, 5).get(10, TimeUnit.SECONDS);
       pht.create("places", KeyType.POINT).get(10, TimeUnit.SECONDS);
 
-      assertThat(failure(pht.insert("nope", Key.of(1), JSON.numberNode(1)))).isInstanceOf(NoSuchIndexException.class)
+      assertThat(failureOf(pht.insert("nope", Key.of(1), JSON.numberNode(1)))).isInstanceOf(NoSuchIndexException.class)
           .hasMessageContaining("nope");
-      assertThat(failure(pht.query(Query.range("nope", Key.of(1), Key.of(2))))).isInstanceOf(NoSuchIndexException.class);
+      assertThat(failureOf(pht.query(Query.range("nope", Key.of(1), Key.of(2))))).isInstanceOf(NoSuchIndexException.class);
       assertThat(Pht.of(c.node(1)).describe("nope").get(10, TimeUnit.SECONDS)).isEmpty();
       assertThat(Pht.of(c.node(2)).describe("words").get(10, TimeUnit.SECONDS)).hasValueSatisfying(i -> {
         assertThat(i.type()).isEqualTo(KeyType.STRING);
@@ -47,27 +35,27 @@ class PhtInputTest {
         assertThat(i.keyBits()).isEqualTo(40);
       });
 
-      assertThat(failure(pht.insert("ints", Key.of("text"), JSON.numberNode(1))))
+      assertThat(failureOf(pht.insert("ints", Key.of("text"), JSON.numberNode(1))))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyed by LONG");
-      assertThat(failure(pht.insert("words", Key.of("toolong"), JSON.numberNode(1))))
+      assertThat(failureOf(pht.insert("words", Key.of("toolong"), JSON.numberNode(1))))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bound of 5 bytes");
-      assertThat(failure(pht.insert("words", Key.of("a\0b"), JSON.numberNode(1))))
+      assertThat(failureOf(pht.insert("words", Key.of("a\0b"), JSON.numberNode(1))))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
-      assertThat(failure(pht.insert("words", Key.of("éé€"), JSON.numberNode(1))))
+      assertThat(failureOf(pht.insert("words", Key.of("éé€"), JSON.numberNode(1))))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7 UTF-8 bytes");
-      assertThat(failure(pht.query(Query.range("ints", Key.of(5), Key.of(4)))))
+      assertThat(failureOf(pht.query(Query.range("ints", Key.of(5), Key.of(4)))))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("greater than");
-      assertThat(failure(pht.query(Query.rectangle("ints", new Key.PointKey(0, 0), new Key.PointKey(1, 1)))))
+      assertThat(failureOf(pht.query(Query.rectangle("ints", new Key.PointKey(0, 0), new Key.PointKey(1, 1)))))
           .isInstanceOf(IllegalArgumentException.class);
-      assertThat(failure(pht.query(Query.rectangle("places", new Key.PointKey(5, 0), new Key.PointKey(1, 1)))))
+      assertThat(failureOf(pht.query(Query.rectangle("places", new Key.PointKey(5, 0), new Key.PointKey(1, 1)))))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corners");
-      assertThat(failure(pht.insert("ints", Key.of(1), JSON.textNode("x".repeat(2000)))))
+      assertThat(failureOf(pht.insert("ints", Key.of(1), JSON.textNode("x".repeat(2000)))))
           .isInstanceOf(ValueTooLargeException.class);
-      assertThat(failure(pht.create("bad name", KeyType.LONG))).isInstanceOf(IllegalArgumentException.class)
+      assertThat(failureOf(pht.create("bad name", KeyType.LONG))).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("bad index name");
-      assertThat(failure(pht.create("ints", KeyType.STRING))).isInstanceOf(IllegalArgumentException.class)
+      assertThat(failureOf(pht.create("ints", KeyType.STRING))).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("exists already");
-      assertThat(failure(pht.create("x", KeyType.LONG, 1, 0))).isInstanceOf(IllegalArgumentException.class);
+      assertThat(failureOf(pht.create("x", KeyType.LONG, 1, 0))).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> Query.range("ints", Key.of(1), Key.of(2)).limit(0))
           .isInstanceOf(IllegalArgumentException.class);
 

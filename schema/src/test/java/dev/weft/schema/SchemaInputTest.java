@@ -1,5 +1,6 @@
 package dev.weft.schema;
 
+import static dev.weft.testkit.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -47,29 +48,18 @@ class SchemaInputTest {
     }
   }
 
-  private static Throwable failure(CompletableFuture<?> f) {
-    try {
-      f.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected a failure, got " + f.join());
-  }
-
   @Test
   void badNamesAndValuesAreRefusedClearly() throws Exception {
     try (TestCluster c = TestCluster.builder().nodes(1).set(SchemaSettings.MAX_VALUE_BYTES, "1KiB")
         .set(SchemaSettings.MAX_GLOBALS, "3").start()) {
       Schema s = Schema.of(c.node(0));
       for (String bad : List.of("", " ", "a b", "-x", ".x", "x/y", "é", "x".repeat(129), "tab\t")) {
-        assertThat(failure(s.setGlobal(bad, JSON.textNode("v")))).as("name '%s'", bad)
+        assertThat(failureOf(s.setGlobal(bad, JSON.textNode("v")))).as("name '%s'", bad)
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad global name");
-        assertThat(failure(s.removeGlobal(bad))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(failureOf(s.removeGlobal(bad))).isInstanceOf(IllegalArgumentException.class);
       }
-      assertThat(failure(s.setGlobal(null, JSON.textNode("v")))).isInstanceOf(IllegalArgumentException.class);
-      assertThat(failure(s.setGlobal("ok", null))).isInstanceOf(NullPointerException.class);
+      assertThat(failureOf(s.setGlobal(null, JSON.textNode("v")))).isInstanceOf(IllegalArgumentException.class);
+      assertThat(failureOf(s.setGlobal("ok", null))).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> s.addListener("a b", g -> { })).isInstanceOf(IllegalArgumentException.class);
       assertThat(s.getGlobal(null)).isEmpty();
       assertThat(Schema.isValidName("a b")).isFalse();
@@ -77,7 +67,7 @@ class SchemaInputTest {
       assertThat(Schema.isValidName("_a.b:c-9")).isTrue();
       assertThat(s.getGlobal("never.set")).isEmpty();
 
-      Throwable big = failure(s.setGlobal("big", JSON.textNode("x".repeat(1100))));
+      Throwable big = failureOf(s.setGlobal("big", JSON.textNode("x".repeat(1100))));
       assertThat(big).isInstanceOf(ValueTooLargeException.class).hasMessageContaining("over the limit of 1024 bytes");
       assertThat(s.getGlobal("big")).isEmpty();
 
@@ -85,7 +75,7 @@ class SchemaInputTest {
       s.setGlobal("A_1.b:c-d", JSON.arrayNode().add(1)).get(10, TimeUnit.SECONDS);
       s.setGlobal("_third", JSON.booleanNode(true)).get(10, TimeUnit.SECONDS);
       assertThat(s.getGlobal("x".repeat(128))).contains(JSON.nullNode());
-      assertThat(failure(s.setGlobal("fourth", JSON.textNode("v")))).isInstanceOf(GlobalRefusedException.class)
+      assertThat(failureOf(s.setGlobal("fourth", JSON.textNode("v")))).isInstanceOf(GlobalRefusedException.class)
           .hasMessageContaining(SchemaSettings.MAX_GLOBALS)
           .satisfies(e -> assertThat(((GlobalRefusedException) e).reason())
               .isEqualTo(GlobalRefusedException.Reason.TOO_MANY_GLOBALS));
@@ -100,7 +90,7 @@ class SchemaInputTest {
       Schema s = Schema.of(c.node(0));
       s.setGlobal("a", JSON.textNode("x".repeat(1000))).get(10, TimeUnit.SECONDS);
       s.setGlobal("b", JSON.textNode("y".repeat(900))).get(10, TimeUnit.SECONDS);
-      Throwable refused = failure(s.setGlobal("c", JSON.textNode("z".repeat(500))));
+      Throwable refused = failureOf(s.setGlobal("c", JSON.textNode("z".repeat(500))));
       assertThat(refused).isInstanceOf(GlobalRefusedException.class).hasMessageContaining(SchemaSettings.MAX_TOTAL_BYTES);
       assertThat(((GlobalRefusedException) refused).reason()).isEqualTo(GlobalRefusedException.Reason.TOO_MANY_BYTES);
       s.removeGlobal("a").get(10, TimeUnit.SECONDS);
@@ -202,7 +192,7 @@ class SchemaInputTest {
           push(JSON.arrayNode().add(set("kept", "ffffffffffffffff-1", JSON.textNode("x")).get("g"))
               .add(JSON.objectNode().put("n", "kept"))));
       for (JsonNode r : requests) {
-        assertThat(failure(attacker.dht().request(to, "schema", r))).as("%s", r)
+        assertThat(failureOf(attacker.dht().request(to, "schema", r))).as("%s", r)
             .hasMessageContaining("bad schema request");
       }
       assertThat(Schema.of(victim).getGlobal("kept")).contains(JSON.textNode("v"));
