@@ -419,7 +419,7 @@ final class PhtPlugin implements Plugin, Pht {
       })).thenApply(w -> {
         Optional<Query> next = w.more ? Optional.of(q.after(w.entries.get(w.entries.size() - 1)))
             : Optional.empty();
-        return new Results(w.entries, next, w.reads.get());
+        return new Results(w.entries, next, w.reads.get(), w.rounds.get());
       });
     });
   }
@@ -437,6 +437,7 @@ final class PhtPlugin implements Plugin, Pht {
     private final Optional<Item> after;
     private final int limit;
     final AtomicInteger reads = new AtomicInteger();
+    final AtomicInteger rounds = new AtomicInteger();
     final List<Entry> entries = new ArrayList<>();
     boolean more;
 
@@ -475,10 +476,13 @@ final class PhtPlugin implements Plugin, Pht {
       int common = shared;
       String start = lo.substring(0, common);
       reads.incrementAndGet();
+      rounds.incrementAndGet();
       return store.read(codec, start).thenCompose(found -> {
         if (found.isEmpty()) {
           // The leaf that covers the whole range sits above the common prefix: find it like a key's.
+          int before = reads.get();
           return findLeaf(codec, lo, reads).thenCompose(leaf -> {
+            rounds.addAndGet(reads.get() - before);
             if (leaf.isEmpty() || leaf.get().prefix().length() > common) {
               return CompletableFuture.failedFuture(new RetryException());
             }
@@ -552,6 +556,7 @@ final class PhtPlugin implements Plugin, Pht {
       if (toRead.isEmpty()) {
         return CompletableFuture.completedFuture(finish(next));
       }
+      rounds.incrementAndGet();
       List<CompletableFuture<Void>> fetches = new ArrayList<>();
       for (Slot s : toRead) {
         reads.incrementAndGet();
