@@ -5,12 +5,6 @@ import dev.weft.api.Address;
 import dev.weft.api.Node;
 import dev.weft.api.NodeStats;
 import dev.weft.api.Weft;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -40,45 +34,11 @@ public final class ClusterBenchmark {
     int valueBytes = intArg(args, "--value-bytes", 200);
     String nodeOpts = strArg(args, "--node-jvm-opts", "-XX:+UseSerialGC -Xmx48m -Xss256k -XX:TieredStopAtLevel=1");
 
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
-    List<Process> procs = new ArrayList<>();
-    List<Long> pids = new ArrayList<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> procs.forEach(Process::destroyForcibly)));
-    String bootstrap = null;
-    long t0 = System.nanoTime();
-    for (int i = 0; i < nodes; i++) {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(java);
-      cmd.addAll(Arrays.asList(nodeOpts.trim().split("\\s+")));
-      System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("weft."))
-          .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-      cmd.addAll(List.of("-cp", cp, BenchNode.class.getName()));
-      if (bootstrap != null) {
-        cmd.add(bootstrap);
-      }
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      procs.add(p);
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      if (line == null || !line.startsWith("READY ")) {
-        throw new IllegalStateException("node " + i + " did not start: " + line);
-      }
-      String[] parts = line.split(" ");
-      if (bootstrap == null) {
-        bootstrap = parts[1];
-      }
-      pids.add(Long.parseLong(parts[2]));
-    }
-    // Early nodes rejoin so every node knows the whole network, as bucket refreshes would do over time.
-    for (Process p : procs) {
-      OutputStream in = p.getOutputStream();
-      in.write('\n');
-      in.flush();
-    }
-    double startSeconds = (System.nanoTime() - t0) / 1e9;
+    NodeProcesses cluster = new NodeProcesses(nodes, nodeOpts);
+    List<Long> pids = cluster.pids;
+    double startSeconds = cluster.startSeconds;
 
-    Address boot = Address.parse(bootstrap);
+    Address boot = cluster.bootstrap;
     try (Node a = client();
          Node b = client()) {
       a.join(List.of(boot)).get(30, TimeUnit.SECONDS);
@@ -150,7 +110,7 @@ public final class ClusterBenchmark {
       long rssTotal = 0;
       long rssMax = 0;
       for (long pid : pids) {
-        long rss = rssKib(pid);
+        long rss = NodeProcesses.rssKib(pid);
         rssTotal += rss;
         rssMax = Math.max(rssMax, rss);
       }
@@ -179,12 +139,7 @@ public final class ClusterBenchmark {
       System.out.printf("| node JVM options | `%s` |%n", nodeOpts);
       messaging(a, b, ops, inflight, text);
     } finally {
-      procs.forEach(Process::destroy);
-      for (Process p : procs) {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      }
+      cluster.close();
     }
   }
 
@@ -259,19 +214,6 @@ public final class ClusterBenchmark {
     Arrays.sort(s);
     int idx = (int) Math.min(s.length - 1, Math.ceil(p / 100.0 * s.length) - 1);
     return s[Math.max(0, idx)] / 1e6;
-  }
-
-  private static long rssKib(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (Exception e) {
-      return -1;
-    }
-    return -1;
   }
 
   private static int intArg(String[] args, String name, int def) {

@@ -2,6 +2,7 @@ package dev.weft.benchmarks;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
+import dev.weft.api.Weft;
 import dev.weft.pht.Key;
 import dev.weft.pht.KeyType;
 import dev.weft.pht.Pht;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,15 +29,18 @@ import java.util.function.LongSupplier;
  * virtual latency. Targets from the issue: a lookup ≤ log₂ D gets (6); a range returning R entries ≤ ⌈R/B⌉ + log₂ D +
  * a small constant gets and ≤ 2 + ⌈log₂(R/B)⌉ rounds.
  *
+ * <p>With {@code --udp}: the same on N node processes over UDP on loopback (the core benchmark's cluster) and one
+ * client node in this process, in wall-clock time; the client's own gets are counted as above.
+ *
  * <pre>benchmarks/run.sh PhtBenchmark [--nodes 20] [--entries 10000] [--leaf 4,16,64] [--ranges 10,100,1000]
- *     [--ops 100]</pre>
+ *     [--ops 100] [--udp]</pre>
  */
 public final class PhtBenchmark {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private PhtBenchmark() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     int nodes = Integer.parseInt(SimCluster.arg(args, "--nodes", "20"));
     int entries = Integer.parseInt(SimCluster.arg(args, "--entries", "10000"));
     List<Integer> leaves = SimCluster.ints(SimCluster.arg(args, "--leaf", "4,16,64"));
@@ -44,71 +49,105 @@ public final class PhtBenchmark {
     System.out.println("| B | entries | trie depth / leaves | lookup: gets mean / max, latency p50 | insert: gets mean, "
         + "latency p50 | range R: gets mean (target) / rounds mean, max (target) / latency p50 |");
     System.out.println("|---|---|---|---|---|---|");
+    if (Arrays.asList(args).contains("--udp")) {
+      try (NodeProcesses cluster = new NodeProcesses(nodes, "-XX:+UseSerialGC -Xmx96m -Xss256k");
+           Node client = Weft.builder().listen("udp://127.0.0.1:0").build()) {
+        client.join(List.of(cluster.bootstrap)).get(30, TimeUnit.SECONDS);
+        for (int b : leaves) {
+          run(new Wall(client), client, "udp" + b, entries, b, ranges, ops, new Random(b), nodes);
+        }
+      }
+      return;
+    }
     for (int b : leaves) {
-      run(nodes, entries, b, ranges, ops);
+      try (SimCluster sim = new SimCluster(nodes, 1000L + b, Map.of(), List.of(PhtProvider::new))) {
+        run(new Virtual(sim), sim.nodes.get(1), "bench", entries, b, ranges, ops, new Random(b), nodes);
+      }
     }
   }
 
-  private static void run(int n, int entries, int b, List<Integer> ranges, int ops) {
-    try (SimCluster sim = new SimCluster(n, 1000L + b, Map.of(), List.of(PhtProvider::new))) {
-      Random r = new Random(b);
-      Node client = sim.nodes.get(1);
-      Pht pht = Pht.of(client);
-      sim.finish(List.of(pht.create("bench", KeyType.LONG, b, 0)));
-      TreeSet<Long> keys = new TreeSet<>();
-      List<CompletableFuture<Boolean>> window = new ArrayList<>();
-      for (int i = 0; i < entries; i++) {
-        long k = r.nextLong();
-        keys.add(k);
-        window.add(Pht.of(sim.nodes.get(r.nextInt(n))).insert("bench", Key.of(k), JSON.numberNode(i)));
-        if (window.size() == 64) {
-          sim.finish(window);
-          window.clear();
-        }
-      }
-      sim.finish(window);
-      var stats = pht.stats("bench");
-      sim.finish(List.of(stats));
-      String shape = stats.join().depth() + " / " + stats.join().leaves();
-      if (stats.join().entries() != keys.size()) {
-        shape += " (" + stats.join().entries() + " entries!)";
-      }
+  /** How operations are waited for and timed: virtual time, or the wall clock. */
+  private interface Clock {
+    /** Waits for every future; returns the elapsed milliseconds. */
+    long await(List<? extends CompletableFuture<?>> futures);
+  }
 
-      LongSupplier lookups = () -> client.stats().lookups();
-      Long[] sorted = keys.toArray(Long[]::new);
-      Measured lookup = measure(sim, lookups, ops, i -> pht.lookup("bench", Key.of(sorted[r.nextInt(sorted.length)])));
-      Measured insert = measure(sim, lookups, ops, i -> pht.insert("bench", Key.of(r.nextLong()), JSON.numberNode(-i)));
-
-      StringBuilder rangeCols = new StringBuilder();
-      for (int want : ranges) {
-        long[] gets = new long[ops / 2];
-        long[] rounds = new long[ops / 2];
-        long[] latency = new long[ops / 2];
-        int[] got = new int[ops / 2];
-        for (int q = 0; q < ops / 2; q++) {
-          int from = r.nextInt(Math.max(1, sorted.length - want));
-          Query query = Query.range("bench", Key.of(sorted[from]), Key.of(sorted[Math.min(sorted.length - 1,
-              from + want - 1)])).limit(Query.MAX_LIMIT);
-          long before = lookups.getAsLong();
-          long start = sim.clock.currentTimeMillis();
-          CompletableFuture<Results> f = pht.query(query);
-          sim.finish(List.of(f));
-          latency[q] = sim.clock.currentTimeMillis() - start;
-          gets[q] = lookups.getAsLong() - before;
-          rounds[q] = f.join().rounds();
-          got[q] = f.join().entries().size();
-        }
-        double meanR = Arrays.stream(got).average().orElse(0);
-        long targetGets = (long) Math.ceil(meanR / b) + 6;
-        long targetRounds = 2 + (long) Math.ceil(Math.log(Math.max(1, meanR / b)) / Math.log(2));
-        Arrays.sort(latency);
-        rangeCols.append(String.format("R≈%.0f: %.1f (%d) / %.1f, %d (%d) / %d ms; ", meanR,
-            Arrays.stream(gets).average().orElse(0), targetGets, Arrays.stream(rounds).average().orElse(0),
-            Arrays.stream(rounds).max().orElse(0), targetRounds, latency[latency.length / 2]));
-      }
-      System.out.printf("| %d | %d | %s | %.1f / %d, %d ms | %.1f, %d ms | %s |%n", b, keys.size(), shape,
-          lookup.meanGets, lookup.maxGets, lookup.p50, insert.meanGets, insert.p50, rangeCols);
+  private record Virtual(SimCluster sim) implements Clock {
+    @Override
+    public long await(List<? extends CompletableFuture<?>> futures) {
+      long start = sim.clock.currentTimeMillis();
+      sim.finish(futures);
+      return sim.clock.currentTimeMillis() - start;
     }
+  }
+
+  private record Wall(Node client) implements Clock {
+    @Override
+    public long await(List<? extends CompletableFuture<?>> futures) {
+      long start = System.nanoTime();
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(120, TimeUnit.SECONDS).join();
+      return (System.nanoTime() - start) / 1_000_000;
+    }
+  }
+
+  private static void run(Clock clock, Node client, String index, int entries, int b, List<Integer> ranges, int ops,
+      Random r, int n) {
+    Pht pht = Pht.of(client);
+    clock.await(List.of(pht.create(index, KeyType.LONG, b, 0)));
+    TreeSet<Long> keys = new TreeSet<>();
+    List<CompletableFuture<Boolean>> window = new ArrayList<>();
+    long loadMillis = 0;
+    for (int i = 0; i < entries; i++) {
+      long k = r.nextLong();
+      keys.add(k);
+      window.add(pht.insert(index, Key.of(k), JSON.numberNode(i)));
+      if (window.size() == 64) {
+        loadMillis += clock.await(window);
+        window.clear();
+      }
+    }
+    loadMillis += clock.await(window);
+    var stats = pht.stats(index);
+    clock.await(List.of(stats));
+    String shape = stats.join().depth() + " / " + stats.join().leaves();
+    if (stats.join().entries() != keys.size()) {
+      shape += " (" + stats.join().entries() + " entries!)";
+    }
+
+    LongSupplier lookups = () -> client.stats().lookups();
+    Long[] sorted = keys.toArray(Long[]::new);
+    Measured lookup = measure(clock, lookups, ops, i -> pht.lookup(index, Key.of(sorted[r.nextInt(sorted.length)])));
+    Measured insert = measure(clock, lookups, ops, i -> pht.insert(index, Key.of(r.nextLong()), JSON.numberNode(-i)));
+
+    StringBuilder rangeCols = new StringBuilder();
+    for (int want : ranges) {
+      int queries = Math.max(1, ops / 2);
+      long[] gets = new long[queries];
+      long[] rounds = new long[queries];
+      long[] latency = new long[queries];
+      int[] got = new int[queries];
+      for (int q = 0; q < queries; q++) {
+        int from = r.nextInt(Math.max(1, sorted.length - want));
+        Query query = Query.range(index, Key.of(sorted[from]), Key.of(sorted[Math.min(sorted.length - 1,
+            from + want - 1)])).limit(Query.MAX_LIMIT);
+        long before = lookups.getAsLong();
+        CompletableFuture<Results> f = pht.query(query);
+        latency[q] = clock.await(List.of(f));
+        gets[q] = lookups.getAsLong() - before;
+        rounds[q] = f.join().rounds();
+        got[q] = f.join().entries().size();
+      }
+      double meanR = Arrays.stream(got).average().orElse(0);
+      long targetGets = (long) Math.ceil(meanR / b) + 6;
+      long targetRounds = 2 + (long) Math.ceil(Math.log(Math.max(1, meanR / b)) / Math.log(2));
+      Arrays.sort(latency);
+      rangeCols.append(String.format("R≈%.0f: %.1f (%d) / %.1f, %d (%d) / %d ms; ", meanR,
+          Arrays.stream(gets).average().orElse(0), targetGets, Arrays.stream(rounds).average().orElse(0),
+          Arrays.stream(rounds).max().orElse(0), targetRounds, latency[latency.length / 2]));
+    }
+    System.out.printf("| %d | %d (%.0f inserts/s, 64 in flight) | %s | %.1f / %d, %d ms | %.1f, %d ms | %s |%n", b,
+        keys.size(), entries * 1000.0 / Math.max(1, loadMillis), shape, lookup.meanGets, lookup.maxGets, lookup.p50,
+        insert.meanGets, insert.p50, rangeCols);
   }
 
   private record Measured(double meanGets, long maxGets, long p50) {}
@@ -117,16 +156,14 @@ public final class PhtBenchmark {
     CompletableFuture<?> run(int i);
   }
 
-  private static Measured measure(SimCluster sim, LongSupplier lookups, int ops, Op op) {
+  private static Measured measure(Clock clock, LongSupplier lookups, int ops, Op op) {
     long[] gets = new long[ops];
     long[] latency = new long[ops];
     for (int i = 0; i < ops; i++) {
       long before = lookups.getAsLong();
-      long start = sim.clock.currentTimeMillis();
       CompletableFuture<?> f = op.run(i);
-      sim.finish(List.of(f));
+      latency[i] = clock.await(List.of(f));
       f.join();
-      latency[i] = sim.clock.currentTimeMillis() - start;
       gets[i] = lookups.getAsLong() - before;
     }
     Arrays.sort(latency);

@@ -53,6 +53,9 @@ final class PhtPlugin implements Plugin, Pht {
   private final int attempts;
   private final Map<String, KeyCodec> codecs = new ConcurrentHashMap<>();
   private final java.util.Set<String> nudging = ConcurrentHashMap.newKeySet();
+  /** Per index, prefixes of leaves this node has met lately: where lookups start. */
+  private final Map<String, Map<String, Boolean>> leafCache = new ConcurrentHashMap<>();
+  private static final int LEAF_CACHE = 20_000;
   private final Dht.Registration registration;
 
   PhtPlugin(PluginContext ctx) {
@@ -315,7 +318,54 @@ final class PhtPlugin implements Plugin, Pht {
    * shallower. About log₂ D reads. Empty when the trie changed under the search (retry).
    */
   CompletableFuture<Optional<Found>> findLeaf(KeyCodec codec, String bits, AtomicInteger reads) {
-    return search(codec, bits, 0, codec.bits(), reads);
+    return findLeaf(codec, bits, codec.bits(), reads);
+  }
+
+  /**
+   * As {@link #findLeaf(KeyCodec, String, AtomicInteger)}, knowing the leaf is at most {@code maxDepth} deep. Starts
+   * from the deepest leaf this node has seen on the key's path, if any: while the trie does not change there, that is
+   * one read; if it split since, the search continues below it, if it merged, above.
+   */
+  private CompletableFuture<Optional<Found>> findLeaf(KeyCodec codec, String bits, int maxDepth, AtomicInteger reads) {
+    Map<String, Boolean> seen = leafCache.get(codec.info().name());
+    int cached = -1;
+    if (seen != null) {
+      for (int len = Math.min(maxDepth, bits.length()); len >= 0; len--) {
+        if (seen.containsKey(bits.substring(0, len))) {
+          cached = len;
+          break;
+        }
+      }
+    }
+    if (cached < 0) {
+      return search(codec, bits, 0, maxDepth, reads);
+    }
+    String prefix = bits.substring(0, cached);
+    int at = cached;
+    reads.incrementAndGet();
+    return store.read(codec, prefix).thenCompose(found -> {
+      if (found.isEmpty()) {
+        seen.remove(prefix);
+        return search(codec, bits, 0, at - 1, reads);
+      }
+      TrieNode n = found.get();
+      if (n.state() == State.LEAF) {
+        return CompletableFuture.completedFuture(Optional.of(new Found(prefix, n)));
+      }
+      seen.remove(prefix);
+      if (!n.state().holdsEntries() || n.state() == State.SPLIT) {
+        return search(codec, bits, at + 1, maxDepth, reads);
+      }
+      return search(codec, bits, 0, maxDepth, reads);
+    });
+  }
+
+  private void rememberLeaf(KeyCodec codec, String prefix) {
+    Map<String, Boolean> seen = leafCache.computeIfAbsent(codec.info().name(), n -> new ConcurrentHashMap<>());
+    if (seen.size() >= LEAF_CACHE) {
+      seen.clear();
+    }
+    seen.put(prefix, true);
   }
 
   private CompletableFuture<Optional<Found>> search(KeyCodec codec, String bits, int lo, int hi, AtomicInteger reads) {
@@ -343,6 +393,9 @@ final class PhtPlugin implements Plugin, Pht {
       if (n.state() == State.FROZEN && !prefix.isEmpty()) {
         return trustFrozen(codec, prefix, reads).thenApply(ok -> ok ? Optional.of(new Found(prefix, n))
             : Optional.empty());
+      }
+      if (n.state() == State.LEAF) {
+        rememberLeaf(codec, prefix);
       }
       return CompletableFuture.completedFuture(Optional.of(new Found(prefix, n)));
     });
@@ -481,7 +534,7 @@ final class PhtPlugin implements Plugin, Pht {
         if (found.isEmpty()) {
           // The leaf that covers the whole range sits above the common prefix: find it like a key's.
           int before = reads.get();
-          return findLeaf(codec, lo, reads).thenCompose(leaf -> {
+          return findLeaf(codec, lo, common - 1, reads).thenCompose(leaf -> {
             rounds.addAndGet(reads.get() - before);
             if (leaf.isEmpty() || leaf.get().prefix().length() > common) {
               return CompletableFuture.failedFuture(new RetryException());
@@ -579,6 +632,9 @@ final class PhtPlugin implements Plugin, Pht {
             throw new RetryException();
           }
           s.node = found.get();
+          if (s.node.state() == State.LEAF) {
+            rememberLeaf(codec, s.prefix);
+          }
           return CompletableFuture.completedFuture(null);
         }));
       }

@@ -1,0 +1,93 @@
+package dev.weft.benchmarks;
+
+import dev.weft.api.Address;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N {@link BenchNode} processes on loopback, joined through the first; {@code -Dweft.*} settings of this JVM pass
+ * through. Closing stops them.
+ */
+final class NodeProcesses implements AutoCloseable {
+  final List<Process> procs = new ArrayList<>();
+  final List<Long> pids = new ArrayList<>();
+  final Address bootstrap;
+  final double startSeconds;
+
+  NodeProcesses(int nodes, String jvmOptions) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> procs.forEach(Process::destroyForcibly)));
+    String first = null;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < nodes; i++) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(java);
+      cmd.addAll(Arrays.asList(jvmOptions.trim().split("\\s+")));
+      System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("weft."))
+          .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+      cmd.addAll(List.of("-cp", cp, BenchNode.class.getName()));
+      if (first != null) {
+        cmd.add(first);
+      }
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      procs.add(p);
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      if (line == null || !line.startsWith("READY ")) {
+        throw new IllegalStateException("node " + i + " did not start: " + line);
+      }
+      String[] parts = line.split(" ");
+      if (first == null) {
+        first = parts[1];
+      }
+      pids.add(Long.parseLong(parts[2]));
+    }
+    // Early nodes rejoin so every node knows the whole network, as bucket refreshes would do over time.
+    for (Process p : procs) {
+      OutputStream in = p.getOutputStream();
+      in.write('\n');
+      in.flush();
+    }
+    this.bootstrap = Address.parse(first);
+    this.startSeconds = (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Resident memory of one process in KiB, or -1. */
+  static long rssKib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    procs.forEach(Process::destroy);
+    for (Process p : procs) {
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
