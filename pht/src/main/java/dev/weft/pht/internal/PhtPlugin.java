@@ -56,6 +56,9 @@ final class PhtPlugin implements Plugin, Pht {
   /** Per index, prefixes of leaves this node has met lately: where lookups start. */
   private final Map<String, Map<String, Boolean>> leafCache = new ConcurrentHashMap<>();
   private static final int LEAF_CACHE = 20_000;
+  /** Failures in a row after which a closer node that a keeper knows of is taken for gone. */
+  private static final int STRIKES = 6;
+  private final Map<NodeId, Integer> strikes = new ConcurrentHashMap<>();
   private final Dht.Registration registration;
 
   PhtPlugin(PluginContext ctx) {
@@ -391,8 +394,10 @@ final class PhtPlugin implements Plugin, Pht {
         return search(codec, bits, mid + 1, hi, reads);
       }
       if (n.state() == State.FROZEN && !prefix.isEmpty()) {
-        return trustFrozen(codec, prefix, reads).thenApply(ok -> ok ? Optional.of(new Found(prefix, n))
-            : Optional.empty());
+        // Untrusted, it is a leftover of a finished merge: the leaf that holds the key is above it.
+        return trustFrozen(codec, prefix, reads).thenCompose(ok -> ok
+            ? CompletableFuture.completedFuture(Optional.of(new Found(prefix, n)))
+            : search(codec, bits, lo, mid - 1, reads));
       }
       if (n.state() == State.LEAF) {
         rememberLeaf(codec, prefix);
@@ -782,8 +787,10 @@ final class PhtPlugin implements Plugin, Pht {
   }
 
   /**
-   * Sends {@code op} to {@code keeper}; when it knows a closer node, to that one, and so on a few times. When a closer
-   * node cannot be reached (it is gone but still in a routing table), the last one that answered takes it after all.
+   * Sends {@code op} to {@code keeper}; when it knows a closer node, to that one, and so on a few times. A closer node
+   * that does not answer is most often just busy: taking the operation elsewhere then would give the trie node two
+   * keepers, so the caller retries. Only a closer node that failed {@link #STRIKES} times in a row (seconds, across
+   * attempts) is taken for gone, and the node that knows it takes the operation after all.
    */
   private CompletableFuture<JsonNode> follow(Contact keeper, ObjectNode op, int hops) {
     return send(keeper, op).thenCompose(answer -> {
@@ -800,8 +807,18 @@ final class PhtPlugin implements Plugin, Pht {
       if (closer.isEmpty() || hops >= 3) {
         return send(keeper, forced);
       }
-      return follow(closer.get(), op, hops + 1).handle((a, e) -> e == null
-          ? CompletableFuture.completedFuture(a) : send(keeper, forced)).thenCompose(f -> f);
+      NodeId closerId = closer.get().id();
+      return follow(closer.get(), op, hops + 1).handle((a, e) -> {
+        if (e == null) {
+          strikes.remove(closerId);
+          return CompletableFuture.completedFuture(a);
+        }
+        if (strikes.merge(closerId, 1, Integer::sum) >= STRIKES) {
+          strikes.remove(closerId);
+          return send(keeper, forced);
+        }
+        return CompletableFuture.<JsonNode>completedFuture(TrieKeeper.retry("closer keeper did not answer"));
+      }).thenCompose(f -> f);
     });
   }
 

@@ -155,8 +155,17 @@ final class TrieKeeper {
         }
         return applyBatch(codec, prefix, taken).whenComplete((v, e) -> {
           for (Change c : taken) {
-            if (e != null) {
-              c.answer().completeExceptionally(e);
+            if (e == null) {
+              continue;
+            }
+            // A bad entry is the caller's error; anything else (a child's keeper busy during a split) is recorded
+            // in the trie node and finished later: the caller tries again.
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                ? e.getCause() : e;
+            if (cause instanceof IllegalArgumentException) {
+              c.answer().completeExceptionally(cause);
+            } else {
+              c.answer().complete(retry("keeper: " + cause));
             }
           }
         });
