@@ -160,8 +160,7 @@ final class TrieKeeper {
             }
             // A bad entry is the caller's error; anything else (a child's keeper busy during a split) is recorded
             // in the trie node and finished later: the caller tries again.
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause() : e;
+            Throwable cause = PhtPlugin.unwrap(e);
             if (cause instanceof IllegalArgumentException) {
               c.answer().completeExceptionally(cause);
             } else {
