@@ -824,7 +824,9 @@ final class PhtPlugin implements Plugin, Pht {
 
   private CompletableFuture<JsonNode> send(Contact to, ObjectNode op) {
     if (to.id().equals(dht.self().id())) {
-      return onRequest(to, op);
+      // On the event loop, as a request from a peer would be: the keeper reads the routing table from there, and the
+      // caller may be on any thread (another node's loop, in a simulation).
+      return CompletableFuture.supplyAsync(() -> onRequest(to, op), dht.eventExecutor()).thenCompose(f -> f);
     }
     return dht.request(to, CHANNEL, op);
   }
