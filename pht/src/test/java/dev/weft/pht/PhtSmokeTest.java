@@ -1,6 +1,7 @@
 package dev.weft.pht;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,41 @@ class PhtSmokeTest {
         res.entries().forEach(e -> got.add(((Key.LongKey) e.key()).value() + "=" + e.value()));
         assertThat(got).as("range %d..%d", a, b).isEqualTo(expected);
       }
+    }
+  }
+
+  /**
+   * Once the shape hints have caught up with the splits, a range query reads the common-prefix node and then only
+   * leaves: every leaf of the whole key space in one more round trip (the trie is small enough for the root's hint).
+   */
+  @Test
+  void settledRangesReadOnlyLeaves() throws Exception {
+    MemoryNetwork net = new MemoryNetwork(1);
+    try (TestCluster c = TestCluster.builder().nodes(6).seed(4).listen("mem://n:0")
+        .customize(b -> b.addTransport(net.provider())).start()) {
+      Pht pht = Pht.of(c.node(0));
+      pht.create("spread", KeyType.LONG, 4, 0).get(10, TimeUnit.SECONDS);
+      Random r = new Random(5);
+      TreeMap<Long, Integer> model = new TreeMap<>();
+      for (int i = 0; i < 250; i++) {
+        long k = r.nextLong();
+        Pht.of(c.node(r.nextInt(6))).insert("spread", Key.of(k), JSON.numberNode(i)).get(20, TimeUnit.SECONDS);
+        model.put(k, i);
+      }
+      IndexStats stats = pht.stats("spread").get(20, TimeUnit.SECONDS);
+      assertThat(stats.internal()).as("internal nodes, all in the root's hint").isLessThan(127);
+      Query all = Query.range("spread", Key.of(Long.MIN_VALUE), Key.of(Long.MAX_VALUE)).limit(1000);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        Results res = Pht.of(c.node(3)).query(all).get(20, TimeUnit.SECONDS);
+        assertThat(res.entries()).hasSize(model.size());
+        assertThat(res.dhtGets()).as("gets of %s", stats).isEqualTo(stats.leaves() + 1);
+        assertThat(res.rounds()).isEqualTo(2);
+      });
+      // A range inside the key space reads its common-prefix node, then the leaves overlapping it.
+      Results part = Pht.of(c.node(2)).query(Query.range("spread", Key.of(0), Key.of(Long.MAX_VALUE / 2)))
+          .get(20, TimeUnit.SECONDS);
+      assertThat(part.entries()).hasSize(model.subMap(0L, true, Long.MAX_VALUE / 2, true).size());
+      assertThat(part.rounds()).isEqualTo(2);
     }
   }
 }

@@ -504,11 +504,27 @@ final class PhtPlugin implements Plugin, Pht {
       final String prefix;
       /** For a child of a leaf still splitting: its share of the parent's entries, in case it is not created yet. */
       final List<Item> fallback;
+      /** The slot this one was expanded from, if any. */
+      final Slot parent;
       TrieNode node;
+      /** Known internal from an ancestor's shape hint only, not read. */
+      boolean hinted;
+      /** Read, and found missing or a leftover: the hint that led here was stale. */
+      boolean stale;
 
-      Slot(String prefix, List<Item> fallback) {
+      Slot(String prefix, List<Item> fallback, Slot parent) {
         this.prefix = prefix;
         this.fallback = fallback;
+        this.parent = parent;
+      }
+
+      /** The outermost of the unread ancestors that a shape hint skipped, right above this slot. */
+      Slot skipped() {
+        Slot s = parent;
+        while (s.parent != null && s.parent.hinted) {
+          s = s.parent;
+        }
+        return s;
       }
     }
 
@@ -544,12 +560,12 @@ final class PhtPlugin implements Plugin, Pht {
             if (leaf.isEmpty() || leaf.get().prefix().length() > common) {
               return CompletableFuture.failedFuture(new RetryException());
             }
-            Slot s = new Slot(leaf.get().prefix(), null);
+            Slot s = new Slot(leaf.get().prefix(), null, null);
             s.node = leaf.get().node();
             return walk(new ArrayList<>(List.of(s)));
           });
         }
-        Slot s = new Slot(start, null);
+        Slot s = new Slot(start, null, null);
         s.node = found.get();
         if (s.node.state() == State.FROZEN && !start.isEmpty()) {
           return trustFrozen(codec, start, reads).thenCompose(ok -> ok ? walk(new ArrayList<>(List.of(s)))
@@ -568,30 +584,22 @@ final class PhtPlugin implements Plugin, Pht {
     }
 
     private CompletableFuture<RangeWalk> walk(List<Slot> frontier) {
-      // Expand internal (and still splitting) nodes into their wanted children, in key order.
-      List<Slot> next = new ArrayList<>();
-      for (Slot s : frontier) {
-        if (s.node != null && !isLeaf(s)) {
-          if (s.node.state() == State.SPLIT || s.node.state() == State.MERGE) {
-            nudge(codec, s.prefix);
+      // Expand internal (and still splitting) nodes into their wanted children, in key order; children that a shape
+      // hint names internal are expanded in turn without being read.
+      List<Slot> next = frontier;
+      boolean expanded = true;
+      while (expanded) {
+        expanded = false;
+        List<Slot> level = new ArrayList<>();
+        for (Slot s : next) {
+          if (s.node != null && !isLeaf(s)) {
+            expanded = true;
+            expand(s, level);
+          } else {
+            level.add(s);
           }
-          for (String child : List.of(s.prefix + "0", s.prefix + "1")) {
-            if (wanted(child)) {
-              List<Item> share = null;
-              if (s.node.state() == State.SPLIT) {
-                share = new ArrayList<>();
-                for (Item i : s.node.entries()) {
-                  if (i.bits().startsWith(child)) {
-                    share.add(i);
-                  }
-                }
-              }
-              next.add(new Slot(child, share));
-            }
-          }
-        } else {
-          next.add(s);
         }
+        next = level;
       }
       // Which unread slots are needed: those before the point where read leaves, in order, fill the page; at most a
       // page's worth of leaves (B/2 entries each, at least) per round, so a small page of a huge range stays cheap.
@@ -626,13 +634,21 @@ final class PhtPlugin implements Plugin, Pht {
           }
           if (found.isPresent() && found.get().state() == State.FROZEN) {
             return trustFrozen(codec, s.prefix, reads).thenAccept(ok -> {
-              if (!ok) {
+              if (ok) {
+                s.node = found.get();
+              } else if (s.parent != null && s.parent.hinted) {
+                s.stale = true;
+              } else {
                 throw new RetryException();
               }
-              s.node = found.get();
             });
           }
           if (found.isEmpty()) {
+            if (s.parent != null && s.parent.hinted) {
+              // The hint that skipped the parent is older than a merge there: read what it skipped instead.
+              s.stale = true;
+              return CompletableFuture.completedFuture(null);
+            }
             // A child of an internal node vanishes only when a merge made its parent a leaf meanwhile.
             throw new RetryException();
           }
@@ -643,7 +659,65 @@ final class PhtPlugin implements Plugin, Pht {
           return CompletableFuture.completedFuture(null);
         }));
       }
-      return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenCompose(v -> walk(next));
+      List<Slot> expandedFrontier = next;
+      return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new))
+          .thenCompose(v -> walk(unstale(expandedFrontier)));
+    }
+
+    /** Adds the wanted children of the internal (or splitting, or hinted) slot {@code s} to {@code out}. */
+    private void expand(Slot s, List<Slot> out) {
+      if (s.node.state() == State.SPLIT || s.node.state() == State.MERGE) {
+        nudge(codec, s.prefix);
+      }
+      for (char bit : new char[] {'0', '1'}) {
+        String child = s.prefix + bit;
+        if (!wanted(child)) {
+          continue;
+        }
+        List<Item> share = null;
+        if (s.node.state() == State.SPLIT) {
+          share = new ArrayList<>();
+          for (Item i : s.node.entries()) {
+            if (i.bits().startsWith(child)) {
+              share.add(i);
+            }
+          }
+        }
+        Slot c = new Slot(child, share, s);
+        if (s.node.state() == State.INTERNAL && s.node.hintsInternal(bit) && child.length() < codec.bits()) {
+          c.node = new TrieNode(State.INTERNAL, List.of(), s.node.hintBelow(bit));
+          c.hinted = true;
+        }
+        out.add(c);
+      }
+    }
+
+    /** Replaces the slots under each stale hint by the outermost node the hint skipped, to be read this time. */
+    private List<Slot> unstale(List<Slot> frontier) {
+      List<Slot> out = new ArrayList<>();
+      List<Slot> redo = new ArrayList<>();
+      for (Slot s : frontier) {
+        if (s.stale) {
+          redo.add(s.skipped());
+        }
+      }
+      if (redo.isEmpty()) {
+        return frontier;
+      }
+      for (Slot s : frontier) {
+        Slot outer = null;
+        for (Slot r : redo) {
+          if (s.prefix.startsWith(r.prefix) && (outer == null || r.prefix.length() < outer.prefix.length())) {
+            outer = r;
+          }
+        }
+        if (outer == null) {
+          out.add(s);
+        } else if (out.isEmpty() || !out.get(out.size() - 1).prefix.equals(outer.prefix)) {
+          out.add(new Slot(outer.prefix, outer.fallback, outer.parent));
+        }
+      }
+      return out;
     }
 
     private List<Item> matching(TrieNode node) {

@@ -101,6 +101,7 @@ final class TrieKeeper {
       case "child" -> child(codec, prefix, items(codec, op.path("e")));
       case "merge" -> mergeCheck(codec, prefix);
       case "finish" -> finish(codec, prefix);
+      case "shape" -> shape(codec, prefix);
       case "freeze" -> freeze(codec, prefix);
       case "unfreeze" -> unfreeze(codec, prefix);
       case "drop" -> drop(codec, prefix);
@@ -283,7 +284,14 @@ final class TrieKeeper {
     }
     CompletableFuture<JsonNode> a = askChild(codec, prefix + "0", zero, 0);
     CompletableFuture<JsonNode> b = askChild(codec, prefix + "1", one, 0);
-    return CompletableFuture.allOf(a, b).thenCompose(v -> store.write(codec, prefix, TrieNode.internal()));
+    return CompletableFuture.allOf(a, b).thenCompose(v -> store.write(codec, prefix, TrieNode.internal()))
+        .thenRun(() -> {
+          reshapeParent(codec, prefix);
+          if (a.join().has("existed") || b.join().has("existed")) {
+            // A child from an earlier attempt may have split already: this node's own hint is not empty then.
+            reshape(codec, prefix);
+          }
+        });
   }
 
   private CompletableFuture<JsonNode> askChild(KeyCodec codec, String child, List<Item> entries, int attempt) {
@@ -361,6 +369,7 @@ final class TrieKeeper {
         List<Item> union = new ArrayList<>(items(codec, answers[0].get("e")));
         union.addAll(items(codec, answers[1].get("e")));
         return store.write(codec, prefix, TrieNode.leaf(union))
+            .thenRun(() -> reshapeParent(codec, prefix))
             .thenCompose(v -> CompletableFuture.allOf(
                 router.call(codec, prefix + "0", op(codec, "drop").put("p", prefix + "0")),
                 router.call(codec, prefix + "1", op(codec, "drop").put("p", prefix + "1"))))
@@ -374,6 +383,8 @@ final class TrieKeeper {
             undo.add(router.call(codec, prefix + i, op(codec, "unfreeze").put("p", prefix + i)));
           }
         }
+        // A child that refused may have split: this node's hint is rebuilt from what its children are now.
+        reshape(codec, prefix);
         return CompletableFuture.allOf(undo.toArray(CompletableFuture[]::new));
       }).thenApply(v -> false);
     });
@@ -392,6 +403,45 @@ final class TrieKeeper {
       return found.isEmpty() || found.get().state() == State.LEAF || found.get().state() == State.INTERNAL
           ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true))
           : elsewhere(codec, prefix, found);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Shape hints
+
+  /** Asks the keeper of {@code prefix}'s parent to rebuild its hint; not awaited (never wait on a keeper above). */
+  private void reshapeParent(KeyCodec codec, String prefix) {
+    if (!prefix.isEmpty()) {
+      reshape(codec, prefix.substring(0, prefix.length() - 1));
+    }
+  }
+
+  private void reshape(KeyCodec codec, String prefix) {
+    router.call(codec, prefix, op(codec, "shape")).exceptionally(e -> {
+      LOG.debug("shape hint of {} not rebuilt: {}", prefix, e.toString());
+      return null;
+    });
+  }
+
+  /**
+   * Rebuilds an internal node's hint from its children's records; when it changed, so may the parent's. Changes deep
+   * in a large subtree stop rising where they fall outside the breadth-first window of a hint.
+   */
+  private CompletableFuture<JsonNode> shape(KeyCodec codec, String prefix) {
+    return store.read(codec, prefix).thenCompose(found -> {
+      if (found.isEmpty() || found.get().state() != State.INTERNAL) {
+        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+      }
+      return store.read(codec, prefix + "0").thenCombine(store.read(codec, prefix + "1"), TrieNode::shapeOf)
+          .thenCompose(hint -> {
+            if (hint.equals(found.get().hint())) {
+              return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+            }
+            return store.write(codec, prefix, found.get().withHint(hint)).thenApply(v -> {
+              reshapeParent(codec, prefix);
+              return JSON.objectNode().put("ok", true).put("changed", true);
+            });
+          });
     });
   }
 

@@ -10,15 +10,26 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One node of an index's trie, as stored in the DHT under its prefix: {@code {"s": state, "e": [[key, value], ...]}}.
+ * One node of an index's trie, as stored in the DHT under its prefix:
+ * {@code {"s": state, "e": [[key, value], ...], "h": [suffix, ...]}}.
  *
  * <p>States: {@code leaf} holds entries; {@code int} is internal (both children exist); {@code split} is a leaf whose
  * split into two children has begun (its entries are frozen and will be its children's); {@code merge} is an internal
  * node whose children are being merged into it; {@code frozen} is a child taking part in a merge (its entries frozen).
  * A change of more than one node records its intent in the parent first, so whoever meets it next can finish it.
+ *
+ * <p>An internal node carries a <em>shape hint</em>: the relative prefixes of the internal nodes below it, the first
+ * {@link #HINT_SIZE} in breadth-first order, kept by its keeper from its children's records. A range query uses it to
+ * read the leaves under a node without reading the internal nodes between; it is only a hint (it may lag behind a split
+ * or merge), so readers check what they find and fall back on reading the nodes it skipped.
  */
-record TrieNode(State state, List<Item> entries) {
+record TrieNode(State state, List<Item> entries, List<String> hint) {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** Internal descendants in a hint: a whole subtree seven levels deep, or about a hundred leaves. */
+  static final int HINT_SIZE = 127;
+  /** Breadth-first order of relative prefixes. */
+  static final Comparator<String> BREADTH_FIRST = Comparator.comparingInt(String::length)
+      .thenComparing(Comparator.naturalOrder());
 
   enum State {
     LEAF("leaf"), SPLIT("split"), FROZEN("frozen"), INTERNAL("int"), MERGE("merge");
@@ -58,6 +69,50 @@ record TrieNode(State state, List<Item> entries) {
 
   TrieNode {
     entries = List.copyOf(entries);
+    hint = state == State.INTERNAL ? List.copyOf(hint) : List.of();
+  }
+
+  TrieNode(State state, List<Item> entries) {
+    this(state, entries, List.of());
+  }
+
+  TrieNode withHint(List<String> h) {
+    return new TrieNode(state, entries, h);
+  }
+
+  /**
+   * The hint of an internal node whose children's records are {@code zero} and {@code one}: each internal child
+   * (a merging one still counts) and the internal nodes its own hint names, breadth first, at most {@link #HINT_SIZE}.
+   */
+  static List<String> shapeOf(java.util.Optional<TrieNode> zero, java.util.Optional<TrieNode> one) {
+    List<String> all = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      java.util.Optional<TrieNode> child = c == 0 ? zero : one;
+      if (child.isPresent() && (child.get().state() == State.INTERNAL || child.get().state() == State.MERGE)) {
+        all.add(Integer.toString(c));
+        for (String h : child.get().hint()) {
+          all.add(c + h);
+        }
+      }
+    }
+    all.sort(BREADTH_FIRST);
+    return List.copyOf(all.subList(0, Math.min(HINT_SIZE, all.size())));
+  }
+
+  /** The part of this node's hint under its child {@code bit}, relative to that child. */
+  List<String> hintBelow(char bit) {
+    List<String> out = new ArrayList<>();
+    for (String h : hint) {
+      if (h.length() > 1 && h.charAt(0) == bit) {
+        out.add(h.substring(1));
+      }
+    }
+    return out;
+  }
+
+  /** Whether the hint names this node's child {@code bit} as internal. */
+  boolean hintsInternal(char bit) {
+    return hint.contains(String.valueOf(bit));
   }
 
   static TrieNode leaf(List<Item> entries) {
@@ -69,7 +124,7 @@ record TrieNode(State state, List<Item> entries) {
   }
 
   TrieNode with(State s) {
-    return new TrieNode(s, s.holdsEntries() ? entries : List.of());
+    return new TrieNode(s, s.holdsEntries() ? entries : List.of(), hint);
   }
 
   static List<Item> sorted(List<Item> items) {
@@ -85,6 +140,10 @@ record TrieNode(State state, List<Item> entries) {
       for (Item i : entries) {
         e.addArray().add(codec.toJson(i.entry.key())).add(i.entry.value());
       }
+    }
+    if (!hint.isEmpty()) {
+      ArrayNode h = o.putArray("h");
+      hint.forEach(h::add);
     }
     return o;
   }
@@ -103,6 +162,22 @@ record TrieNode(State state, List<Item> entries) {
         items.add(Item.of(codec, new Entry(codec.fromJson(e.get(0)), e.get(1))));
       }
     }
-    return new TrieNode(s, sorted(items));
+    List<String> hint = new ArrayList<>();
+    if (s == State.INTERNAL) {
+      JsonNode h = json.path("h");
+      if (!h.isMissingNode() && (!h.isArray() || h.size() > HINT_SIZE)) {
+        throw new IllegalArgumentException("a trie node's hint must be an array of at most " + HINT_SIZE + " prefixes");
+      }
+      for (JsonNode p : h) {
+        String text = p.asText("");
+        // Bounded by the key length: a hostile hint must not send readers below the deepest possible node.
+        if (!p.isTextual() || text.isEmpty() || text.length() >= codec.bits()
+            || !text.chars().allMatch(c -> c == '0' || c == '1')) {
+          throw new IllegalArgumentException("a trie node's hint holds bit strings shorter than the key");
+        }
+        hint.add(text);
+      }
+    }
+    return new TrieNode(s, sorted(items), hint);
   }
 }
