@@ -16,4 +16,10 @@ public interface TransportListener {
 
   /** Something arrived that was not a valid frame of this transport; it was dropped. */
   default void onMalformed(Address from, String reason) {}
+
+  /**
+   * The transport's {@link Transport#localAddresses()} changed (a relayed transport moved to another relay); the node
+   * advertises the new ones from then on. Called on a transport thread.
+   */
+  default void onAddressesChanged() {}
 }

@@ -73,7 +73,8 @@ final class KademliaNode implements Node, Dht {
   final Random random;
 
   private final Map<String, Transport> transports = new LinkedHashMap<>();
-  private final List<Address> addresses = new ArrayList<>();
+  /** Every transport's local addresses, replaced whole when a transport's change (a relayed node's relay moved). */
+  private volatile List<Address> addresses = List.of();
   private final RoutingTable table;
   private final Map<Long, Pending> pending = new HashMap<>();
   private final ConcurrentHashMap<String, ChannelHandler> channels = new ConcurrentHashMap<>();
@@ -196,8 +197,23 @@ final class KademliaNode implements Node, Dht {
         throw new WeftException("cannot listen on " + bind + ": " + e.getMessage(), e);
       }
       transports.put(bind.scheme(), t);
-      addresses.addAll(t.localAddresses());
+      List<Address> all = new ArrayList<>(addresses);
+      all.addAll(t.localAddresses());
+      addresses = List.copyOf(all);
     }
+  }
+
+  /** A transport's addresses changed: advertise the new ones from the next message on. */
+  private void addressesChanged() {
+    loop.execute(() -> {
+      List<Address> all = new ArrayList<>();
+      for (Transport t : transports.values()) {
+        all.addAll(t.localAddresses());
+      }
+      addresses = List.copyOf(all);
+      selfContact = new Contact(id, addresses);
+      LOG.info("node {} now reachable at {}", id.shortHex(), addresses);
+    });
   }
 
   private void startPlugins(List<PluginProvider> providers) {
@@ -224,6 +240,13 @@ final class KademliaNode implements Node, Dht {
       public void onMalformed(Address from, String reason) {
         stats.malformed.increment();
         LOG.debug("dropped malformed frame from {}: {}", from, reason);
+      }
+
+      @Override
+      public void onAddressesChanged() {
+        if (selfContact != null) {
+          addressesChanged();
+        }
       }
     };
 

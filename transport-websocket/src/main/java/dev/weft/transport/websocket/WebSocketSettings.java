@@ -1,0 +1,20 @@
+package dev.weft.transport.websocket;
+
+/** Configuration keys of the WebSocket transport and super-node (all optional). */
+public final class WebSocketSettings {
+  /** Largest DHT message, in bytes (default 1 MiB). */
+  public static final String MAX_MESSAGE_BYTES = "weft.ws.max-message-bytes";
+  /**
+   * Further super-nodes a relayed node fails over to, comma-separated {@code ws://host:port}; the first one is the
+   * node's listen address {@code ws://host:port/relay}.
+   */
+  public static final String RELAYS = "weft.ws.relays";
+  /** How many relayed nodes a super-node serves at once (default 1000). */
+  public static final String MAX_RELAYED = "weft.ws.max-relayed";
+  /** How long a relayed node waits for its first relay before its transport fails to open (default 10 s). */
+  public static final String RELAY_TIMEOUT = "weft.ws.relay-timeout";
+  /** Bytes queued for one connection before further messages to it are dropped (default 4 MiB). */
+  public static final String MAX_QUEUED_BYTES = "weft.ws.max-queued-bytes";
+
+  private WebSocketSettings() {}
+}
