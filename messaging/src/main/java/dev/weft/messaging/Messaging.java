@@ -27,6 +27,12 @@ public interface Messaging {
   String USER_CHANNEL = "user";
 
   /**
+   * The storage namespace of client presence records (see {@link #attachClient}): key = the client's id in hex, value
+   * {@code {"node": <hex id of the node it is attached to>}}.
+   */
+  String CLIENT_NAMESPACE = "weft:clients";
+
+  /**
    * The messaging service of {@code node}.
    *
    * @throws WeftException when the messaging plugin is not present or disabled
@@ -62,6 +68,25 @@ public interface Messaging {
    * @return closing it removes the handler
    */
   Registration registerMessageHandler(MessageHandler handler);
+
+  /**
+   * Makes this node the delivery point of a <em>client</em>: a participant with an id of its own that is not a node of
+   * the DHT (a browser connected to this node's gateway). From then on {@link #sendNode} to {@code client} from any
+   * node reaches {@code handler} here: a sender whose lookup finds no node with that id reads the client's presence
+   * record in {@link #CLIENT_NAMESPACE} and hands the message to the node it names. The record is stored with a short
+   * time to live ({@link MessagingSettings#CLIENT_PRESENCE_TTL}), re-stored while the client stays attached, and
+   * deleted when the registration is closed.
+   *
+   * <p>{@code handler} receives the messages of every channel sent to the client (see {@link
+   * ReceivedMessage#channel()}), of kind {@link ReceivedMessage.Kind#NODE}, with the sending node as sender; at most
+   * once each, on the node's scheduler threads. Broadcasts and messages to keys are the node's, not its clients'.
+   *
+   * @return completes with the attachment, whose {@code close()} detaches the client, once its presence record is
+   *     stored; fails with {@link IllegalArgumentException} for this node's own id, with {@link
+   *     IllegalStateException} when the id is attached here already or to another node that says it still has it,
+   *     and with {@link WeftException} when the record could not be stored (nothing is then attached)
+   */
+  CompletableFuture<Registration> attachClient(NodeId client, MessageHandler handler);
 
   /** The same service on another channel, for plugins: {@code schema}, {@code pht}, yours. */
   Messaging channel(String name);

@@ -12,4 +12,10 @@ public final class MessagingSettings {
   public static final String BROADCAST_ATTEMPTS = "weft.messaging.broadcast-attempts";
   /** Closest nodes tried in turn by a send to a key. Default 3. */
   public static final String SEND_ATTEMPTS = "weft.messaging.send-attempts";
+  /**
+   * Time to live of a client's presence record ({@link Messaging#attachClient}); it is stored again every third of
+   * it while the client stays attached, so a node that stops without detaching its clients is forgotten after at most
+   * this long. Default 2m; at least 3s.
+   */
+  public static final String CLIENT_PRESENCE_TTL = "weft.messaging.client-presence-ttl";
 }

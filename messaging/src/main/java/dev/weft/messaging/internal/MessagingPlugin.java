@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
+import dev.weft.api.Storage;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.Dht;
@@ -19,6 +20,7 @@ import dev.weft.messaging.MessagingSettings;
 import dev.weft.messaging.ReceivedMessage;
 import dev.weft.messaging.UndeliverableException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -28,6 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -42,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * subtrees, so with full routing tables every node receives the message once: N − 1 messages. Each hand-off is
  * acknowledged; when a contact does not answer, another contact of the same bucket takes its subtree, so a dead node
  * does not cut its subtree off. Duplicates (from those retries, or replays) are dropped by a bounded cache of ids.
+ *
+ * <p><b>Clients</b> ({@link Messaging#attachClient}): an attached client's id is published as a presence record in
+ * {@link Messaging#CLIENT_NAMESPACE}; a {@code sendNode} whose lookup finds no node with the id reads that record and
+ * sends the message with kind {@code client} to the node it names, which hands it to the client's handler.
  */
 final class MessagingPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(MessagingPlugin.class);
@@ -59,6 +67,10 @@ final class MessagingPlugin implements Plugin {
   private final Map<String, List<MessageHandler>> handlers = new ConcurrentHashMap<>();
   private final Dht.Registration registration;
   private final Channel user;
+  private final Storage storage;
+  private final Duration presenceTtl;
+  private final Map<NodeId, Attachment> clients = new ConcurrentHashMap<>();
+  private volatile boolean closed;
   final LongAdder duplicatesDropped = new LongAdder();
   final LongAdder delivered = new LongAdder();
 
@@ -70,6 +82,12 @@ final class MessagingPlugin implements Plugin {
     this.sendAttempts = ctx.config().integer(MessagingSettings.SEND_ATTEMPTS, 3, 1, 20);
     this.seen = new SeenCache(ctx.config().integer(MessagingSettings.SEEN_CACHE, 65536, 16, 10_000_000));
     this.user = new Channel(Messaging.USER_CHANNEL);
+    this.storage = ctx.node().storage();
+    this.presenceTtl = ctx.config().duration(MessagingSettings.CLIENT_PRESENCE_TTL, Duration.ofMinutes(2));
+    if (presenceTtl.compareTo(Duration.ofSeconds(3)) < 0) {
+      throw new dev.weft.api.ConfigException("invalid value for " + MessagingSettings.CLIENT_PRESENCE_TTL + ": '"
+          + presenceTtl + "' (expected at least 3s)");
+    }
     this.registration = dht.handle(DHT_CHANNEL, this::onRequest);
   }
 
@@ -80,7 +98,13 @@ final class MessagingPlugin implements Plugin {
 
   @Override
   public void close() {
+    closed = true;
     registration.close();
+    // The node is stopping: its presence records expire on their own (their senders meet a node that is gone).
+    for (Attachment a : clients.values()) {
+      a.stopRefreshing();
+    }
+    clients.clear();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -88,6 +112,12 @@ final class MessagingPlugin implements Plugin {
 
   private CompletableFuture<JsonNode> onRequest(Contact from, JsonNode body) {
     String op = body.path("op").asText();
+    if (op.equals("probe")) {
+      NodeId client = parseId(body.path("to").asText());
+      return client == null ? CompletableFuture.failedFuture(new WeftException("malformed probe"))
+          : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("attached",
+              clients.containsKey(client)));
+    }
     String id = body.path("id").asText();
     String channel = body.path("ch").asText();
     JsonNode payload = body.get("msg");
@@ -97,6 +127,17 @@ final class MessagingPlugin implements Plugin {
     switch (op) {
       case "deliver" -> {
         String kind = body.path("kind").asText();
+        if (kind.equals("client")) {
+          NodeId to = parseId(body.path("to").asText());
+          Attachment a = to == null ? null : clients.get(to);
+          if (a == null) {
+            // Not an error of the exchange: the sender learns the client is gone (its record is stale).
+            return CompletableFuture.completedFuture(JSON.objectNode().put("ok", false).put("gone", true));
+          }
+          deliverToClient(a, new ReceivedMessage(ReceivedMessage.Kind.NODE, id, from.id(), channel, Optional.empty(),
+              Optional.empty(), payload));
+          return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+        }
         if (kind.equals("node") && !body.path("to").asText().equals(dht.self().id().toHex())) {
           return CompletableFuture.failedFuture(new WeftException("not the addressed node"));
         }
@@ -128,6 +169,30 @@ final class MessagingPlugin implements Plugin {
         return CompletableFuture.failedFuture(new WeftException("unknown messaging op '" + op + "'"));
       }
     }
+  }
+
+  private static NodeId parseId(String hex) {
+    try {
+      return NodeId.fromHex(hex);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Hands a message to an attached client's handler once. */
+  private void deliverToClient(Attachment a, ReceivedMessage m) {
+    if (!seen.firstTime(m.id())) {
+      duplicatesDropped.increment();
+      return;
+    }
+    delivered.increment();
+    scheduler.execute(() -> {
+      try {
+        a.handler.onMessage(m);
+      } catch (RuntimeException e) {
+        LOG.warn("client handler of {} failed on message {}", a.id.shortHex(), m.id(), e);
+      }
+    });
   }
 
   /** Hands a message to this node's handlers once; false when its id was seen before. */
@@ -227,21 +292,227 @@ final class MessagingPlugin implements Plugin {
           Optional.empty(), message));
       return CompletableFuture.completedFuture(new Messaging.Delivery(id, to));
     }
+    Attachment attached = clients.get(to);
+    if (attached != null) {
+      deliverToClient(attached, new ReceivedMessage(ReceivedMessage.Kind.NODE, id, dht.self().id(), channel,
+          Optional.empty(), Optional.empty(), message));
+      return CompletableFuture.completedFuture(new Messaging.Delivery(id, dht.self().id()));
+    }
     ObjectNode body = envelope("deliver", id, channel, message).put("kind", "node").put("to", to.toHex());
+    ObjectNode clientBody = envelope("deliver", id, channel, message).put("kind", "client").put("to", to.toHex());
     CompletableFuture<Optional<Contact>> known = CompletableFuture.completedFuture(dht.contact(to));
     return known.thenCompose(c -> c.isPresent() ? deliverTo(c.get(), body, id)
-        .exceptionallyCompose(e -> lookupAndDeliver(to, body, id)) : lookupAndDeliver(to, body, id));
+        .exceptionallyCompose(e -> lookupAndDeliver(to, body, clientBody, id))
+        : lookupAndDeliver(to, body, clientBody, id));
   }
 
-  private CompletableFuture<Messaging.Delivery> lookupAndDeliver(NodeId to, ObjectNode body, String id) {
+  private CompletableFuture<Messaging.Delivery> lookupAndDeliver(NodeId to, ObjectNode body, ObjectNode clientBody,
+      String id) {
     return dht.lookup(to, 3).thenCompose(closest -> {
       for (Contact c : closest) {
         if (c.id().equals(to)) {
           return deliverTo(c, body, id);
         }
       }
-      return CompletableFuture.failedFuture(new UndeliverableException(UndeliverableException.Reason.NO_SUCH_NODE,
-          "node " + to.toHex() + " is not in the network (a lookup for it found " + closest.size() + " other nodes)"));
+      String noNode = "node " + to.toHex() + " is not in the network (a lookup for it found " + closest.size()
+          + " other nodes)";
+      return deliverViaPresence(to, clientBody, id, noNode);
+    });
+  }
+
+  /** No node has the id {@code to}: delivers to the node its presence record names, if it is a client. */
+  private CompletableFuture<Messaging.Delivery> deliverViaPresence(NodeId to, ObjectNode body, String id,
+      String noNode) {
+    return storage.get(Messaging.CLIENT_NAMESPACE, to.toHex()).handle((record, error) -> {
+      if (error != null) {
+        return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
+            UndeliverableException.Reason.NO_ANSWER, noNode + ", and its client presence record could not be read: "
+            + rootMessage(error), error));
+      }
+      NodeId host = record.map(r -> parseId(r.value().path("node").asText())).orElse(null);
+      if (host == null) {
+        return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
+            UndeliverableException.Reason.NO_SUCH_NODE, noNode + ", and no client with that id is attached anywhere"));
+      }
+      if (host.equals(dht.self().id())) {
+        // Our own record, but the client left (clients.get(to) was null): the record is stale.
+        return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
+            UndeliverableException.Reason.NO_SUCH_NODE, "client " + to.toHex() + " is no longer attached"));
+      }
+      return findNode(host).thenCompose(contact -> {
+        if (contact.isEmpty()) {
+          return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
+              UndeliverableException.Reason.NO_SUCH_NODE, "client " + to.toHex() + " was attached to node "
+              + host.toHex() + ", which is not in the network any more"));
+        }
+        return dht.request(contact.get(), DHT_CHANNEL, body).handle((answer, failure) -> {
+          if (failure == null && answer.path("ok").asBoolean()) {
+            return CompletableFuture.completedFuture(new Messaging.Delivery(id, host));
+          }
+          if (failure == null && answer.path("gone").asBoolean()) {
+            return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
+                UndeliverableException.Reason.NO_SUCH_NODE, "client " + to.toHex() + " is no longer attached to node "
+                + host.toHex()));
+          }
+          return hostFailed(to, host, failure != null ? rootMessage(failure) : answer.toString(), failure);
+        }).thenCompose(f -> f);
+      });
+    }).thenCompose(f -> f);
+  }
+
+  /**
+   * The node a client is attached to did not take a message. A contact from the routing table may be a node that
+   * stopped: when a lookup cannot find it, the client is gone with it.
+   */
+  private CompletableFuture<Messaging.Delivery> hostFailed(NodeId client, NodeId host, String why, Throwable cause) {
+    CompletableFuture<Messaging.Delivery> out = new CompletableFuture<>();
+    dht.lookup(host, 3).whenComplete((closest, e) -> {
+      boolean alive = e != null || closest.stream().anyMatch(n -> n.id().equals(host));
+      out.completeExceptionally(alive ? new UndeliverableException(UndeliverableException.Reason.NO_ANSWER, "node "
+          + host.toHex() + ", which client " + client.toHex() + " is attached to, did not take the message: " + why,
+          cause) : new UndeliverableException(UndeliverableException.Reason.NO_SUCH_NODE, "client " + client.toHex()
+          + " was attached to node " + host.toHex() + ", which is not in the network any more"));
+    });
+    return out;
+  }
+
+  /** The contact of the node with id {@code id}: from the routing table, else by a lookup; empty when it is gone. */
+  private CompletableFuture<Optional<Contact>> findNode(NodeId id) {
+    Optional<Contact> known = dht.contact(id);
+    if (known.isPresent()) {
+      return CompletableFuture.completedFuture(known);
+    }
+    return dht.lookup(id, 3).thenApply(closest -> closest.stream().filter(c -> c.id().equals(id)).findFirst());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException)) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Clients
+
+  /** A client attached to this node; closing it detaches the client. */
+  private final class Attachment implements Messaging.Registration {
+    final NodeId id;
+    final MessageHandler handler;
+    final AtomicBoolean detached = new AtomicBoolean();
+    private volatile Scheduler.Cancellable refresh;
+
+    Attachment(NodeId id, MessageHandler handler) {
+      this.id = id;
+      this.handler = handler;
+    }
+
+    @Override
+    public void close() {
+      if (detached.compareAndSet(false, true)) {
+        stopRefreshing();
+        clients.remove(id, this);
+        if (!closed) {
+          unpublish(id);
+        }
+      }
+    }
+
+    void stopRefreshing() {
+      Scheduler.Cancellable r = refresh;
+      if (r != null) {
+        r.cancel();
+      }
+    }
+
+    /** Stores the presence record again every third of its time to live, until detached. */
+    void scheduleRefresh() {
+      if (detached.get() || closed) {
+        return;
+      }
+      refresh = scheduler.schedule(() -> {
+        if (detached.get() || closed) {
+          return;
+        }
+        publish(id).whenComplete((r, e) -> {
+          if (e != null) {
+            LOG.warn("could not refresh the presence record of client {}: {}", id.shortHex(), rootMessage(e));
+          }
+          scheduleRefresh();
+        });
+      }, presenceTtl.toMillis() / 3, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  CompletableFuture<Messaging.Registration> attach(NodeId client, MessageHandler handler) {
+    if (client.equals(dht.self().id())) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "a client cannot take the id of the node it attaches to (" + client.toHex() + ")"));
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(new WeftException("the node is stopping"));
+    }
+    Attachment a = new Attachment(client, handler);
+    if (clients.putIfAbsent(client, a) != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("client " + client.toHex()
+          + " is attached to this node already"));
+    }
+    CompletableFuture<Messaging.Registration> done = storage.get(Messaging.CLIENT_NAMESPACE, client.toHex())
+        .thenCompose(record -> {
+          NodeId host = record.map(r -> parseId(r.value().path("node").asText())).orElse(null);
+          if (host == null || host.equals(dht.self().id())) {
+            return CompletableFuture.completedFuture(false);
+          }
+          return stillAttached(host, client);
+        })
+        .thenCompose(elsewhere -> {
+          if (elsewhere) {
+            throw new IllegalStateException("client " + client.toHex() + " is attached to another node");
+          }
+          return publish(client);
+        })
+        .thenApply(r -> {
+          a.scheduleRefresh();
+          return (Messaging.Registration) a;
+        });
+    return done.whenComplete((r, e) -> {
+      if (e != null) {
+        a.detached.set(true);
+        clients.remove(client, a);
+      } else if (a.detached.get() && !closed) {
+        // Closed while the record was being stored: take it back.
+        unpublish(client);
+      }
+    });
+  }
+
+  /** Whether node {@code host} says it has {@code client} attached; false when it cannot be found or asked. */
+  private CompletableFuture<Boolean> stillAttached(NodeId host, NodeId client) {
+    ObjectNode probe = JSON.objectNode().put("op", "probe").put("to", client.toHex());
+    return findNode(host).thenCompose(c -> c.isEmpty() ? CompletableFuture.completedFuture(false)
+        : dht.request(c.get(), DHT_CHANNEL, probe).handle((answer, error) ->
+            error == null && answer.path("attached").asBoolean()));
+  }
+
+  private CompletableFuture<Void> publish(NodeId client) {
+    return storage.put(Messaging.CLIENT_NAMESPACE, client.toHex(),
+        JSON.objectNode().put("node", dht.self().id().toHex()), presenceTtl).thenApply(r -> null);
+  }
+
+  /** Deletes the presence record of {@code client} if it still names this node (it may have moved on). */
+  private void unpublish(NodeId client) {
+    String key = client.toHex();
+    storage.get(Messaging.CLIENT_NAMESPACE, key).thenCompose(record -> {
+      boolean ours = record.isPresent() && dht.self().id().equals(parseId(record.get().value().path("node")
+          .asText())) && !clients.containsKey(client);
+      return ours ? storage.delete(Messaging.CLIENT_NAMESPACE, key).thenApply(r -> null)
+          : CompletableFuture.completedFuture(null);
+    }).whenComplete((r, e) -> {
+      if (e != null) {
+        LOG.debug("could not delete the presence record of client {}: {}", client.shortHex(), rootMessage(e));
+      }
     });
   }
 
@@ -341,6 +612,13 @@ final class MessagingPlugin implements Plugin {
     public Registration registerMessageHandler(MessageHandler handler) {
       java.util.Objects.requireNonNull(handler, "handler");
       return register(name, handler);
+    }
+
+    @Override
+    public CompletableFuture<Registration> attachClient(NodeId client, MessageHandler handler) {
+      java.util.Objects.requireNonNull(client, "client");
+      java.util.Objects.requireNonNull(handler, "handler");
+      return attach(client, handler);
     }
 
     @Override
