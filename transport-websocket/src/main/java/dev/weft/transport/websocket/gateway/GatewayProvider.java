@@ -1,0 +1,38 @@
+package dev.weft.transport.websocket.gateway;
+
+import dev.weft.api.Address;
+import dev.weft.api.spi.Plugin;
+import dev.weft.api.spi.PluginContext;
+import dev.weft.api.spi.PluginProvider;
+import dev.weft.transport.websocket.internal.WsServer;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code gateway} plugin: lets browsers use the network through this node (see {@code docs/browser.md}). It needs
+ * the node to listen on {@code ws://host:port}; it depends on no other plugin, and offers clients the ops of the
+ * messaging, schema and pht plugins when the node runs them (looked up when a client connects, so the start order does
+ * not matter).
+ */
+public final class GatewayProvider implements PluginProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayProvider.class);
+
+  @Override
+  public String name() {
+    return "gateway";
+  }
+
+  @Override
+  public Plugin create(PluginContext context) {
+    Optional<WsServer> server = context.node().addresses().stream()
+        .filter(a -> a.scheme().equals("ws") && a.path().isEmpty())
+        .map(Address::port).map(WsServer::at).flatMap(Optional::stream).findFirst();
+    if (server.isEmpty()) {
+      LOG.info("node {} does not listen on ws://host:port: browsers cannot connect to it", context.node().id()
+          .shortHex());
+      return () -> { };
+    }
+    return Gateway.start(context.node(), server.get(), context.config(), context.scheduler());
+  }
+}

@@ -1,0 +1,139 @@
+package dev.weft.transport.websocket.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.messaging.Messaging;
+import dev.weft.messaging.ReceivedMessage;
+import dev.weft.messaging.UndeliverableException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code send}, {@code sendNode}, {@code sendAll}, {@code subscribe} and {@code unsubscribe}, and the attachment that
+ * makes a client reachable by {@code sendNode} from any node ({@link Messaging#attachClient}).
+ *
+ * <p>Clients use the {@code user} channel and channels named {@code app.*}: the other channels carry the protocols of
+ * the node's plugins (schema, pht), which a page must not be able to speak through its super-node.
+ */
+final class MessagingModule implements Module {
+  private final Messaging messaging;
+
+  MessagingModule(Messaging messaging) {
+    this.messaging = messaging;
+  }
+
+  @Override
+  public String name() {
+    return "messaging";
+  }
+
+  @Override
+  public Set<String> ops() {
+    return Set.of("send", "sendNode", "sendAll", "subscribe", "unsubscribe");
+  }
+
+  static boolean clientChannel(String channel) {
+    return channel.equals(Messaging.USER_CHANNEL) || channel.matches("app\\.[A-Za-z0-9._-]{1,60}");
+  }
+
+  private Messaging channel(Args a) {
+    String c = a.optionalString("channel", 64).orElse(Messaging.USER_CHANNEL);
+    if (!clientChannel(c)) {
+      throw ClientError.badRequest("channel '" + c + "' is not open to clients: use \"user\" or app.<name> (letters,"
+          + " digits, . _ -)");
+    }
+    return c.equals(Messaging.USER_CHANNEL) ? messaging : messaging.channel(c);
+  }
+
+  /**
+   * Attaches {@code client} to the node's messaging: messages any node sends to its id come to it as {@code msg}
+   * events, on every client channel, without subscribing. Subscribes it to the broadcasts of the {@code user}
+   * channel.
+   */
+  @Override
+  public CompletableFuture<AutoCloseable> onConnect(Module.Client client) {
+    subscribe(client, Messaging.USER_CHANNEL, messaging);
+    return messaging.attachClient(client.id(), m -> {
+      if (clientChannel(m.channel())) {
+        client.event(event(m));
+      }
+    }).handle((r, failure) -> {
+      if (failure == null) {
+        return (AutoCloseable) r::close;
+      }
+      Throwable e = ClientError.unwrap(failure);
+      // The id is attached here or to another node already.
+      throw e instanceof IllegalStateException ? new ClientError(ClientError.CONFLICT, e.getMessage())
+          : ClientError.of(e);
+    });
+  }
+
+  private boolean subscribe(Module.Client client, String name, Messaging channel) {
+    // Only broadcasts: messages to a key or to this node's id are the node's own.
+    return client.keep("msg:" + name, () -> channel.registerMessageHandler(m -> {
+      if (m.kind() == ReceivedMessage.Kind.BROADCAST) {
+        client.event(event(m));
+      }
+    })::close);
+  }
+
+  static ObjectNode event(ReceivedMessage m) {
+    ObjectNode e = Wire.object().put("t", "msg").put("kind", m.kind().name().toLowerCase(Locale.ROOT))
+        .put("id", m.id()).put("sender", m.sender().toHex()).put("channel", m.channel());
+    e.set("message", m.payload());
+    return e;
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> call(Module.Client client, Args a) {
+    switch (a.op()) {
+      case "send" -> {
+        a.only("namespace", "key", "message", "channel");
+        Messaging m = channel(a);
+        return m.send(a.string("namespace", StorageModule.MAX_NAME), a.string("key", StorageModule.MAX_NAME),
+            a.json("message")).thenApply(MessagingModule::delivery);
+      }
+      case "sendNode" -> {
+        a.only("to", "message", "channel");
+        Messaging m = channel(a);
+        return m.sendNode(a.id("to"), a.json("message")).thenApply(MessagingModule::delivery);
+      }
+      case "sendAll" -> {
+        a.only("message", "channel");
+        Messaging m = channel(a);
+        return m.sendAll(a.json("message")).thenApply(b -> Wire.object().put("id", b.id())
+            .put("subtrees", b.subtrees()).put("unreachable", b.unreachable()));
+      }
+      case "subscribe" -> {
+        a.only("channel");
+        Messaging m = channel(a);
+        String name = a.optionalString("channel", 64).orElse(Messaging.USER_CHANNEL);
+        boolean added = subscribe(client, name, m);
+        return CompletableFuture.completedFuture(Wire.object().put("channel", name).put("added", added));
+      }
+      case "unsubscribe" -> {
+        a.only("channel");
+        channel(a);
+        String name = a.optionalString("channel", 64).orElse(Messaging.USER_CHANNEL);
+        boolean removed = client.release("msg:" + name);
+        return CompletableFuture.completedFuture(Wire.object().put("channel", name).put("removed", removed));
+      }
+      default -> throw new IllegalStateException("not a messaging op: " + a.op());
+    }
+  }
+
+  private static JsonNode delivery(Messaging.Delivery d) {
+    return Wire.object().put("id", d.id()).put("to", d.to().toHex());
+  }
+
+  @Override
+  public Throwable refine(Throwable failure) {
+    Throwable e = ClientError.unwrap(failure);
+    if (e instanceof UndeliverableException u) {
+      return new ClientError(u.reason() == UndeliverableException.Reason.NO_SUCH_NODE ? ClientError.NOT_FOUND
+          : ClientError.UNAVAILABLE, u.getMessage());
+    }
+    return e;
+  }
+}

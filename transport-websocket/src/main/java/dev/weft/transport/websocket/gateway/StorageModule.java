@@ -1,0 +1,108 @@
+package dev.weft.transport.websocket.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.Node;
+import dev.weft.api.Scan;
+import dev.weft.api.Storage;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code put}, {@code get}, {@code delete} and {@code lscan} on the node's storage. {@code lscan} lists what the
+ * super-node holds in its own store (its replicas), not the client's: a client holds none.
+ */
+final class StorageModule implements Module {
+  /** Longest namespace or key, as the DHT bounds them. */
+  static final int MAX_NAME = 1024;
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_PAGE = 1000;
+  /** Longest time to live a client may give, in seconds: a year. */
+  static final long MAX_TTL_SECONDS = 365L * 24 * 3600;
+
+  private final Storage storage;
+
+  StorageModule(Node node) {
+    this.storage = node.storage();
+  }
+
+  @Override
+  public String name() {
+    return "storage";
+  }
+
+  @Override
+  public Set<String> ops() {
+    return Set.of("put", "get", "delete", "lscan");
+  }
+
+  /**
+   * Namespaces that modules keep their own records in: client presence ({@code weft:clients}) and PHT trie nodes. A
+   * client may read them but not write them, so that a page cannot redirect another client's messages or corrupt an
+   * index through its super-node.
+   */
+  static boolean reserved(String namespace) {
+    return namespace.startsWith("weft:") || namespace.equals("pht") || namespace.startsWith("pht:");
+  }
+
+  private static String writableNamespace(Args a) {
+    String ns = a.string("namespace", MAX_NAME);
+    if (reserved(ns)) {
+      throw ClientError.badRequest("namespace '" + ns + "' is reserved for the node's modules (weft:*, pht, pht:*)");
+    }
+    return ns;
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> call(Client client, Args a) {
+    switch (a.op()) {
+      case "put" -> {
+        a.only("namespace", "key", "value", "ttl");
+        String ns = writableNamespace(a);
+        String key = a.string("key", MAX_NAME);
+        JsonNode value = a.json("value");
+        return a.optionalInteger("ttl", 1, MAX_TTL_SECONDS)
+            .map(ttl -> storage.put(ns, key, value, Duration.ofSeconds(ttl)))
+            .orElseGet(() -> storage.put(ns, key, value)).thenApply(Wire::putResult);
+      }
+      case "get" -> {
+        a.only("namespace", "key");
+        return storage.get(a.string("namespace", MAX_NAME), a.string("key", MAX_NAME))
+            .thenApply(o -> o.<JsonNode>map(Wire::storedObject).orElse(NullNode.getInstance()));
+      }
+      case "delete" -> {
+        a.only("namespace", "key");
+        String ns = writableNamespace(a);
+        return storage.delete(ns, a.string("key", MAX_NAME)).thenApply(Wire::putResult);
+      }
+      case "lscan" -> {
+        a.only("namespace", "after", "limit");
+        Scan scan = a.optionalString("namespace", MAX_NAME).map(Scan::namespace).orElse(Scan.all())
+            .limit(a.limit(DEFAULT_PAGE, MAX_PAGE));
+        if (a.has("after")) {
+          ObjectNode after = a.object("after");
+          Args cursor = new Args("lscan's after", after);
+          cursor.only("namespace", "key");
+          scan = scan.after(cursor.string("namespace", MAX_NAME), cursor.string("key", MAX_NAME));
+        }
+        return storage.lscan(scan).thenApply(page -> {
+          ObjectNode out = Wire.object();
+          ArrayNode items = out.putArray("items");
+          page.items().forEach(o -> items.add(Wire.storedObject(o)));
+          if (page.next().isPresent()) {
+            Scan next = page.next().get();
+            out.putObject("next").put("namespace", next.afterNamespace().orElseThrow())
+                .put("key", next.afterKey().orElseThrow());
+          } else {
+            out.putNull("next");
+          }
+          return out;
+        });
+      }
+      default -> throw new IllegalStateException("not a storage op: " + a.op());
+    }
+  }
+}

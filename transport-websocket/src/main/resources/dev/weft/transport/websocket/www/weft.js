@@ -1,0 +1,391 @@
+// weft.js: the browser client of a weft node's gateway. A dependency-free ES module, served by every node that
+// listens on ws://host:port at /weft.js. Protocol and limits: docs/browser.md.
+//
+//   import { connect } from "/weft.js";
+//   const node = await connect();                 // the page's own node, ws(s)://<page host>/client
+//   await node.put("notes", "n1", { text: "hi" });
+//   node.onMessage(m => console.log(m.sender, m.message));
+//
+// Every method returns a promise; a failure is a WeftError whose .code is one of bad-request, not-found, conflict,
+// too-large, rate-limited, unsupported, unavailable, internal, or closed (the connection is gone). There is no
+// automatic reconnection: watch node.closed (or onClose) and connect again; ask for the same id to stay reachable
+// under it.
+
+const ID_KEY = "weft.id";
+const HEX_ID = /^[0-9a-fA-F]{40}$/;
+
+/** Close codes of the gateway, as error codes. */
+const CLOSE_CODES = {
+  1001: "unavailable", // the node stops
+  1003: "bad-request", // a binary frame
+  1007: "bad-request", // a frame that is not JSON
+  1008: "rate-limited", // flooding, or not reading its answers
+  1009: "too-large", // a frame over the limit
+  1011: "internal",
+  1013: "unavailable", // the node is full, or could not publish the client's presence
+  4400: "bad-request", // an invalid id
+  4409: "conflict", // the id is connected already
+};
+
+/** An error of weft: a request the node refused or could not serve, or a connection that ended. */
+export class WeftError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "WeftError";
+    this.code = code;
+  }
+}
+
+function defaultUrl() {
+  if (typeof location === "undefined" || !location.host) {
+    throw new WeftError("bad-request", "connect() needs a URL such as ws://127.0.0.1:4000/client outside a page");
+  }
+  return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/client";
+}
+
+function randomId() {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, b => b.toString(16).padStart(2, "0")).join("");
+}
+
+function storage() {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch (e) {
+    return null; // storage disabled for this page
+  }
+}
+
+/**
+ * The id to ask for: options.id; else the page's ?id=<40 hex> (kept in localStorage for later visits); else, with
+ * options.stable, the id kept in localStorage (a new one the first time); else none, and the node picks a random one.
+ */
+function chooseId(options) {
+  if (options.id !== undefined) {
+    return options.id;
+  }
+  const fromPage = typeof location === "undefined" ? null : new URLSearchParams(location.search).get("id");
+  const store = storage();
+  if (fromPage) {
+    if (HEX_ID.test(fromPage) && store) {
+      store.setItem(ID_KEY, fromPage.toLowerCase());
+    }
+    return fromPage;
+  }
+  if (options.stable) {
+    let saved = store && store.getItem(ID_KEY);
+    if (!saved || !HEX_ID.test(saved)) {
+      saved = randomId();
+      if (store) {
+        store.setItem(ID_KEY, saved);
+      }
+    }
+    return saved;
+  }
+  return undefined;
+}
+
+/**
+ * Connects to a node's gateway.
+ *
+ * @param {string} [url] ws://host:port/client; default: the node that served the page
+ * @param {{id?: string, stable?: boolean}} [options] the id to connect as (see chooseId)
+ * @returns {Promise<WeftNode>} once the node said hello; a WeftError when it refused (e.g. code "conflict" when the
+ *     id is connected already)
+ */
+export function connect(url, options = {}) {
+  if (url !== null && typeof url === "object") {
+    options = url;
+    url = undefined;
+  }
+  let target;
+  let id;
+  try {
+    id = chooseId(options);
+    if (id !== undefined && !HEX_ID.test(id)) {
+      throw new WeftError("bad-request", "an id is 40 hex digits, not '" + id + "'");
+    }
+    target = new URL(url || defaultUrl(), typeof location === "undefined" ? undefined : location.href);
+  } catch (e) {
+    return Promise.reject(e instanceof WeftError ? e : new WeftError("bad-request", String(e.message || e)));
+  }
+  if (id !== undefined) {
+    target.searchParams.set("id", id.toLowerCase());
+  }
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(target.href);
+    let node = null;
+    ws.onmessage = event => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (e) {
+        ws.close(1002, "not JSON");
+        return;
+      }
+      if (node === null && frame.t === "hello") {
+        node = new WeftNode(ws, frame);
+        resolve(node);
+      } else if (node !== null) {
+        node._frame(frame);
+      }
+    };
+    ws.onclose = event => {
+      if (node === null) {
+        reject(new WeftError(CLOSE_CODES[event.code] || "unavailable",
+          event.reason || "could not connect to " + target.href + " (code " + event.code + ")"));
+      } else {
+        node._closedWith(event.code, event.reason);
+      }
+    };
+  });
+}
+
+/** A connection to a node, with the same operations as a Java Node for each module the node has (node.modules). */
+export class WeftNode {
+  constructor(ws, hello) {
+    /** This client's own id: other nodes reach it with sendNode(id, ...). */
+    this.id = hello.id;
+    /** The id of the node it is connected through (its super-node). */
+    this.node = hello.node;
+    /** The modules the node offers: storage, and messaging, schema, pht when it runs them. */
+    this.modules = hello.modules;
+    /** The node's limits for this connection. */
+    this.limits = hello.limits;
+    this._ws = ws;
+    this._nextRid = 1;
+    this._pending = new Map();
+    this._messageHandlers = new Map(); // channel -> Set of handlers
+    this._globalHandlers = new Map(); // "*" or name -> Set of handlers
+    this._closeHandlers = new Set();
+    this._closeInfo = null;
+    /** Resolves with {code, reason} when the connection has ended. */
+    this.closed = new Promise(resolve => {
+      this._resolveClosed = resolve;
+    });
+    /** Index operations (when node.modules includes "pht"). Keys: integers, strings, or [x, y] points. */
+    this.pht = {
+      create: (index, type, options = {}) => this._request("pht.create", { index, type, ...options }),
+      insert: (index, key, value) => this._request("pht.insert", { index, key, value }).then(r => r.added),
+      remove: (index, key, value) =>
+        this._request("pht.remove", value === undefined ? { index, key } : { index, key, value }).then(r => r.removed),
+      lookup: (index, key) => this._request("pht.lookup", { index, key }).then(r => r.values),
+      range: (index, lo, hi, options = {}) => this._request("pht.range", { index, lo, hi, ...options }),
+      rect: (index, lo, hi, options = {}) => this._request("pht.rect", { index, lo, hi, ...options }),
+    };
+  }
+
+  _request(op, args = {}) {
+    if (this._closeInfo !== null) {
+      return Promise.reject(new WeftError("closed", "the connection is closed: " + this._closeInfo.reason));
+    }
+    const rid = this._nextRid++;
+    return new Promise((resolve, reject) => {
+      this._pending.set(rid, { resolve, reject });
+      this._ws.send(JSON.stringify({ t: "req", rid, op, ...args }));
+    });
+  }
+
+  _frame(frame) {
+    if (frame.t === "res") {
+      const p = this._pending.get(frame.rid);
+      if (p) {
+        this._pending.delete(frame.rid);
+        if (frame.ok) {
+          p.resolve(frame.result);
+        } else {
+          p.reject(new WeftError(frame.error.code, frame.error.message));
+        }
+      }
+    } else if (frame.t === "msg") {
+      const message = {
+        kind: frame.kind, id: frame.id, sender: frame.sender, channel: frame.channel, message: frame.message,
+      };
+      for (const handler of this._messageHandlers.get(frame.channel) || []) {
+        safely(handler, message);
+      }
+    } else if (frame.t === "global") {
+      const global = { name: frame.name, value: frame.value, removed: frame.removed === true, version: frame.version };
+      for (const key of ["*", frame.name]) {
+        for (const handler of this._globalHandlers.get(key) || []) {
+          safely(handler, global);
+        }
+      }
+    }
+  }
+
+  _closedWith(code, reason) {
+    if (this._closeInfo !== null) {
+      return;
+    }
+    this._closeInfo = { code, reason: reason || "closed (code " + code + ")" };
+    const error = new WeftError(code === 1000 ? "closed" : CLOSE_CODES[code] || "closed", this._closeInfo.reason);
+    for (const p of this._pending.values()) {
+      p.reject(error);
+    }
+    this._pending.clear();
+    for (const handler of this._closeHandlers) {
+      safely(handler, this._closeInfo);
+    }
+    this._resolveClosed(this._closeInfo);
+  }
+
+  /** {id, node, modules, limits} as the node sees this client. */
+  info() {
+    return this._request("info");
+  }
+
+  // Storage ------------------------------------------------------------------------------------------------------
+
+  /** Stores value under (namespace, key); ttlSeconds is optional. Resolves {version, acknowledged, attempted}. */
+  put(namespace, key, value, ttlSeconds) {
+    return this._request("put", { namespace, key, value, ttl: ttlSeconds });
+  }
+
+  /** Resolves {namespace, key, value, version}, or null when nothing is stored under (namespace, key). */
+  get(namespace, key) {
+    return this._request("get", { namespace, key });
+  }
+
+  /** Deletes (namespace, key). Resolves {version, acknowledged, attempted}. */
+  delete(namespace, key) {
+    return this._request("delete", { namespace, key });
+  }
+
+  /**
+   * One page of the objects the node itself holds (its replicas, not the network's): {items, next}; pass next as
+   * options.after for the following page (null on the last).
+   */
+  lscan(options = {}) {
+    return this._request("lscan", { namespace: options.namespace, after: options.after, limit: options.limit });
+  }
+
+  // Messaging ----------------------------------------------------------------------------------------------------
+
+  /** Sends message to the node responsible for (namespace, key). Resolves {id, to}. */
+  send(namespace, key, message, options = {}) {
+    return this._request("send", { namespace, key, message, channel: options.channel });
+  }
+
+  /** Sends message to the node or client with this id. Resolves {id, to}; code "not-found" when nobody has it. */
+  sendNode(id, message, options = {}) {
+    return this._request("sendNode", { to: id, message, channel: options.channel });
+  }
+
+  /** Sends message to every node, and so to every client subscribed to the channel. Resolves {id, subtrees, unreachable}. */
+  sendAll(message, options = {}) {
+    return this._request("sendAll", { message, channel: options.channel });
+  }
+
+  /**
+   * Calls handler({kind, id, sender, channel, message}) for each message on a channel ("user" unless options.channel,
+   * which may be "app.<name>"): broadcasts, and messages sent to this client's id. Resolves with a function that
+   * removes the handler once the node has subscribed this client to the channel.
+   */
+  onMessage(handler, options = {}) {
+    const channel = options.channel || "user";
+    let handlers = this._messageHandlers.get(channel);
+    const first = handlers === undefined;
+    if (first) {
+      handlers = new Set();
+      this._messageHandlers.set(channel, handlers);
+    }
+    handlers.add(handler);
+    const off = () => {
+      handlers.delete(handler);
+      if (handlers.size === 0 && this._messageHandlers.get(channel) === handlers && channel !== "user") {
+        this._messageHandlers.delete(channel);
+        this._request("unsubscribe", { channel }).catch(() => {});
+      }
+    };
+    if (!first || channel === "user") {
+      return Promise.resolve(off);
+    }
+    return this._request("subscribe", { channel }).then(() => off, error => {
+      off();
+      throw error;
+    });
+  }
+
+  // Schema -------------------------------------------------------------------------------------------------------
+
+  /** Sets a global on every node. Resolves {name, value, version}. */
+  setGlobal(name, value) {
+    return this._request("setGlobal", { name, value });
+  }
+
+  /** The value of a global as the node knows it, or undefined. */
+  getGlobal(name) {
+    return this._request("getGlobal", { name }).then(g => (g === null ? undefined : g.value));
+  }
+
+  /** {name, value, version} of a global, or null. */
+  global(name) {
+    return this._request("getGlobal", { name });
+  }
+
+  /** Removes a global everywhere. Resolves {name, removed: true, version}. */
+  removeGlobal(name) {
+    return this._request("removeGlobal", { name });
+  }
+
+  /** Every global the node knows: an object name -> {name, value, version}. */
+  globals() {
+    return this._request("globals").then(list => Object.fromEntries(list.map(g => [g.name, g])));
+  }
+
+  /**
+   * Calls handler({name, value, removed, version}) each time the node learns a new value of a global (of
+   * options.name only, when given). Resolves with a function that removes the handler.
+   */
+  onGlobal(handler, options = {}) {
+    const key = options.name || "*";
+    let handlers = this._globalHandlers.get(key);
+    const first = handlers === undefined;
+    if (first) {
+      handlers = new Set();
+      this._globalHandlers.set(key, handlers);
+    }
+    handlers.add(handler);
+    const args = options.name ? { name: options.name } : {};
+    const off = () => {
+      handlers.delete(handler);
+      if (handlers.size === 0 && this._globalHandlers.get(key) === handlers) {
+        this._globalHandlers.delete(key);
+        this._request("unwatch", args).catch(() => {});
+      }
+    };
+    if (!first) {
+      return Promise.resolve(off);
+    }
+    return this._request("watch", args).then(() => off, error => {
+      off();
+      throw error;
+    });
+  }
+
+  // Connection ---------------------------------------------------------------------------------------------------
+
+  /** Calls handler({code, reason}) when the connection ends. */
+  onClose(handler) {
+    this._closeHandlers.add(handler);
+    return () => this._closeHandlers.delete(handler);
+  }
+
+  /** Closes the connection; pending requests fail with code "closed". Resolves when it is closed. */
+  close() {
+    if (this._closeInfo === null) {
+      this._ws.close(1000, "closed by the page");
+    }
+    return this.closed;
+  }
+}
+
+function safely(handler, arg) {
+  try {
+    handler(arg);
+  } catch (e) {
+    console.error("a weft handler failed", e);
+  }
+}
