@@ -20,10 +20,13 @@ final class ClientConn extends Conn {
   private long pendingBytes;
   private volatile boolean closed;
 
-  ClientConn(WsTransport transport, URI uri, Map<String, String> headers, int maxFrame, long maxQueued) {
+  ClientConn(WsTransport transport, URI uri, Map<String, String> headers, int maxFrame, long maxQueued, Tls tls) {
     this.transport = transport;
     this.maxQueued = maxQueued;
     this.client = new Client(uri, headers, maxFrame);
+    if (tls != null) {
+      this.client.setSocketFactory(tls.clientSockets());
+    }
     this.client.setTcpNoDelay(true);
     this.client.setConnectionLostTimeout(60);
   }

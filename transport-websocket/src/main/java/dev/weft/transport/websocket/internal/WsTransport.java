@@ -52,6 +52,9 @@ final class WsTransport implements Transport {
 
   private final TransportListener listener;
   private final Scheduler scheduler;
+  /** {@code ws}, or {@code wss} with {@link #tls}. */
+  private final String scheme;
+  private final Tls tls;
   private final int maxMessage;
   private final long maxQueued;
   private final int maxRelayed;
@@ -67,8 +70,10 @@ final class WsTransport implements Transport {
   final LongAdder drops = new LongAdder();
   private volatile boolean closed;
 
-  private WsTransport(TransportContext context, int maxMessage, long maxQueued, int maxRelayed, WsServer server,
-      String self, List<Address> relays, java.time.Duration relayTimeout) {
+  private WsTransport(TransportContext context, Tls tls, int maxMessage, long maxQueued, int maxRelayed,
+      WsServer server, String self, List<Address> relays, java.time.Duration relayTimeout) {
+    this.tls = tls;
+    this.scheme = tls == null ? "ws" : "wss";
     this.listener = context.listener();
     this.scheduler = context.scheduler();
     this.maxMessage = maxMessage;
@@ -79,18 +84,19 @@ final class WsTransport implements Transport {
     this.link = relays.isEmpty() ? null : new RelayLink(relays, relayTimeout);
   }
 
-  static WsTransport listen(Address bind, TransportContext context, int maxMessage, long maxQueued, int maxRelayed)
-      throws IOException {
-    WsServer server = WsServer.start(bind.host(), bind.port(), maxMessage + OVERHEAD);
-    String self = Address.of("ws", bind.host(), server.port(), "").toString();
-    WsTransport t = new WsTransport(context, maxMessage, maxQueued, maxRelayed, server, self, List.of(), null);
+  static WsTransport listen(Address bind, TransportContext context, Tls tls, int maxMessage, long maxQueued,
+      int maxRelayed) throws IOException {
+    WsServer server = WsServer.start(bind.host(), bind.port(), maxMessage + OVERHEAD,
+        tls == null ? null : tls.server());
+    String self = Address.of(bind.scheme(), bind.host(), server.port(), "").toString();
+    WsTransport t = new WsTransport(context, tls, maxMessage, maxQueued, maxRelayed, server, self, List.of(), null);
     server.mount(PATH, (request, response, callback) -> t.accept(request, response, callback));
     return t;
   }
 
-  static WsTransport relayed(List<Address> relays, TransportContext context, int maxMessage, long maxQueued,
-      java.time.Duration timeout) throws IOException {
-    WsTransport t = new WsTransport(context, maxMessage, maxQueued, 0, null, null, relays, timeout);
+  static WsTransport relayed(List<Address> relays, TransportContext context, Tls tls, int maxMessage,
+      long maxQueued, java.time.Duration timeout) throws IOException {
+    WsTransport t = new WsTransport(context, tls, maxMessage, maxQueued, 0, null, null, relays, timeout);
     t.link.start();
     return t;
   }
@@ -118,8 +124,8 @@ final class WsTransport implements Transport {
 
   @Override
   public void send(Address to, byte[] message) {
-    if (!"ws".equals(to.scheme())) {
-      throw new IllegalArgumentException("the ws transport cannot send to " + to);
+    if (!scheme.equals(to.scheme())) {
+      throw new IllegalArgumentException("the " + scheme + " transport cannot send to " + to);
     }
     if (message.length > maxMessage) {
       throw new IllegalArgumentException("message of " + message.length + " bytes exceeds the maximum of "
@@ -146,7 +152,7 @@ final class WsTransport implements Transport {
     if (path.startsWith(RELAY_PATH + "/") && TOKEN.matcher(path.substring(RELAY_PATH.length() + 1)).matches()) {
       return path.substring(RELAY_PATH.length() + 1);
     }
-    throw new IllegalArgumentException("not a ws node address: " + to + " (expected ws://host:port or"
+    throw new IllegalArgumentException("not a node address: " + to + " (expected ws://host:port or"
         + " ws://host:port/relay/<token>)");
   }
 
@@ -188,9 +194,9 @@ final class WsTransport implements Transport {
       if (c != null && c.isOpen()) {
         return c;
       }
-      fresh = new ClientConn(this, URI.create("ws://" + key + PATH), Map.of(ADDRESS_HEADER, self),
-          maxMessage + OVERHEAD, maxQueued);
-      fresh.declared = Address.of("ws", to.host(), to.port(), "").toString();
+      fresh = new ClientConn(this, URI.create(scheme + "://" + key + PATH), Map.of(ADDRESS_HEADER, self),
+          maxMessage + OVERHEAD, maxQueued, tls);
+      fresh.declared = Address.of(scheme, to.host(), to.port(), "").toString();
       peers.put(key, fresh);
     }
     fresh.connect();
@@ -233,8 +239,8 @@ final class WsTransport implements Transport {
     }
     try {
       Address a = Address.parse(declared);
-      if (!"ws".equals(a.scheme()) || !a.path().isEmpty()) {
-        throw new IllegalArgumentException("not a listening ws address");
+      if (!scheme.equals(a.scheme()) || !a.path().isEmpty()) {
+        throw new IllegalArgumentException("not a listening " + scheme + " address");
       }
       c.declared = a.toString();
     } catch (IllegalArgumentException e) {
@@ -356,20 +362,20 @@ final class WsTransport implements Transport {
       return;
     }
     Address to = Address.parse(f.first());
-    if (!"ws".equals(to.scheme())) {
-      malformed(c, "OUT frame to a non-ws address");
+    if (!scheme.equals(to.scheme())) {
+      malformed(c, "OUT frame to a non-" + scheme + " address");
       return;
     }
     deliver(c.declared, c.declared, to, tokenOf(to), f.payload());
   }
 
   private void malformed(Conn c, String reason) {
-    String from = c.declared != null ? c.declared : "ws://" + c.remote();
+    String from = c.declared != null ? c.declared : scheme + "://" + c.remote();
     Address a;
     try {
       a = Address.parse(from);
     } catch (IllegalArgumentException e) {
-      a = Address.of("ws", "unknown", 0, "");
+      a = Address.of(scheme, "unknown", 0, "");
     }
     listener.onMalformed(a, reason);
   }
@@ -432,9 +438,9 @@ final class WsTransport implements Transport {
         return;
       }
       Address s = supers.get(index % supers.size());
-      ClientConn c = new ClientConn(WsTransport.this, URI.create("ws://" + s.host() + ":" + s.port() + PATH),
-          Map.of(RELAY_HEADER, token), maxMessage + OVERHEAD, maxQueued);
-      c.declared = Address.of("ws", s.host(), s.port(), "").toString();
+      ClientConn c = new ClientConn(WsTransport.this, URI.create(scheme + "://" + s.host() + ":" + s.port() + PATH),
+          Map.of(RELAY_HEADER, token), maxMessage + OVERHEAD, maxQueued, tls);
+      c.declared = Address.of(scheme, s.host(), s.port(), "").toString();
       current = c;
       c.connect();
     }

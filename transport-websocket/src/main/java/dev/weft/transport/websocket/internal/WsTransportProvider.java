@@ -13,52 +13,71 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Opens WebSocket transports for the {@code ws} scheme: {@code ws://host:port} listens there (a super-node);
- * {@code ws://host:port/relay} connects out to the super-node at {@code host:port} (and those of
- * {@value WebSocketSettings#RELAYS} on failure) and is reached through it. Stateless.
+ * Opens WebSocket transports for the {@code ws} scheme (and, as {@link Secure}, {@code wss}): {@code ws://host:port}
+ * listens there (a super-node); {@code ws://host:port/relay} connects out to the super-node at {@code host:port} (and
+ * those of {@value WebSocketSettings#RELAYS} on failure) and is reached through it. Stateless.
  */
-public final class WsTransportProvider implements TransportProvider {
+public class WsTransportProvider implements TransportProvider {
   /** The scheme served. */
   public static final String SCHEME = "ws";
 
+  private final String scheme;
+
   /** For {@link java.util.ServiceLoader}. */
-  public WsTransportProvider() {}
+  public WsTransportProvider() {
+    this(SCHEME);
+  }
+
+  WsTransportProvider(String scheme) {
+    this.scheme = scheme;
+  }
+
+  /** The {@code wss} scheme: WebSocket over TLS, with the key and trust stores of the {@code weft.ws.*} settings. */
+  public static final class Secure extends WsTransportProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public Secure() {
+      super("wss");
+    }
+  }
 
   @Override
   public String scheme() {
-    return SCHEME;
+    return scheme;
   }
 
   @Override
   public Transport open(Address bind, TransportContext context) throws IOException {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(context, "context");
-    if (!SCHEME.equals(bind.scheme())) {
-      throw new IllegalArgumentException("the ws transport cannot bind " + bind);
+    if (!scheme.equals(bind.scheme())) {
+      throw new IllegalArgumentException("the " + scheme + " transport cannot bind " + bind);
     }
     WeftConfig c = context.config();
     int maxMessage = (int) c.bytes(WebSocketSettings.MAX_MESSAGE_BYTES, 1 << 20, 64 * 1024, 16 << 20);
     long maxQueued = c.bytes(WebSocketSettings.MAX_QUEUED_BYTES, 4L << 20, 64 * 1024, 1L << 30);
-    if (bind.path().equals(WsTransport.RELAY_PATH)) {
+    boolean relayed = bind.path().equals(WsTransport.RELAY_PATH);
+    Tls tls = scheme.equals("wss") ? Tls.of(c, !relayed) : null;
+    if (relayed) {
       List<Address> relays = new ArrayList<>();
-      relays.add(Address.of(SCHEME, bind.host(), bind.port(), ""));
+      relays.add(Address.of(scheme, bind.host(), bind.port(), ""));
       for (Address a : c.addresses(WebSocketSettings.RELAYS)) {
-        if (!SCHEME.equals(a.scheme())) {
-          throw new dev.weft.api.ConfigException(WebSocketSettings.RELAYS + ": " + a + " is not a ws:// address");
+        if (!scheme.equals(a.scheme())) {
+          throw new dev.weft.api.ConfigException(WebSocketSettings.RELAYS + ": " + a + " is not a " + scheme
+              + ":// address");
         }
-        relays.add(Address.of(SCHEME, a.host(), a.port(), ""));
+        relays.add(Address.of(scheme, a.host(), a.port(), ""));
       }
       if (bind.port() == 0) {
         throw new IllegalArgumentException("a relay address needs the super-node's port: " + bind);
       }
       Duration timeout = c.duration(WebSocketSettings.RELAY_TIMEOUT, Duration.ofSeconds(10));
-      return WsTransport.relayed(relays, context, maxMessage, maxQueued, timeout);
+      return WsTransport.relayed(relays, context, tls, maxMessage, maxQueued, timeout);
     }
     if (!bind.path().isEmpty()) {
-      throw new IllegalArgumentException("a ws listen address is ws://host:port, or ws://super-node:port/relay to be"
-          + " relayed; got " + bind);
+      throw new IllegalArgumentException("a " + scheme + " listen address is " + scheme + "://host:port, or "
+          + scheme + "://super-node:port/relay to be relayed; got " + bind);
     }
     int maxRelayed = c.integer(WebSocketSettings.MAX_RELAYED, 1000, 0, 1_000_000);
-    return WsTransport.listen(bind, context, maxMessage, maxQueued, maxRelayed);
+    return WsTransport.listen(bind, context, tls, maxMessage, maxQueued, maxRelayed);
   }
 }
