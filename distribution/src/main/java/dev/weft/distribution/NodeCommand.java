@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Runs a node: listens on UDP, joins the network through the bootstrap addresses, serves the HTTP API, and "
+        "Runs a node: listens on UDP (and WebSocket with --ws), joins the network through the bootstrap addresses, serves the HTTP API, and "
             + "prints {\"id\", \"addresses\", \"api\", \"contacts\", \"version\"} as one JSON line when it is up.",
         "If no bootstrap address answers, the node warns on stderr, keeps running alone and retries in the background.",
         "Settings come from (weakest first) the defaults, the properties file, --set and the options below."},
@@ -29,12 +29,25 @@ final class NodeCommand implements Callable<Integer> {
           + NodeSettings.DEFAULT_UDP + ").")
   String udp;
 
+  @Option(names = "--ws", paramLabel = "HOST:PORT",
+      description = "Also listen on WebSocket (port 0: a free port): peers may connect over ws://, nodes that cannot"
+          + " listen may relay through this one, browsers connect to it (weft.js).")
+  String ws;
+
+  @Option(names = "--relay", paramLabel = "ws://HOST:PORT",
+      description = "Be reached through this super-node instead of listening on WebSocket; repeat for fail-over.")
+  List<String> relay;
+
+  @Option(names = "--no-listen", description = "Open no socket of its own: reached only through its --relay"
+      + " super-nodes (for nodes behind NAT or a firewall).")
+  boolean noListen;
+
   @Option(names = "--api", paramLabel = "HOST:PORT",
       description = "Where the HTTP API listens; port 0 picks a free port (default: " + NodeSettings.API_LISTEN
           + ", else " + Cli.DEFAULT_API + "). Keep it on loopback: the API has no authentication.")
   String api;
 
-  @Option(names = "--bootstrap", paramLabel = "udp://HOST:PORT",
+  @Option(names = "--bootstrap", paramLabel = "udp://HOST:PORT|ws://HOST:PORT",
       description = "A node to join through; repeat for several (default: weft.bootstrap, else none: a new network).")
   List<String> bootstrap;
 
@@ -70,7 +83,7 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     NodeSettings settings = NodeSettings.resolve(
         new NodeSettings.Options(config, set, udp, api != null ? api : parent == null ? null : parent.api, bootstrap,
-            storage, id, data), defaultConfig());
+            storage, id, data, new NodeSettings.WebSockets(ws, relay, noListen)), defaultConfig());
     NodeService service = NodeService.start(settings, cli.err());
     Thread hook = new Thread(service::close, "weft-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -54,10 +54,27 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
 
   /** The options of {@code weft node}, null when not given. */
   record Options(Path config, Map<String, String> set, String udp, String api, List<String> bootstrap,
-      String storage, String id, Path data) {
+      String storage, String id, Path data, WebSockets ws) {
+    Options(Path config, Map<String, String> set, String udp, String api, List<String> bootstrap, String storage,
+        String id, Path data) {
+      this(config, set, udp, api, bootstrap, storage, id, data, WebSockets.NONE);
+    }
+
     Options(Path config, Map<String, String> set, String udp, String api, List<String> bootstrap, String storage,
         String id) {
       this(config, set, udp, api, bootstrap, storage, id, null);
+    }
+  }
+
+  /**
+   * The WebSocket options: {@code --ws HOST:PORT} listens (a super-node); {@code --relay ws://HOST:PORT} (repeatable)
+   * is reached through super-nodes instead; {@code --no-listen} opens no socket of its own at all (relay only).
+   */
+  record WebSockets(String listen, List<String> relays, boolean noListen) {
+    static final WebSockets NONE = new WebSockets(null, List.of(), false);
+
+    WebSockets {
+      relays = relays == null ? List.of() : List.copyOf(relays);
     }
   }
 
@@ -79,12 +96,7 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     if (options.set() != null) {
       config = config.withAll(WeftConfig.of(options.set()));
     }
-    if (options.udp() != null) {
-      HostPort udp = parseHostPort(options.udp(), "--udp", "udp");
-      config = config.with(WeftConfig.LISTEN, Address.of("udp", udp.host(), udp.port(), "").toString());
-    } else if (config.string(WeftConfig.LISTEN).isEmpty()) {
-      config = config.with(WeftConfig.LISTEN, "udp://" + DEFAULT_UDP);
-    }
+    config = listening(options, config);
     if (options.bootstrap() != null && !options.bootstrap().isEmpty()) {
       List<String> addresses = new ArrayList<>();
       for (String b : options.bootstrap()) {
@@ -166,7 +178,61 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     }
   }
 
-  /** {@code udp://HOST:PORT}, or {@code HOST:PORT} taken as UDP. */
+  /** {@link WeftConfig#LISTEN} from {@code --udp}, {@code --ws}, {@code --relay} and {@code --no-listen}. */
+  private static WeftConfig listening(Options options, WeftConfig config) {
+    WebSockets ws = options.ws() == null ? WebSockets.NONE : options.ws();
+    if (ws.noListen() && (options.udp() != null || ws.listen() != null)) {
+      throw new CliException(Cli.USAGE, "--no-listen cannot be combined with --udp or --ws");
+    }
+    if (ws.noListen() && ws.relays().isEmpty()) {
+      throw new CliException(Cli.USAGE, "--no-listen needs at least one --relay ws://HOST:PORT (a super-node)");
+    }
+    if (ws.listen() != null && !ws.relays().isEmpty()) {
+      throw new CliException(Cli.USAGE, "--ws and --relay exclude each other: a node either listens on WebSocket"
+          + " or is reached through super-nodes");
+    }
+    List<Address> relays = new ArrayList<>();
+    for (String r : ws.relays()) {
+      try {
+        Address a = Address.parse(r.contains("://") ? r : "ws://" + r);
+        if (!a.scheme().equals("ws") || a.port() == 0 || !a.path().isEmpty()) {
+          throw new IllegalArgumentException("expected ws://HOST:PORT of a super-node");
+        }
+        relays.add(a);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Cli.USAGE, "invalid --relay '" + r + "': " + e.getMessage());
+      }
+    }
+    boolean given = options.udp() != null || ws.listen() != null || ws.noListen() || !relays.isEmpty();
+    if (!given) {
+      return config.string(WeftConfig.LISTEN).isEmpty() ? config.with(WeftConfig.LISTEN, "udp://" + DEFAULT_UDP)
+          : config;
+    }
+    List<String> listen = new ArrayList<>();
+    if (options.udp() != null) {
+      HostPort udp = parseHostPort(options.udp(), "--udp", "udp");
+      listen.add(Address.of("udp", udp.host(), udp.port(), "").toString());
+    } else if (!ws.noListen() && relays.isEmpty() && ws.listen() == null) {
+      listen.add("udp://" + DEFAULT_UDP);
+    } else if (!ws.noListen() && ws.listen() != null) {
+      // --ws alone: UDP as well, on the configured or default address, unless the configuration names none.
+      listen.add(config.string(WeftConfig.LISTEN).orElse("udp://" + DEFAULT_UDP));
+    }
+    if (ws.listen() != null) {
+      HostPort w = parseHostPort(ws.listen(), "--ws", "ws");
+      listen.add(Address.of("ws", w.host(), w.port(), "").toString());
+    }
+    if (!relays.isEmpty()) {
+      listen.add(Address.of("ws", relays.get(0).host(), relays.get(0).port(), "/relay").toString());
+      if (relays.size() > 1) {
+        config = config.with("weft.ws.relays", String.join(",", relays.subList(1, relays.size()).stream()
+            .map(Address::toString).toList()));
+      }
+    }
+    return config.with(WeftConfig.LISTEN, String.join(",", listen));
+  }
+
+  /** {@code udp://HOST:PORT} or {@code ws://HOST:PORT}, or {@code HOST:PORT} taken as UDP. */
   static Address bootstrapAddress(String text, String source) {
     String t = text.trim();
     try {
@@ -177,7 +243,7 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       return a;
     } catch (IllegalArgumentException e) {
       throw new CliException(Cli.USAGE, "invalid " + source + " '" + text + "': " + e.getMessage()
-          + " (expected udp://HOST:PORT)");
+          + " (expected udp://HOST:PORT or ws://HOST:PORT)");
     }
   }
 }

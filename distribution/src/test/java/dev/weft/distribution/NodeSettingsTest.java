@@ -132,6 +132,34 @@ final class NodeSettingsTest {
         "cannot read --config file");
   }
 
+  private static NodeSettings.Options ws(String udp, String listen, List<String> relays, boolean noListen) {
+    return new NodeSettings.Options(null, null, udp, null, null, null, null, null,
+        new NodeSettings.WebSockets(listen, relays, noListen));
+  }
+
+  @Test
+  void webSocketListeningAndRelaying() {
+    assertThat(NodeSettings.resolve(ws(null, "127.0.0.1:0", null, false), Optional.empty()).config()
+        .string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:4000,ws://127.0.0.1:0");
+    assertThat(NodeSettings.resolve(ws("0.0.0.0:5000", "0.0.0.0:5001", null, false), Optional.empty()).config()
+        .string(WeftConfig.LISTEN)).hasValue("udp://0.0.0.0:5000,ws://0.0.0.0:5001");
+    WeftConfig relayed = NodeSettings.resolve(ws(null, null, List.of("ws://10.0.0.1:7000", "10.0.0.2:7000"), true),
+        Optional.empty()).config();
+    assertThat(relayed.string(WeftConfig.LISTEN)).hasValue("ws://10.0.0.1:7000/relay");
+    assertThat(relayed.string("weft.ws.relays")).hasValue("ws://10.0.0.2:7000");
+    assertThat(NodeSettings.resolve(ws("127.0.0.1:0", null, List.of("ws://10.0.0.1:7000"), false), Optional.empty())
+        .config().string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:0,ws://10.0.0.1:7000/relay");
+    assertThat(NodeSettings.bootstrapAddress("ws://10.0.0.1:7000", "--bootstrap"))
+        .isEqualTo(Address.parse("ws://10.0.0.1:7000"));
+
+    assertUsage(ws(null, null, null, true), "--no-listen needs at least one --relay");
+    assertUsage(ws("127.0.0.1:0", null, List.of("ws://h:1"), true), "--no-listen cannot be combined");
+    assertUsage(ws(null, "127.0.0.1:0", List.of("ws://h:1"), false), "--ws and --relay exclude each other");
+    assertUsage(ws(null, null, List.of("udp://h:1"), true), "invalid --relay 'udp://h:1'");
+    assertUsage(ws(null, null, List.of("ws://h:0"), true), "invalid --relay");
+    assertUsage(ws(null, "nohost", null, false), "--ws");
+  }
+
   private static void assertUsage(NodeSettings.Options options, String message) {
     assertThatThrownBy(() -> NodeSettings.resolve(options, Optional.empty()))
         .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(Cli.USAGE))

@@ -16,5 +16,14 @@ public final class WebSocketSettings {
   /** Bytes queued for one connection before further messages to it are dropped (default 4 MiB). */
   public static final String MAX_QUEUED_BYTES = "weft.ws.max-queued-bytes";
 
+  /** Key store (PKCS12 or JKS) whose key and certificate a node listening on {@code wss://} presents. */
+  public static final String KEYSTORE = "weft.ws.keystore";
+  /** Its password (default: empty). */
+  public static final String KEYSTORE_PASSWORD = "weft.ws.keystore-password";
+  /** Certificates {@code wss://} connections trust (default: the JVM's trusted authorities). */
+  public static final String TRUSTSTORE = "weft.ws.truststore";
+  /** Its password (default: empty). */
+  public static final String TRUSTSTORE_PASSWORD = "weft.ws.truststore-password";
+
   private WebSocketSettings() {}
 }

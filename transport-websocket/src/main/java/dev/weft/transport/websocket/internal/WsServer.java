@@ -45,11 +45,18 @@ public final class WsServer implements AutoCloseable {
 
   /** Starts a server on {@code host:port} (0: any free port). */
   public static WsServer start(String host, int port, long maxMessageBytes) throws IOException {
+    return start(host, port, maxMessageBytes, null);
+  }
+
+  /** Starts a server on {@code host:port}; with TLS ({@code wss}) when {@code tls} is not null. */
+  static WsServer start(String host, int port, long maxMessageBytes,
+      org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("weft-ws-" + port);
     threads.setDaemon(true);
     Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server, 1, 1);
+    ServerConnector connector = tls == null ? new ServerConnector(server, 1, 1)
+        : new ServerConnector(server, 1, 1, tls);
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
@@ -75,7 +82,8 @@ public final class WsServer implements AutoCloseable {
       } catch (Exception ignored) {
         // Already failed.
       }
-      throw new IOException("cannot listen on ws://" + host + ":" + port + ": " + rootMessage(e), e);
+      throw new IOException("cannot listen on " + (tls == null ? "ws" : "wss") + "://" + host + ":" + port + ": "
+          + rootMessage(e), e);
     }
     int bound = connector.getLocalPort();
     self[0] = new WsServer(server, ws.getServerWebSocketContainer(), bound);
