@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code gateway} plugin: lets browsers use the network through this node (see {@code docs/browser.md}). It needs
- * the node to listen on {@code ws://host:port}; it depends on no other plugin, and offers clients the ops of the
+ * the node to listen on {@code ws://host:port} or {@code wss://host:port}; it depends on no other plugin, and offers clients the ops of the
  * messaging, schema and pht plugins when the node runs them (looked up when a client connects, so the start order does
  * not matter).
  */
@@ -26,11 +26,11 @@ public final class GatewayProvider implements PluginProvider {
   @Override
   public Plugin create(PluginContext context) {
     Optional<WsServer> server = context.node().addresses().stream()
-        .filter(a -> a.scheme().equals("ws") && a.path().isEmpty())
+        .filter(a -> (a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty())
         .map(Address::port).map(WsServer::at).flatMap(Optional::stream).findFirst();
     if (server.isEmpty()) {
-      LOG.info("node {} does not listen on ws://host:port: browsers cannot connect to it", context.node().id()
-          .shortHex());
+      LOG.info("node {} does not listen on ws://host:port (or wss://): browsers cannot connect to it",
+          context.node().id().shortHex());
       return () -> { };
     }
     return Gateway.start(context.node(), server.get(), context.config(), context.scheduler());
