@@ -106,6 +106,18 @@ class ClientAttachTest {
   }
 
   @Test
+  void aNodeAloneServesItsOwnClients() throws Exception {
+    try (TestCluster c = TestCluster.builder().nodes(1).seed(74).start()) {
+      NodeId client = NodeId.random(new Random(4));
+      List<ReceivedMessage> got = new CopyOnWriteArrayList<>();
+      Messaging.of(c.node(0)).attachClient(client, got::add).get(10, TimeUnit.SECONDS);
+      assertThat(Messaging.of(c.node(0)).sendNode(client, JSON.textNode("local")).get(10, TimeUnit.SECONDS).to())
+          .isEqualTo(c.node(0).id());
+      await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+    }
+  }
+
+  @Test
   void thePresenceRecordIsKeptAliveWhileAttached() throws Exception {
     try (TestCluster c = cluster(73)) {
       NodeId client = NodeId.random(new Random(3));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
+import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
 import dev.weft.api.Storage;
 import dev.weft.api.ValueTooLargeException;
@@ -460,6 +461,13 @@ final class MessagingPlugin implements Plugin {
           + " is attached to this node already"));
     }
     CompletableFuture<Messaging.Registration> done = storage.get(Messaging.CLIENT_NAMESPACE, client.toHex())
+        .exceptionallyCompose(e -> {
+          // No node could be asked (this node is alone): nobody else can hold the client either.
+          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause() : e;
+          return cause instanceof LookupFailedException ? CompletableFuture.completedFuture(Optional.empty())
+              : CompletableFuture.failedFuture(cause);
+        })
         .thenCompose(record -> {
           NodeId host = record.map(r -> parseId(r.value().path("node").asText())).orElse(null);
           if (host == null || host.equals(dht.self().id())) {
