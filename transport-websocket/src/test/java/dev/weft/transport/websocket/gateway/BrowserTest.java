@@ -1,0 +1,165 @@
+package dev.weft.transport.websocket.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.NodeId;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Two pages of the demo, in headless Chromium, each served by and connected to its own super-node: what one page
+ * writes, sends and indexes, the other sees. Needs Debian's {@code chromium} and {@code chromium-driver} (.ci/run
+ * installs them); skipped, saying why, where they are missing, except on CI ({@code CI=true}), where it fails.
+ */
+class BrowserTest {
+  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+
+  @TempDir
+  Path home;
+
+  private static ChromeDriver browser(Path home) {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        // Nothing but this machine: the pages load from 127.0.0.1 only.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        "--user-data-dir=" + home.resolve("profile"), "--window-size=1200,900");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort()
+        .withEnvironment(Map.of("HOME", home.toString()))
+        .withLogFile(home.resolve("chromedriver.log").toFile())
+        .build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    return driver;
+  }
+
+  /** Runs {@code body} (the inside of an async function, with {@code node} = the page's WeftNode) in {@code tab}. */
+  private static JsonNode run(ChromeDriver driver, String tab, String body) throws Exception {
+    driver.switchTo().window(tab);
+    Object out = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "const node = window.weftNode;"
+        + "(async () => { " + body + " })().then("
+        + "  r => done(JSON.stringify({ ok: r === undefined ? null : r })),"
+        + "  e => done(JSON.stringify({ error: String(e.code) + ': ' + e.message })));");
+    JsonNode result = Wire.MAPPER.readTree(String.valueOf(out));
+    assertThat(result.has("error")).as("%s failed: %s", body, result.path("error").asText()).isFalse();
+    return result.get("ok");
+  }
+
+  private static String text(ChromeDriver driver, String tab, String elementId) {
+    driver.switchTo().window(tab);
+    return driver.findElement(By.id(elementId)).getText();
+  }
+
+  private static void openPage(ChromeDriver driver, String url) {
+    driver.get(url);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(((JavascriptExecutor) driver)
+        .executeScript("return window.weftReady === true")));
+  }
+
+  @Test
+  void twoPagesOnTwoSuperNodesShareObjectsMessagesGlobalsAndIndexes() throws Exception {
+    boolean found = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    String missing = "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver):"
+        + " apt-get install -y chromium chromium-driver, as .ci/run does";
+    // On CI the browser test must run: .ci/run installs them.
+    assertThat(found || !"true".equals(System.getenv("CI"))).as(missing).isTrue();
+    Assumptions.assumeTrue(found, missing);
+    Random random = new Random(92);
+    String idA = NodeId.random(random).toHex();
+    String idB = NodeId.random(random).toHex();
+    try (GatewayCluster nodes = new GatewayCluster(2, 91, Map.of())) {
+      ChromeDriver driver = browser(home);
+      try {
+        openPage(driver, nodes.pageUrl(0, idA));
+        String a = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        openPage(driver, nodes.pageUrl(1, idB));
+        String b = driver.getWindowHandle();
+
+        // Each page is its own client, with the id it asked for, on its own super-node.
+        assertThat(run(driver, a, "return node.id;").asText()).isEqualTo(idA);
+        assertThat(run(driver, b, "return node.node;").asText()).isEqualTo(nodes.node(1).id().toHex());
+        assertThat(run(driver, b, "return localStorage.getItem('weft.id');").asText()).isEqualTo(idB);
+
+        // Storage: A puts, B reads.
+        assertThat(run(driver, a, "return (await node.put('b-notes', 'k1', {text: 'from A'})).acknowledged;")
+            .asInt()).isPositive();
+        assertThat(run(driver, b, "return (await node.get('b-notes', 'k1')).value.text;").asText())
+            .isEqualTo("from A");
+        assertThat(run(driver, b, "return await node.get('b-notes', 'nothing');").isNull()).isTrue();
+        assertThat(run(driver, b, "try { await node.put('weft:clients', 'x', 1); return 'stored'; }"
+            + " catch (e) { return e.code; }").asText()).isEqualTo("bad-request");
+
+        // A direct message from A's page to B's client id shows in B's page.
+        run(driver, a, "return await node.sendNode('" + idB + "', {type: 'direct', name: 'alice', text: 'hello B'});");
+        driver.switchTo().window(b);
+        await().atMost(Duration.ofSeconds(20)).until(() -> text(driver, b, "log").contains("hello B"));
+
+        // The chat form of A broadcasts; B's page shows it.
+        driver.switchTo().window(a);
+        driver.findElement(By.id("text")).sendKeys("chat from A");
+        driver.findElement(By.cssSelector("#say button")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> text(driver, b, "log").contains("chat from A"));
+
+        // A global set by A reaches B's onGlobal (the page shows it as its title), and B's own handler.
+        run(driver, b, "window.seen = []; await node.onGlobal(g => window.seen.push(g.value), {name: 'b.flag'});");
+        run(driver, a, "return await node.setGlobal('demo.title', 'Board of A');");
+        run(driver, a, "return await node.setGlobal('b.flag', {on: true});");
+        await().atMost(Duration.ofSeconds(20)).until(() -> text(driver, b, "title").equals("Board of A"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> run(driver, b, "return window.seen;").size() == 1);
+        assertThat(run(driver, b, "return window.seen[0].on;").asBoolean()).isTrue();
+
+        // A PHT index: A inserts, B queries a range.
+        run(driver, a, "await node.pht.create('b-idx', 'long'); await node.pht.insert('b-idx', 5, 'five');"
+            + " await node.pht.insert('b-idx', 50, 'fifty');");
+        JsonNode range = run(driver, b, "return await node.pht.range('b-idx', 0, 10);");
+        assertThat(range.get("entries")).hasSize(1);
+        assertThat(range.get("entries").get(0).get("key").asLong()).isEqualTo(5);
+        assertThat(range.get("entries").get(0).get("value").asText()).isEqualTo("five");
+        assertThat(run(driver, b, "try { await node.pht.lookup('no-such-idx', 1); return 'found'; }"
+            + " catch (e) { return e.code; }").asText()).isEqualTo("not-found");
+
+        // A note pinned with A's form (stored, indexed by time, announced) is listed by B's page.
+        driver.switchTo().window(a);
+        driver.findElement(By.id("notetext")).sendKeys("pinned by A");
+        driver.findElement(By.cssSelector("#note button")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> text(driver, b, "notelist").contains("pinned by A"));
+
+        driver.switchTo().window(b);
+        File shot = driver.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), Paths.get("target", "browser-demo.png"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        // A second page asking for B's id is refused while B is connected.
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(nodes.pageUrl(0, idB));
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.findElement(By.id("status")).getText()
+            .contains("conflict"));
+      } finally {
+        driver.quit();
+      }
+    }
+  }
+}
