@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Jetty calls the listener methods one at a time per connection. Requests are checked and started on that thread and
- * never waited for: their answers, like events, are serialised on the node's scheduler and queued on an outbox that
- * sends one frame at a time. So a slow node or a flooding client never holds a Jetty thread, and other clients'
+ * never waited for: their answers, like events, are serialised on the node's scheduler (one task at a time per client,
+ * in order) and queued on an outbox that sends one frame at a time. So a slow node or a flooding client never holds a Jetty thread, and other clients'
  * answers are not delayed by it.
  *
  * <h2>Closing</h2>
@@ -57,6 +57,8 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   private final String refusal;
   private final Modules modules;
   private final Limits limits;
+  /** Serialises and queues this client's answers and events, in order. */
+  private final java.util.concurrent.Executor out;
   private volatile Session session;
 
   // Guarded by "this".
@@ -81,6 +83,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
     this.refusal = refusal;
     this.modules = modules;
     this.limits = gateway.limits();
+    this.out = gateway.newClientExecutor();
     long now = gateway.nanoTime();
     this.requests = new TokenBucket(limits.requestsPerSecond(), limits.burst(), now);
     this.refusals = new TokenBucket(limits.maxRefused() / 10.0, limits.maxRefused(), now);
@@ -133,7 +136,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       modules.names().forEach(hello.putArray("modules")::add);
       hello.set("limits", limits.toJson());
       send(hello);
-    }, gateway.executor());
+    }, out);
   }
 
   @Override
@@ -256,7 +259,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
         res.putObject("error").put("code", e.code).put("message", String.valueOf(e.getMessage()));
       }
       send(res);
-    }, gateway.executor());
+    }, out);
   }
 
   @Override
@@ -281,7 +284,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
 
   @Override
   public void event(ObjectNode event) {
-    gateway.executor().execute(() -> send(event));
+    out.execute(() -> send(event));
   }
 
   /** Queues a frame; on the scheduler (it serialises JSON). */

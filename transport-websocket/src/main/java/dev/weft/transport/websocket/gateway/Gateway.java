@@ -42,7 +42,6 @@ final class Gateway implements Plugin {
 
   private final Node node;
   private final Scheduler scheduler;
-  private final Executor executor;
   private final Limits limits;
   private final Origins origins;
   private final Map<NodeId, ClientSession> clients = new ConcurrentHashMap<>();
@@ -53,7 +52,6 @@ final class Gateway implements Plugin {
   private Gateway(Node node, WeftConfig config, Scheduler scheduler) {
     this.node = node;
     this.scheduler = scheduler;
-    this.executor = scheduler::execute;
     this.limits = Limits.of(config);
     this.origins = new Origins(config.list(GatewaySettings.ALLOWED_ORIGINS));
   }
@@ -126,9 +124,12 @@ final class Gateway implements Plugin {
     return limits;
   }
 
-  /** Where answers and events are serialised and written: the node's scheduler, never a Jetty or event thread. */
-  Executor executor() {
-    return executor;
+  /**
+   * A new executor for one client's answers and events: on the node's scheduler (never a Jetty or event thread), one
+   * task at a time in order, so that events reach the client in the order the node learned them.
+   */
+  Executor newClientExecutor() {
+    return scheduler.sequential();
   }
 
   long nanoTime() {

@@ -116,6 +116,9 @@ export function connect(url, options = {}) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(target.href);
     let node = null;
+    // Events the node sent around its hello are held until the caller's await has run, so that the handlers it
+    // registers at once see them, and then handed over in order.
+    let early = [];
     ws.onmessage = event => {
       let frame;
       try {
@@ -124,11 +127,18 @@ export function connect(url, options = {}) {
         ws.close(1002, "not JSON");
         return;
       }
-      if (node === null && frame.t === "hello") {
+      if (early === null) {
+        node._frame(frame);
+      } else if (node === null && frame.t === "hello") {
         node = new WeftNode(ws, frame);
         resolve(node);
-      } else if (node !== null) {
-        node._frame(frame);
+        setTimeout(() => {
+          const held = early;
+          early = null;
+          held.forEach(f => node._frame(f));
+        }, 0);
+      } else {
+        early.push(frame);
       }
     };
     ws.onclose = event => {
