@@ -84,9 +84,12 @@ public interface Messaging {
    * @return completes with the attachment, whose {@code close()} detaches the client, once its presence record is
    *     stored; fails with {@link IllegalArgumentException} for this node's own id, with {@link
    *     IllegalStateException} when the id is attached here already or to another node that says it still has it,
-   *     and with {@link WeftException} when the record could not be stored (nothing is then attached)
+   *     and with {@link WeftException} when the record could not be stored (nothing is then attached), or when this
+   *     implementation does not attach clients (the default, for implementations other than the plugin's)
    */
-  CompletableFuture<Registration> attachClient(NodeId client, MessageHandler handler);
+  default CompletableFuture<Registration> attachClient(NodeId client, MessageHandler handler) {
+    return CompletableFuture.failedFuture(new WeftException(getClass().getName() + " does not attach clients"));
+  }
 
   /** The same service on another channel, for plugins: {@code schema}, {@code pht}, yours. */
   Messaging channel(String name);
