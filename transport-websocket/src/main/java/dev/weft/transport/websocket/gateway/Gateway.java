@@ -69,8 +69,6 @@ final class Gateway implements Plugin {
     server.serve("/demo", "text/html; charset=utf-8", demo);
     server.mount(CLIENT_PATH, g::create);
     g.schedulePing();
-    LOG.info("node {} serves browser clients on ws://…:{}{} (demo page at /)", node.id().shortHex(), server.port(),
-        CLIENT_PATH);
     return g;
   }
 

@@ -25,14 +25,20 @@ public final class GatewayProvider implements PluginProvider {
 
   @Override
   public Plugin create(PluginContext context) {
-    Optional<WsServer> server = context.node().addresses().stream()
-        .filter(a -> (a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty())
-        .map(Address::port).map(WsServer::at).flatMap(Optional::stream).findFirst();
-    if (server.isEmpty()) {
-      LOG.info("node {} does not listen on ws://host:port (or wss://): browsers cannot connect to it",
-          context.node().id().shortHex());
-      return () -> { };
+    for (Address a : context.node().addresses()) {
+      if ((a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty()) {
+        Optional<WsServer> server = WsServer.at(a.port());
+        if (server.isPresent()) {
+          Gateway g = Gateway.start(context.node(), server.get(), context.config(), context.scheduler());
+          String web = (a.scheme().equals("wss") ? "https" : "http") + a.toString().substring(a.scheme().length());
+          LOG.info("node {} serves browsers: demo page {}/, weft.js {}/weft.js, clients {}{}",
+              context.node().id().shortHex(), web, web, a, Gateway.CLIENT_PATH);
+          return g;
+        }
+      }
     }
-    return Gateway.start(context.node(), server.get(), context.config(), context.scheduler());
+    LOG.info("node {} does not listen on ws://host:port (or wss://): browsers cannot connect to it",
+        context.node().id().shortHex());
+    return () -> { };
   }
 }
