@@ -23,7 +23,9 @@ class GatewayLimitsTest {
     ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     try (GatewayCluster nodes = new GatewayCluster(2, 81, Map.of());
         TestClient good = TestClient.ready(nodes.clientUrl(0, null));
-        TestClient flooder = TestClient.ready(nodes.clientUrl(0, null))) {
+        TestClient flooder = TestClient.ready(nodes.clientUrl(0, null));
+        TestClient flooder2 = TestClient.ready(nodes.clientUrl(0, null));
+        TestClient flooder3 = TestClient.ready(nodes.clientUrl(0, null))) {
       good.ok("put", TestClient.args().put("namespace", "l-ns").put("key", "k").put("value", 1));
 
       // The well-behaved client: a get every 40 ms (25 a second, half its rate), each timed.
@@ -44,19 +46,17 @@ class GatewayLimitsTest {
         });
       }, 0, 40, TimeUnit.MILLISECONDS);
 
-      // The flooder: as many requests as it can write, far over 50 a second.
-      int flooded = 0;
-      try {
-        for (; flooded < 5000 && !flooder.closed.isDone(); flooded++) {
-          flooder.send("{\"t\":\"req\",\"rid\":" + flooded + ",\"op\":\"get\",\"namespace\":\"l-ns\",\"key\":\"k\"}");
-        }
-      } catch (WebsocketNotConnectedException e) {
-        // Cut off while writing.
+      // Once the well-behaved client is under way, three flooders write as many requests as they can, far over
+      // 50 a second each.
+      await().atMost(Duration.ofSeconds(10)).until(() -> latenciesMs.size() >= 5);
+      for (TestClient f : List.of(flooder, flooder2, flooder3)) {
+        int flooded = flood(f);
+        TestClient.Closed cut = f.closed.get(20, TimeUnit.SECONDS);
+        assertThat(cut.code()).isEqualTo(1008);
+        assertThat(cut.reason()).contains("rate-limited");
+        // 100 answered (the burst), then 50 refused as rate-limited, then the cut.
+        assertThat(flooded).as("requests written before the cut").isGreaterThan(150);
       }
-      TestClient.Closed cut = flooder.closed.get(20, TimeUnit.SECONDS);
-      assertThat(cut.code()).isEqualTo(1008);
-      assertThat(cut.reason()).contains("rate-limited");
-      assertThat(flooded).as("requests written before the cut").isGreaterThan(150);
 
       await().atMost(Duration.ofSeconds(30)).until(() -> latenciesMs.size() == requests);
       paced.cancel(false);
@@ -68,6 +68,19 @@ class GatewayLimitsTest {
     } finally {
       pacer.shutdownNow();
     }
+  }
+
+  /** Writes requests until the connection is closed (or 5000); returns how many were written. */
+  private static int flood(TestClient c) {
+    int n = 0;
+    try {
+      for (; n < 5000 && !c.closed.isDone(); n++) {
+        c.send("{\"t\":\"req\",\"rid\":" + n + ",\"op\":\"get\",\"namespace\":\"l-ns\",\"key\":\"k\"}");
+      }
+    } catch (WebsocketNotConnectedException e) {
+      // Cut off while writing.
+    }
+    return n;
   }
 
   @Test
