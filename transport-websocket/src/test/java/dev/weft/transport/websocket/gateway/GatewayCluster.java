@@ -13,8 +13,7 @@ final class GatewayCluster implements AutoCloseable {
   final TestCluster cluster;
 
   GatewayCluster(int nodes, long seed, Map<String, String> settings) {
-    TestCluster.Builder b = TestCluster.builder().nodes(nodes).seed(seed).listen("ws://127.0.0.1:0")
-        .set("weft.kademlia.rpc-timeout", "250ms");
+    TestCluster.Builder b = TestCluster.builder().nodes(nodes).seed(seed).listen("ws://127.0.0.1:0");
     settings.forEach(b::set);
     this.cluster = b.start();
   }
