@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,19 +30,32 @@ import org.slf4j.LoggerFactory;
  * answers are not delayed by it.
  *
  * <h2>Closing</h2>
- * A client is disconnected, with a close code and a reason, when it sends a frame that is not JSON (1007), a binary
- * frame (1003), a frame over the size limit (1009, by Jetty), keeps sending over its rate or does not read its answers
- * (1008); when its id is taken (4409) or invalid (4400); and when the node is full (1013) or stops (1001). A request
- * that is JSON but wrong in any other way is answered with an error and the connection stays.
+ * A client is disconnected, with a close code and a reason, when it sends a frame that is not JSON text (4415) or is
+ * over the size limit (4413; 1009 from Jetty past four times the limit), keeps sending over its rate or does not read
+ * its answers (4429); when its id is invalid (4400) or taken (4409); and when the node is full, could not store its
+ * presence, or stops (4503). A request that is JSON but wrong in any other way is answered with an error and the
+ * connection stays.
+ *
+ * <p>The close codes are 4000 + the HTTP status of the matching error code. They are application codes on purpose:
+ * after sending a protocol close code (1002-2999) Jetty closes the connection at once, and a client still sending then
+ * may see it reset before it reads the reason; for application codes Jetty waits for the client's close frame.
  *
  * <p>Public only because Jetty calls the listener methods through method handles; not API.
  */
 public final class ClientSession implements Session.Listener.AutoDemanding, Module.Client {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
-  /** Close code: the id asked for is connected already (409 in the 4000 range of application codes). */
-  static final int CLOSE_CONFLICT = 4409;
   /** Close code: the connection request was invalid (a bad id). */
   static final int CLOSE_BAD_REQUEST = 4400;
+  /** Close code: the id asked for is connected already. */
+  static final int CLOSE_CONFLICT = 4409;
+  /** Close code: a frame over the size limit. */
+  static final int CLOSE_TOO_LARGE = 4413;
+  /** Close code: a binary frame, or text that is not JSON. */
+  static final int CLOSE_NOT_JSON = 4415;
+  /** Close code: the client kept sending over its rate, or does not read. */
+  static final int CLOSE_RATE_LIMITED = 4429;
+  /** Close code: the node is full, could not store the client's presence, or stops. */
+  static final int CLOSE_UNAVAILABLE = 4503;
   /** Subscriptions and watches one client may hold. */
   static final int MAX_KEPT = 64;
   /** Largest request id: integers up to 2^53 - 1 are exact in JavaScript. */
@@ -66,6 +78,10 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   private long queued;
   private boolean sending;
   private boolean closed;
+  /** No frame is queued or started any more: the connection is being closed. */
+  private boolean outputClosed;
+  /** The close frame to send once the frame being written is out (a close must not race a text frame). */
+  private Close closing;
   private boolean admitted;
   private final Map<String, AutoCloseable> kept = new LinkedHashMap<>();
   private final List<AutoCloseable> connected = new ArrayList<>();
@@ -100,7 +116,8 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   @Override
   public void onWebSocketOpen(Session s) {
     this.session = s;
-    s.setMaxTextMessageSize(limits.maxFrameBytes());
+    // Past the limit, frames are refused here (4413); Jetty stops reading only far past it.
+    s.setMaxTextMessageSize(4L * limits.maxFrameBytes());
     s.setMaxBinaryMessageSize(limits.maxFrameBytes());
     if (refusal != null) {
       close(CLOSE_BAD_REQUEST, refusal);
@@ -127,7 +144,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       }
       if (failure != null) {
         ClientError e = ClientError.of(failure);
-        close(e.code.equals(ClientError.CONFLICT) ? CLOSE_CONFLICT : StatusCode.TRY_AGAIN_LATER, e.code + ": "
+        close(e.code.equals(ClientError.CONFLICT) ? CLOSE_CONFLICT : CLOSE_UNAVAILABLE, e.code + ": "
             + e.getMessage());
         return;
       }
@@ -141,11 +158,16 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
 
   @Override
   public void onWebSocketText(String text) {
+    if (text.length() > limits.maxFrameBytes() || (text.length() * 3L > limits.maxFrameBytes()
+        && text.getBytes(StandardCharsets.UTF_8).length > limits.maxFrameBytes())) {
+      close(CLOSE_TOO_LARGE, "too-large: a frame is at most " + limits.maxFrameBytes() + " bytes");
+      return;
+    }
     JsonNode frame;
     try {
       frame = Wire.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      close(StatusCode.BAD_PAYLOAD, "a frame must be JSON: " + e.getOriginalMessage());
+      close(CLOSE_NOT_JSON, "bad-request: a frame must be JSON: " + e.getOriginalMessage());
       return;
     }
     JsonNode ridNode = frame == null ? null : frame.get("rid");
@@ -170,7 +192,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       }
     }
     if (cutOff) {
-      close(StatusCode.POLICY_VIOLATION, "rate-limited: too many requests over the limit");
+      close(CLOSE_RATE_LIMITED, "rate-limited: too many requests over the limit");
       return;
     }
     if (limited != null) {
@@ -265,7 +287,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
-    close(StatusCode.BAD_DATA, "binary frames are not supported: send JSON text frames");
+    close(CLOSE_NOT_JSON, "bad-request: binary frames are not supported: send JSON text frames");
   }
 
   @Override
@@ -298,7 +320,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
     }
     boolean overflow = false;
     synchronized (this) {
-      if (closed) {
+      if (closed || outputClosed) {
         return;
       }
       if (queued + text.length() > limits.maxQueued()) {
@@ -313,7 +335,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       }
     }
     if (overflow) {
-      close(StatusCode.POLICY_VIOLATION, "the client does not read its answers and events fast enough");
+      close(CLOSE_RATE_LIMITED, "rate-limited: the client does not read its answers and events fast enough");
       return;
     }
     flush();
@@ -322,12 +344,20 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   /** Sends the next queued frame; one is in flight at a time. */
   private void flush() {
     String next;
+    Close close = null;
     synchronized (this) {
-      next = closed ? null : outbox.poll();
+      next = closed || outputClosed ? null : outbox.poll();
       if (next == null) {
         sending = false;
-        return;
+        close = closing;
+        closing = null;
       }
+    }
+    if (next == null) {
+      if (close != null) {
+        sendClose(close);
+      }
+      return;
     }
     int size = next.length();
     session.sendText(next, Callback.from(() -> {
@@ -391,12 +421,32 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
 
   /** Closes the connection with {@code code} and {@code reason}, and lets go of everything the client held. */
   void close(int code, String reason) {
+    Close close = new Close(code, reason);
+    boolean now;
+    synchronized (this) {
+      if (outputClosed) {
+        now = false;
+      } else {
+        outputClosed = true;
+        // After the frame being written, if any: flush() sends it then.
+        now = !sending;
+        if (!now) {
+          closing = close;
+        }
+      }
+    }
+    release();
+    if (now) {
+      sendClose(close);
+    }
+  }
+
+  private void sendClose(Close close) {
     Session s = session;
     if (s != null && s.isOpen()) {
       // A close reason is at most 123 bytes of UTF-8.
-      s.close(code, truncate(reason, 120), Callback.NOOP);
+      s.close(close.code(), truncate(close.reason(), 120), Callback.NOOP);
     }
-    release();
   }
 
   private static String truncate(String reason, int maxBytes) {

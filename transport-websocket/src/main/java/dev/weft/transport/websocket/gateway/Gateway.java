@@ -19,7 +19,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.util.Callback;
@@ -141,14 +140,14 @@ final class Gateway implements Plugin {
    */
   ClientSession.Close admit(ClientSession client) {
     if (closed) {
-      return new ClientSession.Close(StatusCode.SHUTDOWN, "the node is stopping");
+      return new ClientSession.Close(ClientSession.CLOSE_UNAVAILABLE, "unavailable: the node is stopping");
     }
     if (client.id().equals(node.id())) {
       return new ClientSession.Close(ClientSession.CLOSE_CONFLICT, "conflict: that id is the node's own");
     }
     synchronized (clients) {
       if (clients.size() >= limits.maxClients()) {
-        return new ClientSession.Close(StatusCode.TRY_AGAIN_LATER, "unavailable: the node serves " + limits.maxClients()
+        return new ClientSession.Close(ClientSession.CLOSE_UNAVAILABLE, "unavailable: the node serves " + limits.maxClients()
             + " clients already");
       }
       if (clients.putIfAbsent(client.id(), client) != null) {
@@ -180,7 +179,7 @@ final class Gateway implements Plugin {
     }, PING_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** Disconnects every client (1001); new connections are refused. The files stay served until the server stops. */
+  /** Disconnects every client (4503); new connections are refused. The files stay served until the server stops. */
   @Override
   public void close() {
     closed = true;
@@ -189,7 +188,7 @@ final class Gateway implements Plugin {
       p.cancel();
     }
     for (ClientSession c : List.copyOf(clients.values())) {
-      c.close(StatusCode.SHUTDOWN, "the node is stopping");
+      c.close(ClientSession.CLOSE_UNAVAILABLE, "unavailable: the node is stopping");
     }
   }
 }

@@ -5,14 +5,14 @@ package dev.weft.transport.websocket.gateway;
  * docs/browser.md}.
  */
 public final class GatewaySettings {
-  /** Largest text frame a browser client may send, in bytes; a larger one closes its connection (1009). 256KiB. */
+  /** Largest text frame a browser client may send, in bytes; a larger one closes its connection (4413). 256KiB. */
   public static final String MAX_FRAME_BYTES = "weft.ws.client-max-frame-bytes";
   /** Requests per second one client may make on average (token bucket). Default 50. */
   public static final String REQUESTS_PER_SECOND = "weft.ws.client-requests-per-second";
   /** Requests one client may make at once above its rate (the bucket's size). Default 100. */
   public static final String BURST = "weft.ws.client-burst";
   /**
-   * Requests over the rate a client may make before it is disconnected (1008); 1 in 10 of this is forgiven per
+   * Requests over the rate a client may make before it is disconnected (4429); 1 in 10 of this is forgiven per
    * second. Default 50.
    */
   public static final String MAX_REFUSED = "weft.ws.client-max-refused";
@@ -22,7 +22,7 @@ public final class GatewaySettings {
   public static final String MAX_QUEUED = "weft.ws.client-max-queued";
   /** How long the node may take to answer one request before the client gets {@code unavailable}. Default 30s. */
   public static final String REQUEST_TIMEOUT = "weft.ws.client-request-timeout";
-  /** Browser clients one node serves at once; more are turned away (1013). Default 10000. */
+  /** Browser clients one node serves at once; more are turned away (4503). Default 10000. */
   public static final String MAX_CLIENTS = "weft.ws.max-clients";
   /**
    * Web origins whose pages may connect, comma-separated ({@code https://app.example.org}, {@code null} for pages

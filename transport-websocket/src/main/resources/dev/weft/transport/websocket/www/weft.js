@@ -14,17 +14,17 @@
 const ID_KEY = "weft.id";
 const HEX_ID = /^[0-9a-fA-F]{40}$/;
 
-/** Close codes of the gateway, as error codes. */
+/** Close codes of the gateway (4000 + an HTTP status), and Jetty's, as error codes. */
 const CLOSE_CODES = {
-  1001: "unavailable", // the node stops
-  1003: "bad-request", // a binary frame
-  1007: "bad-request", // a frame that is not JSON
-  1008: "rate-limited", // flooding, or not reading its answers
-  1009: "too-large", // a frame over the limit
+  1001: "unavailable", // the server stops
+  1009: "too-large", // a frame far over the limit
   1011: "internal",
-  1013: "unavailable", // the node is full, or could not publish the client's presence
   4400: "bad-request", // an invalid id
   4409: "conflict", // the id is connected already
+  4413: "too-large", // a frame over the limit
+  4415: "bad-request", // a binary frame, or one that is not JSON
+  4429: "rate-limited", // flooding, or not reading its answers
+  4503: "unavailable", // the node is full, could not store the client's presence, or stops
 };
 
 /** An error of weft: a request the node refused or could not serve, or a connection that ended. */

@@ -123,18 +123,24 @@ class GatewayProtocolTest {
     try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
       c.send("this is not json");
       assertThat(c.closed.get(10, TimeUnit.SECONDS)).satisfies(x -> {
-        assertThat(x.code()).isEqualTo(1007);
+        assertThat(x.code()).isEqualTo(4415);
         assertThat(x.reason()).contains("JSON");
       });
     }
     try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
       c.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-      assertThat(c.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1003);
+      assertThat(c.closed.get(10, TimeUnit.SECONDS)).satisfies(x -> {
+        assertThat(x.code()).isEqualTo(4415);
+        assertThat(x.reason()).contains("binary");
+      });
     }
     try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
       c.send("{\"t\":\"req\",\"rid\":1,\"op\":\"put\",\"namespace\":\"x\",\"key\":\"k\",\"value\":\""
           + "a".repeat(300 * 1024) + "\"}");
-      assertThat(c.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1009);
+      assertThat(c.closed.get(10, TimeUnit.SECONDS)).satisfies(x -> {
+        assertThat(x.code()).isEqualTo(4413);
+        assertThat(x.reason()).contains("262144");
+      });
     }
     // The node serves on.
     try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
