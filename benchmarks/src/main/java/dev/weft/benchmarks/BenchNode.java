@@ -9,13 +9,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One DHT node in its own process, for {@link ClusterBenchmark}: {@code BenchNode [bootstrap-address]}. Prints
- * {@code READY <address>} once joined and exits when its standard input closes (the benchmark ended or died).
+ * {@code READY <address> <pid> [<ws address>]} once joined (the ws address with {@code -Dbench.ws=true}) and exits when its standard input closes (the benchmark ended or died).
  */
 public final class BenchNode {
   private BenchNode() {}
 
   public static void main(String[] args) throws Exception {
     var builder = Weft.builder().listen("udp://127.0.0.1:0");
+    boolean ws = Boolean.getBoolean("bench.ws");
+    if (ws) {
+      // A super-node: browsers' gateway and WebSocket peers on a port of its own.
+      builder.listen("ws://127.0.0.1:0");
+    }
     // -Dweft.*=... settings pass straight through, so the benchmark can vary them.
     System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("weft."))
         .forEach(k -> builder.set(k, System.getProperty(k)));
@@ -23,7 +28,8 @@ public final class BenchNode {
       if (args.length > 0) {
         node.join(List.of(Address.parse(args[0]))).get(30, TimeUnit.SECONDS);
       }
-      System.out.println("READY " + node.addresses().get(0) + " " + ProcessHandle.current().pid());
+      System.out.println("READY " + node.addresses().get(0) + " " + ProcessHandle.current().pid()
+          + (ws ? " " + node.addresses().get(1) : ""));
       System.out.flush();
       try {
         while (System.in.read() >= 0) {

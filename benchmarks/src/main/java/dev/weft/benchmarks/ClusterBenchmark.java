@@ -209,18 +209,18 @@ public final class ClusterBenchmark {
     return sb.toString();
   }
 
-  private static double pct(long[] nanos, int p) {
+  static double pct(long[] nanos, int p) {
     long[] s = nanos.clone();
     Arrays.sort(s);
     int idx = (int) Math.min(s.length - 1, Math.ceil(p / 100.0 * s.length) - 1);
     return s[Math.max(0, idx)] / 1e6;
   }
 
-  private static int intArg(String[] args, String name, int def) {
+  static int intArg(String[] args, String name, int def) {
     return Integer.parseInt(strArg(args, name, String.valueOf(def)));
   }
 
-  private static String strArg(String[] args, String name, String def) {
+  static String strArg(String[] args, String name, String def) {
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals(name)) {
         return args[i + 1];

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class NodeProcesses implements AutoCloseable {
   final List<Process> procs = new ArrayList<>();
   final List<Long> pids = new ArrayList<>();
+  /** The nodes' WebSocket addresses, when they were started with {@code -Dbench.ws=true}. */
+  final List<Address> webSockets = new ArrayList<>();
   final Address bootstrap;
   final double startSeconds;
 
@@ -51,6 +53,9 @@ final class NodeProcesses implements AutoCloseable {
         first = parts[1];
       }
       pids.add(Long.parseLong(parts[2]));
+      if (parts.length > 3) {
+        webSockets.add(Address.parse(parts[3]));
+      }
     }
     // Early nodes rejoin so every node knows the whole network, as bucket refreshes would do over time.
     for (Process p : procs) {
