@@ -149,8 +149,8 @@ public final class NodeBuilder {
       TransportProvider p = byScheme.get(a.scheme());
       if (p == null) {
         throw new ConfigException("invalid value for " + WeftConfig.LISTEN + ": '" + a + "' (no transport for scheme '"
-            + a.scheme() + "'; available: " + byScheme.keySet() + ". Add the module, e.g. weft-transport-" + a.scheme()
-            + ", to the classpath)");
+            + a.scheme() + "'; available: " + byScheme.keySet() + ". Add the module, e.g. weft-transport-"
+            + (a.scheme().startsWith("ws") ? "websocket" : a.scheme()) + ", to the classpath)");
       }
       chosenTransports.put(a.scheme(), p);
     }
