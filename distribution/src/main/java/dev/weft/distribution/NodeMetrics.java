@@ -1,5 +1,6 @@
 package dev.weft.distribution;
 
+import dev.weft.api.Address;
 import dev.weft.api.Node;
 import dev.weft.api.NodeInfo;
 import dev.weft.api.NodeStats;
@@ -19,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
+import javax.management.JMException;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 
 /**
  * The node's figures in Prometheus' text format, for {@code GET /metrics}: read from {@link Node#stats()}, {@link
@@ -44,6 +49,8 @@ final class NodeMetrics implements AutoCloseable {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
       Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
   private static final NodeStats.Rpc NO_RPC = new NodeStats.Rpc(0, 0, 0, 0);
+  /** {@code dev.weft.transport.websocket.SuperNodeMXBean.NAME_PREFIX}. */
+  static final String SUPER_NODE_PREFIX = "dev.weft:type=SuperNode,address=";
 
   private final Node node;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -86,6 +93,12 @@ final class NodeMetrics implements AutoCloseable {
         .description("bytes of the persistent store's files under weft.data.dir").baseUnit("bytes")
         .strongReference(true).register(registry));
 
+    for (Address a : node.addresses()) {
+      if ((a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty()) {
+        superNode(a.toString());
+      }
+    }
+
     Optional<Messaging> messaging = node.service(Messaging.class);
     this.messageCounter = messaging.map(ms -> ms.registerMessageHandler(message -> messagesReceived.increment()));
     if (messaging.isPresent()) {
@@ -105,6 +118,36 @@ final class NodeMetrics implements AutoCloseable {
       counter("weft.schema.syncs", "anti-entropy exchanges started", m -> m.schema.syncs());
     }
     refresh();
+  }
+
+  /**
+   * The figures the WebSocket transport publishes over JMX for the super-node listening at {@code address} (its
+   * {@code SuperNodeMXBean}); read by name, so the distribution needs no compile-time link to the transport.
+   */
+  private void superNode(String address) {
+    ObjectName name;
+    try {
+      name = new ObjectName(SUPER_NODE_PREFIX + ObjectName.quote(address));
+    } catch (MalformedObjectNameException e) {
+      throw new IllegalStateException("bad address for a JMX name: " + address, e);
+    }
+    Gauge.builder("weft.relayed.nodes", name, n -> jmx(n, "RelayedNodes"))
+        .description("nodes this super-node relays for now").strongReference(true).register(registry);
+    Gauge.builder("weft.ws.peer.connections", name, n -> jmx(n, "PeerConnections"))
+        .description("WebSocket connections to and from other listening nodes").strongReference(true)
+        .register(registry);
+    FunctionCounter.builder("weft.ws.dropped", name, n -> jmx(n, "DroppedMessages"))
+        .description("WebSocket messages dropped: over a connection's queue limit, or hostile frames")
+        .register(registry);
+  }
+
+  private static double jmx(ObjectName name, String attribute) {
+    try {
+      return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).doubleValue();
+    } catch (JMException | ClassCastException e) {
+      // Not registered (the node closed, or JMX refused the bean): no figure rather than a wrong one.
+      return Double.NaN;
+    }
   }
 
   /** A timer of HTTP requests answered with a JSON body, by route template, method and status. */

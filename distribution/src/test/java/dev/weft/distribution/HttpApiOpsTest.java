@@ -108,6 +108,29 @@ final class HttpApiOpsTest {
   }
 
   @Test
+  void aSuperNodeCountsItsRelayedNodes() throws Exception {
+    Node superNode = TestNodes.start(33, Map.of("weft.listen", "udp://127.0.0.1:0,ws://127.0.0.1:0"));
+    resources.add(superNode);
+    HttpApi api = TestNodes.serve(superNode, 1024 * 1024);
+    resources.add(0, api);
+    Http http = new Http(api.uri());
+    assertThat(PrometheusText.parse(http.get("/metrics").text()).sum("weft_relayed_nodes", Map.of())).isZero();
+    String ws = superNode.addresses().stream().filter(a -> a.scheme().equals("ws")).findFirst().orElseThrow()
+        .toString();
+    Node relayed = dev.weft.api.Weft.builder().listen(ws + "/relay")
+        .nodeId(dev.weft.api.NodeId.random(new java.util.Random(34))).build();
+    resources.add(relayed);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(PrometheusText.parse(http.get("/metrics").text()).sum("weft_relayed_nodes", Map.of())).isEqualTo(1));
+    relayed.close();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(PrometheusText.parse(http.get("/metrics").text()).sum("weft_relayed_nodes", Map.of())).isZero());
+    superNode.close();
+    // Closed: the transport's bean is gone, and the gauge says so rather than a stale figure.
+    assertThat(PrometheusText.parse(http.get("/metrics").text()).sum("weft_relayed_nodes", Map.of())).isNaN();
+  }
+
+  @Test
   void peersListTheRoutingTable() throws Exception {
     Http.Answer peers = httpA.get("/v1/peers");
     assertThat(peers.status()).isEqualTo(200);
