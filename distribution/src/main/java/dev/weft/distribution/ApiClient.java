@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The client side of the HTTP API: sends one request and turns the answer into JSON or a {@link CliException} with
@@ -23,10 +24,17 @@ final class ApiClient {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final URI base;
+  private final Optional<String> token;
   private final HttpClient http;
 
   ApiClient(HostPort api) {
+    this(api, Optional.empty());
+  }
+
+  /** A client that sends {@code token} as {@code Authorization: Bearer} with every request. */
+  ApiClient(HostPort api, Optional<String> token) {
     this.base = api.httpUri();
+    this.token = token;
     this.http = HttpClient.newBuilder()
         // Plain HTTP/1.1: no h2c upgrade dance for one request to a local server.
         .version(HttpClient.Version.HTTP_1_1)
@@ -59,6 +67,7 @@ final class ApiClient {
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
+    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     return reply(exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
@@ -69,12 +78,13 @@ final class ApiClient {
    * @throws CliException as {@link #call} when the node answers with an error, or cannot be reached
    */
   InputStream stream(String path) {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path))
         // Bounds the wait for the status line only: the body may last for ever.
         .timeout(REQUEST_TIMEOUT)
         .header("Accept", "application/x-ndjson, application/json")
-        .GET()
-        .build();
+        .GET();
+    token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+    HttpRequest request = builder.build();
     HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() == 200) {
       return response.body();
@@ -150,6 +160,10 @@ final class ApiClient {
     String error = reply.error();
     if (status == 404 && (error.equals("not found") || error.startsWith("not found: "))) {
       throw new CliException(Cli.NOT_FOUND, error);
+    }
+    if (status == 401) {
+      throw new CliException(Cli.USAGE, (token.isPresent() ? "the node refused the token" : "the node requires a token")
+          + ": give it with --token or " + Cli.TOKEN_ENV + " (the node's " + NodeSettings.API_TOKEN + ")");
     }
     if (status == 404) {
       throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " does not know " + path + " (" + reply.error()

@@ -8,6 +8,7 @@ import dev.weft.api.ConfigException;
 import dev.weft.api.LookupFailedException;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
+import dev.weft.api.NodeInfo;
 import dev.weft.api.Page;
 import dev.weft.api.RateLimitedException;
 import dev.weft.api.Scan;
@@ -30,6 +31,8 @@ import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -88,6 +91,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final String JSON_TYPE = "application/json";
+  /** Methods the timers name; any other is "other", so a client cannot make up series. */
+  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "PUT", "POST", "DELETE");
   private static final Base64.Encoder CURSOR_ENCODER = Base64.getUrlEncoder().withoutPadding();
   /** The key types of {@code PUT /v1/pht/indexes/{index}}, by their names there. */
   private static final Map<String, KeyType> KEY_TYPES = Arrays.stream(KeyType.values())
@@ -100,10 +105,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private final int streamBufferBytes;
   private final Duration heartbeat;
   private final Set<NdjsonStream> streams = ConcurrentHashMap.newKeySet();
+  private final Optional<byte[]> token;
+  private final NodeMetrics metrics;
   private volatile boolean shutdown;
 
-  ApiHandler(Node node, Executor executor, HttpApi.Options options) {
+  ApiHandler(Node node, Executor executor, HttpApi.Options options, NodeMetrics metrics) {
     this.node = node;
+    this.metrics = metrics;
+    this.token = options.token().map(t -> ("Bearer " + t).getBytes(StandardCharsets.US_ASCII));
     this.executor = executor;
     this.maxBodyBytes = options.maxRequestBytes();
     this.timeout = options.requestTimeout();
@@ -140,6 +149,21 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   public boolean handle(Request request, Response response, Callback callback) {
     Exchange exchange = new Exchange(request, response, callback);
     try {
+      String path = request.getHttpURI().getPath();
+      if (path != null && (path.equals(UiFiles.ROOT) || path.startsWith(UiFiles.ROOT + "/"))) {
+        // The UI's files hold no data: a browser loads them without the token, then sends it with its API calls.
+        exchange.route = UiFiles.ROOT;
+        exchange.allow("GET", "HEAD");
+        UiFiles.serve(path, request, response, callback);
+        return true;
+      }
+      if (!authorized(request)) {
+        exchange.route = "unauthorized";
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"weft\"");
+        exchange.error(401, "this node's HTTP API requires a token: send the header Authorization: Bearer <"
+            + NodeSettings.API_TOKEN + "> (weft --token, or WEFT_API_TOKEN)");
+        return true;
+      }
       route(exchange);
     } catch (ApiException e) {
       exchange.error(e.status, e.getMessage());
@@ -149,9 +173,25 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     return true;
   }
 
+  /** Whether the request carries the token, when one is required; compared in constant time. */
+  private boolean authorized(Request request) {
+    if (token.isEmpty()) {
+      return true;
+    }
+    String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    return given != null && MessageDigest.isEqual(token.get(), given.getBytes(StandardCharsets.US_ASCII));
+  }
+
   private void route(Exchange ex) {
     String path = ex.request.getHttpURI().getPath();
     List<String> segments = path == null || !path.startsWith("/") ? List.of() : List.of(path.substring(1).split("/", -1));
+    ex.route = template(segments);
+    if (segments.size() == 1 && segments.get(0).equals("metrics")) {
+      ex.allow("GET");
+      ex.query(Set.of());
+      ex.text(200, NodeMetrics.contentType(), metrics.scrape());
+      return;
+    }
     if (segments.size() >= 2 && segments.get(0).equals("v1")) {
       String resource = segments.get(1);
       if (segments.size() == 2) {
@@ -164,6 +204,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
           case "stats" -> {
             ex.allow("GET");
             stats(ex);
+            return;
+          }
+          case "peers" -> {
+            ex.allow("GET");
+            peers(ex);
             return;
           }
           case "objects" -> {
@@ -198,7 +243,41 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         + " /v1/messages/node/{id}, /v1/messages/all, /v1/messages/stream, /v1/schema/globals/{name},"
         + " /v1/schema/globals, /v1/schema/watch, /v1/schema/stats, /v1/schema/sync, /v1/pht/indexes/{index},"
         + " /v1/pht/indexes/{index}/entries, /v1/pht/indexes/{index}/range, /v1/pht/indexes/{index}/rectangle,"
-        + " /v1/pht/indexes/{index}/stats, /v1/info, /v1/stats)");
+        + " /v1/pht/indexes/{index}/stats, /v1/info, /v1/stats, /v1/peers, /metrics)");
+  }
+
+  /**
+   * The route of a path with its variable parts replaced ({@code /v1/objects/{namespace}/{key}}), so that the request
+   * timers have one series per route rather than one per key.
+   */
+  static String template(List<String> segments) {
+    if (segments.size() == 1 && segments.get(0).equals("metrics")) {
+      return "/metrics";
+    }
+    if (segments.size() < 2 || !segments.get(0).equals("v1")) {
+      return "other";
+    }
+    String resource = segments.get(1);
+    int n = segments.size();
+    String third = n > 2 ? segments.get(2) : "";
+    String t = switch (resource) {
+      case "info", "stats", "peers" -> n == 2 ? "/v1/" + resource : null;
+      case "objects" -> n == 2 ? "/v1/objects" : n == 4 ? "/v1/objects/{namespace}/{key}" : null;
+      case "messages" -> switch (third) {
+        case "key" -> n == 5 ? "/v1/messages/key/{namespace}/{key}" : null;
+        case "node" -> n == 4 ? "/v1/messages/node/{id}" : null;
+        case "all", "stream" -> n == 3 ? "/v1/messages/" + third : null;
+        default -> null;
+      };
+      case "schema" -> third.equals("globals") && n == 4 ? "/v1/schema/globals/{name}"
+          : n == 3 && Set.of("globals", "watch", "stats", "sync").contains(third) ? "/v1/schema/" + third : null;
+      case "pht" -> !third.equals("indexes") || n < 4 ? null
+          : n == 4 ? "/v1/pht/indexes/{index}"
+          : n == 5 && Set.of("entries", "range", "rectangle", "stats").contains(segments.get(4))
+              ? "/v1/pht/indexes/{index}/" + segments.get(4) : null;
+      default -> null;
+    };
+    return t == null ? "other" : t;
   }
 
   /** The routes under {@code /v1/messages}; false when the path is none of them. */
@@ -353,6 +432,31 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private void stats(Exchange ex) {
     ex.query(Set.of());
     ex.ok(Json.MAPPER.valueToTree(node.stats()));
+  }
+
+  /** The routing table, one entry per contact, closest buckets last: {@code weft peers}. */
+  private void peers(Exchange ex) {
+    ex.query(Set.of());
+    ArrayNode peers = Json.MAPPER.createArrayNode();
+    for (NodeInfo.Bucket bucket : node.info().buckets()) {
+      for (NodeInfo.ContactInfo c : bucket.contacts()) {
+        ObjectNode peer = peers.addObject();
+        peer.put("id", c.contact().id().toHex());
+        peer.set("addresses", Json.MAPPER.valueToTree(c.contact().addresses()));
+        peer.put("bucket", bucket.index());
+        peer.put("lastSeenMillis", c.lastSeenMillis());
+        if (c.rttMillis() >= 0) {
+          peer.put("rttMillis", c.rttMillis());
+        } else {
+          peer.putNull("rttMillis");
+        }
+        peer.put("failures", c.failures());
+      }
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("count", peers.size());
+    body.set("peers", peers);
+    ex.ok(body);
   }
 
   private void get(Exchange ex, String namespace, String key) {
@@ -852,6 +956,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     final Request request;
     final Response response;
     final Callback callback;
+    final long started = System.nanoTime();
+    /** The route template, for the request timers; set once the path was read. */
+    String route = "other";
 
     Exchange(Request request, Response response, Callback callback) {
       this.request = request;
@@ -1015,11 +1122,20 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
 
     private void write(int status, JsonNode body) {
-      byte[] line = Json.line(body);
+      write(status, JSON_TYPE, Json.line(body));
+    }
+
+    void text(int status, String contentType, String body) {
+      write(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write(int status, String contentType, byte[] body) {
+      String method = KNOWN_METHODS.contains(request.getMethod()) ? request.getMethod() : "other";
+      metrics.request(route, method, status).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       response.setStatus(status);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      response.write(true, ByteBuffer.wrap(line), callback);
+      response.write(true, ByteBuffer.wrap(body), callback);
     }
   }
 

@@ -18,6 +18,8 @@ record Cli(PrintWriter out, PrintWriter err, Map<String, String> env, InputStrea
 
   /** Environment variable with the HTTP API address the client commands use. */
   static final String API_ENV = "WEFT_API";
+  /** Environment variable with the API's token; also {@code weft.api.token} for {@code weft node}. */
+  static final String TOKEN_ENV = "WEFT_API_TOKEN";
   /** The HTTP API address of {@code weft node} and of the clients when nothing else is said. */
   static final String DEFAULT_API = "127.0.0.1:7070";
 }

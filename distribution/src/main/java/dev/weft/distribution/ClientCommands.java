@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -33,11 +34,34 @@ final class ClientCommands {
 
   private ClientCommands() {}
 
-  /** {@code --api}, shared by every client command. */
+  /** {@code --api}, {@code --token} and {@code --pretty}, shared by every client command. */
   static final class ApiOption {
     @Option(names = "--api", paramLabel = "HOST:PORT",
         description = "The node's HTTP API (default: $" + Cli.API_ENV + ", else " + Cli.DEFAULT_API + ").")
     String api;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "The API's token, for a node whose API requires one (default: $" + Cli.TOKEN_ENV + ", else "
+            + NodeSettings.API_TOKEN + " of conf/weft.properties).")
+    String token;
+
+    @Option(names = "--pretty", description = "Indented JSON, for people (default: one JSON value per line).")
+    boolean pretty;
+
+    /**
+     * {@code --token} of the command, else {@code parentToken}, else {@value Cli#TOKEN_ENV}, else {@link
+     * NodeSettings#API_TOKEN} of the installation's {@code conf/weft.properties}; empty when none is set.
+     */
+    Optional<String> resolveToken(Cli cli, String parentToken) {
+      String text = token != null ? token : parentToken;
+      if (text == null) {
+        text = cli.env().get(Cli.TOKEN_ENV);
+      }
+      if (text == null) {
+        text = NodeSettings.installedSetting(NodeSettings.API_TOKEN).orElse(null);
+      }
+      return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.trim());
+    }
 
     /** {@code --api} of the command, else {@code parentApi} (given before the command), else the environment. */
     HostPort resolve(Cli cli, String parentApi) {
@@ -106,21 +130,28 @@ final class ClientCommands {
     }
 
     ApiClient client() {
-      return new ApiClient(apiOption.resolve(cli, parentApi()));
+      WeftCommand root = root();
+      return new ApiClient(apiOption.resolve(cli, root == null ? null : root.api),
+          apiOption.resolveToken(cli, root == null ? null : root.token));
     }
 
-    /** {@code --api} given before the command, however deep it is ({@code weft --api HOST:PORT global get ...}). */
-    private String parentApi() {
+    /** {@code weft} itself, whose options given before the command ({@code weft --api HOST:PORT global get ...}). */
+    private WeftCommand root() {
       for (CommandSpec s = spec.parent(); s != null; s = s.parent()) {
         if (s.userObject() instanceof WeftCommand weft) {
-          return weft.api;
+          return weft;
         }
       }
       return null;
     }
 
+    boolean pretty() {
+      WeftCommand root = root();
+      return apiOption.pretty || root != null && root.pretty;
+    }
+
     void print(JsonNode json) {
-      cli.out().println(Json.text(json));
+      cli.out().println(pretty() ? Json.pretty(json) : Json.text(json));
     }
 
     static String objectPath(String namespace, String key) {
@@ -230,7 +261,7 @@ final class ClientCommands {
             // The node's heartbeat.
             continue;
           }
-          cli.out().println(line);
+          cli.out().println(pretty() ? prettyLine(line) : line);
           if (cli.out().checkError()) {
             // Whoever read our output is gone (`weft listen | head -1`); PrintWriter would swallow every later error.
             return Cli.OK;
@@ -250,6 +281,15 @@ final class ClientCommands {
             + " s): it is gone or unreachable");
       }
       throw new CliException(Cli.UNAVAILABLE, "the node at " + client.base() + " ended the stream: it stopped");
+    }
+
+    /** A line of a stream, indented; as it came when it is not JSON (it always is, from a weft node). */
+    private static String prettyLine(String line) {
+      try {
+        return Json.pretty(Json.parse(line.getBytes(StandardCharsets.UTF_8)));
+      } catch (JsonProcessingException e) {
+        return line;
+      }
     }
 
     private static void closeQuietly(InputStream in) {
@@ -383,6 +423,23 @@ final class ClientCommands {
     @Override
     public Integer call() {
       print(client().call("GET", "/v1/stats", null).body());
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "peers", mixinStandardHelpOptions = true,
+      description = "Prints the node's routing table, one JSON line per contact: {id, addresses, bucket, "
+          + "lastSeenMillis, rttMillis, failures}, most distant bucket first.")
+  static final class Peers extends Base {
+    Peers(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      for (JsonNode peer : client().call("GET", "/v1/peers", null).body().path("peers")) {
+        print(peer);
+      }
       return Cli.OK;
     }
   }

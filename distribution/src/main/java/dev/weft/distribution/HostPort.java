@@ -1,6 +1,8 @@
 package dev.weft.distribution;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
@@ -67,6 +69,23 @@ record HostPort(String host, int port) {
   /** The host as it goes in a URI or address: IPv6 in brackets. */
   String uriHost() {
     return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+  }
+
+  /**
+   * Whether every address the host names is a loopback one, so that only this machine reaches what listens there. A
+   * name that does not resolve counts as not loopback.
+   */
+  boolean isLoopback() {
+    try {
+      for (InetAddress a : InetAddress.getAllByName(host)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** {@code http://HOST:PORT}. */

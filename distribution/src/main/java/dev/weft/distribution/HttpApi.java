@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -46,29 +48,43 @@ final class HttpApi implements AutoCloseable {
    * @param streamBufferBytes how far (in bytes) a client of {@code /v1/messages/stream} or {@code /v1/schema/watch} may
    *     fall behind before it is disconnected
    * @param heartbeat quiet time after which a stream sends an empty line; at most {@link #HEARTBEAT}
+   * @param token the bearer token every request but those for {@code /ui/} must carry; empty: none is asked for
    */
   record Options(HostPort listen, int maxRequestBytes, Duration requestTimeout, int streamBufferBytes,
-      Duration heartbeat) {
+      Duration heartbeat, Optional<String> token) {
     Options {
       if (heartbeat.compareTo(HEARTBEAT) > 0 || heartbeat.isNegative() || heartbeat.isZero()) {
         throw new IllegalArgumentException("heartbeat must be positive and at most " + HEARTBEAT + ": " + heartbeat);
       }
     }
 
+    Options(HostPort listen, int maxRequestBytes, Duration requestTimeout, int streamBufferBytes,
+        Duration heartbeat) {
+      this(listen, maxRequestBytes, requestTimeout, streamBufferBytes, heartbeat, Optional.empty());
+    }
+
     Options(HostPort listen, int maxRequestBytes, Duration requestTimeout) {
       this(listen, maxRequestBytes, requestTimeout, DEFAULT_STREAM_BUFFER, HEARTBEAT);
+    }
+
+    /** The same with {@code token} required. */
+    Options withToken(String newToken) {
+      return new Options(listen, maxRequestBytes, requestTimeout, streamBufferBytes, heartbeat,
+          Optional.of(newToken));
     }
   }
 
   private final Server server;
   private final ServerConnector connector;
   private final ApiHandler handler;
+  private final NodeMetrics metrics;
   private final HostPort address;
 
-  private HttpApi(Server server, ServerConnector connector, ApiHandler handler) {
+  private HttpApi(Server server, ServerConnector connector, ApiHandler handler, NodeMetrics metrics) {
     this.server = server;
     this.connector = connector;
     this.handler = handler;
+    this.metrics = metrics;
     this.address = new HostPort(connector.getHost(), connector.getLocalPort());
   }
 
@@ -78,6 +94,15 @@ final class HttpApi implements AutoCloseable {
    * @throws IOException when the address cannot be bound; the message names it
    */
   static HttpApi start(Node node, Options options) throws IOException {
+    return start(node, options, Optional.empty());
+  }
+
+  /**
+   * Starts serving {@code node}, whose persistent store (if any) lives in {@code dataDir}.
+   *
+   * @throws IOException when the address cannot be bound; the message names it
+   */
+  static HttpApi start(Node node, Options options, Optional<Path> dataDir) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("weft-http");
     threads.setDaemon(true);
@@ -108,16 +133,18 @@ final class HttpApi implements AutoCloseable {
     server.addConnector(connector);
     // On stop, requests in flight (a write still replicating) may finish for up to the stop timeout, before the node
     // closes under them. Streams are ended at once instead (ApiHandler is Graceful too).
-    ApiHandler handler = new ApiHandler(node, threads, options);
+    NodeMetrics metrics = new NodeMetrics(node, dataDir);
+    ApiHandler handler = new ApiHandler(node, threads, options, metrics);
     server.setHandler(new GracefulHandler(handler));
     server.setErrorHandler(new JsonErrorHandler());
     try {
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
+      metrics.close();
       throw new IOException("cannot serve the HTTP API on " + options.listen() + ": " + describe(e), e);
     }
-    return new HttpApi(server, connector, handler);
+    return new HttpApi(server, connector, handler, metrics);
   }
 
   /** Where the API listens, with the bound port. */
@@ -137,6 +164,7 @@ final class HttpApi implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly(server);
+    metrics.close();
   }
 
   /** Clients of {@code GET /v1/messages/stream} and {@code GET /v1/schema/watch} now. */

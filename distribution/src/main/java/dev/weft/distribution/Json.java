@@ -125,6 +125,15 @@ final class Json {
     }
   }
 
+  /** {@code value} as indented JSON, for people ({@code --pretty}). */
+  static String pretty(Object value) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getName(), e);
+    }
+  }
+
   /** {@code {"error": message}}, the body of every failed HTTP request. */
   static ObjectNode error(String message) {
     return MAPPER.createObjectNode().put("error", message);

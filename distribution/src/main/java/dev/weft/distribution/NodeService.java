@@ -5,13 +5,14 @@ import dev.weft.api.Address;
 import dev.weft.api.ConfigException;
 import dev.weft.api.Node;
 import dev.weft.api.Weft;
+import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -76,14 +77,13 @@ final class NodeService implements AutoCloseable {
     }
     HttpApi http;
     try {
-      http = HttpApi.start(node, settings.api());
+      // The memory store keeps nothing on disk, whatever weft.data.dir says.
+      Optional<Path> dataDir = settings.config().string(WeftConfig.STORAGE, "memory").equals("memory")
+          ? Optional.empty() : settings.config().string(WeftConfig.DATA_DIR).map(Path::of);
+      http = HttpApi.start(node, settings.api(), dataDir);
     } catch (IOException | RuntimeException e) {
       node.close();
       throw new CliException(Cli.UNAVAILABLE, e.getMessage(), e);
-    }
-    if (!isLoopback(settings.api().listen().host())) {
-      err.println("weft node: warning: the HTTP API listens on " + http.address() + ", not a loopback address; it has "
-          + "no authentication, so anyone who can reach it can read and change data");
     }
     return new NodeService(settings, node, http, err);
   }
@@ -193,18 +193,5 @@ final class NodeService implements AutoCloseable {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      for (InetAddress a : InetAddress.getAllByName(host)) {
-        if (!a.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }

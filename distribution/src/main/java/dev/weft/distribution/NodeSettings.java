@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * What {@code weft node} runs with, resolved from (weakest first) the defaults, the properties file, {@code --set}
@@ -25,10 +26,24 @@ import java.util.Properties;
  * @param api how to serve the HTTP API
  * @param bootstrap addresses to join through; empty for the first node
  * @param configFile the properties file read, if any
+ * @param sources where each setting that is not a default came from: {@link #FILE}, {@link #ENV} or {@link #FLAG}
  */
-record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootstrap, Optional<Path> configFile) {
+record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootstrap, Optional<Path> configFile,
+    Map<String, String> sources) {
+  static final String DEFAULT = "default";
+  static final String FILE = "file";
+  static final String ENV = "env";
+  static final String FLAG = "flag";
+
   /** Where the HTTP API listens: {@code HOST:PORT}. */
   static final String API_LISTEN = "weft.api.listen";
+  /**
+   * The bearer token every request to the HTTP API must carry when set; required when the API listens on an address
+   * that is not loopback.
+   */
+  static final String API_TOKEN = "weft.api.token";
+  /** Shortest token taken: guessing one must be out of reach. */
+  static final int MIN_TOKEN_LENGTH = 16;
   /**
    * Largest request body the HTTP API accepts, e.g. {@code 1MiB}; larger requests get 413. Default: twice the larger
    * of {@link #MAX_VALUE_BYTES} and {@link MessagingSettings#MAX_MESSAGE_BYTES}, plus 16 KiB, so that a pretty-printed
@@ -47,6 +62,9 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
   static final String API_STREAM_BUFFER = "weft.api.stream-buffer-size";
   /** How long an HTTP request may wait for the node before it gets 503, e.g. {@code 30s}. */
   static final String API_REQUEST_TIMEOUT = "weft.api.request-timeout";
+
+  /** System property with the installation directory; bin/weft sets it. */
+  static final String HOME_PROPERTY = "weft.home";
 
   /** The UDP address of a node started without {@code --udp} or {@link WeftConfig#LISTEN}. */
   static final String DEFAULT_UDP = "127.0.0.1:4000";
@@ -78,13 +96,31 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     }
   }
 
+  NodeSettings {
+    sources = Map.copyOf(sources);
+  }
+
+  /** Where {@code key}'s value comes from: {@link #DEFAULT}, {@link #FILE}, {@link #ENV} or {@link #FLAG}. */
+  String source(String key) {
+    return sources.getOrDefault(key, DEFAULT);
+  }
+
+  /** As {@link #resolve(Options, Optional, Map)} with no environment variables. */
+  static NodeSettings resolve(Options options, Optional<Path> defaultConfig) {
+    return resolve(options, defaultConfig, Map.of());
+  }
+
   /**
-   * Resolves the settings.
+   * Resolves the settings: the file, then the {@code WEFT_*} environment variables, then {@code --set}, then the
+   * dedicated options, each winning over the ones before. A key no module knows stops it, named.
    *
    * @param defaultConfig read when {@code --config} is not given and the file exists ({@code conf/weft.properties}
    *     of the installation)
+   * @param env the process environment; {@code WEFT_KADEMLIA_K=16} is {@code weft.kademlia.k=16}
    */
-  static NodeSettings resolve(Options options, Optional<Path> defaultConfig) {
+  static NodeSettings resolve(Options options, Optional<Path> defaultConfig, Map<String, String> env) {
+    SettingsCatalog catalog = SettingsCatalog.standard();
+    Map<String, String> sources = new TreeMap<>();
     Optional<Path> file = Optional.ofNullable(options.config());
     WeftConfig config = WeftConfig.empty();
     if (file.isPresent()) {
@@ -93,9 +129,19 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       file = defaultConfig;
       config = load(defaultConfig.get(), "the default configuration");
     }
-    if (options.set() != null) {
-      config = config.withAll(WeftConfig.of(options.set()));
+    if (file.isPresent()) {
+      catalog.check(config.asMap(), "the configuration file " + file.get());
+      config.asMap().keySet().forEach(k -> sources.put(k, FILE));
     }
+    Map<String, String> fromEnv = catalog.settingsOf(env);
+    config = config.withAll(WeftConfig.of(fromEnv));
+    fromEnv.keySet().forEach(k -> sources.put(k, ENV));
+    if (options.set() != null) {
+      catalog.check(options.set(), "--set");
+      config = config.withAll(WeftConfig.of(options.set()));
+      options.set().keySet().forEach(k -> sources.put(k, FLAG));
+    }
+    Map<String, String> beforeOptions = config.asMap();
     config = listening(options, config);
     if (options.bootstrap() != null && !options.bootstrap().isEmpty()) {
       List<String> addresses = new ArrayList<>();
@@ -121,9 +167,18 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     if (options.api() != null) {
       config = config.with(API_LISTEN, options.api());
     }
+    for (Map.Entry<String, String> e : config.asMap().entrySet()) {
+      if (!e.getValue().equals(beforeOptions.get(e.getKey()))) {
+        sources.put(e.getKey(), FLAG);
+      }
+    }
+    if (config.string(WeftConfig.LISTEN).isEmpty()) {
+      config = config.with(WeftConfig.LISTEN, "udp://" + DEFAULT_UDP);
+    }
 
     try {
       // Checked now so that a typo stops the command before anything listens.
+      catalog.checkForms(config);
       config.addresses(WeftConfig.LISTEN);
       config.string(WeftConfig.NODE_ID).ifPresent(NodeSettings::checkId);
       List<Address> bootstrap = new ArrayList<>();
@@ -141,11 +196,51 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       Duration timeout = config.duration(API_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
       int streamBuffer = (int) config.bytes(API_STREAM_BUFFER, HttpApi.DEFAULT_STREAM_BUFFER, 1024,
           1024L * 1024 * 1024);
-      return new NodeSettings(config, new HttpApi.Options(api, maxRequest, timeout, streamBuffer, HttpApi.HEARTBEAT),
-          List.copyOf(bootstrap), file);
+      Optional<String> token = token(config, api, apiSource);
+      return new NodeSettings(config, new HttpApi.Options(api, maxRequest, timeout, streamBuffer, HttpApi.HEARTBEAT,
+          token), List.copyOf(bootstrap), file, sources);
     } catch (ConfigException e) {
       throw new CliException(Cli.USAGE, e.getMessage(), e);
     }
+  }
+
+  /** {@link #API_TOKEN}, checked; required when the API is not on loopback. */
+  private static Optional<String> token(WeftConfig config, HostPort api, String apiSource) {
+    Optional<String> token = config.string(API_TOKEN);
+    if (token.isPresent()) {
+      String t = token.get();
+      if (t.length() < MIN_TOKEN_LENGTH || !t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new CliException(Cli.USAGE, "invalid value for " + API_TOKEN + ": expected at least " + MIN_TOKEN_LENGTH
+            + " visible ASCII characters without spaces, e.g. the output of `openssl rand -hex 24`");
+      }
+    } else if (!api.isLoopback()) {
+      throw new CliException(Cli.USAGE, "the HTTP API would listen on " + api + " (" + apiSource + "), which is not a"
+          + " loopback address, without a token: set " + API_TOKEN + " (or WEFT_API_TOKEN) so that every request"
+          + " must carry it, or keep the API on 127.0.0.1");
+    }
+    return token;
+  }
+
+  /**
+   * A setting of the installation's {@code conf/weft.properties} (read by the client commands for the token), if
+   * the file exists and sets it; empty when it cannot be read (the node would say why).
+   */
+  static Optional<String> installedSetting(String key) {
+    Optional<Path> file = installedConfig();
+    if (file.isEmpty() || !Files.isReadable(file.get())) {
+      return Optional.empty();
+    }
+    try {
+      return load(file.get(), "the default configuration").string(key);
+    } catch (CliException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code conf/weft.properties} of the installation that runs this JVM ({@code bin/weft} sets weft.home). */
+  static Optional<Path> installedConfig() {
+    String home = System.getProperty(HOME_PROPERTY);
+    return home == null || home.isBlank() ? Optional.empty() : Optional.of(Path.of(home, "conf", "weft.properties"));
   }
 
   static long defaultMaxRequest(long largestValueOrMessage) {
@@ -205,8 +300,8 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     }
     boolean given = options.udp() != null || ws.listen() != null || ws.noListen() || !relays.isEmpty();
     if (!given) {
-      return config.string(WeftConfig.LISTEN).isEmpty() ? config.with(WeftConfig.LISTEN, "udp://" + DEFAULT_UDP)
-          : config;
+      // The default address, if needed, is added by resolve(): it is no flag's.
+      return config;
     }
     List<String> listen = new ArrayList<>();
     if (options.udp() != null) {

@@ -14,18 +14,23 @@ import picocli.CommandLine.Spec;
     description = "A peer-to-peer data layer: run a node, or talk to a running one through its HTTP API.",
     subcommands = {
         NodeCommand.class,
+        ClusterCommand.class,
         ClientCommands.Put.class,
         ClientCommands.Get.class,
         ClientCommands.Delete.class,
         ClientCommands.Lscan.class,
         ClientCommands.Info.class,
         ClientCommands.Stats.class,
+        ClientCommands.Peers.class,
         MessageCommands.Send.class,
         MessageCommands.SendNode.class,
         MessageCommands.SendAll.class,
         MessageCommands.Listen.class,
         GlobalCommands.Group.class,
         PhtCommands.Group.class,
+        LocalCommands.Config.class,
+        LocalCommands.Version.class,
+        LocalCommands.Completion.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -35,12 +40,21 @@ import picocli.CommandLine.Spec;
         "3:the node or the network could not be reached, or refused for now (rate limit); the node stopped (listen, "
             + "global watch)",
         "4:unexpected error (please report it)"},
-    footer = {"", "Client commands find the node at --api, else $WEFT_API, else " + Cli.DEFAULT_API + "."})
+    footer = {"", "Client commands find the node at --api, else $WEFT_API, else " + Cli.DEFAULT_API + "; they send "
+        + "--token, else $WEFT_API_TOKEN, else weft.api.token of conf/weft.properties, to a node that requires one.",
+        "Output is JSON, one value per line; --pretty indents it. `weft completion` prints a bash/zsh completion "
+            + "script."})
 final class WeftCommand implements Callable<Integer> {
   /** Also accepted before the command ({@code weft --api HOST:PORT get ...}); the command's own --api wins. */
   @Option(names = "--api", paramLabel = "HOST:PORT",
       description = "The node's HTTP API, for any command (a command's own --api wins).")
   String api;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "The API's token, for any command.")
+  String token;
+
+  @Option(names = "--pretty", description = "Indented JSON, for people, for any command.")
+  boolean pretty;
 
   @Spec
   private CommandLine.Model.CommandSpec spec;

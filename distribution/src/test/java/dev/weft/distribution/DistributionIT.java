@@ -75,6 +75,12 @@ final class DistributionIT {
     assertThat(home.resolve("conf/weft.properties")).isRegularFile();
     assertThat(home.resolve("conf/logback.xml")).isRegularFile();
     assertThat(home.resolve("docs/http-api.md")).isRegularFile();
+    assertThat(home.resolve("docs/operations.md")).isRegularFile();
+    assertThat(home.resolve("conf/weft.service")).content().contains("ExecStart=/opt/weft/bin/weft node");
+    assertThat(home.resolve("README")).content().contains("bin/weft cluster --nodes 5");
+    assertThat(home.resolve("LICENSE")).content().contains("Third-party components");
+    String tarball = System.getProperty("weft.tarball");
+    assertThat(Path.of(tarball.substring(0, tarball.length() - ".tar.gz".length()) + ".zip")).isRegularFile();
   }
 
   @Test

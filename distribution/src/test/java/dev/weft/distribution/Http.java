@@ -23,9 +23,16 @@ final class Http {
       .build();
 
   private final URI base;
+  private final String authorization;
 
   Http(URI base) {
+    this(base, null);
+  }
+
+  /** A client that sends {@code authorization} as the Authorization header, when not null. */
+  Http(URI base, String authorization) {
     this.base = base;
+    this.authorization = authorization;
   }
 
   record Answer(int status, JsonNode json, HttpHeaders headers, String text) {}
@@ -47,10 +54,13 @@ final class Http {
   }
 
   Answer send(String method, String rawPath, HttpRequest.BodyPublisher body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + rawPath))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + rawPath))
         .timeout(Duration.ofSeconds(30))
-        .method(method, body)
-        .build();
+        .method(method, body);
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     return new Answer(response.statusCode(), parse(response.body()), response.headers(), response.body());
   }

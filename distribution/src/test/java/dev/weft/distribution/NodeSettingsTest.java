@@ -160,6 +160,58 @@ final class NodeSettingsTest {
     assertUsage(ws(null, "nohost", null, false), "--ws");
   }
 
+  @Test
+  void environmentSitsBetweenTheFileAndTheFlags() throws IOException {
+    Path file = write("layers.properties", """
+        weft.kademlia.k = 16
+        weft.kademlia.alpha = 4
+        weft.kademlia.replication = 6
+        """);
+    Map<String, String> env = Map.of("WEFT_KADEMLIA_ALPHA", "5", "WEFT_KADEMLIA_REPLICATION", "7",
+        "WEFT_API", "127.0.0.1:9999", "HOME", "/root");
+    NodeSettings s = NodeSettings.resolve(new NodeSettings.Options(file, Map.of("weft.kademlia.replication", "9"),
+        "127.0.0.1:4100", null, null, null, null), Optional.empty(), env);
+    assertThat(s.config().string("weft.kademlia.k")).hasValue("16");
+    assertThat(s.config().string("weft.kademlia.alpha")).hasValue("5");
+    assertThat(s.config().string("weft.kademlia.replication")).hasValue("9");
+    assertThat(s.source("weft.kademlia.k")).isEqualTo(NodeSettings.FILE);
+    assertThat(s.source("weft.kademlia.alpha")).isEqualTo(NodeSettings.ENV);
+    assertThat(s.source("weft.kademlia.replication")).isEqualTo(NodeSettings.FLAG);
+    assertThat(s.source(WeftConfig.LISTEN)).isEqualTo(NodeSettings.FLAG);
+    assertThat(s.source("weft.kademlia.rpc-timeout")).isEqualTo(NodeSettings.DEFAULT);
+    // WEFT_API is the client commands' address, not a setting of the node.
+    assertThat(s.api().listen().port()).isEqualTo(7070);
+    NodeSettings defaults = NodeSettings.resolve(options(), Optional.empty(), Map.of());
+    assertThat(defaults.source(WeftConfig.LISTEN)).isEqualTo(NodeSettings.DEFAULT);
+  }
+
+  @Test
+  void unknownKeysStopItNamingTheKeyAndTheClosestOne() throws IOException {
+    Path file = write("typo.properties", "weft.kademlia.kk = 16\n");
+    assertUsage(new NodeSettings.Options(file, null, null, null, null, null, null),
+        "unknown setting 'weft.kademlia.kk' in the configuration file " + file + " (did you mean weft.kademlia.k?)");
+    assertUsage(new NodeSettings.Options(null, Map.of("weft.shema.max-globals", "5"), null, null, null, null, null),
+        "unknown setting 'weft.shema.max-globals' in --set (did you mean weft.schema.max-globals?)");
+    assertThatThrownBy(() -> NodeSettings.resolve(options(), Optional.empty(), Map.of("WEFT_KADEMLIA_KK", "16")))
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("WEFT_KADEMLIA_KK (did you mean WEFT_KADEMLIA_K?)");
+    assertUsage(new NodeSettings.Options(null, Map.of("weft.kademlia.rpc-timeout", "soon"), null, null, null, null,
+        null), "invalid value for weft.kademlia.rpc-timeout: 'soon'");
+  }
+
+  @Test
+  void anApiOffLoopbackNeedsAToken() {
+    assertUsage(new NodeSettings.Options(null, null, null, "0.0.0.0:7070", null, null, null),
+        "not a loopback address, without a token: set weft.api.token");
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_TOKEN, "short"), null, "0.0.0.0:7070", null,
+        null, null), "invalid value for weft.api.token: expected at least 16");
+    NodeSettings withToken = NodeSettings.resolve(new NodeSettings.Options(null, null, null, "0.0.0.0:0", null, null,
+        null), Optional.empty(), Map.of("WEFT_API_TOKEN", "0123456789abcdef0123"));
+    assertThat(withToken.api().token()).hasValue("0123456789abcdef0123");
+    NodeSettings loopback = NodeSettings.resolve(options(), Optional.empty());
+    assertThat(loopback.api().token()).isEmpty();
+  }
+
   private static void assertUsage(NodeSettings.Options options, String message) {
     assertThatThrownBy(() -> NodeSettings.resolve(options, Optional.empty()))
         .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(Cli.USAGE))

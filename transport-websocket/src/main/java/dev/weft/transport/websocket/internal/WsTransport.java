@@ -68,6 +68,8 @@ final class WsTransport implements Transport {
   /** Relayed mode: the link to the super-node; null when listening. */
   private final RelayLink link;
   final LongAdder drops = new LongAdder();
+  /** Listening mode: this super-node's JMX bean, unregistered on close. */
+  private SuperNodeBean bean;
   private volatile boolean closed;
 
   private WsTransport(TransportContext context, Tls tls, int maxMessage, long maxQueued, int maxRelayed,
@@ -91,6 +93,7 @@ final class WsTransport implements Transport {
     String self = Address.of(bind.scheme(), bind.host(), server.port(), "").toString();
     WsTransport t = new WsTransport(context, tls, maxMessage, maxQueued, maxRelayed, server, self, List.of(), null);
     server.mount(PATH, (request, response, callback) -> t.accept(request, response, callback));
+    t.bean = SuperNodeBean.register(self, t);
     return t;
   }
 
@@ -398,6 +401,17 @@ final class WsTransport implements Transport {
     if (server != null) {
       server.close();
     }
+    if (bean != null) {
+      bean.unregister();
+    }
+  }
+
+  int relayedCount() {
+    return relayed.size();
+  }
+
+  int peerCount() {
+    return peers.size();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
