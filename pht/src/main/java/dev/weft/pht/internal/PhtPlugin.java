@@ -1,6 +1,7 @@
 package dev.weft.pht.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
@@ -58,13 +59,14 @@ final class PhtPlugin implements Plugin, Pht {
   private static final int LEAF_CACHE = 20_000;
   /** Failures in a row after which a closer node that a keeper knows of is taken for gone. */
   private static final int STRIKES = 6;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PhtPlugin.class);
   private final Map<NodeId, Integer> strikes = new ConcurrentHashMap<>();
   private final Dht.Registration registration;
 
   PhtPlugin(PluginContext ctx) {
     this.dht = ctx.dht();
     this.scheduler = ctx.scheduler();
-    this.store = new TrieStore(ctx.node().storage());
+    this.store = new TrieStore(ctx.node().storage(), ctx.scheduler()::nanoTime);
     this.keeper = new TrieKeeper(store, this::call);
     this.defaultCapacity = ctx.config().integer(PhtSettings.LEAF_CAPACITY, 16, 2, 1000);
     this.defaultStringBytes = ctx.config().integer(PhtSettings.MAX_STRING_BYTES, 32, 1, 100);
@@ -283,7 +285,11 @@ final class PhtPlugin implements Plugin, Pht {
             }
             throw new java.util.concurrent.CompletionException(unwrap(e));
           }
-          return a.has("retry") ? Optional.<JsonNode>empty() : Optional.of(a);
+          if (a.has("retry")) {
+            unanswered[0] |= a.path("maybe").asBoolean(false);
+            return Optional.<JsonNode>empty();
+          }
+          return Optional.of(a);
         }));
   }
 
@@ -873,12 +879,15 @@ final class PhtPlugin implements Plugin, Pht {
       }
       Optional<Contact> closer;
       try {
-        closer = dht.contact(NodeId.fromHex(answer.path("closer").asText()));
+        closer = closerContact(answer);
       } catch (IllegalArgumentException e) {
         closer = Optional.empty();
       }
       ObjectNode forced = op.deepCopy().put("force", true);
       if (closer.isEmpty() || hops >= 3) {
+        // A keeper that names a closer node we cannot reach, or a chain of them: it takes the operation itself.
+        LOG.info("pht: {} takes {} of {} although it knows a closer node ({} hops)", keeper.id().shortHex(),
+            op.path("op").asText(), op.path("p").asText(), hops);
         return send(keeper, forced);
       }
       NodeId closerId = closer.get().id();
@@ -889,11 +898,30 @@ final class PhtPlugin implements Plugin, Pht {
         }
         if (strikes.merge(closerId, 1, Integer::sum) >= STRIKES) {
           strikes.remove(closerId);
+          LOG.info("pht: closer keeper {} failed {} times in a row; {} takes {} of {}", closerId.shortHex(), STRIKES,
+              keeper.id().shortHex(), op.path("op").asText(), op.path("p").asText());
           return send(keeper, forced);
         }
         return CompletableFuture.<JsonNode>completedFuture(TrieKeeper.retry("closer keeper did not answer"));
       }).thenCompose(f -> f);
     });
+  }
+
+  /**
+   * The closer node a keeper named: from our routing table, else from the addresses the keeper sent with it (a node we
+   * have not met, or evicted under load, is still the keeper: going elsewhere would give the trie node two).
+   */
+  private Optional<Contact> closerContact(JsonNode answer) {
+    NodeId id = NodeId.fromHex(answer.path("closer").asText());
+    Optional<Contact> known = dht.contact(id);
+    if (known.isPresent() || !answer.path("addrs").isArray()) {
+      return known;
+    }
+    List<dev.weft.api.Address> addresses = new ArrayList<>();
+    for (JsonNode a : answer.path("addrs")) {
+      addresses.add(dev.weft.api.Address.parse(a.asText()));
+    }
+    return addresses.isEmpty() ? Optional.empty() : Optional.of(new Contact(id, addresses));
   }
 
   private CompletableFuture<JsonNode> send(Contact to, ObjectNode op) {
@@ -940,8 +968,12 @@ final class PhtPlugin implements Plugin, Pht {
   }
 
   private static CompletableFuture<JsonNode> closerAnswer(Contact closer) {
-    return CompletableFuture.completedFuture(JSON.objectNode().put("closer", closer.id().toHex()));
+    ObjectNode answer = JSON.objectNode().put("closer", closer.id().toHex());
+    ArrayNode addrs = answer.putArray("addrs");
+    closer.addresses().stream().limit(8).forEach(a -> addrs.add(a.toString()));
+    return CompletableFuture.completedFuture(answer);
   }
+
 
   static Throwable unwrap(Throwable e) {
     while ((e instanceof java.util.concurrent.CompletionException

@@ -165,7 +165,10 @@ final class TrieKeeper {
             if (cause instanceof IllegalArgumentException) {
               c.answer().completeExceptionally(cause);
             } else {
-              c.answer().complete(retry("keeper: " + cause));
+              // The batch may have been written before the failure (a split records its entries first): the
+              // change may have happened, and the caller must not take "already there" on its retry as someone
+              // else's doing.
+              c.answer().complete(retry("keeper: " + cause).put("maybe", true));
             }
           }
         });
