@@ -111,6 +111,8 @@ function bytes(n) {
   return `${+n.toPrecision(3)} ${units[i]}`;
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Shows what happened in an output element: text, and whether it went wrong. */
 function report(target, text, kind) {
   target.textContent = text;
@@ -359,7 +361,6 @@ function showPeers(buckets) {
   chips.replaceChildren(...buckets.map(b => el('div', { class: 'bucket', title: `bucket ${b.index}` },
     el('div', {}, `bucket ${b.index}: `, el('strong', {}, b.contacts.length)),
     el('div', { class: 'bar', style: `width: ${(100 * b.contacts.length) / most}%` }))));
-  if (!buckets.length) chips.append(el('p', { class: 'empty' }, 'No contacts: this node is alone.'));
   const peers = buckets.flatMap(b => b.contacts.map(c => ({ bucket: b.index, ...c })));
   state.peers = peers;
   rows.replaceChildren(...peers.map(p => el('tr', { 'data-id': p.contact.id },
@@ -369,7 +370,7 @@ function showPeers(buckets) {
     el('td', { class: 'num' }, Number(p.rttMillis) >= 0 ? `${Math.round(Number(p.rttMillis))} ms` : '—'),
     el('td', { class: 'num', title: new Date(Number(p.lastSeenMillis)).toLocaleString() }, ago(Number(p.lastSeenMillis))),
     el('td', { class: 'num' }, p.failures))));
-  $('#peer-count').textContent = String(peers.length);
+  $('#peer-count').textContent = plural(peers.length, 'contact');
   $('#peer-list').replaceChildren(...peers.map(p => el('option', { value: p.contact.id })));
 }
 
@@ -476,6 +477,8 @@ async function listObjects(fresh) {
     browsing = { namespace: form.elements.namespace.value, filter: form.elements.filter.value.toLowerCase(),
       limit: form.elements.limit.value, after: null, read: 0, shown: 0 };
     $('#object-table tbody').replaceChildren();
+    $('#object-table tbody').dataset.empty = browsing.namespace || browsing.filter ? 'Nothing matched.'
+      : 'This node holds no objects.';
   }
   const b = browsing;
   const rows = $('#object-table tbody');
@@ -497,7 +500,7 @@ async function listObjects(fresh) {
     }
     b.after = page.next;
   } while (b.after && b.filter && matched < Number(b.limit) && pages < FILTER_PAGES);
-  report($('#browse-status'), `${b.shown} shown` + (b.filter ? ` of ${b.read} read` : '')
+  report($('#browse-status'), `${plural(b.shown, 'object')} shown` + (b.filter ? ` of ${b.read} read` : '')
     + (b.after ? '; more follow' : '; that is all'));
   $('#browse-more').hidden = !b.after;
 }
@@ -680,7 +683,7 @@ function learn(g) {
 function showGlobals() {
   const out = $('#global-result');
   const live = [...globals.values()].filter(g => !g.removed).sort((a, b) => (a.name < b.name ? -1 : 1));
-  $('#global-count').textContent = String(live.length);
+  $('#global-count').textContent = plural(live.length, 'global');
   const edit = g => {
     const form = $('#global-form');
     form.elements.name.value = g.name;
@@ -832,6 +835,7 @@ async function openIndex(name) {
   form.querySelectorAll('[data-shape="rect"] input').forEach(i => { i.disabled = !rect; });
   $('#range-hint').textContent = KEY_HINTS[info.type];
   $('#range-table tbody').replaceChildren();
+  $('#range-table tbody').dataset.empty = 'No query yet.';
   $('#range-more').hidden = true;
   report($('#range-status'), '');
   await indexStats();
@@ -865,6 +869,7 @@ async function runQuery(fresh) {
     query = { path: `/v1/pht/indexes/${segment(index.name, 'index name')}/${kind}`, lo, hi, limit: f.limit.value,
       after: null, shown: 0 };
     rows.replaceChildren();
+    rows.dataset.empty = index.type === 'point' ? 'No entry in that rectangle.' : 'No entry in that range.';
   }
   const q = new URLSearchParams({ lo: query.lo, hi: query.hi, limit: query.limit });
   if (query.after) q.set('after', query.after);

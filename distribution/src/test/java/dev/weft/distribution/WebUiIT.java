@@ -169,12 +169,35 @@ final class WebUiIT {
         List.of("150", "{\"item\":\"i150\"}"), List.of("200", "{\"item\":\"i200\"}"));
     screenshot("ui-screenshot-indexes.png");
 
+    // A point index is queried by rectangle, given by any two opposite corners.
+    assertThat(http1.put("/v1/pht/indexes/ui.places", "{\"type\":\"point\"}").status()).isEqualTo(200);
+    for (String[] entry : new String[][] {{"[1,1]", "\"a\""}, {"[5,5]", "\"b\""}, {"[9,2]", "\"c\""},
+        {"[-3,4]", "\"d\""}}) {
+      Http.Answer insert = http1.post("/v1/pht/indexes/ui.places/entries",
+          "{\"key\":" + entry[0] + ",\"value\":" + entry[1] + "}");
+      assertThat(insert.status()).as(insert.text()).isEqualTo(200);
+    }
+    type("#index-form [name=index]", "ui.places");
+    click("#index-form button");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#index-stats")).contains("Entries\n4"));
+    type("#range-form [name=p1]", "6,0");
+    type("#range-form [name=p2]", "0,6");
+    click("#range-form button");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#range-status")).isEqualTo("2 entries"));
+    assertThat(rows("#range-table")).containsExactly(List.of("1,1", "\"a\""), List.of("5,5", "\"b\""));
+
     // A broadcast from another node arrives while the messages are not shown: the tab counts it, the table has it.
     Http.Answer broadcast = http1.post("/v1/messages/all", "{\"hello\":\"from node 1\"}");
     assertThat(broadcast.status()).as(broadcast.text()).isEqualTo(200);
     await().atMost(WAIT).untilAsserted(() -> assertThat(text("#messages-badge")).isEqualTo("1"));
     click("#tab-messages");
     assertThat(text("#message-table tbody")).contains("broadcast").contains("{\"hello\":\"from node 1\"}");
+    // A broadcast sent with the form reaches every node, the page's own included.
+    type("#send-form [name=payload]", "{\"from\": \"the page\"}");
+    click("#send-form button");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#send-result")).startsWith("broadcast "));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#message-table tbody"))
+        .contains("{\"from\":\"the page\"}"));
 
     // A global set on another node shows up live; one set with the page's form reaches the others.
     click("#tab-globals");
