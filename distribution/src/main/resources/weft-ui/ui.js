@@ -538,7 +538,7 @@ async function countNamespaces() {
     const form = $('#browse-form');
     form.elements.namespace.value = ns;
     form.elements.filter.value = '';
-    listObjects(true).catch(e => report($('#browse-status'), e.message, 'error'));
+    busy(form, $('#browse-status'), () => listObjects(true));
   };
   list.replaceChildren(...[...counts].map(([ns, n]) => el('li', {},
     el('button', { type: 'button', class: 'link', onclick: () => browse(ns) }, ns), el('span', {}, n))));
