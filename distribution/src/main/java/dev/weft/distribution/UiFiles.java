@@ -13,8 +13,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The web UI's static files under {@code /ui/}: read from the class path under {@value #RESOURCES}, so that a jar
- * holding them, dropped into {@code lib/}, is all it takes. This distribution ships none yet: {@code /ui/} answers
- * 404 until one is there.
+ * holding them, dropped into {@code lib/}, is all it takes. The distribution's own jar carries them (from {@code
+ * src/main/resources/weft-ui}); without any, {@code /ui/} answers 404.
  */
 final class UiFiles {
   /** The URL path the UI is served under. */
