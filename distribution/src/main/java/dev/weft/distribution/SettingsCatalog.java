@@ -122,6 +122,7 @@ final class SettingsCatalog {
       s("weft.messaging.send-attempts", "3", "closest nodes tried in turn by a message to a key"),
       s("weft.messaging.broadcast-attempts", "8", "contacts of a k-bucket tried before a broadcast gives it up"),
       s("weft.messaging.seen-cache", "65536", "message ids remembered to drop duplicates and replays"),
+      s("weft.messaging.client-presence-ttl", "2m", "lifetime of a browser client's presence record (renewed)"),
       // Schema
       s("weft.schema.max-value-bytes", "16KiB", "largest value of a global"),
       s("weft.schema.max-globals", "10000", "most names a node keeps, removals included"),
@@ -167,7 +168,16 @@ final class SettingsCatalog {
       s("weft.ws.keystore", "", "key store (PKCS12 or JKS) of a node listening on wss://"),
       secret("weft.ws.keystore-password", "", "its password"),
       s("weft.ws.truststore", "", "certificates wss:// connections trust (default: the JVM's)"),
-      secret("weft.ws.truststore-password", "", "its password"));
+      secret("weft.ws.truststore-password", "", "its password"),
+      s("weft.ws.max-clients", "10000", "browser clients a node serves at once"),
+      s("weft.ws.allowed-origins", "", "page origins allowed besides the node's own (comma-separated; * for all)"),
+      s("weft.ws.client-max-frame-bytes", "256KiB", "largest frame a browser client may send"),
+      s("weft.ws.client-requests-per-second", "50", "requests per second one browser client may make on average"),
+      s("weft.ws.client-burst", "100", "requests a browser client may make at once above its rate"),
+      s("weft.ws.client-max-refused", "50", "requests over the rate before a browser client is disconnected"),
+      s("weft.ws.client-max-in-flight", "100", "requests of one browser client being answered at once"),
+      s("weft.ws.client-max-queued", "4MiB", "answers and events queued for a browser client that does not read"),
+      s("weft.ws.client-request-timeout", "30s", "longest a browser client's request may take"));
 
   private static final SettingsCatalog DEFAULT = load(SettingsCatalog.class.getClassLoader());
 

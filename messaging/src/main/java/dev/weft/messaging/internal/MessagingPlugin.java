@@ -317,6 +317,11 @@ final class MessagingPlugin implements Plugin {
       }
       String noNode = "node " + to.toHex() + " is not in the network (a lookup for it found " + closest.size()
           + " other nodes)";
+      if (closest.stream().allMatch(c -> c.id().equals(dht.self().id()))) {
+        // Alone: no other node could serve a client of that id, and this one has none (checked before).
+        return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
+            UndeliverableException.Reason.NO_SUCH_NODE, noNode + "; this node knows no peers"));
+      }
       return deliverViaPresence(to, clientBody, id, noNode);
     });
   }
