@@ -1,0 +1,102 @@
+package dev.weft.benchmarks;
+
+import dev.weft.api.Node;
+import dev.weft.api.NodeBuilder;
+import dev.weft.api.NodeId;
+import dev.weft.api.Weft;
+import dev.weft.kademlia.internal.KademliaEngineProvider;
+import dev.weft.kademlia.internal.MemoryStoreProvider;
+import dev.weft.messaging.internal.MessagingProvider;
+import dev.weft.pht.internal.PhtProvider;
+import dev.weft.schema.internal.SchemaProvider;
+import dev.weft.testkit.sim.Latency;
+import dev.weft.testkit.sim.SimNetwork;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Unmodified nodes (engine, in-memory store and every plugin on the classpath: messaging, schema, pht) on one
+ * {@link SimNetwork}, in virtual time on the calling thread. Ids, joins and workload are drawn from one seeded
+ * {@link Random}.
+ */
+final class SimWorld implements AutoCloseable {
+  final SimNetwork net;
+  final Random random;
+  /** Live nodes; a node that left is removed. */
+  final List<Node> live = new ArrayList<>();
+  private final Map<String, String> settings;
+  private int nextIndex;
+
+  SimWorld(long seed, Latency latency, Map<String, String> settings) {
+    this.net = new SimNetwork(seed, latency);
+    this.random = new Random(seed);
+    this.settings = settings;
+  }
+
+  /** Builds a node with a fresh id at a fresh address; it has not joined. */
+  Node start() {
+    NodeBuilder b = Weft.builder().discovery(false).scheduler(net.scheduler()).addTransport(net.provider())
+        .addStore(new MemoryStoreProvider()).engine(new KademliaEngineProvider()).addPlugin(new MessagingProvider())
+        .addPlugin(new SchemaProvider()).addPlugin(new PhtProvider()).nodeId(NodeId.random(random))
+        .listen("sim://n" + nextIndex++ + ":1");
+    settings.forEach(b::set);
+    return b.build();
+  }
+
+  /**
+   * Starts {@code n} nodes, {@code batch} at a time, each joining through a random node already in; returns how many
+   * joins failed.
+   */
+  int grow(int n, int batch) {
+    int failed = 0;
+    if (live.isEmpty()) {
+      live.add(start());
+      n--;
+    }
+    while (n > 0) {
+      int size = Math.min(batch, n);
+      List<Node> fresh = new ArrayList<>();
+      List<CompletableFuture<Integer>> joins = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        Node via = live.get(random.nextInt(live.size()));
+        Node node = start();
+        fresh.add(node);
+        joins.add(node.join(via.addresses()));
+      }
+      await(joins, Duration.ofMinutes(5));
+      for (CompletableFuture<Integer> j : joins) {
+        if (!j.isDone() || j.isCompletedExceptionally()) {
+          failed++;
+        }
+      }
+      live.addAll(fresh);
+      n -= size;
+    }
+    return failed;
+  }
+
+  /** Runs the simulation until every future is done or {@code limit} of virtual time has passed. */
+  boolean await(List<? extends CompletableFuture<?>> futures, Duration limit) {
+    int[] next = {0};
+    return net.scheduler().runUntil(() -> {
+      while (next[0] < futures.size() && futures.get(next[0]).isDone()) {
+        next[0]++;
+      }
+      return next[0] == futures.size();
+    }, limit);
+  }
+
+  Node any() {
+    return live.get(random.nextInt(live.size()));
+  }
+
+  @Override
+  public void close() {
+    live.forEach(Node::close);
+    live.clear();
+  }
+}
