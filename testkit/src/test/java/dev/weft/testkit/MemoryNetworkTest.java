@@ -247,6 +247,6 @@ class MemoryNetworkTest {
     return s.getBytes(UTF_8);
   }
 
-  private record TestContext(WeftConfig config, Scheduler scheduler, TransportListener listener)
+  record TestContext(WeftConfig config, Scheduler scheduler, TransportListener listener)
       implements TransportContext {}
 }
