@@ -11,6 +11,7 @@ import dev.weft.transport.udp.internal.UdpTransportProvider;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,10 +24,13 @@ import org.junit.jupiter.api.Timeout;
 class FaultyUdpClusterTest {
   @Test
   void putsAndGetsSucceedDespiteLossDuplicationAndReordering() throws Exception {
-    FaultyTransport.Faults faults = new FaultyTransport.Faults(11, 0.10, 0.05, Duration.ZERO, Duration.ofMillis(30));
+    // The cluster forms on a clean network (a join whose bootstrap pings are all lost fails, as it should); then
+    // every datagram is at risk.
+    AtomicReference<FaultyTransport.Faults> faults = new AtomicReference<>(FaultyTransport.Faults.none(11));
     try (TestCluster c = TestCluster.builder().nodes(6).seed(12).listen("udp://127.0.0.1:0")
         .customize(b -> b.addTransport(FaultyTransport.wrap(new UdpTransportProvider(), faults)))
         .joinTimeoutSeconds(60).start()) {
+      faults.set(new FaultyTransport.Faults(11, 0.10, 0.05, Duration.ZERO, Duration.ofMillis(30)));
       Random r = new Random(13);
       for (int i = 0; i < 30; i++) {
         Node writer = c.node(r.nextInt(c.size()));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,6 +39,11 @@ public final class FaultyTransport implements Transport {
    * @param maxDelay greatest delay (uniform in between): messages sent close together are reordered
    */
   public record Faults(long seed, double loss, double duplication, Duration minDelay, Duration maxDelay) {
+    /** No fault at all. */
+    public static Faults none(long seed) {
+      return new Faults(seed, 0, 0, Duration.ZERO, Duration.ZERO);
+    }
+
     public Faults {
       if (loss < 0 || loss > 1 || duplication < 0 || duplication > 1) {
         throw new IllegalArgumentException("probabilities are from 0 to 1");
@@ -51,22 +57,31 @@ public final class FaultyTransport implements Transport {
   }
 
   private final Transport inner;
-  private final Faults faults;
+  private final AtomicReference<Faults> faults;
   private final Scheduler scheduler;
   private final Random random;
   private final LongAdder dropped = new LongAdder();
   private final LongAdder duplicated = new LongAdder();
   private final LongAdder sent = new LongAdder();
 
-  private FaultyTransport(Transport inner, Faults faults, Scheduler scheduler) {
+  private FaultyTransport(Transport inner, AtomicReference<Faults> faults, Scheduler scheduler) {
     this.inner = inner;
     this.faults = faults;
     this.scheduler = scheduler;
-    this.random = new Random(faults.seed() ^ inner.localAddresses().toString().hashCode());
+    this.random = new Random(faults.get().seed() ^ inner.localAddresses().toString().hashCode());
   }
 
   /** A provider of the same scheme whose transports are {@code inner}'s with {@code faults}. */
   public static TransportProvider wrap(TransportProvider inner, Faults faults) {
+    return wrap(inner, new AtomicReference<>(Objects.requireNonNull(faults, "faults")));
+  }
+
+  /**
+   * As {@link #wrap(TransportProvider, Faults)}, with faults a test may change while the transports run (say, none
+   * while a cluster forms, then loss); each message is treated with the faults of the moment it is sent. The seed is
+   * the one in effect when a transport opens.
+   */
+  public static TransportProvider wrap(TransportProvider inner, AtomicReference<Faults> faults) {
     Objects.requireNonNull(inner, "inner");
     Objects.requireNonNull(faults, "faults");
     return new TransportProvider() {
@@ -95,6 +110,7 @@ public final class FaultyTransport implements Transport {
     }
     int copies;
     long[] delays = new long[2];
+    Faults faults = this.faults.get();
     synchronized (random) {
       sent.increment();
       if (random.nextDouble() < faults.loss()) {
