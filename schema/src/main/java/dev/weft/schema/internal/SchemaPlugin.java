@@ -14,6 +14,7 @@ import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
 import dev.weft.api.spi.PluginState;
 import dev.weft.api.spi.Scheduler;
+import dev.weft.api.spi.TokenBucket;
 import dev.weft.api.spi.VersionClock;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.ReceivedMessage;
@@ -122,7 +123,7 @@ final class SchemaPlugin implements Plugin, Schema {
     this.writesPerSecond = ctx.config().integer(SchemaSettings.MAX_WRITES_PER_SECOND, 20, 1, 100_000);
     this.table = new GlobalTable(ctx.config().integer(SchemaSettings.MAX_GLOBALS, 10_000, 1, 20_000),
         ctx.config().bytes(SchemaSettings.MAX_TOTAL_BYTES, 16L << 20, 1024, 1L << 30));
-    this.localWrites = new TokenBucket(writesPerSecond, 2 * writesPerSecond, scheduler::nanoTime);
+    this.localWrites = new TokenBucket(writesPerSecond, 2 * writesPerSecond, scheduler.nanoTime());
     this.selfWriter = ByteBuffer.wrap(dht.self().id().toBytes()).getLong();
     this.random = new Random(selfWriter ^ scheduler.nanoTime());
     this.listenerExecutor = scheduler.sequential();
@@ -198,7 +199,7 @@ final class SchemaPlugin implements Plugin, Schema {
     if (closed) {
       return CompletableFuture.failedFuture(new WeftException("node closed"));
     }
-    if (!localWrites.tryAcquire()) {
+    if (!localWrites.tryTake(scheduler.nanoTime())) {
       rateLimited.increment();
       return CompletableFuture.failedFuture(new RateLimitedException("this node writes globals faster than "
           + (long) writesPerSecond + " a second (" + SchemaSettings.MAX_WRITES_PER_SECOND + "); retry later"));
@@ -365,7 +366,7 @@ final class SchemaPlugin implements Plugin, Schema {
     boolean allowed;
     synchronized (writerLimits) {
       allowed = writerLimits.computeIfAbsent(g.version().writer(),
-          w -> new TokenBucket(writesPerSecond, 2 * writesPerSecond, scheduler::nanoTime)).tryAcquire();
+          w -> new TokenBucket(writesPerSecond, 2 * writesPerSecond, scheduler.nanoTime())).tryTake(scheduler.nanoTime());
     }
     if (!allowed) {
       // Dropped, not lost: anti-entropy brings the newest version of the name later.
