@@ -37,6 +37,50 @@ class RoutingTableTest {
     }
   }
 
+  /**
+   * The walk visits buckets in distance order and stops early; this fills every bucket (ids near ours too), marks some
+   * contacts failing, and checks every count against a full sort: nearest answering contacts first, failing ones only
+   * to fill up, result in distance order.
+   */
+  @Test
+  void closestWalksBucketsInDistanceOrderWithFailingContactsLast() {
+    for (int round = 0; round < 20; round++) {
+      RoutingTable t = new RoutingTable(self, 8);
+      List<NodeId> all = new ArrayList<>();
+      for (int bucket = 0; bucket < NodeId.BITS; bucket++) {
+        for (int i = 0; i < 1 + random.nextInt(10); i++) {
+          NodeId id = self.randomInBucket(bucket, random);
+          if (t.seen(contact(id), i) != RoutingTable.SeenOutcome.BUCKET_FULL && !all.contains(id)) {
+            all.add(id);
+          }
+        }
+      }
+      List<NodeId> failing = new ArrayList<>();
+      for (NodeId id : all) {
+        if (random.nextInt(4) == 0) {
+          t.failed(id, 100);
+          failing.add(id);
+        }
+      }
+      for (int q = 0; q < 50; q++) {
+        NodeId target = switch (q % 4) {
+          case 0 -> NodeId.random(random);
+          case 1 -> all.get(random.nextInt(all.size()));
+          case 2 -> self;
+          default -> self.randomInBucket(random.nextInt(NodeId.BITS), random);
+        };
+        int count = List.of(1, 3, 8, 20, 100, 2000).get(random.nextInt(6));
+        Comparator<NodeId> byDistance = target::compareDistance;
+        List<NodeId> good = all.stream().filter(id -> !failing.contains(id)).sorted(byDistance).limit(count).toList();
+        List<NodeId> fill = failing.stream().sorted(byDistance).limit(count - good.size()).toList();
+        List<NodeId> expected = new ArrayList<>(good);
+        expected.addAll(fill);
+        expected.sort(byDistance);
+        assertThat(t.closest(target, count).stream().map(Contact::id).toList()).isEqualTo(expected);
+      }
+    }
+  }
+
   @Test
   void fullBucketKeepsOldContactsAndQueuesReplacements() {
     RoutingTable t = new RoutingTable(self, 2);
