@@ -31,7 +31,6 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,8 @@ final class KademliaNode implements Node, Dht {
   /** Every transport's local addresses, replaced whole when a transport's change (a relayed node's relay moved). */
   private volatile List<Address> addresses = List.of();
   private final RoutingTable table;
-  private final Map<Long, Pending> pending = new HashMap<>();
+  /** In send order, so that failing them all on close runs their callbacks in an order a simulation can repeat. */
+  private final Map<Long, Pending> pending = new LinkedHashMap<>();
   private final ConcurrentHashMap<String, ChannelHandler> channels = new ConcurrentHashMap<>();
   private final List<Plugin> plugins = new ArrayList<>();
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
@@ -86,7 +86,11 @@ final class KademliaNode implements Node, Dht {
   private final java.util.Set<NodeId> probing = new java.util.HashSet<>();
   private final DhtStorage storage;
   private final Context context;
-  private long nextRid;
+  /**
+   * Request ids are drawn at random per request, not counted: an answer is matched by its id, so an off-path peer
+   * that could predict the next id could forge the answer (a poisoned NODES list, a fake "not found").
+   */
+  private final SecureRandom rids = new SecureRandom();
   private volatile boolean closed;
   private volatile Contact selfContact;
 
@@ -121,7 +125,6 @@ final class KademliaNode implements Node, Dht {
     try {
       this.id = setup.id().orElseGet(this::persistedOrRandomId);
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
-      this.nextRid = new SecureRandom().nextLong();
       this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
       this.table = new RoutingTable(id, cfg.k());
       this.storage = new DhtStorage(this);
@@ -705,7 +708,10 @@ final class KademliaNode implements Node, Dht {
     if (closed) {
       return CompletableFuture.failedFuture(new WeftException("node closed"));
     }
-    long rid = nextRid++;
+    long rid = rids.nextLong();
+    while (pending.containsKey(rid)) {
+      rid = rids.nextLong();
+    }
     Message m = new Message(template.type, rid, id, addresses);
     copyFields(template, m);
     String type = statName != null ? statName : m.statName();
@@ -960,7 +966,7 @@ final class KademliaNode implements Node, Dht {
     loop.execute(() -> {
       for (Address a : to.addresses()) {
         if (transports.containsKey(a.scheme())) {
-          Message m = new Message(MessageType.APP, nextRid++, id, addresses);
+          Message m = new Message(MessageType.APP, rids.nextLong(), id, addresses);
           m.channel = channel;
           m.body = body;
           m.oneway = true;
