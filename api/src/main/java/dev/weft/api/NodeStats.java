@@ -14,6 +14,9 @@ import java.util.TreeMap;
  * @param messagesIn decoded messages received
  * @param messagesOut messages sent
  * @param malformedDropped inbound messages dropped because they could not be decoded or were not acceptable
+ * @param refused what a limit refused, by reason (e.g. {@code routing.ip-bound}: a contact kept out of the routing
+ *     table because its bucket holds enough from its IP address or subnet; {@code routing.address-taken}: a new id
+ *     heard from an address that another id holds); reasons never seen are absent
  */
 public record NodeStats(
     Map<String, Rpc> rpcs,
@@ -23,10 +26,18 @@ public record NodeStats(
     long bytesOut,
     long messagesIn,
     long messagesOut,
-    long malformedDropped) {
+    long malformedDropped,
+    Map<String, Long> refused) {
   public NodeStats {
     rpcs = Map.copyOf(new TreeMap<>(rpcs));
     lookupHops = Map.copyOf(new TreeMap<>(lookupHops));
+    refused = Map.copyOf(new TreeMap<>(refused));
+  }
+
+  /** Counters without refusals (nothing refused). */
+  public NodeStats(Map<String, Rpc> rpcs, long lookups, Map<Integer, Long> lookupHops, long bytesIn, long bytesOut,
+      long messagesIn, long messagesOut, long malformedDropped) {
+    this(rpcs, lookups, lookupHops, bytesIn, bytesOut, messagesIn, messagesOut, malformedDropped, Map.of());
   }
 
   /**

@@ -58,6 +58,7 @@ final class NodeMetrics implements AutoCloseable {
   private final Optional<Path> dataDir;
   private final Set<String> rpcTypes = new HashSet<>();
   private final Set<Integer> hopCounts = new HashSet<>();
+  private final Set<String> refusals = new HashSet<>();
   private final LongAdder messagesReceived = new LongAdder();
   private final Optional<Messaging.Registration> messageCounter;
   private volatile NodeStats stats;
@@ -192,6 +193,12 @@ final class NodeMetrics implements AutoCloseable {
       if (hopCounts.add(hops)) {
         counter("weft.lookup.hops", "lookups that needed this many hops (rounds of requests)",
             m -> m.stats.lookupHops().getOrDefault(hops, 0L), "hops", hops.toString());
+      }
+    }
+    for (String reason : s.refused().keySet()) {
+      if (refusals.add(reason)) {
+        counter("weft.refused", "what a limit refused, by reason (see NodeStats.refused)",
+            m -> m.stats.refused().getOrDefault(reason, 0L), "reason", reason);
       }
     }
   }

@@ -102,10 +102,11 @@ final class JsonTest {
     assertThat(Json.text(info)).isEqualTo("{\"id\":\"" + ID.toHex() + "\",\"addresses\":[\"udp://127.0.0.1:4000\"],"
         + "\"contacts\":1,\"stored\":7,\"buckets\":[{\"index\":159,\"contacts\":[{\"contact\":{\"id\":\"" + ID.toHex()
         + "\",\"addresses\":[\"udp://127.0.0.1:4000\"]},\"lastSeenMillis\":1000,\"rttMillis\":1.5,\"failures\":0}]}]}");
-    NodeStats stats = new NodeStats(Map.of("PING", new NodeStats.Rpc(1, 2, 3, 11)), 4, Map.of(2, 5L), 6, 7, 8, 9, 10);
+    NodeStats stats = new NodeStats(Map.of("PING", new NodeStats.Rpc(1, 2, 3, 11)), 4, Map.of(2, 5L), 6, 7, 8, 9, 10,
+        Map.of("routing.ip-bound", 12L));
     assertThat(Json.text(stats)).isEqualTo("{\"rpcs\":{\"PING\":{\"sent\":1,\"received\":2,\"timedOut\":3,\"bytesOut\":11}},"
         + "\"lookups\":4,\"lookupHops\":{\"2\":5},\"bytesIn\":6,\"bytesOut\":7,\"messagesIn\":8,\"messagesOut\":9,"
-        + "\"malformedDropped\":10}");
+        + "\"malformedDropped\":10,\"refused\":{\"routing.ip-bound\":12}}");
   }
 
   @Test

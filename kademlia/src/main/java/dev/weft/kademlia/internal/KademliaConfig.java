@@ -1,8 +1,11 @@
 package dev.weft.kademlia.internal;
 
 import static dev.weft.kademlia.KademliaSettings.ALPHA;
+import static dev.weft.kademlia.KademliaSettings.BOUND_LOOPBACK;
 import static dev.weft.kademlia.KademliaSettings.K;
 import static dev.weft.kademlia.KademliaSettings.MAX_FAILURES;
+import static dev.weft.kademlia.KademliaSettings.MAX_PER_IP;
+import static dev.weft.kademlia.KademliaSettings.MAX_PER_SUBNET;
 import static dev.weft.kademlia.KademliaSettings.MAX_VALUE_BYTES;
 import static dev.weft.kademlia.KademliaSettings.NAMESPACE_BITS;
 import static dev.weft.kademlia.KademliaSettings.READ_QUORUM;
@@ -34,7 +37,8 @@ record KademliaConfig(
     Duration tombstoneTtl,
     Duration sweepInterval,
     int maxValueBytes,
-    int namespaceBits) {
+    int namespaceBits,
+    RoutingTable.IpBounds ipBounds) {
 
   /** Namespaces and keys are bounded so every message has a known worst-case size. */
   static final int MAX_NAME_CHARS = 1024;
@@ -60,6 +64,8 @@ record KademliaConfig(
         c.duration(TOMBSTONE_TTL, Duration.ofHours(24)),
         c.duration(SWEEP_INTERVAL, Duration.ofMinutes(1)),
         (int) c.bytes(MAX_VALUE_BYTES, 64 * 1024, 16, 192 * 1024),
-        c.integer(NAMESPACE_BITS, 2, 0, 160));
+        c.integer(NAMESPACE_BITS, 2, 0, 160),
+        new RoutingTable.IpBounds(c.integer(MAX_PER_IP, 2, 1, 64), c.integer(MAX_PER_SUBNET, 4, 1, 64),
+            c.bool(BOUND_LOOPBACK, false)));
   }
 }

@@ -126,7 +126,7 @@ final class KademliaNode implements Node, Dht {
       this.id = setup.id().orElseGet(this::persistedOrRandomId);
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
       this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
-      this.table = new RoutingTable(id, cfg.k());
+      this.table = new RoutingTable(id, cfg.k(), cfg.ipBounds());
       this.storage = new DhtStorage(this);
       openTransports(setup);
       this.selfContact = new Contact(id, addresses);
@@ -562,8 +562,14 @@ final class KademliaNode implements Node, Dht {
       return;
     }
     RoutingTable.SeenOutcome outcome = table.seen(c, scheduler.currentTimeMillis());
-    if (outcome == RoutingTable.SeenOutcome.BUCKET_FULL) {
-      table.headToPing(c.id()).ifPresent(head -> ping(head.contact));
+    switch (outcome) {
+      case BUCKET_FULL -> table.headToPing(c.id()).ifPresent(head -> ping(head.contact));
+      case ADDRESS_TAKEN -> {
+        stats.refused("routing.address-taken");
+        table.addressHolderToPing(c).ifPresent(holder -> ping(holder.contact));
+      }
+      case IP_BOUND -> stats.refused("routing.ip-bound");
+      default -> { }
     }
   }
 

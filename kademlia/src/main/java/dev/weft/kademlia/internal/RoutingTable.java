@@ -7,8 +7,10 @@ import dev.weft.api.NodeInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,7 +30,21 @@ final class RoutingTable {
     ADDED,
     /** The bucket is full; the returned head should be pinged. */
     BUCKET_FULL,
+    /** Another id holds this contact's address; {@link #addressHolderToPing} names it, to be pinged. */
+    ADDRESS_TAKEN,
+    /** The bucket already holds as many contacts from this IP address or subnet as {@link IpBounds} allow. */
+    IP_BOUND,
     IGNORED
+  }
+
+  /**
+   * How many contacts of one bucket may share an IP address, or a subnet (/24 for IPv4, /64 for IPv6): an attacker
+   * with few addresses then cannot fill a bucket with ids of its choosing (Sybil, eclipse). Hosts that are names, not
+   * IP literals, are not counted; loopback addresses only when {@code loopback} (tests, and clusters on one machine,
+   * run many nodes on 127.0.0.1).
+   */
+  record IpBounds(int perIp, int perSubnet, boolean loopback) {
+    static final IpBounds NONE = new IpBounds(Integer.MAX_VALUE, Integer.MAX_VALUE, false);
   }
 
   static final class Entry {
@@ -39,6 +55,8 @@ final class RoutingTable {
     int failures;
     double srttMillis = -1;
     boolean pinging;
+    /** Another id was heard from this entry's address: one missed answer drops it. */
+    boolean suspect;
 
     Entry(Contact contact, long lastSeenMillis) {
       this.contact = contact;
@@ -58,12 +76,20 @@ final class RoutingTable {
   private final ArrayDeque<Entry>[] buckets;
   private final ArrayDeque<Entry>[] replacements;
   private final long[] lastLookupMillis = new long[NodeId.BITS];
+  /** Bucket entries by the address they were last heard from (their first), to notice an id changing on it. */
+  private final Map<Address, Entry> byAddress = new HashMap<>();
+  private final IpBounds bounds;
   private int size;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   RoutingTable(NodeId self, int k) {
+    this(self, k, IpBounds.NONE);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  RoutingTable(NodeId self, int k, IpBounds bounds) {
     this.self = self;
     this.k = k;
+    this.bounds = bounds;
     this.buckets = new ArrayDeque[NodeId.BITS];
     this.replacements = new ArrayDeque[NodeId.BITS];
   }
@@ -110,15 +136,34 @@ final class RoutingTable {
       Entry e = it.next();
       if (e.idHigh == high && e.id().equals(contact.id())) {
         it.remove();
+        Address before = e.contact.addresses().get(0);
         e.contact = merge(e.contact, contact);
         e.lastSeenMillis = nowMillis;
         e.failures = 0;
+        e.suspect = false;
         bucket.addLast(e);
+        Address now = e.contact.addresses().get(0);
+        if (!now.equals(before)) {
+          byAddress.remove(before, e);
+          byAddress.putIfAbsent(now, e);
+        }
         return SeenOutcome.UPDATED;
       }
     }
+    Entry holder = byAddress.get(contact.addresses().get(0));
+    if (holder != null) {
+      // A node restarted with a new id, or someone cycling ids on one address: the old id goes if it no longer
+      // answers there, and only then may the new one enter.
+      holder.suspect = true;
+      return SeenOutcome.ADDRESS_TAKEN;
+    }
+    if (!withinBounds(bucket, contact)) {
+      return SeenOutcome.IP_BOUND;
+    }
     if (bucket.size() < k) {
-      bucket.addLast(new Entry(contact, nowMillis));
+      Entry e = new Entry(contact, nowMillis);
+      bucket.addLast(e);
+      byAddress.put(contact.addresses().get(0), e);
       size++;
       removeReplacement(index, contact.id());
       return SeenOutcome.ADDED;
@@ -135,6 +180,61 @@ final class RoutingTable {
       cache.removeFirst();
     }
     return SeenOutcome.BUCKET_FULL;
+  }
+
+  /** The entry holding {@code contact}'s address under another id, if not already being pinged. */
+  Optional<Entry> addressHolderToPing(Contact contact) {
+    Entry holder = byAddress.get(contact.addresses().get(0));
+    if (holder == null || holder.pinging || holder.id().equals(contact.id())) {
+      return Optional.empty();
+    }
+    holder.pinging = true;
+    return Optional.of(holder);
+  }
+
+  private boolean withinBounds(ArrayDeque<Entry> bucket, Contact contact) {
+    if (bounds == IpBounds.NONE) {
+      return true;
+    }
+    String ip = ipOf(contact.addresses().get(0));
+    if (ip == null) {
+      return true;
+    }
+    String subnet = subnetOf(ip);
+    int sameIp = 0;
+    int sameSubnet = 0;
+    for (Entry e : bucket) {
+      String other = ipOf(e.contact.addresses().get(0));
+      if (other != null && subnetOf(other).equals(subnet)) {
+        sameSubnet++;
+        if (other.equals(ip)) {
+          sameIp++;
+        }
+      }
+    }
+    return sameIp < bounds.perIp() && sameSubnet < bounds.perSubnet();
+  }
+
+  /** The host if it is an IP literal that the bounds count, else null. */
+  private String ipOf(Address a) {
+    String host = a.host();
+    boolean v6 = host.indexOf(':') >= 0;
+    boolean v4 = !v6 && !host.isEmpty() && Character.isDigit(host.charAt(host.length() - 1))
+        && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    if (!v4 && !v6) {
+      return null;
+    }
+    boolean loopback = v4 ? host.startsWith("127.") : host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
+    return loopback && !bounds.loopback() ? null : host;
+  }
+
+  /** The /24 of an IPv4 literal, the first four groups (/64) of an IPv6 one as written. */
+  private static String subnetOf(String ip) {
+    if (ip.indexOf(':') < 0) {
+      return ip.substring(0, ip.lastIndexOf('.'));
+    }
+    String[] groups = ip.split(":", -1);
+    return groups.length >= 4 ? String.join(":", groups[0], groups[1], groups[2], groups[3]) : ip;
   }
 
   /** The least recently seen contact of the bucket {@code id} falls in, if not already being pinged. */
@@ -180,12 +280,14 @@ final class RoutingTable {
     e.failures++;
     boolean evictForReplacement = e.pinging && !cache(index).isEmpty();
     e.pinging = false;
-    if (e.failures >= maxFailures || evictForReplacement) {
+    if (e.failures >= maxFailures || evictForReplacement || e.suspect) {
       buckets[index].remove(e);
+      byAddress.remove(e.contact.addresses().get(0), e);
       size--;
       Entry replacement = cache(index).pollLast();
       if (replacement != null) {
         buckets[index].addLast(replacement);
+        byAddress.putIfAbsent(replacement.contact.addresses().get(0), replacement);
         size++;
       }
       return true;
@@ -202,7 +304,10 @@ final class RoutingTable {
   /** Removes a contact outright (e.g. its id changed). */
   void remove(NodeId id) {
     int index = self.bucketIndex(id);
-    if (index >= 0 && buckets[index] != null && buckets[index].removeIf(e -> e.id().equals(id))) {
+    Entry e = find(id);
+    if (e != null) {
+      buckets[index].remove(e);
+      byAddress.remove(e.contact.addresses().get(0), e);
       size--;
     }
   }

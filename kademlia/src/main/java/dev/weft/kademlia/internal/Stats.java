@@ -17,6 +17,7 @@ final class Stats {
 
   private final ConcurrentHashMap<String, Rpc> rpcs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, LongAdder> hops = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> refused = new ConcurrentHashMap<>();
   final LongAdder lookups = new LongAdder();
   final LongAdder bytesIn = new LongAdder();
   final LongAdder bytesOut = new LongAdder();
@@ -45,6 +46,11 @@ final class Stats {
     rpc(type).bytesOut.add(bytes);
   }
 
+  /** Something a limit refused; {@code reason} is one of a fixed set of names, so the map stays bounded. */
+  void refused(String reason) {
+    refused.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
   void lookupDone(int hopCount) {
     lookups.increment();
     hops.computeIfAbsent(hopCount, h -> new LongAdder()).increment();
@@ -61,7 +67,9 @@ final class Stats {
         v.bytesOut.sum())));
     Map<Integer, Long> h = new HashMap<>();
     hops.forEach((k, v) -> h.put(k, v.sum()));
+    Map<String, Long> f = new HashMap<>();
+    refused.forEach((k, v) -> f.put(k, v.sum()));
     return new NodeStats(r, lookups.sum(), h, bytesIn.sum(), bytesOut.sum(), messagesIn.sum(), messagesOut.sum(),
-        malformed.sum());
+        malformed.sum(), f);
   }
 }

@@ -15,8 +15,12 @@ class RoutingTableTest {
   private final Random random = new Random(7);
   private final NodeId self = NodeId.random(random);
 
+  private final java.util.Map<NodeId, Integer> ports = new java.util.HashMap<>();
+
+  /** A contact at an address of its own (one address per id, as the table expects of honest nodes). */
   private Contact contact(NodeId id) {
-    return new Contact(id, List.of(Address.parse("udp://127.0.0.1:" + (1000 + (id.byteAt(0))))));
+    int port = ports.computeIfAbsent(id, i -> 1000 + ports.size());
+    return new Contact(id, List.of(Address.parse("udp://127.0.0.1:" + port)));
   }
 
   @Test
@@ -129,5 +133,64 @@ class RoutingTableTest {
     List<Integer> indexes = t.snapshot().stream().map(b -> b.index()).toList();
     assertThat(indexes).isSortedAccordingTo(Comparator.reverseOrder());
     assertThat(t.snapshot().stream().mapToInt(b -> b.contacts().size()).sum()).isEqualTo(t.size());
+  }
+
+  private Contact at(NodeId id, String address) {
+    return new Contact(id, List.of(Address.parse(address)));
+  }
+
+  @Test
+  void aBucketTakesFewContactsFromOneAddressOrSubnet() {
+    RoutingTable t = new RoutingTable(self, 20, new RoutingTable.IpBounds(2, 3, false));
+    // All in the farthest bucket, so only the bounds (not k) decide.
+    java.util.function.Function<String, RoutingTable.SeenOutcome> add =
+        address -> t.seen(at(self.randomInBucket(159, random), address), 0);
+    assertThat(add.apply("udp://10.0.0.1:1")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(add.apply("udp://10.0.0.1:2")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(add.apply("udp://10.0.0.1:3")).isEqualTo(RoutingTable.SeenOutcome.IP_BOUND);
+    assertThat(add.apply("udp://10.0.0.2:1")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(add.apply("udp://10.0.0.3:1")).isEqualTo(RoutingTable.SeenOutcome.IP_BOUND);
+    assertThat(add.apply("udp://10.0.1.3:1")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(add.apply("udp://[2001:db8:1:2::1]:1")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(add.apply("udp://[2001:db8:1:2::1]:2")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(add.apply("udp://[2001:db8:1:2::2]:1")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(add.apply("udp://[2001:db8:1:2::3]:1")).isEqualTo(RoutingTable.SeenOutcome.IP_BOUND);
+    // Loopback (unless configured) and host names are not counted.
+    for (int port = 1; port <= 5; port++) {
+      assertThat(add.apply("udp://127.0.0.1:" + port)).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+      assertThat(add.apply("sim://n" + port + ":1")).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    }
+    // Another bucket has its own count.
+    assertThat(t.seen(at(self.randomInBucket(158, random), "udp://10.0.0.1:9"), 0))
+        .isEqualTo(RoutingTable.SeenOutcome.ADDED);
+
+    RoutingTable strict = new RoutingTable(self, 20, new RoutingTable.IpBounds(1, 1, true));
+    assertThat(strict.seen(at(self.randomInBucket(159, random), "udp://127.0.0.1:1"), 0))
+        .isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(strict.seen(at(self.randomInBucket(159, random), "udp://127.0.0.1:2"), 0))
+        .isEqualTo(RoutingTable.SeenOutcome.IP_BOUND);
+  }
+
+  @Test
+  void aNewIdOnAKnownAddressEntersOnlyAfterTheOldOneStopsAnswering() {
+    RoutingTable t = new RoutingTable(self, 20);
+    NodeId old = self.randomInBucket(150, random);
+    NodeId fresh = self.randomInBucket(155, random);
+    assertThat(t.seen(at(old, "udp://10.0.0.7:4000"), 0)).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+    assertThat(t.seen(at(fresh, "udp://10.0.0.7:4000"), 1)).isEqualTo(RoutingTable.SeenOutcome.ADDRESS_TAKEN);
+    assertThat(t.find(fresh)).isNull();
+    RoutingTable.Entry holder = t.addressHolderToPing(at(fresh, "udp://10.0.0.7:4000")).orElseThrow();
+    assertThat(holder.id()).isEqualTo(old);
+    assertThat(t.addressHolderToPing(at(fresh, "udp://10.0.0.7:4000"))).isEmpty();
+    // One missed answer drops a suspect (three are needed otherwise), and the address is free again.
+    assertThat(t.failed(old, 3)).isTrue();
+    assertThat(t.seen(at(fresh, "udp://10.0.0.7:4000"), 2)).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+
+    // A holder that answers stays, and is no longer suspect.
+    NodeId third = self.randomInBucket(140, random);
+    assertThat(t.seen(at(third, "udp://10.0.0.7:4000"), 3)).isEqualTo(RoutingTable.SeenOutcome.ADDRESS_TAKEN);
+    assertThat(t.seen(at(fresh, "udp://10.0.0.7:4000"), 4)).isEqualTo(RoutingTable.SeenOutcome.UPDATED);
+    assertThat(t.failed(fresh, 3)).isFalse();
+    assertThat(t.find(fresh)).isNotNull();
   }
 }
