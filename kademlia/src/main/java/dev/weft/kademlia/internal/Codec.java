@@ -49,12 +49,22 @@ final class Codec {
   }
 
   byte[] encode(Message m) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (m.record == null ? 0 : m.record.valueSize()));
+    byte[] plain = encode(m, 0);
+    // `,"pad":""` is 9 bytes; the padding is spaces, which the decoder skips like any unknown field.
+    int missing = m.padTo - plain.length - 9;
+    return missing > 0 ? encode(m, missing) : plain;
+  }
+
+  private byte[] encode(Message m, int pad) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + pad + (m.record == null ? 0 : m.record.valueSize()));
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("v", PROTOCOL_VERSION);
       g.writeStringField("t", m.type.name());
       g.writeNumberField("rid", m.rid);
+      if (m.tok != null) {
+        g.writeNumberField("tok", m.tok);
+      }
       g.writeStringField("from", m.from.toHex());
       writeAddresses(g, "addrs", m.addresses);
       if (m.target != null) {
@@ -90,6 +100,9 @@ final class Codec {
       }
       if (m.error != null) {
         g.writeStringField("error", m.error);
+      }
+      if (pad > 0) {
+        g.writeStringField("pad", " ".repeat(pad));
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -230,6 +243,7 @@ final class Codec {
         case "accepted" -> tmp.accepted = boolValue(t, field);
         case "version" -> tmp.version = versionValue(text(p, t, field));
         case "error" -> tmp.error = bounded(text(p, t, field), 4096, field);
+        case "tok" -> tmp.tok = longValue(p, t, field);
         default -> p.skipChildren(); // newer peers may add fields
       }
     }
@@ -254,6 +268,8 @@ final class Codec {
     m.accepted = tmp.accepted;
     m.version = tmp.version;
     m.error = tmp.error;
+    m.tok = tmp.tok;
+    m.wireBytes = data.length;
     validate(m, nodesSeen);
     return m;
   }
@@ -268,6 +284,7 @@ final class Codec {
       case APP_REPLY -> require(m.body != null, "APP_REPLY needs body");
       case STORED -> require(m.version != null, "STORED needs version");
       case ERROR -> require(m.error != null, "ERROR needs error");
+      case TOKEN -> require(m.tok != null, "TOKEN needs tok");
       default -> { }
     }
     if ((m.namespace == null) != (m.key == null)) {

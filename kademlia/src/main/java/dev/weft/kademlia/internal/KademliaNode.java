@@ -91,24 +91,44 @@ final class KademliaNode implements Node, Dht {
    * that could predict the next id could forge the answer (a poisoned NODES list, a fake "not found").
    */
   private final SecureRandom rids = new SecureRandom();
+  private final AddressTokens addressTokens = new AddressTokens(rids);
+  /** Tokens peers gave us, by the address we send to; recent ones only (a lookup's peers, then its STOREs). */
+  private final Map<Address, Long> peerTokens = new LinkedHashMap<>(32, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Address, Long> eldest) {
+      return size() > PEER_TOKENS;
+    }
+  };
   private volatile boolean closed;
   private volatile Contact selfContact;
+
+  private static final int PEER_TOKENS = 128;
+  /** Padding of a PING sent without a token: room for the PONG and its token. */
+  private static final int PING_PAD = 256;
+  /**
+   * Padding of a FIND_* sent without a token: room for a NODES answer of about a dozen contacts, and still one UDP
+   * datagram (1200 bytes with the frame header, as QUIC pads its first packets).
+   */
+  private static final int FIND_PAD = 1150;
 
   private static final class Pending {
     final long rid;
     final Contact to;
     final Address address;
-    final byte[] bytes;
+    final Message message;
+    byte[] bytes;
+    boolean tokenRetried;
     final String type;
     final CompletableFuture<Message> future = new CompletableFuture<>();
     int attempts;
     long sentNanos;
     Scheduler.Cancellable timer;
 
-    Pending(long rid, Contact to, Address address, byte[] bytes, String type) {
+    Pending(long rid, Contact to, Address address, Message message, byte[] bytes, String type) {
       this.rid = rid;
       this.to = to;
       this.address = address;
+      this.message = message;
       this.bytes = bytes;
       this.type = type;
     }
@@ -515,14 +535,34 @@ final class KademliaNode implements Node, Dht {
     }
     Contact sender = new Contact(m.from, fixAddresses(m.addresses, from));
     if (m.type.isRequest()) {
-      noteSeen(sender);
+      boolean verified = m.tok != null && addressTokens.valid(from, m.tok, scheduler.currentTimeMillis());
+      if (verified) {
+        noteSeen(sender);
+      } else {
+        // The source address may be forged: the sender enters the table only once it answers us there.
+        learn(List.of(sender));
+      }
       // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded.
       stats.received(m.type != MessageType.APP || channels.containsKey(m.channel) ? m.statName() : "APP:unknown");
-      serve(sender, from, m);
+      serve(sender, from, m, verified);
     } else {
       Pending p = pending.get(m.rid);
       if (p == null || (p.to.id() != null && !p.to.id().equals(id) && !p.to.id().equals(m.from))) {
         // Late answer after a timeout, or an answer from someone we did not ask: ignore it.
+        return;
+      }
+      if (m.tok != null) {
+        peerTokens.put(p.address, m.tok);
+      }
+      if (m.type == MessageType.TOKEN && !p.tokenRetried) {
+        // The peer wants its address token first: ask again, once, with it (same id, no retry used up).
+        p.tokenRetried = true;
+        p.timer.cancel();
+        p.message.tok = m.tok;
+        p.message.padTo = 0;
+        p.bytes = codec.encode(p.message);
+        p.attempts--;
+        transmit(p);
         return;
       }
       pending.remove(m.rid);
@@ -533,7 +573,9 @@ final class KademliaNode implements Node, Dht {
       if (m.type == MessageType.NODES) {
         learn(m.nodes);
       }
-      if (m.type == MessageType.ERROR) {
+      if (m.type == MessageType.TOKEN) {
+        p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " refused its own token"));
+      } else if (m.type == MessageType.ERROR) {
         p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " answered: " + m.error));
       } else {
         p.future.complete(m);
@@ -599,30 +641,41 @@ final class KademliaNode implements Node, Dht {
     return request(c, new Message(MessageType.PING, 0, id, addresses), null);
   }
 
-  private void serve(Contact sender, Address from, Message m) {
+  /**
+   * Answers a request. {@code verified}: it carried our token for its source address, so that address is the sender's.
+   * Writes and plugin requests need that (a forged source could otherwise store in another's name, or make us work for
+   * it); lookups are answered either way, but an unverified source never gets more bytes than it sent (no
+   * amplification): a NODES answer is cut short, anything else becomes a TOKEN answer to ask again with.
+   */
+  private void serve(Contact sender, Address from, Message m, boolean verified) {
+    if (!verified && (m.type == MessageType.STORE || (m.type == MessageType.APP && !m.oneway))) {
+      stats.refused(m.type == MessageType.STORE ? "token.store" : "token.app");
+      reply(from, m, new Message(MessageType.TOKEN, m.rid, id, addresses), false);
+      return;
+    }
     switch (m.type) {
-      case PING -> reply(from, m, new Message(MessageType.PONG, m.rid, id, addresses));
-      case FIND_NODE -> reply(from, m, nodes(m.rid, m.target, sender.id()));
+      case PING -> reply(from, m, new Message(MessageType.PONG, m.rid, id, addresses), verified);
+      case FIND_NODE -> reply(from, m, nodes(m.rid, m.target, sender.id()), verified);
       case FIND_VALUE -> storage.serveFindValue(m).whenCompleteAsync((record, error) -> {
         if (record != null) {
           Message v = new Message(MessageType.VALUE, m.rid, id, addresses);
           v.record = record;
-          reply(from, m, v);
+          reply(from, m, v, verified);
         } else {
-          reply(from, m, nodes(m.rid, m.target, sender.id()));
+          reply(from, m, nodes(m.rid, m.target, sender.id()), verified);
         }
       }, loop);
       case STORE -> storage.serveStore(m.record).whenCompleteAsync((result, error) -> {
         if (error != null) {
-          reply(from, m, error(m.rid, error.getMessage()));
+          reply(from, m, error(m.rid, error.getMessage()), verified);
           return;
         }
         Message r = new Message(MessageType.STORED, m.rid, id, addresses);
         r.accepted = result.accepted();
         r.version = result.current().version();
-        reply(from, m, r);
+        reply(from, m, r, verified);
       }, loop);
-      case APP -> serveApp(sender, from, m);
+      case APP -> serveApp(sender, from, m, verified);
       default -> stats.malformed.increment();
     }
   }
@@ -641,11 +694,11 @@ final class KademliaNode implements Node, Dht {
     return e;
   }
 
-  private void serveApp(Contact sender, Address from, Message m) {
+  private void serveApp(Contact sender, Address from, Message m, boolean verified) {
     ChannelHandler h = channels.get(m.channel);
     if (h == null) {
       if (!m.oneway) {
-        reply(from, m, error(m.rid, "no handler for channel '" + m.channel + "'"));
+        reply(from, m, error(m.rid, "no handler for channel '" + m.channel + "'"), verified);
       }
       return;
     }
@@ -664,19 +717,48 @@ final class KademliaNode implements Node, Dht {
     }
     answer.whenCompleteAsync((body, error) -> {
       if (error != null || body == null) {
-        reply(from, m, error(m.rid, error == null ? "no answer" : String.valueOf(rootCause(error).getMessage())));
+        reply(from, m, error(m.rid, error == null ? "no answer" : String.valueOf(rootCause(error).getMessage())),
+            verified);
       } else {
         Message r = new Message(MessageType.APP_REPLY, m.rid, id, addresses);
         r.body = body;
-        reply(from, m, r);
+        reply(from, m, r, verified);
       }
     }, loop);
   }
 
-  private void reply(Address to, Message request, Message response) {
+  private void reply(Address to, Message request, Message response, boolean verified) {
+    response.tok = addressTokens.issue(to, scheduler.currentTimeMillis());
     byte[] bytes = codec.encode(response);
+    if (!verified && bytes.length > request.wireBytes) {
+      bytes = withinSize(response, request.wireBytes);
+      if (bytes == null) {
+        stats.refused("amplification.dropped");
+        return;
+      }
+      stats.refused("amplification.limited");
+    }
     stats.bytesOf(request.statName(), bytes.length);
     send(to, bytes);
+  }
+
+  /** The largest answer that fits in {@code limit} bytes: fewer contacts, else a TOKEN answer, else null. */
+  private byte[] withinSize(Message response, int limit) {
+    if (response.type == MessageType.NODES) {
+      List<Contact> all = response.nodes;
+      for (int n = all.size() - 1; n >= 0; n--) {
+        response.nodes = all.subList(0, n);
+        byte[] bytes = codec.encode(response);
+        if (bytes.length <= limit) {
+          return bytes;
+        }
+      }
+      return null;
+    }
+    Message token = new Message(MessageType.TOKEN, response.rid, id, addresses);
+    token.tok = response.tok;
+    byte[] bytes = codec.encode(token);
+    return bytes.length <= limit ? bytes : null;
   }
 
   private void send(Address to, byte[] bytes) {
@@ -714,14 +796,22 @@ final class KademliaNode implements Node, Dht {
     if (closed) {
       return CompletableFuture.failedFuture(new WeftException("node closed"));
     }
-    long rid = rids.nextLong();
+    long rid = AddressTokens.fixedWidth(rids.nextLong());
     while (pending.containsKey(rid)) {
-      rid = rids.nextLong();
+      rid = AddressTokens.fixedWidth(rids.nextLong());
     }
     Message m = new Message(template.type, rid, id, addresses);
     copyFields(template, m);
+    m.tok = peerTokens.get(address);
+    if (m.tok == null) {
+      m.padTo = switch (m.type) {
+        case PING -> PING_PAD;
+        case FIND_NODE, FIND_VALUE -> FIND_PAD;
+        default -> 0;
+      };
+    }
     String type = statName != null ? statName : m.statName();
-    Pending p = new Pending(rid, to, address, codec.encode(m), type);
+    Pending p = new Pending(rid, to, address, m, codec.encode(m), type);
     pending.put(rid, p);
     stats.sent(type);
     transmit(p);
@@ -972,7 +1062,7 @@ final class KademliaNode implements Node, Dht {
     loop.execute(() -> {
       for (Address a : to.addresses()) {
         if (transports.containsKey(a.scheme())) {
-          Message m = new Message(MessageType.APP, rids.nextLong(), id, addresses);
+          Message m = new Message(MessageType.APP, AddressTokens.fixedWidth(rids.nextLong()), id, addresses);
           m.channel = channel;
           m.body = body;
           m.oneway = true;

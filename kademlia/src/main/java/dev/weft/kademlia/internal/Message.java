@@ -30,6 +30,12 @@ final class Message {
   boolean accepted;
   Version version;
   String error;
+  /** Address token: in answers, the one for the requester's address; in requests, one the peer gave us earlier. */
+  Long tok;
+  /** Requests only: pad the encoded message to at least this many bytes (so an unverified answer may be as large). */
+  int padTo;
+  /** Decoded messages only: the size it had on the wire. */
+  int wireBytes;
 
   Message(MessageType type, long rid, NodeId from, List<Address> addresses) {
     this.type = type;

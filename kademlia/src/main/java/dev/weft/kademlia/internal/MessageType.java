@@ -12,6 +12,8 @@ enum MessageType {
   VALUE(false),
   STORED(false),
   APP_REPLY(false),
+  /** "Ask again with this token": the answer to a request whose address is not verified and whose answer is too big. */
+  TOKEN(false),
   ERROR(false);
 
   private final boolean request;
