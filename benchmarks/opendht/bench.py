@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The core issue's cluster benchmark run against OpenDHT (Debian's dhtnode and python3-opendht), for comparison
 with ClusterBenchmark: N dhtnode processes on loopback, two client nodes in this process; client A puts OPS values of
-VALUE_BYTES, client B gets them sequentially, then with INFLIGHT gets in flight.
+VALUE_BYTES, client B gets them sequentially, then with INFLIGHT gets in flight. Prints a Markdown table, then the
+main figures as "RESULT <name> <value>" lines with ClusterBenchmark's names, which benchmarks/side-by-side.sh reads.
 
     apt-get install -y dhtnode python3-opendht
     /usr/bin/python3 benchmarks/opendht/bench.py [nodes] [ops] [inflight]
@@ -138,6 +139,29 @@ try:
         INFLIGHT, par_found[0], OPS, ms(pct(par_lat, 50)), ms(pct(par_lat, 99)), OPS / par_secs))
     print("| requests per get | %.2f sequential, %.2f in flight |" % (seq_requests / OPS, par_requests / OPS))
     print("| RSS per node process | mean %.1f MiB, max %.1f MiB |" % (sum(rss) / len(rss) / 1024.0, max(rss) / 1024.0))
+    print()
+    results = [
+        ("ops", OPS),
+        ("put_p50_ms", ms(pct(put_lat, 50))),
+        ("put_p99_ms", ms(pct(put_lat, 99))),
+        ("puts_per_s", OPS / put_secs),
+        ("get_p50_ms", ms(pct(get_lat, 50))),
+        ("get_p99_ms", ms(pct(get_lat, 99))),
+        ("gets_per_s", OPS / get_secs),
+        ("found", found),
+        ("inflight", INFLIGHT),
+        ("inflight_p50_ms", ms(pct(par_lat, 50))),
+        ("inflight_p99_ms", ms(pct(par_lat, 99))),
+        ("inflight_gets_per_s", OPS / par_secs),
+        ("inflight_found", par_found[0]),
+        ("requests_per_get", seq_requests / OPS),
+        ("inflight_requests_per_get", par_requests / OPS),
+        ("rss_mib", sum(rss) / len(rss) / 1024.0),
+        ("rss_max_mib", max(rss) / 1024.0),
+    ]
+    for name, value in results:
+        print("RESULT %s %.4f" % (name, value))
+    sys.stdout.flush()
     a.join()
     b.join()
 finally:

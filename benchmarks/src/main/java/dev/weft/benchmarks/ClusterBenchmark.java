@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The core issue's cluster benchmark, shaped like the OpenDHT reference run: N node processes on loopback, two client
  * nodes in this process; client A puts {@code ops} values, client B gets them, sequentially and then with {@code
- * inflight} requests in flight. Prints a Markdown table.
+ * inflight} requests in flight. Prints a Markdown table, then the main figures as {@code RESULT <name> <value>} lines,
+ * the same names as benchmarks/opendht/bench.py prints, which benchmarks/side-by-side.sh reads.
  *
  * <pre>benchmarks/run.sh ClusterBenchmark [--nodes 20] [--ops 1000] [--inflight 32] [--value-bytes 200]</pre>
  */
@@ -138,6 +140,25 @@ public final class ClusterBenchmark {
           rssMax / 1024.0);
       System.out.printf("| node JVM options | `%s` |%n", nodeOpts);
       messaging(a, b, ops, inflight, text);
+
+      System.out.println();
+      result("ops", ops);
+      result("put_p50_ms", pct(putLat, 50));
+      result("put_p99_ms", pct(putLat, 99));
+      result("puts_per_s", ops / putSeconds);
+      result("get_p50_ms", pct(getLat, 50));
+      result("get_p99_ms", pct(getLat, 99));
+      result("gets_per_s", ops / getSeconds);
+      result("found", found);
+      result("inflight", inflight);
+      result("inflight_p50_ms", pct(parLat, 50));
+      result("inflight_p99_ms", pct(parLat, 99));
+      result("inflight_gets_per_s", ops / parSeconds);
+      result("inflight_found", parFound.get());
+      result("requests_per_get", seqRequests / (double) ops);
+      result("inflight_requests_per_get", parRequests / (double) ops);
+      result("rss_mib", rssTotal / 1024.0 / nodes);
+      result("rss_max_mib", rssMax / 1024.0);
     } finally {
       cluster.close();
     }
@@ -184,6 +205,11 @@ public final class ClusterBenchmark {
     System.out.printf("| send to a key's owner (lookup + delivery) | p50 %.3f ms, p99 %.3f ms, %.0f msgs/s |%n",
         pct(keyLat, 50), pct(keyLat, 99), ops / keySeconds);
     System.out.printf("| sendNode, %d in flight | %.0f msgs/s |%n", inflight, ops / parSeconds);
+  }
+
+  /** One figure for scripts (benchmarks/side-by-side.sh): {@code RESULT name value}. */
+  private static void result(String name, double value) {
+    System.out.println("RESULT " + name + " " + String.format(Locale.ROOT, "%.4f", value));
   }
 
   private static Node client() {
