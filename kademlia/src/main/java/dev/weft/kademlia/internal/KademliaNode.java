@@ -93,12 +93,15 @@ final class KademliaNode implements Node, Dht {
   private final SecureRandom rids = new SecureRandom();
   private final AddressTokens addressTokens = new AddressTokens(rids);
   /** Tokens peers gave us, by the address we send to; recent ones only (a lookup's peers, then its STOREs). */
-  private final Map<Address, Long> peerTokens = new LinkedHashMap<>(32, 0.75f, true) {
+  private final Map<Address, PeerToken> peerTokens = new LinkedHashMap<>(32, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<Address, Long> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<Address, PeerToken> eldest) {
       return size() > PEER_TOKENS;
     }
   };
+
+  /** A token a peer gave us, and when: one epoch later it may have expired, and is not used. */
+  private record PeerToken(long token, long receivedMillis) {}
   private volatile boolean closed;
   private volatile Contact selfContact;
 
@@ -536,12 +539,7 @@ final class KademliaNode implements Node, Dht {
     Contact sender = new Contact(m.from, fixAddresses(m.addresses, from));
     if (m.type.isRequest()) {
       boolean verified = m.tok != null && addressTokens.valid(from, m.tok, scheduler.currentTimeMillis());
-      if (verified) {
-        noteSeen(sender);
-      } else {
-        // The source address may be forged: the sender enters the table only once it answers us there.
-        learn(List.of(sender));
-      }
+      noteSeen(sender);
       // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded.
       stats.received(m.type != MessageType.APP || channels.containsKey(m.channel) ? m.statName() : "APP:unknown");
       serve(sender, from, m, verified);
@@ -552,7 +550,7 @@ final class KademliaNode implements Node, Dht {
         return;
       }
       if (m.tok != null) {
-        peerTokens.put(p.address, m.tok);
+        peerTokens.put(p.address, new PeerToken(m.tok, scheduler.currentTimeMillis()));
       }
       if (m.type == MessageType.TOKEN && !p.tokenRetried) {
         // The peer wants its address token first: ask again, once, with it (same id, no retry used up).
@@ -731,7 +729,7 @@ final class KademliaNode implements Node, Dht {
     response.tok = addressTokens.issue(to, scheduler.currentTimeMillis());
     byte[] bytes = codec.encode(response);
     if (!verified && bytes.length > request.wireBytes) {
-      bytes = withinSize(response, request.wireBytes);
+      bytes = withinSize(request, response, request.wireBytes);
       if (bytes == null) {
         stats.refused("amplification.dropped");
         return;
@@ -742,9 +740,13 @@ final class KademliaNode implements Node, Dht {
     send(to, bytes);
   }
 
-  /** The largest answer that fits in {@code limit} bytes: fewer contacts, else a TOKEN answer, else null. */
-  private byte[] withinSize(Message response, int limit) {
-    if (response.type == MessageType.NODES) {
+  /**
+   * The largest answer that fits in {@code limit} bytes: fewer contacts, else a TOKEN answer, else null. A request that
+   * brought a token that is no longer good (the peer's clock, a restart of ours) gets the TOKEN answer rather than a
+   * short contact list, so that it asks again with the fresh token instead of taking a lookup step with little.
+   */
+  private byte[] withinSize(Message request, Message response, int limit) {
+    if (response.type == MessageType.NODES && request.tok == null) {
       List<Contact> all = response.nodes;
       for (int n = all.size() - 1; n >= 0; n--) {
         response.nodes = all.subList(0, n);
@@ -802,7 +804,9 @@ final class KademliaNode implements Node, Dht {
     }
     Message m = new Message(template.type, rid, id, addresses);
     copyFields(template, m);
-    m.tok = peerTokens.get(address);
+    PeerToken known = peerTokens.get(address);
+    m.tok = known != null && scheduler.currentTimeMillis() - known.receivedMillis() < AddressTokens.EPOCH_MILLIS
+        ? known.token() : null;
     if (m.tok == null) {
       m.padTo = switch (m.type) {
         case PING -> PING_PAD;
