@@ -1,7 +1,6 @@
 package dev.weft.benchmarks;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.weft.api.Node;
 import dev.weft.kademlia.KademliaSettings;
 import dev.weft.testkit.sim.Churn;
 import dev.weft.testkit.sim.Latency;
@@ -64,13 +63,7 @@ public final class SimulateChurn {
             puts.add(w.any().storage().put("churn", "k" + i, JsonNodeFactory.instance.textNode("value " + i)));
           }
           w.await(puts, Duration.ofMinutes(2));
-          Churn churn = new Churn(w.net.scheduler(), Sessions.exponential(Duration.ofMinutes(median)), seed + 1,
-              session -> replacement(w));
-          List<Runnable> stops = new ArrayList<>();
-          for (Node node : List.copyOf(w.live)) {
-            stops.add(() -> leave(w, node));
-          }
-          churn.adopt(stops);
+          Churn churn = w.churn(Sessions.exponential(Duration.ofMinutes(median)), seed + 1);
           long end = w.net.scheduler().nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
           getLoop(w, keys, getEveryMillis, end, latencies, counts, latencyRows, median, republish);
           w.net.scheduler().run(Duration.ofMinutes(minutes).plusMinutes(1));
@@ -118,27 +111,6 @@ public final class SimulateChurn {
       });
       getLoop(w, keys, everyMillis, endNanos, latencies, counts, rows, median, republish);
     }, everyMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private static void leave(SimWorld w, Node node) {
-    w.live.remove(node);
-    node.close();
-  }
-
-  /** A fresh node joins through a random live one; it serves gets once joined. */
-  private static Runnable replacement(SimWorld w) {
-    Node node = w.start();
-    Node via = w.any();
-    boolean[] left = {false};
-    node.join(via.addresses()).whenComplete((r, e) -> {
-      if (!left[0]) {
-        w.live.add(node);
-      }
-    });
-    return () -> {
-      left[0] = true;
-      leave(w, node);
-    };
   }
 
   /** The empirical CDF of {@code values} (failed gets, infinite, never reach 1). */
