@@ -180,7 +180,7 @@ public final class Simulate {
             new SimPlots.Line("target 1 KiB/s", sizes, Collections.nCopies(sizes.size(), 1024.0), true)));
   }
 
-  private static List<Double> column(List<double[]> rows, int i) {
+  static List<Double> column(List<double[]> rows, int i) {
     return rows.stream().map(row -> row[i]).toList();
   }
 
