@@ -6,6 +6,8 @@ import dev.weft.api.Weft;
 import dev.weft.pht.Key;
 import dev.weft.pht.Pht;
 import dev.weft.pht.internal.PhtProvider;
+import dev.weft.simulator.PhtWorkload;
+import dev.weft.simulator.SimCluster;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.pht.Key;
@@ -15,26 +15,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * The PHT workload of {@link PhtBenchmark} and {@link SimulatePht}: an index loaded with uniformly random 64-bit
- * keys, and range queries that select about R entries each, measured from one client node.
+ * The PHT workload of {@link SimulatePht} and of the benchmarks' {@code PhtBenchmark}: an index loaded with uniformly
+ * random 64-bit keys, and range queries that select about R entries each, measured from one client node.
  */
-final class PhtWorkload {
+public final class PhtWorkload {
   /** Targets from the issue take log₂ D = 6 for the trie depths these loads reach. */
-  static final int LOG2_DEPTH = 6;
+  public static final int LOG2_DEPTH = 6;
 
   private PhtWorkload() {}
 
   /** How operations are waited for and timed: virtual time, or the wall clock. */
-  interface Clock {
+  public interface Clock {
     /** Waits for every future; returns the elapsed milliseconds. */
     long await(List<? extends CompletableFuture<?>> futures);
   }
 
   /** A loaded index: its keys in order, the load time, and the trie's shape ("depth / leaves"). */
-  record Loaded(Long[] sorted, long loadMillis, String shape) {}
+  public record Loaded(Long[] sorted, long loadMillis, String shape) {}
 
   /** Creates {@code index} with leaf capacity {@code b} and inserts {@code entries} random keys, 64 in flight. */
-  static Loaded load(Clock clock, Pht pht, String index, int entries, int b, Random r) {
+  public static Loaded load(Clock clock, Pht pht, String index, int entries, int b, Random r) {
     clock.await(List.of(pht.create(index, KeyType.LONG, b, 0)));
     TreeSet<Long> keys = new TreeSet<>();
     List<CompletableFuture<Boolean>> window = new ArrayList<>();
@@ -62,11 +62,11 @@ final class PhtWorkload {
    * What range queries selecting about R entries cost: mean entries returned, DHT gets (mean, and the issue's target
    * ⌈R/B⌉ + log₂ D), rounds of reads (mean, max, and the target 2 + ⌈log₂(R/B)⌉), virtual latency p50 in ms.
    */
-  record Range(double entries, double gets, long targetGets, double rounds, long maxRounds, long targetRounds,
+  public record Range(double entries, double gets, long targetGets, double rounds, long maxRounds, long targetRounds,
       long latencyP50) {}
 
   /** Runs {@code queries} range queries for about {@code want} entries each; {@code lookups} counts DHT gets. */
-  static Range range(Clock clock, LongSupplier lookups, Pht pht, String index, Loaded loaded, int b, int want,
+  public static Range range(Clock clock, LongSupplier lookups, Pht pht, String index, Loaded loaded, int b, int want,
       int queries, Random r) {
     Long[] sorted = loaded.sorted();
     long[] gets = new long[queries];

@@ -1,4 +1,4 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import dev.weft.api.Node;
 import dev.weft.pht.Pht;
@@ -18,10 +18,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * PHT range-query cost on a {@link dev.weft.testkit.sim.SimNetwork}: for each N and leaf capacity B, N unmodified
- * nodes join, one client loads {@code entries} random 64-bit keys (the {@link PhtWorkload} of {@link PhtBenchmark},
- * here with internet-like latency), then runs {@code queries} range queries selecting about R entries for each R.
- * Writes {@code pht.csv} and {@code pht-gets.png}, {@code pht-rounds.png} (against R/B, with the issue's targets)
- * into {@code --out}.
+ * nodes join, one client loads {@code entries} random 64-bit keys (the {@link PhtWorkload} that the benchmarks'
+ * PhtBenchmark also runs, here with internet-like latency), then runs {@code queries} range queries selecting about R
+ * entries for each R. Writes {@code pht.csv} and {@code pht-gets.png}, {@code pht-rounds.png} (against R/B, with the
+ * issue's targets) into {@code --out}.
  *
  * <pre>benchmarks/run.sh SimulatePht --nodes 100 --leaf 4,16,64 --ranges 10,100,1000 --entries 2000 --queries 20
  *     --seed 1 --out target/sim</pre>

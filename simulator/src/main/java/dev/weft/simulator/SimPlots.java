@@ -1,4 +1,4 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import java.io.IOException;
 import java.nio.file.Path;

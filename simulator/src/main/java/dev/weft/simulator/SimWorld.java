@@ -1,4 +1,4 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import dev.weft.api.Node;
 import dev.weft.api.NodeBuilder;
