@@ -8,6 +8,7 @@ import dev.weft.testkit.sim.Churn;
 import dev.weft.testkit.sim.Latency;
 import dev.weft.testkit.sim.Sessions;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,11 +43,11 @@ public final class SimulateBroadcast {
   private SimulateBroadcast() {}
 
   public static void main(String[] args) throws IOException {
-    run(args, System.out);
+    run(args, new PrintWriter(System.out, true));
   }
 
   /** Runs the experiment with {@code main}'s arguments, printing progress to {@code log}. */
-  static void run(String[] args, java.io.PrintStream log) throws IOException {
+  static void run(String[] args, PrintWriter log) throws IOException {
     System.setProperty("java.awt.headless", "true");
     List<Integer> sizes = SimCluster.ints(SimCluster.arg(args, "--nodes", "100,1000"));
     List<Integer> medians = SimCluster.ints(SimCluster.arg(args, "--medians", "0,30,10"));
@@ -110,7 +111,8 @@ public final class SimulateBroadcast {
       double deliveredMin = 1;
       int unreachable = 0;
       for (int b = 0; b < broadcasts; b++) {
-        w.net.scheduler().run(Duration.ofNanos(gap).minus(SETTLE));
+        // Broadcasts are spread over the period; each is given SETTLE to arrive before it is counted.
+        w.net.scheduler().run(Duration.ofNanos(Math.max(0, gap - SETTLE.toNanos())));
         Set<Node> before = Set.copyOf(w.live);
         long handoffs0 = handoffs(received.keySet()) + handoffsOfGone[0];
         var sent = Messaging.of(w.any()).sendAll(JsonNodeFactory.instance.numberNode(b));

@@ -6,6 +6,7 @@ import dev.weft.testkit.sim.Churn;
 import dev.weft.testkit.sim.Latency;
 import dev.weft.testkit.sim.Sessions;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,11 @@ public final class SimulateChurn {
   private SimulateChurn() {}
 
   public static void main(String[] args) throws IOException {
+    run(args, new PrintWriter(System.out, true));
+  }
+
+  /** Runs the experiment with {@code main}'s arguments, printing progress to {@code log}. */
+  static void run(String[] args, PrintWriter log) throws IOException {
     System.setProperty("java.awt.headless", "true");
     int n = Integer.parseInt(SimCluster.arg(args, "--nodes", "500"));
     List<Integer> medians = SimCluster.ints(SimCluster.arg(args, "--medians", "60,30,10"));
@@ -73,7 +79,7 @@ public final class SimulateChurn {
               republish, minutes, churn.ended(), counts[0], counts[1], counts[1] / (double) counts[0],
               Simulate.pct(latencies, 50), Simulate.pct(latencies, 90), Simulate.pct(latencies, 99), wall);
           rows.add(row);
-          System.out.println(row);
+          log.println(row);
           Files.write(out.resolve("churn.csv"), rows);
           Files.write(out.resolve("churn-latency.csv"), latencyRows);
         }
@@ -82,7 +88,7 @@ public final class SimulateChurn {
     }
     SimPlots.png(out.resolve("churn-cdf.png"), "Get latency under churn (N=" + n + ", loss " + loss + ")",
         "latency (ms, virtual)", "fraction of gets", true, false, cdfs);
-    System.out.println("wrote " + out.toAbsolutePath());
+    log.println("wrote " + out.toAbsolutePath());
   }
 
   /** Issues a get every {@code everyMillis} until {@code endNanos}, from a random live node, for a random key. */

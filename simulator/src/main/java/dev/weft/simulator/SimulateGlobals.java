@@ -5,7 +5,7 @@ import dev.weft.api.Node;
 import dev.weft.schema.Schema;
 import dev.weft.testkit.sim.Latency;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,11 +31,11 @@ public final class SimulateGlobals {
   private SimulateGlobals() {}
 
   public static void main(String[] args) throws IOException {
-    run(args, System.out);
+    run(args, new PrintWriter(System.out, true));
   }
 
   /** Runs the experiment with {@code main}'s arguments, printing progress to {@code log}. */
-  static void run(String[] args, PrintStream log) throws IOException {
+  static void run(String[] args, PrintWriter log) throws IOException {
     System.setProperty("java.awt.headless", "true");
     List<Integer> sizes = SimCluster.ints(SimCluster.arg(args, "--nodes", "100,1000"));
     long seed = Long.parseLong(SimCluster.arg(args, "--seed", "1"));
