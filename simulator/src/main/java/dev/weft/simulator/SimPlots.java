@@ -29,7 +29,7 @@ final class SimPlots {
     }
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setAntiAlias(true);
-    chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+    chart.getStyler().setYAxisDecimalPattern("#,##0.#####"); // 0.0001 on log axes, not "0"
     for (Line l : lines) {
       XYSeries s = chart.addSeries(l.name(), l.x(), l.y());
       if (l.x().size() > 40) {
