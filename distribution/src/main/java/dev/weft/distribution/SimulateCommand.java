@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 final class SimulateCommand implements Callable<Integer> {
   static final int MAX_NODES = 100_000;
 
-  @Option(names = "--nodes", paramLabel = "N[,N...]", required = true, split = ",",
+  @Option(names = "--nodes", paramLabel = "N", required = true, split = ",",
       description = "Network sizes, 2 to " + MAX_NODES + " each; one run per size.")
   List<Integer> nodes;
 
@@ -54,7 +54,7 @@ final class SimulateCommand implements Callable<Integer> {
           + "nodes; 0 for none (default). Applies to lookups and sendall.")
   int churn;
 
-  @Option(names = "--workload", paramLabel = "W[,W...]", split = ",",
+  @Option(names = "--workload", paramLabel = "W", split = ",",
       description = "lookups, sendall, globals, pht (default: all; with --churn, lookups and sendall).")
   List<String> workloads;
 
