@@ -66,6 +66,22 @@ final class SimulateCommandTest {
         .contains("files written in " + out + ":").contains("  pht-gets.png");
   }
 
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void churnRunsLookupsPerSizeAndGathersTheirRows() throws IOException {
+    Path out = dir.resolve("churn");
+    Run run = weft("simulate", "--nodes", "20,25", "--churn", "10", "--minutes", "2", "--workload", "lookups",
+        "--out", out.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    // one row per size and republish setting (default and off), gathered from one directory per size
+    List<String> rows = Files.readAllLines(out.resolve("churn.csv"));
+    assertThat(rows).hasSize(5);
+    assertThat(rows.subList(1, 5)).extracting(r -> r.substring(0, r.indexOf(',', 3)))
+        .containsExactly("20,10", "20,10", "25,10", "25,10");
+    assertThat(out.resolve("churn-n20/churn-cdf.png")).isNotEmptyFile();
+    assertThat(run.out()).contains("lookups (churn.csv):").contains("  churn-n25/churn.csv");
+  }
+
   private static String cell(List<String> csv, String column) {
     int i = List.of(csv.get(0).split(",")).indexOf(column);
     return csv.get(1).split(",")[i];
