@@ -5,6 +5,7 @@ import dev.weft.api.Node;
 import dev.weft.api.NodeStats;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.internal.MessagingProvider;
+import dev.weft.simulator.SimCluster;
 import dev.weft.testkit.MemoryNetwork;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
 import dev.weft.api.Weft;
 import dev.weft.pht.Key;
-import dev.weft.pht.KeyType;
 import dev.weft.pht.Pht;
-import dev.weft.pht.Query;
-import dev.weft.pht.Results;
 import dev.weft.pht.internal.PhtProvider;
-import java.util.ArrayList;
+import dev.weft.simulator.PhtWorkload;
+import dev.weft.simulator.SimCluster;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -25,7 +22,7 @@ import java.util.function.LongSupplier;
  * node, sequential lookups of loaded keys, inserts of new ones, and range queries selecting about R entries each.
  *
  * <p>Reported per operation: DHT gets (iterative lookups the client ran, from {@code NodeStats.lookups}), for range
- * queries also the trie nodes read and the rounds of reads that had to wait for earlier ones ({@link Results}), and the
+ * queries also the trie nodes read and the rounds of reads that had to wait for earlier ones ({@link dev.weft.pht.Results}), and the
  * virtual latency. Targets from the issue: a lookup ≤ log₂ D gets (6); a range returning R entries ≤ ⌈R/B⌉ + log₂ D +
  * a small constant gets and ≤ 2 + ⌈log₂(R/B)⌉ rounds.
  *
@@ -54,25 +51,19 @@ public final class PhtBenchmark {
            Node client = Weft.builder().listen("udp://127.0.0.1:0").build()) {
         client.join(List.of(cluster.bootstrap)).get(30, TimeUnit.SECONDS);
         for (int b : leaves) {
-          run(new Wall(client), client, "udp" + b, entries, b, ranges, ops, new Random(b), nodes);
+          run(new Wall(client), client, "udp" + b, entries, b, ranges, ops, new Random(b));
         }
       }
       return;
     }
     for (int b : leaves) {
       try (SimCluster sim = new SimCluster(nodes, 1000L + b, Map.of(), List.of(PhtProvider::new))) {
-        run(new Virtual(sim), sim.nodes.get(1), "bench", entries, b, ranges, ops, new Random(b), nodes);
+        run(new Virtual(sim), sim.nodes.get(1), "bench", entries, b, ranges, ops, new Random(b));
       }
     }
   }
 
-  /** How operations are waited for and timed: virtual time, or the wall clock. */
-  private interface Clock {
-    /** Waits for every future; returns the elapsed milliseconds. */
-    long await(List<? extends CompletableFuture<?>> futures);
-  }
-
-  private record Virtual(SimCluster sim) implements Clock {
+  private record Virtual(SimCluster sim) implements PhtWorkload.Clock {
     @Override
     public long await(List<? extends CompletableFuture<?>> futures) {
       long start = sim.clock.currentTimeMillis();
@@ -81,7 +72,7 @@ public final class PhtBenchmark {
     }
   }
 
-  private record Wall(Node client) implements Clock {
+  private record Wall(Node client) implements PhtWorkload.Clock {
     @Override
     public long await(List<? extends CompletableFuture<?>> futures) {
       long start = System.nanoTime();
@@ -90,64 +81,24 @@ public final class PhtBenchmark {
     }
   }
 
-  private static void run(Clock clock, Node client, String index, int entries, int b, List<Integer> ranges, int ops,
-      Random r, int n) {
+  private static void run(PhtWorkload.Clock clock, Node client, String index, int entries, int b,
+      List<Integer> ranges, int ops, Random r) {
     Pht pht = Pht.of(client);
-    clock.await(List.of(pht.create(index, KeyType.LONG, b, 0)));
-    TreeSet<Long> keys = new TreeSet<>();
-    List<CompletableFuture<Boolean>> window = new ArrayList<>();
-    long loadMillis = 0;
-    for (int i = 0; i < entries; i++) {
-      long k = r.nextLong();
-      keys.add(k);
-      window.add(pht.insert(index, Key.of(k), JSON.numberNode(i)));
-      if (window.size() == 64) {
-        loadMillis += clock.await(window);
-        window.clear();
-      }
-    }
-    loadMillis += clock.await(window);
-    var stats = pht.stats(index);
-    clock.await(List.of(stats));
-    String shape = stats.join().depth() + " / " + stats.join().leaves();
-    if (stats.join().entries() != keys.size()) {
-      shape += " (" + stats.join().entries() + " entries!)";
-    }
-
+    PhtWorkload.Loaded loaded = PhtWorkload.load(clock, pht, index, entries, b, r);
     LongSupplier lookups = () -> client.stats().lookups();
-    Long[] sorted = keys.toArray(Long[]::new);
+    Long[] sorted = loaded.sorted();
     Measured lookup = measure(clock, lookups, ops, i -> pht.lookup(index, Key.of(sorted[r.nextInt(sorted.length)])));
     Measured insert = measure(clock, lookups, ops, i -> pht.insert(index, Key.of(r.nextLong()), JSON.numberNode(-i)));
 
     StringBuilder rangeCols = new StringBuilder();
     for (int want : ranges) {
-      int queries = Math.max(1, ops / 2);
-      long[] gets = new long[queries];
-      long[] rounds = new long[queries];
-      long[] latency = new long[queries];
-      int[] got = new int[queries];
-      for (int q = 0; q < queries; q++) {
-        int from = r.nextInt(Math.max(1, sorted.length - want));
-        Query query = Query.range(index, Key.of(sorted[from]), Key.of(sorted[Math.min(sorted.length - 1,
-            from + want - 1)])).limit(Query.MAX_LIMIT);
-        long before = lookups.getAsLong();
-        CompletableFuture<Results> f = pht.query(query);
-        latency[q] = clock.await(List.of(f));
-        gets[q] = lookups.getAsLong() - before;
-        rounds[q] = f.join().rounds();
-        got[q] = f.join().entries().size();
-      }
-      double meanR = Arrays.stream(got).average().orElse(0);
-      long targetGets = (long) Math.ceil(meanR / b) + 6;
-      long targetRounds = 2 + (long) Math.ceil(Math.log(Math.max(1, meanR / b)) / Math.log(2));
-      Arrays.sort(latency);
-      rangeCols.append(String.format("R≈%.0f: %.1f (%d) / %.1f, %d (%d) / %d ms; ", meanR,
-          Arrays.stream(gets).average().orElse(0), targetGets, Arrays.stream(rounds).average().orElse(0),
-          Arrays.stream(rounds).max().orElse(0), targetRounds, latency[latency.length / 2]));
+      PhtWorkload.Range q = PhtWorkload.range(clock, lookups, pht, index, loaded, b, want, Math.max(1, ops / 2), r);
+      rangeCols.append(String.format("R≈%.0f: %.1f (%d) / %.1f, %d (%d) / %d ms; ", q.entries(), q.gets(),
+          q.targetGets(), q.rounds(), q.maxRounds(), q.targetRounds(), q.latencyP50()));
     }
     System.out.printf("| %d | %d (%.0f inserts/s, 64 in flight) | %s | %.1f / %d, %d ms | %.1f, %d ms | %s |%n", b,
-        keys.size(), entries * 1000.0 / Math.max(1, loadMillis), shape, lookup.meanGets, lookup.maxGets, lookup.p50,
-        insert.meanGets, insert.p50, rangeCols);
+        sorted.length, entries * 1000.0 / Math.max(1, loaded.loadMillis()), loaded.shape(), lookup.meanGets,
+        lookup.maxGets, lookup.p50, insert.meanGets, insert.p50, rangeCols);
   }
 
   private record Measured(double meanGets, long maxGets, long p50) {}
@@ -156,7 +107,7 @@ public final class PhtBenchmark {
     CompletableFuture<?> run(int i);
   }
 
-  private static Measured measure(Clock clock, LongSupplier lookups, int ops, Op op) {
+  private static Measured measure(PhtWorkload.Clock clock, LongSupplier lookups, int ops, Op op) {
     long[] gets = new long[ops];
     long[] latency = new long[ops];
     for (int i = 0; i < ops; i++) {

@@ -10,6 +10,7 @@ import dev.weft.messaging.internal.MessagingProvider;
 import dev.weft.schema.Global;
 import dev.weft.schema.Schema;
 import dev.weft.schema.internal.SchemaProvider;
+import dev.weft.simulator.SimCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -12,7 +12,8 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * The {@code weft} command: {@code weft node} runs a node with its HTTP API; {@code put}, {@code get}, {@code delete},
+ * The {@code weft} command: {@code weft node} runs a node with its HTTP API; {@code weft simulate} runs the scale
+ * experiments on a simulated network; {@code put}, {@code get}, {@code delete},
  * {@code lscan}, {@code info}, {@code stats}, {@code send}, {@code send-node}, {@code send-all}, {@code listen},
  * {@code global set|get|remove|list|watch} and {@code pht create|insert|remove|get|range|rect|stats} talk to a running
  * node through that API. {@code bin/weft} of the

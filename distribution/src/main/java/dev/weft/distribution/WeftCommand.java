@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         NodeCommand.class,
         ClusterCommand.class,
+        SimulateCommand.class,
         ClientCommands.Put.class,
         ClientCommands.Get.class,
         ClientCommands.Delete.class,

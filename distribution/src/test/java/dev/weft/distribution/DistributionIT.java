@@ -70,6 +70,11 @@ final class DistributionIT {
           .anyMatch(n -> n.startsWith("picocli-"))
           .anyMatch(n -> n.startsWith("logback-classic-"))
           .anyMatch(n -> n.startsWith("jackson-databind-"))
+          .anyMatch(n -> n.startsWith("weft-simulator-"))
+          .anyMatch(n -> n.startsWith("xchart-"))
+          // `weft simulate` needs testkit's simulated network, not its test libraries
+          .noneMatch(n -> n.startsWith("junit-") || n.startsWith("assertj-") || n.startsWith("awaitility-")
+              || n.startsWith("byte-buddy-") || n.startsWith("VectorGraphics2D-"))
           .allMatch(n -> n.endsWith(".jar"));
     }
     assertThat(home.resolve("conf/weft.properties")).isRegularFile();
@@ -81,6 +86,18 @@ final class DistributionIT {
     assertThat(home.resolve("LICENSE")).content().contains("Third-party components");
     String tarball = System.getProperty("weft.tarball");
     assertThat(Path.of(tarball.substring(0, tarball.length() - ".tar.gz".length()) + ".zip")).isRegularFile();
+  }
+
+  /** The launcher gives `weft simulate` a JVM that can draw headless, with the libraries of the tarball alone. */
+  @Test
+  void simulateRunsFromTheTarball() throws Exception {
+    Path out = dir.resolve("sim");
+    Tarball.Result run = tarball.weft("simulate", "--nodes", "20", "--workload", "sendall", "--minutes", "5", "--out",
+        out.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("sendall (broadcast.csv):").contains("  broadcast-cost.png");
+    assertThat(Files.readAllLines(out.resolve("broadcast.csv"))).hasSize(2);
+    assertThat(Files.size(out.resolve("broadcast-delivery.png"))).isGreaterThan(1000);
   }
 
   @Test

@@ -1,10 +1,11 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
 import dev.weft.api.NodeStats;
 import dev.weft.testkit.sim.Latency;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,11 @@ public final class Simulate {
   }
 
   public static void main(String[] args) throws IOException {
+    run(args, new PrintWriter(System.out, true));
+  }
+
+  /** Runs the experiment with {@code main}'s arguments, printing progress to {@code log}. */
+  static void run(String[] args, PrintWriter log) throws IOException {
     System.setProperty("java.awt.headless", "true");
     List<Integer> sizes = SimCluster.ints(SimCluster.arg(args, "--nodes", "100,1000,10000"));
     long seed = Long.parseLong(SimCluster.arg(args, "--seed", "1"));
@@ -63,14 +69,14 @@ public final class Simulate {
     List<String> hopRows = new ArrayList<>(List.of("nodes,op,hops,lookups"));
     List<double[]> perSize = new ArrayList<>();
     for (int n : sizes) {
-      double[] r = scale(n, seed, ops, idleMinutes, loss, nodeRows, opRows, hopRows);
+      double[] r = scale(n, seed, ops, idleMinutes, loss, nodeRows, opRows, hopRows, log);
       perSize.add(r);
       Files.write(out.resolve("nodes.csv"), nodeRows);
       Files.write(out.resolve("ops.csv"), opRows);
       Files.write(out.resolve("hops.csv"), hopRows);
     }
     plot(out, sizes, perSize);
-    System.out.println("wrote " + out.toAbsolutePath());
+    log.println("wrote " + out.toAbsolutePath());
   }
 
   /**
@@ -78,7 +84,7 @@ public final class Simulate {
    * mean, heap KiB per node, idle bytes/s per node}.
    */
   private static double[] scale(int n, long seed, int ops, int idleMinutes, double loss, List<String> nodeRows,
-      List<String> opRows, List<String> hopRows) {
+      List<String> opRows, List<String> hopRows, PrintWriter log) {
     long wall0 = System.nanoTime();
     long heap0 = usedHeapAfterGc();
     try (SimWorld w = new SimWorld(seed, Latency.internet(seed), Map.of())) {
@@ -86,7 +92,7 @@ public final class Simulate {
       int failedJoins = w.grow(n, 64);
       double joinSeconds = (System.nanoTime() - wall0) / 1e9;
       long heapPerNode = (usedHeapAfterGc() - heap0) / n;
-      System.out.printf(Locale.ROOT, "N=%d: joined in %.1f s wall (%d failed), heap %.1f KiB/node%n", n, joinSeconds,
+      log.printf(Locale.ROOT, "N=%d: joined in %.1f s wall (%d failed), heap %.1f KiB/node%n", n, joinSeconds,
           failedJoins, heapPerNode / 1024.0);
 
       String text = "v".repeat(100);
@@ -115,9 +121,9 @@ public final class Simulate {
       opRows.add(opRow(n, "get", gets));
       hopRows.addAll(hopRows(n, "put", puts));
       hopRows.addAll(hopRows(n, "get", gets));
-      System.out.println("  " + opRows.get(opRows.size() - 2));
-      System.out.println("  " + opRows.get(opRows.size() - 1));
-      System.out.printf(Locale.ROOT, "  idle: %.1f msgs/node/min, %.1f B/s per node; %.0f s wall%n", idleMsgs,
+      log.println("  " + opRows.get(opRows.size() - 2));
+      log.println("  " + opRows.get(opRows.size() - 1));
+      log.printf(Locale.ROOT, "  idle: %.1f msgs/node/min, %.1f B/s per node; %.0f s wall%n", idleMsgs,
           idleBytes, wall);
       return new double[] {pct(gets.hops, 50), pct(gets.hops, 99), pct(puts.hops, 50), pct(puts.hops, 99),
           mean(gets.messages), mean(puts.messages), heapPerNode / 1024.0, idleBytes};
@@ -180,7 +186,7 @@ public final class Simulate {
             new SimPlots.Line("target 1 KiB/s", sizes, Collections.nCopies(sizes.size(), 1024.0), true)));
   }
 
-  private static List<Double> column(List<double[]> rows, int i) {
+  static List<Double> column(List<double[]> rows, int i) {
     return rows.stream().map(row -> row[i]).toList();
   }
 

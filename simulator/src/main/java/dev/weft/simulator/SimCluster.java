@@ -1,4 +1,4 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import dev.weft.api.Node;
 import dev.weft.api.NodeBuilder;
@@ -21,17 +21,17 @@ import java.util.function.Supplier;
  * N unmodified nodes in one JVM on an in-memory network with 20 ms links, in virtual time: simulations that run
  * hundreds of nodes on one thread, repeatably (seeded ids and loss).
  */
-final class SimCluster implements AutoCloseable {
-  final ManualScheduler clock = new ManualScheduler();
-  final MemoryNetwork net;
-  final List<Node> nodes = new ArrayList<>();
-  final Random random;
+public final class SimCluster implements AutoCloseable {
+  public final ManualScheduler clock = new ManualScheduler();
+  public final MemoryNetwork net;
+  public final List<Node> nodes = new ArrayList<>();
+  public final Random random;
 
   /**
    * Starts {@code n} nodes with the given plugins and settings; all join through the first, twice (the second round
    * lets early joiners learn of late ones, as bucket refreshes would over time).
    */
-  SimCluster(int n, long seed, Map<String, String> settings, List<Supplier<PluginProvider>> plugins) {
+  public SimCluster(int n, long seed, Map<String, String> settings, List<Supplier<PluginProvider>> plugins) {
     this.net = new MemoryNetwork(seed).latency(Duration.ofMillis(20));
     this.random = new Random(seed);
     for (int i = 0; i < n; i++) {
@@ -52,7 +52,7 @@ final class SimCluster implements AutoCloseable {
   }
 
   /** Advances virtual time in 10 ms steps until every future is done (or 1,000 virtual seconds passed). */
-  void finish(List<? extends CompletableFuture<?>> futures) {
+  public void finish(List<? extends CompletableFuture<?>> futures) {
     for (int step = 0; step < 100_000 && !futures.stream().allMatch(CompletableFuture::isDone); step++) {
       clock.advance(Duration.ofMillis(10));
     }
@@ -63,7 +63,7 @@ final class SimCluster implements AutoCloseable {
     nodes.forEach(Node::close);
   }
 
-  static List<Integer> ints(String csv) {
+  public static List<Integer> ints(String csv) {
     List<Integer> out = new ArrayList<>();
     for (String s : csv.split(",")) {
       out.add(Integer.parseInt(s.trim()));
@@ -71,7 +71,7 @@ final class SimCluster implements AutoCloseable {
     return out;
   }
 
-  static String arg(String[] args, String name, String def) {
+  public static String arg(String[] args, String name, String def) {
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals(name)) {
         return args[i + 1];

@@ -1,4 +1,4 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,8 +29,12 @@ final class SimPlots {
     }
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setAntiAlias(true);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.#####"); // 0.0001 on log axes, not "0"
     for (Line l : lines) {
       XYSeries s = chart.addSeries(l.name(), l.x(), l.y());
+      if (l.x().size() > 40) {
+        s.setMarker(SeriesMarkers.NONE); // a curve, not points
+      }
       if (l.dashed()) {
         s.setMarker(SeriesMarkers.NONE);
         s.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,

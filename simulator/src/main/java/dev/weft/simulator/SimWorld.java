@@ -1,4 +1,4 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import dev.weft.api.Node;
 import dev.weft.api.NodeBuilder;
@@ -9,7 +9,9 @@ import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.messaging.internal.MessagingProvider;
 import dev.weft.pht.internal.PhtProvider;
 import dev.weft.schema.internal.SchemaProvider;
+import dev.weft.testkit.sim.Churn;
 import dev.weft.testkit.sim.Latency;
+import dev.weft.testkit.sim.Sessions;
 import dev.weft.testkit.sim.SimNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Unmodified nodes (engine, in-memory store and every plugin on the classpath: messaging, schema, pht) on one
@@ -28,6 +31,10 @@ final class SimWorld implements AutoCloseable {
   final Random random;
   /** Live nodes; a node that left is removed. */
   final List<Node> live = new ArrayList<>();
+  /** Called with each node once built, before it joins: where experiments register handlers and listeners. */
+  Consumer<Node> onStart = node -> {};
+  /** Called with each node that leaves, before it closes: its counters are final then. */
+  Consumer<Node> onLeave = node -> {};
   private final Map<String, String> settings;
   private int nextIndex;
 
@@ -44,7 +51,9 @@ final class SimWorld implements AutoCloseable {
         .addPlugin(new SchemaProvider()).addPlugin(new PhtProvider()).nodeId(NodeId.random(random))
         .listen("sim://n" + nextIndex++ + ":1");
     settings.forEach(b::set);
-    return b.build();
+    Node node = b.build();
+    onStart.accept(node);
+    return node;
   }
 
   /**
@@ -88,6 +97,42 @@ final class SimWorld implements AutoCloseable {
       }
       return next[0] == futures.size();
     }, limit);
+  }
+
+  /**
+   * Starts churn: every live node leaves when a session drawn from {@code sessions} ends, and each leaver is replaced
+   * at once by a fresh node (new id) that joins through a random live node and serves once joined.
+   */
+  Churn churn(Sessions sessions, long seed) {
+    Churn churn = new Churn(net.scheduler(), sessions, seed, session -> replacement());
+    List<Runnable> stops = new ArrayList<>();
+    for (Node node : List.copyOf(live)) {
+      stops.add(() -> leave(node));
+    }
+    churn.adopt(stops);
+    return churn;
+  }
+
+  /** The node leaves without warning. */
+  void leave(Node node) {
+    live.remove(node);
+    onLeave.accept(node);
+    node.close();
+  }
+
+  private Runnable replacement() {
+    Node node = start();
+    Node via = any();
+    boolean[] left = {false};
+    node.join(via.addresses()).whenComplete((r, e) -> {
+      if (!left[0]) {
+        live.add(node);
+      }
+    });
+    return () -> {
+      left[0] = true;
+      leave(node);
+    };
   }
 
   Node any() {

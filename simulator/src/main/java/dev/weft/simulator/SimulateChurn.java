@@ -1,12 +1,12 @@
-package dev.weft.benchmarks;
+package dev.weft.simulator;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.weft.api.Node;
 import dev.weft.kademlia.KademliaSettings;
 import dev.weft.testkit.sim.Churn;
 import dev.weft.testkit.sim.Latency;
 import dev.weft.testkit.sim.Sessions;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +34,11 @@ public final class SimulateChurn {
   private SimulateChurn() {}
 
   public static void main(String[] args) throws IOException {
+    run(args, new PrintWriter(System.out, true));
+  }
+
+  /** Runs the experiment with {@code main}'s arguments, printing progress to {@code log}. */
+  static void run(String[] args, PrintWriter log) throws IOException {
     System.setProperty("java.awt.headless", "true");
     int n = Integer.parseInt(SimCluster.arg(args, "--nodes", "500"));
     List<Integer> medians = SimCluster.ints(SimCluster.arg(args, "--medians", "60,30,10"));
@@ -64,13 +69,7 @@ public final class SimulateChurn {
             puts.add(w.any().storage().put("churn", "k" + i, JsonNodeFactory.instance.textNode("value " + i)));
           }
           w.await(puts, Duration.ofMinutes(2));
-          Churn churn = new Churn(w.net.scheduler(), Sessions.exponential(Duration.ofMinutes(median)), seed + 1,
-              session -> replacement(w));
-          List<Runnable> stops = new ArrayList<>();
-          for (Node node : List.copyOf(w.live)) {
-            stops.add(() -> leave(w, node));
-          }
-          churn.adopt(stops);
+          Churn churn = w.churn(Sessions.exponential(Duration.ofMinutes(median)), seed + 1);
           long end = w.net.scheduler().nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
           getLoop(w, keys, getEveryMillis, end, latencies, counts, latencyRows, median, republish);
           w.net.scheduler().run(Duration.ofMinutes(minutes).plusMinutes(1));
@@ -80,7 +79,7 @@ public final class SimulateChurn {
               republish, minutes, churn.ended(), counts[0], counts[1], counts[1] / (double) counts[0],
               Simulate.pct(latencies, 50), Simulate.pct(latencies, 90), Simulate.pct(latencies, 99), wall);
           rows.add(row);
-          System.out.println(row);
+          log.println(row);
           Files.write(out.resolve("churn.csv"), rows);
           Files.write(out.resolve("churn-latency.csv"), latencyRows);
         }
@@ -89,7 +88,7 @@ public final class SimulateChurn {
     }
     SimPlots.png(out.resolve("churn-cdf.png"), "Get latency under churn (N=" + n + ", loss " + loss + ")",
         "latency (ms, virtual)", "fraction of gets", true, false, cdfs);
-    System.out.println("wrote " + out.toAbsolutePath());
+    log.println("wrote " + out.toAbsolutePath());
   }
 
   /** Issues a get every {@code everyMillis} until {@code endNanos}, from a random live node, for a random key. */
@@ -118,27 +117,6 @@ public final class SimulateChurn {
       });
       getLoop(w, keys, everyMillis, endNanos, latencies, counts, rows, median, republish);
     }, everyMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private static void leave(SimWorld w, Node node) {
-    w.live.remove(node);
-    node.close();
-  }
-
-  /** A fresh node joins through a random live one; it serves gets once joined. */
-  private static Runnable replacement(SimWorld w) {
-    Node node = w.start();
-    Node via = w.any();
-    boolean[] left = {false};
-    node.join(via.addresses()).whenComplete((r, e) -> {
-      if (!left[0]) {
-        w.live.add(node);
-      }
-    });
-    return () -> {
-      left[0] = true;
-      leave(w, node);
-    };
   }
 
   /** The empirical CDF of {@code values} (failed gets, infinite, never reach 1). */
