@@ -33,13 +33,21 @@ public final class KademliaSettings {
   public static final String SWEEP_INTERVAL = "weft.kademlia.sweep-interval";
   /**
    * Contacts of one k-bucket that may share an IP address (Sybil/eclipse bound; loopback addresses count only with
-   * {@link #BOUND_LOOPBACK}). Default 2.
+   * {@link #LIMIT_LOOPBACK}). Default 2.
    */
   public static final String MAX_PER_IP = "weft.kademlia.max-per-ip";
   /** Contacts of one k-bucket that may share a /24 (IPv4) or /64 (IPv6) subnet. Default 4. */
   public static final String MAX_PER_SUBNET = "weft.kademlia.max-per-subnet";
-  /** Whether the per-IP and per-subnet bounds also count loopback addresses (tests). Default false. */
-  public static final String BOUND_LOOPBACK = "weft.kademlia.bound-loopback";
+  /**
+   * Whether the per-IP limits (k-bucket bounds, request rate) also count loopback addresses: a local cluster runs all
+   * its nodes on 127.0.0.1, tests that exercise the limits give nodes their own 127.x addresses. Default false.
+   */
+  public static final String LIMIT_LOOPBACK = "weft.kademlia.limit-loopback";
+  /**
+   * Requests a second one IP address may make of this node (burst twice that); more are dropped unanswered and counted
+   * ({@code refused.rate.ip}). Default 100.
+   */
+  public static final String REQUESTS_PER_IP = "weft.kademlia.requests-per-ip";
   /** Largest value, as UTF-8 JSON. Default 64KiB. */
   public static final String MAX_VALUE_BYTES = "weft.storage.max-value-bytes";
   /** Leading bits of a record id taken from its namespace's hash (0..160). Default 2; see docs/storage.md. */

@@ -37,7 +37,7 @@ class SybilBoundsTest {
         .set(KademliaSettings.RPC_TIMEOUT, "200ms")
         .set(KademliaSettings.MAX_PER_IP, "1")
         .set(KademliaSettings.MAX_PER_SUBNET, "20")
-        .set(KademliaSettings.BOUND_LOOPBACK, "true")
+        .set(KademliaSettings.LIMIT_LOOPBACK, "true")
         .build();
     nodes.add(n);
     return n;

@@ -1,7 +1,7 @@
 package dev.weft.kademlia.internal;
 
 import static dev.weft.kademlia.KademliaSettings.ALPHA;
-import static dev.weft.kademlia.KademliaSettings.BOUND_LOOPBACK;
+import static dev.weft.kademlia.KademliaSettings.LIMIT_LOOPBACK;
 import static dev.weft.kademlia.KademliaSettings.K;
 import static dev.weft.kademlia.KademliaSettings.MAX_FAILURES;
 import static dev.weft.kademlia.KademliaSettings.MAX_PER_IP;
@@ -13,6 +13,7 @@ import static dev.weft.kademlia.KademliaSettings.RECORD_TTL;
 import static dev.weft.kademlia.KademliaSettings.REFRESH_INTERVAL;
 import static dev.weft.kademlia.KademliaSettings.REPLICATION;
 import static dev.weft.kademlia.KademliaSettings.REPUBLISH_INTERVAL;
+import static dev.weft.kademlia.KademliaSettings.REQUESTS_PER_IP;
 import static dev.weft.kademlia.KademliaSettings.RPC_RETRIES;
 import static dev.weft.kademlia.KademliaSettings.RPC_TIMEOUT;
 import static dev.weft.kademlia.KademliaSettings.SWEEP_INTERVAL;
@@ -38,7 +39,8 @@ record KademliaConfig(
     Duration sweepInterval,
     int maxValueBytes,
     int namespaceBits,
-    RoutingTable.IpBounds ipBounds) {
+    RoutingTable.IpBounds ipBounds,
+    int requestsPerIp) {
 
   /** Namespaces and keys are bounded so every message has a known worst-case size. */
   static final int MAX_NAME_CHARS = 1024;
@@ -66,6 +68,7 @@ record KademliaConfig(
         (int) c.bytes(MAX_VALUE_BYTES, 64 * 1024, 16, 192 * 1024),
         c.integer(NAMESPACE_BITS, 2, 0, 160),
         new RoutingTable.IpBounds(c.integer(MAX_PER_IP, 2, 1, 64), c.integer(MAX_PER_SUBNET, 4, 1, 64),
-            c.bool(BOUND_LOOPBACK, false)));
+            c.bool(LIMIT_LOOPBACK, false)),
+        c.integer(REQUESTS_PER_IP, 100, 1, 1_000_000));
   }
 }

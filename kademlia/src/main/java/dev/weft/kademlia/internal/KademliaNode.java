@@ -21,6 +21,7 @@ import dev.weft.api.spi.VersionClock;
 import dev.weft.api.spi.PluginProvider;
 import dev.weft.api.spi.Record;
 import dev.weft.api.spi.Scheduler;
+import dev.weft.api.spi.TokenBucket;
 import dev.weft.api.spi.StoreContext;
 import dev.weft.api.spi.Transport;
 import dev.weft.api.spi.TransportContext;
@@ -97,6 +98,14 @@ final class KademliaNode implements Node, Dht {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Address, PeerToken> eldest) {
       return size() > PEER_TOKENS;
+    }
+  };
+
+  /** Request rate per source IP (recent sources only: a spoofer cycling addresses gains nothing but a fresh bucket). */
+  private final Map<String, TokenBucket> requestRates = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+      return size() > 4096;
     }
   };
 
@@ -538,6 +547,10 @@ final class KademliaNode implements Node, Dht {
     }
     Contact sender = new Contact(m.from, fixAddresses(m.addresses, from));
     if (m.type.isRequest()) {
+      if (!withinRate(from)) {
+        stats.refused("rate.ip");
+        return;
+      }
       boolean verified = m.tok != null && addressTokens.valid(from, m.tok, scheduler.currentTimeMillis());
       noteSeen(sender);
       // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded.
@@ -579,6 +592,16 @@ final class KademliaNode implements Node, Dht {
         p.future.complete(m);
       }
     }
+  }
+
+  private boolean withinRate(Address from) {
+    String ip = IpKeys.countedIp(from, cfg.ipBounds().loopback());
+    if (ip == null) {
+      return true;
+    }
+    long now = scheduler.nanoTime();
+    return requestRates.computeIfAbsent(ip, k -> new TokenBucket(cfg.requestsPerIp(), 2.0 * cfg.requestsPerIp(), now))
+        .tryTake(now);
   }
 
   /**

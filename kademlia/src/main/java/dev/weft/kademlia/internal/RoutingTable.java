@@ -196,16 +196,16 @@ final class RoutingTable {
     if (bounds == IpBounds.NONE) {
       return true;
     }
-    String ip = ipOf(contact.addresses().get(0));
+    String ip = IpKeys.countedIp(contact.addresses().get(0), bounds.loopback());
     if (ip == null) {
       return true;
     }
-    String subnet = subnetOf(ip);
+    String subnet = IpKeys.subnetOf(ip);
     int sameIp = 0;
     int sameSubnet = 0;
     for (Entry e : bucket) {
-      String other = ipOf(e.contact.addresses().get(0));
-      if (other != null && subnetOf(other).equals(subnet)) {
+      String other = IpKeys.countedIp(e.contact.addresses().get(0), bounds.loopback());
+      if (other != null && IpKeys.subnetOf(other).equals(subnet)) {
         sameSubnet++;
         if (other.equals(ip)) {
           sameIp++;
@@ -213,28 +213,6 @@ final class RoutingTable {
       }
     }
     return sameIp < bounds.perIp() && sameSubnet < bounds.perSubnet();
-  }
-
-  /** The host if it is an IP literal that the bounds count, else null. */
-  private String ipOf(Address a) {
-    String host = a.host();
-    boolean v6 = host.indexOf(':') >= 0;
-    boolean v4 = !v6 && !host.isEmpty() && Character.isDigit(host.charAt(host.length() - 1))
-        && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-    if (!v4 && !v6) {
-      return null;
-    }
-    boolean loopback = v4 ? host.startsWith("127.") : host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
-    return loopback && !bounds.loopback() ? null : host;
-  }
-
-  /** The /24 of an IPv4 literal, the first four groups (/64) of an IPv6 one as written. */
-  private static String subnetOf(String ip) {
-    if (ip.indexOf(':') < 0) {
-      return ip.substring(0, ip.lastIndexOf('.'));
-    }
-    String[] groups = ip.split(":", -1);
-    return groups.length >= 4 ? String.join(":", groups[0], groups[1], groups[2], groups[3]) : ip;
   }
 
   /** The least recently seen contact of the bucket {@code id} falls in, if not already being pinged. */
