@@ -107,6 +107,8 @@ final class SettingsCatalog {
       s(NodeSettings.API_STREAM_BUFFER, "1MiB", "how far a stream's client may fall behind before it is dropped"),
       // Storage (owned by the engine)
       s("weft.storage.max-value-bytes", "64KiB", "largest value, as UTF-8 JSON"),
+      s("weft.storage.max-records", "1000000", "records held at most; when full, peers' new keys are refused"),
+      s("weft.storage.new-records-per-ip-hour", "10000", "new keys one IP address may store here per hour"),
       s("weft.storage.namespace-bits", "2", "leading bits of a record id taken from its namespace's hash (0..160)"),
       // mapdb
       s("weft.mapdb.on-corruption", "fail", "fail or truncate when the log is damaged other than at its tail"),

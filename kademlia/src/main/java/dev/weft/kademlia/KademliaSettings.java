@@ -50,6 +50,16 @@ public final class KademliaSettings {
   public static final String REQUESTS_PER_IP = "weft.kademlia.requests-per-ip";
   /** Largest value, as UTF-8 JSON. Default 64KiB. */
   public static final String MAX_VALUE_BYTES = "weft.storage.max-value-bytes";
+  /**
+   * Records this node holds at most: when full, peers' STOREs of keys it does not hold are refused (nothing is evicted)
+   * while updates and deletes of held keys still pass; its own writes count but are never refused. Default 1000000.
+   */
+  public static final String MAX_RECORDS = "weft.storage.max-records";
+  /**
+   * New keys one IP address may store on this node per hour (burst: the hour's worth at once); more are refused and
+   * counted ({@code refused.store.ip-quota}). Same loopback rule as the other per-IP limits. Default 10000.
+   */
+  public static final String NEW_RECORDS_PER_IP = "weft.storage.new-records-per-ip-hour";
   /** Leading bits of a record id taken from its namespace's hash (0..160). Default 2; see docs/storage.md. */
   public static final String NAMESPACE_BITS = "weft.storage.namespace-bits";
 }

@@ -6,6 +6,8 @@ import static dev.weft.kademlia.KademliaSettings.K;
 import static dev.weft.kademlia.KademliaSettings.MAX_FAILURES;
 import static dev.weft.kademlia.KademliaSettings.MAX_PER_IP;
 import static dev.weft.kademlia.KademliaSettings.MAX_PER_SUBNET;
+import static dev.weft.kademlia.KademliaSettings.MAX_RECORDS;
+import static dev.weft.kademlia.KademliaSettings.NEW_RECORDS_PER_IP;
 import static dev.weft.kademlia.KademliaSettings.MAX_VALUE_BYTES;
 import static dev.weft.kademlia.KademliaSettings.NAMESPACE_BITS;
 import static dev.weft.kademlia.KademliaSettings.READ_QUORUM;
@@ -40,7 +42,9 @@ record KademliaConfig(
     int maxValueBytes,
     int namespaceBits,
     RoutingTable.IpBounds ipBounds,
-    int requestsPerIp) {
+    int requestsPerIp,
+    int maxRecords,
+    int newRecordsPerIpHour) {
 
   /** Namespaces and keys are bounded so every message has a known worst-case size. */
   static final int MAX_NAME_CHARS = 1024;
@@ -69,6 +73,8 @@ record KademliaConfig(
         c.integer(NAMESPACE_BITS, 2, 0, 160),
         new RoutingTable.IpBounds(c.integer(MAX_PER_IP, 2, 1, 64), c.integer(MAX_PER_SUBNET, 4, 1, 64),
             c.bool(LIMIT_LOOPBACK, false)),
-        c.integer(REQUESTS_PER_IP, 100, 1, 1_000_000));
+        c.integer(REQUESTS_PER_IP, 100, 1, 1_000_000),
+        c.integer(MAX_RECORDS, 1_000_000, 1, Integer.MAX_VALUE),
+        c.integer(NEW_RECORDS_PER_IP, 10_000, 1, Integer.MAX_VALUE));
   }
 }

@@ -109,6 +109,14 @@ final class KademliaNode implements Node, Dht {
     }
   };
 
+  /** New keys stored here per source IP, per hour (recent sources only, as above). */
+  private final Map<String, TokenBucket> newRecordQuota = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+      return size() > 4096;
+    }
+  };
+
   /** A token a peer gave us, and when: one epoch later it may have expired, and is not used. */
   private record PeerToken(long token, long receivedMillis) {}
   private volatile boolean closed;
@@ -594,6 +602,31 @@ final class KademliaNode implements Node, Dht {
     }
   }
 
+  /**
+   * Completes when a peer's STORE may be kept: always for a key held here (an update or delete); for a new key only
+   * while the store is under {@code weft.storage.max-records} and the sender's address under its hourly new-key quota.
+   * Nothing is evicted to make room: eviction would let a flooder push out what others stored.
+   */
+  private CompletableFuture<Void> admitStore(Address from, Record record) {
+    return store.get(record.namespace(), record.key()).thenAcceptAsync(held -> {
+      if (held.isPresent()) {
+        return;
+      }
+      if (store.size() >= cfg.maxRecords()) {
+        stats.refused("store.full");
+        throw new WeftException("this node's store is full (" + cfg.maxRecords() + " records)");
+      }
+      String ip = IpKeys.countedIp(from, cfg.ipBounds().loopback());
+      if (ip != null && !newRecordQuota.computeIfAbsent(ip, k -> new TokenBucket(
+          cfg.newRecordsPerIpHour() / 3600.0, cfg.newRecordsPerIpHour(), scheduler.nanoTime()))
+          .tryTake(scheduler.nanoTime())) {
+        stats.refused("store.ip-quota");
+        throw new WeftException("new-record quota of " + ip + " used up (" + cfg.newRecordsPerIpHour()
+            + " an hour)");
+      }
+    }, loop);
+  }
+
   private boolean withinRate(Address from) {
     String ip = IpKeys.countedIp(from, cfg.ipBounds().loopback());
     if (ip == null) {
@@ -686,9 +719,10 @@ final class KademliaNode implements Node, Dht {
           reply(from, m, nodes(m.rid, m.target, sender.id()), verified);
         }
       }, loop);
-      case STORE -> storage.serveStore(m.record).whenCompleteAsync((result, error) -> {
+      case STORE -> admitStore(from, m.record).thenCompose(ok -> storage.serveStore(m.record))
+          .whenCompleteAsync((result, error) -> {
         if (error != null) {
-          reply(from, m, error(m.rid, error.getMessage()), verified);
+          reply(from, m, error(m.rid, rootCause(error).getMessage()), verified);
           return;
         }
         Message r = new Message(MessageType.STORED, m.rid, id, addresses);
