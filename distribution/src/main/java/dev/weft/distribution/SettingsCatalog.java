@@ -122,6 +122,8 @@ final class SettingsCatalog {
       // Messaging
       s("weft.messaging.max-message-bytes", "64KiB", "largest message, as UTF-8 JSON"),
       s("weft.messaging.send-attempts", "3", "closest nodes tried in turn by a message to a key"),
+      s("weft.messaging.broadcasts-per-origin", "50", "broadcasts a second started here or forwarded per origin"),
+      s("weft.messaging.broadcasts-per-second", "500", "broadcasts a second delivered and forwarded, all origins"),
       s("weft.messaging.broadcast-attempts", "8", "contacts of a k-bucket tried before a broadcast gives it up"),
       s("weft.messaging.seen-cache", "65536", "message ids remembered to drop duplicates and replays"),
       s("weft.messaging.client-presence-ttl", "2m", "lifetime of a browser client's presence record (renewed)"),

@@ -24,6 +24,12 @@ public interface PluginContext {
   /** This plugin's own durable state, kept in the node's store. */
   PluginState state();
 
+  /**
+   * Counts something one of the plugin's limits refused: it shows in {@link dev.weft.api.NodeStats#refused()} as
+   * {@code <plugin>.<reason>}. Use a small fixed set of reasons (never peer-supplied text). Any thread.
+   */
+  default void refused(String reason) {}
+
   /** A service of a plugin started before this one (see {@link PluginProvider#dependsOn()}). */
   <T> Optional<T> service(Class<T> type);
 }

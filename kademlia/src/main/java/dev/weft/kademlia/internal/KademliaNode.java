@@ -312,10 +312,17 @@ final class KademliaNode implements Node, Dht {
 
   /** What one plugin is started with: the node's settings and clock, and state of its own in the store's meta. */
   private final class PluginScope implements PluginContext, PluginState {
+    private final String name;
     private final String prefix;
 
     PluginScope(String pluginName) {
+      this.name = pluginName;
       this.prefix = "plugin/" + pluginName + "/";
+    }
+
+    @Override
+    public void refused(String reason) {
+      stats.refused(name + "." + reason);
     }
 
     @Override

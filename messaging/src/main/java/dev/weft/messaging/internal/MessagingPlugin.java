@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
+import dev.weft.api.RateLimitedException;
 import dev.weft.api.Storage;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
@@ -15,6 +16,7 @@ import dev.weft.api.spi.Dht;
 import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
 import dev.weft.api.spi.Scheduler;
+import dev.weft.api.spi.TokenBucket;
 import dev.weft.messaging.MessageHandler;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.MessagingSettings;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +78,19 @@ final class MessagingPlugin implements Plugin {
   final LongAdder duplicatesDropped = new LongAdder();
   final LongAdder delivered = new LongAdder();
 
+  private final PluginContext ctx;
+  private final int perOriginRate;
+  private final TokenBucket allBroadcasts;
+  /** Broadcast allowance per origin, for recent origins only (an evicted one starts again with a full burst). */
+  private final Map<NodeId, TokenBucket> perOrigin = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, TokenBucket> eldest) {
+      return size() > 1024;
+    }
+  };
+
   MessagingPlugin(PluginContext ctx) {
+    this.ctx = ctx;
     this.dht = ctx.dht();
     this.scheduler = ctx.scheduler();
     this.maxMessageBytes = (int) ctx.config().bytes(MessagingSettings.MAX_MESSAGE_BYTES, 64 * 1024, 16, 192 * 1024);
@@ -89,7 +104,29 @@ final class MessagingPlugin implements Plugin {
       throw new dev.weft.api.ConfigException("invalid value for " + MessagingSettings.CLIENT_PRESENCE_TTL + ": '"
           + presenceTtl + "' (expected at least 3s)");
     }
+    this.perOriginRate = ctx.config().integer(MessagingSettings.BROADCASTS_PER_ORIGIN, 50, 1, 1_000_000);
+    int totalRate = ctx.config().integer(MessagingSettings.BROADCASTS_PER_SECOND, 500, 1, 10_000_000);
+    this.allBroadcasts = new TokenBucket(totalRate, 2.0 * totalRate, scheduler.nanoTime());
     this.registration = dht.handle(DHT_CHANNEL, this::onRequest);
+  }
+
+  /** Takes one broadcast from {@code origin}'s allowance and the node's; counts a refusal under {@code reason}. */
+  private boolean broadcastAllowed(NodeId origin) {
+    long now = scheduler.nanoTime();
+    boolean ok;
+    synchronized (perOrigin) {
+      ok = perOrigin.computeIfAbsent(origin, o -> new TokenBucket(perOriginRate, 2.0 * perOriginRate, now))
+          .tryTake(now);
+    }
+    if (!ok) {
+      ctx.refused("broadcast-origin-rate");
+      return false;
+    }
+    if (!allBroadcasts.tryTake(now)) {
+      ctx.refused("broadcast-rate");
+      return false;
+    }
+    return true;
   }
 
   @Override
@@ -158,6 +195,10 @@ final class MessagingPlugin implements Plugin {
         }
         if (limit < 0 || limit > NodeId.BITS) {
           return CompletableFuture.failedFuture(new WeftException("malformed broadcast limit"));
+        }
+        if (!seen.contains(id) && !broadcastAllowed(origin)) {
+          // Neither delivered nor forwarded: the part of the network below us misses it, by design.
+          return CompletableFuture.completedFuture(JSON.objectNode().put("ok", false).put("limited", true));
         }
         boolean fresh = deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, origin, channel,
             Optional.empty(), Optional.empty(), payload));
@@ -546,8 +587,12 @@ final class MessagingPlugin implements Plugin {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    String id = newId();
     NodeId self = dht.self().id();
+    if (!broadcastAllowed(self)) {
+      return CompletableFuture.failedFuture(new RateLimitedException("this node started more than "
+          + perOriginRate + " broadcasts a second (" + MessagingSettings.BROADCASTS_PER_ORIGIN + "); try again later"));
+    }
+    String id = newId();
     deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, self, channel, Optional.empty(),
         Optional.empty(), message));
     return forward(id, channel, self, message, NodeId.BITS);

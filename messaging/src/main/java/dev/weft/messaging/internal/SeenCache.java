@@ -19,6 +19,11 @@ final class SeenCache {
   }
 
   /** Records {@code id}; true when it was new. */
+  /** Whether {@code id} was seen, without recording it. */
+  synchronized boolean contains(String id) {
+    return seen.containsKey(id);
+  }
+
   synchronized boolean firstTime(String id) {
     return seen.put(id, Boolean.TRUE) == null;
   }
