@@ -123,7 +123,10 @@ final class KademliaNode implements Node, Dht {
   private volatile Contact selfContact;
 
   private static final int PEER_TOKENS = 128;
-  /** Padding of a PING sent without a token: room for the PONG and its token. */
+  /**
+   * Padding of any other request sent without a token: room for a PONG or a TOKEN answer (a small plugin request
+   * would otherwise get no answer at all, as it may not be answered with more bytes than it has).
+   */
   private static final int PING_PAD = 256;
   /**
    * Padding of a FIND_* sent without a token: room for a NODES answer of about a dozen contacts, and still one UDP
@@ -711,7 +714,7 @@ final class KademliaNode implements Node, Dht {
   private void serve(Contact sender, Address from, Message m, boolean verified) {
     if (!verified && (m.type == MessageType.STORE || (m.type == MessageType.APP && !m.oneway))) {
       stats.refused(m.type == MessageType.STORE ? "token.store" : "token.app");
-      reply(from, m, new Message(MessageType.TOKEN, m.rid, id, addresses), false);
+      reply(from, m, new Message(MessageType.TOKEN, m.rid, id, List.of()), false);
       return;
     }
     switch (m.type) {
@@ -821,7 +824,8 @@ final class KademliaNode implements Node, Dht {
       }
       return null;
     }
-    Message token = new Message(MessageType.TOKEN, response.rid, id, addresses);
+    // Without our addresses: the asker knows where it sent, and every byte counts here.
+    Message token = new Message(MessageType.TOKEN, response.rid, id, List.of());
     token.tok = response.tok;
     byte[] bytes = codec.encode(token);
     return bytes.length <= limit ? bytes : null;
@@ -872,11 +876,7 @@ final class KademliaNode implements Node, Dht {
     m.tok = known != null && scheduler.currentTimeMillis() - known.receivedMillis() < AddressTokens.EPOCH_MILLIS
         ? known.token() : null;
     if (m.tok == null) {
-      m.padTo = switch (m.type) {
-        case PING -> PING_PAD;
-        case FIND_NODE, FIND_VALUE -> FIND_PAD;
-        default -> 0;
-      };
+      m.padTo = m.type == MessageType.FIND_NODE || m.type == MessageType.FIND_VALUE ? FIND_PAD : PING_PAD;
     }
     String type = statName != null ? statName : m.statName();
     Pending p = new Pending(rid, to, address, m, codec.encode(m), type);
