@@ -173,6 +173,7 @@ final class SettingsCatalog {
       s("weft.ws.max-relayed", "1000", "relayed nodes a super-node serves at once"),
       s("weft.ws.relay-timeout", "10s", "how long a relayed node waits for its first relay"),
       s("weft.ws.max-queued-bytes", "4MiB", "bytes queued for one connection before messages are dropped"),
+      s("weft.ws.verify-declared-address", "true", "a peer's declared ws address must be on the IP it connects from"),
       s("weft.ws.keystore", "", "key store (PKCS12 or JKS) of a node listening on wss://"),
       secret("weft.ws.keystore-password", "", "its password"),
       s("weft.ws.truststore", "", "certificates wss:// connections trust (default: the JVM's)"),

@@ -13,6 +13,12 @@ public final class WebSocketSettings {
   public static final String MAX_RELAYED = "weft.ws.max-relayed";
   /** How long a relayed node waits for its first relay before its transport fails to open (default 10 s). */
   public static final String RELAY_TIMEOUT = "weft.ws.relay-timeout";
+  /**
+   * Whether a connecting peer's declared listening address ({@code X-Weft-Address}) must be on the IP address it
+   * connects from (a host name must resolve to it); otherwise one peer could take over another's address here. Turn
+   * off only behind a proxy that hides peers' addresses. Default true.
+   */
+  public static final String VERIFY_DECLARED_ADDRESS = "weft.ws.verify-declared-address";
   /** Bytes queued for one connection before further messages to it are dropped (default 4 MiB). */
   public static final String MAX_QUEUED_BYTES = "weft.ws.max-queued-bytes";
 

@@ -81,6 +81,19 @@ class HostileFramesTest {
       // An upgrade without an address or relay token is refused.
       Raw anonymous = new Raw(URI.create("ws://127.0.0.1:" + at.port() + "/weft"), Map.of());
       assertThat(anonymous.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
+      // So is one that declares an address on another IP than it connects from: it would take that address over.
+      Raw impostor = new Raw(URI.create("ws://127.0.0.1:" + at.port() + "/weft"),
+          Map.of("X-Weft-Address", "ws://127.0.0.2:" + b.addresses().get(0).port()));
+      assertThat(impostor.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
+      // A host name that resolves to the connecting IP, and a wildcard host (replaced by that IP), are fine.
+      Raw named = new Raw(URI.create("ws://127.0.0.1:" + at.port() + "/weft"),
+          Map.of("X-Weft-Address", "ws://localhost:2"));
+      assertThat(named.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
+      named.closeBlocking();
+      Raw wildcard = new Raw(URI.create("ws://127.0.0.1:" + at.port() + "/weft"),
+          Map.of("X-Weft-Address", "ws://0.0.0.0:3"));
+      assertThat(wildcard.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
+      wildcard.closeBlocking();
 
       assertThat(b.storage().put("h", "k", JsonNodeFactory.instance.textNode("v")).get(20, TimeUnit.SECONDS)
           .acknowledged()).isEqualTo(2);

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class WsTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(WsTransport.class);
   static final String ADDRESS_HEADER = "X-Weft-Address";
+  /** See {@code weft.ws.verify-declared-address}; set once after listening. */
+  volatile boolean verifyDeclared = true;
   static final String RELAY_HEADER = "X-Weft-Relay";
   static final String PATH = "/weft";
   static final String RELAY_PATH = "/relay";
@@ -240,18 +242,51 @@ final class WsTransport implements Transport {
           + " or " + RELAY_HEADER);
       return null;
     }
+    Address a;
     try {
-      Address a = Address.parse(declared);
+      a = Address.parse(declared);
       if (!scheme.equals(a.scheme()) || !a.path().isEmpty()) {
         throw new IllegalArgumentException("not a listening " + scheme + " address");
       }
-      c.declared = a.toString();
     } catch (IllegalArgumentException e) {
       Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "bad " + ADDRESS_HEADER + ": "
           + e.getMessage());
       return null;
     }
+    String remoteIp = org.eclipse.jetty.server.Request.getRemoteAddr(request);
+    try {
+      c.declared = checkedDeclared(a, remoteIp).toString();
+    } catch (IllegalArgumentException e) {
+      Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, e.getMessage());
+      return null;
+    }
     return c;
+  }
+
+  /**
+   * The address a peer is known by here: what it declared, if that is on the IP it connects from (else a peer could
+   * take over another's address: traffic to it would come here); a wildcard host is replaced by that IP.
+   */
+  Address checkedDeclared(Address declared, String remoteIp) {
+    String host = declared.host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+      return Address.of(declared.scheme(), remoteIp, declared.port(), "");
+    }
+    if (!verifyDeclared) {
+      return declared;
+    }
+    try {
+      java.net.InetAddress remote = java.net.InetAddress.getByName(remoteIp);
+      for (java.net.InetAddress ip : java.net.InetAddress.getAllByName(host)) {
+        if (ip.equals(remote)) {
+          return declared;
+        }
+      }
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(ADDRESS_HEADER + " " + declared + " does not resolve: " + e.getMessage());
+    }
+    throw new IllegalArgumentException(ADDRESS_HEADER + " " + declared + " is not an address of yours (you connect "
+        + "from " + remoteIp + ")");
   }
 
   void opened(Conn c) {

@@ -78,6 +78,8 @@ public class WsTransportProvider implements TransportProvider {
           + scheme + "://super-node:port/relay to be relayed; got " + bind);
     }
     int maxRelayed = c.integer(WebSocketSettings.MAX_RELAYED, 1000, 0, 1_000_000);
-    return WsTransport.listen(bind, context, tls, maxMessage, maxQueued, maxRelayed);
+    WsTransport t = WsTransport.listen(bind, context, tls, maxMessage, maxQueued, maxRelayed);
+    t.verifyDeclared = c.bool(WebSocketSettings.VERIFY_DECLARED_ADDRESS, true);
+    return t;
   }
 }
