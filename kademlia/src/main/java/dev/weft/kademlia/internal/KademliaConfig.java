@@ -2,6 +2,7 @@ package dev.weft.kademlia.internal;
 
 import static dev.weft.kademlia.KademliaSettings.ALPHA;
 import static dev.weft.kademlia.KademliaSettings.K;
+import static dev.weft.kademlia.KademliaSettings.MAINTENANCE_INTERVAL;
 import static dev.weft.kademlia.KademliaSettings.MAX_FAILURES;
 import static dev.weft.kademlia.KademliaSettings.MAX_VALUE_BYTES;
 import static dev.weft.kademlia.KademliaSettings.NAMESPACE_BITS;
@@ -30,6 +31,7 @@ record KademliaConfig(
     int maxFailures,
     Duration refreshInterval,
     Duration republishInterval,
+    Duration maintenanceInterval,
     Duration recordTtl,
     Duration tombstoneTtl,
     Duration sweepInterval,
@@ -56,6 +58,7 @@ record KademliaConfig(
         c.integer(MAX_FAILURES, 3, 1, 100),
         c.duration(REFRESH_INTERVAL, Duration.ofHours(1)),
         c.duration(REPUBLISH_INTERVAL, Duration.ofHours(1)),
+        c.duration(MAINTENANCE_INTERVAL, Duration.ofMinutes(1)),
         c.duration(RECORD_TTL, Duration.ofHours(24)),
         c.duration(TOMBSTONE_TTL, Duration.ofHours(24)),
         c.duration(SWEEP_INTERVAL, Duration.ofMinutes(1)),
