@@ -4,6 +4,9 @@ import dev.weft.api.Node;
 import dev.weft.api.NodeBuilder;
 import dev.weft.api.NodeId;
 import dev.weft.api.Weft;
+import dev.weft.api.spi.LocalStore;
+import dev.weft.api.spi.StoreContext;
+import dev.weft.api.spi.StoreProvider;
 import dev.weft.kademlia.internal.KademliaEngineProvider;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.messaging.internal.MessagingProvider;
@@ -28,8 +31,11 @@ final class SimWorld implements AutoCloseable {
   final Random random;
   /** Live nodes; a node that left is removed. */
   final List<Node> live = new ArrayList<>();
+  /** Every node online (joined or joining) with its local store, so a runner can see who holds what. */
+  final Map<Node, LocalStore> stores = new java.util.IdentityHashMap<>();
   private final Map<String, String> settings;
   private int nextIndex;
+  private LocalStore opened;
 
   SimWorld(long seed, Latency latency, Map<String, String> settings) {
     this.net = new SimNetwork(seed, latency);
@@ -40,11 +46,26 @@ final class SimWorld implements AutoCloseable {
   /** Builds a node with a fresh id at a fresh address; it has not joined. */
   Node start() {
     NodeBuilder b = Weft.builder().discovery(false).scheduler(net.scheduler()).addTransport(net.provider())
-        .addStore(new MemoryStoreProvider()).engine(new KademliaEngineProvider()).addPlugin(new MessagingProvider())
+        .addStore(new StoreProvider() {
+          private final MemoryStoreProvider memory = new MemoryStoreProvider();
+
+          @Override
+          public String name() {
+            return memory.name();
+          }
+
+          @Override
+          public LocalStore open(StoreContext context) {
+            opened = memory.open(context);
+            return opened;
+          }
+        }).engine(new KademliaEngineProvider()).addPlugin(new MessagingProvider())
         .addPlugin(new SchemaProvider()).addPlugin(new PhtProvider()).nodeId(NodeId.random(random))
         .listen("sim://n" + nextIndex++ + ":1");
     settings.forEach(b::set);
-    return b.build();
+    Node node = b.build();
+    stores.put(node, opened);
+    return node;
   }
 
   /**
@@ -90,13 +111,21 @@ final class SimWorld implements AutoCloseable {
     }, limit);
   }
 
+  /** Forgets a node that left. */
+  void left(Node node) {
+    live.remove(node);
+    stores.remove(node);
+  }
+
   Node any() {
     return live.get(random.nextInt(live.size()));
   }
 
   @Override
   public void close() {
-    live.forEach(Node::close);
+    // Every node still online: the live ones and those still joining.
+    stores.keySet().forEach(Node::close);
     live.clear();
+    stores.clear();
   }
 }
