@@ -153,6 +153,8 @@ final class SettingsCatalog {
       s("weft.kademlia.requests-per-ip", "100", "requests a second one IP address may make of this node (burst 2x)"),
       s("weft.kademlia.refresh-interval", "1h", "how long a bucket may go without a lookup before it is refreshed"),
       s("weft.kademlia.republish-interval", "1h", "how often holders and writers republish records"),
+      s("weft.kademlia.maintenance-interval", "1m",
+          "how often holders check their neighbours and hand records to new closest nodes"),
       s("weft.kademlia.record-ttl", "24h", "time to live of a record after its writer last published it"),
       s("weft.kademlia.tombstone-ttl", "24h", "how long a delete's tombstone lives"),
       s("weft.kademlia.sweep-interval", "1m", "how often expired records are swept"),

@@ -25,6 +25,12 @@ public final class KademliaSettings {
   public static final String REFRESH_INTERVAL = "weft.kademlia.refresh-interval";
   /** How often holders and writers republish records. Default 1h. */
   public static final String REPUBLISH_INTERVAL = "weft.kademlia.republish-interval";
+  /**
+   * How often a holder checks the replicas of the records it holds: it pings its closest neighbours it has not heard
+   * from lately and hands each record to nodes that became one of its replication-factor closest (a node that joined,
+   * or the next one after a holder left). Default 1m; see docs/storage.md.
+   */
+  public static final String MAINTENANCE_INTERVAL = "weft.kademlia.maintenance-interval";
   /** Default time to live of a record after its writer last published it. Default 24h. */
   public static final String RECORD_TTL = "weft.kademlia.record-ttl";
   /** How long a delete's tombstone lives. Default 24h. */

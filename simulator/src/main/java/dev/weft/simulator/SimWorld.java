@@ -4,6 +4,9 @@ import dev.weft.api.Node;
 import dev.weft.api.NodeBuilder;
 import dev.weft.api.NodeId;
 import dev.weft.api.Weft;
+import dev.weft.api.spi.LocalStore;
+import dev.weft.api.spi.StoreContext;
+import dev.weft.api.spi.StoreProvider;
 import dev.weft.kademlia.internal.KademliaEngineProvider;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.messaging.internal.MessagingProvider;
@@ -35,8 +38,11 @@ final class SimWorld implements AutoCloseable {
   Consumer<Node> onStart = node -> {};
   /** Called with each node that leaves, before it closes: its counters are final then. */
   Consumer<Node> onLeave = node -> {};
+  /** Every node online (joined or joining) with its local store, so a runner can see who holds what. */
+  final Map<Node, LocalStore> stores = new java.util.IdentityHashMap<>();
   private final Map<String, String> settings;
   private int nextIndex;
+  private LocalStore opened;
 
   SimWorld(long seed, Latency latency, Map<String, String> settings) {
     this.net = new SimNetwork(seed, latency);
@@ -47,11 +53,25 @@ final class SimWorld implements AutoCloseable {
   /** Builds a node with a fresh id at a fresh address; it has not joined. */
   Node start() {
     NodeBuilder b = Weft.builder().discovery(false).scheduler(net.scheduler()).addTransport(net.provider())
-        .addStore(new MemoryStoreProvider()).engine(new KademliaEngineProvider()).addPlugin(new MessagingProvider())
+        .addStore(new StoreProvider() {
+          private final MemoryStoreProvider memory = new MemoryStoreProvider();
+
+          @Override
+          public String name() {
+            return memory.name();
+          }
+
+          @Override
+          public LocalStore open(StoreContext context) {
+            opened = memory.open(context);
+            return opened;
+          }
+        }).engine(new KademliaEngineProvider()).addPlugin(new MessagingProvider())
         .addPlugin(new SchemaProvider()).addPlugin(new PhtProvider()).nodeId(NodeId.random(random))
         .listen("sim://n" + nextIndex++ + ":1");
     settings.forEach(b::set);
     Node node = b.build();
+    stores.put(node, opened);
     onStart.accept(node);
     return node;
   }
@@ -116,6 +136,7 @@ final class SimWorld implements AutoCloseable {
   /** The node leaves without warning. */
   void leave(Node node) {
     live.remove(node);
+    stores.remove(node);
     onLeave.accept(node);
     node.close();
   }

@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,14 @@ final class DhtStorage implements Storage {
   private static final Logger LOG = LoggerFactory.getLogger(DhtStorage.class);
   /** Republishing runs this many record writes at a time, so maintenance does not swamp the node. */
   private static final int REPUBLISH_PARALLELISM = 4;
+  /**
+   * Holders of a record that hand it to a node newly among its closest: the ones ranked first among those that were
+   * already there, in each holder's own view. More than one, so a holder that left unnoticed does not stop the
+   * hand-off; far fewer than the replication factor, so a newcomer is not sent the same record by every holder.
+   */
+  static final int HANDOFF_PUSHERS = 2;
+  /** The RPC counter ({@link dev.weft.api.NodeStats#rpcs}) of STOREs sent by hand-off. */
+  static final String HANDOFF_STAT = "STORE:handoff";
 
   private record Ref(String namespace, String key) {}
 
@@ -48,7 +58,13 @@ final class DhtStorage implements Storage {
   private final KademliaNode node;
   private final Map<Ref, Publication> publications = new HashMap<>();
   private final Map<Ref, Long> lastStored = new HashMap<>();
+  /**
+   * For each record held, the replica set as this node last saw it: the closest nodes to the key it knew (itself
+   * included), as the first 64 bits of their ids. Maintenance hands the record to nodes that joined that set since.
+   */
+  private final Map<Ref, long[]> replicaViews = new HashMap<>();
   private boolean republishing;
+  private boolean maintaining;
 
   /** Node-state names of saved publications: {@code pub/<namespace>\0<key>}. */
   static final String PUBLICATION_PREFIX = "pub/";
@@ -329,7 +345,13 @@ final class DhtStorage implements Storage {
       return CompletableFuture.failedFuture(new WeftException("record already expired"));
     }
     node.hlc.observe(record.version());
-    lastStored.put(new Ref(record.namespace(), record.key()), now);
+    Ref ref = new Ref(record.namespace(), record.key());
+    lastStored.put(ref, now);
+    // Whoever stores a record here stores it on the others it sees closest too: they start the view maintenance
+    // compares with, so a node that joins from now on is handed it.
+    if (!replicaViews.containsKey(ref)) {
+      replicaViews.put(ref, ids(replicaSet(node.keyId(record.namespace(), record.key()))));
+    }
     return node.store.put(record);
   }
 
@@ -382,25 +404,19 @@ final class DhtStorage implements Storage {
       }
     }
     long recent = now - node.cfg.republishInterval().toMillis();
-    collectHeld(Scan.all().limit(1000), queue, recent, now).whenCompleteAsync((v, e) -> {
+    List<Record> held = new ArrayList<>();
+    collectLive(Scan.all().limit(1000), held, now).whenCompleteAsync((v, e) -> {
       if (e != null) {
         LOG.warn("republish scan failed", e);
       }
-      drain(queue, new AtomicInteger(), new CompletableFuture<Void>()).whenComplete((x, y) -> republishing = false);
-    }, node.loop);
-  }
-
-  private CompletableFuture<Void> collectHeld(Scan scan, ArrayDeque<Record> queue, long recent, long now) {
-    return node.store.scan(scan).thenComposeAsync(page -> {
-      for (Record r : page.items()) {
-        Long stored = lastStored.get(new Ref(r.namespace(), r.key()));
-        boolean mine = publications.containsKey(new Ref(r.namespace(), r.key()));
-        if (!mine && !r.isExpired(now) && (stored == null || stored < recent)) {
+      for (Record r : held) {
+        Ref ref = new Ref(r.namespace(), r.key());
+        Long stored = lastStored.get(ref);
+        if (!publications.containsKey(ref) && (stored == null || stored < recent)) {
           queue.add(r);
         }
       }
-      return page.next().isPresent() && !node.isClosed()
-          ? collectHeld(page.next().get(), queue, recent, now) : CompletableFuture.completedFuture(null);
+      drain(queue, new AtomicInteger(), new CompletableFuture<Void>()).whenComplete((x, y) -> republishing = false);
     }, node.loop);
   }
 
@@ -417,6 +433,142 @@ final class DhtStorage implements Storage {
       done.complete(null);
     }
     return done;
+  }
+
+  /**
+   * Hand-off and re-replication by holders (Kademlia §2.5: a node that learns of a new node close to a key it holds
+   * stores the key there), run every maintenance interval. For each record held, compare the nodes now closest to its
+   * key (this node's view) with the set seen at the previous run: members that are new (a node joined, or one that
+   * was next in line after a holder left or stopped answering) get a STORE, from the {@link #HANDOFF_PUSHERS} closest
+   * of the members that were already there. The first view is taken when the record is stored here (the writer, or
+   * the holder that handed it over, stored it on the others it saw), or at the first run for a record held without
+   * one (after a restart). Costs no message while the neighbourhood is unchanged.
+   */
+  void maintain() {
+    if (maintaining) {
+      return;
+    }
+    maintaining = true;
+    long now = node.scheduler.currentTimeMillis();
+    List<Record> held = new ArrayList<>();
+    collectLive(Scan.all().limit(1000), held, now).whenCompleteAsync((v, e) -> {
+      maintaining = false;
+      if (e != null) {
+        LOG.warn("replica maintenance scan failed", e);
+        return;
+      }
+      Map<Ref, long[]> next = new HashMap<>();
+      for (Record r : held) {
+        maintain(r, next);
+      }
+      replicaViews.clear();
+      replicaViews.putAll(next);
+    }, node.loop);
+  }
+
+  private CompletableFuture<Void> collectLive(Scan scan, List<Record> out, long now) {
+    return node.store.scan(scan).thenComposeAsync(page -> {
+      for (Record r : page.items()) {
+        if (!r.isExpired(now)) {
+          out.add(r);
+        }
+      }
+      return page.next().isPresent() && !node.isClosed()
+          ? collectLive(page.next().get(), out, now) : CompletableFuture.completedFuture(null);
+    }, node.loop);
+  }
+
+  /** The replication-factor closest nodes to {@code target} this node knows, itself included, closest first. */
+  private List<Contact> replicaSet(NodeId target) {
+    List<Contact> closest = new ArrayList<>(node.closest(target, node.cfg.replication()));
+    closest.add(node.self());
+    closest.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+    return closest.size() > node.cfg.replication() ? closest.subList(0, node.cfg.replication()) : closest;
+  }
+
+  private static long[] ids(List<Contact> contacts) {
+    long[] out = new long[contacts.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = prefix(contacts.get(i).id());
+    }
+    return out;
+  }
+
+  private void maintain(Record record, Map<Ref, long[]> next) {
+    Ref ref = new Ref(record.namespace(), record.key());
+    List<Contact> closest = replicaSet(node.keyId(record.namespace(), record.key()));
+    long self = prefix(node.id);
+    long[] now = ids(closest);
+    if (!contains(now, self)) {
+      return; // no longer one of the closest: the holders that are will hand it on
+    }
+    long[] before = replicaViews.get(ref);
+    if (before == null) {
+      next.put(ref, now);
+      return;
+    }
+    List<Contact> fresh = new ArrayList<>();
+    int rank = 0;
+    boolean pusher = false;
+    for (Contact c : closest) {
+      long p = prefix(c.id());
+      if (p == self) {
+        pusher = rank < HANDOFF_PUSHERS;
+      } else if (!contains(before, p)) {
+        fresh.add(c);
+      } else {
+        rank++;
+      }
+    }
+    if (fresh.isEmpty() || !pusher) {
+      next.put(ref, remembered(now, before));
+      return;
+    }
+    // Members handed the record join the view once they acknowledge it; the others are tried again next run.
+    next.put(ref, remembered(new long[0], before));
+    for (Contact c : fresh) {
+      node.store(c, record, HANDOFF_STAT).thenAcceptAsync(m -> {
+        if (m.type == MessageType.STORED) {
+          replicaViews.computeIfPresent(ref, (k, view) -> contains(view, prefix(c.id())) ? view : append(view, c.id()));
+        }
+      }, node.loop);
+    }
+  }
+
+  /**
+   * The next view: the current set, then members of the previous one that dropped out of it, up to twice the set's
+   * size. A member that drops out for a while (it missed a few answers under load) and comes back is not handed the
+   * record again: without this memory, a loaded node's contacts flapped in and out and every flap re-sent everything.
+   */
+  private long[] remembered(long[] now, long[] before) {
+    int cap = 2 * node.cfg.replication();
+    long[] out = Arrays.copyOf(now, Math.min(cap, now.length + before.length));
+    int n = now.length;
+    for (int i = 0; i < before.length && n < out.length; i++) {
+      if (!contains(now, before[i])) {
+        out[n++] = before[i];
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  private static long prefix(NodeId id) {
+    return ByteBuffer.wrap(id.toBytes()).getLong();
+  }
+
+  private static boolean contains(long[] ids, long id) {
+    for (long x : ids) {
+      if (x == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long[] append(long[] ids, NodeId id) {
+    long[] out = Arrays.copyOf(ids, ids.length + 1);
+    out[ids.length] = prefix(id);
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------------------------

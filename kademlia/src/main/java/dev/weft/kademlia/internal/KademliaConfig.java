@@ -3,6 +3,7 @@ package dev.weft.kademlia.internal;
 import static dev.weft.kademlia.KademliaSettings.ALPHA;
 import static dev.weft.kademlia.KademliaSettings.LIMIT_LOOPBACK;
 import static dev.weft.kademlia.KademliaSettings.K;
+import static dev.weft.kademlia.KademliaSettings.MAINTENANCE_INTERVAL;
 import static dev.weft.kademlia.KademliaSettings.MAX_FAILURES;
 import static dev.weft.kademlia.KademliaSettings.MAX_PER_IP;
 import static dev.weft.kademlia.KademliaSettings.MAX_PER_SUBNET;
@@ -36,6 +37,7 @@ record KademliaConfig(
     int maxFailures,
     Duration refreshInterval,
     Duration republishInterval,
+    Duration maintenanceInterval,
     Duration recordTtl,
     Duration tombstoneTtl,
     Duration sweepInterval,
@@ -66,6 +68,7 @@ record KademliaConfig(
         c.integer(MAX_FAILURES, 3, 1, 100),
         c.duration(REFRESH_INTERVAL, Duration.ofHours(1)),
         c.duration(REPUBLISH_INTERVAL, Duration.ofHours(1)),
+        c.duration(MAINTENANCE_INTERVAL, Duration.ofMinutes(1)),
         c.duration(RECORD_TTL, Duration.ofHours(24)),
         c.duration(TOMBSTONE_TTL, Duration.ofHours(24)),
         c.duration(SWEEP_INTERVAL, Duration.ofMinutes(1)),

@@ -60,6 +60,10 @@ final class KademliaNode implements Node, Dht {
   static final String META_ROUTING = "routing";
   /** Contacts saved for a fast rejoin after a restart. */
   private static final int SAVED_CONTACTS = 256;
+  /** Self-lookups a join runs at most while its requests time out and it has not found k neighbours. */
+  private static final int JOIN_LOOKUPS = 3;
+  /** Rounds of bootstrap pings a join sends while none is answered. */
+  private static final int JOIN_PING_ROUNDS = 3;
 
   final KademliaConfig cfg;
   final WeftConfig config;
@@ -186,6 +190,7 @@ final class KademliaNode implements Node, Dht {
     schedulePeriodic(cfg.sweepInterval().toMillis(), storage::sweep);
     schedulePeriodic(Math.max(1000, cfg.refreshInterval().toMillis() / 6), this::refreshBuckets);
     schedulePeriodic(cfg.republishInterval().toMillis(), storage::republish);
+    schedulePeriodic(cfg.maintenanceInterval().toMillis(), this::maintain);
     LOG.info("node {} listening on {} (store {}, plugins {})", id.shortHex(), addresses, setup.store().name(),
         setup.plugins().stream().map(PluginProvider::name).toList());
   }
@@ -410,34 +415,45 @@ final class KademliaNode implements Node, Dht {
         done.complete(table.size());
         return;
       }
-      List<CompletableFuture<Message>> pings = new ArrayList<>();
-      for (Contact c : savedContacts) {
-        pings.add(ping(c));
-      }
-      for (Address a : targets) {
-        if (!transports.containsKey(a.scheme())) {
-          pings.add(CompletableFuture.failedFuture(new WeftException("no transport for " + a)));
-          continue;
+      greet(targets, JOIN_PING_ROUNDS).whenCompleteAsync((ignored, error) -> {
+        if (table.size() == 0) {
+          done.completeExceptionally(new LookupFailedException("none of the bootstrap nodes " + targets
+              + (savedContacts.isEmpty() ? "" : " nor of the " + savedContacts.size() + " saved contacts")
+              + " answered"));
+          return;
         }
-        Message ping = new Message(MessageType.PING, 0, id, addresses);
-        pings.add(request(new Contact(id, List.of(a)), ping, null));
-      }
-      CompletableFuture.allOf(pings.stream().map(f -> f.handle((m, e) -> m)).toArray(CompletableFuture[]::new))
-          .whenCompleteAsync((ignored, error) -> {
-            if (table.size() == 0) {
-              done.completeExceptionally(new LookupFailedException("none of the bootstrap nodes " + targets
-                  + (savedContacts.isEmpty() ? "" : " nor of the " + savedContacts.size() + " saved contacts")
-                  + " answered"));
-              return;
-            }
-            // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
-            lookupNodes(id, cfg.k()).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync((r2, e2) -> {
-              done.complete(table.size());
-              notifyJoined();
-            }, loop), loop);
-          }, loop);
+        // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
+        lookupSelf(JOIN_LOOKUPS).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync((r2, e2) -> {
+          done.complete(table.size());
+          notifyJoined();
+        }, loop), loop);
+      }, loop);
     });
     return done;
+  }
+
+  /**
+   * Pings the saved contacts and the bootstrap addresses, again (up to {@code rounds} in all) while none answered: a
+   * join must not fail, and leave the node alone, because a few datagrams were lost. A node that joined through such a
+   * lone node was handed no contacts and formed an island with it, so one lost join grew into a cluster of nodes that
+   * knew only each other.
+   */
+  private CompletableFuture<Void> greet(List<Address> targets, int rounds) {
+    List<CompletableFuture<Message>> pings = new ArrayList<>();
+    for (Contact c : savedContacts) {
+      pings.add(ping(c));
+    }
+    for (Address a : targets) {
+      if (!transports.containsKey(a.scheme())) {
+        pings.add(CompletableFuture.failedFuture(new WeftException("no transport for " + a)));
+        continue;
+      }
+      Message ping = new Message(MessageType.PING, 0, id, addresses);
+      pings.add(request(new Contact(id, List.of(a)), ping, null));
+    }
+    return CompletableFuture.allOf(pings.stream().map(f -> f.handle((m, e) -> m)).toArray(CompletableFuture[]::new))
+        .thenComposeAsync(ignored -> table.size() == 0 && rounds > 1 && !closed
+            ? greet(targets, rounds - 1) : CompletableFuture.<Void>completedFuture(null), loop);
   }
 
   @Override
@@ -960,9 +976,14 @@ final class KademliaNode implements Node, Dht {
   }
 
   CompletableFuture<Message> store(Contact to, Record record) {
+    return store(to, record, null);
+  }
+
+  /** A STORE counted under {@code statName} (null: under STORE). */
+  CompletableFuture<Message> store(Contact to, Record record, String statName) {
     Message m = new Message(MessageType.STORE, 0, id, addresses);
     m.record = record;
-    return request(to, m, null);
+    return request(to, m, statName);
   }
 
   int contactCount() {
@@ -1030,14 +1051,58 @@ final class KademliaNode implements Node, Dht {
   private void refreshBuckets() {
     long now = scheduler.currentTimeMillis();
     saveRoutingTable();
-    if (table.size() == 0 && !bootstrap.isEmpty()) {
-      LOG.info("node {} has no contacts left; rejoining through {}", id.shortHex(), bootstrap);
-      join(List.copyOf(bootstrap));
+    if (rejoinIfAlone()) {
       return;
     }
     for (int index : table.staleBuckets(now - cfg.refreshInterval().toMillis())) {
       lookupNodes(id.randomInBucket(index, random), cfg.k());
     }
+  }
+
+  /**
+   * Looks ourselves up, again (up to {@code attempts} in all) while requests timed out and fewer than k neighbours
+   * answered. With 10% loss one join in twenty lost both tries of its one FIND_NODE to the bootstrap and ended with a
+   * table of one contact: such a node placed records on the wrong nodes and failed most of its gets for an hour.
+   */
+  private CompletableFuture<Void> lookupSelf(int attempts) {
+    return lookupNodes(id, cfg.k()).handleAsync((r, e) -> {
+      boolean thin = r == null || (r.closest().size() < cfg.k() && r.queried() > r.answered().size());
+      return thin && attempts > 1 && !closed ? lookupSelf(attempts - 1) : CompletableFuture.<Void>completedFuture(null);
+    }, loop).thenCompose(f -> f);
+  }
+
+  /**
+   * Replica maintenance: pings the neighbours we have not heard from for an interval (one that left stops answering and
+   * sorts last in {@link RoutingTable#closest}, so the next node in line takes its place in every holder's view), then
+   * lets storage hand records to the nodes that became one of their closest.
+   */
+  private void maintain() {
+    if (rejoinIfAlone()) {
+      return;
+    }
+    long quiet = scheduler.currentTimeMillis() - cfg.maintenanceInterval().toMillis();
+    for (Contact c : table.closest(id, cfg.replication())) {
+      RoutingTable.Entry e = table.find(c.id());
+      if (e != null && e.lastSeenMillis < quiet && !e.pinging) {
+        ping(c);
+      }
+    }
+    storage.maintain();
+  }
+
+  /** A node that lost every contact (or whose join failed) joins again through its bootstrap addresses. */
+  private boolean rejoinIfAlone() {
+    if (table.size() > 0 || bootstrap.isEmpty()) {
+      return false;
+    }
+    LOG.info("node {} has no contacts; rejoining through {}", id.shortHex(), bootstrap);
+    join(List.copyOf(bootstrap));
+    return true;
+  }
+
+  /** Up to {@code count} contacts closest to {@code target}, closest first; on the loop. */
+  List<Contact> closest(NodeId target, int count) {
+    return table.closest(target, count);
   }
 
   /** Looks up a random id in every bucket farther than our closest neighbour (after joining). */

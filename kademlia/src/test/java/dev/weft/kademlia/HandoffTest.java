@@ -1,0 +1,140 @@
+package dev.weft.kademlia;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.api.Node;
+import dev.weft.api.NodeId;
+import dev.weft.api.NodeStats;
+import dev.weft.api.Weft;
+import dev.weft.kademlia.internal.KademliaEngineProvider;
+import dev.weft.kademlia.internal.MemoryStoreProvider;
+import dev.weft.testkit.sim.Latency;
+import dev.weft.testkit.sim.SimNetwork;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holders keep a record on the nodes closest to its key by themselves (replica maintenance): without any get (so no
+ * read repair) and with the writer's republish off, on a simulated network in virtual time, seeded.
+ */
+class HandoffTest {
+  private static final String NS = "ns";
+  private static final String KEY = "k";
+  private static final int REPLICATION = 3;
+  private static final NodeId TARGET = NodeId.forKey(NS, KEY, 2);
+
+  private final List<Node> nodes = new ArrayList<>();
+  private SimNetwork net;
+  private Random random;
+  private int next;
+
+  @AfterEach
+  void close() {
+    nodes.forEach(Node::close);
+  }
+
+  private Node start(NodeId id, String maintenance) {
+    Node n = Weft.builder().discovery(false).scheduler(net.scheduler()).addTransport(net.provider())
+        .addStore(new MemoryStoreProvider()).engine(new KademliaEngineProvider()).nodeId(id)
+        .listen("sim://n" + next++ + ":1")
+        .set(KademliaSettings.REPLICATION, String.valueOf(REPLICATION))
+        .set(KademliaSettings.READ_QUORUM, "2")
+        .set(KademliaSettings.REPUBLISH_INTERVAL, "1000h")
+        .set(KademliaSettings.MAINTENANCE_INTERVAL, maintenance).build();
+    nodes.add(n);
+    return n;
+  }
+
+  /** 30 nodes joined, one record put by a node that is not one of its holders. */
+  private void network(long seed, String maintenance) {
+    net = new SimNetwork(seed, Latency.fixed(Duration.ofMillis(30)));
+    random = new Random(seed);
+    Node first = start(NodeId.random(random), maintenance);
+    List<CompletableFuture<Integer>> joins = new ArrayList<>();
+    for (int i = 1; i < 30; i++) {
+      joins.add(start(NodeId.random(random), maintenance).join(first.addresses()));
+    }
+    finish(joins);
+    Node writer = closestFirst().get(REPLICATION + 5);
+    finish(List.of(writer.storage().put(NS, KEY, JsonNodeFactory.instance.textNode("v"))));
+    assertThat(holders()).containsExactlyElementsOf(closestFirst().subList(0, REPLICATION));
+  }
+
+  private void finish(List<? extends CompletableFuture<?>> futures) {
+    assertThat(net.scheduler().runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone),
+        Duration.ofMinutes(5))).isTrue();
+    futures.forEach(CompletableFuture::join);
+  }
+
+  private List<Node> closestFirst() {
+    List<Node> sorted = new ArrayList<>(nodes);
+    sorted.sort(Comparator.comparing(Node::id, TARGET::compareDistance));
+    return sorted;
+  }
+
+  /** Nodes holding the record, closest to its key first. */
+  private List<Node> holders() {
+    List<Node> out = new ArrayList<>();
+    for (Node n : closestFirst()) {
+      CompletableFuture<Integer> held = n.storage().lscan(NS).thenApply(p -> p.items().size());
+      finish(List.of(held));
+      if (held.join() > 0) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  private static long storesReceived(Node n) {
+    NodeStats.Rpc r = n.stats().rpcs().get("STORE");
+    return r == null ? 0 : r.received();
+  }
+
+  /** An id at XOR distance 1 from the key: closer than any node already in. */
+  private static NodeId closestPossible() {
+    byte[] b = TARGET.toBytes();
+    b[b.length - 1] ^= 1;
+    return NodeId.of(b);
+  }
+
+  @Test
+  void aNodeThatJoinsAmongTheClosestIsHandedTheRecordByAFewHolders() {
+    network(31, "10s");
+    Node newcomer = start(closestPossible(), "10s");
+    finish(List.of(newcomer.join(nodes.get(0).addresses())));
+    net.scheduler().run(Duration.ofSeconds(25));
+    assertThat(holders()).startsWith(newcomer);
+    // Only the first holders in line push, not every one of them.
+    assertThat(storesReceived(newcomer)).isBetween(1L, 2L);
+  }
+
+  @Test
+  void withoutMaintenanceTheNewcomerStaysEmpty() {
+    network(31, "1000h");
+    Node newcomer = start(closestPossible(), "1000h");
+    finish(List.of(newcomer.join(nodes.get(0).addresses())));
+    net.scheduler().run(Duration.ofMinutes(5));
+    assertThat(holders()).doesNotContain(newcomer).hasSize(REPLICATION);
+  }
+
+  @Test
+  void holdersRestoreTheReplicasAfterOthersLeft() {
+    network(32, "10s");
+    List<Node> before = holders();
+    for (Node gone : before.subList(0, REPLICATION - 1)) {
+      gone.close();
+      nodes.remove(gone);
+    }
+    assertThat(holders()).hasSize(1);
+    // The survivor's pings find its neighbours gone within an interval or two; the next in line get the record.
+    net.scheduler().run(Duration.ofSeconds(45));
+    assertThat(holders()).containsExactlyElementsOf(closestFirst().subList(0, REPLICATION));
+  }
+}
