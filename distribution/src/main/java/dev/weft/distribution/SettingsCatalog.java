@@ -146,7 +146,8 @@ final class SettingsCatalog {
       s("weft.kademlia.max-per-ip", "2", "contacts of one k-bucket that may share an IP address (Sybil bound)"),
       s("weft.kademlia.max-per-subnet", "4", "contacts of one k-bucket that may share a /24 (IPv4) or /64 (IPv6)"),
       s("weft.kademlia.bound-loopback", "false", "whether the per-IP and per-subnet bounds count loopback addresses"),
-      s("weft.kademlia.refresh-interval", "1h", "how long a bucket may go without a lookup before it is refreshed"),
+      s("weft.kademlia.refresh-interval", "1h", "how long a bucket may go without a lookup before it is refreshed; "
+          + "dropped contacts are pinged again every sixth of it"),
       s("weft.kademlia.republish-interval", "1h", "how often holders and writers republish records"),
       s("weft.kademlia.record-ttl", "24h", "time to live of a record after its writer last published it"),
       s("weft.kademlia.tombstone-ttl", "24h", "how long a delete's tombstone lives"),
