@@ -103,7 +103,10 @@ class MultiHostTest {
       }
     }
     for (String ns : namespaces) {
-      run("ip", "netns", "del", ns);
+      run("ip", "netns", "del", ns); // takes the veth ends inside it along
+    }
+    for (int h = 0; h < HOSTS; h++) {
+      run("ip", "link", "del", "wh" + h + "-" + tag); // only left in the root namespace if setup failed half-way
     }
     if (dir != null) {
       try (var files = Files.walk(dir)) {
@@ -139,7 +142,7 @@ class MultiHostTest {
     assertThat(answer).as("answer to a put").matches("put [1-8] [0-9]+");
   }
 
-  /** Node index → the answer of {@code get ns KEY} for each key, for the nodes given. */
+  /** "NODE/KEY" → the answer of {@code get NS KEY} on that node, for every node and key given. */
   private Map<String, String> readAll(List<Integer> from, String ns, List<String> keys) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     for (int n : from) {
