@@ -151,7 +151,8 @@ final class SettingsCatalog {
       s("weft.kademlia.max-per-subnet", "4", "contacts of one k-bucket that may share a /24 (IPv4) or /64 (IPv6)"),
       s("weft.kademlia.limit-loopback", "false", "whether per-IP limits (bucket bounds, request rate) count loopback"),
       s("weft.kademlia.requests-per-ip", "100", "requests a second one IP address may make of this node (burst 2x)"),
-      s("weft.kademlia.refresh-interval", "1h", "how long a bucket may go without a lookup before it is refreshed"),
+      s("weft.kademlia.refresh-interval", "1h", "how long a bucket may go without a lookup before it is refreshed; "
+          + "dropped contacts are pinged again every sixth of it"),
       s("weft.kademlia.republish-interval", "1h", "how often holders and writers republish records"),
       s("weft.kademlia.maintenance-interval", "1m",
           "how often holders check their neighbours and hand records to new closest nodes"),

@@ -21,7 +21,10 @@ public final class KademliaSettings {
   public static final String RPC_RETRIES = "weft.kademlia.rpc-retries";
   /** Consecutive timeouts after which a contact is dropped from the routing table. Default 3. */
   public static final String MAX_FAILURES = "weft.kademlia.max-failures";
-  /** How long a bucket may go without a lookup before it is refreshed. Default 1h. */
+  /**
+   * How long a bucket may go without a lookup before it is refreshed. Default 1h. Stale buckets are looked for, and
+   * contacts dropped after timeouts pinged again (a healed partition), every sixth of it.
+   */
   public static final String REFRESH_INTERVAL = "weft.kademlia.refresh-interval";
   /** How often holders and writers republish records. Default 1h. */
   public static final String REPUBLISH_INTERVAL = "weft.kademlia.republish-interval";

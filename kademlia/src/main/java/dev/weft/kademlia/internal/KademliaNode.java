@@ -87,6 +87,17 @@ final class KademliaNode implements Node, Dht {
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
   private final List<Address> bootstrap = new ArrayList<>();
   private final List<Contact> savedContacts = new ArrayList<>();
+  /**
+   * Contacts dropped after timeouts, oldest first, pinged again on every bucket refresh while their bucket has room.
+   * Without this two sides of a partition that lasted {@code max-failures} timeouts never find each other again: each
+   * side's lookups only reach its own side, and the bootstrap is used only when the table is empty.
+   */
+  private final Map<NodeId, Dropped> dropped = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, Dropped> eldest) {
+      return size() > MAX_DROPPED;
+    }
+  };
   /** Contacts heard of in lookups and being pinged before they may enter the table. */
   private final java.util.Set<NodeId> probing = new java.util.HashSet<>();
   private final DhtStorage storage;
@@ -127,6 +138,8 @@ final class KademliaNode implements Node, Dht {
   private volatile Contact selfContact;
 
   private static final int PEER_TOKENS = 128;
+  /** Dropped contacts remembered to ping again (see {@link #dropped}). */
+  private static final int MAX_DROPPED = 64;
   /**
    * Padding of any other request sent without a token: room for a PONG or a TOKEN answer (a small plugin request
    * would otherwise get no answer at all, as it may not be answered with more bytes than it has).
@@ -931,8 +944,8 @@ final class KademliaNode implements Node, Dht {
     }
     pending.remove(p.rid);
     stats.timedOut(p.type);
-    if (!p.to.id().equals(id)) {
-      table.failed(p.to.id(), cfg.maxFailures());
+    if (!p.to.id().equals(id) && table.failed(p.to.id(), cfg.maxFailures())) {
+      dropped.put(p.to.id(), new Dropped(p.to, scheduler.currentTimeMillis()));
     }
     p.future.completeExceptionally(new TimeoutException(p.type + " to " + p.to.id().shortHex() + " at " + p.address
         + " timed out after " + p.attempts + " attempts"));
@@ -1051,6 +1064,7 @@ final class KademliaNode implements Node, Dht {
   private void refreshBuckets() {
     long now = scheduler.currentTimeMillis();
     saveRoutingTable();
+    reviveDropped(now);
     if (rejoinIfAlone()) {
       return;
     }
@@ -1104,6 +1118,24 @@ final class KademliaNode implements Node, Dht {
   List<Contact> closest(NodeId target, int count) {
     return table.closest(target, count);
   }
+
+  /**
+   * Pings the dropped contacts whose bucket has room; one that answers enters the table like any other. A contact
+   * silent for longer than a record lives is forgotten: whatever it held has expired.
+   */
+  private void reviveDropped(long now) {
+    long horizon = now - cfg.recordTtl().toMillis();
+    for (var it = dropped.values().iterator(); it.hasNext(); ) {
+      Dropped d = it.next();
+      if (d.atMillis() < horizon || table.find(d.contact().id()) != null) {
+        it.remove();
+      } else if (table.wouldAdd(d.contact().id())) {
+        ping(d.contact());
+      }
+    }
+  }
+
+  private record Dropped(Contact contact, long atMillis) {}
 
   /** Looks up a random id in every bucket farther than our closest neighbour (after joining). */
   private CompletableFuture<Void> refreshAll() {

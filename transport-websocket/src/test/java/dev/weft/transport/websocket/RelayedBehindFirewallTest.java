@@ -1,22 +1,19 @@
 package dev.weft.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.weft.testkit.Commands.must;
+import static dev.weft.testkit.Commands.run;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.File;
+import dev.weft.testkit.Commands;
+import dev.weft.testkit.LineProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -46,12 +43,8 @@ class RelayedBehindFirewallTest {
 
   @BeforeAll
   void namespaces() throws Exception {
-    Assumptions.assumeTrue(new File("/usr/sbin/ip").canExecute() || new File("/sbin/ip").canExecute(),
-        "skipped: no `ip` command to create network namespaces");
-    Assumptions.assumeTrue(new File("/usr/sbin/iptables").canExecute(),
-        "skipped: no `iptables` to filter the hidden namespace (.ci/run installs it)");
-    Assumptions.assumeTrue(run("ip", "netns", "add", open) == 0,
-        "skipped: cannot create network namespaces here (needs root)");
+    Optional<String> unavailable = Commands.namespacesUnavailable(open);
+    Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElseThrow());
     created = true;
     must("ip", "netns", "add", hidden);
     must("ip", "link", "add", "wo" + tag, "type", "veth", "peer", "name", "wh" + tag);
@@ -125,84 +118,9 @@ class RelayedBehindFirewallTest {
   }
 
   private LineProcess start(String ns, int seed, String listen) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, java, "-Xmx96m", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), LineNode.class.getName(), Integer.toString(seed), listen)
-        .directory(dir.toFile()).redirectError(dir.resolve("node-" + seed + ".err").toFile());
-    LineProcess p = new LineProcess(pb.start());
+    LineProcess p = LineProcess.start(List.of("ip", "netns", "exec", ns), dir, "node-" + seed,
+        Integer.toString(seed), listen);
     processes.add(p);
-    String ready = p.next();
-    assertThat(ready).as("start of node %d in %s", seed, ns).startsWith("ready ");
     return p;
-  }
-
-  private static int run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return -1;
-    }
-    return p.exitValue();
-  }
-
-  private static void must(String... command) throws IOException, InterruptedException {
-    int code = run(command);
-    if (code != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + code);
-    }
-  }
-
-  /** A {@link LineNode} process: one command, one answer line. */
-  private static final class LineProcess {
-    private final Process process;
-    private final Writer in;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-    LineProcess(Process process) {
-      this.process = process;
-      this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          for (String l = r.readLine(); l != null; l = r.readLine()) {
-            lines.add(l);
-          }
-        } catch (IOException e) {
-          // The process ended.
-        }
-      }, "line-node-reader");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    String next() {
-      try {
-        String l;
-        do {
-          l = lines.poll(60, TimeUnit.SECONDS);
-          if (l == null) {
-            throw new AssertionError("no answer from the node process within 60 s");
-          }
-        } while (!l.matches("(ready|joined|put|value|none|stored|served|addr|error)\\b.*"));
-        return l;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-
-    String ask(String command) throws IOException {
-      in.write(command + "\n");
-      in.flush();
-      return next();
-    }
-
-    void stop() throws IOException, InterruptedException {
-      process.getOutputStream().close();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
   }
 }

@@ -1,8 +1,9 @@
-package dev.weft.transport.websocket;
+package dev.weft.testkit;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Address;
 import dev.weft.api.Node;
+import dev.weft.api.NodeBuilder;
 import dev.weft.api.NodeId;
 import dev.weft.api.NodeStats;
 import dev.weft.api.PutResult;
@@ -18,13 +19,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node in its own process, driven line by line over stdin/stdout, so that a test can run it inside a network
- * namespace and talk to it without touching that namespace's network. Arguments: an id seed, then listen addresses.
+ * namespace and talk to it without touching that namespace's network (see {@link LineProcess}). Arguments: an id
+ * seed (the same seed gives the same id, so a restart on the same data directory is the same node), then listen
+ * addresses and {@code key=value} settings in any order.
  *
  * <pre>
  *   join ADDR          → joined N
  *   put NS KEY TEXT    → put ACKNOWLEDGED ATTEMPTED
  *   get NS KEY         → value TEXT | none
+ *   holds NS           → holds KEY...     (keys of NS in the local store)
  *   stored             → stored N         (records in the local store)
+ *   contacts           → contacts N       (routing table size)
  *   served TYPE        → served N         (requests of an RPC type received)
  *   addr               → addr A1 A2 ...
  * </pre>
@@ -34,9 +39,14 @@ public final class LineNode {
   private LineNode() {}
 
   public static void main(String[] args) throws Exception {
-    var b = Weft.builder().nodeId(NodeId.random(new Random(Long.parseLong(args[0]))));
+    NodeBuilder b = Weft.builder().nodeId(NodeId.random(new Random(Long.parseLong(args[0]))));
     for (int i = 1; i < args.length; i++) {
-      b.listen(args[i]);
+      int eq = args[i].indexOf('=');
+      if (eq > 0 && !args[i].contains("://")) {
+        b.set(args[i].substring(0, eq), args[i].substring(eq + 1));
+      } else {
+        b.listen(args[i]);
+      }
     }
     try (Node node = b.build()) {
       System.out.println("ready " + node.addresses());
@@ -65,8 +75,13 @@ public final class LineNode {
         Optional<StoredObject> o = node.storage().get(w[1], w[2]).get(30, TimeUnit.SECONDS);
         return o.map(s -> "value " + s.value().asText()).orElse("none");
       }
+      case "holds":
+        return ("holds " + String.join(" ", node.storage().lscan(w[1]).get(30, TimeUnit.SECONDS).items().stream()
+            .map(StoredObject::key).toList())).trim();
       case "stored":
         return "stored " + node.info().stored();
+      case "contacts":
+        return "contacts " + node.info().contacts();
       case "served": {
         NodeStats.Rpc r = node.stats().rpcs().get(w[1]);
         return "served " + (r == null ? 0 : r.received());
