@@ -56,6 +56,24 @@ final class TestNodes {
     return HttpApi.start(node, new HttpApi.Options(new HostPort("127.0.0.1", 0), maxRequestBytes, API_TIMEOUT));
   }
 
+  /**
+   * Two nodes, the second joined through the first (ids from {@code seed} and {@code seed + 1}), each with its API;
+   * all of them added to {@code resources} in the order {@link #closeAll} should close them (APIs before nodes).
+   *
+   * @return the APIs of the first and the second node
+   */
+  static List<HttpApi> servedPair(long seed, int maxRequestBytes, List<AutoCloseable> resources) throws Exception {
+    Node a = start(seed);
+    resources.add(a);
+    Node b = startJoined(seed + 1, a);
+    resources.add(b);
+    HttpApi apiA = serve(a, maxRequestBytes);
+    resources.add(0, apiA);
+    HttpApi apiB = serve(b, maxRequestBytes);
+    resources.add(0, apiB);
+    return List.of(apiA, apiB);
+  }
+
   static void closeAll(List<? extends AutoCloseable> closeables) {
     for (AutoCloseable c : closeables) {
       if (c == null) {

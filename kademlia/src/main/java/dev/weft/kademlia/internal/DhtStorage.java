@@ -3,6 +3,7 @@ package dev.weft.kademlia.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Contact;
+import dev.weft.api.JsonLimits;
 import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
 import dev.weft.api.Page;
@@ -139,6 +140,9 @@ final class DhtStorage implements Storage {
     byte[] bytes;
     try {
       checkNames(namespace, key);
+      if (value != null) {
+        JsonLimits.checkNesting(value, "value of " + namespace + "/" + key);
+      }
       bytes = value == null ? null : Codec.MAPPER.writeValueAsBytes(value);
     } catch (IllegalArgumentException | NullPointerException e) {
       return CompletableFuture.failedFuture(e);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
+import dev.weft.api.JsonLimits;
 import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
 import dev.weft.api.RateLimitedException;
@@ -270,6 +271,7 @@ final class MessagingPlugin implements Plugin {
   }
 
   private void checkSize(JsonNode message) {
+    JsonLimits.checkNesting(message, "message");
     try {
       int size = MAPPER.writeValueAsBytes(message).length;
       if (size > maxMessageBytes) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.JsonLimits;
 import dev.weft.api.Version;
 import dev.weft.schema.Global;
 import dev.weft.schema.Schema;
@@ -39,6 +40,7 @@ final class GlobalCodec {
 
   /** Size of a value as UTF-8 JSON. */
   static int size(JsonNode value) {
+    JsonLimits.checkNesting(value, "value");
     try {
       return MAPPER.writeValueAsBytes(value).length;
     } catch (JsonProcessingException e) {

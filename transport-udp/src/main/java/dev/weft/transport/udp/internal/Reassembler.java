@@ -14,7 +14,9 @@ import java.util.Objects;
  * A partial message holds a buffer of its full length from its first fragment on; that length counts against
  * {@code maxBytes} (all sources) and {@code maxBytesPerSource}, and every partial message against
  * {@code maxMessages}. To make room for a new message, the source's own oldest partial messages go first (a peer that
- * floods us mostly hurts itself), then the oldest overall. A message not complete {@code timeoutNanos} after its
+ * floods us mostly hurts itself), then the oldest overall; when the message count is the limit, the oldest message of
+ * the source holding the most goes (else one source sending many tiny partial messages would push out everyone
+ * else's). A message not complete {@code timeoutNanos} after its
  * first fragment is dropped, by {@link #expire} or when its next fragment arrives.
  *
  * <h2>Duplicates</h2>
@@ -38,6 +40,7 @@ final class Reassembler<S> {
   // Insertion order is creation order, and every message gets the same timeout: the eldest entry expires first.
   private final LinkedHashMap<Key<S>, Partial> partials = new LinkedHashMap<>();
   private final Map<S, Long> bytesBySource = new HashMap<>();
+  private final Map<S, Integer> messagesBySource = new HashMap<>();
   private final LinkedHashMap<Key<S>, Long> completedAt = new LinkedHashMap<>();
   private long bytesHeld;
   private long duplicates;
@@ -99,6 +102,7 @@ final class Reassembler<S> {
         partials.put(key, partial);
         bytesHeld += partial.data.length;
         bytesBySource.merge(source, (long) partial.data.length, Long::sum);
+        messagesBySource.merge(source, 1, Integer::sum);
       } else if (!partial.sameShape(fragment)) {
         throw new MalformedFrameException("fragment " + fragment.index() + " of message " + fragment.messageId()
             + " disagrees with earlier fragments (length " + fragment.totalLength() + "/" + partial.data.length
@@ -155,6 +159,7 @@ final class Reassembler<S> {
     synchronized (lock) {
       partials.clear();
       bytesBySource.clear();
+      messagesBySource.clear();
       completedAt.clear();
       bytesHeld = 0;
     }
@@ -188,6 +193,19 @@ final class Reassembler<S> {
         evicted++;
       }
     }
+    if (partials.size() >= maxMessages) {
+      // One scan of at most maxMessages entries, only when the table is full.
+      int most = messagesBySource.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+      for (it = partials.entrySet().iterator(); it.hasNext();) {
+        Map.Entry<Key<S>, Partial> e = it.next();
+        if (messagesBySource.get(e.getKey().source) == most) {
+          it.remove();
+          release(e.getKey().source, e.getValue());
+          evicted++;
+          break;
+        }
+      }
+    }
     it = partials.entrySet().iterator();
     while ((bytesHeld + length > maxBytes || partials.size() >= maxMessages) && it.hasNext()) {
       Map.Entry<Key<S>, Partial> e = it.next();
@@ -206,6 +224,7 @@ final class Reassembler<S> {
     bytesHeld -= partial.data.length;
     long size = partial.data.length;
     bytesBySource.computeIfPresent(source, (s, held) -> held == size ? null : held - size);
+    messagesBySource.computeIfPresent(source, (s, held) -> held == 1 ? null : held - 1);
   }
 
   private record Key<S>(S source, int messageId) {}

@@ -115,6 +115,21 @@ class ReassemblerTest {
   }
 
   @Test
+  void overTheMessageLimitTheSourceHoldingTheMostLosesItsOldest() throws Exception {
+    Reassembler<String> r = new Reassembler<>(1 << 20, 1 << 20, 4, TIMEOUT);
+    byte[] honest = message(300, 1);
+    r.accept("a", fragments(honest, 1).get(0), 0);
+    // A flood of tiny partial messages from one source (found while writing UdpFuzzTest): each new one now pushes out the
+    // flooder's own oldest, where it used to push out the oldest overall, a's.
+    for (int id = 0; id < 1000; id++) {
+      r.accept("evil", tiny(id), id + 1);
+    }
+
+    assertThat(r.stats()).extracting("partialMessages", "evicted").containsExactly(4, 997L);
+    assertThat(feed(r, "a", allButFirst(fragments(honest, 1)), 2000)).singleElement().isEqualTo(honest);
+  }
+
+  @Test
   void aFragmentThatDisagreesWithItsMessageIsRejectedAndTheMessageStillCompletes() throws Exception {
     Reassembler<String> r = new Reassembler<>(1 << 20, 1 << 20, 10, TIMEOUT);
     byte[] m = message(1000, 1);
@@ -225,6 +240,11 @@ class ReassemblerTest {
       }
     }
     return done;
+  }
+
+  /** The first fragment of a two-byte message in two fragments: the cheapest partial message to open. */
+  private static Frame.Fragment tiny(int id) throws MalformedFrameException {
+    return (Frame.Fragment) Frames.decode(ByteBuffer.wrap(UdpFuzzTest.fragment(id, 2, 0, 2, new byte[1])), MAX);
   }
 
   private static List<Frame.Fragment> allButFirst(List<Frame.Fragment> fs) {

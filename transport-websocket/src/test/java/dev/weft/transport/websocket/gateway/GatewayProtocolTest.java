@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.NodeId;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -143,6 +144,33 @@ class GatewayProtocolTest {
       });
     }
     // The node serves on.
+    try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
+      assertThat(c.ok("info", TestClient.args()).get("node").asText()).isEqualTo(nodes.node(0).id().toHex());
+    }
+  }
+
+  @Test
+  void deepValuesAreBadRequestsAndNestingBombsCloseTheConnection() throws Exception {
+    try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
+      JsonNode deep = Wire.MAPPER.readTree("[".repeat(33) + "]".repeat(33));
+      for (String op : List.of("put", "sendAll", "setGlobal")) {
+        ObjectNode args = switch (op) {
+          case "put" -> TestClient.args().put("namespace", "x").put("key", "deep").set("value", deep);
+          case "sendAll" -> TestClient.args().set("message", deep);
+          default -> TestClient.args().put("name", "deep").set("value", deep);
+        };
+        assertThat(c.error(op, args).get("message").asText()).as(op).contains("nests deeper than 32");
+      }
+      assertThat(c.isOpen()).isTrue();
+    }
+    try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
+      c.send("{\"t\":\"req\",\"rid\":1,\"op\":\"put\",\"namespace\":\"x\",\"key\":\"k\",\"value\":"
+          + "[".repeat(100_000));
+      assertThat(c.closed.get(10, TimeUnit.SECONDS)).satisfies(x -> {
+        assertThat(x.code()).isEqualTo(4415);
+        assertThat(x.reason()).contains("nesting depth");
+      });
+    }
     try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
       assertThat(c.ok("info", TestClient.args()).get("node").asText()).isEqualTo(nodes.node(0).id().toHex());
     }
