@@ -3,6 +3,7 @@ package dev.weft.distribution;
 import static dev.weft.testkit.Commands.must;
 import static dev.weft.testkit.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.weft.testkit.Commands;
 import dev.weft.testkit.LineProcess;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,22 +159,24 @@ class MultiHostTest {
   /** Reads every key from every node given until all answer {@code expected}, or fails with what they answered. */
   private void everywhere(List<Integer> from, String ns, List<String> keys, String expected, Duration within)
       throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    Map<String, String> wrong;
-    do {
-      wrong = new LinkedHashMap<>(readAll(from, ns, keys));
-      wrong.values().removeIf(expected::equals);
-      if (wrong.isEmpty()) {
-        return;
-      }
-      Thread.sleep(500);
-    } while (System.nanoTime() < deadline);
+    AtomicReference<Map<String, String>> wrong = new AtomicReference<>(Map.of());
+    try {
+      await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Map<String, String> w = new LinkedHashMap<>(readAll(from, ns, keys));
+        w.values().removeIf(expected::equals);
+        wrong.set(w);
+        return w.isEmpty();
+      });
+      return;
+    } catch (ConditionTimeoutException e) {
+      // Fall through to the diagnostics: who answered what, and what each routing table holds.
+    }
     Map<Integer, String> contacts = new LinkedHashMap<>();
     for (int n : from) {
       contacts.put(n, nodes[n].ask("contacts"));
     }
     throw new AssertionError("not \"" + expected + "\" after " + within.toSeconds() + " s (node/key=answer): "
-        + wrong + "; routing tables: " + contacts);
+        + wrong.get() + "; routing tables: " + contacts);
   }
 
   private List<Integer> running() {
