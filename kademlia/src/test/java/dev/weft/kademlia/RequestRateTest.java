@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Address;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
-import dev.weft.api.Weft;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,21 +23,18 @@ import org.junit.jupiter.api.Test;
 class RequestRateTest {
   private static final int RATE = 50;
   private final Random random = new Random(41);
-  private final List<Node> nodes = new ArrayList<>();
+  private final HostNodes nodes = new HostNodes(random, Map.of(
+      KademliaSettings.RPC_TIMEOUT, "300ms",
+      KademliaSettings.LIMIT_LOOPBACK, "true",
+      KademliaSettings.REQUESTS_PER_IP, Integer.toString(RATE)));
 
   @AfterEach
   void close() {
-    nodes.forEach(Node::close);
+    nodes.close();
   }
 
   private Node node(String listen) {
-    Node n = Weft.builder().listen(listen).nodeId(NodeId.random(random))
-        .set(KademliaSettings.RPC_TIMEOUT, "300ms")
-        .set(KademliaSettings.LIMIT_LOOPBACK, "true")
-        .set(KademliaSettings.REQUESTS_PER_IP, Integer.toString(RATE))
-        .build();
-    nodes.add(n);
-    return n;
+    return nodes.start(listen);
   }
 
   @Test

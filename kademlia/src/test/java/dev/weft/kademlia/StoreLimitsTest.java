@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
-import dev.weft.api.NodeId;
 import dev.weft.api.PutResult;
-import dev.weft.api.Weft;
 import dev.weft.testkit.TestCluster;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,15 +47,13 @@ class StoreLimitsTest {
 
   @Test
   void oneAddressMayStoreOnlyItsQuotaOfNewKeys() throws Exception {
-    Random random = new Random(52);
-    List<Node> nodes = new ArrayList<>();
-    try {
+    try (HostNodes nodes = new HostNodes(new Random(52), Map.of(
+        KademliaSettings.RPC_TIMEOUT, "300ms",
+        KademliaSettings.REPLICATION, "3",
+        KademliaSettings.LIMIT_LOOPBACK, "true",
+        KademliaSettings.NEW_RECORDS_PER_IP, "20"))) {
       for (String host : List.of("127.0.1.100", "127.0.1.1", "127.0.1.2")) {
-        nodes.add(Weft.builder().listen("udp://" + host + ":0").nodeId(NodeId.random(random))
-            .set(KademliaSettings.RPC_TIMEOUT, "300ms")
-            .set(KademliaSettings.REPLICATION, "3")
-            .set(KademliaSettings.LIMIT_LOOPBACK, "true")
-            .set(KademliaSettings.NEW_RECORDS_PER_IP, "20").build());
+        nodes.start("udp://" + host + ":0");
       }
       Node target = nodes.get(0);
       List<CompletableFuture<Integer>> joins = List.of(nodes.get(1).join(target.addresses()),
@@ -73,8 +70,6 @@ class StoreLimitsTest {
         nodes.get(2).storage().put("quota", "b" + i, JsonNodeFactory.instance.numberNode(i)).get(30, TimeUnit.SECONDS);
       }
       assertThat(target.storage().lscan("quota").join().items()).hasSize(30);
-    } finally {
-      nodes.forEach(Node::close);
     }
   }
 }

@@ -8,10 +8,10 @@ import dev.weft.api.Address;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.api.NodeInfo;
-import dev.weft.api.Weft;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,22 +25,19 @@ import org.junit.jupiter.api.Test;
  */
 class SybilBoundsTest {
   private final Random random = new Random(31);
-  private final List<Node> nodes = new ArrayList<>();
+  private final HostNodes nodes = new HostNodes(random, Map.of(
+      KademliaSettings.RPC_TIMEOUT, "200ms",
+      KademliaSettings.MAX_PER_IP, "1",
+      KademliaSettings.MAX_PER_SUBNET, "20",
+      KademliaSettings.LIMIT_LOOPBACK, "true"));
 
   @AfterEach
   void close() {
-    nodes.forEach(Node::close);
+    nodes.close();
   }
 
   private Node node(String listen) {
-    Node n = Weft.builder().listen(listen).nodeId(NodeId.random(random))
-        .set(KademliaSettings.RPC_TIMEOUT, "200ms")
-        .set(KademliaSettings.MAX_PER_IP, "1")
-        .set(KademliaSettings.MAX_PER_SUBNET, "20")
-        .set(KademliaSettings.LIMIT_LOOPBACK, "true")
-        .build();
-    nodes.add(n);
-    return n;
+    return nodes.start(listen);
   }
 
   private static long fromHost(Node n, String host) {

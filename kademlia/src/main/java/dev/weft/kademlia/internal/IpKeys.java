@@ -10,8 +10,12 @@ final class IpKeys {
   static String countedIp(Address a, boolean loopbackToo) {
     String host = a.host();
     boolean v6 = host.indexOf(':') >= 0;
-    boolean v4 = !v6 && !host.isEmpty() && Character.isDigit(host.charAt(host.length() - 1))
-        && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    boolean v4 = !v6 && !host.isEmpty();
+    for (int i = 0; v4 && i < host.length(); i++) {
+      char c = host.charAt(i);
+      v4 = c == '.' || (c >= '0' && c <= '9');
+    }
+    v4 = v4 && Character.isDigit(host.charAt(host.length() - 1));
     if (!v4 && !v6) {
       return null;
     }
