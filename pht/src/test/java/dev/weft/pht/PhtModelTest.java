@@ -143,7 +143,18 @@ class PhtModelTest {
     }
     parallel(tasks);
     IndexStats stats = any(r).stats(index).get(60, TimeUnit.SECONDS);
-    assertThat(stats.entries()).as("entries in the trie (%s)", stats).isEqualTo(model.size());
+    if (stats.entries() != model.size()) {
+      // Name what differs, so a failure in CI says which entries to look for in the log.
+      List<String> held = all(any(r), Query.range(index, model.entries.firstKey(), model.entries.lastKey())
+          .limit(5000));
+      List<String> expected = model.select(model.entries.firstKey(), model.entries.lastKey(), k -> true);
+      List<String> missing = new ArrayList<>(expected);
+      missing.removeAll(held);
+      List<String> extra = new ArrayList<>(held);
+      extra.removeAll(expected);
+      assertThat(stats.entries()).as("entries in the trie (%s); missing %s; extra %s", stats, missing, extra)
+          .isEqualTo(model.size());
+    }
   }
 
   @Test

@@ -58,6 +58,9 @@ final class SerialExecutor implements Executor {
         synchronized (lock) {
           next = queue.poll();
           if (next == null) {
+            // Cleared before the loop is free, never after: the next drainer may start (and set its own thread)
+            // the moment the lock is released, and its tasks must see themselves on the loop.
+            current = null;
             running = false;
             return;
           }
@@ -68,8 +71,9 @@ final class SerialExecutor implements Executor {
           LOG.error("task failed on the node event loop", e);
         }
       }
-    } finally {
+      // Still running: nobody else drains until the hand-over below does.
       current = null;
+    } finally {
       DRAINING.set(false);
     }
     delegate.execute(this::drain);
