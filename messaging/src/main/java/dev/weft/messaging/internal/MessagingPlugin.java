@@ -163,6 +163,12 @@ final class MessagingPlugin implements Plugin {
     if (id.isEmpty() || id.length() > 64 || channel.isEmpty() || channel.length() > 128 || payload == null) {
       return CompletableFuture.failedFuture(new WeftException("malformed message"));
     }
+    try {
+      // Senders check this too; a peer that does not would otherwise have it forwarded until a hop's envelope fails.
+      JsonLimits.checkNesting(payload, "message");
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new WeftException("malformed message: " + e.getMessage()));
+    }
     switch (op) {
       case "deliver" -> {
         String kind = body.path("kind").asText();
@@ -203,8 +209,12 @@ final class MessagingPlugin implements Plugin {
         }
         boolean fresh = deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, origin, channel,
             Optional.empty(), Optional.empty(), payload));
-        if (fresh) {
-          forward(id, channel, origin, payload, limit);
+        // A copy asking for more of the network than this node has handed on so far (it first got a copy for a
+        // smaller subtree, from another forwarder after a lost answer) has the rest handed on: said "dup" and
+        // dropped, that part would miss the broadcast with nobody knowing.
+        int handed = seen.widen(id, limit);
+        if (limit > handed) {
+          forward(id, channel, origin, payload, handed, limit);
         }
         return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("dup", !fresh));
       }
@@ -597,15 +607,19 @@ final class MessagingPlugin implements Plugin {
     String id = newId();
     deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, self, channel, Optional.empty(),
         Optional.empty(), message));
-    return forward(id, channel, self, message, NodeId.BITS);
+    seen.widen(id, NodeId.BITS);
+    return forward(id, channel, self, message, 0, NodeId.BITS);
   }
 
-  /** Hands the broadcast to one contact in each bucket below {@code limit}, falling back to others in the bucket. */
+  /**
+   * Hands the broadcast to one contact in each bucket from {@code from} (inclusive) to {@code limit} (exclusive),
+   * falling back to others in the bucket.
+   */
   private CompletableFuture<Messaging.Broadcast> forward(String id, String channel, NodeId origin, JsonNode message,
-      int limit) {
+      int from, int limit) {
     List<List<Contact>> buckets = dht.buckets();
     List<CompletableFuture<Boolean>> handOffs = new ArrayList<>();
-    for (int j = Math.min(limit, NodeId.BITS) - 1; j >= 0; j--) {
+    for (int j = Math.min(limit, NodeId.BITS) - 1; j >= from; j--) {
       List<Contact> bucket = new ArrayList<>(buckets.get(j));
       if (bucket.isEmpty()) {
         continue;
