@@ -2,12 +2,16 @@ package dev.weft.distribution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.ValueCipher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -194,6 +198,30 @@ final class ClientCommands {
       return bytes;
     }
 
+    /** The cipher whose key is in {@code file}: the base64 text {@code weft keygen} prints. */
+    static ValueCipher cipher(Path file) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8).strip();
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new CliException(Cli.USAGE, "cannot read the key file " + file + ": " + e.getMessage(), e);
+      }
+      byte[] key;
+      try {
+        key = Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Cli.USAGE, "the key file " + file + " does not hold a base64 key (make one with"
+            + " `weft keygen > FILE`)", e);
+      }
+      try {
+        return ValueCipher.of(key);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Cli.USAGE, "the key file " + file + ": " + e.getMessage(), e);
+      } finally {
+        java.util.Arrays.fill(key, (byte) 0);
+      }
+    }
+
     private static JsonNode jsonOf(byte[] bytes, String what) {
       try {
         return Json.parse(bytes);
@@ -318,6 +346,11 @@ final class ClientCommands {
         description = "How long the object lives, e.g. 30s, 5m, 24h, 7d (default: the node's).")
     String ttl;
 
+    @Option(names = "--seal", paramLabel = "KEYFILE",
+        description = "Encrypt the value here, before it is sent (AES-GCM, bound to NAMESPACE and KEY), with the key "
+            + "in KEYFILE (`weft keygen > KEYFILE`): nodes hold only the sealed form. Read it with get --open.")
+    Path seal;
+
     Put(Cli cli) {
       super(cli);
     }
@@ -325,6 +358,11 @@ final class ClientCommands {
     @Override
     public Integer call() {
       byte[] value = jsonArgument(json, "value");
+      if (seal != null) {
+        segments(namespace, key);
+        value = Json.bytes(cipher(seal).seal(namespace, key, jsonTreeArgument(new String(value,
+            StandardCharsets.UTF_8), "value")));
+      }
       String path = objectPath(namespace, key) + (ttl == null ? "" : "?ttl=" + Urls.encodeSegment(ttl));
       print(client().call("PUT", path, value).body());
       return Cli.OK;
@@ -341,13 +379,27 @@ final class ClientCommands {
     @Parameters(index = "1", paramLabel = "KEY")
     String key;
 
+    @Option(names = "--open", paramLabel = "KEYFILE",
+        description = "Decrypt a value stored with put --seal, with the key in KEYFILE; exit code 2 when the value "
+            + "is not sealed, or not with this key for this NAMESPACE and KEY.")
+    Path open;
+
     Get(Cli cli) {
       super(cli);
     }
 
     @Override
     public Integer call() {
-      print(client().call("GET", objectPath(namespace, key), null).body());
+      ValueCipher cipher = open == null ? null : cipher(open);
+      JsonNode object = client().call("GET", objectPath(namespace, key), null).body();
+      if (cipher != null && object instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+        try {
+          o.set("value", cipher.open(namespace, key, o.path("value")));
+        } catch (dev.weft.api.WeftException e) {
+          throw new CliException(Cli.USAGE, namespace + "/" + key + ": " + e.getMessage(), e);
+        }
+      }
+      print(object);
       return Cli.OK;
     }
   }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** The commands that need no node: {@code config}, {@code version} and {@code completion}. */
+/** The commands that need no node: {@code config}, {@code version}, {@code keygen} and {@code completion}. */
 final class LocalCommands {
   private LocalCommands() {}
 
@@ -87,6 +87,27 @@ final class LocalCommands {
       out.put("java", Runtime.version().toString());
       out.put("vm", System.getProperty("java.vm.name", "") + " (" + System.getProperty("java.vendor", "") + ")");
       cli.out().println(Json.text(out));
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "keygen", mixinStandardHelpOptions = true,
+      description = {"Prints a new random 256-bit key (base64) for client-side encryption: put --seal KEYFILE and "
+          + "get --open KEYFILE, dev.weft.api.ValueCipher in Java, ValueCipher.fromKey in weft.js.",
+          "  weft keygen > notes.key && chmod 600 notes.key",
+          "Keep it safe and keep a copy: nobody, no node either, can open sealed values without it."})
+  static final class Keygen implements Callable<Integer> {
+    private final Cli cli;
+
+    Keygen(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      byte[] key = dev.weft.api.ValueCipher.newKey();
+      cli.out().println(java.util.Base64.getEncoder().encodeToString(key));
+      java.util.Arrays.fill(key, (byte) 0);
       return Cli.OK;
     }
   }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
         PhtCommands.Group.class,
         LocalCommands.Config.class,
         LocalCommands.Version.class,
+        LocalCommands.Keygen.class,
         LocalCommands.Completion.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",

@@ -129,7 +129,7 @@ final class CliTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node", "send-all",
-      "listen", "global", "pht"})
+      "listen", "global", "pht", "keygen"})
   void everyCommandHasHelp(String command) {
     Run run = weft(command, "--help");
     assertThat(run.code()).isZero();
@@ -178,6 +178,43 @@ final class CliTest {
     assertThat(object.get("value")).isEqualTo(Http.parse("{\"name\":\"Bob\"}"));
     assertThat(object.get("version").asText()).isEqualTo(put.json().get("version").asText());
     assertThat(get.err()).isEmpty();
+  }
+
+  @Test
+  void sealedPutIsOpenedByGetWithTheSameKeyOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    Run keygen = weft("keygen");
+    assertThat(keygen.code()).isZero();
+    java.nio.file.Path keyFile = dir.resolve("notes.key");
+    java.nio.file.Files.writeString(keyFile, keygen.out());
+    assertThat(java.util.Base64.getDecoder().decode(keygen.out().strip())).hasSize(32);
+    assertThat(weft("keygen").out()).isNotEqualTo(keygen.out());
+
+    Run put = weft("put", "--api", apiA, "--seal", keyFile.toString(), "cli sealed", "n1", "{\"pin\":1234}");
+    assertThat(put.code()).as(put.err()).isZero();
+    // Without the key: only the sealed form, the node never saw the plaintext.
+    JsonNode raw = weft("get", "--api", apiB, "cli sealed", "n1").json().get("value");
+    assertThat(raw.get("weft-sealed").asInt()).isEqualTo(1);
+    assertThat(raw.toString()).doesNotContain("1234");
+    Run open = weft("get", "--api", apiB, "--open", keyFile.toString(), "cli sealed", "n1");
+    assertThat(open.code()).as(open.err()).isZero();
+    assertThat(open.json().get("value")).isEqualTo(Http.parse("{\"pin\":1234}"));
+
+    java.nio.file.Path otherKey = dir.resolve("other.key");
+    java.nio.file.Files.writeString(otherKey, weft("keygen").out());
+    Run wrong = weft("get", "--api", apiB, "--open", otherKey.toString(), "cli sealed", "n1");
+    assertThat(wrong.code()).isEqualTo(2);
+    assertThat(wrong.err()).contains("cannot open the value");
+    assertThat(weft("put", "--api", apiA, "cli sealed", "plain", "2").code()).isZero();
+    assertThat(weft("get", "--api", apiB, "--open", keyFile.toString(), "cli sealed", "plain").err())
+        .contains("not a sealed value");
+    java.nio.file.Files.writeString(otherKey, "not base64 at all!");
+    Run badKey = weft("put", "--api", apiA, "--seal", otherKey.toString(), "cli sealed", "n2", "1");
+    assertThat(badKey.code()).isEqualTo(2);
+    assertThat(badKey.err()).contains("does not hold a base64 key");
+    assertThat(weft("put", "--api", apiA, "--seal", dir.resolve("missing.key").toString(), "cli sealed", "n2", "1")
+        .err()).contains("cannot read the key file");
+    assertThat(weft("get", "--api", apiB, "cli sealed", "n2").code()).isEqualTo(1);
   }
 
   @Test

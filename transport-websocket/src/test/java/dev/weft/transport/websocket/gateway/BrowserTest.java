@@ -141,6 +141,32 @@ class BrowserTest {
         assertThat(run(driver, b, "try { await node.pht.lookup('no-such-idx', 1); return 'found'; }"
             + " catch (e) { return e.code; }").asText()).isEqualTo("not-found");
 
+        // Client-side encryption: what page A seals with a passphrase, B opens with the same one and the node (Java)
+        // opens with ValueCipher; the stored form holds no plaintext; what Java seals, the page opens; a wrong key
+        // or another key name fails.
+        String cipherJs = "const { ValueCipher } = await import('/weft.js');"
+            + " const c = await ValueCipher.fromPassphrase('correct horse', 'weft browser test salt');";
+        run(driver, a, cipherJs + " await node.put('b-secret', 's1', await c.seal('b-secret', 's1',"
+            + " {text: 'sealed in A', n: 12}));");
+        assertThat(run(driver, b, cipherJs + " return (await c.open('b-secret', 's1',"
+            + " (await node.get('b-secret', 's1')).value)).text;").asText()).isEqualTo("sealed in A");
+        JsonNode stored = nodes.node(0).storage().get("b-secret", "s1").get(10, java.util.concurrent.TimeUnit.SECONDS)
+            .orElseThrow().value();
+        assertThat(stored.toString()).doesNotContain("sealed in A").contains("\"weft-sealed\":1");
+        dev.weft.api.ValueCipher javaCipher = dev.weft.api.ValueCipher.fromPassphrase("correct horse".toCharArray(),
+            "weft browser test salt".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(javaCipher.open("b-secret", "s1", stored).path("n").asInt()).isEqualTo(12);
+        nodes.node(1).storage().put("b-secret", "s2", javaCipher.seal("b-secret", "s2", Wire.MAPPER.readTree(
+            "{\"text\":\"sealed in Java\"}"))).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(run(driver, a, cipherJs + " return (await c.open('b-secret', 's2',"
+            + " (await node.get('b-secret', 's2')).value)).text;").asText()).isEqualTo("sealed in Java");
+        assertThat(run(driver, a, cipherJs + " const other = await ValueCipher.fromKey(ValueCipher.newKey());"
+            + " const v = (await node.get('b-secret', 's1')).value; const codes = [];"
+            + " for (const f of [() => other.open('b-secret', 's1', v), () => c.open('b-secret', 's2', v),"
+            + " () => c.open('b-secret', 's1', {text: 'plain'})]) {"
+            + " try { await f(); codes.push('opened'); } catch (e) { codes.push(e.code); } } return codes;"))
+            .extracting(JsonNode::asText).containsExactly("bad-request", "bad-request", "bad-request");
+
         // A note pinned with A's form (stored, indexed by time, announced) is listed by B's page.
         driver.switchTo().window(a);
         driver.findElement(By.id("notetext")).sendKeys("pinned by A");
