@@ -97,44 +97,4 @@ class HostileMessagesTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
     }
   }
-
-  /**
-   * A node that first got a broadcast for a small part of the network, then the same broadcast for a larger one (from
-   * another forwarder, after a lost answer), hands it on to the rest: everybody gets it, once.
-   */
-  @Test
-  void aCopyForALargerSubtreeIsHandedOnToTheRest() throws Exception {
-    try (TestCluster c = TestCluster.builder().nodes(8).seed(46).customize(b -> b.addPlugin(new RawProvider()))
-        .start()) {
-      List<List<JsonNode>> got = new ArrayList<>();
-      for (int i = 0; i < c.size(); i++) {
-        List<JsonNode> mine = Collections.synchronizedList(new ArrayList<>());
-        Messaging.of(c.node(i)).registerMessageHandler(m -> mine.add(m.payload()));
-        got.add(mine);
-      }
-      Node victim = c.node(1);
-      Dht raw = c.node(0).service(Raw.class).orElseThrow().dht();
-      Contact to = raw.contact(victim.id()).orElseThrow();
-      ObjectNode bcast = JSON.objectNode().put("op", "bcast").put("id", "0123456789abcdef0123456789abcdef")
-          .put("ch", "user").put("origin", c.node(0).id().toHex()).put("limit", 0);
-      bcast.set("msg", JSON.textNode("to all"));
-      assertThat(raw.request(to, "messaging", bcast).get(10, TimeUnit.SECONDS).get("dup").asBoolean()).isFalse();
-      await().atMost(Duration.ofSeconds(10)).until(() -> got.get(1).size() == 1);
-      // Limit 0: the victim's part of the network is itself.
-      assertThat(got.stream().mapToInt(List::size).sum()).isEqualTo(1);
-
-      JsonNode again = raw.request(to, "messaging", bcast.deepCopy().put("limit", 160)).get(10, TimeUnit.SECONDS);
-      assertThat(again.get("dup").asBoolean()).isTrue();
-      for (int i = 0; i < c.size(); i++) {
-        List<JsonNode> mine = got.get(i);
-        await("node " + i).atMost(Duration.ofSeconds(10)).until(() -> mine.size() == 1);
-      }
-      // And once only: a third copy asks for nothing new.
-      raw.request(to, "messaging", bcast.deepCopy().put("limit", 100)).get(10, TimeUnit.SECONDS);
-      Messaging.of(c.node(2)).sendNode(victim.id(), JSON.textNode("marker")).get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(10)).until(() -> got.get(1).size() == 2);
-      assertThat(got).allSatisfy(l -> assertThat(l).startsWith(JSON.textNode("to all")));
-      assertThat(got.stream().mapToInt(List::size).sum()).isEqualTo(c.size() + 1);
-    }
-  }
 }
