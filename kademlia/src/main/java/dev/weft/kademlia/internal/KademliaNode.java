@@ -1137,7 +1137,11 @@ final class KademliaNode implements Node, Dht {
 
   private record Dropped(Contact contact, long atMillis) {}
 
-  /** Looks up a random id in every bucket farther than our closest neighbour (after joining). */
+  /**
+   * Looks up a random id in every bucket farther than our closest neighbour (after joining). Each lookup only needs to
+   * fill its bucket, which the contact lists of its first answers do: it stops at the alpha closest, not the k closest
+   * (37% fewer simulator events per join at 10,000 nodes, same hops; docs/scale.md).
+   */
   private CompletableFuture<Void> refreshAll() {
     List<Contact> nearest = table.closest(id, 1);
     if (nearest.isEmpty()) {
@@ -1147,7 +1151,7 @@ final class KademliaNode implements Node, Dht {
     List<CompletableFuture<?>> all = new ArrayList<>();
     for (int i = from + 1; i < NodeId.BITS; i++) {
       if (!table.bucketContacts(i).isEmpty() || i > NodeId.BITS - 8) {
-        all.add(lookupNodes(id.randomInBucket(i, random), cfg.k()));
+        all.add(lookupNodes(id.randomInBucket(i, random), cfg.alpha()));
       }
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((r, e) -> null);
