@@ -97,6 +97,24 @@ class RecordSignerTest {
     assertThat(RecordSigner.isOwned("notes@x")).isFalse();
   }
 
+  /** Computed independently with Node.js's WebCrypto (weft.js's RecordSigner): Ed25519 signatures are deterministic. */
+  @Test
+  void matchesTheTestVector() {
+    RecordSigner s = RecordSigner.fromPrivateKey(Base64.getDecoder().decode(
+        "MC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f")); // private key bytes 00 01 .. 1f
+    String ns = s.namespace("n \u00e9");
+    assertThat(ns).isEqualTo("@A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg/n \u00e9");
+    Version v = Version.parse("1a20a7d32b40000-0102030405060708");
+    assertThat(Base64.getEncoder().encodeToString(s.sign(ns, "k", v, 1795564800000L, false, utf8("{\"a\":1}"))))
+        .isEqualTo("zFfvdSBC18iFFJAZZTh0wmidriZNVgN6VatSOELDPZv4Vp4WdmyYTjQW6TpcFxs3cWmniHYYdkiI0mIVUJT5Bg==");
+    assertThat(Base64.getEncoder().encodeToString(s.sign(ns, "k", v, 1795564800000L, true, new byte[0])))
+        .isEqualTo("oERZ4apSmzWfkB/DS0LW/5yerJL8A3hOze588tbVcAyLtR9Spd8+3DQesXeuK+e2d/XAF0oWK/ATMmzvzvqYAg==");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   @Test
   void aSavedPrivateKeyGivesTheSameSigner() {
     RecordSigner again = RecordSigner.fromPrivateKey(owner.privateKey());
