@@ -1,6 +1,7 @@
 package dev.weft.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.spi.Record;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,13 @@ import java.util.concurrent.CompletableFuture;
  * <p>Every {@code (namespace, key)} pair maps to a 160-bit id (see {@link NodeId#forKey}); the object is kept by the
  * replication-factor nodes closest to that id. Each write carries a {@link Version}; replicas keep the newest, so an
  * update is simply a newer {@code put} and a delete is a newer tombstone.
+ *
+ * <h2>Owned namespaces</h2>
+ * Anyone may write any key of a plain namespace. A namespace that starts with {@code @} is owned by the key it names
+ * ({@link RecordSigner}): only writes signed by that key ({@code put}/{@code delete} with the signer, or
+ * {@link #putSigned} of a record signed elsewhere) are stored by replicas and taken by readers. Writing there without
+ * the owner's signer, or passing a signer for a namespace it does not own (plain ones included: nobody would check
+ * that signature), fails at once with {@link IllegalArgumentException}.
  *
  * <h2>Threads</h2>
  * All methods are thread-safe and never block: they return futures that complete on the node's event thread. Do not
@@ -32,8 +40,29 @@ public interface Storage {
   CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, Duration ttl);
 
   /**
+   * As {@link #put(String, String, JsonNode)}, into an owned namespace of {@code signer}: the record is signed here, and
+   * this node keeps {@code signer} to sign the refreshed expiry each time it republishes (while it runs; after a
+   * restart it republishes the record unchanged until the expiry signed last).
+   */
+  CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, RecordSigner signer);
+
+  /** As {@link #put(String, String, JsonNode, Duration)}, into an owned namespace of {@code signer}, signed here. */
+  CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, Duration ttl, RecordSigner signer);
+
+  /**
+   * Stores a record of an owned namespace that its owner signed elsewhere (a client that keeps its key to itself):
+   * the record's value bytes, version, expiry and signature go out unchanged, and this node republishes it until its
+   * expiry. The owner chooses the version: it must not be ahead of this node's clock by more than the tolerated drift
+   * (one minute), and must be newer than the held one to win.
+   *
+   * @return as for {@link #put(String, String, JsonNode)}; fails with {@link IllegalArgumentException} (without touching
+   *     the network) when the signature does not verify, the version is too far ahead, or the record has expired
+   */
+  CompletableFuture<PutResult> putSigned(Record record);
+
+  /**
    * Reads the newest version of {@code (namespace, key)} that the closest nodes hold, and brings stale replicas met on
-   * the way up to date.
+   * the way up to date. In an owned namespace, answers whose signature does not verify are ignored.
    *
    * @return an object, or empty when the closest nodes answered and none holds it (or it was deleted); completes
    *     exceptionally with {@link LookupFailedException} when the closest nodes could not be asked, so that
@@ -48,6 +77,9 @@ public interface Storage {
    * @return as for {@link #put(String, String, JsonNode)}
    */
   CompletableFuture<PutResult> delete(String namespace, String key);
+
+  /** As {@link #delete(String, String)}, in an owned namespace of {@code signer}: the tombstone is signed here. */
+  CompletableFuture<PutResult> delete(String namespace, String key, RecordSigner signer);
 
   /**
    * Lists objects held in this node's local store, one page at a time, in (namespace, key) order. Tombstones and

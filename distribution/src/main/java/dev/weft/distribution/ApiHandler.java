@@ -11,11 +11,14 @@ import dev.weft.api.NodeId;
 import dev.weft.api.NodeInfo;
 import dev.weft.api.Page;
 import dev.weft.api.RateLimitedException;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.StoredObject;
 import dev.weft.api.ValueTooLargeException;
+import dev.weft.api.Version;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
+import dev.weft.api.spi.Record;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.UndeliverableException;
 import dev.weft.pht.Entry;
@@ -226,6 +229,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         return;
       } else if (resource.equals("pht") && pht(ex, segments)) {
         return;
+      } else if (segments.size() == 5 && resource.equals("objects") && segments.get(4).equals("signed")) {
+        ex.allow("PUT");
+        putSigned(ex, segment(segments.get(2), "namespace"), segment(segments.get(3), "key"));
+        return;
       } else if (segments.size() == 4 && resource.equals("objects")) {
         ex.allow("GET", "PUT", "DELETE");
         String namespace = segment(segments.get(2), "namespace");
@@ -239,7 +246,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       }
     }
     throw new ApiException(404, "no such resource: " + path
-        + " (see /v1/objects/{namespace}/{key}, /v1/objects, /v1/messages/key/{namespace}/{key},"
+        + " (see /v1/objects/{namespace}/{key}, /v1/objects/{namespace}/{key}/signed, /v1/objects, /v1/messages/key/{namespace}/{key},"
         + " /v1/messages/node/{id}, /v1/messages/all, /v1/messages/stream, /v1/schema/globals/{name},"
         + " /v1/schema/globals, /v1/schema/watch, /v1/schema/stats, /v1/schema/sync, /v1/pht/indexes/{index},"
         + " /v1/pht/indexes/{index}/entries, /v1/pht/indexes/{index}/range, /v1/pht/indexes/{index}/rectangle,"
@@ -262,7 +269,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     String third = n > 2 ? segments.get(2) : "";
     String t = switch (resource) {
       case "info", "stats", "peers" -> n == 2 ? "/v1/" + resource : null;
-      case "objects" -> n == 2 ? "/v1/objects" : n == 4 ? "/v1/objects/{namespace}/{key}" : null;
+      case "objects" -> n == 2 ? "/v1/objects" : n == 4 ? "/v1/objects/{namespace}/{key}"
+          : n == 5 && segments.get(4).equals("signed") ? "/v1/objects/{namespace}/{key}/signed" : null;
       case "messages" -> switch (third) {
         case "key" -> n == 5 ? "/v1/messages/key/{namespace}/{key}" : null;
         case "node" -> n == 4 ? "/v1/messages/node/{id}" : null;
@@ -476,6 +484,57 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     ex.readJson("value", value -> ex.complete(() -> ttl.isPresent()
         ? node.storage().put(namespace, key, value, ttl.get())
         : node.storage().put(namespace, key, value), ex::ok));
+  }
+
+  /**
+   * A record of an owned namespace that its owner signed elsewhere (the CLI: the private key never reaches the node):
+   * {@code {"value": "<JSON text>" | "tombstone": true, "version", "expires", "signature"}}. The value is JSON text in a
+   * string because the signature covers its exact bytes, which a parsed and re-written value would not keep.
+   */
+  private void putSigned(Exchange ex, String namespace, String key) {
+    ex.query(Set.of());
+    ex.readJson("signed record", body -> {
+      Record record = signedRecord(body, namespace, key);
+      ex.complete(() -> node.storage().putSigned(record), ex::ok);
+    });
+  }
+
+  private Record signedRecord(JsonNode body, String namespace, String key) {
+    if (!body.isObject()) {
+      throw new ApiException(400, "a signed record is an object {value | tombstone, version, expires, signature}");
+    }
+    for (java.util.Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!Set.of("value", "tombstone", "version", "expires", "signature").contains(name)) {
+        throw new ApiException(400, "unknown field '" + name + "' in a signed record");
+      }
+    }
+    boolean tombstone = body.path("tombstone").asBoolean(false);
+    if (tombstone == body.path("value").isTextual() || body.has("tombstone") && !body.get("tombstone").isBoolean()) {
+      throw new ApiException(400, "a signed record has either \"value\" (the value's JSON text, as a string) or "
+          + "\"tombstone\": true");
+    }
+    if (!body.path("version").isTextual() || !body.path("expires").canConvertToExactIntegral()
+        || !body.path("expires").canConvertToLong() || !body.path("signature").isTextual()) {
+      throw new ApiException(400, "a signed record needs \"version\" (text), \"expires\" (ms since the epoch) and "
+          + "\"signature\" (base64)");
+    }
+    Version version = Version.parse(body.get("version").asText());
+    long expires = body.get("expires").asLong();
+    byte[] signature;
+    try {
+      signature = Base64.getDecoder().decode(body.get("signature").asText());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "the signature is not base64");
+    }
+    if (signature.length != RecordSigner.SIGNATURE_BYTES) {
+      throw new ApiException(400, "the signature has " + signature.length + " bytes, not "
+          + RecordSigner.SIGNATURE_BYTES);
+    }
+    Record r = tombstone ? Record.tombstone(namespace, key, version, expires, node.id())
+        : Record.value(namespace, key, body.get("value").asText().getBytes(StandardCharsets.UTF_8), version, expires,
+            node.id());
+    return r.withSignature(signature);
   }
 
   private void delete(Exchange ex, String namespace, String key) {

@@ -2,7 +2,10 @@ package dev.weft.distribution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.ValueCipher;
+import dev.weft.api.Version;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -198,21 +201,25 @@ final class ClientCommands {
       return bytes;
     }
 
-    /** The cipher whose key is in {@code file}: the base64 text {@code weft keygen} prints. */
-    static ValueCipher cipher(Path file) {
+    /** The base64 key in {@code file}, a file made by {@code makeWith}. */
+    private static byte[] keyFile(Path file, String makeWith) {
       String text;
       try {
         text = Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException | java.io.UncheckedIOException e) {
         throw new CliException(Cli.USAGE, "cannot read the key file " + file + ": " + e.getMessage(), e);
       }
-      byte[] key;
       try {
-        key = Base64.getDecoder().decode(text);
+        return Base64.getDecoder().decode(text);
       } catch (IllegalArgumentException e) {
-        throw new CliException(Cli.USAGE, "the key file " + file + " does not hold a base64 key (make one with"
-            + " `weft keygen > FILE`)", e);
+        throw new CliException(Cli.USAGE, "the key file " + file + " does not hold a base64 key (make one with `"
+            + makeWith + " > FILE`)", e);
       }
+    }
+
+    /** The cipher whose key is in {@code file}: the base64 text {@code weft keygen} prints. */
+    static ValueCipher cipher(Path file) {
+      byte[] key = keyFile(file, "weft keygen");
       try {
         return ValueCipher.of(key);
       } catch (IllegalArgumentException e) {
@@ -351,6 +358,13 @@ final class ClientCommands {
             + "in KEYFILE (`weft keygen > KEYFILE`): nodes hold only the sealed form. Read it with get --open.")
     Path seal;
 
+    @Option(names = "--sign", paramLabel = "KEYFILE",
+        description = "Write into an owned namespace, signed here with the key in KEYFILE (`weft keygen --signing > "
+            + "KEYFILE`; it never goes to the node): NAMESPACE is a short name (the key's @<public key>/NAMESPACE) "
+            + "or the full @<public key>/NAME. Only this key can then change or delete the object. The object lives "
+            + "for --ttl (default 24h): put it again to extend it. Prints the namespace too.")
+    Path sign;
+
     Put(Cli cli) {
       super(cli);
     }
@@ -358,14 +372,112 @@ final class ClientCommands {
     @Override
     public Integer call() {
       byte[] value = jsonArgument(json, "value");
+      Signing signing = sign == null ? null : new Signing(sign, namespace);
+      String ns = signing == null ? namespace : signing.namespace();
       if (seal != null) {
-        segments(namespace, key);
-        value = Json.bytes(cipher(seal).seal(namespace, key, jsonTreeArgument(new String(value,
+        segments(ns, key);
+        value = Json.bytes(cipher(seal).seal(ns, key, jsonTreeArgument(new String(value,
             StandardCharsets.UTF_8), "value")));
+      }
+      if (signing != null) {
+        segments(ns, key);
+        // Signed as compact JSON text: the exact bytes every replica checks (numbers as given).
+        print(signing.write(client(), key, Json.bytes(jsonTreeArgument(new String(value, StandardCharsets.UTF_8),
+            "value")), Signing.ttl(ttl)));
+        return Cli.OK;
       }
       String path = objectPath(namespace, key) + (ttl == null ? "" : "?ttl=" + Urls.encodeSegment(ttl));
       print(client().call("PUT", path, value).body());
       return Cli.OK;
+    }
+  }
+
+  /** A write into an owned namespace, signed in this process: the private key never goes to the node. */
+  static final class Signing {
+    /** What a signed write lives without --ttl: the nodes' default record and tombstone lifetime. */
+    static final Duration DEFAULT_TTL = Duration.ofHours(24);
+
+    private final RecordSigner signer;
+    private final String namespace;
+
+    /**
+     * @param namespace a short name ({@code notes}: the signer's {@code @<key>/notes}) or a full owned namespace, which
+     *     must be the signer's
+     */
+    Signing(Path keyFile, String namespace) {
+      byte[] key = Base.keyFile(keyFile, "weft keygen --signing");
+      try {
+        this.signer = RecordSigner.fromPrivateKey(key);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Cli.USAGE, "the key file " + keyFile + " does not hold a signing key (make one with "
+            + "`weft keygen --signing > FILE`): " + e.getMessage(), e);
+      } finally {
+        java.util.Arrays.fill(key, (byte) 0);
+      }
+      if (namespace.isEmpty()) {
+        throw new CliException(Cli.USAGE, "namespace and key must not be empty");
+      }
+      if (!RecordSigner.isOwned(namespace)) {
+        this.namespace = signer.namespace(namespace);
+      } else if (signer.owns(namespace)) {
+        this.namespace = namespace;
+      } else {
+        throw new CliException(Cli.USAGE, "namespace " + namespace + " is not owned by the key in " + keyFile
+            + " (its namespaces are " + signer.namespace() + " and " + signer.namespace() + "/NAME)");
+      }
+    }
+
+    String namespace() {
+      return namespace;
+    }
+
+    /**
+     * Signs and sends the record ({@code value} null: a tombstone), then prints the node's answer with the namespace.
+     * The version: newer than this machine's clock and than the version the node reads now, so a write from a machine
+     * whose clock is behind still wins; the node refuses one more than a minute ahead of its own clock.
+     */
+    ObjectNode write(ApiClient client, String key, byte[] value, Duration ttl) {
+      String path = Base.objectPath(namespace, key);
+      long now = System.currentTimeMillis();
+      long timestamp = now << 16;
+      ApiClient.Reply current = client.send("GET", path, null);
+      if (current.status() == 200 && current.body().path("version").isTextual()) {
+        long held = Version.parse(current.body().path("version").asText()).timestamp();
+        timestamp = Math.max(timestamp, held + 1);
+      }
+      Version version = new Version(timestamp, java.nio.ByteBuffer.wrap(signer.publicKey()).getLong());
+      long expires = now + ttl.toMillis();
+      byte[] bytes = value == null ? new byte[0] : value;
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      if (value == null) {
+        body.put("tombstone", true);
+      } else {
+        body.put("value", new String(value, StandardCharsets.UTF_8));
+      }
+      body.put("version", version.toString()).put("expires", expires)
+          .put("signature", Base64.getEncoder().encodeToString(signer.sign(namespace, key, version, expires,
+              value == null, bytes)));
+      JsonNode answer = client.call("PUT", path + "/signed", Json.bytes(body)).body();
+      ObjectNode out = Json.MAPPER.createObjectNode().put("namespace", namespace);
+      if (answer instanceof ObjectNode o) {
+        out.setAll(o);
+      }
+      return out;
+    }
+
+    static Duration ttl(String text) {
+      if (text == null) {
+        return DEFAULT_TTL;
+      }
+      try {
+        Duration d = dev.weft.api.WeftConfig.empty().with("ttl", text).duration("ttl", Duration.ZERO);
+        if (d.isNegative() || d.isZero()) {
+          throw new CliException(Cli.USAGE, "--ttl must be positive, got " + text);
+        }
+        return d;
+      } catch (dev.weft.api.ConfigException e) {
+        throw new CliException(Cli.USAGE, "invalid --ttl: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -414,12 +526,22 @@ final class ClientCommands {
     @Parameters(index = "1", paramLabel = "KEY")
     String key;
 
+    @Option(names = "--sign", paramLabel = "KEYFILE",
+        description = "Delete in an owned namespace, the tombstone signed here with the key in KEYFILE (as put --sign).")
+    Path sign;
+
     Delete(Cli cli) {
       super(cli);
     }
 
     @Override
     public Integer call() {
+      if (sign != null) {
+        Signing signing = new Signing(sign, namespace);
+        segments(signing.namespace(), key);
+        print(signing.write(client(), key, null, Signing.DEFAULT_TTL));
+        return Cli.OK;
+      }
       print(client().call("DELETE", objectPath(namespace, key), null).body());
       return Cli.OK;
     }

@@ -145,6 +145,10 @@ final class Json {
     gen.writeFieldName("value");
     gen.writeTree(o.value());
     gen.writeStringField("version", o.version().toString());
+    // The key that signed it, for an owned namespace (the storage checked the signature): base64url, as in the name.
+    if (o.owner().isPresent()) {
+      gen.writeStringField("owner", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(o.owner().get()));
+    }
   }
 
   /** {@code kind} in lower case; {@code namespace} and {@code key} only for a message sent to a key. */

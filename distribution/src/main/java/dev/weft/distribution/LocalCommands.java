@@ -95,8 +95,15 @@ final class LocalCommands {
       description = {"Prints a new random 256-bit key (base64) for client-side encryption: put --seal KEYFILE and "
           + "get --open KEYFILE, dev.weft.api.ValueCipher in Java, ValueCipher.fromKey in weft.js.",
           "  weft keygen > notes.key && chmod 600 notes.key",
-          "Keep it safe and keep a copy: nobody, no node either, can open sealed values without it."})
+          "Keep it safe and keep a copy: nobody, no node either, can open sealed values without it.",
+          "With --signing: a new Ed25519 signing key (base64 PKCS#8) for owned namespaces, put --sign KEYFILE and "
+              + "delete --sign KEYFILE (dev.weft.api.RecordSigner.fromPrivateKey in Java); its public key names "
+              + "the namespaces only it can write, printed on standard error.",
+          "  weft keygen --signing > owner.key && chmod 600 owner.key"})
   static final class Keygen implements Callable<Integer> {
+    @Option(names = "--signing", description = "A signing key for owned namespaces instead of an encryption key.")
+    boolean signing;
+
     private final Cli cli;
 
     Keygen(Cli cli) {
@@ -105,6 +112,14 @@ final class LocalCommands {
 
     @Override
     public Integer call() {
+      if (signing) {
+        dev.weft.api.RecordSigner signer = dev.weft.api.RecordSigner.generate();
+        byte[] key = signer.privateKey();
+        cli.out().println(java.util.Base64.getEncoder().encodeToString(key));
+        java.util.Arrays.fill(key, (byte) 0);
+        cli.err().println("owned namespaces: " + signer.namespace() + " and " + signer.namespace() + "/NAME");
+        return Cli.OK;
+      }
       byte[] key = dev.weft.api.ValueCipher.newKey();
       cli.out().println(java.util.Base64.getEncoder().encodeToString(key));
       java.util.Arrays.fill(key, (byte) 0);

@@ -218,6 +218,55 @@ final class CliTest {
   }
 
   @Test
+  void signedPutsAndDeletesAreSignedInTheCliAndOnlyByTheOwner(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    Run keygen = weft("keygen", "--signing");
+    assertThat(keygen.code()).as(keygen.err()).isZero();
+    java.nio.file.Path keyFile = dir.resolve("owner.key");
+    java.nio.file.Files.writeString(keyFile, keygen.out());
+    dev.weft.api.RecordSigner owner = dev.weft.api.RecordSigner.fromPrivateKey(
+        java.util.Base64.getDecoder().decode(keygen.out().strip()));
+    assertThat(keygen.err()).contains(owner.namespace());
+    String ns = owner.namespace("cli notes");
+
+    // A short name becomes the key's own namespace; the node stores what the CLI signed.
+    Run put = weft("put", "--api", apiA, "--sign", keyFile.toString(), "cli notes", "n1", "{\"text\": \"hi\", \"n\": 1.50}");
+    assertThat(put.code()).as(put.err()).isZero();
+    assertThat(put.json().get("namespace").asText()).isEqualTo(ns);
+    assertThat(put.json().get("acknowledged").asInt()).isPositive();
+    JsonNode got = weft("get", "--api", apiB, ns, "n1").json();
+    assertThat(got.get("value")).isEqualTo(Http.parse("{\"text\":\"hi\",\"n\":1.50}"));
+    assertThat(got.get("owner").asText()).isEqualTo(ns.substring(1, 44));
+    // An update through the other node, with the full namespace: a newer version than the one read.
+    Run update = weft("put", "--api", apiB, "--sign", keyFile.toString(), "--ttl", "1h", ns, "n1", "2");
+    assertThat(update.code()).as(update.err()).isZero();
+    assertThat(dev.weft.api.Version.parse(update.json().get("version").asText()))
+        .isGreaterThan(dev.weft.api.Version.parse(got.get("version").asText()));
+    assertThat(weft("get", "--api", apiA, ns, "n1").json().get("value").asInt()).isEqualTo(2);
+
+    // Without the key, or with another one: refused, nothing changes.
+    Run plain = weft("put", "--api", apiA, ns, "n1", "3");
+    assertThat(plain.code()).isEqualTo(2);
+    assertThat(plain.err()).contains("owned");
+    assertThat(weft("delete", "--api", apiA, ns, "n1").code()).isEqualTo(2);
+    java.nio.file.Path otherKey = dir.resolve("other.key");
+    java.nio.file.Files.writeString(otherKey, weft("keygen", "--signing").out());
+    Run other = weft("put", "--api", apiA, "--sign", otherKey.toString(), ns, "n1", "3");
+    assertThat(other.code()).isEqualTo(2);
+    assertThat(other.err()).contains("is not owned by the key");
+    java.nio.file.Path aesKey = dir.resolve("aes.key");
+    java.nio.file.Files.writeString(aesKey, weft("keygen").out());
+    assertThat(weft("put", "--api", apiA, "--sign", aesKey.toString(), "x", "n1", "3").err())
+        .contains("does not hold a signing key");
+    assertThat(weft("get", "--api", apiB, ns, "n1").json().get("value").asInt()).isEqualTo(2);
+
+    // The owner deletes.
+    Run delete = weft("delete", "--api", apiA, "--sign", keyFile.toString(), "cli notes", "n1");
+    assertThat(delete.code()).as(delete.err()).isZero();
+    assertThat(weft("get", "--api", apiB, ns, "n1").code()).isEqualTo(1);
+  }
+
+  @Test
   void apiAddressComesFromTheEnvironment() {
     assertThat(weft(Map.of(Cli.API_ENV, apiA), "", "put", "env", "k", "42").code()).isZero();
     Run get = weft(Map.of(Cli.API_ENV, apiB), "", "get", "env", "k");

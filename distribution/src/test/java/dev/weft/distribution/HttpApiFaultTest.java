@@ -235,6 +235,28 @@ final class HttpApiFaultTest {
     }
 
     @Override
+    public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value,
+        dev.weft.api.RecordSigner signer) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, Duration ttl,
+        dev.weft.api.RecordSigner signer) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putSigned(dev.weft.api.spi.Record record) {
+      return next();
+    }
+
+    @Override
+    public CompletableFuture<PutResult> delete(String namespace, String key, dev.weft.api.RecordSigner signer) {
+      return next();
+    }
+
+    @Override
     public CompletableFuture<Page<StoredObject>> lscan(Scan scan) {
       return next();
     }

@@ -113,6 +113,52 @@ final class HttpApiTest {
     assertThat(apiB.get("/v1/objects/numbers/n").text()).contains(value);
   }
 
+  /** The body of {@code PUT /v1/objects/{ns}/{key}/signed}; {@code value} null for a tombstone. */
+  private static String signedBody(dev.weft.api.RecordSigner signer, String ns, String key, String value,
+      Version version, long expires) {
+    byte[] bytes = value == null ? new byte[0] : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String sig = java.util.Base64.getEncoder().encodeToString(signer.sign(ns, key, version, expires, value == null,
+        bytes));
+    return Json.MAPPER.createObjectNode().put("value", value).put("version", version.toString())
+        .put("expires", expires).put("signature", sig).toString().replace("\"value\":null", "\"tombstone\":true");
+  }
+
+  @Test
+  void signedRecordsAreStoredAsTheOwnerSignedThem() throws Exception {
+    dev.weft.api.RecordSigner owner = dev.weft.testkit.TestSigners.seeded(51);
+    String ns = owner.namespace("api");
+    String path = Http.object(ns, "k");
+    long now = System.currentTimeMillis();
+    Version v1 = new Version(now << 16, 9);
+    Http.Answer put = apiA.put(path + "/signed", signedBody(owner, ns, "k", "{\"n\":1.50}", v1, now + 3_600_000));
+    assertThat(put.status()).as(put.text()).isEqualTo(200);
+    assertThat(put.json().get("version").asText()).isEqualTo(v1.toString());
+    Http.Answer get = apiB.get(path);
+    assertThat(get.json().get("value").toString()).isEqualTo("{\"n\":1.50}");
+    assertThat(get.json().get("owner").asText()).isEqualTo(ns.substring(1, 44));
+
+    // A plain PUT or DELETE into an owned namespace, and signatures that do not verify: 400, nothing changes.
+    Version v2 = new Version(v1.timestamp() + 1, 9);
+    String forged = signedBody(owner, ns, "k", "2", v2, now + 3_600_000).replace("\"2\"", "\"3\"");
+    String otherKey = signedBody(dev.weft.testkit.TestSigners.seeded(52), dev.weft.testkit.TestSigners.seeded(52)
+        .namespace("api"), "k", "2", v2, now + 3_600_000);
+    String ahead = signedBody(owner, ns, "k", "2", new Version((now + 600_000) << 16, 9), now + 3_600_000);
+    for (Http.Answer refused : List.of(apiA.put(path, "2"), apiA.delete(path), apiA.put(path + "/signed", forged),
+        apiA.put(path + "/signed", otherKey), apiA.put(path + "/signed", ahead),
+        apiA.put(path + "/signed", "{\"value\":\"2\",\"version\":\"" + v2 + "\",\"expires\":1,\"signature\":\"AA\"}"),
+        apiA.put(path + "/signed", "{\"value\":\"2\",\"extra\":1}"),
+        apiA.put(Http.object("plain", "k") + "/signed", signedBody(owner, ns, "k", "2", v2, now + 3_600_000)))) {
+      assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+    }
+    assertThat(apiA.put(path + "/signed", forged).json().get("error").asText()).contains("signature");
+    assertThat(apiB.get(path).json().get("version").asText()).isEqualTo(v1.toString());
+
+    // The owner's signed tombstone deletes it.
+    Http.Answer delete = apiB.put(path + "/signed", signedBody(owner, ns, "k", null, v2, now + 3_600_000));
+    assertThat(delete.status()).as(delete.text()).isEqualTo(200);
+    assertThat(apiA.get(path).status()).isEqualTo(404);
+  }
+
   @Test
   void missingObjectIs404NotFound() throws Exception {
     Http.Answer get = apiB.get("/v1/objects/users/nobody");

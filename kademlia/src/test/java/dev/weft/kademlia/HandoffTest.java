@@ -2,13 +2,17 @@ package dev.weft.kademlia;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.api.NodeStats;
+import dev.weft.api.RecordSigner;
+import dev.weft.api.StoredObject;
+import dev.weft.api.spi.Record;
 import dev.weft.api.Weft;
 import dev.weft.kademlia.internal.KademliaEngineProvider;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
+import dev.weft.testkit.TestSigners;
 import dev.weft.testkit.sim.Latency;
 import dev.weft.testkit.sim.SimNetwork;
 import java.time.Duration;
@@ -17,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +30,16 @@ import org.junit.jupiter.api.Test;
  * read repair) and with the writer's republish off, on a simulated network in virtual time, seeded.
  */
 class HandoffTest {
-  private static final String NS = "ns";
   private static final String KEY = "k";
   private static final int REPLICATION = 3;
-  private static final NodeId TARGET = NodeId.forKey(NS, KEY, 2);
+  private static final RecordSigner OWNER = TestSigners.seeded(41);
+
+  private String ns = "ns";
+  private NodeId target = NodeId.forKey(ns, KEY, 2);
+  /** How the writer puts the record. */
+  private Function<Node, CompletableFuture<?>> write = n -> n.storage().put(ns, KEY, TextNode.valueOf("v"));
+  private String republish = "1000h";
+  private String recordTtl = "24h";
 
   private final List<Node> nodes = new ArrayList<>();
   private SimNetwork net;
@@ -46,7 +57,9 @@ class HandoffTest {
         .listen("sim://n" + next++ + ":1")
         .set(KademliaSettings.REPLICATION, String.valueOf(REPLICATION))
         .set(KademliaSettings.READ_QUORUM, "2")
-        .set(KademliaSettings.REPUBLISH_INTERVAL, "1000h")
+        .set(KademliaSettings.REPUBLISH_INTERVAL, republish)
+        .set(KademliaSettings.RECORD_TTL, recordTtl)
+        .set(KademliaSettings.SWEEP_INTERVAL, "1s")
         .set(KademliaSettings.MAINTENANCE_INTERVAL, maintenance).build();
     nodes.add(n);
     return n;
@@ -63,7 +76,7 @@ class HandoffTest {
     }
     finish(joins);
     Node writer = closestFirst().get(REPLICATION + 5);
-    finish(List.of(writer.storage().put(NS, KEY, JsonNodeFactory.instance.textNode("v"))));
+    finish(List.of(write.apply(writer)));
     assertThat(holders()).containsExactlyElementsOf(closestFirst().subList(0, REPLICATION));
   }
 
@@ -75,7 +88,7 @@ class HandoffTest {
 
   private List<Node> closestFirst() {
     List<Node> sorted = new ArrayList<>(nodes);
-    sorted.sort(Comparator.comparing(Node::id, TARGET::compareDistance));
+    sorted.sort(Comparator.comparing(Node::id, target::compareDistance));
     return sorted;
   }
 
@@ -83,7 +96,7 @@ class HandoffTest {
   private List<Node> holders() {
     List<Node> out = new ArrayList<>();
     for (Node n : closestFirst()) {
-      CompletableFuture<Integer> held = n.storage().lscan(NS).thenApply(p -> p.items().size());
+      CompletableFuture<Integer> held = n.storage().lscan(ns).thenApply(p -> p.items().size());
       finish(List.of(held));
       if (held.join() > 0) {
         out.add(n);
@@ -98,8 +111,8 @@ class HandoffTest {
   }
 
   /** An id at XOR distance 1 from the key: closer than any node already in. */
-  private static NodeId closestPossible() {
-    byte[] b = TARGET.toBytes();
+  private NodeId closestPossible() {
+    byte[] b = target.toBytes();
     b[b.length - 1] ^= 1;
     return NodeId.of(b);
   }
@@ -138,5 +151,65 @@ class HandoffTest {
     // The survivor's pings find its neighbours gone within an interval or two; the next in line get the record.
     net.scheduler().run(Duration.ofSeconds(45));
     assertThat(holders()).containsExactlyElementsOf(closestFirst().subList(0, REPLICATION));
+  }
+
+  /** The record is written into an owned namespace by {@code put(..., OWNER)}. */
+  private void owned() {
+    ns = OWNER.namespace("ns");
+    target = NodeId.forKey(ns, KEY, 2);
+    write = n -> n.storage().put(ns, KEY, TextNode.valueOf("v"), OWNER);
+  }
+
+  /** Owned, with a 20 s record lifetime that only republishing every 5 s can extend. */
+  private void ownedShortLived() {
+    owned();
+    recordTtl = "20s";
+    republish = "5s";
+  }
+
+  private long signatureRefusals() {
+    return nodes.stream().mapToLong(n -> n.stats().refused().getOrDefault("signature", 0L)
+        + n.stats().refused().getOrDefault("signature.read", 0L)).sum();
+  }
+
+  @Test
+  void anOwnedRecordIsHandedOffWithItsSignature() {
+    owned();
+    network(31, "10s");
+    Node newcomer = start(closestPossible(), "10s");
+    finish(List.of(newcomer.join(nodes.get(0).addresses())));
+    net.scheduler().run(Duration.ofSeconds(25));
+    // The newcomer stored it, so it verified there; and it reads as its owner's.
+    assertThat(holders()).startsWith(newcomer);
+    CompletableFuture<java.util.Optional<StoredObject>> got = newcomer.storage().get(ns, KEY);
+    finish(List.of(got));
+    assertThat(got.join()).hasValueSatisfying(o -> assertThat(o.owner()).isPresent());
+    assertThat(signatureRefusals()).isZero();
+  }
+
+  @Test
+  void theWriterSignsEachRefreshSoAnOwnedRecordOutlivesItsFirstExpiry() {
+    ownedShortLived();
+    network(33, "10s");
+    net.scheduler().run(Duration.ofSeconds(90));
+    assertThat(holders()).hasSize(REPLICATION);
+    assertThat(signatureRefusals()).isZero();
+  }
+
+  @Test
+  void aRecordSignedElsewhereIsRepublishedUnchangedUntilItsSignedExpiry() {
+    ownedShortLived();
+    write = n -> {
+      long now = net.scheduler().currentTimeMillis();
+      return n.storage().putSigned(Record.value(ns, KEY, "\"v\"".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          new dev.weft.api.Version(now << 16, 5), now + 30_000, n.id()).signedBy(OWNER));
+    };
+    network(34, "10s");
+    net.scheduler().run(Duration.ofSeconds(20));
+    assertThat(holders()).hasSize(REPLICATION);
+    // The writer cannot sign a new expiry (it never had the key): the record ends where its owner said.
+    net.scheduler().run(Duration.ofSeconds(20));
+    assertThat(holders()).isEmpty();
+    assertThat(signatureRefusals()).isZero();
   }
 }

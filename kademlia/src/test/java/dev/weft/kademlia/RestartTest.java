@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.api.Page;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.Version;
 import dev.weft.api.Weft;
@@ -17,6 +18,7 @@ import dev.weft.api.spi.StoreProvider;
 import dev.weft.api.spi.StoreResult;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.testkit.TestCluster;
+import dev.weft.testkit.TestSigners;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,8 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A node restarted on the store it had is the same node: id, contacts and the records it keeps republishing. */
 class RestartTest {
@@ -98,8 +101,14 @@ class RestartTest {
     }
   }
 
-  @Test
-  void sameIdContactsAndPublicationsAfterARestart() throws Exception {
+  /**
+   * Owned: the records are signed by a key the restarted node no longer has, so it republishes them unchanged (their
+   * signed expiry), and replicas still take them.
+   */
+  @ParameterizedTest(name = "owned namespaces: {0}")
+  @ValueSource(booleans = {false, true})
+  void sameIdContactsAndPublicationsAfterARestart(boolean owned) throws Exception {
+    RecordSigner owner = TestSigners.seeded(32);
     try (TestCluster c = TestCluster.builder().nodes(8).seed(31)
         .set(KademliaSettings.RPC_TIMEOUT, "200ms").set(KademliaSettings.REPLICATION, "3").start()) {
       Kept kept = new Kept();
@@ -109,8 +118,10 @@ class RestartTest {
       first.join(c.node(0).addresses()).get(10, TimeUnit.SECONDS);
       List<String> namespaces = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        namespaces.add("ns-" + i);
-        first.storage().put("ns-" + i, "k", JsonNodeFactory.instance.numberNode(i)).get(10, TimeUnit.SECONDS);
+        String ns = owned ? owner.namespace("ns-" + i) : "ns-" + i;
+        namespaces.add(ns);
+        (owned ? first.storage().put(ns, "k", JsonNodeFactory.instance.numberNode(i), owner)
+            : first.storage().put(ns, "k", JsonNodeFactory.instance.numberNode(i))).get(10, TimeUnit.SECONDS);
       }
       first.close();
 
@@ -142,6 +153,7 @@ class RestartTest {
         String ns = target;
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
             assertThat(c.node(0).storage().get(ns, "k").get(10, TimeUnit.SECONDS)).isPresent());
+        assertThat(c.runningNodes()).allSatisfy(n -> assertThat(n.stats().refused()).doesNotContainKey("signature"));
       }
     }
   }

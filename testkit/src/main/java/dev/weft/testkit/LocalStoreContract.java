@@ -133,6 +133,25 @@ public abstract class LocalStoreContract {
   }
 
   @Test
+  void keepsSignaturesAndTakesASignedRefreshWhole() {
+    dev.weft.api.RecordSigner owner = TestSigners.seeded(3);
+    String ns = owner.namespace("n");
+    Record signed = value(ns, "k", "{\"a\":1}", 10, 1000).signedBy(owner);
+    await(store.put(signed));
+    Record held = await(store.get(ns, "k")).orElseThrow();
+    assertThat(held).isEqualTo(signed);
+    assertThat(held.signatureValid()).isTrue();
+    // The same version re-signed with a later expiry: the store holds the new signature with the new expiry.
+    Record refreshed = signed.withExpiry(5000).signedBy(owner);
+    assertThat(await(store.put(refreshed)).outcome()).isEqualTo(StoreResult.Outcome.REFRESHED);
+    assertThat(await(store.get(ns, "k")).orElseThrow().signatureValid()).isTrue();
+    Record tomb = Record.tombstone(ns, "k", new Version(11, 7), FAR, writer).signedBy(owner);
+    await(store.put(tomb));
+    assertThat(await(store.get(ns, "k"))).contains(tomb);
+    assertThat(await(store.scan(dev.weft.api.Scan.namespace(ns))).items()).containsExactly(tomb);
+  }
+
+  @Test
   void tombstonesReplaceOlderValues() {
     await(store.put(value("ns", "k", "1", 10, FAR)));
     Record tomb = Record.tombstone("ns", "k", new Version(11, 7), FAR, writer);

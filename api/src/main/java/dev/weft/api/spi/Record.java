@@ -1,6 +1,7 @@
 package dev.weft.api.spi;
 
 import dev.weft.api.NodeId;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.Version;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -11,6 +12,9 @@ import java.util.Objects;
  *
  * <p>Immutable: the value array is copied in and never handed out (use {@link #valueBytes()} for a copy or
  * {@link #valueUtf8()}).
+ *
+ * <p>A record of an owned namespace ({@link RecordSigner}) carries its owner's signature; {@link #signatureValid()}
+ * checks it against the key the namespace names. Replicas store, and readers take, only records for which it holds.
  */
 public final class Record {
   private static final byte[] NONE = new byte[0];
@@ -22,9 +26,13 @@ public final class Record {
   private final boolean tombstone;
   private final long expiresAtMillis;
   private final NodeId publisher;
+  /** Null when unsigned. */
+  private final byte[] signature;
+  /** {@link #signatureValid()} once computed (0 not yet, 1 valid, 2 not): readers ask it often, a check costs ~0.1 ms. */
+  private volatile byte validity;
 
   private Record(String namespace, String key, byte[] value, Version version, boolean tombstone, long expiresAtMillis,
-      NodeId publisher) {
+      NodeId publisher, byte[] signature) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.key = Objects.requireNonNull(key, "key");
     this.value = value;
@@ -32,6 +40,11 @@ public final class Record {
     this.tombstone = tombstone;
     this.expiresAtMillis = expiresAtMillis;
     this.publisher = Objects.requireNonNull(publisher, "publisher");
+    if (signature != null && signature.length != RecordSigner.SIGNATURE_BYTES) {
+      throw new IllegalArgumentException("a signature has " + RecordSigner.SIGNATURE_BYTES + " bytes, got "
+          + signature.length);
+    }
+    this.signature = signature;
   }
 
   /**
@@ -42,12 +55,30 @@ public final class Record {
   public static Record value(String namespace, String key, byte[] valueJson, Version version, long expiresAtMillis,
       NodeId publisher) {
     Objects.requireNonNull(valueJson, "value");
-    return new Record(namespace, key, valueJson.clone(), version, false, expiresAtMillis, publisher);
+    return new Record(namespace, key, valueJson.clone(), version, false, expiresAtMillis, publisher, null);
   }
 
   /** A tombstone: the record was deleted at {@code version}. */
   public static Record tombstone(String namespace, String key, Version version, long expiresAtMillis, NodeId publisher) {
-    return new Record(namespace, key, NONE, version, true, expiresAtMillis, publisher);
+    return new Record(namespace, key, NONE, version, true, expiresAtMillis, publisher, null);
+  }
+
+  /**
+   * This record with {@code signature} (64 bytes, copied) as its owner's signature, replacing any it had; whether it is
+   * valid is {@link #signatureValid()}'s to say.
+   */
+  public Record withSignature(byte[] signature) {
+    Objects.requireNonNull(signature, "signature");
+    return new Record(namespace, key, value, version, tombstone, expiresAtMillis, publisher, signature.clone());
+  }
+
+  /**
+   * This record signed by {@code signer}.
+   *
+   * @throws IllegalArgumentException when the namespace is not one of the signer's
+   */
+  public Record signedBy(RecordSigner signer) {
+    return withSignature(signer.sign(namespace, key, version, expiresAtMillis, tombstone, value));
   }
 
   public String namespace() {
@@ -91,18 +122,48 @@ public final class Record {
     return publisher;
   }
 
+  /** Whether the record carries a signature (valid or not). */
+  public boolean signed() {
+    return signature != null;
+  }
+
+  /** A copy of the 64-byte signature, or empty when unsigned. */
+  public byte[] signature() {
+    return signature == null ? NONE : signature.clone();
+  }
+
+  /**
+   * Whether this record may be stored and read: in an owned namespace (one that starts with {@code @}), only with a
+   * valid signature by the key it names; elsewhere, only unsigned (a signature there would promise what no one checks).
+   */
+  public boolean signatureValid() {
+    if (!RecordSigner.isOwned(namespace)) {
+      return signature == null;
+    }
+    byte v = validity;
+    if (v == 0) {
+      v = RecordSigner.verify(namespace, key, version, expiresAtMillis, tombstone, value, signature) ? (byte) 1 : 2;
+      validity = v;
+    }
+    return v == 1;
+  }
+
   public boolean isExpired(long nowMillis) {
     return nowMillis >= expiresAtMillis;
   }
 
-  /** The same record with another expiry (a publisher's refresh). */
+  /**
+   * The same record with another expiry (a publisher's refresh), unsigned: the expiry is signed, so a signed record
+   * refreshed this way must be signed again ({@link #signedBy}).
+   */
   public Record withExpiry(long newExpiresAtMillis) {
-    return new Record(namespace, key, value, version, tombstone, newExpiresAtMillis, publisher);
+    return new Record(namespace, key, value, version, tombstone, newExpiresAtMillis, publisher, null);
   }
 
   /**
    * The record a replica keeps when it holds {@code this} and receives {@code incoming} for the same key: the newer
-   * version, or for the same version the later expiry.
+   * version, or for the same version the later expiry (a signed record is taken whole then, its signature covering the
+   * new expiry).
    */
   public Record merge(Record incoming) {
     int c = incoming.version.compareTo(version);
@@ -110,7 +171,7 @@ public final class Record {
       return incoming;
     }
     if (c == 0 && incoming.expiresAtMillis > expiresAtMillis) {
-      return withExpiry(incoming.expiresAtMillis);
+      return incoming.signature != null || signature != null ? incoming : withExpiry(incoming.expiresAtMillis);
     }
     return this;
   }
@@ -124,7 +185,8 @@ public final class Record {
         && tombstone == r.tombstone
         && expiresAtMillis == r.expiresAtMillis
         && publisher.equals(r.publisher)
-        && Arrays.equals(value, r.value);
+        && Arrays.equals(value, r.value)
+        && Arrays.equals(signature, r.signature);
   }
 
   @Override
@@ -135,6 +197,6 @@ public final class Record {
   @Override
   public String toString() {
     return "Record[" + namespace + "/" + key + " v" + version + (tombstone ? " tombstone" : " " + value.length + "B")
-        + " expires " + expiresAtMillis + "]";
+        + " expires " + expiresAtMillis + (signature != null ? " signed" : "") + "]";
   }
 }

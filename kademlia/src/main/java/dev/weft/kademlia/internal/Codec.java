@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.weft.api.Address;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.Version;
 import dev.weft.api.spi.Record;
 import java.io.ByteArrayOutputStream;
@@ -132,6 +133,9 @@ final class Codec {
     g.writeStringField("ver", r.version().toString());
     g.writeNumberField("exp", r.expiresAtMillis());
     g.writeStringField("pub", r.publisher().toHex());
+    if (r.signed()) {
+      g.writeStringField("sig", java.util.Base64.getEncoder().encodeToString(r.signature()));
+    }
     g.writeEndObject();
   }
 
@@ -307,10 +311,12 @@ final class Codec {
     Version ver = null;
     Long exp = null;
     NodeId pub = null;
+    byte[] sig = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
+        case "sig" -> sig = signature(text(p, v, field));
         case "ns" -> ns = name(text(p, v, field), field);
         case "key" -> key = name(text(p, v, field), field);
         case "val" -> value = rawValue(p, data);
@@ -327,7 +333,24 @@ final class Codec {
     if (tomb == (value != null)) {
       throw new MalformedMessageException("a record has either val or tomb");
     }
-    return tomb ? Record.tombstone(ns, key, ver, exp, pub) : Record.value(ns, key, value, ver, exp, pub);
+    Record r = tomb ? Record.tombstone(ns, key, ver, exp, pub) : Record.value(ns, key, value, ver, exp, pub);
+    return sig == null ? r : r.withSignature(sig);
+  }
+
+  private static byte[] signature(String text) throws MalformedMessageException {
+    // 64 bytes are 88 base64 characters; checking the length first bounds the decoding.
+    byte[] sig = null;
+    if (text.length() == 88) {
+      try {
+        sig = java.util.Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException e) {
+        sig = null;
+      }
+    }
+    if (sig == null || sig.length != RecordSigner.SIGNATURE_BYTES) {
+      throw new MalformedMessageException("sig must be " + RecordSigner.SIGNATURE_BYTES + " bytes in base64");
+    }
+    return sig;
   }
 
   /**

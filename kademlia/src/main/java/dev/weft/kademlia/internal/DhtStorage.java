@@ -8,6 +8,7 @@ import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
 import dev.weft.api.Page;
 import dev.weft.api.PutResult;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.Storage;
 import dev.weft.api.StoredObject;
@@ -53,8 +54,16 @@ final class DhtStorage implements Storage {
 
   private record Ref(String namespace, String key) {}
 
-  /** A record this node wrote and keeps alive; a fixed expiry is the user's TTL, otherwise it is refreshed. */
-  private record Publication(Record record, boolean fixedExpiry) {}
+  /**
+   * A record this node wrote and keeps alive; a fixed expiry is the user's TTL, otherwise it is refreshed. A signed
+   * record's expiry is signed: only a publication that still has its signer (not one reloaded after a restart, nor one
+   * signed by a client) can be refreshed.
+   */
+  private record Publication(Record record, boolean fixedExpiry, RecordSigner signer) {
+    boolean refreshable() {
+      return !fixedExpiry && (signer != null || !record.signed());
+    }
+  }
 
   private final KademliaNode node;
   private final Map<Ref, Publication> publications = new HashMap<>();
@@ -84,7 +93,7 @@ final class DhtStorage implements Storage {
           throw new MalformedMessageException("unknown format");
         }
         Record r = node.codec.decodeRecord(v.substring(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        publications.put(new Ref(r.namespace(), r.key()), new Publication(r, v.charAt(0) == '1'));
+        publications.put(new Ref(r.namespace(), r.key()), new Publication(r, v.charAt(0) == '1', null));
       } catch (MalformedMessageException ex) {
         LOG.warn("ignoring unreadable saved publication {}: {}", e.getKey(), ex.getMessage());
       }
@@ -119,27 +128,114 @@ final class DhtStorage implements Storage {
 
   @Override
   public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value) {
-    return write(namespace, key, value, null);
+    return write(namespace, key, value, null, null);
   }
 
   @Override
   public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, Duration ttl) {
+    return put(namespace, key, value, ttl, (RecordSigner) null);
+  }
+
+  @Override
+  public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, RecordSigner signer) {
+    return write(namespace, key, value, null, Objects.requireNonNull(signer, "signer"));
+  }
+
+  @Override
+  public CompletableFuture<PutResult> put(String namespace, String key, JsonNode value, Duration ttl,
+      RecordSigner signer) {
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative() || ttl.isZero()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("ttl must be positive, got " + ttl));
     }
-    return write(namespace, key, value, ttl);
+    return write(namespace, key, value, ttl, signer);
   }
 
   @Override
   public CompletableFuture<PutResult> delete(String namespace, String key) {
-    return write(namespace, key, null, null);
+    return write(namespace, key, null, null, null);
   }
 
-  private CompletableFuture<PutResult> write(String namespace, String key, JsonNode value, Duration ttl) {
+  @Override
+  public CompletableFuture<PutResult> delete(String namespace, String key, RecordSigner signer) {
+    return write(namespace, key, null, null, Objects.requireNonNull(signer, "signer"));
+  }
+
+  @Override
+  public CompletableFuture<PutResult> putSigned(Record record) {
+    try {
+      Objects.requireNonNull(record, "record");
+      checkNames(record.namespace(), record.key());
+      if (!RecordSigner.isOwned(record.namespace())) {
+        throw new IllegalArgumentException("putSigned is for owned namespaces (@<key>/<name>), not '"
+            + record.namespace() + "'");
+      }
+      if (!record.signatureValid()) {
+        throw new IllegalArgumentException("the signature of " + record.namespace() + "/" + record.key()
+            + " does not verify with the namespace's key");
+      }
+      if (!node.hlc.plausible(record.version())) {
+        throw new IllegalArgumentException("version " + record.version() + " is more than "
+            + Hlc.MAX_DRIFT_MILLIS / 1000 + " s ahead of this node's clock");
+      }
+      if (record.isExpired(node.scheduler.currentTimeMillis())) {
+        throw new IllegalArgumentException("the record's signed expiry has passed");
+      }
+      if (record.valueSize() > node.cfg.maxValueBytes()) {
+        throw new ValueTooLargeException("value of " + record.namespace() + "/" + record.key(), record.valueSize(),
+            node.cfg.maxValueBytes());
+      }
+      // Replicas check the signature against the value bytes as they arrive: they must travel unchanged.
+      if (!node.codec.decodeRecord(node.codec.encodeRecord(record)).equals(record)) {
+        throw new IllegalArgumentException("the value must be JSON text without whitespace around it");
+      }
+      if (!record.tombstone()) {
+        JsonLimits.checkNesting(Codec.MAPPER.readTree(record.valueBytes()), "value of " + record.namespace() + "/"
+            + record.key());
+      }
+    } catch (IllegalArgumentException | NullPointerException | WeftException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (MalformedMessageException | IOException e) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("the value is not JSON: " + e.getMessage(),
+          e));
+    }
+    CompletableFuture<PutResult> out = new CompletableFuture<>();
+    node.loop.execute(() -> {
+      node.hlc.observe(record.version());
+      remember(new Ref(record.namespace(), record.key()), new Publication(record, true, null));
+      replicate(record).whenComplete((r, e) -> complete(out, r, e));
+    });
+    return out;
+  }
+
+  private static <T> void complete(CompletableFuture<T> out, T value, Throwable error) {
+    if (error != null) {
+      out.completeExceptionally(error);
+    } else {
+      out.complete(value);
+    }
+  }
+
+  /** Owned namespaces take only their owner's signer, and a signer writes only into its own namespaces. */
+  private static void checkSigner(String namespace, RecordSigner signer) {
+    if (signer == null) {
+      if (RecordSigner.isOwned(namespace)) {
+        throw new IllegalArgumentException("namespace '" + namespace + "' is owned (it starts with '"
+            + RecordSigner.OWNED_PREFIX + "'): write to it with its owner's RecordSigner"
+            + (RecordSigner.owner(namespace).isEmpty() ? ", as @<key>/<name> with a 43-character base64url key" : ""));
+      }
+    } else if (!signer.owns(namespace)) {
+      throw new IllegalArgumentException("namespace '" + namespace + "' is not owned by this signer; its namespaces are "
+          + signer.namespace() + " and " + signer.namespace() + "/<name>");
+    }
+  }
+
+  private CompletableFuture<PutResult> write(String namespace, String key, JsonNode value, Duration ttl,
+      RecordSigner signer) {
     byte[] bytes;
     try {
       checkNames(namespace, key);
+      checkSigner(namespace, signer);
       if (value != null) {
         JsonLimits.checkNesting(value, "value of " + namespace + "/" + key);
       }
@@ -167,14 +263,11 @@ final class DhtStorage implements Storage {
         record = Record.value(namespace, key, bytes, node.hlc.next(), saturatedAdd(now, life.toMillis()), node.id);
         fixed = ttl != null;
       }
-      remember(new Ref(namespace, key), new Publication(record, fixed));
-      replicate(record).whenComplete((r, e) -> {
-        if (e != null) {
-          out.completeExceptionally(e);
-        } else {
-          out.complete(r);
-        }
-      });
+      if (signer != null) {
+        record = record.signedBy(signer);
+      }
+      remember(new Ref(namespace, key), new Publication(record, fixed, signer));
+      replicate(record).whenComplete((r, e) -> complete(out, r, e));
     });
     return out;
   }
@@ -192,7 +285,7 @@ final class DhtStorage implements Storage {
         out.completeExceptionally(storeError);
         return;
       }
-      Record mine = live(local.orElse(null));
+      Record mine = authentic(live(local.orElse(null)), "signature.read");
       int quorum = node.cfg.readQuorum() - (mine != null ? 1 : 0);
       NodeId target = node.keyId(namespace, key);
       node.lookupValue(target, namespace, key, l -> quorum - countValues(l)).whenComplete((result, error) -> {
@@ -213,7 +306,7 @@ final class DhtStorage implements Storage {
   private static int countValues(Lookup l) {
     int n = 0;
     for (Lookup.Candidate c : l.answered()) {
-      if (c.answer.type == MessageType.VALUE) {
+      if (c.answer.type == MessageType.VALUE && c.answer.record.signatureValid()) {
         n++;
       }
     }
@@ -224,7 +317,7 @@ final class DhtStorage implements Storage {
       Lookup.Result result) {
     Record newest = mine;
     for (Lookup.Candidate c : result.answered()) {
-      Record r = c.answer.type == MessageType.VALUE ? live(c.answer.record) : null;
+      Record r = c.answer.type == MessageType.VALUE ? authentic(live(c.answer.record), "signature.read") : null;
       if (r != null && r.namespace().equals(namespace) && r.key().equals(key)) {
         newest = newest == null ? r : newest.merge(r);
       }
@@ -343,7 +436,33 @@ final class DhtStorage implements Storage {
     return node.store.get(m.namespace, m.key).thenApply(r -> live(r.orElse(null)));
   }
 
+  /**
+   * {@code record} if it may be held and read here (see {@link Record#signatureValid()}), else null, counted as
+   * refused for {@code reason}: a forged record in an owned namespace never replaces, nor outranks, the owner's.
+   */
+  Record authentic(Record record, String reason) {
+    if (record == null || record.signatureValid()) {
+      return record;
+    }
+    node.stats.refused(reason);
+    return null;
+  }
+
+  /**
+   * Completes when {@code record} may be stored here; fails (counted as refused for {@code "signature"}) when it is a
+   * forgery. Checked before anything else a STORE costs.
+   */
+  CompletableFuture<Void> checkSignature(Record record) {
+    return authentic(record, "signature") != null ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(new WeftException("the record's signature does not verify with its "
+            + "namespace's key (" + record.namespace() + "/" + record.key() + ")"));
+  }
+
   CompletableFuture<StoreResult> serveStore(Record record) {
+    return checkSignature(record).thenCompose(ok -> storeHere(record));
+  }
+
+  private CompletableFuture<StoreResult> storeHere(Record record) {
     long now = node.scheduler.currentTimeMillis();
     if (record.isExpired(now)) {
       return CompletableFuture.failedFuture(new WeftException("record already expired"));
@@ -373,7 +492,7 @@ final class DhtStorage implements Storage {
     });
     List<Ref> expired = new ArrayList<>();
     publications.forEach((ref, p) -> {
-      if (p.fixedExpiry() && p.record().isExpired(now)) {
+      if (!p.refreshable() && p.record().isExpired(now)) {
         expired.add(ref);
       }
     });
@@ -399,11 +518,14 @@ final class DhtStorage implements Storage {
         forget(e.getKey());
         continue;
       }
-      if (p.fixedExpiry()) {
+      if (!p.refreshable()) {
         queue.add(p.record());
       } else {
         Record r = p.record().withExpiry(saturatedAdd(now, node.cfg.recordTtl().toMillis()));
-        remember(e.getKey(), new Publication(r, false));
+        if (p.signer() != null) {
+          r = r.signedBy(p.signer());
+        }
+        remember(e.getKey(), new Publication(r, false, p.signer()));
         queue.add(r);
       }
     }

@@ -758,7 +758,8 @@ final class KademliaNode implements Node, Dht {
           reply(from, m, nodes(m.rid, m.target, sender.id()), verified);
         }
       }, loop);
-      case STORE -> admitStore(from, m.record).thenCompose(ok -> storage.serveStore(m.record))
+      case STORE -> storage.checkSignature(m.record).thenCompose(ok -> admitStore(from, m.record))
+          .thenCompose(ok -> storage.serveStore(m.record))
           .whenCompleteAsync((result, error) -> {
         if (error != null) {
           reply(from, m, error(m.rid, rootCause(error).getMessage()), verified);

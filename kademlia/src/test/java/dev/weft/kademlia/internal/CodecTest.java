@@ -42,6 +42,34 @@ class CodecTest {
   }
 
   @Test
+  void signedRecordsKeepTheirSignatureAndUnsignedOnesEncodeAsBefore() throws Exception {
+    dev.weft.api.RecordSigner owner = dev.weft.api.RecordSigner.generate();
+    Record plain = Record.value("ns", "k", "{\"a\": 1}".getBytes(StandardCharsets.UTF_8), new Version(5, 6), 99, from);
+    assertThat(new String(codec.encodeRecord(plain), StandardCharsets.UTF_8)).isEqualTo("{\"ns\":\"ns\",\"key\":\"k\","
+        + "\"val\":{\"a\": 1},\"ver\":\"5-0000000000000006\",\"exp\":99,\"pub\":\"" + from.toHex() + "\"}");
+    for (Record r : List.of(
+        Record.value(owner.namespace("n"), "k", "{\"a\": 1}".getBytes(StandardCharsets.UTF_8), new Version(5, 6), 99,
+            from).signedBy(owner),
+        Record.tombstone(owner.namespace(), "k", new Version(5, 6), 99, from).signedBy(owner))) {
+      Message m = new Message(MessageType.STORE, 3, from, addrs);
+      m.record = r;
+      Record back = codec.decode(codec.encode(m)).record;
+      assertThat(back).isEqualTo(r);
+      assertThat(back.signatureValid()).isTrue();
+      assertThat(codec.decodeRecord(codec.encodeRecord(r))).isEqualTo(r);
+    }
+    // A signature that is not 64 bytes of base64 makes the record malformed.
+    String head = "{\"ns\":\"ns\",\"key\":\"k\",\"val\":1,\"ver\":\"5-6\",\"exp\":99,\"pub\":\"" + from.toHex()
+        + "\",\"sig\":";
+    for (String sig : List.of("\"AAAA\"", "\"" + "A".repeat(88) + "\"", "\"" + "*".repeat(88) + "\"", "7")) {
+      assertThatThrownBy(() -> codec.decodeRecord((head + sig + "}").getBytes(StandardCharsets.UTF_8)))
+          .as(sig).isInstanceOf(MalformedMessageException.class);
+    }
+    String good = java.util.Base64.getEncoder().encodeToString(new byte[64]);
+    assertThat(codec.decodeRecord((head + "\"" + good + "\"}").getBytes(StandardCharsets.UTF_8)).signed()).isTrue();
+  }
+
+  @Test
   void everyKindRoundTrips() throws Exception {
     NodeId target = NodeId.random(new Random(2));
     Message nodes = new Message(MessageType.NODES, 7, from, addrs);

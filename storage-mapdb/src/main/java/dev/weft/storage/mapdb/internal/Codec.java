@@ -1,6 +1,7 @@
 package dev.weft.storage.mapdb.internal;
 
 import dev.weft.api.NodeId;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.Version;
 import dev.weft.api.spi.Record;
 import java.nio.ByteBuffer;
@@ -17,7 +18,10 @@ import java.util.zip.CRC32C;
  * round-trips.
  */
 final class Codec {
-  /** flags(1) timestamp(8) writer(8) expiry(8) publisher(20) value length(4). */
+  /**
+   * flags(1) timestamp(8) writer(8) expiry(8) publisher(20) value length(4); then the value, then the signature (64)
+   * when flags has {@code SIGNED}. Flags: 1 tombstone, 2 signed.
+   */
   static final int BODY_FIXED = 1 + 8 + 8 + 8 + NodeId.BYTES + 4;
   /** Offset of the expiry inside an index value ({@code crc(4)} then the body). */
   static final int VALUE_EXPIRY_OFFSET = 4 + 1 + 8 + 8;
@@ -25,6 +29,8 @@ final class Codec {
   static final int VALUE_VERSION_OFFSET = 4 + 1;
 
   private static final int TOMBSTONE = 1;
+  /** The body ends with the owner's signature (64 bytes, after the value); unsigned bodies are as they always were. */
+  private static final int SIGNED = 2;
 
   private Codec() {}
 
@@ -131,7 +137,7 @@ final class Codec {
 
   /** The record's fields without namespace and key. */
   static void putBody(Buf b, Record r) {
-    b.put(r.tombstone() ? TOMBSTONE : 0);
+    b.put((r.tombstone() ? TOMBSTONE : 0) | (r.signed() ? SIGNED : 0));
     b.putLong(r.version().timestamp());
     b.putLong(r.version().writer());
     b.putLong(r.expiresAtMillis());
@@ -140,6 +146,14 @@ final class Codec {
     if (r.valueSize() > 0) {
       b.put(r.valueBytes());
     }
+    if (r.signed()) {
+      b.put(r.signature());
+    }
+  }
+
+  /** Bytes of a record's body. */
+  static int bodySize(Record r) {
+    return BODY_FIXED + r.valueSize() + (r.signed() ? RecordSigner.SIGNATURE_BYTES : 0);
   }
 
   static Record getBody(ByteBuffer in, byte[] key) {
@@ -156,17 +170,26 @@ final class Codec {
     in.get(value);
     String ns = namespaceOf(key);
     String k = keyOf(key);
-    if ((flags & ~TOMBSTONE) != 0 || (flags & TOMBSTONE) != 0 && len != 0) {
+    if ((flags & ~(TOMBSTONE | SIGNED)) != 0 || (flags & TOMBSTONE) != 0 && len != 0) {
       throw new IllegalArgumentException("bad record flags " + flags);
     }
-    return (flags & TOMBSTONE) != 0
+    Record r = (flags & TOMBSTONE) != 0
         ? Record.tombstone(ns, k, v, expires, NodeId.of(pub))
         : Record.value(ns, k, value, v, expires, NodeId.of(pub));
+    if ((flags & SIGNED) == 0) {
+      return r;
+    }
+    if (in.remaining() < RecordSigner.SIGNATURE_BYTES) {
+      throw new IllegalArgumentException("signature exceeds the frame");
+    }
+    byte[] sig = new byte[RecordSigner.SIGNATURE_BYTES];
+    in.get(sig);
+    return r.withSignature(sig);
   }
 
   /** The index's value for a record: CRC-32C over key and body, then the body. */
   static byte[] indexValue(byte[] key, Record r) {
-    Buf b = new Buf(BODY_FIXED + 4 + r.valueSize());
+    Buf b = new Buf(4 + bodySize(r));
     b.putInt(0);
     putBody(b, r);
     byte[] out = b.toArray();
@@ -205,7 +228,7 @@ final class Codec {
   }
 
   static int indexValueSize(Record r) {
-    return 4 + BODY_FIXED + r.valueSize();
+    return 4 + bodySize(r);
   }
 
   /** A growable byte buffer (big-endian) for building frames without per-op allocation. */

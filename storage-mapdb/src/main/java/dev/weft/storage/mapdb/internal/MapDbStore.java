@@ -600,7 +600,7 @@ final class MapDbStore implements LocalStore {
   @Override
   public CompletableFuture<StoreResult> put(Record record) {
     byte[] key = Codec.key(record.namespace(), record.key());
-    long size = key.length + Codec.BODY_FIXED + (long) record.valueSize();
+    long size = key.length + (long) Codec.bodySize(record);
     if (size > options.maxRecordSize()) {
       checkOpen();
       return CompletableFuture.failedFuture(new WeftException("mapdb store: record " + record.namespace() + "/"

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The store contract, plus what only a persistent store promises: reopening, unclean stops, locking, bad config. */
 class MapDbStoreTest extends LocalStoreContract {
   static final NodeId PUBLISHER = NodeId.random(new Random(3));
+  static final dev.weft.api.RecordSigner OWNER = dev.weft.testkit.TestSigners.seeded(4);
 
   @Override
   protected StoreProvider provider() {
@@ -62,12 +63,15 @@ class MapDbStoreTest extends LocalStoreContract {
     for (int i = 0; i < n; i++) {
       String ns = List.of("a", "ab", "\u00e9t\u00e9", "x\u0000y", "\ud800lone").get(i % 5);
       String key = "k" + i + (i % 7 == 0 ? "\uffff\u0000" : "");
-      if (i % 4 == 0) {
-        out.add(Record.tombstone(ns, key, new Version(100 + i, r.nextLong()), 5_000_000L + i, PUBLISHER));
-      } else {
-        out.add(rec(ns, key, "{\"i\":" + i + ",\"s\":\"" + "v".repeat(r.nextInt(300)) + "\"}", 100 + i,
-            Long.MAX_VALUE - i));
+      // Every sixth record is its owner's, signed, in an owned namespace.
+      boolean owned = i % 6 == 1;
+      if (owned) {
+        ns = OWNER.namespace(ns);
       }
+      Record made = i % 4 == 0
+          ? Record.tombstone(ns, key, new Version(100 + i, r.nextLong()), 5_000_000L + i, PUBLISHER)
+          : rec(ns, key, "{\"i\":" + i + ",\"s\":\"" + "v".repeat(r.nextInt(300)) + "\"}", 100 + i, Long.MAX_VALUE - i);
+      out.add(owned ? made.signedBy(OWNER) : made);
     }
     return out;
   }
@@ -98,6 +102,9 @@ class MapDbStoreTest extends LocalStoreContract {
         assertThat(await(store.get(r.namespace(), r.key()))).contains(r);
       }
     }
+    // Signed records come back with their signatures, which still verify.
+    assertThat(all.stream().filter(Record::signed)).hasSizeGreaterThan(50)
+        .allSatisfy(r -> assertThat(await(store.get(r.namespace(), r.key())).orElseThrow().signatureValid()).isTrue());
     assertThat(store.loadMeta("node.id")).contains("abc");
     assertThat(store.loadMetaWithPrefix("")).containsOnlyKeys("node.id", "pub/\u00e9");
     assertThat(collect(Scan.all().limit(33))).hasSize(499).isSorted();

@@ -5,14 +5,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Node;
+import dev.weft.api.NodeId;
+import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.Storage;
+import dev.weft.api.Version;
+import dev.weft.api.spi.Record;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code put}, {@code get}, {@code delete} and {@code lscan} on the node's storage. {@code lscan} lists what the
+ * {@code put}, {@code get}, {@code delete}, {@code putSigned} (a record of an owned namespace, signed in the page: the
+ * page's key never reaches the node) and {@code lscan} on the node's storage. {@code lscan} lists what the
  * super-node holds in its own store (its replicas), not the client's: a client holds none.
  */
 final class StorageModule implements Module {
@@ -24,9 +31,11 @@ final class StorageModule implements Module {
   static final long MAX_TTL_SECONDS = 365L * 24 * 3600;
 
   private final Storage storage;
+  private final NodeId self;
 
   StorageModule(Node node) {
     this.storage = node.storage();
+    this.self = node.id();
   }
 
   @Override
@@ -36,7 +45,7 @@ final class StorageModule implements Module {
 
   @Override
   public Set<String> ops() {
-    return Set.of("put", "get", "delete", "lscan");
+    return Set.of("put", "get", "delete", "putSigned", "lscan");
   }
 
   /**
@@ -54,6 +63,36 @@ final class StorageModule implements Module {
       throw ClientError.badRequest("namespace '" + ns + "' is reserved for the node's modules (weft:*, pht, pht:*)");
     }
     return ns;
+  }
+
+  /**
+   * The record of a {@code putSigned}: {@code value} is the value's JSON text (a string: the signature covers its exact
+   * bytes), or {@code tombstone: true}; the storage checks the signature, the version and the expiry.
+   */
+  private Record signedRecord(Args a) {
+    String ns = writableNamespace(a);
+    String key = a.string("key", MAX_NAME);
+    boolean tombstone = a.has("tombstone") && a.json("tombstone").asBoolean();
+    if (tombstone == a.has("value") || a.has("tombstone") && !a.json("tombstone").isBoolean()) {
+      throw ClientError.badRequest("putSigned needs either \"value\" (JSON text) or \"tombstone\": true");
+    }
+    Version version;
+    byte[] signature;
+    try {
+      version = Version.parse(a.string("version", 64));
+      signature = Base64.getDecoder().decode(a.string("signature", 128));
+    } catch (IllegalArgumentException e) {
+      throw ClientError.badRequest("putSigned: " + e.getMessage());
+    }
+    if (signature.length != RecordSigner.SIGNATURE_BYTES) {
+      throw ClientError.badRequest("\"signature\" must be " + RecordSigner.SIGNATURE_BYTES + " bytes in base64");
+    }
+    long expires = a.optionalInteger("expires", 1, Long.MAX_VALUE)
+        .orElseThrow(() -> ClientError.badRequest("putSigned needs \"expires\", ms since the epoch"));
+    Record r = tombstone ? Record.tombstone(ns, key, version, expires, self)
+        : Record.value(ns, key, a.string("value", Integer.MAX_VALUE).getBytes(StandardCharsets.UTF_8), version,
+            expires, self);
+    return r.withSignature(signature);
   }
 
   @Override
@@ -77,6 +116,10 @@ final class StorageModule implements Module {
         a.only("namespace", "key");
         String ns = writableNamespace(a);
         return storage.delete(ns, a.string("key", MAX_NAME)).thenApply(Wire::putResult);
+      }
+      case "putSigned" -> {
+        a.only("namespace", "key", "value", "tombstone", "version", "expires", "signature");
+        return storage.putSigned(signedRecord(a)).thenApply(Wire::putResult);
       }
       case "lscan" -> {
         a.only("namespace", "after", "limit");

@@ -37,6 +37,8 @@ final class Wire {
     ObjectNode n = object().put("namespace", o.namespace()).put("key", o.key());
     n.set("value", o.value());
     n.put("version", o.version().toString());
+    // The key that signed it, in an owned namespace (the storage checked the signature): base64url, as in the name.
+    o.owner().ifPresent(k -> n.put("owner", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(k)));
     return n;
   }
 }

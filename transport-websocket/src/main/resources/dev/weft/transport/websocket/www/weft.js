@@ -264,6 +264,47 @@ export class WeftNode {
   }
 
   /**
+   * Stores value in an owned namespace of signer (a RecordSigner), signed in this page: name is a short name (the
+   * signer's @<key>/name) or the full owned namespace. The page picks the version it signs, newer than its clock and
+   * than the version the network holds now; the record lives ttlSeconds (default a day): put it again to keep it
+   * longer. Resolves {namespace, version, acknowledged, attempted}.
+   */
+  putSigned(signer, name, key, value, ttlSeconds) {
+    return this._signed(signer, name, key, JSON.stringify(value), ttlSeconds);
+  }
+
+  /** Deletes (namespace, key) in an owned namespace of signer, the tombstone signed in this page. */
+  deleteSigned(signer, name, key) {
+    return this._signed(signer, name, key, null, undefined);
+  }
+
+  async _signed(signer, name, key, valueText, ttlSeconds) {
+    if (!(signer instanceof RecordSigner)) {
+      throw new WeftError("bad-request", "putSigned and deleteSigned need a RecordSigner");
+    }
+    const namespace = signer.ownedNamespace(name);
+    const current = await this.get(namespace, key);
+    const now = Date.now();
+    let timestamp = BigInt(now) << 16n;
+    if (current !== null && typeof current.version === "string") {
+      const held = BigInt("0x" + current.version.split("-")[0]);
+      if (held >= timestamp) {
+        timestamp = held + 1n;
+      }
+    }
+    const version = timestamp.toString(16) + "-" + signer._writer;
+    const expires = now + (ttlSeconds === undefined ? DEFAULT_SIGNED_TTL_SECONDS : ttlSeconds) * 1000;
+    const signature = await signer.sign(namespace, key, version, expires, valueText);
+    const request = { namespace, key, version, expires, signature };
+    if (valueText === null) {
+      request.tombstone = true;
+    } else {
+      request.value = valueText;
+    }
+    return { namespace, ...(await this._request("putSigned", request)) };
+  }
+
+  /**
    * One page of the objects the node itself holds (its replicas, not the network's): {items, next}; pass next as
    * options.after for the following page (null on the last).
    */
@@ -536,5 +577,124 @@ export class ValueCipher {
       throw new WeftError("bad-request", "cannot open the value: wrong key, another namespace/key, or altered");
     }
     return JSON.parse(new TextDecoder().decode(plain));
+  }
+}
+
+// Owned namespaces --------------------------------------------------------------------------------------------------
+
+const RECORD_DOMAIN = "weft-record-v1"; // as dev.weft.api.RecordSigner
+const DEFAULT_SIGNED_TTL_SECONDS = 24 * 3600;
+
+function toBase64Url(bytes) {
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text) {
+  return fromBase64(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - text.length % 4) % 4));
+}
+
+/**
+ * The bytes an owner signs, exactly as the Java dev.weft.api.RecordSigner builds them: domain, namespace, key (each
+ * after its UTF-8 length as a 4-byte big-endian integer), version timestamp and writer, expiry (8 bytes each), the
+ * tombstone flag (1 byte), the value's JSON text (after its length).
+ */
+function signedBytes(namespace, key, version, expires, valueText) {
+  const parts = [RECORD_DOMAIN, namespace, key].map(s => UTF8.encode(String(s)));
+  const value = valueText === null ? new Uint8Array(0) : UTF8.encode(valueText);
+  const [ts, writer] = version.split("-");
+  const size = parts.reduce((n, p) => n + 4 + p.length, 0) + 25 + 4 + value.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const p of parts) {
+    view.setUint32(at, p.length);
+    out.set(p, at + 4);
+    at += 4 + p.length;
+  }
+  view.setBigUint64(at, BigInt("0x" + ts));
+  view.setBigUint64(at + 8, BigInt("0x" + writer));
+  view.setBigInt64(at + 16, BigInt(expires));
+  out[at + 24] = valueText === null ? 1 : 0;
+  view.setUint32(at + 25, value.length);
+  out.set(value, at + 29);
+  return out;
+}
+
+/**
+ * The key of owned namespaces (Ed25519, WebCrypto), as the Java dev.weft.api.RecordSigner: namespace() is
+ * "@<public key, base64url>", namespace(name) "@<public key>/<name>", and only records this key signed are stored
+ * and read there. The private key stays in the page: save privateKey() (PKCS#8) where the user keeps secrets.
+ *
+ *   const owner = await RecordSigner.generate();
+ *   await node.putSigned(owner, "notes", "n1", { text: "only I can change this" });
+ *   const back = await node.get(owner.namespace("notes"), "n1");   // {…, owner: "<public key>"}
+ */
+export class RecordSigner {
+  constructor(privateKey, publicKey) {
+    this._key = privateKey;
+    this._public = publicKey;
+    this._encoded = toBase64Url(publicKey);
+    this._writer = Array.from(publicKey.slice(0, 8), b => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  /** A new key pair. */
+  static async generate() {
+    const pair = await subtle().generateKey({ name: "Ed25519" }, true, ["sign", "verify"]);
+    return new RecordSigner(pair.privateKey, new Uint8Array(await subtle().exportKey("raw", pair.publicKey)));
+  }
+
+  /** The signer of a saved private key (PKCS#8 bytes, a Uint8Array, as privateKey() or `weft keygen --signing`). */
+  static async fromPrivateKey(pkcs8) {
+    let key;
+    try {
+      key = await subtle().importKey("pkcs8", pkcs8, { name: "Ed25519" }, true, ["sign"]);
+    } catch (e) {
+      throw new WeftError("bad-request", "not an Ed25519 private key in PKCS#8 form");
+    }
+    // The private key's JWK carries its public half (x).
+    const jwk = await subtle().exportKey("jwk", key);
+    return new RecordSigner(key, fromBase64Url(jwk.x));
+  }
+
+  /** The private key in PKCS#8 form (a Uint8Array), to save. */
+  async privateKey() {
+    return new Uint8Array(await subtle().exportKey("pkcs8", this._key));
+  }
+
+  /** The raw 32-byte public key (a copy). */
+  publicKey() {
+    return this._public.slice();
+  }
+
+  /** "@<public key>", or "@<public key>/<name>". */
+  namespace(name) {
+    return name === undefined ? "@" + this._encoded : "@" + this._encoded + "/" + name;
+  }
+
+  /** Whether namespace is one of this key's. */
+  owns(namespace) {
+    return namespace === this.namespace() || String(namespace).startsWith(this.namespace() + "/");
+  }
+
+  /** name itself when it is one of this key's namespaces, else namespace(name); another key's fails. */
+  ownedNamespace(name) {
+    if (this.owns(name)) {
+      return name;
+    }
+    if (String(name).startsWith("@")) {
+      throw new WeftError("bad-request", "namespace " + name + " is not owned by this key (its namespaces are "
+        + this.namespace() + " and " + this.namespace() + "/<name>)");
+    }
+    return this.namespace(name);
+  }
+
+  /** The signature (base64) of a record; valueText is the value's JSON text, or null for a tombstone. */
+  async sign(namespace, key, version, expires, valueText) {
+    if (!this.owns(namespace)) {
+      throw new WeftError("bad-request", "namespace " + namespace + " is not owned by this key");
+    }
+    const sig = await subtle().sign({ name: "Ed25519" }, this._key,
+      signedBytes(namespace, key, version, expires, valueText));
+    return toBase64(new Uint8Array(sig));
   }
 }

@@ -167,6 +167,38 @@ class BrowserTest {
             + " try { await f(); codes.push('opened'); } catch (e) { codes.push(e.code); } } return codes;"))
             .extracting(JsonNode::asText).containsExactly("bad-request", "bad-request", "bad-request");
 
+        // Owned namespaces: page A signs with its own key (WebCrypto Ed25519; the key never leaves the page), B reads
+        // it with its owner; B's key, or a plain put, cannot change it; a key saved by Java signs in the page too.
+        String ownerJs = "const { RecordSigner } = await import('/weft.js');"
+            + " window.owner = window.owner || await RecordSigner.generate(); const owner = window.owner;";
+        JsonNode signedPut = run(driver, a, ownerJs + " return await node.putSigned(owner, 'b-owned', 'o1',"
+            + " {text: 'signed in A'});");
+        String ownedNs = signedPut.get("namespace").asText();
+        assertThat(signedPut.get("acknowledged").asInt()).isPositive();
+        JsonNode ownedGot = run(driver, b, "return await node.get(" + Wire.MAPPER.writeValueAsString(ownedNs)
+            + ", 'o1');");
+        assertThat(ownedGot.get("value").get("text").asText()).isEqualTo("signed in A");
+        assertThat(ownedGot.get("owner").asText()).isEqualTo(ownedNs.substring(1, 44));
+        String nsJs = Wire.MAPPER.writeValueAsString(ownedNs);
+        assertThat(run(driver, b, "const { RecordSigner } = await import('/weft.js'); const other = await"
+            + " RecordSigner.generate(); const codes = [];"
+            + " for (const f of [() => node.putSigned(other, " + nsJs + ", 'o1', 1), () => node.put(" + nsJs
+            + ", 'o1', 2), () => node.delete(" + nsJs + ", 'o1')]) {"
+            + " try { await f(); codes.push('written'); } catch (e) { codes.push(e.code); } } return codes;"))
+            .extracting(JsonNode::asText).containsExactly("bad-request", "bad-request", "bad-request");
+        assertThat(nodes.node(1).storage().get(ownedNs, "o1").get(10, java.util.concurrent.TimeUnit.SECONDS)
+            .orElseThrow().value().get("text").asText()).isEqualTo("signed in A");
+        dev.weft.api.RecordSigner javaOwner = dev.weft.testkit.TestSigners.seeded(61);
+        nodes.node(0).storage().put(javaOwner.namespace("j"), "j1", Wire.MAPPER.readTree("{\"n\":1}"), javaOwner)
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        String pkcs8 = java.util.Base64.getEncoder().encodeToString(javaOwner.privateKey());
+        assertThat(run(driver, b, "const { RecordSigner } = await import('/weft.js'); const k = await"
+            + " RecordSigner.fromPrivateKey(Uint8Array.from(atob('" + pkcs8 + "'), c => c.charCodeAt(0)));"
+            + " await node.putSigned(k, 'j', 'j1', {n: 2}); const n = (await node.get(k.namespace('j'), 'j1')).value.n;"
+            + " await node.deleteSigned(k, 'j', 'j1'); return [k.namespace('j'), n, await node.get(k.namespace('j'),"
+            + " 'j1')];")).extracting(JsonNode::toString)
+            .containsExactly("\"" + javaOwner.namespace("j") + "\"", "2", "null");
+
         // A note pinned with A's form (stored, indexed by time, announced) is listed by B's page.
         driver.switchTo().window(a);
         driver.findElement(By.id("notetext")).sendKeys("pinned by A");
