@@ -376,8 +376,7 @@ final class ClientCommands {
       String ns = signing == null ? namespace : signing.namespace();
       if (seal != null) {
         segments(ns, key);
-        value = Json.bytes(cipher(seal).seal(ns, key, jsonTreeArgument(new String(value,
-            StandardCharsets.UTF_8), "value")));
+        value = Json.bytes(cipher(seal).seal(ns, key, Base.jsonOf(value, "value")));
       }
       if (signing != null) {
         segments(ns, key);
