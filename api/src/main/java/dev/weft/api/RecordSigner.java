@@ -219,18 +219,13 @@ public final class RecordSigner {
     byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + ns.length + k.length + valueJson.length);
-    lengthPrefixed(out, DOMAIN);
-    lengthPrefixed(out, ns);
-    lengthPrefixed(out, k);
+    LengthPrefixed.write(out, DOMAIN);
+    LengthPrefixed.write(out, ns);
+    LengthPrefixed.write(out, k);
     out.writeBytes(ByteBuffer.allocate(25).putLong(version.timestamp()).putLong(version.writer())
         .putLong(expiresAtMillis).put((byte) (tombstone ? 1 : 0)).array());
-    lengthPrefixed(out, valueJson);
+    LengthPrefixed.write(out, valueJson);
     return out.toByteArray();
-  }
-
-  private static void lengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
-    out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
-    out.writeBytes(bytes);
   }
 
   @Override

@@ -158,11 +158,7 @@ public final class ValueCipher {
     Objects.requireNonNull(key, "key");
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
     c.init(mode, this.key, new GCMParameterSpec(TAG_BITS, iv));
-    // Length-prefixed, so ("a", "bc") and ("ab", "c") differ.
-    byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
-    byte[] k = key.getBytes(StandardCharsets.UTF_8);
-    c.updateAAD(java.nio.ByteBuffer.allocate(8 + ns.length + k.length).putInt(ns.length).put(ns).putInt(k.length)
-        .put(k).array());
+    c.updateAAD(LengthPrefixed.of(namespace, key));
     return c;
   }
 }

@@ -464,17 +464,26 @@ function fromBase64(text) {
   return out;
 }
 
-/** The associated data: namespace and key, each after its UTF-8 length as a 4-byte big-endian integer. */
-function associatedData(namespace, key) {
-  const ns = UTF8.encode(String(namespace));
-  const k = UTF8.encode(String(key));
-  const out = new Uint8Array(8 + ns.length + k.length);
+/**
+ * The UTF-8 bytes of strings, each after its length as a 4-byte big-endian integer (as the Java LengthPrefixed), so
+ * ("a", "bc") and ("ab", "c") differ: a sealed value's associated data, and the start of what an owner signs.
+ */
+function lengthPrefixed(strings) {
+  const parts = strings.map(s => UTF8.encode(String(s)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + 4 + p.length, 0));
   const view = new DataView(out.buffer);
-  view.setInt32(0, ns.length);
-  out.set(ns, 4);
-  view.setInt32(4 + ns.length, k.length);
-  out.set(k, 8 + ns.length);
+  let at = 0;
+  for (const p of parts) {
+    view.setUint32(at, p.length);
+    out.set(p, at + 4);
+    at += 4 + p.length;
+  }
   return out;
+}
+
+/** The associated data of a sealed value: its namespace and key. */
+function associatedData(namespace, key) {
+  return lengthPrefixed([namespace, key]);
 }
 
 function subtle() {
@@ -599,18 +608,13 @@ function fromBase64Url(text) {
  * tombstone flag (1 byte), the value's JSON text (after its length).
  */
 function signedBytes(namespace, key, version, expires, valueText) {
-  const parts = [RECORD_DOMAIN, namespace, key].map(s => UTF8.encode(String(s)));
+  const head = lengthPrefixed([RECORD_DOMAIN, namespace, key]);
   const value = valueText === null ? new Uint8Array(0) : UTF8.encode(valueText);
   const [ts, writer] = version.split("-");
-  const size = parts.reduce((n, p) => n + 4 + p.length, 0) + 25 + 4 + value.length;
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(head.length + 25 + 4 + value.length);
   const view = new DataView(out.buffer);
-  let at = 0;
-  for (const p of parts) {
-    view.setUint32(at, p.length);
-    out.set(p, at + 4);
-    at += 4 + p.length;
-  }
+  out.set(head, 0);
+  const at = head.length;
   view.setBigUint64(at, BigInt("0x" + ts));
   view.setBigUint64(at + 8, BigInt("0x" + writer));
   view.setBigInt64(at + 16, BigInt(expires));
