@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>benchmarks/run.sh Simulate --nodes 100,1000,10000 --seed 1 --ops 200 --idle-minutes 120 --out target/sim</pre>
  *
+ * <p>{@code --merge dirA,dirB --out dir} runs nothing: it joins the CSV of earlier runs (each network size from one
+ * of them; the largest sizes take hours, so they are run on their own) and plots them together.
+ *
  * <p>Figures: lookup hops are rounds of requests of one iterative lookup, as the node counts them ({@link
  * NodeStats#lookupHops}); messages per operation are those the requesting node sent and received during it
  * (requests, answers, stores); memory is the heap after full GC with the network built and joined, less the heap
@@ -35,6 +39,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Simulate {
   private static final String NAMESPACE = "sim";
+  private static final String NODES_CSV = "nodes.csv";
+  private static final String OPS_CSV = "ops.csv";
+  private static final String HOPS_CSV = "hops.csv";
 
   private Simulate() {}
 
@@ -60,6 +67,12 @@ public final class Simulate {
     int idleMinutes = Integer.parseInt(SimCluster.arg(args, "--idle-minutes", "120"));
     double loss = Double.parseDouble(SimCluster.arg(args, "--loss", "0"));
     Path out = Path.of(SimCluster.arg(args, "--out", "target/sim"));
+    String merge = SimCluster.arg(args, "--merge", null);
+    if (merge != null) {
+      merge(Arrays.stream(merge.split(",")).map(String::trim).map(Path::of).toList(), out);
+      log.println("wrote " + out.toAbsolutePath());
+      return;
+    }
     Files.createDirectories(out);
 
     List<String> nodeRows = new ArrayList<>(List.of("nodes,seed,loss,join_wall_s,failed_joins,heap_bytes_per_node,"
@@ -67,23 +80,18 @@ public final class Simulate {
     List<String> opRows = new ArrayList<>(List.of("nodes,op,ops,succeeded,lookups,hops_p50,hops_p90,hops_p99,"
         + "hops_max,hops_mean,msgs_mean,msgs_p50,msgs_p99,latency_p50_ms,latency_p99_ms"));
     List<String> hopRows = new ArrayList<>(List.of("nodes,op,hops,lookups"));
-    List<double[]> perSize = new ArrayList<>();
     for (int n : sizes) {
-      double[] r = scale(n, seed, ops, idleMinutes, loss, nodeRows, opRows, hopRows, log);
-      perSize.add(r);
-      Files.write(out.resolve("nodes.csv"), nodeRows);
-      Files.write(out.resolve("ops.csv"), opRows);
-      Files.write(out.resolve("hops.csv"), hopRows);
+      scale(n, seed, ops, idleMinutes, loss, nodeRows, opRows, hopRows, log);
+      Files.write(out.resolve(NODES_CSV), nodeRows);
+      Files.write(out.resolve(OPS_CSV), opRows);
+      Files.write(out.resolve(HOPS_CSV), hopRows);
     }
-    plot(out, sizes, perSize);
+    plot(out, nodeRows, opRows);
     log.println("wrote " + out.toAbsolutePath());
   }
 
-  /**
-   * Runs one network size; returns {get hops p50, get hops p99, put hops p50, put hops p99, get msgs mean, put msgs
-   * mean, heap KiB per node, idle bytes/s per node}.
-   */
-  private static double[] scale(int n, long seed, int ops, int idleMinutes, double loss, List<String> nodeRows,
+  /** Runs one network size, adding its rows to the three tables. */
+  private static void scale(int n, long seed, int ops, int idleMinutes, double loss, List<String> nodeRows,
       List<String> opRows, List<String> hopRows, PrintWriter log) {
     long wall0 = System.nanoTime();
     long heap0 = usedHeapAfterGc();
@@ -125,8 +133,6 @@ public final class Simulate {
       log.println("  " + opRows.get(opRows.size() - 1));
       log.printf(Locale.ROOT, "  idle: %.1f msgs/node/min, %.1f B/s per node; %.0f s wall%n", idleMsgs,
           idleBytes, wall);
-      return new double[] {pct(gets.hops, 50), pct(gets.hops, 99), pct(puts.hops, 50), pct(puts.hops, 99),
-          mean(gets.messages), mean(puts.messages), heapPerNode / 1024.0, idleBytes};
     }
   }
 
@@ -166,24 +172,95 @@ public final class Simulate {
     return rows;
   }
 
-  private static void plot(Path out, List<Integer> sizes, List<double[]> r) throws IOException {
+  /**
+   * Joins the tables of earlier runs into {@code out} and plots them. Every directory must hold all three files with
+   * this version's columns, and each network size may come from one run only: two runs of one size would be two
+   * points for one x, and which to keep is the reader's call, not this method's.
+   */
+  static void merge(List<Path> dirs, Path out) throws IOException {
+    Map<String, List<String>> merged = new java.util.LinkedHashMap<>();
+    Map<Integer, Path> sizeFrom = new java.util.TreeMap<>();
+    for (String name : List.of(NODES_CSV, OPS_CSV, HOPS_CSV)) {
+      List<String> rows = new ArrayList<>();
+      for (Path dir : dirs) {
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("--merge: " + file + " is missing (not the output of Simulate?)");
+        }
+        List<String> lines = Files.readAllLines(file);
+        if (lines.isEmpty()) {
+          throw new IllegalArgumentException("--merge: " + file + " is empty");
+        }
+        if (rows.isEmpty()) {
+          rows.add(lines.get(0));
+        } else if (!rows.get(0).equals(lines.get(0))) {
+          throw new IllegalArgumentException("--merge: " + file + " has other columns than " + dirs.get(0)
+              .resolve(name) + " (" + lines.get(0) + ")");
+        }
+        for (String row : lines.subList(1, lines.size())) {
+          int n = Integer.parseInt(row.substring(0, row.indexOf(',')));
+          Path before = name.equals(NODES_CSV) ? sizeFrom.putIfAbsent(n, dir) : sizeFrom.get(n);
+          if (before != null && !before.equals(dir)) {
+            throw new IllegalArgumentException("--merge: N=" + n + " is in both " + before + " and " + dir);
+          }
+          rows.add(row);
+        }
+      }
+      List<String> body = new ArrayList<>(rows.subList(1, rows.size()));
+      body.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r.substring(0, r.indexOf(',')))));
+      rows.subList(1, rows.size()).clear();
+      rows.addAll(body); // stable: a size's rows keep their order (put before get, hops ascending)
+      merged.put(name, rows);
+    }
+    Files.createDirectories(out);
+    for (Map.Entry<String, List<String>> e : merged.entrySet()) {
+      Files.write(out.resolve(e.getKey()), e.getValue());
+    }
+    plot(out, merged.get(NODES_CSV), merged.get(OPS_CSV));
+  }
+
+  /** Plots from the table rows (header first), so that a run and a merge of runs draw the same charts. */
+  private static void plot(Path out, List<String> nodeRows, List<String> opRows) throws IOException {
+    Table nodes = new Table(nodeRows);
+    Table ops = new Table(opRows);
+    List<Integer> sizes = nodes.column("nodes", null).stream().map(Double::intValue).toList();
     List<Double> bound = sizes.stream().map(n -> Math.log(n) / Math.log(2)).toList();
     SimPlots.png(out.resolve("hops.png"), "Lookup hops against N",
         "nodes N", "hops (rounds of requests)", true, false, List.of(
-            new SimPlots.Line("get p50", sizes, column(r, 0), false),
-            new SimPlots.Line("get p99", sizes, column(r, 1), false),
-            new SimPlots.Line("put p50", sizes, column(r, 2), false),
-            new SimPlots.Line("put p99", sizes, column(r, 3), false),
+            new SimPlots.Line("get p50", sizes, ops.column("hops_p50", "get"), false),
+            new SimPlots.Line("get p99", sizes, ops.column("hops_p99", "get"), false),
+            new SimPlots.Line("put p50", sizes, ops.column("hops_p50", "put"), false),
+            new SimPlots.Line("put p99", sizes, ops.column("hops_p99", "put"), false),
             new SimPlots.Line("Kademlia bound log2 N", sizes, bound, true)));
     SimPlots.png(out.resolve("messages.png"), "Messages per operation at the requesting node", "nodes N",
         "messages sent + received (mean)", true, false, List.of(
-            new SimPlots.Line("get", sizes, column(r, 4), false),
-            new SimPlots.Line("put", sizes, column(r, 5), false)));
+            new SimPlots.Line("get", sizes, ops.column("msgs_mean", "get"), false),
+            new SimPlots.Line("put", sizes, ops.column("msgs_mean", "put"), false)));
     SimPlots.png(out.resolve("memory.png"), "Heap per simulated node", "nodes N", "KiB per node", true, false,
-        List.of(new SimPlots.Line("heap after GC / N", sizes, column(r, 6), false)));
+        List.of(new SimPlots.Line("heap after GC / N", sizes,
+            nodes.column("heap_bytes_per_node", null).stream().map(b -> b / 1024).toList(), false)));
     SimPlots.png(out.resolve("idle.png"), "Idle maintenance traffic per node", "nodes N", "bytes/s per node", true,
-        false, List.of(new SimPlots.Line("measured", sizes, column(r, 7), false),
+        false, List.of(new SimPlots.Line("measured", sizes, nodes.column("idle_bytes_per_node_s", null), false),
             new SimPlots.Line("target 1 KiB/s", sizes, Collections.nCopies(sizes.size(), 1024.0), true)));
+  }
+
+  /** A CSV table: a header row naming the columns, then rows in network-size order. */
+  private static final class Table {
+    private final List<String> header;
+    private final List<String[]> rows = new ArrayList<>();
+
+    Table(List<String> lines) {
+      header = List.of(lines.get(0).split(","));
+      lines.subList(1, lines.size()).forEach(l -> rows.add(l.split(",")));
+    }
+
+    /** One column's values, of the rows whose {@code op} column is {@code op} (every row for null). */
+    List<Double> column(String name, String op) {
+      int i = header.indexOf(name);
+      int opIndex = header.indexOf("op");
+      return rows.stream().filter(r -> op == null || r[opIndex].equals(op)).map(r -> Double.parseDouble(r[i]))
+          .toList();
+    }
   }
 
   static List<Double> column(List<double[]> rows, int i) {

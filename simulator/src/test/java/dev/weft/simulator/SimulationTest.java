@@ -55,7 +55,7 @@ final class SimulationTest {
     return csv;
   }
 
-  private static List<String> simulatedColumns(List<String> lines) {
+  static List<String> simulatedColumns(List<String> lines) {
     String[] header = lines.get(0).split(",");
     List<String> kept = new ArrayList<>();
     for (String line : lines) {
