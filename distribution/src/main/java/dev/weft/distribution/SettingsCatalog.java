@@ -145,6 +145,7 @@ final class SettingsCatalog {
       s("weft.kademlia.replication", "8", "nodes each record is stored on"),
       s("weft.kademlia.read-quorum", "3", "replicas whose answers end a read early"),
       s("weft.kademlia.rpc-timeout", "500ms", "time to wait for one answer"),
+      s("weft.kademlia.rpc-timeout-min", "150ms", "least wait before a first send to a timed peer is resent"),
       s("weft.kademlia.rpc-retries", "1", "resends after a timeout"),
       s("weft.kademlia.max-failures", "3", "consecutive timeouts after which a contact is dropped"),
       s("weft.kademlia.max-per-ip", "2", "contacts of one k-bucket that may share an IP address (Sybil bound)"),

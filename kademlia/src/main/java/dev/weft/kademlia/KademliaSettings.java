@@ -15,8 +15,16 @@ public final class KademliaSettings {
   public static final String REPLICATION = "weft.kademlia.replication";
   /** Replicas whose answers end a read early (the newest of them wins). Default 3. */
   public static final String READ_QUORUM = "weft.kademlia.read-quorum";
-  /** Time to wait for one answer. Default 500ms. */
+  /**
+   * Time to wait for one answer. Default 500ms. The first send to a peer whose round trips have been measured waits
+   * less (see {@link #RPC_TIMEOUT_MIN}); a request gives up after (retries + 1) times this in any case.
+   */
   public static final String RPC_TIMEOUT = "weft.kademlia.rpc-timeout";
+  /**
+   * The least a first send waits before it is resent: a peer's measured round trip plus four deviations is used when
+   * it is between this and {@link #RPC_TIMEOUT}. Default 150ms.
+   */
+  public static final String RPC_TIMEOUT_MIN = "weft.kademlia.rpc-timeout-min";
   /** Resends after a timeout. Default 1. */
   public static final String RPC_RETRIES = "weft.kademlia.rpc-retries";
   /** Consecutive timeouts after which a contact is dropped from the routing table. Default 3. */

@@ -52,6 +52,12 @@ class NodeBuilderTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("must not exceed weft.kademlia.k");
     assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "-1s").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.rpc-timeout");
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "300ms")
+        .set(KademliaSettings.RPC_TIMEOUT_MIN, "400ms").build())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.rpc-timeout-min: '400ms'")
+        .hasMessageContaining("must not exceed weft.kademlia.rpc-timeout = 300ms");
+    // Unset, the floor follows a lowered rpc-timeout instead of refusing it.
+    Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "100ms").build().close();
   }
 
   @Test

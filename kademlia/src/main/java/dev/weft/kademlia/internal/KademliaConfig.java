@@ -19,6 +19,7 @@ import static dev.weft.kademlia.KademliaSettings.REPUBLISH_INTERVAL;
 import static dev.weft.kademlia.KademliaSettings.REQUESTS_PER_IP;
 import static dev.weft.kademlia.KademliaSettings.RPC_RETRIES;
 import static dev.weft.kademlia.KademliaSettings.RPC_TIMEOUT;
+import static dev.weft.kademlia.KademliaSettings.RPC_TIMEOUT_MIN;
 import static dev.weft.kademlia.KademliaSettings.SWEEP_INTERVAL;
 import static dev.weft.kademlia.KademliaSettings.TOMBSTONE_TTL;
 
@@ -33,6 +34,7 @@ record KademliaConfig(
     int replication,
     int readQuorum,
     Duration rpcTimeout,
+    Duration rpcTimeoutMin,
     int rpcRetries,
     int maxFailures,
     Duration refreshInterval,
@@ -58,12 +60,23 @@ record KademliaConfig(
       throw new ConfigException("invalid value for " + REPLICATION + ": '" + replication
           + "' (must not exceed " + K + " = " + k + ")");
     }
+    Duration rpcTimeout = c.duration(RPC_TIMEOUT, Duration.ofMillis(500));
+    // Unset, the floor follows a lowered rpc-timeout; set above it, it is a mistake worth saying.
+    Duration rpcTimeoutMin = c.duration(RPC_TIMEOUT_MIN, Duration.ofMillis(150));
+    if (rpcTimeoutMin.compareTo(rpcTimeout) > 0) {
+      if (c.string(RPC_TIMEOUT_MIN).isPresent()) {
+        throw new ConfigException("invalid value for " + RPC_TIMEOUT_MIN + ": '" + c.string(RPC_TIMEOUT_MIN).get()
+            + "' (must not exceed " + RPC_TIMEOUT + " = " + c.string(RPC_TIMEOUT, "500ms") + ")");
+      }
+      rpcTimeoutMin = rpcTimeout;
+    }
     return new KademliaConfig(
         k,
         c.integer(ALPHA, 3, 1, 16),
         replication,
         c.integer(READ_QUORUM, Math.min(3, replication), 1, replication),
-        c.duration(RPC_TIMEOUT, Duration.ofMillis(500)),
+        rpcTimeout,
+        rpcTimeoutMin,
         c.integer(RPC_RETRIES, 1, 0, 5),
         c.integer(MAX_FAILURES, 3, 1, 100),
         c.duration(REFRESH_INTERVAL, Duration.ofHours(1)),

@@ -162,15 +162,20 @@ final class KademliaNode implements Node, Dht {
     final CompletableFuture<Message> future = new CompletableFuture<>();
     int attempts;
     long sentNanos;
+    /** When the last attempt gives up: (retries + 1) × rpc-timeout after the first send, however early resends go. */
+    long deadlineNanos;
+    /** Run once, on the loop, when the first send goes unanswered for its retransmit time; may be null. */
+    Runnable stalled;
     Scheduler.Cancellable timer;
 
-    Pending(long rid, Contact to, Address address, Message message, byte[] bytes, String type) {
+    Pending(long rid, Contact to, Address address, Message message, byte[] bytes, String type, Runnable stalled) {
       this.rid = rid;
       this.to = to;
       this.address = address;
       this.message = message;
       this.bytes = bytes;
       this.type = type;
+      this.stalled = stalled;
     }
   }
 
@@ -625,7 +630,7 @@ final class KademliaNode implements Node, Dht {
       }
       pending.remove(m.rid);
       p.timer.cancel();
-      double rtt = (scheduler.nanoTime() - p.sentNanos) / 1e6;
+      double rtt = p.attempts == 1 ? (scheduler.nanoTime() - p.sentNanos) / 1e6 : -1;
       noteSeen(sender);
       table.answered(m.from, rtt, scheduler.currentTimeMillis());
       if (m.type == MessageType.NODES) {
@@ -883,6 +888,14 @@ final class KademliaNode implements Node, Dht {
    * Must be called on the loop. {@code expect} may be null when the peer's id is not known yet (bootstrap).
    */
   CompletableFuture<Message> request(Contact to, Message template, String statName) {
+    return request(to, template, statName, null);
+  }
+
+  /**
+   * {@link #request(Contact, Message, String)}, and {@code stalled} runs (on the loop) if the first send is not
+   * answered within its retransmit time: a lookup then asks the next contact instead of waiting out the deadline.
+   */
+  CompletableFuture<Message> request(Contact to, Message template, String statName, Runnable stalled) {
     Address address = null;
     for (Address a : to.addresses()) {
       if (transports.containsKey(a.scheme())) {
@@ -909,7 +922,7 @@ final class KademliaNode implements Node, Dht {
       m.padTo = m.type == MessageType.FIND_NODE || m.type == MessageType.FIND_VALUE ? FIND_PAD : PING_PAD;
     }
     String type = statName != null ? statName : m.statName();
-    Pending p = new Pending(rid, to, address, m, codec.encode(m), type);
+    Pending p = new Pending(rid, to, address, m, codec.encode(m), type, stalled);
     pending.put(rid, p);
     stats.sent(type);
     transmit(p);
@@ -926,13 +939,29 @@ final class KademliaNode implements Node, Dht {
     to.oneway = from.oneway;
   }
 
+  /**
+   * Sends (again) and arms the timer. The first send waits the peer's retransmit time (its measured round trips, at
+   * least rpc-timeout-min, at most rpc-timeout), so a lost datagram costs about one round trip rather than the whole
+   * timeout; the resends share what is left until the deadline, which stays (retries + 1) × rpc-timeout: a peer is
+   * declared unresponsive no sooner than with fixed timeouts, so a slow or paused peer is not dropped for being slow.
+   */
   private void transmit(Pending p) {
     p.attempts++;
-    p.sentNanos = scheduler.nanoTime();
+    long now = scheduler.nanoTime();
+    p.sentNanos = now;
     stats.bytesOf(p.type, p.bytes.length);
     send(p.address, p.bytes);
-    p.timer = scheduler.schedule(() -> loop.execute(() -> timeout(p)), cfg.rpcTimeout().toMillis(),
-        TimeUnit.MILLISECONDS);
+    long timeoutMillis = cfg.rpcTimeout().toMillis();
+    long waitMillis;
+    if (p.attempts == 1) {
+      p.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeoutMillis * (cfg.rpcRetries() + 1));
+      waitMillis = cfg.rpcRetries() == 0 || p.to.id() == null ? timeoutMillis
+          : table.retransmitMillis(p.to.id(), cfg.rpcTimeoutMin().toMillis(), timeoutMillis);
+    } else {
+      int sendsLeft = cfg.rpcRetries() + 2 - p.attempts; // this one included
+      waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - now) / sendsLeft);
+    }
+    p.timer = scheduler.schedule(() -> loop.execute(() -> timeout(p)), waitMillis, TimeUnit.MILLISECONDS);
   }
 
   private void timeout(Pending p) {
@@ -941,6 +970,11 @@ final class KademliaNode implements Node, Dht {
     }
     if (p.attempts <= cfg.rpcRetries() && !closed) {
       transmit(p);
+      Runnable stalled = p.stalled;
+      p.stalled = null;
+      if (stalled != null) {
+        stalled.run();
+      }
       return;
     }
     pending.remove(p.rid);
@@ -961,7 +995,7 @@ final class KademliaNode implements Node, Dht {
     Message q = new Message(MessageType.FIND_NODE, 0, id, addresses);
     q.target = target;
     Lookup lookup = new Lookup(id, target, resultSize, cfg.alpha(), table.closest(target, cfg.k()),
-        c -> request(c, q, null), l -> false);
+        (c, stalled) -> request(c, q, null, stalled), l -> false);
     return lookup.start().whenComplete((r, e) -> {
       if (r != null) {
         stats.lookupDone(r.hops());
@@ -981,7 +1015,8 @@ final class KademliaNode implements Node, Dht {
     q.namespace = namespace;
     q.key = key;
     Lookup lookup = new Lookup(id, target, cfg.replication(), l -> Math.min(cfg.alpha(), stillNeeded.applyAsInt(l)),
-        table.closest(target, cfg.k()), c -> request(c, q, null), l -> stillNeeded.applyAsInt(l) <= 0);
+        table.closest(target, cfg.k()), (c, stalled) -> request(c, q, null, stalled),
+        l -> stillNeeded.applyAsInt(l) <= 0);
     return lookup.start().whenComplete((r, e) -> {
       if (r != null) {
         stats.lookupDone(r.hops());

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -15,6 +16,10 @@ import java.util.function.ToIntFunction;
  * One iterative Kademlia lookup (§2.3): keep a shortlist ordered by distance to the target, keep up to alpha requests in
  * flight to the closest contacts not yet asked, and stop when the closest {@code resultSize} live contacts have all
  * answered — or earlier, when {@code enough} says the answers collected suffice (a read that met its quorum).
+ *
+ * <p>A request that is not answered within its retransmit time is <em>stalled</em>: it no longer takes one of the
+ * alpha places, so the lookup asks the next contact instead of waiting for the deadline (Kademlia §2.3, Bamboo's
+ * timeouts); its answer is still used if it comes, and the lookup ends only when no stalled request is left.
  *
  * <p>Runs entirely on the node's event loop: the query futures must complete there.
  */
@@ -25,6 +30,7 @@ final class Lookup {
     final Contact contact;
     final int hop;
     State state = State.WAITING;
+    boolean stalled;
     Message answer;
 
     Candidate(Contact contact, int hop) {
@@ -46,24 +52,33 @@ final class Lookup {
   private final NodeId self;
   private final int resultSize;
   private final ToIntFunction<Lookup> parallelism;
-  private final Function<Contact, CompletableFuture<Message>> query;
+  private final BiFunction<Contact, Runnable, CompletableFuture<Message>> query;
   private final Predicate<Lookup> enough;
   private final TreeMap<NodeId, Candidate> shortlist;
   private final CompletableFuture<Result> result = new CompletableFuture<>();
   private int inFlight;
+  private int stalledInFlight;
   private int queried;
 
+  /** A lookup whose requests never stall: they hold their place until answered or failed. */
   Lookup(NodeId self, NodeId target, int resultSize, int alpha, Collection<Contact> seeds,
       Function<Contact, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
+    this(self, target, resultSize, l -> alpha, seeds, (c, stalled) -> query.apply(c), enough);
+  }
+
+  Lookup(NodeId self, NodeId target, int resultSize, int alpha, Collection<Contact> seeds,
+      BiFunction<Contact, Runnable, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
     this(self, target, resultSize, l -> alpha, seeds, query, enough);
   }
 
   /**
    * @param parallelism how many requests may be in flight now; a read lowers it as answers with the value come in,
    *     so it does not ask more nodes than its quorum needs
+   * @param query sends a request to a contact; the future completes on the loop, and the {@code Runnable} is to be
+   *     run (on the loop, at most once, before the future completes) when the request stalls
    */
   Lookup(NodeId self, NodeId target, int resultSize, ToIntFunction<Lookup> parallelism, Collection<Contact> seeds,
-      Function<Contact, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
+      BiFunction<Contact, Runnable, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
     this.self = self;
     this.resultSize = resultSize;
     this.parallelism = parallelism;
@@ -122,7 +137,7 @@ final class Lookup {
         inFlight++;
       }
     }
-    if (toSend.isEmpty() && inFlight == 0) {
+    if (toSend.isEmpty() && inFlight == 0 && stalledInFlight == 0) {
       finish();
       return;
     }
@@ -133,8 +148,12 @@ final class Lookup {
 
   private void send(Candidate c) {
     queried++;
-    query.apply(c.contact).whenComplete((answer, error) -> {
-      inFlight--;
+    query.apply(c.contact, () -> stall(c)).whenComplete((answer, error) -> {
+      if (c.stalled) {
+        stalledInFlight--;
+      } else {
+        inFlight--;
+      }
       if (error != null) {
         c.state = State.FAILED;
       } else {
@@ -146,6 +165,16 @@ final class Lookup {
       }
       advance();
     });
+  }
+
+  private void stall(Candidate c) {
+    if (c.state != State.IN_FLIGHT || c.stalled) {
+      return;
+    }
+    c.stalled = true;
+    inFlight--;
+    stalledInFlight++;
+    advance();
   }
 
   private void finish() {

@@ -54,6 +54,8 @@ final class RoutingTable {
     long lastSeenMillis;
     int failures;
     double srttMillis = -1;
+    /** Mean deviation of the round trips (RFC 6298's RTTVAR); a float fits beside the flags, per entry of millions. */
+    float rttvarMillis;
     boolean pinging;
     /** Another id was heard from this entry's address: one missed answer drops it. */
     boolean suspect;
@@ -229,15 +231,36 @@ final class RoutingTable {
     return Optional.of(head);
   }
 
-  /** A request to {@code id} was answered. */
+  /** A request to {@code id} was answered, after {@code rttMillis} (negative: not timed). */
   void answered(NodeId id, double rttMillis, long nowMillis) {
     Entry e = find(id);
     if (e != null) {
       e.failures = 0;
       e.pinging = false;
       e.lastSeenMillis = nowMillis;
-      e.srttMillis = e.srttMillis < 0 ? rttMillis : 0.875 * e.srttMillis + 0.125 * rttMillis;
+      if (rttMillis < 0) {
+        return; // an answer to a resent request: which send it answers is unknown (Karn), so it times nothing
+      }
+      if (e.srttMillis < 0) {
+        e.srttMillis = rttMillis;
+        e.rttvarMillis = (float) (rttMillis / 2);
+      } else {
+        e.rttvarMillis = (float) (0.75 * e.rttvarMillis + 0.25 * Math.abs(e.srttMillis - rttMillis));
+        e.srttMillis = 0.875 * e.srttMillis + 0.125 * rttMillis;
+      }
     }
+  }
+
+  /**
+   * How long to wait for {@code id}'s answer before resending (RFC 6298: smoothed round trip plus four deviations),
+   * within [{@code minMillis}, {@code maxMillis}]; {@code maxMillis} for a contact never timed.
+   */
+  long retransmitMillis(NodeId id, long minMillis, long maxMillis) {
+    Entry e = find(id);
+    if (e == null || e.srttMillis < 0) {
+      return maxMillis;
+    }
+    return Math.max(minMillis, Math.min(maxMillis, (long) Math.ceil(e.srttMillis + 4 * e.rttvarMillis)));
   }
 
   /**

@@ -123,4 +123,66 @@ class LookupTest {
     assertThat(r.answered()).isEmpty();
     assertThat(r.queried()).isZero();
   }
+
+  @Test
+  void aStalledRequestGivesUpItsPlaceAndItsLateAnswerStillCounts() {
+    SlowClosest t = new SlowClosest(NodeId.random(random));
+
+    CompletableFuture<Lookup.Result> result = t.lookup.start();
+    assertThat(t.asked).containsExactly(t.seeds.get(0).id()); // alpha = 1: the closest holds the only place
+
+    t.stalls.get(0).run();
+    t.stalls.get(0).run(); // a second signal changes nothing
+    assertThat(t.asked).as("the next two closest asked, the closest still counted among the 3")
+        .containsExactly(t.seeds.get(0).id(), t.seeds.get(1).id(), t.seeds.get(2).id());
+    assertThat(result).as("waits for the stalled request").isNotDone();
+
+    t.slow.complete(noNodes(t.seeds.get(0)));
+    assertThat(result).isCompleted();
+    assertThat(result.join().closest()).containsExactlyElementsOf(t.seeds.subList(0, 3));
+  }
+
+  @Test
+  void aStalledRequestThatFailsMakesRoomForTheNextContact() {
+    SlowClosest t = new SlowClosest(NodeId.random(random));
+
+    CompletableFuture<Lookup.Result> result = t.lookup.start();
+    t.stalls.get(0).run();
+    assertThat(result).isNotDone();
+    t.slow.completeExceptionally(new TimeoutException());
+
+    assertThat(result.join().closest()).containsExactlyElementsOf(t.seeds.subList(1, 4));
+  }
+
+  /**
+   * A lookup for the 3 closest, alpha 1, seeded with the 4 nodes closest to the target: the closest answers only when
+   * the test says so; the others at once, with no contacts.
+   */
+  private static final class SlowClosest {
+    final NodeId asker = ids.get(0);
+    final List<Contact> seeds;
+    final CompletableFuture<Message> slow = new CompletableFuture<>();
+    final List<Runnable> stalls = new ArrayList<>();
+    final List<NodeId> asked = new ArrayList<>();
+    final Lookup lookup;
+
+    SlowClosest(NodeId target) {
+      seeds = ids.stream().filter(i -> !i.equals(asker)).sorted(target::compareDistance).limit(4)
+          .map(LookupTest::contact).toList();
+      lookup = new Lookup(asker, target, 3, 1, seeds, (c, stalled) -> {
+        asked.add(c.id());
+        if (c.equals(seeds.get(0))) {
+          stalls.add(stalled);
+          return slow;
+        }
+        return CompletableFuture.completedFuture(noNodes(c));
+      }, x -> false);
+    }
+  }
+
+  private static Message noNodes(Contact from) {
+    Message m = new Message(MessageType.NODES, 0, from.id(), from.addresses());
+    m.nodes = List.of();
+    return m;
+  }
 }
