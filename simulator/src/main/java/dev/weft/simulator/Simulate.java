@@ -198,7 +198,7 @@ public final class Simulate {
               .resolve(name) + " (" + lines.get(0) + ")");
         }
         for (String row : lines.subList(1, lines.size())) {
-          int n = Integer.parseInt(row.substring(0, row.indexOf(',')));
+          int n = size(row);
           Path before = name.equals(NODES_CSV) ? sizeFrom.putIfAbsent(n, dir) : sizeFrom.get(n);
           if (before != null && !before.equals(dir)) {
             throw new IllegalArgumentException("--merge: N=" + n + " is in both " + before + " and " + dir);
@@ -207,7 +207,7 @@ public final class Simulate {
         }
       }
       List<String> body = new ArrayList<>(rows.subList(1, rows.size()));
-      body.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r.substring(0, r.indexOf(',')))));
+      body.sort(java.util.Comparator.comparingInt(Simulate::size));
       rows.subList(1, rows.size()).clear();
       rows.addAll(body); // stable: a size's rows keep their order (put before get, hops ascending)
       merged.put(name, rows);
@@ -217,6 +217,11 @@ public final class Simulate {
       Files.write(out.resolve(e.getKey()), e.getValue());
     }
     plot(out, merged.get(NODES_CSV), merged.get(OPS_CSV));
+  }
+
+  /** The network size of a table row: its first column. */
+  private static int size(String row) {
+    return Integer.parseInt(row.substring(0, row.indexOf(',')));
   }
 
   /** Plots from the table rows (header first), so that a run and a merge of runs draw the same charts. */

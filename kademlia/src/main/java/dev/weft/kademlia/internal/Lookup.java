@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
@@ -59,12 +58,6 @@ final class Lookup {
   private int inFlight;
   private int stalledInFlight;
   private int queried;
-
-  /** A lookup whose requests never stall: they hold their place until answered or failed. */
-  Lookup(NodeId self, NodeId target, int resultSize, int alpha, Collection<Contact> seeds,
-      Function<Contact, CompletableFuture<Message>> query, Predicate<Lookup> enough) {
-    this(self, target, resultSize, l -> alpha, seeds, (c, stalled) -> query.apply(c), enough);
-  }
 
   Lookup(NodeId self, NodeId target, int resultSize, int alpha, Collection<Contact> seeds,
       BiFunction<Contact, Runnable, CompletableFuture<Message>> query, Predicate<Lookup> enough) {

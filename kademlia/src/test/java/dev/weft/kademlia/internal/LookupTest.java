@@ -67,7 +67,7 @@ class LookupTest {
       NodeId asker = ids.get(random.nextInt(N));
       NodeId target = NodeId.random(random);
       Lookup l = new Lookup(asker, target, 20, 3, network.get(asker).closest(target, 20),
-          c -> answer(asker, c, target, Set.of()), x -> false);
+          (c, stalled) -> answer(asker, c, target, Set.of()), x -> false);
       Lookup.Result r = l.start().join();
       List<NodeId> truth = ids.stream().filter(i -> !i.equals(asker))
           .sorted((a, b) -> target.compareDistance(a, b)).limit(20).toList();
@@ -97,7 +97,7 @@ class LookupTest {
       NodeId target = NodeId.random(random);
       NodeId a = asker;
       Lookup.Result r = new Lookup(asker, target, 20, 3, network.get(asker).closest(target, 20),
-          c -> answer(a, c, target, dead), x -> false).start().join();
+          (c, stalled) -> answer(a, c, target, dead), x -> false).start().join();
       List<NodeId> truth = ids.stream().filter(i -> !i.equals(a) && !dead.contains(i))
           .sorted((x, y) -> target.compareDistance(x, y)).limit(5).toList();
       assertThat(r.closest().stream().map(Contact::id).toList()).startsWith(truth.get(0));
@@ -110,14 +110,14 @@ class LookupTest {
     NodeId asker = ids.get(0);
     NodeId target = NodeId.random(random);
     Lookup.Result r = new Lookup(asker, target, 20, 3, network.get(asker).closest(target, 20),
-        c -> answer(asker, c, target, Set.of()), l -> l.answered().size() >= 2).start().join();
+        (c, stalled) -> answer(asker, c, target, Set.of()), l -> l.answered().size() >= 2).start().join();
     assertThat(r.answered()).hasSize(2);
     assertThat(r.queried()).isLessThanOrEqualTo(3);
   }
 
   @Test
   void withNoSeedsItEndsAtOnce() {
-    Lookup.Result r = new Lookup(ids.get(0), ids.get(1), 20, 3, List.of(), c -> {
+    Lookup.Result r = new Lookup(ids.get(0), ids.get(1), 20, 3, List.of(), (c, stalled) -> {
       throw new AssertionError("no query expected");
     }, x -> false).start().join();
     assertThat(r.answered()).isEmpty();
