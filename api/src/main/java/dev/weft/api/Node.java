@@ -26,7 +26,8 @@ public interface Node extends AutoCloseable {
 
   /**
    * Joins the network through any of {@code bootstrap} (contacted in parallel): learns its neighbours and fills the
-   * routing table. Joining with an empty collection is allowed and leaves the node alone, as the first node is.
+   * routing table. Joining with an empty collection is allowed and leaves the node alone, as the first node is —
+   * unless its only way out is through other nodes (a relayed node): it then joins through its super-nodes.
    *
    * @return completes with the number of contacts in the routing table; exceptionally with {@link
    *     LookupFailedException} when none of the bootstrap addresses answered

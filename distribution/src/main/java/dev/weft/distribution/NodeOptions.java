@@ -18,7 +18,8 @@ final class NodeOptions {
   String ws;
 
   @Option(names = "--relay", paramLabel = "ws://HOST:PORT",
-      description = "Be reached through this super-node instead of listening on WebSocket; repeat for fail-over.")
+      description = "Be reached through this super-node instead of listening on WebSocket; repeat for fail-over."
+          + " Without --bootstrap the node joins the network through its super-node.")
   List<String> relay;
 
   @Option(names = "--no-listen", description = "Open no socket of its own: reached only through its --relay"

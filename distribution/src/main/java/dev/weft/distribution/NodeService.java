@@ -104,17 +104,18 @@ final class NodeService implements AutoCloseable {
    */
   int join() {
     List<Address> bootstrap = settings.bootstrap();
-    if (bootstrap.isEmpty()) {
-      return 0;
-    }
     try {
+      // With no bootstrap address the engine joins through the super-nodes of a relayed node, else stays alone.
       int contacts = node.join(bootstrap).copy().get(FIRST_JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      LOG.info("joined through {}: {} contacts", bootstrap, contacts);
+      if (contacts > 0) {
+        LOG.info("joined through {}: {} contacts", bootstrap.isEmpty() ? "its super-nodes" : bootstrap, contacts);
+      }
       return contacts;
     } catch (ExecutionException | TimeoutException | CompletionException e) {
       String why = e instanceof TimeoutException ? "no answer within " + FIRST_JOIN_TIMEOUT.toSeconds() + " s"
           : reason(e);
-      err.println("weft node: warning: could not join the network through " + bootstrap + " (" + why
+      err.println("weft node: warning: could not join the network through "
+          + (bootstrap.isEmpty() ? "its super-nodes" : bootstrap) + " (" + why
           + "); running alone and retrying in " + FIRST_RETRY.toSeconds() + " s");
       scheduleRetry(FIRST_RETRY);
       return node.info().contacts();

@@ -23,7 +23,9 @@ final class Tarball {
 
   final Path dir;
   final Path home;
-  private final List<Process> processes = new ArrayList<>();
+  /** Words before {@code bin/weft}, e.g. {@code ip netns exec NS} to run it in a network namespace; empty for none. */
+  private final List<String> prefix;
+  private final List<Process> processes;
 
   /** What a finished command printed and returned. */
   record Result(int code, String out, String err) {
@@ -37,9 +39,16 @@ final class Tarball {
     }
   }
 
-  private Tarball(Path dir, Path home) {
+  private Tarball(Path dir, Path home, List<String> prefix, List<Process> processes) {
     this.dir = dir;
     this.home = home;
+    this.prefix = List.copyOf(prefix);
+    this.processes = processes;
+  }
+
+  /** The same installation, its commands run inside network namespace {@code ns}; processes are ended together. */
+  Tarball inNamespace(String ns) {
+    return new Tarball(dir, home, List.of("ip", "netns", "exec", ns), processes);
   }
 
   /** Unpacks the tarball named by the system property {@code weft.tarball} (set by the pom) into {@code dir}. */
@@ -47,14 +56,15 @@ final class Tarball {
     String tarball = System.getProperty("weft.tarball");
     assertThat(tarball).as("system property weft.tarball (set by the pom)").isNotBlank();
     assertThat(Path.of(tarball)).exists();
-    Tarball t = new Tarball(dir, dir.resolve("weft-" + System.getProperty("weft.version")));
+    Tarball t = new Tarball(dir, dir.resolve("weft-" + System.getProperty("weft.version")), List.of(),
+        new ArrayList<>());
     Result tar = t.run(new ProcessBuilder("tar", "-xzf", tarball, "-C", dir.toString()), COMMAND_TIMEOUT);
     assertThat(tar.code()).as(tar.err()).isZero();
     return t;
   }
 
   ProcessBuilder launcher(Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     command.add(home.resolve("bin/weft").toString());
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());

@@ -1,7 +1,9 @@
 package dev.weft.api.spi;
 
 import dev.weft.api.Address;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Moves opaque messages between nodes for one address scheme. Opened by a {@link TransportProvider}; inbound
@@ -28,14 +30,42 @@ import java.util.List;
  * message to its serial event loop).
  */
 public interface Transport extends AutoCloseable {
-  /** Where this transport listens, with the bound port filled in. Never empty while open. */
+  /**
+   * Where peers reach this node through this transport, with the bound port filled in: where it listens, or a
+   * relayed transport's relay addresses (one per scheme its super-node relays in). Never empty while open.
+   */
   List<Address> localAddresses();
+
+  /**
+   * The schemes {@link #send} takes: by default those of {@link #localAddresses()}. A relayed transport sends to every
+   * scheme its super-node relays in (the super-node sends for it), so a node whose only way out is one WebSocket
+   * connection still reaches UDP-only peers.
+   *
+   * @since 0.1
+   */
+  default Set<String> schemes() {
+    Set<String> schemes = new LinkedHashSet<>();
+    for (Address a : localAddresses()) {
+      schemes.add(a.scheme());
+    }
+    return schemes;
+  }
+
+  /**
+   * Nodes this transport reaches the network through, which a node given no bootstrap address joins through: a
+   * relayed transport's super-nodes. Empty by default.
+   *
+   * @since 0.1
+   */
+  default List<Address> joinThrough() {
+    return List.of();
+  }
 
   /**
    * Queues {@code message} for {@code to}.
    *
    * @throws IllegalArgumentException when the message is larger than {@link #maxMessageSize()} or the address has
-   *     another scheme
+   *     a scheme not in {@link #schemes()}
    */
   void send(Address to, byte[] message);
 

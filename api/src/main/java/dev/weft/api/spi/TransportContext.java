@@ -12,4 +12,13 @@ public interface TransportContext {
 
   /** Where inbound messages go. */
   TransportListener listener();
+
+  /**
+   * The node's switchboard for the nodes it relays, shared by all its transports; {@link Relays#none()} by default.
+   *
+   * @since 0.1
+   */
+  default Relays relays() {
+    return Relays.none();
+  }
 }

@@ -24,6 +24,7 @@ import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.TokenBucket;
 import dev.weft.api.spi.StoreContext;
 import dev.weft.api.spi.Transport;
+import dev.weft.api.spi.Relays;
 import dev.weft.api.spi.TransportContext;
 import dev.weft.api.spi.TransportListener;
 import dev.weft.api.spi.TransportProvider;
@@ -76,7 +77,7 @@ final class KademliaNode implements Node, Dht {
   final Stats stats = new Stats();
   final Random random;
 
-  private final Map<String, Transport> transports = new LinkedHashMap<>();
+  private final Transports transports = new Transports();
   /** Every transport's local addresses, replaced whole when a transport's change (a relayed node's relay moved). */
   private volatile List<Address> addresses = List.of();
   private final RoutingTable table;
@@ -254,32 +255,14 @@ final class KademliaNode implements Node, Dht {
   }
 
   private void openTransports(NodeSetup setup) {
-    for (Address bind : setup.listen()) {
-      TransportProvider provider = setup.transports().get(bind.scheme());
-      if (transports.containsKey(bind.scheme())) {
-        throw new WeftException("two listen addresses with scheme " + bind.scheme() + ": " + setup.listen());
-      }
-      Transport t;
-      try {
-        t = provider.open(bind, context);
-      } catch (IOException e) {
-        throw new WeftException("cannot listen on " + bind + ": " + e.getMessage(), e);
-      }
-      transports.put(bind.scheme(), t);
-      List<Address> all = new ArrayList<>(addresses);
-      all.addAll(t.localAddresses());
-      addresses = List.copyOf(all);
-    }
+    transports.open(setup.listen(), setup.transports(), context);
+    addresses = transports.addresses();
   }
 
   /** A transport's addresses changed: advertise the new ones from the next message on. */
   private void addressesChanged() {
     loop.execute(() -> {
-      List<Address> all = new ArrayList<>();
-      for (Transport t : transports.values()) {
-        all.addAll(t.localAddresses());
-      }
-      addresses = List.copyOf(all);
+      addresses = transports.refresh();
       selfContact = new Contact(id, addresses);
       LOG.info("node {} now reachable at {}", id.shortHex(), addresses);
     });
@@ -332,6 +315,11 @@ final class KademliaNode implements Node, Dht {
     @Override
     public TransportListener listener() {
       return listener;
+    }
+
+    @Override
+    public Relays relays() {
+      return transports;
     }
 
   }
@@ -424,7 +412,9 @@ final class KademliaNode implements Node, Dht {
 
   @Override
   public CompletableFuture<Integer> join(Collection<Address> bootstrapAddresses) {
-    List<Address> targets = List.copyOf(bootstrapAddresses);
+    // A node whose transport reaches the network only through other nodes (a relayed node's super-nodes) is never
+    // the first node: given no bootstrap, it joins through them.
+    List<Address> targets = bootstrapAddresses.isEmpty() ? transports.joinThrough() : List.copyOf(bootstrapAddresses);
     CompletableFuture<Integer> done = new CompletableFuture<>();
     loop.execute(() -> {
       bootstrap.clear();
@@ -462,7 +452,7 @@ final class KademliaNode implements Node, Dht {
       pings.add(ping(c));
     }
     for (Address a : targets) {
-      if (!transports.containsKey(a.scheme())) {
+      if (!transports.canSend(a.scheme())) {
         pings.add(CompletableFuture.failedFuture(new WeftException("no transport for " + a)));
         continue;
       }
@@ -523,13 +513,7 @@ final class KademliaNode implements Node, Dht {
         LOG.warn("plugin failed to close", e);
       }
     }
-    for (Transport t : transports.values()) {
-      try {
-        t.close();
-      } catch (RuntimeException e) {
-        LOG.warn("transport failed to close", e);
-      }
-    }
+    transports.close();
     loop.execute(() -> {
       for (Pending p : List.copyOf(pending.values())) {
         p.timer.cancel();
@@ -727,12 +711,7 @@ final class KademliaNode implements Node, Dht {
   }
 
   private boolean canReach(Contact c) {
-    for (Address a : c.addresses()) {
-      if (transports.containsKey(a.scheme())) {
-        return true;
-      }
-    }
-    return false;
+    return transports.reachable(c).isPresent();
   }
 
   CompletableFuture<Message> ping(Contact c) {
@@ -753,14 +732,14 @@ final class KademliaNode implements Node, Dht {
     }
     switch (m.type) {
       case PING -> reply(from, m, new Message(MessageType.PONG, m.rid, id, addresses), verified);
-      case FIND_NODE -> reply(from, m, nodes(m.rid, m.target, sender.id()), verified);
+      case FIND_NODE -> reply(from, m, nodes(m.rid, m.target, sender), verified);
       case FIND_VALUE -> storage.serveFindValue(m).whenCompleteAsync((record, error) -> {
         if (record != null) {
           Message v = new Message(MessageType.VALUE, m.rid, id, addresses);
           v.record = record;
           reply(from, m, v, verified);
         } else {
-          reply(from, m, nodes(m.rid, m.target, sender.id()), verified);
+          reply(from, m, nodes(m.rid, m.target, sender), verified);
         }
       }, loop);
       case STORE -> storage.checkSignature(m.record).thenCompose(ok -> admitStore(from, m.record))
@@ -780,12 +759,34 @@ final class KademliaNode implements Node, Dht {
     }
   }
 
-  private Message nodes(long rid, NodeId target, NodeId requester) {
+  /**
+   * The k closest contacts to {@code target} that {@code requester} can reach: those with an address in a scheme it
+   * has one in. In a mixed network a UDP-only node is not handed WebSocket-only contacts, which would take places in
+   * its lookup that it cannot use.
+   */
+  private Message nodes(long rid, NodeId target, Contact requester) {
     Message r = new Message(MessageType.NODES, rid, id, addresses);
-    List<Contact> closest = new ArrayList<>(table.closest(target, cfg.k() + 1));
-    closest.removeIf(c -> c.id().equals(requester));
+    List<Contact> near = table.closest(target, cfg.k() + 1);
+    List<Contact> closest = usableBy(requester, near);
+    boolean unusable = near.stream().filter(c -> !c.id().equals(requester.id())).count() > closest.size();
+    if (unusable && closest.size() < cfg.k() && table.size() > near.size()) {
+      // Some were of no use to it: look further.
+      closest = usableBy(requester, table.closest(target, 3 * cfg.k()));
+    }
     r.nodes = closest.size() > cfg.k() ? closest.subList(0, cfg.k()) : closest;
     return r;
+  }
+
+  private static List<Contact> usableBy(Contact requester, List<Contact> contacts) {
+    java.util.Set<String> schemes = new java.util.HashSet<>();
+    requester.addresses().forEach(a -> schemes.add(a.scheme()));
+    List<Contact> out = new ArrayList<>(contacts.size());
+    for (Contact c : contacts) {
+      if (!c.id().equals(requester.id()) && c.addresses().stream().anyMatch(a -> schemes.contains(a.scheme()))) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private Message error(long rid, String text) {
@@ -867,7 +868,7 @@ final class KademliaNode implements Node, Dht {
   }
 
   private void send(Address to, byte[] bytes) {
-    Transport t = transports.get(to.scheme());
+    Transport t = transports.senderFor(to.scheme());
     if (t == null || closed) {
       return;
     }
@@ -896,13 +897,7 @@ final class KademliaNode implements Node, Dht {
    * answered within its retransmit time: a lookup then asks the next contact instead of waiting out the deadline.
    */
   CompletableFuture<Message> request(Contact to, Message template, String statName, Runnable stalled) {
-    Address address = null;
-    for (Address a : to.addresses()) {
-      if (transports.containsKey(a.scheme())) {
-        address = a;
-        break;
-      }
-    }
+    Address address = transports.reachable(to).orElse(null);
     if (address == null) {
       return CompletableFuture.failedFuture(new WeftException("no transport for any address of " + to));
     }
@@ -1265,19 +1260,16 @@ final class KademliaNode implements Node, Dht {
   @Override
   public void notify(Contact to, String channel, JsonNode body) {
     loop.execute(() -> {
-      for (Address a : to.addresses()) {
-        if (transports.containsKey(a.scheme())) {
-          Message m = new Message(MessageType.APP, AddressTokens.fixedWidth(rids.nextLong()), id, addresses);
-          m.channel = channel;
-          m.body = body;
-          m.oneway = true;
-          byte[] bytes = codec.encode(m);
-          stats.sent(m.statName());
-          stats.bytesOf(m.statName(), bytes.length);
-          send(a, bytes);
-          return;
-        }
-      }
+      transports.reachable(to).ifPresent(a -> {
+        Message m = new Message(MessageType.APP, AddressTokens.fixedWidth(rids.nextLong()), id, addresses);
+        m.channel = channel;
+        m.body = body;
+        m.oneway = true;
+        byte[] bytes = codec.encode(m);
+        stats.sent(m.statName());
+        stats.bytesOf(m.statName(), bytes.length);
+        send(a, bytes);
+      });
     });
   }
 

@@ -1,11 +1,10 @@
 package dev.weft.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static dev.weft.testkit.Commands.must;
 import static dev.weft.testkit.Commands.run;
 import static org.awaitility.Awaitility.await;
 
-import dev.weft.testkit.Commands;
+import dev.weft.testkit.HiddenHost;
 import dev.weft.testkit.LineProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -31,35 +29,24 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RelayedBehindFirewallTest {
-  private static final String OPEN_IP = "10.231.0.1";
-  private static final String HIDDEN_IP = "10.231.0.2";
   private static final int SUPER_PORT = 7301;
-  private final String tag = Long.toString(ProcessHandle.current().pid() % 100_000);
-  private final String open = "weft-open-" + tag;
-  private final String hidden = "weft-hid-" + tag;
   private final List<LineProcess> processes = new ArrayList<>();
+  private HiddenHost hosts;
+  private String open;
+  private String hidden;
+  private String openIp;
+  private String hiddenIp;
   private Path dir;
-  private boolean created;
 
   @BeforeAll
   void namespaces() throws Exception {
-    Optional<String> unavailable = Commands.namespacesUnavailable(open);
-    Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElseThrow());
-    created = true;
-    must("ip", "netns", "add", hidden);
-    must("ip", "link", "add", "wo" + tag, "type", "veth", "peer", "name", "wh" + tag);
-    must("ip", "link", "set", "wo" + tag, "netns", open);
-    must("ip", "link", "set", "wh" + tag, "netns", hidden);
-    must("ip", "-n", open, "addr", "add", OPEN_IP + "/24", "dev", "wo" + tag);
-    must("ip", "-n", hidden, "addr", "add", HIDDEN_IP + "/24", "dev", "wh" + tag);
-    for (String ns : List.of(open, hidden)) {
-      must("ip", "-n", ns, "link", "set", "lo", "up");
-    }
-    must("ip", "-n", open, "link", "set", "wo" + tag, "up");
-    must("ip", "-n", hidden, "link", "set", "wh" + tag, "up");
-    // Outbound connections (and their replies) pass; nothing may come in on its own.
-    must("ip", "netns", "exec", hidden, "iptables", "-A", "INPUT", "-p", "tcp", "--syn", "-j", "DROP");
-    must("ip", "netns", "exec", hidden, "iptables", "-A", "INPUT", "-p", "udp", "-j", "DROP");
+    HiddenHost.Result made = HiddenHost.create("rbf", "10.231.0");
+    Assumptions.assumeTrue(made.host() != null, () -> "skipped: " + made.unavailable());
+    hosts = made.host();
+    open = hosts.open;
+    hidden = hosts.hidden;
+    openIp = hosts.openIp;
+    hiddenIp = hosts.hiddenIp;
     dir = Files.createTempDirectory("weft-netns");
   }
 
@@ -68,9 +55,8 @@ class RelayedBehindFirewallTest {
     for (LineProcess p : processes) {
       p.stop();
     }
-    if (created) {
-      run("ip", "netns", "del", open);
-      run("ip", "netns", "del", hidden);
+    if (hosts != null) {
+      hosts.close();
     }
     if (dir != null) {
       try (var files = Files.walk(dir)) {
@@ -81,16 +67,16 @@ class RelayedBehindFirewallTest {
 
   @Test
   void aNodeNoOneCanReachStoresAndServesReplicasThroughItsSuperNode() throws Exception {
-    String superAddress = "ws://" + OPEN_IP + ":" + SUPER_PORT;
+    String superAddress = "ws://" + openIp + ":" + SUPER_PORT;
     LineProcess superNode = start(open, 1, superAddress);
-    LineProcess writer = start(open, 2, "ws://" + OPEN_IP + ":0");
-    LineProcess reader = start(open, 3, "ws://" + OPEN_IP + ":0");
+    LineProcess writer = start(open, 2, "ws://" + openIp + ":0");
+    LineProcess reader = start(open, 3, "ws://" + openIp + ":0");
     LineProcess relayed = start(hidden, 4, superAddress + "/relay");
     assertThat(relayed.ask("addr")).startsWith("addr " + superAddress + "/relay/");
 
     // Nobody can open a connection to the hidden namespace: the attempt hangs until the probe gives up.
     int probe = run("ip", "netns", "exec", open, "timeout", "3", "bash", "-c",
-        "exec 3<>/dev/tcp/" + HIDDEN_IP + "/" + SUPER_PORT);
+        "exec 3<>/dev/tcp/" + hiddenIp + "/" + SUPER_PORT);
     assertThat(probe).as("exit code of a TCP connect to the hidden node (124: timed out)").isEqualTo(124);
 
     for (LineProcess p : List.of(writer, reader, relayed)) {

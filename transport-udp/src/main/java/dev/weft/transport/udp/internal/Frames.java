@@ -23,6 +23,13 @@ import java.util.zip.CRC32C;
  *    16  2  fragment index (unsigned, 0-based)
  *    18  2  fragment count (unsigned, at least 2)
  *    20  n  fragment payload: every fragment but the last carries the same number of bytes
+ *
+ *   relayed (type | 0x80, i.e. 0x81 or 0x82): the (reassembled) message starts with a relay envelope
+ *     0  1  tokens that follow: 1 = to, 2 = from, 3 = to then from
+ *     1  1  token length (8..64), then the token in ASCII; once per token
+ *     .  n  the message
+ *   "to T": for the node relayed here with token T; "from T": sent for the node relayed by the sender with token T,
+ *   whose address is udp://sender/relay/T (see dev.weft.api.spi.Relays).
  * </pre>
  *
  * Stateless; all methods are safe from any thread.
@@ -33,6 +40,10 @@ final class Frames {
   static final byte VERSION = 1;
   static final byte TYPE_WHOLE = 1;
   static final byte TYPE_FRAGMENT = 2;
+  /** Flag on the type: the message starts with a relay {@link Envelope}. */
+  static final int RELAYED = 0x80;
+  /** Longest envelope: the flags byte and two tokens of 64 characters with their lengths. */
+  static final int MAX_ENVELOPE = 1 + 2 * (1 + 64);
   static final int CRC_OFFSET = 4;
   static final int WHOLE_HEADER = 8;
   static final int FRAGMENT_HEADER = 20;
@@ -62,8 +73,13 @@ final class Frames {
 
   /** Writes {@code message} as one whole-message frame into {@code out}, ready to send (position 0, limit = end). */
   static void encodeWhole(byte[] message, ByteBuffer out) {
+    encodeWhole(message, false, out);
+  }
+
+  /** As {@link #encodeWhole(byte[], ByteBuffer)}; {@code relayed}: the message starts with an {@link Envelope}. */
+  static void encodeWhole(byte[] message, boolean relayed, ByteBuffer out) {
     out.clear();
-    out.put(MAGIC_0).put(MAGIC_1).put(VERSION).put(TYPE_WHOLE).putInt(0).put(message);
+    out.put(MAGIC_0).put(MAGIC_1).put(VERSION).put(type(TYPE_WHOLE, relayed)).putInt(0).put(message);
     out.flip();
     seal(out);
   }
@@ -74,22 +90,37 @@ final class Frames {
    * @param chunk payload bytes per fragment; {@code count} must be {@code fragmentCount(message.length, chunk)}
    */
   static void encodeFragment(byte[] message, int messageId, int index, int count, int chunk, ByteBuffer out) {
+    encodeFragment(message, false, messageId, index, count, chunk, out);
+  }
+
+  /** As {@link #encodeFragment(byte[], int, int, int, int, ByteBuffer)}, flagged when {@code relayed}. */
+  static void encodeFragment(byte[] message, boolean relayed, int messageId, int index, int count, int chunk,
+      ByteBuffer out) {
     int from = index * chunk;
     int length = Math.min(chunk, message.length - from);
     out.clear();
-    out.put(MAGIC_0).put(MAGIC_1).put(VERSION).put(TYPE_FRAGMENT).putInt(0)
+    out.put(MAGIC_0).put(MAGIC_1).put(VERSION).put(type(TYPE_FRAGMENT, relayed)).putInt(0)
         .putInt(messageId).putInt(message.length).putShort((short) index).putShort((short) count)
         .put(message, from, length);
     out.flip();
     seal(out);
   }
 
+  private static byte type(byte base, boolean relayed) {
+    return (byte) (relayed ? base | RELAYED : base);
+  }
+
   /** Every datagram {@code message} is sent as, in order; for tests and tools (sending reuses one buffer). */
   static List<byte[]> encode(byte[] message, int messageId, int datagramBytes) {
+    return encode(message, false, messageId, datagramBytes);
+  }
+
+  /** As {@link #encode(byte[], int, int)}, flagged when {@code relayed}. */
+  static List<byte[]> encode(byte[] message, boolean relayed, int messageId, int datagramBytes) {
     ByteBuffer out = ByteBuffer.allocate(datagramBytes);
     List<byte[]> datagrams = new ArrayList<>();
     if (message.length <= wholeCapacity(datagramBytes)) {
-      encodeWhole(message, out);
+      encodeWhole(message, relayed, out);
       datagrams.add(toArray(out));
       return datagrams;
     }
@@ -99,7 +130,7 @@ final class Frames {
       throw new IllegalArgumentException(message.length + " bytes need more than " + MAX_FRAGMENTS + " fragments");
     }
     for (int i = 0; i < count; i++) {
-      encodeFragment(message, messageId, i, count, chunk, out);
+      encodeFragment(message, relayed, messageId, i, count, chunk, out);
       datagrams.add(toArray(out));
     }
     return datagrams;
@@ -141,10 +172,14 @@ final class Frames {
     if (version != VERSION) {
       throw new MalformedFrameException("unsupported frame version " + version + " (this node speaks " + VERSION + ")");
     }
-    int type = b.get(3) & 0xFF;
+    int flagged = b.get(3) & 0xFF;
+    boolean relayed = (flagged & RELAYED) != 0;
+    int type = flagged & ~RELAYED;
     if (type != TYPE_WHOLE && type != TYPE_FRAGMENT) {
-      throw new MalformedFrameException("unknown frame type " + type);
+      throw new MalformedFrameException("unknown frame type " + flagged);
     }
+    // A relayed message carries its envelope on top of the largest message.
+    int limit = relayed ? maxMessageBytes + MAX_ENVELOPE : maxMessageBytes;
     if (type == TYPE_FRAGMENT && n < FRAGMENT_HEADER) {
       throw new MalformedFrameException("fragment datagram of " + n + " bytes is shorter than its header");
     }
@@ -153,15 +188,15 @@ final class Frames {
     }
     if (type == TYPE_WHOLE) {
       int length = n - WHOLE_HEADER;
-      if (length > maxMessageBytes) {
-        throw new MalformedFrameException("message of " + length + " bytes exceeds the maximum of " + maxMessageBytes);
+      if (length > limit) {
+        throw new MalformedFrameException("message of " + length + " bytes exceeds the maximum of " + limit);
       }
-      return new Frame.Whole(b.position(WHOLE_HEADER).slice());
+      return new Frame.Whole(b.position(WHOLE_HEADER).slice(), relayed);
     }
-    return decodeFragment(b, n, maxMessageBytes);
+    return decodeFragment(b, n, limit, relayed);
   }
 
-  private static Frame.Fragment decodeFragment(ByteBuffer b, int n, int maxMessageBytes)
+  private static Frame.Fragment decodeFragment(ByteBuffer b, int n, int maxMessageBytes, boolean relayed)
       throws MalformedFrameException {
     int messageId = b.getInt(8);
     long total = b.getInt(12) & 0xFFFF_FFFFL;
@@ -197,7 +232,78 @@ final class Frames {
       throw new MalformedFrameException("fragment " + index + " of " + length + " bytes: " + count
           + " fragments cannot hold a message of " + total + " bytes");
     }
-    return new Frame.Fragment(messageId, (int) total, index, count, (int) chunk, b.position(FRAGMENT_HEADER).slice());
+    return new Frame.Fragment(messageId, (int) total, index, count, (int) chunk, b.position(FRAGMENT_HEADER).slice(),
+        relayed);
+  }
+
+  /**
+   * The relay envelope at the start of a relayed message: which relayed node it is for, and which one sent it.
+   *
+   * @param to the token of the node relayed by the receiver it is for, or "" when it is for the receiver
+   * @param from the token of the node relayed by the sender that sent it, or "" when the sender itself sent it
+   */
+  record Envelope(String to, String from) {
+    Envelope {
+      if (to.isEmpty() && from.isEmpty()) {
+        throw new IllegalArgumentException("an envelope names at least one relayed node");
+      }
+      for (String t : List.of(to, from)) {
+        if (!t.isEmpty() && !dev.weft.api.spi.Relays.isToken(t)) {
+          throw new IllegalArgumentException("not a relay token: " + t);
+        }
+      }
+    }
+
+    /** {@code message} with this envelope in front. */
+    byte[] wrap(byte[] message) {
+      int size = 1 + (to.isEmpty() ? 0 : 1 + to.length()) + (from.isEmpty() ? 0 : 1 + from.length());
+      ByteBuffer b = ByteBuffer.allocate(size + message.length);
+      b.put((byte) ((to.isEmpty() ? 0 : 1) | (from.isEmpty() ? 0 : 2)));
+      for (String t : List.of(to, from)) {
+        if (!t.isEmpty()) {
+          b.put((byte) t.length()).put(t.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+      }
+      return b.put(message).array();
+    }
+
+    /** A relayed message taken apart. */
+    record Opened(Envelope envelope, byte[] message) {}
+
+    /**
+     * Reads the envelope at the start of {@code relayed}.
+     *
+     * @throws MalformedFrameException when it is not a valid envelope
+     */
+    static Opened open(byte[] relayed) throws MalformedFrameException {
+      if (relayed.length == 0) {
+        throw new MalformedFrameException("relayed message without an envelope");
+      }
+      int which = relayed[0];
+      if (which < 1 || which > 3) {
+        throw new MalformedFrameException("bad relay envelope flags " + which);
+      }
+      int at = 1;
+      String[] tokens = {"", ""};
+      for (int i = 0; i < 2; i++) {
+        if ((which & (1 << i)) == 0) {
+          continue;
+        }
+        if (at >= relayed.length) {
+          throw new MalformedFrameException("relay envelope cut short");
+        }
+        int n = relayed[at++] & 0xFF;
+        if (n > relayed.length - at) {
+          throw new MalformedFrameException("relay token of " + n + " bytes runs past the message");
+        }
+        tokens[i] = new String(relayed, at, n, java.nio.charset.StandardCharsets.US_ASCII);
+        if (!dev.weft.api.spi.Relays.isToken(tokens[i])) {
+          throw new MalformedFrameException("bad relay token in an envelope");
+        }
+        at += n;
+      }
+      return new Opened(new Envelope(tokens[0], tokens[1]), java.util.Arrays.copyOfRange(relayed, at, relayed.length));
+    }
   }
 
   private static byte[] toArray(ByteBuffer frame) {

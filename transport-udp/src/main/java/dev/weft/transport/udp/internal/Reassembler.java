@@ -107,7 +107,7 @@ final class Reassembler<S> {
         throw new MalformedFrameException("fragment " + fragment.index() + " of message " + fragment.messageId()
             + " disagrees with earlier fragments (length " + fragment.totalLength() + "/" + partial.data.length
             + ", count " + fragment.count() + "/" + partial.count + ", chunk " + fragment.chunk() + "/" + partial.chunk
-            + ")");
+            + ", relayed " + fragment.relayed() + "/" + partial.relayed + ")");
       }
       if (!partial.add(fragment)) {
         duplicates++;
@@ -234,6 +234,7 @@ final class Reassembler<S> {
     final byte[] data;
     final int count;
     final int chunk;
+    final boolean relayed;
     final long createdAt;
     final BitSet arrived;
     int missing;
@@ -242,13 +243,14 @@ final class Reassembler<S> {
       this.data = new byte[first.totalLength()];
       this.count = first.count();
       this.chunk = first.chunk();
+      this.relayed = first.relayed();
       this.createdAt = now;
       this.arrived = new BitSet(count);
       this.missing = count;
     }
 
     boolean sameShape(Frame.Fragment f) {
-      return f.totalLength() == data.length && f.count() == count && f.chunk() == chunk;
+      return f.totalLength() == data.length && f.count() == count && f.chunk() == chunk && f.relayed() == relayed;
     }
 
     /** Copies the fragment in; false when it had arrived already. */

@@ -1,6 +1,8 @@
 package dev.weft.transport.udp.internal;
 
 import dev.weft.api.Address;
+import dev.weft.api.spi.RelayingTransport;
+import dev.weft.api.spi.Relays;
 import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.TransportContext;
 import dev.weft.api.spi.TransportListener;
@@ -26,6 +28,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * {@link TransportListener#onMalformed} and dropped; a throwing listener is logged. The receive thread is the only
  * thread the transport owns: the reassembly cleanup and paced batches run on the node's {@link Scheduler}.
  */
-final class UdpChannelTransport implements UdpTransport {
+final class UdpChannelTransport implements UdpTransport, RelayingTransport {
   private static final Logger LOG = LoggerFactory.getLogger(UdpChannelTransport.class);
   /** A receive buffer that holds any UDP datagram, so a peer with larger datagrams is never truncated. */
   private static final int RECEIVE_BUFFER = 65_536;
@@ -63,6 +66,7 @@ final class UdpChannelTransport implements UdpTransport {
   private final UdpOptions options;
   private final Scheduler scheduler;
   private final TransportListener listener;
+  private final Relays relays;
   private final DatagramChannel channel;
   private final Selector selector;
   private final Reassembler<InetSocketAddress> reassembler;
@@ -89,6 +93,7 @@ final class UdpChannelTransport implements UdpTransport {
     this.options = options;
     this.scheduler = Objects.requireNonNull(context.scheduler(), "context.scheduler()");
     this.listener = Objects.requireNonNull(context.listener(), "context.listener()");
+    this.relays = Objects.requireNonNull(context.relays(), "context.relays()");
     this.channel = channel;
     this.selector = selector;
     this.reassembler = new Reassembler<>(options.reassemblyBytes(), options.reassemblyBytesPerSource(),
@@ -180,6 +185,42 @@ final class UdpChannelTransport implements UdpTransport {
   public void send(Address to, byte[] message) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");
+    String toToken = checkedTarget(to, message);
+    if (toToken.isEmpty()) {
+      sendMessage(to, message, false);
+    } else {
+      sendMessage(to, new Frames.Envelope(toToken, "").wrap(message), true);
+    }
+  }
+
+  /**
+   * Where peers reach the node relayed here with {@code token}: {@code udp://host:port/relay/<token>} on this socket
+   * ({@code host} when it is bound to a wildcard address).
+   */
+  @Override
+  public Optional<Address> relayAddress(String token, String host) {
+    if (closed.get()) {
+      return Optional.empty();
+    }
+    Address at = isWildcard(local.host()) ? Address.of(local.scheme(), host, local.port(), "") : local;
+    return Optional.of(Relays.address(at, token));
+  }
+
+  /** Sends for the node relayed here with {@code token}: the receiver sees it come from that node's relay address. */
+  @Override
+  public void sendFor(String token, Address to, byte[] message) {
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(message, "message");
+    String toToken = checkedTarget(to, message);
+    sendMessage(to, new Frames.Envelope(toToken, token).wrap(message), true);
+  }
+
+  /**
+   * Checks a destination and a message's size.
+   *
+   * @return the destination's relay token, "" for a node's own address
+   */
+  private String checkedTarget(Address to, byte[] message) {
     if (!UdpTransportProvider.SCHEME.equals(to.scheme())) {
       throw new IllegalArgumentException("the udp transport cannot send to " + to);
     }
@@ -187,6 +228,15 @@ final class UdpChannelTransport implements UdpTransport {
       throw new IllegalArgumentException("message of " + message.length + " bytes exceeds the maximum of "
           + options.maxMessageBytes() + " (" + UdpSettings.MAX_MESSAGE_BYTES + ")");
     }
+    return Relays.tokenOf(to).orElse("");
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
+  }
+
+  /** Sends {@code message} (with its envelope when {@code relayed}) as one datagram or as fragments. */
+  private void sendMessage(Address to, byte[] message, boolean relayed) {
     InetSocketAddress target = new InetSocketAddress(to.host(), to.port());
     if (closed.get() || target.isUnresolved()) {
       LOG.debug("{}: dropped a message to {} ({})", local, to, closed.get() ? "closed" : "unknown host");
@@ -196,7 +246,7 @@ final class UdpChannelTransport implements UdpTransport {
     int datagramBytes = options.datagramBytes();
     if (message.length <= Frames.wholeCapacity(datagramBytes)) {
       ByteBuffer frame = ByteBuffer.allocate(Frames.WHOLE_HEADER + message.length);
-      Frames.encodeWhole(message, frame);
+      Frames.encodeWhole(message, relayed, frame);
       if (sendDatagram(frame, target, to)) {
         messagesOut.increment();
       } else {
@@ -207,13 +257,14 @@ final class UdpChannelTransport implements UdpTransport {
     int chunk = Frames.chunkSize(datagramBytes);
     int count = (int) Frames.fragmentCount(message.length, chunk);
     // Batches after the first go out after send returned, when the caller may have reused its array.
-    byte[] fragmented = count > options.burstDatagrams() ? message.clone() : message;
-    sendFragments(new Outgoing(fragmented, nextMessageId.getAndIncrement(), count, chunk, target, to), 0,
+    byte[] fragmented = count > options.burstDatagrams() && !relayed ? message.clone() : message;
+    sendFragments(new Outgoing(fragmented, relayed, nextMessageId.getAndIncrement(), count, chunk, target, to), 0,
         ByteBuffer.allocate(datagramBytes));
   }
 
   /** A fragmented message on its way out. */
-  private record Outgoing(byte[] message, int id, int count, int chunk, InetSocketAddress target, Address to) {}
+  private record Outgoing(byte[] message, boolean relayed, int id, int count, int chunk, InetSocketAddress target,
+      Address to) {}
 
   /**
    * Sends the fragments of {@code out} from {@code first} on: one batch now, the next one on the scheduler after the
@@ -224,7 +275,7 @@ final class UdpChannelTransport implements UdpTransport {
   private void sendFragments(Outgoing out, int first, ByteBuffer frame) {
     int end = Math.min(out.count(), first + options.burstDatagrams());
     for (int i = first; i < end; i++) {
-      Frames.encodeFragment(out.message(), out.id(), i, out.count(), out.chunk(), frame);
+      Frames.encodeFragment(out.message(), out.relayed(), out.id(), i, out.count(), out.chunk(), frame);
       if (closed.get() || !sendDatagram(frame, out.target(), out.to())) {
         // The receiver cannot complete the message without this fragment: spare the network the rest.
         sendDrops.increment();
@@ -365,7 +416,7 @@ final class UdpChannelTransport implements UdpTransport {
     if (frame instanceof Frame.Whole whole) {
       byte[] message = new byte[whole.payload().remaining()];
       whole.payload().get(message);
-      deliver(source, message);
+      deliver(source, message, whole.relayed());
       return;
     }
     Frame.Fragment fragment = (Frame.Fragment) frame;
@@ -378,13 +429,46 @@ final class UdpChannelTransport implements UdpTransport {
       return;
     }
     if (message != null) {
-      deliver(source, message);
+      deliver(source, message, fragment.relayed());
     }
   }
 
-  private void deliver(InetSocketAddress source, byte[] message) {
+  private void deliver(InetSocketAddress source, byte[] message, boolean relayed) {
+    if (relayed) {
+      deliverRelayed(source, message);
+      return;
+    }
     messagesIn.increment();
     Address from = address(source);
+    notifyListener(from, message);
+  }
+
+  /**
+   * A relayed message: for a node relayed here (handed to the transport holding its link), or from a node relayed by
+   * the sender (delivered as coming from its relay address there).
+   */
+  private void deliverRelayed(InetSocketAddress source, byte[] relayed) {
+    Frames.Envelope.Opened opened;
+    try {
+      opened = Frames.Envelope.open(relayed);
+    } catch (MalformedFrameException e) {
+      reportMalformed(source, e.getMessage());
+      return;
+    }
+    messagesIn.increment();
+    Address sender = address(source);
+    Frames.Envelope envelope = opened.envelope();
+    Address from = envelope.from().isEmpty() ? sender : Relays.address(sender, envelope.from());
+    if (envelope.to().isEmpty()) {
+      notifyListener(from, opened.message());
+    } else if (!relays.deliver(envelope.to(), from, opened.message())) {
+      // Not relayed here (any more): the sender's DHT retries, as for any lost message.
+      sendDrops.increment();
+      LOG.debug("{}: no relayed node {} here; dropped a message from {}", local, envelope.to(), from);
+    }
+  }
+
+  private void notifyListener(Address from, byte[] message) {
     try {
       listener.onMessage(from, message);
     } catch (Throwable t) {

@@ -48,6 +48,54 @@ class FramesTest {
   }
 
   @Test
+  void aRelayedFrameIsByteForByteTheDocumentedVector() throws MalformedFrameException {
+    ByteBuffer out = ByteBuffer.allocate(64);
+    byte[] wrapped = new Frames.Envelope("tokenA01", "").wrap("hi".getBytes(US_ASCII));
+
+    Frames.encodeWhole(wrapped, true, out);
+
+    String hex = HEX.formatHex(bytes(out));
+    assertThat(hex).isEqualTo("57 46 01 81 b5 1e 0a 99 01 08 74 6f 6b 65 6e 41 30 31 68 69");
+    Frame.Whole whole = (Frame.Whole) Frames.decode(out, MAX);
+    assertThat(whole.relayed()).isTrue();
+    Frames.Envelope.Opened opened = Frames.Envelope.open(bytes(whole.payload()));
+    assertThat(opened.envelope()).isEqualTo(new Frames.Envelope("tokenA01", ""));
+    assertThat(opened.message()).isEqualTo("hi".getBytes(US_ASCII));
+  }
+
+  @Test
+  void envelopesCarryEitherTokenOrBothAndRefuseDamage() throws MalformedFrameException {
+    byte[] m = {1, 2, 3};
+    for (Frames.Envelope e : List.of(new Frames.Envelope("to-token", ""), new Frames.Envelope("", "from-token"),
+        new Frames.Envelope("to-token", "from-token-which-is-longer"))) {
+      Frames.Envelope.Opened opened = Frames.Envelope.open(e.wrap(m));
+      assertThat(opened.envelope()).isEqualTo(e);
+      assertThat(opened.message()).isEqualTo(m);
+    }
+    assertThatThrownBy(() -> new Frames.Envelope("", "")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Frames.Envelope("short", "")).isInstanceOf(IllegalArgumentException.class);
+    for (byte[] bad : List.of(new byte[0], new byte[] {0, 1}, new byte[] {4}, new byte[] {1}, new byte[] {1, 9, 'a'},
+        new byte[] {1, 8, 'a', 'b', 'c', 'd', 'e', 'f', 'g', '!'})) {
+      assertThatThrownBy(() -> Frames.Envelope.open(bad)).isInstanceOf(MalformedFrameException.class);
+    }
+  }
+
+  @Test
+  void fragmentsOfOneMessageMustAgreeOnBeingRelayed() throws MalformedFrameException {
+    byte[] message = "abcde".getBytes(US_ASCII);
+    ByteBuffer out = ByteBuffer.allocate(64);
+    Reassembler<String> r = new Reassembler<>(1 << 20, 1 << 20, 16, 1_000_000_000L);
+    Frames.encodeFragment(message, true, 7, 0, 2, 3, out);
+    assertThat(r.accept("peer", (Frame.Fragment) Frames.decode(out, MAX), 0)).isNull();
+    Frames.encodeFragment(message, false, 7, 1, 2, 3, out);
+    Frame.Fragment plain = (Frame.Fragment) Frames.decode(out, MAX);
+    assertThatThrownBy(() -> r.accept("peer", plain, 1)).isInstanceOf(MalformedFrameException.class)
+        .hasMessageContaining("relayed");
+    Frames.encodeFragment(message, true, 7, 1, 2, 3, out);
+    assertThat(r.accept("peer", (Frame.Fragment) Frames.decode(out, MAX), 2)).isEqualTo(message);
+  }
+
+  @Test
   void fragmentFramesAreByteForByteTheDocumentedVectors() throws MalformedFrameException {
     byte[] message = "abcde".getBytes(US_ASCII);
     ByteBuffer out = ByteBuffer.allocate(64);

@@ -8,6 +8,8 @@ abstract class Conn {
   volatile String declared;
   /** For a relayed node's connection at its super-node: its relay token; else null. */
   volatile String token;
+  /** For a relayed node's connection at its super-node: the IP it reached the super-node at; else null. */
+  volatile String relayHost;
 
   /** Queues a frame; never blocks; dropped when the connection is closed or its queue is full. */
   abstract void send(ByteBuffer frame);

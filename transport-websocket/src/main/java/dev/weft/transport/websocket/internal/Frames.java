@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
  *                                                      relay address behind it; token: "" = for the receiver, else
  *                                                      for the receiver's relayed node of that token
  *   OUT   = 2, u16 len, to, payload                    from a relayed node to its super-node: send this on my behalf
- *   HELLO = 3, u16 len, address                        from a super-node to a relayed node: your address
+ *   HELLO = 3, u16 len, address [, u16 len, others]    from a super-node to a relayed node: your address, and your
+ *                                                      relay addresses in the super-node's other schemes,
+ *                                                      space-separated (absent from older super-nodes)
  * </pre>
  */
 final class Frames {
@@ -41,10 +43,11 @@ final class Frames {
     return b.flip();
   }
 
-  static ByteBuffer hello(String address) {
+  static ByteBuffer hello(String address, java.util.List<String> others) {
     byte[] a = address.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + 2 + a.length);
-    b.put(HELLO).putShort((short) a.length).put(a);
+    byte[] o = String.join(" ", others).getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 + 2 + a.length + 2 + o.length);
+    b.put(HELLO).putShort((short) a.length).put(a).putShort((short) o.length).put(o);
     return b.flip();
   }
 
@@ -70,7 +73,7 @@ final class Frames {
         return new Frame(type, to, "", rest(b));
       }
       case HELLO:
-        return new Frame(type, text(b, "address"), "", new byte[0]);
+        return new Frame(type, text(b, "address"), b.hasRemaining() ? text(b, "other addresses") : "", new byte[0]);
       default:
         throw new IllegalArgumentException("unknown frame type " + type);
     }

@@ -1,8 +1,9 @@
 package dev.weft.transport.websocket.internal;
 
 import dev.weft.api.Address;
+import dev.weft.api.spi.RelayingTransport;
+import dev.weft.api.spi.Relays;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.Transport;
 import dev.weft.api.spi.TransportContext;
 import dev.weft.api.spi.TransportListener;
 import java.io.IOException;
@@ -11,15 +12,17 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
 import org.slf4j.Logger;
@@ -35,24 +38,25 @@ import org.slf4j.LoggerFactory;
  *       <b>super-node</b>: nodes that cannot accept connections register with it ({@value #RELAY_HEADER}) and are
  *       reachable at {@code ws://host:port/relay/<token>}; it forwards what is sent there, and sends for them.
  *   <li><b>Relayed</b> ({@code ws://super-host:port/relay}): no server; one outgoing connection to a super-node (others
- *       from {@code weft.ws.relays} on failure), through which everything is sent and received. Its address is the
- *       one the super-node gave it; when it moves to another super-node the node is told
+ *       from {@code weft.ws.relays} on failure), through which everything is sent and received. Its addresses are the
+ *       ones the super-node gave it, one per scheme the super-node listens on (its {@link Relays}), and it sends to
+ *       each of those schemes through the super-node; when it moves to another super-node the node is told
  *       ({@link TransportListener#onAddressesChanged()}).
  * </ul>
  */
-final class WsTransport implements Transport {
+final class WsTransport implements RelayingTransport {
   private static final Logger LOG = LoggerFactory.getLogger(WsTransport.class);
   static final String ADDRESS_HEADER = "X-Weft-Address";
   /** See {@code weft.ws.verify-declared-address}; set once after listening. */
   volatile boolean verifyDeclared = true;
   static final String RELAY_HEADER = "X-Weft-Relay";
   static final String PATH = "/weft";
-  static final String RELAY_PATH = "/relay";
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+  static final String RELAY_PATH = Relays.PATH;
   /** Room for the frame header around a message. */
   private static final int OVERHEAD = 2 * Frames.MAX_TEXT + 8;
 
   private final TransportListener listener;
+  private final Relays relays;
   private final Scheduler scheduler;
   /** {@code ws}, or {@code wss} with {@link #tls}. */
   private final String scheme;
@@ -79,6 +83,7 @@ final class WsTransport implements Transport {
     this.tls = tls;
     this.scheme = tls == null ? "ws" : "wss";
     this.listener = context.listener();
+    this.relays = context.relays();
     this.scheduler = context.scheduler();
     this.maxMessage = maxMessage;
     this.maxQueued = maxQueued;
@@ -109,10 +114,15 @@ final class WsTransport implements Transport {
   @Override
   public List<Address> localAddresses() {
     if (link != null) {
-      String a = link.address;
-      return a == null ? List.of() : List.of(Address.parse(a));
+      return link.addresses;
     }
     return List.of(Address.parse(self));
+  }
+
+  /** Relayed: its super-nodes, which a node given no bootstrap address joins through. */
+  @Override
+  public List<Address> joinThrough() {
+    return link == null ? List.of() : link.supers;
   }
 
   @Override
@@ -127,9 +137,14 @@ final class WsTransport implements Transport {
   // ---------------------------------------------------------------------------------------------------------------
   // Sending
 
+  /**
+   * Listening: to {@code ws} addresses. Relayed: to every scheme the super-node gave this node an address in, all
+   * through the super-node.
+   */
   @Override
   public void send(Address to, byte[] message) {
-    if (!scheme.equals(to.scheme())) {
+    boolean ours = scheme.equals(to.scheme());
+    if (!ours && (link == null || !schemes().contains(to.scheme()))) {
       throw new IllegalArgumentException("the " + scheme + " transport cannot send to " + to);
     }
     if (message.length > maxMessage) {
@@ -150,15 +165,46 @@ final class WsTransport implements Transport {
 
   /** The relay token of a relay address, "" for a node's own address. */
   private static String tokenOf(Address to) {
-    String path = to.path();
-    if (path.isEmpty()) {
-      return "";
+    return Relays.tokenOf(to).orElse("");
+  }
+
+  /** Listening: {@code ws://host:port/relay/<token>} here ({@code host} when this node listens on a wildcard). */
+  @Override
+  public Optional<Address> relayAddress(String token, String host) {
+    if (link != null || closed) {
+      return Optional.empty();
     }
-    if (path.startsWith(RELAY_PATH + "/") && TOKEN.matcher(path.substring(RELAY_PATH.length() + 1)).matches()) {
-      return path.substring(RELAY_PATH.length() + 1);
+    Address me = Address.parse(self);
+    return Optional.of(Relays.address(isWildcard(me.host()) ? Address.of(scheme, host, me.port(), "") : me, token));
+  }
+
+  /** Listening: sends for the node relayed here with {@code token}, as if it had sent an {@code OUT} frame. */
+  @Override
+  public void sendFor(String token, Address to, byte[] message) {
+    if (!scheme.equals(to.scheme()) || link != null) {
+      throw new IllegalArgumentException("the " + scheme + " transport cannot send to " + to + " for a relayed node");
     }
-    throw new IllegalArgumentException("not a node address: " + to + " (expected ws://host:port or"
-        + " ws://host:port/relay/<token>)");
+    Conn c = relayed.get(token);
+    if (c == null || closed) {
+      dropped();
+      return;
+    }
+    deliver(c.declared, c.declared, to, tokenOf(to), message.clone());
+  }
+
+  /** Listening: forwards to the node relayed here with {@code token}, if it is. */
+  @Override
+  public boolean deliverTo(String token, Address from, byte[] message) {
+    Conn c = link == null ? relayed.get(token) : null;
+    if (c == null) {
+      return false;
+    }
+    c.send(Frames.msg(from.toString(), "", message));
+    return true;
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 
   /**
@@ -185,7 +231,33 @@ final class WsTransport implements Transport {
 
   private boolean isSelf(Address to) {
     Address me = Address.parse(self);
-    return to.port() == me.port() && to.host().equals(me.host());
+    if (to.port() != me.port()) {
+      return false;
+    }
+    return to.host().equals(me.host()) || isWildcard(me.host()) && isLocalIp(to.host());
+  }
+
+  /** Hosts known to be (or not to be) this machine's, for a node listening on a wildcard address. */
+  private final Map<String, Boolean> localIps = new ConcurrentHashMap<>();
+
+  /** Whether {@code host}, an IP literal, is one of this machine's (names are not resolved on the send path). */
+  private boolean isLocalIp(String host) {
+    if (localIps.size() > 1024) {
+      localIps.clear();
+    }
+    return localIps.computeIfAbsent(host, h -> {
+      boolean literal = h.indexOf(':') >= 0 || h.chars().allMatch(ch -> ch == '.' || ch >= '0' && ch <= '9');
+      if (!literal) {
+        return false;
+      }
+      try {
+        java.net.InetAddress ip = java.net.InetAddress.getByName(h);
+        return ip.isLoopbackAddress() || ip.isAnyLocalAddress()
+            || java.net.NetworkInterface.getByInetAddress(ip) != null;
+      } catch (IOException e) {
+        return false;
+      }
+    });
   }
 
   private Conn connection(String key, Address to) {
@@ -218,13 +290,14 @@ final class WsTransport implements Transport {
         + org.eclipse.jetty.server.Request.getRemotePort(request);
     String token = request.getHeaders().get(RELAY_HEADER);
     String declared = request.getHeaders().get(ADDRESS_HEADER);
+    String localIp = org.eclipse.jetty.server.Request.getLocalAddr(request);
     if (closed) {
       Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "closing");
       return null;
     }
     ServerConn c = new ServerConn(this, maxQueued, remote);
     if (token != null) {
-      if (!TOKEN.matcher(token).matches()) {
+      if (!Relays.isToken(token)) {
         Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "bad relay token");
         return null;
       }
@@ -234,7 +307,8 @@ final class WsTransport implements Transport {
         return null;
       }
       c.token = token;
-      c.declared = self + RELAY_PATH + "/" + token;
+      c.declared = relayAddress(token, localIp).orElseThrow().toString();
+      c.relayHost = localIp;
       return c;
     }
     if (declared == null) {
@@ -296,7 +370,13 @@ final class WsTransport implements Transport {
         if (old != null && old != c) {
           old.close(1000, "replaced by a newer connection of the same relayed node");
         }
-        c.send(Frames.hello(c.declared));
+        List<String> others = new ArrayList<>();
+        for (Address a : relays.addressesFor(c.token, c.relayHost)) {
+          if (!a.scheme().equals(scheme)) {
+            others.add(a.toString());
+          }
+        }
+        c.send(Frames.hello(c.declared, others));
         LOG.debug("relaying for {} ({})", c.declared, c.remote());
       } else {
         Address a = Address.parse(c.declared);
@@ -346,7 +426,7 @@ final class WsTransport implements Transport {
           if (link == null || !link.isCurrent(c)) {
             malformed(c, "unexpected HELLO");
           } else {
-            link.hello(f.first());
+            link.hello(f.first(), f.second());
           }
           break;
         default:
@@ -401,7 +481,10 @@ final class WsTransport implements Transport {
     }
     Address to = Address.parse(f.first());
     if (!scheme.equals(to.scheme())) {
-      malformed(c, "OUT frame to a non-" + scheme + " address");
+      // Another scheme this node listens on: its transport sends it, from the relayed node's address there.
+      if (!relays.send(c.token, to, f.payload())) {
+        malformed(c, "OUT frame to " + to + ", a scheme this super-node does not relay in");
+      }
       return;
     }
     deliver(c.declared, c.declared, to, tokenOf(to), f.payload());
@@ -454,14 +537,15 @@ final class WsTransport implements Transport {
 
   /** A relayed node's link to its super-node: reconnects with backoff, moving to the next super-node on failure. */
   private final class RelayLink {
-    private final List<Address> supers;
+    final List<Address> supers;
     private final java.time.Duration timeout;
     private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final CompletableFuture<Void> first = new CompletableFuture<>();
     private int index;
     private long backoffMs = 100;
     private volatile ClientConn current;
-    volatile String address;
+    /** The relay addresses the current super-node gave: its ws one first. */
+    volatile List<Address> addresses = List.of();
 
     RelayLink(List<Address> supers, java.time.Duration timeout) {
       this.supers = List.copyOf(supers);
@@ -498,14 +582,24 @@ final class WsTransport implements Transport {
       return c == current;
     }
 
-    void hello(String relayAddress) {
-      Address.parse(relayAddress);
+    /** The super-node's HELLO: this node's relay address in {@code ws}, and in its other schemes ("" for none). */
+    void hello(String relayAddress, String others) {
+      List<Address> next = new ArrayList<>();
+      next.add(Address.parse(relayAddress));
+      Set<String> schemes = new LinkedHashSet<>(List.of(scheme));
+      for (String a : others.isBlank() ? new String[0] : others.trim().split(" ")) {
+        Address other = Address.parse(a);
+        Relays.tokenOf(other);
+        if (schemes.add(other.scheme())) {
+          next.add(other);
+        }
+      }
       backoffMs = 100;
-      boolean changed = !relayAddress.equals(address);
-      address = relayAddress;
+      boolean changed = !next.equals(addresses);
+      addresses = List.copyOf(next);
       first.complete(null);
       if (changed) {
-        LOG.info("reachable through super-node {} as {}", current.declared, relayAddress);
+        LOG.info("reachable through super-node {} as {}", current.declared, addresses);
         listener.onAddressesChanged();
       }
     }

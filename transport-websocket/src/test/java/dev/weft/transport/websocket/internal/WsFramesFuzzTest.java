@@ -47,7 +47,7 @@ class WsFramesFuzzTest {
     return switch (f.type()) {
       case Frames.MSG -> Frames.msg(f.first(), f.second(), f.payload());
       case Frames.OUT -> Frames.out(f.first(), f.payload());
-      default -> Frames.hello(f.first());
+      default -> Frames.hello(f.first(), f.second().isEmpty() ? List.of() : List.of(f.second()));
     };
   }
 
@@ -55,7 +55,8 @@ class WsFramesFuzzTest {
     byte[] payload = "{\"v\":1,\"t\":\"PING\"}".getBytes(StandardCharsets.UTF_8);
     List<byte[]> out = new ArrayList<>();
     for (ByteBuffer b : List.of(Frames.msg("", "", payload), Frames.msg("ws://10.0.0.1:80/dht", "t0k3n", payload),
-        Frames.out("udp://127.0.0.1:4000", payload), Frames.hello("ws://127.0.0.1:9/dht#relayed"))) {
+        Frames.out("udp://127.0.0.1:4000", payload), Frames.hello("ws://127.0.0.1:9/dht#relayed", List.of()),
+        Frames.hello("ws://127.0.0.1:9/relay/abcdefgh", List.of("udp://127.0.0.1:4000/relay/abcdefgh")))) {
       byte[] bytes = new byte[b.remaining()];
       b.get(bytes);
       out.add(bytes);
