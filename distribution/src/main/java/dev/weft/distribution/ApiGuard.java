@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *       {@link NodeSettings#API_HOSTS} passes; {@code *} there turns the check off. The port is not compared; names
  *       are compared without case and without a trailing dot.
  *   <li><b>Origin</b> (against cross-site requests): a request without one (the CLI, curl), one from the API's own
- *       origin ({@code http://} and the request's {@code Host}: the web UI), or from an origin listed in
+ *       origin (the host and port of the request's {@code Host}: the web UI), or from an origin listed in
  *       {@link NodeSettings#API_ORIGINS} passes; {@code *} there lets every page in. Only listed origins get CORS
  *       headers.
  * </ul>
@@ -167,16 +167,13 @@ final class ApiGuard {
   }
 
   /**
-   * Whether the page's origin is the API's own: {@code http://} and the host and port of the request's {@code Host}
-   * (the web UI this server serves).
+   * Whether the page's origin is the API's own: the host and port of the request's {@code Host} (a {@code Host}
+   * without a port has the default one of the page's scheme). That is the web UI this server serves, or, with https,
+   * the same pages through a TLS proxy that passes {@code Host} on.
    */
   private static boolean sameOrigin(String origin, String host) {
     String o = normalise(origin);
-    if (o == null || host == null || !o.startsWith("http://")) {
-      return false;
-    }
-    String h = host.toLowerCase(Locale.ROOT);
-    return o.equals(normalise("http://" + (h.endsWith(":80") ? h.substring(0, h.length() - 3) : h)));
+    return o != null && host != null && o.equals(normalise(o.substring(0, o.indexOf(':')) + "://" + host.trim()));
   }
 
   /**

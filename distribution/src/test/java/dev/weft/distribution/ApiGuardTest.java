@@ -42,6 +42,8 @@ final class ApiGuardTest {
     ApiGuard wildcard = new ApiGuard(new ApiGuard.Rules(Set.of("node.example.org"), Set.of()),
         new HostPort("0.0.0.0", 7070));
     assertThat(wildcard.refusal("NODE.example.org.:443", null)).isNull();
+    assertThat(wildcard.refusal("node.example.org", "https://node.example.org")).isNull();
+    assertThat(wildcard.refusal("node.example.org", "http://node.example.org:7070")).isNotNull();
     assertThat(wildcard.refusal("203.0.113.9:7070", null)).isNull();
     assertThat(wildcard.refusal("evil.example.org:7070", null)).isNotNull();
     ApiGuard any = new ApiGuard(new ApiGuard.Rules(Set.of("*"), Set.of()), LOOPBACK);
@@ -55,8 +57,11 @@ final class ApiGuardTest {
     assertThat(DEFAULTS.refusal("[::1]:7070", "http://[::1]:7070")).isNull();
     assertThat(DEFAULTS.refusal("localhost", "http://localhost:80")).isNull();
     assertThat(DEFAULTS.refusal("localhost:80", "http://localhost")).isNull();
+    // The same pages through a TLS proxy that passes Host on.
+    assertThat(DEFAULTS.refusal("127.0.0.1", "https://127.0.0.1")).isNull();
+    assertThat(DEFAULTS.refusal("localhost:443", "https://localhost")).isNull();
     for (String origin : new String[] {"http://evil.example", "http://127.0.0.1:7071", "http://localhost:7070",
-        "https://127.0.0.1:7070", "null", "file://", "http://127.0.0.1:7070/path", "chrome-extension://abc"}) {
+        "https://127.0.0.1", "null", "file://", "http://127.0.0.1:7070/path", "chrome-extension://abc"}) {
       assertThat(DEFAULTS.refusal("127.0.0.1:7070", origin)).as(origin).contains("may not use")
           .contains(NodeSettings.API_ORIGINS);
       assertThat(DEFAULTS.listed(origin)).isFalse();
