@@ -198,16 +198,16 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
    */
   private boolean admitted(Exchange ex) {
     HttpFields headers = ex.request.getHeaders();
+    HttpFields.Mutable out = ex.response.getHeaders();
+    if (guard.listsOrigins()) {
+      out.add(HttpHeader.VARY, HttpHeader.ORIGIN.asString());
+    }
     String origin = headers.get(HttpHeader.ORIGIN);
     String refusal = guard.refusal(headers.get(HttpHeader.HOST), origin);
     if (refusal != null) {
       ex.route = "forbidden";
       ex.error(403, refusal);
       return false;
-    }
-    HttpFields.Mutable out = ex.response.getHeaders();
-    if (guard.listsOrigins()) {
-      out.add(HttpHeader.VARY, HttpHeader.ORIGIN.asString());
     }
     if (origin == null || !guard.listed(origin)) {
       return true;

@@ -48,7 +48,8 @@ final class HttpApi implements AutoCloseable {
    * @param streamBufferBytes how far (in bytes) a client of {@code /v1/messages/stream} or {@code /v1/schema/watch} may
    *     fall behind before it is disconnected
    * @param heartbeat quiet time after which a stream sends an empty line; at most {@link #HEARTBEAT}
-   * @param token the bearer token every request but those for {@code /ui/} must carry; empty: none is asked for
+   * @param token the bearer token every request but those for {@code /} and {@code /ui/} must carry; empty: none is
+   *     asked for
    * @param access the hosts and origins let in besides the defaults ({@link ApiGuard})
    */
   record Options(HostPort listen, int maxRequestBytes, Duration requestTimeout, int streamBufferBytes,
