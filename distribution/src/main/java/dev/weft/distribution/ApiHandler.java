@@ -59,7 +59,9 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -95,7 +97,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final String JSON_TYPE = "application/json";
   /** Methods the timers name; any other is "other", so a client cannot make up series. */
-  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "PUT", "POST", "DELETE");
+  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS");
   private static final Base64.Encoder CURSOR_ENCODER = Base64.getUrlEncoder().withoutPadding();
   /** The key types of {@code PUT /v1/pht/indexes/{index}}, by their names there. */
   private static final Map<String, KeyType> KEY_TYPES = Arrays.stream(KeyType.values())
@@ -109,6 +111,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private final Duration heartbeat;
   private final Set<NdjsonStream> streams = ConcurrentHashMap.newKeySet();
   private final Optional<byte[]> token;
+  private final ApiGuard guard;
   private final NodeMetrics metrics;
   private volatile boolean shutdown;
 
@@ -116,6 +119,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     this.node = node;
     this.metrics = metrics;
     this.token = options.token().map(t -> ("Bearer " + t).getBytes(StandardCharsets.US_ASCII));
+    this.guard = new ApiGuard(options.access(), options.listen());
     this.executor = executor;
     this.maxBodyBytes = options.maxRequestBytes();
     this.timeout = options.requestTimeout();
@@ -152,7 +156,17 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   public boolean handle(Request request, Response response, Callback callback) {
     Exchange exchange = new Exchange(request, response, callback);
     try {
+      if (!admitted(exchange)) {
+        return true;
+      }
       String path = request.getHttpURI().getPath();
+      if ("/".equals(path)) {
+        // Someone typed the address into a browser: the UI is what they are after.
+        exchange.route = "/";
+        exchange.allow("GET", "HEAD");
+        Response.sendRedirect(request, response, callback, HttpStatus.FOUND_302, UiFiles.ROOT + "/", false);
+        return true;
+      }
       if (path != null && (path.equals(UiFiles.ROOT) || path.startsWith(UiFiles.ROOT + "/"))) {
         // The UI's files hold no data: a browser loads them without the token, then sends it with its API calls.
         exchange.route = UiFiles.ROOT;
@@ -174,6 +188,41 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       exchange.fail(e);
     }
     return true;
+  }
+
+  /**
+   * Applies {@link ApiGuard} before anything else: a refused Host or Origin gets 403 and nothing runs; a listed origin
+   * gets its CORS headers, and its preflight is answered here.
+   *
+   * @return whether the request goes on to its route
+   */
+  private boolean admitted(Exchange ex) {
+    HttpFields headers = ex.request.getHeaders();
+    HttpFields.Mutable out = ex.response.getHeaders();
+    if (guard.listsOrigins()) {
+      out.add(HttpHeader.VARY, HttpHeader.ORIGIN.asString());
+    }
+    String origin = headers.get(HttpHeader.ORIGIN);
+    String refusal = guard.refusal(headers.get(HttpHeader.HOST), origin);
+    if (refusal != null) {
+      ex.route = "forbidden";
+      ex.error(403, refusal);
+      return false;
+    }
+    if (origin == null || !guard.listed(origin)) {
+      return true;
+    }
+    out.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    out.put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, ApiGuard.CORS_EXPOSED);
+    if (!ex.request.getMethod().equals("OPTIONS") || !headers.contains(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD)) {
+      return true;
+    }
+    ex.route = "preflight";
+    out.put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, ApiGuard.CORS_METHODS);
+    out.put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, ApiGuard.CORS_HEADERS);
+    out.put(HttpHeader.ACCESS_CONTROL_MAX_AGE, ApiGuard.CORS_MAX_AGE);
+    ex.empty(204);
+    return false;
   }
 
   /** Whether the request carries the token, when one is required; compared in constant time. */
@@ -1180,6 +1229,18 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       }
     }
 
+    /** Answers {@code status} without a body. */
+    void empty(int status) {
+      record(status);
+      response.setStatus(status);
+      response.write(true, null, callback);
+    }
+
+    private void record(int status) {
+      String method = KNOWN_METHODS.contains(request.getMethod()) ? request.getMethod() : "other";
+      metrics.request(route, method, status).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
     private void write(int status, JsonNode body) {
       write(status, JSON_TYPE, Json.line(body));
     }
@@ -1189,8 +1250,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
 
     private void write(int status, String contentType, byte[] body) {
-      String method = KNOWN_METHODS.contains(request.getMethod()) ? request.getMethod() : "other";
-      metrics.request(route, method, status).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      record(status);
       response.setStatus(status);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

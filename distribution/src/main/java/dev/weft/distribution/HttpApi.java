@@ -48,10 +48,12 @@ final class HttpApi implements AutoCloseable {
    * @param streamBufferBytes how far (in bytes) a client of {@code /v1/messages/stream} or {@code /v1/schema/watch} may
    *     fall behind before it is disconnected
    * @param heartbeat quiet time after which a stream sends an empty line; at most {@link #HEARTBEAT}
-   * @param token the bearer token every request but those for {@code /ui/} must carry; empty: none is asked for
+   * @param token the bearer token every request but those for {@code /} and {@code /ui/} must carry; empty: none is
+   *     asked for
+   * @param access the hosts and origins let in besides the defaults ({@link ApiGuard})
    */
   record Options(HostPort listen, int maxRequestBytes, Duration requestTimeout, int streamBufferBytes,
-      Duration heartbeat, Optional<String> token) {
+      Duration heartbeat, Optional<String> token, ApiGuard.Rules access) {
     Options {
       if (heartbeat.compareTo(HEARTBEAT) > 0 || heartbeat.isNegative() || heartbeat.isZero()) {
         throw new IllegalArgumentException("heartbeat must be positive and at most " + HEARTBEAT + ": " + heartbeat);
@@ -60,7 +62,8 @@ final class HttpApi implements AutoCloseable {
 
     Options(HostPort listen, int maxRequestBytes, Duration requestTimeout, int streamBufferBytes,
         Duration heartbeat) {
-      this(listen, maxRequestBytes, requestTimeout, streamBufferBytes, heartbeat, Optional.empty());
+      this(listen, maxRequestBytes, requestTimeout, streamBufferBytes, heartbeat, Optional.empty(),
+          ApiGuard.Rules.DEFAULT);
     }
 
     Options(HostPort listen, int maxRequestBytes, Duration requestTimeout) {
@@ -70,7 +73,12 @@ final class HttpApi implements AutoCloseable {
     /** The same with {@code token} required. */
     Options withToken(String newToken) {
       return new Options(listen, maxRequestBytes, requestTimeout, streamBufferBytes, heartbeat,
-          Optional.of(newToken));
+          Optional.of(newToken), access);
+    }
+
+    /** The same with {@code rules} for hosts and origins. */
+    Options withAccess(ApiGuard.Rules rules) {
+      return new Options(listen, maxRequestBytes, requestTimeout, streamBufferBytes, heartbeat, token, rules);
     }
   }
 

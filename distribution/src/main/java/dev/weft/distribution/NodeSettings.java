@@ -42,6 +42,16 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
    * that is not loopback.
    */
   static final String API_TOKEN = "weft.api.token";
+  /**
+   * Host names, besides {@code localhost}, IP addresses and the name the API is bound to, that requests to the HTTP
+   * API may name in their {@code Host} header; {@code *}: any (needs {@link #API_TOKEN}). See {@link ApiGuard}.
+   */
+  static final String API_HOSTS = "weft.api.hosts";
+  /**
+   * Web origins, besides the API's own (the web UI), whose pages may call the HTTP API, with CORS; {@code *}: any
+   * (needs {@link #API_TOKEN}). See {@link ApiGuard}.
+   */
+  static final String API_ORIGINS = "weft.api.origins";
   /** Shortest token taken: guessing one must be out of reach. */
   static final int MIN_TOKEN_LENGTH = 16;
   /**
@@ -197,8 +207,9 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       int streamBuffer = (int) config.bytes(API_STREAM_BUFFER, HttpApi.DEFAULT_STREAM_BUFFER, 1024,
           1024L * 1024 * 1024);
       Optional<String> token = token(config, api, apiSource);
+      ApiGuard.Rules access = ApiGuard.Rules.of(config, token.isPresent());
       return new NodeSettings(config, new HttpApi.Options(api, maxRequest, timeout, streamBuffer, HttpApi.HEARTBEAT,
-          token), List.copyOf(bootstrap), file, sources);
+          token, access), List.copyOf(bootstrap), file, sources);
     } catch (ConfigException e) {
       throw new CliException(Cli.USAGE, e.getMessage(), e);
     }

@@ -101,6 +101,10 @@ final class SettingsCatalog {
       // HTTP API
       s(NodeSettings.API_LISTEN, Cli.DEFAULT_API, "where the HTTP API listens"),
       secret(NodeSettings.API_TOKEN, "", "bearer token the HTTP API requires; needed when it listens off loopback"),
+      s(NodeSettings.API_HOSTS, "", "host names the HTTP API answers to besides localhost, IP addresses and its bind"
+          + " name (comma-separated; * for any, with a token)"),
+      s(NodeSettings.API_ORIGINS, "", "web origins whose pages may call the HTTP API besides its own (comma-separated;"
+          + " * for any, with a token)"),
       s(NodeSettings.API_MAX_REQUEST, "144KiB", "largest request body (default: 2 x the largest value or message"
           + " + 16KiB)"),
       s(NodeSettings.API_REQUEST_TIMEOUT, "30s", "how long a request may wait for the node before it gets 503"),

@@ -294,7 +294,7 @@ final class HttpApiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "/v1", "/v2/info", "/v1/info/", "/v1/objects/only-namespace", "/v1/objects/a/b/c",
+  @ValueSource(strings = {"/v1", "/v2/info", "/v1/info/", "/v1/objects/only-namespace", "/v1/objects/a/b/c",
       "/v1/nothing", "/favicon.ico"})
   void unknownRoutesAre404(String path) throws Exception {
     Http.Answer answer = apiA.get(path);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -210,6 +211,26 @@ final class NodeSettingsTest {
     assertThat(withToken.api().token()).hasValue("0123456789abcdef0123");
     NodeSettings loopback = NodeSettings.resolve(options(), Optional.empty());
     assertThat(loopback.api().token()).isEmpty();
+  }
+
+  @Test
+  void hostsAndOriginsAreReadAndBadOnesStopTheNodeNamingTheKey() throws IOException {
+    assertThat(NodeSettings.resolve(options(), Optional.empty()).api().access()).isEqualTo(ApiGuard.Rules.DEFAULT);
+    NodeSettings listed = NodeSettings.resolve(new NodeSettings.Options(write("hosts.properties",
+        "weft.api.hosts = node.example.org, weft.lan\n"), null, null, null, null, null, null), Optional.empty(),
+        Map.of("WEFT_API_ORIGINS", "https://app.example.org"));
+    assertThat(listed.api().access()).isEqualTo(new ApiGuard.Rules(Set.of("node.example.org", "weft.lan"),
+        Set.of("https://app.example.org")));
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_HOSTS, "node.example.org:7070"), null, null,
+        null, null, null), "invalid value for weft.api.hosts: 'node.example.org:7070' is not a host name");
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_ORIGINS, "app.example.org"), null, null, null,
+        null, null), "invalid value for weft.api.origins: 'app.example.org' is not a web origin");
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_ORIGINS, "*"), null, null, null, null, null),
+        "invalid value for weft.api.origins: '*' needs weft.api.token");
+    NodeSettings any = NodeSettings.resolve(new NodeSettings.Options(null, Map.of(NodeSettings.API_HOSTS, "*",
+        NodeSettings.API_ORIGINS, "*", NodeSettings.API_TOKEN, "0123456789abcdef0123"), null, "0.0.0.0:0", null, null,
+        null), Optional.empty());
+    assertThat(any.api().access()).isEqualTo(new ApiGuard.Rules(Set.of("*"), Set.of("*")));
   }
 
   private static void assertUsage(NodeSettings.Options options, String message) {

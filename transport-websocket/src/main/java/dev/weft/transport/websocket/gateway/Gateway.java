@@ -48,20 +48,21 @@ final class Gateway implements Plugin {
   private volatile boolean closed;
   private volatile Scheduler.Cancellable pinger;
 
-  private Gateway(Node node, WeftConfig config, Scheduler scheduler) {
+  private Gateway(Node node, WeftConfig config, Scheduler scheduler, String host) {
     this.node = node;
     this.scheduler = scheduler;
     this.limits = Limits.of(config);
-    this.origins = new Origins(config.list(GatewaySettings.ALLOWED_ORIGINS));
+    this.origins = new Origins(config.list(GatewaySettings.ALLOWED_ORIGINS), host);
   }
 
   /**
    * Serves browser clients of {@code node} on {@code server}.
    *
+   * @param host the host of the node's {@code ws://} address that {@code server} listens on, as configured
    * @throws WeftException when a setting is invalid or the static files are missing from the jar
    */
-  static Gateway start(Node node, WsServer server, WeftConfig config, Scheduler scheduler) {
-    Gateway g = new Gateway(node, config, scheduler);
+  static Gateway start(Node node, WsServer server, WeftConfig config, Scheduler scheduler, String host) {
+    Gateway g = new Gateway(node, config, scheduler, host);
     byte[] demo = resource("demo.html");
     server.serve("/weft.js", "text/javascript; charset=utf-8", resource("weft.js"));
     server.serve("/", "text/html; charset=utf-8", demo);

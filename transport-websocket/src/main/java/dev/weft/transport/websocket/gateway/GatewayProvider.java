@@ -29,7 +29,8 @@ public final class GatewayProvider implements PluginProvider {
       if ((a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty()) {
         Optional<WsServer> server = WsServer.at(a.port());
         if (server.isPresent()) {
-          Gateway g = Gateway.start(context.node(), server.get(), context.config(), context.scheduler());
+          Gateway g = Gateway.start(context.node(), server.get(), context.config(), context.scheduler(),
+              a.host());
           String web = (a.scheme().equals("wss") ? "https" : "http") + a.toString().substring(a.scheme().length());
           LOG.info("node {} serves browsers: demo page {}/, weft.js {}/weft.js, clients {}{}",
               context.node().id().shortHex(), web, web, a, Gateway.CLIENT_PATH);

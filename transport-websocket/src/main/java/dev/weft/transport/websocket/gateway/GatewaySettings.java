@@ -27,7 +27,8 @@ public final class GatewaySettings {
   /**
    * Web origins whose pages may connect, comma-separated ({@code https://app.example.org}, {@code null} for pages
    * from files); {@code *} allows all. Default: none besides the node's own origin (the page's {@code Origin} names
-   * the host and port the connection goes to) and clients that send no {@code Origin} (not browsers).
+   * the host and port the connection goes to, by an IP address, {@code localhost} or the host of the node's {@code
+   * ws://} address) and clients that send no {@code Origin} (not browsers).
    */
   public static final String ALLOWED_ORIGINS = "weft.ws.allowed-origins";
 

@@ -214,6 +214,20 @@ class GatewayProtocolTest {
     } finally {
       evil.close();
     }
+    // DNS rebinding: a page on a name that resolves to the node sends that name as both Host and Origin.
+    String rebound = "rebind.evil.example:" + nodes.port(0);
+    TestClient rebinding = new TestClient(nodes.clientUrl(0, null), Map.of("Host", rebound, "Origin",
+        "http://" + rebound));
+    try {
+      assertThat(rebinding.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
+    } finally {
+      rebinding.close();
+    }
+    String local = "localhost:" + nodes.port(0);
+    try (TestClient c = TestClient.open(nodes.clientUrl(0, null), Map.of("Host", local, "Origin",
+        "http://" + local))) {
+      assertThat(c.hello.get(10, TimeUnit.SECONDS).get("id").asText()).hasSize(40);
+    }
   }
 
   @Test
