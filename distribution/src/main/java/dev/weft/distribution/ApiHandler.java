@@ -10,6 +10,7 @@ import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.api.NodeInfo;
 import dev.weft.api.Page;
+import dev.weft.api.PutResult;
 import dev.weft.api.RateLimitedException;
 import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
@@ -89,6 +90,10 @@ import org.slf4j.LoggerFactory;
  * stream).
  */
 final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful {
+  /** The {@code warning} of a write or {@code info} on a node with no contact. */
+  static final String ALONE = "this node knows no other node: what it stores is held here alone. Join a network "
+      + "(weft node --bootstrap ADDRESS) unless this is its first node";
+
   /** Page size of {@code GET /v1/objects} when none is asked for. */
   static final int DEFAULT_PAGE = 100;
   /** Largest page a client may ask for: bounds the memory one request takes. */
@@ -483,6 +488,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     ex.query(Set.of());
     ObjectNode body = Json.MAPPER.valueToTree(node.info());
     body.put("weftVersion", Versions.weft());
+    warnIfAlone(body);
     ex.ok(body);
   }
 
@@ -532,7 +538,27 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     Optional<Duration> ttl = Optional.ofNullable(query.get("ttl")).map(ApiHandler::ttl);
     ex.readJson("value", value -> ex.complete(() -> ttl.isPresent()
         ? node.storage().put(namespace, key, value, ttl.get())
-        : node.storage().put(namespace, key, value), ex::ok));
+        : node.storage().put(namespace, key, value), written(ex)));
+  }
+
+  /**
+   * What a write answers: {@code {version, acknowledged, attempted}}, and a {@code warning} when the node knows no
+   * other node — its write "succeeded" on its own store alone, which a lone first node may mean but a newcomer who
+   * forgot {@code --bootstrap} does not.
+   */
+  private Consumer<PutResult> written(Exchange ex) {
+    return result -> {
+      ObjectNode body = Json.MAPPER.valueToTree(result);
+      warnIfAlone(body);
+      ex.ok(body);
+    };
+  }
+
+  /** Adds {@link #ALONE} to {@code body} when the node has no contact. */
+  private void warnIfAlone(ObjectNode body) {
+    if (node.info().contacts() == 0) {
+      body.put("warning", ALONE);
+    }
   }
 
   /**
@@ -544,7 +570,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     ex.query(Set.of());
     ex.readJson("signed record", body -> {
       Record record = signedRecord(body, namespace, key);
-      ex.complete(() -> node.storage().putSigned(record), ex::ok);
+      ex.complete(() -> node.storage().putSigned(record), written(ex));
     });
   }
 
@@ -588,7 +614,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   private void delete(Exchange ex, String namespace, String key) {
     ex.query(Set.of());
-    ex.complete(() -> node.storage().delete(namespace, key), ex::ok);
+    ex.complete(() -> node.storage().delete(namespace, key), written(ex));
   }
 
   private void scan(Exchange ex) {

@@ -159,6 +159,10 @@ final class ClientCommands {
 
     void print(JsonNode json) {
       cli.out().println(pretty() ? Json.pretty(json) : Json.text(json));
+      if (json.path("warning").isTextual()) {
+        // Scripts read stdout; a person reads this.
+        cli.err().println("weft: warning: " + json.get("warning").asText());
+      }
     }
 
     static String objectPath(String namespace, String key) {

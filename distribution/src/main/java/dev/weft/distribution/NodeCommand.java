@@ -39,6 +39,10 @@ final class NodeCommand implements Callable<Integer> {
     Thread hook = new Thread(service::close, "weft-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     int contacts = service.join();
+    if (contacts == 0 && settings.bootstrap().isEmpty()) {
+      cli.err().println("weft node: no --bootstrap given: this node is the first of a network of its own, and stores "
+          + "what it is given alone until another node joins through it");
+    }
     cli.out().println(Json.text(service.describe(contacts)));
     cli.out().flush();
     service.awaitClosed();

@@ -178,6 +178,17 @@ final class CliTest {
     assertThat(object.get("value")).isEqualTo(Http.parse("{\"name\":\"Bob\"}"));
     assertThat(object.get("version").asText()).isEqualTo(put.json().get("version").asText());
     assertThat(get.err()).isEmpty();
+    assertThat(put.err()).isEmpty();
+  }
+
+  @Test
+  void aNodeThatKnowsNoOtherIsSaidToOnStderrAndInTheJson() {
+    Run put = weft("put", "--api", apiAlone, "cli alone", "k", "1");
+    assertThat(put.code()).as(put.err()).isZero();
+    assertThat(put.json().get("warning").asText()).isEqualTo(ApiHandler.ALONE);
+    assertThat(put.err()).isEqualTo("weft: warning: " + ApiHandler.ALONE + System.lineSeparator());
+    Run info = weft("info", "--api", apiAlone);
+    assertThat(info.err()).contains("knows no other node");
   }
 
   @Test

@@ -170,7 +170,8 @@ final class DistributionIT {
       // 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
       assertThat(p.exitValue()).isEqualTo(143);
     }
-    assertThat(Files.readString(dir.resolve("first.err"))).contains("stopped");
+    assertThat(Files.readString(dir.resolve("first.err"))).contains("stopped").contains("no --bootstrap given");
+    assertThat(Files.readString(dir.resolve("second.err"))).doesNotContain("no --bootstrap given");
   }
 
   @Test

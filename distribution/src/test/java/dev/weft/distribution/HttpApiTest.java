@@ -70,6 +70,7 @@ final class HttpApiTest {
     assertThat(put.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(put.json().get("acknowledged").asInt()).isPositive();
     assertThat(put.json().get("attempted").asInt()).isGreaterThanOrEqualTo(put.json().get("acknowledged").asInt());
+    assertThat(put.json().has("warning")).as("a node with contacts warns of nothing").isFalse();
     String version = put.json().get("version").asText();
     assertThat(Version.parse(version)).isNotNull();
 
@@ -337,6 +338,19 @@ final class HttpApiTest {
     apiA.raw("GET /v1/info HTTP/9.9");
     apiA.raw("GET " + "/x".repeat(20_000) + " HTTP/1.1");
     assertThat(apiA.get("/v1/info").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aNodeThatKnowsNoOtherSaysSoOnWritesAndInfo() throws Exception {
+    Http.Answer put = apiAlone.put("/v1/objects/alone/k", "1");
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(put.json().get("acknowledged").asInt()).isEqualTo(1);
+    assertThat(put.json().get("warning").asText()).isEqualTo(ApiHandler.ALONE).contains("knows no other node");
+    assertThat(apiAlone.delete("/v1/objects/alone/k").json().get("warning").asText()).isEqualTo(ApiHandler.ALONE);
+    Http.Answer info = apiAlone.get("/v1/info");
+    assertThat(info.json().get("contacts").asInt()).isZero();
+    assertThat(info.json().get("warning").asText()).isEqualTo(ApiHandler.ALONE);
+    assertThat(apiA.get("/v1/info").json().has("warning")).isFalse();
   }
 
   @Test
