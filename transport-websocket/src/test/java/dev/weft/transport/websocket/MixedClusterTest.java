@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A network of nodes that do not all speak the same transport, on real UDP and WebSocket sockets: UDP-only nodes,
@@ -108,31 +110,35 @@ class MixedClusterTest {
    * each scheme its super-node listens on, so a UDP-only node sends to it over UDP through the super-node, and it
    * sends to UDP-only nodes the same way.
    */
-  @Test
-  void everyKindOfNodeReachesEveryOtherKind() throws Exception {
+  @ParameterizedTest(name = "super-nodes bound to {0}")
+  @ValueSource(strings = {"127.0.0.1", "0.0.0.0"})
+  void everyKindOfNodeReachesEveryOtherKind(String superBind) throws Exception {
     // One replica per key: whoever is closest holds it alone, so reading it proves that node was reached.
     Map<String, String> one = Map.of("weft.kademlia.replication", "1", "weft.kademlia.read-quorum", "1");
-    Node s1 = start(one, "udp://127.0.0.1:0", "ws://127.0.0.1:0");
-    Node s2 = start(one, "udp://127.0.0.1:0", "ws://127.0.0.1:0");
+    Node s1 = start(one, "udp://" + superBind + ":0", "ws://" + superBind + ":0");
+    Node s2 = start(one, "udp://" + superBind + ":0", "ws://" + superBind + ":0");
     Node u1 = start(one, "udp://127.0.0.1:0");
     Node u2 = start(one, "udp://127.0.0.1:0");
     Node r1 = start(one, "ws://127.0.0.1:" + of(s1, "ws").port() + "/relay");
     Node r2 = start(one, "ws://127.0.0.1:" + of(s2, "ws").port() + "/relay");
 
-    // A relayed node is reachable in both of its super-node's schemes, behind its ports.
+    // A relayed node is reachable in both of its super-node's schemes, behind its ports, at the IP it reached its
+    // super-node at (a super-node on a wildcard address has no better one to give).
     assertThat(r1.addresses()).extracting(Address::scheme).containsExactly("ws", "udp");
-    assertThat(r1.addresses()).allSatisfy(a -> assertThat(a.path()).startsWith("/relay/"));
+    assertThat(r1.addresses()).allSatisfy(a -> assertThat(a.path()).startsWith("/relay/"))
+        .allSatisfy(a -> assertThat(a.host()).isEqualTo("127.0.0.1"));
     assertThat(of(r1, "udp").port()).isEqualTo(of(s1, "udp").port());
 
-    s2.join(List.of(of(s1, "udp"))).get(30, TimeUnit.SECONDS);
-    u1.join(List.of(of(s1, "udp"))).get(30, TimeUnit.SECONDS);
-    u2.join(List.of(of(s2, "udp"))).get(30, TimeUnit.SECONDS);
+    Address s1Udp = Address.of("udp", "127.0.0.1", of(s1, "udp").port(), "");
+    Address s2Udp = Address.of("udp", "127.0.0.1", of(s2, "udp").port(), "");
+    s2.join(List.of(s1Udp)).get(30, TimeUnit.SECONDS);
+    u1.join(List.of(s1Udp)).get(30, TimeUnit.SECONDS);
+    u2.join(List.of(s2Udp)).get(30, TimeUnit.SECONDS);
     // No bootstrap given: a relayed node joins through its super-node.
     assertThat(r1.join(List.of()).get(30, TimeUnit.SECONDS)).isPositive();
     assertThat(r2.join(List.of()).get(30, TimeUnit.SECONDS)).isPositive();
     for (Node n : nodes) {
-      n.join(List.of(of(s1, "udp").equals(n.addresses().get(0)) ? of(s2, "udp") : of(s1, "udp")))
-          .get(30, TimeUnit.SECONDS);
+      n.join(List.of(n == s1 ? s2Udp : s1Udp)).get(30, TimeUnit.SECONDS);
     }
 
     // UDP-only nodes hold relayed nodes as contacts, and the other way round.
