@@ -26,7 +26,7 @@ class AddressTokenTest {
 
   @BeforeEach
   void start() {
-    cluster = TestCluster.builder().nodes(24).seed(6).set(KademliaSettings.RPC_TIMEOUT, "300ms").start();
+    cluster = TestCluster.builder().nodes(24).seed(6).set(KademliaSettings.RPC_TIMEOUT.key(), "300ms").start();
     target = cluster.node(0);
     Address a = target.addresses().get(0);
     to = new InetSocketAddress(a.host(), a.port());

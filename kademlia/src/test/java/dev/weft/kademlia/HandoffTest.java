@@ -55,12 +55,12 @@ class HandoffTest {
     Node n = Weft.builder().discovery(false).scheduler(net.scheduler()).addTransport(net.provider())
         .addStore(new MemoryStoreProvider()).engine(new KademliaEngineProvider()).nodeId(id)
         .listen("sim://n" + next++ + ":1")
-        .set(KademliaSettings.REPLICATION, String.valueOf(REPLICATION))
-        .set(KademliaSettings.READ_QUORUM, "2")
-        .set(KademliaSettings.REPUBLISH_INTERVAL, republish)
-        .set(KademliaSettings.RECORD_TTL, recordTtl)
-        .set(KademliaSettings.SWEEP_INTERVAL, "1s")
-        .set(KademliaSettings.MAINTENANCE_INTERVAL, maintenance).build();
+        .set(KademliaSettings.REPLICATION.key(), String.valueOf(REPLICATION))
+        .set(KademliaSettings.READ_QUORUM.key(), "2")
+        .set(KademliaSettings.REPUBLISH_INTERVAL.key(), republish)
+        .set(KademliaSettings.RECORD_TTL.key(), recordTtl)
+        .set(KademliaSettings.SWEEP_INTERVAL.key(), "1s")
+        .set(KademliaSettings.MAINTENANCE_INTERVAL.key(), maintenance).build();
     nodes.add(n);
     return n;
   }

@@ -46,18 +46,18 @@ class NodeBuilderTest {
 
   @Test
   void invalidEngineSettingsNameTheKey() {
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.K, "many").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.K.key(), "many").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.k").hasMessageContaining("'many'");
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.REPLICATION, "30").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.REPLICATION.key(), "30").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("must not exceed weft.kademlia.k");
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "-1s").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT.key(), "-1s").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.rpc-timeout");
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "300ms")
-        .set(KademliaSettings.RPC_TIMEOUT_MIN, "400ms").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT.key(), "300ms")
+        .set(KademliaSettings.RPC_TIMEOUT_MIN.key(), "400ms").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.rpc-timeout-min: '400ms'")
         .hasMessageContaining("must not exceed weft.kademlia.rpc-timeout = 300ms");
     // Unset, the floor follows a lowered rpc-timeout instead of refusing it.
-    Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "100ms").build().close();
+    Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT.key(), "100ms").build().close();
   }
 
   @Test
