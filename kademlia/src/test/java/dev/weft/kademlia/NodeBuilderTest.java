@@ -77,6 +77,19 @@ class NodeBuilderTest {
   }
 
   @Test
+  void aWildcardBindIsListedAsTheAddressesPeersCanDial() {
+    try (Node n = Weft.builder().listen("udp://0.0.0.0:0").build()) {
+      int port = n.addresses().get(0).port();
+      assertThat(port).isPositive();
+      assertThat(n.addresses()).noneMatch(a -> a.host().equals("0.0.0.0")).allMatch(a -> a.port() == port)
+          .anyMatch(a -> a.host().equals("127.0.0.1"));
+      // Loopback last: the addresses other machines can reach come first.
+      assertThat(n.addresses().get(n.addresses().size() - 1).host()).startsWith("127.");
+      assertThat(n.info().addresses()).isEqualTo(n.addresses());
+    }
+  }
+
+  @Test
   void aPortInUseIsAClearError() {
     try (Node first = Weft.builder().listen("udp://127.0.0.1:0").build()) {
       String taken = first.addresses().get(0).toString();
@@ -149,6 +162,8 @@ class NodeBuilderTest {
       assertThat(answer.get("echo").asText()).isEqualTo("hi");
       assertThat(answer.get("by").asText()).isEqualTo(b.id().toHex());
       assertThat(answer.get("from").asText()).isEqualTo(a.id().toHex());
+      // A first request to a peer fetches its address token: a TOKEN exchange, not a refusal.
+      assertThat(b.stats().refused()).doesNotContainKey("token.app");
       assertThat(a.service(String.class)).isEmpty();
     }
     assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").addPlugin(user).build())

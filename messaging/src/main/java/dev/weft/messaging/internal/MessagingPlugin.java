@@ -362,13 +362,16 @@ final class MessagingPlugin implements Plugin {
           return deliverTo(c, body, id);
         }
       }
-      String noNode = "node " + to.toHex() + " is not in the network (a lookup for it found " + closest.size()
-          + " other nodes)";
-      if (closest.stream().allMatch(c -> c.id().equals(dht.self().id()))) {
+      // The lookup's answer may include this node: it is no other node.
+      long others = closest.stream().filter(c -> !c.id().equals(dht.self().id())).count();
+      if (others == 0) {
         // Alone: no other node could serve a client of that id, and this one has none (checked before).
         return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
-            UndeliverableException.Reason.NO_SUCH_NODE, noNode + "; this node knows no peers"));
+            UndeliverableException.Reason.NO_SUCH_NODE, "node " + to.toHex() + " is not in the network: this node"
+                + " knows no other node"));
       }
+      String noNode = "node " + to.toHex() + " is not in the network (a lookup for it found " + others + " other node"
+          + (others == 1 ? "" : "s") + ")";
       return deliverViaPresence(to, clientBody, id, noNode);
     });
   }
