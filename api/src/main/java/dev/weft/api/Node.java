@@ -21,7 +21,11 @@ public interface Node extends AutoCloseable {
   /** This node's 160-bit id. */
   NodeId id();
 
-  /** The addresses this node listens on, as peers should dial them (ports resolved when bound to 0). */
+  /**
+   * The addresses this node listens on, as peers should dial them: ports resolved when bound to 0, and a wildcard
+   * host ({@code udp://0.0.0.0:4000}, {@code [::]}) replaced by the addresses of the machine's interfaces that are up,
+   * those other machines can reach first and loopback last ({@code 0.0.0.0}: IPv4 only; link-local IPv6 left out).
+   */
   List<Address> addresses();
 
   /**

@@ -6,7 +6,9 @@ import java.util.TreeMap;
 /**
  * Counters since the node started. A snapshot: values do not change after it is taken.
  *
- * @param rpcs per RPC type ({@code PING}, {@code STORE}, {@code FIND_NODE}, {@code FIND_VALUE}, plugin channels ...)
+ * @param rpcs per RPC type ({@code PING}, {@code STORE}, {@code FIND_NODE}, {@code FIND_VALUE}, plugin channels ...);
+ *     {@code TOKEN} counts the writes and plugin requests answered with an address token to ask again with (the
+ *     handshake of a first request from a peer, see docs/security.md), which are not counted under their own type
  * @param lookups iterative lookups run by this node
  * @param lookupHops how many lookups needed each number of hops (rounds of requests)
  * @param bytesIn payload bytes received, before reassembly
@@ -16,7 +18,8 @@ import java.util.TreeMap;
  * @param malformedDropped inbound messages dropped because they could not be decoded or were not acceptable
  * @param refused what a limit refused, by reason (e.g. {@code routing.ip-bound}: a contact kept out of the routing
  *     table because its bucket holds enough from its IP address or subnet; {@code routing.address-taken}: a new id
- *     heard from an address that another id holds); reasons never seen are absent
+ *     heard from an address that another id holds; {@code token.store} / {@code token.app}: a write or plugin request
+ *     that brought an address token not issued to its source, made up or expired); reasons never seen are absent
  */
 public record NodeStats(
     Map<String, Rpc> rpcs,

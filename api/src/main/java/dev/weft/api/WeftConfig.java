@@ -18,29 +18,12 @@ import java.util.regex.Pattern;
 /**
  * Immutable string settings with typed readers whose errors name the key and the value.
  *
- * <p>Keys are dotted and start with {@code weft.}; each module documents its own (for example {@code weft.kademlia.k}).
+ * <p>Keys are dotted and start with {@code weft.}; each module declares its own as {@link Setting} constants (for
+ * example {@code KademliaSettings.K}), read with {@link #get(Setting)}; the node's own are in {@link CoreSettings}.
  * Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d} or ISO-8601 ({@code PT1H});
  * sizes in bytes with an optional {@code KiB}/{@code MiB} suffix; lists comma-separated.
  */
 public final class WeftConfig {
-  /** Addresses to listen on, comma-separated: {@code udp://127.0.0.1:4000}. */
-  public static final String LISTEN = "weft.listen";
-  /** Addresses to join through, comma-separated. */
-  public static final String BOOTSTRAP = "weft.bootstrap";
-  /**
-   * Name of the local store provider: {@code memory} (default) or {@code mapdb} (needs {@link #DATA_DIR}; its own
-   * settings are {@code weft.mapdb.*}).
-   */
-  public static final String STORAGE = "weft.storage";
-  /** This node's id as 40 hex digits; random when absent. */
-  public static final String NODE_ID = "weft.node.id";
-  /** Directory for persistent state, used by persistent stores. */
-  public static final String DATA_DIR = "weft.data.dir";
-  /** Plugins not to start, comma-separated names. */
-  public static final String PLUGINS_DISABLED = "weft.plugins.disabled";
-  /** Name of the node engine provider; defaults to the only one present ({@code kademlia}). */
-  public static final String ENGINE = "weft.engine";
-
   private static final WeftConfig EMPTY = new WeftConfig(Map.of());
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?");
@@ -101,65 +84,93 @@ public final class WeftConfig {
     return string(key).orElse(defaultValue);
   }
 
+  /**
+   * The value of a declared setting: what is set, parsed and checked, else its default.
+   *
+   * @throws ConfigException naming the key and the value when it is malformed or out of range
+   * @throws IllegalStateException when it is unset and has no default (read such a setting with {@link #find})
+   */
+  public <T> T get(Setting<T> setting) {
+    return find(setting).or(setting::defaultValue).orElseThrow(() -> new IllegalStateException(
+        setting.key() + " has no default: read it with find()"));
+  }
+
+  /**
+   * The value of a declared setting if it is set (and not blank), parsed and checked; empty otherwise, whatever its
+   * default.
+   *
+   * @throws ConfigException naming the key and the value when it is malformed or out of range
+   */
+  public <T> Optional<T> find(Setting<T> setting) {
+    return string(setting.key()).map(setting::parse);
+  }
+
+  /** A copy with {@code setting} set to {@code value}. */
+  public <T> WeftConfig with(Setting<T> setting, T value) {
+    return with(setting.key(), setting.format(value));
+  }
+
   /** An integer in {@code [min, max]}. */
   public int integer(String key, int defaultValue, int min, int max) {
-    Optional<String> v = string(key);
-    if (v.isEmpty()) {
-      return defaultValue;
-    }
-    int parsed;
-    try {
-      parsed = Integer.parseInt(v.get());
-    } catch (NumberFormatException e) {
-      throw invalid(key, v.get(), "an integer", e);
-    }
-    if (parsed < min || parsed > max) {
-      throw invalid(key, v.get(), "an integer from " + min + " to " + max, null);
-    }
-    return parsed;
+    return string(key).map(v -> parseInteger(key, v, min, max)).orElse(defaultValue);
   }
 
   /** {@code true} or {@code false}. */
   public boolean bool(String key, boolean defaultValue) {
-    Optional<String> v = string(key);
-    if (v.isEmpty()) {
-      return defaultValue;
-    }
-    return switch (v.get().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw invalid(key, v.get(), "true or false", null);
-    };
+    return string(key).map(v -> parseBool(key, v)).orElse(defaultValue);
   }
 
   /** A positive duration. */
   public Duration duration(String key, Duration defaultValue) {
-    Optional<String> v = string(key);
-    if (v.isEmpty()) {
-      return defaultValue;
-    }
-    Duration d = parseDuration(key, v.get());
-    if (d.isNegative() || d.isZero()) {
-      throw invalid(key, v.get(), "a positive duration such as 500ms, 30s, 5m, 24h or 7d", null);
-    }
-    return d;
+    return string(key).map(v -> parseDuration(key, v, Duration.ofNanos(1), null)).orElse(defaultValue);
   }
 
   /** A size in bytes in {@code [min, max]}. */
   public long bytes(String key, long defaultValue, long min, long max) {
-    Optional<String> v = string(key);
-    if (v.isEmpty()) {
-      return defaultValue;
+    return string(key).map(v -> parseBytes(key, v, min, max)).orElse(defaultValue);
+  }
+
+  /** A comma-separated list, blanks dropped; empty when unset. */
+  public List<String> list(String key) {
+    return string(key).map(WeftConfig::split).orElse(List.of());
+  }
+
+  /** A comma-separated list of addresses. */
+  public List<Address> addresses(String key) {
+    return string(key).map(v -> parseAddresses(key, v)).orElse(List.of());
+  }
+
+  static int parseInteger(String key, String text, int min, int max) {
+    int parsed;
+    try {
+      parsed = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw invalid(key, text, "an integer", e);
     }
-    Matcher m = SIZE.matcher(v.get().toLowerCase(Locale.ROOT));
+    if (parsed < min || parsed > max) {
+      throw invalid(key, text, "an integer from " + min + " to " + max, null);
+    }
+    return parsed;
+  }
+
+  static boolean parseBool(String key, String text) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw invalid(key, text, "true or false", null);
+    };
+  }
+
+  static long parseBytes(String key, String text, long min, long max) {
+    Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw invalid(key, v.get(), "a size such as 65536, 64KiB or 1MiB", null);
+      throw invalid(key, text, "a size such as 65536, 64KiB or 1MiB", null);
     }
     long n;
     try {
       n = Long.parseLong(m.group(1));
     } catch (NumberFormatException e) {
-      throw invalid(key, v.get(), "a size such as 65536, 64KiB or 1MiB", e);
+      throw invalid(key, text, "a size such as 65536, 64KiB or 1MiB", e);
     }
     String unit = m.group(2) == null ? "b" : m.group(2);
     long mult = switch (unit) {
@@ -170,19 +181,43 @@ public final class WeftConfig {
     };
     long result = n * mult;
     if (result / mult != n || result < min || result > max) {
-      throw invalid(key, v.get(), "a size from " + min + " to " + max + " bytes", null);
+      throw invalid(key, text, "a size from " + min + " to " + max + " bytes", null);
     }
     return result;
   }
 
-  /** A comma-separated list, blanks dropped; empty when unset. */
-  public List<String> list(String key) {
-    Optional<String> v = string(key);
-    if (v.isEmpty()) {
-      return List.of();
+  /** A duration in {@code [min, max]}; {@code max} null for no bound. */
+  static Duration parseDuration(String key, String text, Duration min, Duration max) {
+    Duration d = parseDuration(key, text);
+    if (d.isNegative() || d.isZero()) {
+      throw invalid(key, text, "a positive duration such as 500ms, 30s, 5m, 24h or 7d", null);
     }
+    if (d.compareTo(min) < 0 || (max != null && d.compareTo(max) > 0)) {
+      throw invalid(key, text, max == null ? "a duration of at least " + format(min)
+          : "a duration from " + format(min) + " to " + format(max), null);
+    }
+    return d;
+  }
+
+  /** A duration as users write it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d}. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms == 0 || !d.equals(Duration.ofMillis(ms))) {
+      return d.toString();
+    }
+    long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (ms % units[i] == 0) {
+        return ms / units[i] + names[i];
+      }
+    }
+    return ms + "ms";
+  }
+
+  static List<String> split(String text) {
     List<String> out = new ArrayList<>();
-    for (String part : v.get().split(",")) {
+    for (String part : text.split(",")) {
       String p = part.trim();
       if (!p.isEmpty()) {
         out.add(p);
@@ -191,10 +226,9 @@ public final class WeftConfig {
     return List.copyOf(out);
   }
 
-  /** A comma-separated list of addresses. */
-  public List<Address> addresses(String key) {
+  static List<Address> parseAddresses(String key, String text) {
     List<Address> out = new ArrayList<>();
-    for (String s : list(key)) {
+    for (String s : split(text)) {
       try {
         out.add(Address.parse(s));
       } catch (IllegalArgumentException e) {
@@ -214,13 +248,17 @@ public final class WeftConfig {
       } catch (NumberFormatException e) {
         throw invalid(key, text, "a duration such as 500ms, 30s, 5m, 24h or 7d", e);
       }
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      try {
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      } catch (ArithmeticException e) {
+        throw invalid(key, text, "a duration such as 500ms, 30s, 5m, 24h or 7d", e);
+      }
     }
     try {
       return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
@@ -229,7 +267,7 @@ public final class WeftConfig {
     }
   }
 
-  private static ConfigException invalid(String key, String value, String expected, Throwable cause) {
+  static ConfigException invalid(String key, String value, String expected, Throwable cause) {
     return new ConfigException("invalid value for " + key + ": '" + value + "' (expected " + expected + ")", cause);
   }
 

@@ -2,6 +2,7 @@ package dev.weft.benchmarks;
 
 import dev.weft.api.NodeId;
 import dev.weft.api.Version;
+import dev.weft.api.CoreSettings;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.spi.LocalStore;
 import dev.weft.api.spi.Record;
@@ -126,7 +127,7 @@ public final class MapDbStoreBenchmark {
   }
 
   private static LocalStore open(Path dir) {
-    WeftConfig cfg = WeftConfig.empty().with(WeftConfig.DATA_DIR, dir.toString());
+    WeftConfig cfg = WeftConfig.empty().with(CoreSettings.DATA_DIR, dir.toString());
     return new MapDbStoreProvider().open(new StoreContext() {
       @Override
       public WeftConfig config() {

@@ -68,15 +68,15 @@ final class ApiGuard {
      */
     static Rules of(WeftConfig config, boolean token) {
       Set<String> hosts = new TreeSet<>();
-      for (String h : config.list(NodeSettings.API_HOSTS)) {
+      for (String h : config.get(NodeSettings.API_HOSTS)) {
         hosts.add(h.equals(ANY) ? ANY : hostEntry(h));
       }
       Set<String> origins = new TreeSet<>();
-      for (String o : config.list(NodeSettings.API_ORIGINS)) {
+      for (String o : config.get(NodeSettings.API_ORIGINS)) {
         origins.add(o.equals(ANY) ? ANY : originEntry(o));
       }
-      needsToken(hosts, NodeSettings.API_HOSTS, token, "any web page could reach the API through DNS rebinding");
-      needsToken(origins, NodeSettings.API_ORIGINS, token, "any web page could drive the node");
+      needsToken(hosts, NodeSettings.API_HOSTS.key(), token, "any web page could reach the API through DNS rebinding");
+      needsToken(origins, NodeSettings.API_ORIGINS.key(), token, "any web page could drive the node");
       return new Rules(hosts, origins);
     }
 

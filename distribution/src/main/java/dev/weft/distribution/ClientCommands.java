@@ -49,7 +49,7 @@ final class ClientCommands {
 
     @Option(names = "--token", paramLabel = "TOKEN",
         description = "The API's token, for a node whose API requires one (default: $" + Cli.TOKEN_ENV + ", else "
-            + NodeSettings.API_TOKEN + " of conf/weft.properties).")
+            + NodeSettings.API_TOKEN_KEY + " of conf/weft.properties).")
     String token;
 
     @Option(names = "--pretty", description = "Indented JSON, for people (default: one JSON value per line).")

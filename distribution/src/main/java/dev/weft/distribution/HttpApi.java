@@ -29,7 +29,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 final class HttpApi implements AutoCloseable {
   /** Bytes a stream's client may fall behind before it is dropped, when nothing else is said. */
-  static final int DEFAULT_STREAM_BUFFER = 1024 * 1024;
+  static final int DEFAULT_STREAM_BUFFER = (int) (long) NodeSettings.API_STREAM_BUFFER.defaultValue().orElseThrow();
   /**
    * Quiet time after which a stream sends an empty line, and the most a node may wait: half the connector's smallest
    * idle timeout (30 s), so a quiet stream is never closed as idle, and a third of the silence after which {@code weft

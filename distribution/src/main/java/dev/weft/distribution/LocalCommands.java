@@ -1,6 +1,7 @@
 package dev.weft.distribution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.Setting;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
@@ -50,13 +51,13 @@ final class LocalCommands {
         out.putNull("configFile");
       }
       ObjectNode all = out.putObject("settings");
-      for (SettingsCatalog.Setting s : catalog.all().values()) {
-        String value = values.getOrDefault(s.key(), s.defaultValue());
+      for (Setting<?> s : catalog.all().values()) {
+        String value = values.getOrDefault(s.key(), s.defaultText());
         String source = values.containsKey(s.key()) ? settings.source(s.key()) : NodeSettings.DEFAULT;
         ObjectNode entry = all.putObject(s.key());
-        entry.put("value", s.secret() && !value.isEmpty() ? "********" : value);
+        entry.put("value", s.isSecret() && !value.isEmpty() ? "********" : value);
         entry.put("source", source);
-        entry.put("default", s.defaultValue());
+        entry.put("default", s.defaultText());
       }
       boolean asTable = pretty || parent != null && parent.pretty;
       if (!asTable) {

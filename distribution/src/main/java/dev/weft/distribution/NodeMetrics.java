@@ -50,7 +50,8 @@ final class NodeMetrics implements AutoCloseable {
       Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
   private static final NodeStats.Rpc NO_RPC = new NodeStats.Rpc(0, 0, 0, 0);
   /** {@code dev.weft.transport.websocket.SuperNodeMXBean.NAME_PREFIX}. */
-  static final String SUPER_NODE_PREFIX = "dev.weft:type=SuperNode,address=";
+  /** The WebSocket transport's super-node beans, named {@code dev.weft:type=SuperNode,address="ws://HOST:PORT"}. */
+  static final String SUPER_NODES = "dev.weft:type=SuperNode,*";
 
   private final Node node;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -94,11 +95,9 @@ final class NodeMetrics implements AutoCloseable {
         .description("bytes of the persistent store's files under weft.data.dir").baseUnit("bytes")
         .strongReference(true).register(registry));
 
-    for (Address a : node.addresses()) {
-      if ((a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty()) {
-        superNode(a.toString());
-      }
-    }
+    // By port: a wildcard bind is listed as each of the machine's addresses, the bean by the bound one.
+    node.addresses().stream().filter(a -> (a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty())
+        .map(Address::port).distinct().forEach(this::superNode);
 
     Optional<Messaging> messaging = node.service(Messaging.class);
     this.messageCounter = messaging.map(ms -> ms.registerMessageHandler(message -> messagesReceived.increment()));
@@ -122,15 +121,13 @@ final class NodeMetrics implements AutoCloseable {
   }
 
   /**
-   * The figures the WebSocket transport publishes over JMX for the super-node listening at {@code address} (its
+   * The figures the WebSocket transport publishes over JMX for the super-node listening on {@code port} (its
    * {@code SuperNodeMXBean}); read by name, so the distribution needs no compile-time link to the transport.
    */
-  private void superNode(String address) {
-    ObjectName name;
-    try {
-      name = new ObjectName(SUPER_NODE_PREFIX + ObjectName.quote(address));
-    } catch (MalformedObjectNameException e) {
-      throw new IllegalStateException("bad address for a JMX name: " + address, e);
+  private void superNode(int port) {
+    ObjectName name = superNodeBean(port);
+    if (name == null) {
+      return;
     }
     Gauge.builder("weft.relayed.nodes", name, n -> jmx(n, "RelayedNodes"))
         .description("nodes this super-node relays for now").strongReference(true).register(registry);
@@ -140,6 +137,21 @@ final class NodeMetrics implements AutoCloseable {
     FunctionCounter.builder("weft.ws.dropped", name, n -> jmx(n, "DroppedMessages"))
         .description("WebSocket messages dropped: over a connection's queue limit, or hostile frames")
         .register(registry);
+  }
+
+  /** The super-node bean whose address has {@code port}, if one is registered. */
+  private static ObjectName superNodeBean(int port) {
+    try {
+      for (ObjectName n : ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName(SUPER_NODES), null)) {
+        String address = n.getKeyProperty("address");
+        if (address != null && ObjectName.unquote(address).endsWith(":" + port)) {
+          return n;
+        }
+      }
+    } catch (MalformedObjectNameException | IllegalArgumentException e) {
+      throw new IllegalStateException("bad JMX name pattern " + SUPER_NODES, e);
+    }
+    return null;
   }
 
   private static double jmx(ObjectName name, String attribute) {

@@ -27,8 +27,8 @@ final class NodeOptions {
   boolean noListen;
 
   @Option(names = "--api", paramLabel = "HOST:PORT",
-      description = "Where the HTTP API listens; port 0 picks a free port (default: " + NodeSettings.API_LISTEN
-          + ", else " + Cli.DEFAULT_API + "). Off loopback it requires " + NodeSettings.API_TOKEN + ".")
+      description = "Where the HTTP API listens; port 0 picks a free port (default: " + NodeSettings.API_LISTEN_KEY
+          + ", else " + Cli.DEFAULT_API + "). Off loopback it requires " + NodeSettings.API_TOKEN_KEY + ".")
   String api;
 
   @Option(names = "--bootstrap", paramLabel = "udp://HOST:PORT|ws://HOST:PORT",

@@ -3,9 +3,9 @@ package dev.weft.distribution;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Address;
 import dev.weft.api.ConfigException;
+import dev.weft.api.CoreSettings;
 import dev.weft.api.Node;
 import dev.weft.api.Weft;
-import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,7 +69,7 @@ final class NodeService implements AutoCloseable {
   static NodeService start(NodeSettings settings, PrintWriter err) {
     Node node;
     try {
-      node = Weft.builder().config(settings.config()).build();
+      node = Weft.builder().config(settings.config()).declare(NodeSettings.DECLARED).build();
     } catch (ConfigException e) {
       throw new CliException(Cli.USAGE, e.getMessage(), e);
     } catch (WeftException e) {
@@ -78,8 +78,8 @@ final class NodeService implements AutoCloseable {
     HttpApi http;
     try {
       // The memory store keeps nothing on disk, whatever weft.data.dir says.
-      Optional<Path> dataDir = settings.config().string(WeftConfig.STORAGE, "memory").equals("memory")
-          ? Optional.empty() : settings.config().string(WeftConfig.DATA_DIR).map(Path::of);
+      Optional<Path> dataDir = settings.config().get(CoreSettings.STORAGE).equals("memory")
+          ? Optional.empty() : settings.config().find(CoreSettings.DATA_DIR).map(Path::of);
       http = HttpApi.start(node, settings.api(), dataDir);
     } catch (IOException | RuntimeException e) {
       node.close();

@@ -2,7 +2,9 @@ package dev.weft.distribution;
 
 import dev.weft.api.Address;
 import dev.weft.api.ConfigException;
+import dev.weft.api.CoreSettings;
 import dev.weft.api.NodeId;
+import dev.weft.api.Setting;
 import dev.weft.api.WeftConfig;
 import dev.weft.messaging.MessagingSettings;
 import java.io.IOException;
@@ -22,7 +24,7 @@ import java.util.TreeMap;
  * What {@code weft node} runs with, resolved from (weakest first) the defaults, the properties file, {@code --set}
  * and the dedicated options. Every problem is a {@link CliException} with exit code 2 that names the option or key.
  *
- * @param config the node's configuration, {@link WeftConfig#LISTEN} and the rest filled in, as the builder gets it
+ * @param config the node's configuration, {@link CoreSettings#LISTEN} and the rest filled in, as the builder gets it
  * @param api how to serve the HTTP API
  * @param bootstrap addresses to join through; empty for the first node
  * @param configFile the properties file read, if any
@@ -35,50 +37,68 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
   static final String ENV = "env";
   static final String FLAG = "flag";
 
+  /** The UDP address of a node started without {@code --udp} or {@link CoreSettings#LISTEN}. */
+  static final String DEFAULT_UDP = "127.0.0.1:4000";
+  /** {@link CoreSettings#LISTEN} with the distribution's default, which {@link #resolve} applies. */
+  static final Setting<List<Address>> LISTEN = CoreSettings.LISTEN.withDefault("udp://" + DEFAULT_UDP);
+  /**
+   * Nodes to join through ({@code --bootstrap}): {@code udp://HOST:PORT}, {@code ws://HOST:PORT}, or {@code HOST:PORT}
+   * taken as UDP. Read here, not by the node: {@code weft node} joins through them once the node runs.
+   */
+  static final Setting<List<String>> BOOTSTRAP = Setting.list("weft.bootstrap",
+      "nodes to join through, comma-separated; empty starts a new network");
+  /** The key of {@link #API_LISTEN}, for option descriptions. */
+  static final String API_LISTEN_KEY = "weft.api.listen";
   /** Where the HTTP API listens: {@code HOST:PORT}. */
-  static final String API_LISTEN = "weft.api.listen";
+  static final Setting<String> API_LISTEN = Setting.text(API_LISTEN_KEY, Cli.DEFAULT_API, "where the HTTP API listens");
+  /** The key of {@link #API_TOKEN}, for option descriptions. */
+  static final String API_TOKEN_KEY = "weft.api.token";
   /**
    * The bearer token every request to the HTTP API must carry when set; required when the API listens on an address
    * that is not loopback.
    */
-  static final String API_TOKEN = "weft.api.token";
+  static final Setting<String> API_TOKEN = Setting.text(API_TOKEN_KEY, "",
+      "bearer token the HTTP API requires; needed when it listens off loopback").secret();
   /**
    * Host names, besides {@code localhost}, IP addresses and the name the API is bound to, that requests to the HTTP
    * API may name in their {@code Host} header; {@code *}: any (needs {@link #API_TOKEN}). See {@link ApiGuard}.
    */
-  static final String API_HOSTS = "weft.api.hosts";
+  static final Setting<List<String>> API_HOSTS = Setting.list("weft.api.hosts",
+      "host names the HTTP API answers to besides localhost, IP addresses and its bind name (comma-separated; * for any,"
+          + " with a token)");
   /**
    * Web origins, besides the API's own (the web UI), whose pages may call the HTTP API, with CORS; {@code *}: any
    * (needs {@link #API_TOKEN}). See {@link ApiGuard}.
    */
-  static final String API_ORIGINS = "weft.api.origins";
+  static final Setting<List<String>> API_ORIGINS = Setting.list("weft.api.origins",
+      "web origins whose pages may call the HTTP API besides its own (comma-separated; * for any, with a token)");
   /** Shortest token taken: guessing one must be out of reach. */
   static final int MIN_TOKEN_LENGTH = 16;
   /**
-   * Largest request body the HTTP API accepts, e.g. {@code 1MiB}; larger requests get 413. Default: twice the larger
-   * of {@link #MAX_VALUE_BYTES} and {@link MessagingSettings#MAX_MESSAGE_BYTES}, plus 16 KiB, so that a pretty-printed
-   * value or message still reaches the node's own, exact check.
+   * Largest request body the HTTP API accepts, e.g. {@code 1MiB}; larger requests get 413. Unset: twice the larger of
+   * {@link CoreSettings#MAX_VALUE_BYTES} and {@link MessagingSettings#MAX_MESSAGE_BYTES}, plus 16 KiB, so that a
+   * pretty-printed value or message still reaches the node's own, exact check ({@link #defaultMaxRequest}; the
+   * declared default is that of the two defaults, checked by a test).
    */
-  static final String API_MAX_REQUEST = "weft.api.max-request-size";
-  /** The storage's value limit (owned by the engine; read here only to size the default body limit). */
-  static final String MAX_VALUE_BYTES = "weft.storage.max-value-bytes";
-  static final long DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
-  /** The messaging plugin's default message limit (it owns the setting; read here only to size the body limit). */
-  static final long DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+  static final Setting<Long> API_MAX_REQUEST = Setting.size("weft.api.max-request-size", "144KiB", 1024,
+      128L * 1024 * 1024, "largest request body (default: 2 x the largest value or message + 16KiB)");
   /**
    * How far, in bytes, a client of {@code GET /v1/messages/stream} or {@code GET /v1/schema/watch} may fall behind
    * before the node drops it, e.g. {@code 4MiB}.
    */
-  static final String API_STREAM_BUFFER = "weft.api.stream-buffer-size";
+  static final Setting<Long> API_STREAM_BUFFER = Setting.size("weft.api.stream-buffer-size", "1MiB", 1024,
+      1024L * 1024 * 1024, "how far a stream's client may fall behind before it is dropped");
   /** How long an HTTP request may wait for the node before it gets 503, e.g. {@code 30s}. */
-  static final String API_REQUEST_TIMEOUT = "weft.api.request-timeout";
+  static final Setting<Duration> API_REQUEST_TIMEOUT = Setting.duration("weft.api.request-timeout", "30s",
+      "how long a request may wait for the node before it gets 503");
+
+  /** The settings the distribution reads itself, declared to the node builder and listed by {@code weft config}. */
+  static final List<Setting<?>> DECLARED = List.of(LISTEN, BOOTSTRAP, API_LISTEN, API_TOKEN, API_HOSTS, API_ORIGINS,
+      API_MAX_REQUEST, API_STREAM_BUFFER, API_REQUEST_TIMEOUT);
 
   /** System property with the installation directory; bin/weft sets it. */
   static final String HOME_PROPERTY = "weft.home";
 
-  /** The UDP address of a node started without {@code --udp} or {@link WeftConfig#LISTEN}. */
-  static final String DEFAULT_UDP = "127.0.0.1:4000";
-  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   /** The options of {@code weft node}, null when not given. */
   record Options(Path config, Map<String, String> set, String udp, String api, List<String> bootstrap,
@@ -158,13 +178,13 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       for (String b : options.bootstrap()) {
         addresses.add(bootstrapAddress(b, "--bootstrap").toString());
       }
-      config = config.with(WeftConfig.BOOTSTRAP, String.join(",", addresses));
+      config = config.with(BOOTSTRAP.key(), String.join(",", addresses));
     }
     if (options.storage() != null) {
-      config = config.with(WeftConfig.STORAGE, options.storage());
+      config = config.with(CoreSettings.STORAGE.key(), options.storage());
     }
     if (options.data() != null) {
-      config = config.with(WeftConfig.DATA_DIR, options.data().toAbsolutePath().toString());
+      config = config.with(CoreSettings.DATA_DIR.key(), options.data().toAbsolutePath().toString());
     }
     if (options.id() != null) {
       try {
@@ -172,40 +192,32 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       } catch (IllegalArgumentException e) {
         throw new CliException(Cli.USAGE, "invalid --id: " + e.getMessage());
       }
-      config = config.with(WeftConfig.NODE_ID, options.id().trim());
+      config = config.with(CoreSettings.NODE_ID.key(), options.id().trim());
     }
     if (options.api() != null) {
-      config = config.with(API_LISTEN, options.api());
+      config = config.with(API_LISTEN.key(), options.api());
     }
     for (Map.Entry<String, String> e : config.asMap().entrySet()) {
       if (!e.getValue().equals(beforeOptions.get(e.getKey()))) {
         sources.put(e.getKey(), FLAG);
       }
     }
-    if (config.string(WeftConfig.LISTEN).isEmpty()) {
-      config = config.with(WeftConfig.LISTEN, "udp://" + DEFAULT_UDP);
+    if (config.string(LISTEN.key()).isEmpty()) {
+      config = config.with(LISTEN.key(), LISTEN.defaultText());
     }
 
     try {
       // Checked now so that a typo stops the command before anything listens.
       catalog.checkForms(config);
-      config.addresses(WeftConfig.LISTEN);
-      config.string(WeftConfig.NODE_ID).ifPresent(NodeSettings::checkId);
       List<Address> bootstrap = new ArrayList<>();
-      for (String b : config.list(WeftConfig.BOOTSTRAP)) {
-        bootstrap.add(bootstrapAddress(b, WeftConfig.BOOTSTRAP));
+      for (String b : config.get(BOOTSTRAP)) {
+        bootstrap.add(bootstrapAddress(b, BOOTSTRAP.key()));
       }
-      String apiSource = options.api() != null ? "--api" : API_LISTEN;
-      HostPort api = parseHostPort(config.string(API_LISTEN, Cli.DEFAULT_API), apiSource, "http");
-      long maxValue = config.bytes(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, 64L * 1024 * 1024);
-      // Range checks are the plugin's: this only sizes the default body limit.
-      long maxMessage = config.bytes(MessagingSettings.MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES, 1,
-          64L * 1024 * 1024);
-      int maxRequest = (int) config.bytes(API_MAX_REQUEST, defaultMaxRequest(Math.max(maxValue, maxMessage)), 1024,
-          128L * 1024 * 1024);
-      Duration timeout = config.duration(API_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
-      int streamBuffer = (int) config.bytes(API_STREAM_BUFFER, HttpApi.DEFAULT_STREAM_BUFFER, 1024,
-          1024L * 1024 * 1024);
+      String apiSource = options.api() != null ? "--api" : API_LISTEN.key();
+      HostPort api = parseHostPort(config.get(API_LISTEN), apiSource, "http");
+      int maxRequest = (int) (long) config.find(API_MAX_REQUEST).orElse(defaultMaxRequest(config));
+      Duration timeout = config.get(API_REQUEST_TIMEOUT);
+      int streamBuffer = (int) (long) config.get(API_STREAM_BUFFER);
       Optional<String> token = token(config, api, apiSource);
       ApiGuard.Rules access = ApiGuard.Rules.of(config, token.isPresent());
       return new NodeSettings(config, new HttpApi.Options(api, maxRequest, timeout, streamBuffer, HttpApi.HEARTBEAT,
@@ -217,7 +229,7 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
 
   /** {@link #API_TOKEN}, checked; required when the API is not on loopback. */
   private static Optional<String> token(WeftConfig config, HostPort api, String apiSource) {
-    Optional<String> token = config.string(API_TOKEN);
+    Optional<String> token = config.find(API_TOKEN);
     if (token.isPresent()) {
       String t = token.get();
       if (t.length() < MIN_TOKEN_LENGTH || !t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -236,13 +248,13 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
    * A setting of the installation's {@code conf/weft.properties} (read by the client commands for the token), if
    * the file exists and sets it; empty when it cannot be read (the node would say why).
    */
-  static Optional<String> installedSetting(String key) {
+  static Optional<String> installedSetting(Setting<String> setting) {
     Optional<Path> file = installedConfig();
     if (file.isEmpty() || !Files.isReadable(file.get())) {
       return Optional.empty();
     }
     try {
-      return load(file.get(), "the default configuration").string(key);
+      return load(file.get(), "the default configuration").find(setting);
     } catch (CliException e) {
       return Optional.empty();
     }
@@ -254,16 +266,10 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     return home == null || home.isBlank() ? Optional.empty() : Optional.of(Path.of(home, "conf", "weft.properties"));
   }
 
-  static long defaultMaxRequest(long largestValueOrMessage) {
-    return 2 * largestValueOrMessage + 16 * 1024;
-  }
-
-  private static void checkId(String hex) {
-    try {
-      NodeId.fromHex(hex);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("invalid value for " + WeftConfig.NODE_ID + ": " + e.getMessage(), e);
-    }
+  /** {@link #API_MAX_REQUEST} when unset: twice the larger of the value and message limits, plus 16 KiB. */
+  static long defaultMaxRequest(WeftConfig config) {
+    long largest = Math.max(config.get(CoreSettings.MAX_VALUE_BYTES), config.get(MessagingSettings.MAX_MESSAGE_BYTES));
+    return 2 * largest + 16 * 1024;
   }
 
   private static WeftConfig load(Path path, String what) {
@@ -284,7 +290,7 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
     }
   }
 
-  /** {@link WeftConfig#LISTEN} from {@code --udp}, {@code --ws}, {@code --relay} and {@code --no-listen}. */
+  /** {@link CoreSettings#LISTEN} from {@code --udp}, {@code --ws}, {@code --relay} and {@code --no-listen}. */
   private static WeftConfig listening(Options options, WeftConfig config) {
     WebSockets ws = options.ws() == null ? WebSockets.NONE : options.ws();
     if (ws.noListen() && (options.udp() != null || ws.listen() != null)) {
@@ -322,7 +328,7 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
       listen.add("udp://" + DEFAULT_UDP);
     } else if (!ws.noListen() && ws.listen() != null) {
       // --ws alone: UDP as well, on the configured or default address, unless the configuration names none.
-      listen.add(config.string(WeftConfig.LISTEN).orElse("udp://" + DEFAULT_UDP));
+      listen.add(config.string(LISTEN.key()).orElse(LISTEN.defaultText()));
     }
     if (ws.listen() != null) {
       HostPort w = parseHostPort(ws.listen(), "--ws", "ws");
@@ -335,7 +341,7 @@ record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address> bootst
             .map(Address::toString).toList()));
       }
     }
-    return config.with(WeftConfig.LISTEN, String.join(",", listen));
+    return config.with(LISTEN.key(), String.join(",", listen));
   }
 
   /** {@code udp://HOST:PORT} or {@code ws://HOST:PORT}, or {@code HOST:PORT} taken as UDP. */

@@ -30,7 +30,7 @@ final class ApiGuardTest {
     for (String host : new String[] {"rebind.evil.example:7070", "rebind.evil.example", "localhost.evil.example",
         "127.0.0.1.evil.example:7070", "sub.localhost:7070", "1.2.3:7070", "[::1:7070", "a b", ""}) {
       assertThat(DEFAULTS.refusal(host, null)).as(host).contains("does not answer to the host")
-          .contains(NodeSettings.API_HOSTS);
+          .contains(NodeSettings.API_HOSTS.key());
     }
   }
 
@@ -63,7 +63,7 @@ final class ApiGuardTest {
     for (String origin : new String[] {"http://evil.example", "http://127.0.0.1:7071", "http://localhost:7070",
         "https://127.0.0.1", "null", "file://", "http://127.0.0.1:7070/path", "chrome-extension://abc"}) {
       assertThat(DEFAULTS.refusal("127.0.0.1:7070", origin)).as(origin).contains("may not use")
-          .contains(NodeSettings.API_ORIGINS);
+          .contains(NodeSettings.API_ORIGINS.key());
       assertThat(DEFAULTS.listed(origin)).isFalse();
     }
     assertThat(DEFAULTS.refusal(null, "http://127.0.0.1:7070")).as("no Host, no own origin").isNotNull();
@@ -72,7 +72,7 @@ final class ApiGuardTest {
 
   @Test
   void listedOriginsPassAndAreTheOnlyOnesListed() {
-    ApiGuard guard = new ApiGuard(ApiGuard.Rules.of(WeftConfig.of(Map.of(NodeSettings.API_ORIGINS,
+    ApiGuard guard = new ApiGuard(ApiGuard.Rules.of(WeftConfig.of(Map.of(NodeSettings.API_ORIGINS.key(),
         "https://App.example.org:443/, http://localhost:3000")), false), LOOPBACK);
     assertThat(guard.listsOrigins()).isTrue();
     assertThat(guard.refusal("127.0.0.1:7070", "https://app.example.org")).isNull();
@@ -90,26 +90,26 @@ final class ApiGuardTest {
 
   @Test
   void settingsAreCheckedNamingTheKey() {
-    assertThat(rules(Map.of(NodeSettings.API_HOSTS, "Node.Example.org., [::1], 10.0.0.1"), false).hosts())
+    assertThat(rules(Map.of(NodeSettings.API_HOSTS.key(), "Node.Example.org., [::1], 10.0.0.1"), false).hosts())
         .containsExactlyInAnyOrder("node.example.org", "[::1]", "10.0.0.1");
     for (String bad : new String[] {"node.example.org:7070", "http://node.example.org", "a/b", "-a.org", "[::1"}) {
-      assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_HOSTS, bad), false)).as(bad)
+      assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_HOSTS.key(), bad), false)).as(bad)
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith("invalid value for weft.api.hosts: '" + bad + "' is not a host name");
     }
     for (String bad : new String[] {"app.example.org", "ftp://app.example.org", "https://app.example.org/x",
         "https://user@app.example.org", "https://", "https://a.org?q"}) {
-      assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_ORIGINS, bad), false)).as(bad)
+      assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_ORIGINS.key(), bad), false)).as(bad)
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith("invalid value for weft.api.origins: '" + bad + "' is not a web origin");
     }
-    assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_ORIGINS, "null"), true))
+    assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_ORIGINS.key(), "null"), true))
         .hasMessageContaining("weft.api.origins: 'null' is the origin any page");
-    assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_HOSTS, "*"), false))
+    assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_HOSTS.key(), "*"), false))
         .hasMessageContaining("weft.api.hosts: '*' needs weft.api.token");
-    assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_ORIGINS, "https://a.org,*"), false))
+    assertThatThrownBy(() -> rules(Map.of(NodeSettings.API_ORIGINS.key(), "https://a.org,*"), false))
         .hasMessageContaining("weft.api.origins: '*' needs weft.api.token");
-    assertThat(rules(Map.of(NodeSettings.API_HOSTS, "*", NodeSettings.API_ORIGINS, "*"), true))
+    assertThat(rules(Map.of(NodeSettings.API_HOSTS.key(), "*", NodeSettings.API_ORIGINS.key(), "*"), true))
         .isEqualTo(new ApiGuard.Rules(Set.of("*"), Set.of("*")));
   }
 

@@ -57,7 +57,7 @@ final class CliTest {
     apiA = serve(a);
     apiB = serve(b);
     apiAlone = serve(alone);
-    Node slow = TestNodes.start(14, Map.of(SchemaSettings.MAX_WRITES_PER_SECOND, "1"));
+    Node slow = TestNodes.start(14, Map.of(SchemaSettings.MAX_WRITES_PER_SECOND.key(), "1"));
     resources.add(slow);
     apiSlow = serve(slow);
   }

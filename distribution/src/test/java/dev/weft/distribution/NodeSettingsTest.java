@@ -1,5 +1,6 @@
 package dev.weft.distribution;
 
+import dev.weft.api.CoreSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ final class NodeSettingsTest {
   @Test
   void defaults() {
     NodeSettings s = NodeSettings.resolve(options(), Optional.empty());
-    assertThat(s.config().string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:4000");
+    assertThat(s.config().string(CoreSettings.LISTEN.key())).hasValue("udp://127.0.0.1:4000");
     assertThat(s.api().listen()).isEqualTo(new HostPort("127.0.0.1", 7070));
     assertThat(s.api().maxRequestBytes()).isEqualTo(144 * 1024);
     assertThat(s.api().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -51,7 +52,7 @@ final class NodeSettingsTest {
         """);
     NodeSettings fromFile = NodeSettings.resolve(
         new NodeSettings.Options(file, null, null, null, null, null, null), Optional.empty());
-    assertThat(fromFile.config().string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:5000");
+    assertThat(fromFile.config().string(CoreSettings.LISTEN.key())).hasValue("udp://127.0.0.1:5000");
     assertThat(fromFile.bootstrap()).containsExactly(Address.parse("udp://10.0.0.1:4000"),
         Address.parse("udp://10.0.0.2:4000"));
     assertThat(fromFile.api().listen().port()).isEqualTo(8080);
@@ -62,11 +63,11 @@ final class NodeSettingsTest {
     NodeSettings overridden = NodeSettings.resolve(new NodeSettings.Options(file,
         Map.of("weft.kademlia.k", "8", "weft.api.listen", "127.0.0.1:9090"), "[::1]:0", null,
         List.of("udp://127.0.0.1:4001"), null, "00112233445566778899aabbccddeeff00112233"), Optional.empty());
-    assertThat(overridden.config().string(WeftConfig.LISTEN)).hasValue("udp://[::1]:0");
+    assertThat(overridden.config().string(CoreSettings.LISTEN.key())).hasValue("udp://[::1]:0");
     assertThat(overridden.bootstrap()).containsExactly(Address.parse("udp://127.0.0.1:4001"));
     assertThat(overridden.api().listen().port()).isEqualTo(9090);
     assertThat(overridden.config().string("weft.kademlia.k")).hasValue("8");
-    assertThat(overridden.config().string(WeftConfig.NODE_ID)).hasValue("00112233445566778899aabbccddeeff00112233");
+    assertThat(overridden.config().string(CoreSettings.NODE_ID.key())).hasValue("00112233445566778899aabbccddeeff00112233");
 
     NodeSettings apiOption = NodeSettings.resolve(new NodeSettings.Options(file,
         Map.of("weft.api.listen", "127.0.0.1:9090"), null, "127.0.0.1:0", null, null, null), Optional.empty());
@@ -76,10 +77,10 @@ final class NodeSettingsTest {
   @Test
   void bodyLimitFollowsTheValueLimitUnlessSet() {
     NodeSettings bigValues = NodeSettings.resolve(new NodeSettings.Options(null,
-        Map.of("weft.storage.max-value-bytes", "1MiB"), null, null, null, null, null), Optional.empty());
-    assertThat(bigValues.api().maxRequestBytes()).isEqualTo(2 * 1024 * 1024 + 16 * 1024);
+        Map.of("weft.storage.max-value-bytes", "160KiB"), null, null, null, null, null), Optional.empty());
+    assertThat(bigValues.api().maxRequestBytes()).isEqualTo(2 * 160 * 1024 + 16 * 1024);
     NodeSettings explicit = NodeSettings.resolve(new NodeSettings.Options(null,
-        Map.of("weft.storage.max-value-bytes", "1MiB", "weft.api.max-request-size", "100KiB"), null, null, null, null,
+        Map.of("weft.storage.max-value-bytes", "160KiB", "weft.api.max-request-size", "100KiB"), null, null, null, null,
         null), Optional.empty());
     assertThat(explicit.api().maxRequestBytes()).isEqualTo(100 * 1024);
   }
@@ -141,15 +142,15 @@ final class NodeSettingsTest {
   @Test
   void webSocketListeningAndRelaying() {
     assertThat(NodeSettings.resolve(ws(null, "127.0.0.1:0", null, false), Optional.empty()).config()
-        .string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:4000,ws://127.0.0.1:0");
+        .string(CoreSettings.LISTEN.key())).hasValue("udp://127.0.0.1:4000,ws://127.0.0.1:0");
     assertThat(NodeSettings.resolve(ws("0.0.0.0:5000", "0.0.0.0:5001", null, false), Optional.empty()).config()
-        .string(WeftConfig.LISTEN)).hasValue("udp://0.0.0.0:5000,ws://0.0.0.0:5001");
+        .string(CoreSettings.LISTEN.key())).hasValue("udp://0.0.0.0:5000,ws://0.0.0.0:5001");
     WeftConfig relayed = NodeSettings.resolve(ws(null, null, List.of("ws://10.0.0.1:7000", "10.0.0.2:7000"), true),
         Optional.empty()).config();
-    assertThat(relayed.string(WeftConfig.LISTEN)).hasValue("ws://10.0.0.1:7000/relay");
+    assertThat(relayed.string(CoreSettings.LISTEN.key())).hasValue("ws://10.0.0.1:7000/relay");
     assertThat(relayed.string("weft.ws.relays")).hasValue("ws://10.0.0.2:7000");
     assertThat(NodeSettings.resolve(ws("127.0.0.1:0", null, List.of("ws://10.0.0.1:7000"), false), Optional.empty())
-        .config().string(WeftConfig.LISTEN)).hasValue("udp://127.0.0.1:0,ws://10.0.0.1:7000/relay");
+        .config().string(CoreSettings.LISTEN.key())).hasValue("udp://127.0.0.1:0,ws://10.0.0.1:7000/relay");
     assertThat(NodeSettings.bootstrapAddress("ws://10.0.0.1:7000", "--bootstrap"))
         .isEqualTo(Address.parse("ws://10.0.0.1:7000"));
 
@@ -178,12 +179,12 @@ final class NodeSettingsTest {
     assertThat(s.source("weft.kademlia.k")).isEqualTo(NodeSettings.FILE);
     assertThat(s.source("weft.kademlia.alpha")).isEqualTo(NodeSettings.ENV);
     assertThat(s.source("weft.kademlia.replication")).isEqualTo(NodeSettings.FLAG);
-    assertThat(s.source(WeftConfig.LISTEN)).isEqualTo(NodeSettings.FLAG);
+    assertThat(s.source(CoreSettings.LISTEN.key())).isEqualTo(NodeSettings.FLAG);
     assertThat(s.source("weft.kademlia.rpc-timeout")).isEqualTo(NodeSettings.DEFAULT);
     // WEFT_API is the client commands' address, not a setting of the node.
     assertThat(s.api().listen().port()).isEqualTo(7070);
     NodeSettings defaults = NodeSettings.resolve(options(), Optional.empty(), Map.of());
-    assertThat(defaults.source(WeftConfig.LISTEN)).isEqualTo(NodeSettings.DEFAULT);
+    assertThat(defaults.source(CoreSettings.LISTEN.key())).isEqualTo(NodeSettings.DEFAULT);
   }
 
   @Test
@@ -204,7 +205,7 @@ final class NodeSettingsTest {
   void anApiOffLoopbackNeedsAToken() {
     assertUsage(new NodeSettings.Options(null, null, null, "0.0.0.0:7070", null, null, null),
         "not a loopback address, without a token: set weft.api.token");
-    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_TOKEN, "short"), null, "0.0.0.0:7070", null,
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_TOKEN.key(), "short"), null, "0.0.0.0:7070", null,
         null, null), "invalid value for weft.api.token: expected at least 16");
     NodeSettings withToken = NodeSettings.resolve(new NodeSettings.Options(null, null, null, "0.0.0.0:0", null, null,
         null), Optional.empty(), Map.of("WEFT_API_TOKEN", "0123456789abcdef0123"));
@@ -221,14 +222,14 @@ final class NodeSettingsTest {
         Map.of("WEFT_API_ORIGINS", "https://app.example.org"));
     assertThat(listed.api().access()).isEqualTo(new ApiGuard.Rules(Set.of("node.example.org", "weft.lan"),
         Set.of("https://app.example.org")));
-    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_HOSTS, "node.example.org:7070"), null, null,
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_HOSTS.key(), "node.example.org:7070"), null, null,
         null, null, null), "invalid value for weft.api.hosts: 'node.example.org:7070' is not a host name");
-    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_ORIGINS, "app.example.org"), null, null, null,
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_ORIGINS.key(), "app.example.org"), null, null, null,
         null, null), "invalid value for weft.api.origins: 'app.example.org' is not a web origin");
-    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_ORIGINS, "*"), null, null, null, null, null),
+    assertUsage(new NodeSettings.Options(null, Map.of(NodeSettings.API_ORIGINS.key(), "*"), null, null, null, null, null),
         "invalid value for weft.api.origins: '*' needs weft.api.token");
-    NodeSettings any = NodeSettings.resolve(new NodeSettings.Options(null, Map.of(NodeSettings.API_HOSTS, "*",
-        NodeSettings.API_ORIGINS, "*", NodeSettings.API_TOKEN, "0123456789abcdef0123"), null, "0.0.0.0:0", null, null,
+    NodeSettings any = NodeSettings.resolve(new NodeSettings.Options(null, Map.of(NodeSettings.API_HOSTS.key(), "*",
+        NodeSettings.API_ORIGINS.key(), "*", NodeSettings.API_TOKEN.key(), "0123456789abcdef0123"), null, "0.0.0.0:0", null, null,
         null), Optional.empty());
     assertThat(any.api().access()).isEqualTo(new ApiGuard.Rules(Set.of("*"), Set.of("*")));
   }

@@ -1,5 +1,6 @@
 package dev.weft.distribution;
 
+import dev.weft.api.CoreSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class PhtApiTest {
   private static final int MAX_VALUE = 8 * 1024;
-  private static final Map<String, String> SETTINGS = Map.of(PhtSettings.MAX_VALUE_BYTES, "" + MAX_VALUE);
+  private static final Map<String, String> SETTINGS = Map.of(PhtSettings.MAX_VALUE_BYTES.key(), "" + MAX_VALUE);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private Http apiA;
@@ -47,7 +48,7 @@ final class PhtApiTest {
     apiA = serve(a);
     apiB = serve(b);
     apiC = serve(c);
-    apiBare = serve(start(TestNodes.start(54, Map.of(WeftConfig.PLUGINS_DISABLED, "pht"))));
+    apiBare = serve(start(TestNodes.start(54, Map.of(CoreSettings.PLUGINS_DISABLED.key(), "pht"))));
     apiAlone = serve(start(TestNodes.start(55)));
   }
 

@@ -1,5 +1,6 @@
 package dev.weft.distribution;
 
+import dev.weft.api.CoreSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,10 +57,10 @@ final class SchemaApiTest {
     apiB = new Http(serverB.uri());
     serverC = serve(c);
     apiC = new Http(serverC.uri());
-    apiFull = new Http(serve(start(TestNodes.start(44, Map.of(SchemaSettings.MAX_GLOBALS, "1",
-        SchemaSettings.MAX_VALUE_BYTES, "64")))).uri());
-    apiSlow = new Http(serve(start(TestNodes.start(45, Map.of(SchemaSettings.MAX_WRITES_PER_SECOND, "1")))).uri());
-    apiBare = new Http(serve(start(TestNodes.start(46, Map.of(WeftConfig.PLUGINS_DISABLED, "schema")))).uri());
+    apiFull = new Http(serve(start(TestNodes.start(44, Map.of(SchemaSettings.MAX_GLOBALS.key(), "1",
+        SchemaSettings.MAX_VALUE_BYTES.key(), "64")))).uri());
+    apiSlow = new Http(serve(start(TestNodes.start(45, Map.of(SchemaSettings.MAX_WRITES_PER_SECOND.key(), "1")))).uri());
+    apiBare = new Http(serve(start(TestNodes.start(46, Map.of(CoreSettings.PLUGINS_DISABLED.key(), "schema")))).uri());
   }
 
   private Node start(Node node) {
@@ -239,7 +240,7 @@ final class SchemaApiTest {
     assertThat(apiFull.put(global("only"), "2").status()).isEqualTo(200);
     Http.Answer second = apiFull.put(global("another"), "1");
     assertThat(second.status()).as(second.text()).isEqualTo(409);
-    assertThat(second.json().get("error").asText()).contains(SchemaSettings.MAX_GLOBALS);
+    assertThat(second.json().get("error").asText()).contains(SchemaSettings.MAX_GLOBALS.key());
   }
 
   @Test
@@ -254,7 +255,7 @@ final class SchemaApiTest {
     assertThat(limited.status()).isEqualTo(429);
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
     assertThat(limited.json().get("error").asText()).contains("faster than 1 a second")
-        .contains(SchemaSettings.MAX_WRITES_PER_SECOND);
+        .contains(SchemaSettings.MAX_WRITES_PER_SECOND.key());
   }
 
   @Test

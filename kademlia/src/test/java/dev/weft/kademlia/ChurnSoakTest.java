@@ -44,8 +44,8 @@ class ChurnSoakTest {
     double minutes = Double.parseDouble(System.getProperty("weft.soak.minutes", "1"));
     long end = System.nanoTime() + (long) (minutes * 60e9);
     try (TestCluster c = TestCluster.builder().nodes(NODES).seed(11).listen("udp://127.0.0.1:0")
-        .set(KademliaSettings.RPC_TIMEOUT, "300ms")
-        .set(KademliaSettings.REPUBLISH_INTERVAL, REPUBLISH).start()) {
+        .set(KademliaSettings.RPC_TIMEOUT.key(), "300ms")
+        .set(KademliaSettings.REPUBLISH_INTERVAL.key(), REPUBLISH).start()) {
       Node client = c.node(0);
       List<Node> live = new CopyOnWriteArrayList<>(c.nodes());
       AtomicBoolean churning = new AtomicBoolean(true);

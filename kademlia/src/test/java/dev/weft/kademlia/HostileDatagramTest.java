@@ -24,7 +24,7 @@ class HostileDatagramTest {
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     java.util.concurrent.atomic.AtomicReference<Throwable> escaped = new java.util.concurrent.atomic.AtomicReference<>();
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.set(e));
-    try (TestCluster c = TestCluster.builder().nodes(3).seed(9).set(KademliaSettings.RPC_TIMEOUT, "300ms").start()) {
+    try (TestCluster c = TestCluster.builder().nodes(3).seed(9).set(KademliaSettings.RPC_TIMEOUT.key(), "300ms").start()) {
       Node target = c.node(0);
       Address a = target.addresses().get(0);
       InetSocketAddress to = new InetSocketAddress(a.host(), a.port());

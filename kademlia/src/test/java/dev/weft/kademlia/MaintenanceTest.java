@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 class MaintenanceTest {
   private static TestCluster.Builder cluster(int n, long seed) {
     return TestCluster.builder().nodes(n).seed(seed)
-        .set(KademliaSettings.RPC_TIMEOUT, "200ms")
-        .set(KademliaSettings.REPLICATION, "3")
-        .set(KademliaSettings.READ_QUORUM, "2")
-        .set(KademliaSettings.SWEEP_INTERVAL, "200ms")
-        .set(KademliaSettings.REPUBLISH_INTERVAL, "1s")
-        .set(KademliaSettings.TOMBSTONE_TTL, "2s");
+        .set(KademliaSettings.RPC_TIMEOUT.key(), "200ms")
+        .set(KademliaSettings.REPLICATION.key(), "3")
+        .set(KademliaSettings.READ_QUORUM.key(), "2")
+        .set(KademliaSettings.SWEEP_INTERVAL.key(), "200ms")
+        .set(KademliaSettings.REPUBLISH_INTERVAL.key(), "1s")
+        .set(KademliaSettings.TOMBSTONE_TTL.key(), "2s");
   }
 
   private static long held(TestCluster c, String ns) {

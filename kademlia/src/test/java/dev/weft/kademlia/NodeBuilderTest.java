@@ -46,18 +46,18 @@ class NodeBuilderTest {
 
   @Test
   void invalidEngineSettingsNameTheKey() {
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.K, "many").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.K.key(), "many").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.k").hasMessageContaining("'many'");
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.REPLICATION, "30").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.REPLICATION.key(), "30").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("must not exceed weft.kademlia.k");
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "-1s").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT.key(), "-1s").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.rpc-timeout");
-    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "300ms")
-        .set(KademliaSettings.RPC_TIMEOUT_MIN, "400ms").build())
+    assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT.key(), "300ms")
+        .set(KademliaSettings.RPC_TIMEOUT_MIN.key(), "400ms").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("weft.kademlia.rpc-timeout-min: '400ms'")
         .hasMessageContaining("must not exceed weft.kademlia.rpc-timeout = 300ms");
     // Unset, the floor follows a lowered rpc-timeout instead of refusing it.
-    Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT, "100ms").build().close();
+    Weft.builder().listen("udp://127.0.0.1:0").set(KademliaSettings.RPC_TIMEOUT.key(), "100ms").build().close();
   }
 
   @Test
@@ -73,6 +73,19 @@ class NodeBuilderTest {
         .listen("udp://127.0.0.1:0").nodeId(id).build()) {
       assertThat(n.id()).isEqualTo(id);
       assertThat(n.addresses()).singleElement().satisfies(a -> assertThat(a.port()).isPositive());
+    }
+  }
+
+  @Test
+  void aWildcardBindIsListedAsTheAddressesPeersCanDial() {
+    try (Node n = Weft.builder().listen("udp://0.0.0.0:0").build()) {
+      int port = n.addresses().get(0).port();
+      assertThat(port).isPositive();
+      assertThat(n.addresses()).noneMatch(a -> a.host().equals("0.0.0.0")).allMatch(a -> a.port() == port)
+          .anyMatch(a -> a.host().equals("127.0.0.1"));
+      // Loopback last: the addresses other machines can reach come first.
+      assertThat(n.addresses().get(n.addresses().size() - 1).host()).startsWith("127.");
+      assertThat(n.info().addresses()).isEqualTo(n.addresses());
     }
   }
 
@@ -149,6 +162,8 @@ class NodeBuilderTest {
       assertThat(answer.get("echo").asText()).isEqualTo("hi");
       assertThat(answer.get("by").asText()).isEqualTo(b.id().toHex());
       assertThat(answer.get("from").asText()).isEqualTo(a.id().toHex());
+      // A first request to a peer fetches its address token: a TOKEN exchange, not a refusal.
+      assertThat(b.stats().refused()).doesNotContainKey("token.app");
       assertThat(a.service(String.class)).isEmpty();
     }
     assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").addPlugin(user).build())

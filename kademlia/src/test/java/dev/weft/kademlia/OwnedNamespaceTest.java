@@ -65,8 +65,8 @@ class OwnedNamespaceTest {
         return s;
       }
     };
-    cluster = TestCluster.builder().nodes(12).seed(24).set(KademliaSettings.RPC_TIMEOUT, "300ms")
-        .set(KademliaSettings.REPLICATION, "4").customize(b -> b.addStore(capturing)).start();
+    cluster = TestCluster.builder().nodes(12).seed(24).set(KademliaSettings.RPC_TIMEOUT.key(), "300ms")
+        .set(KademliaSettings.REPLICATION.key(), "4").customize(b -> b.addStore(capturing)).start();
   }
 
   @AfterEach

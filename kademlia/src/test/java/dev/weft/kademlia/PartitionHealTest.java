@@ -23,9 +23,9 @@ class PartitionHealTest {
     MemoryNetwork net = new MemoryNetwork(31);
     try (TestCluster c = TestCluster.builder().nodes(8).seed(32).listen("mem://n:0")
         .customize(b -> b.addTransport(net.provider()))
-        .set(KademliaSettings.RPC_TIMEOUT, "100ms")
+        .set(KademliaSettings.RPC_TIMEOUT.key(), "100ms")
         // Stale buckets are looked up, and dropped contacts pinged, every second.
-        .set(KademliaSettings.REFRESH_INTERVAL, "600ms").start()) {
+        .set(KademliaSettings.REFRESH_INTERVAL.key(), "600ms").start()) {
       Node first = c.node(0);
       Address link = first.addresses().get(0);
       net.disconnect(link);

@@ -21,8 +21,8 @@ class ReadRepairTest {
     MemoryNetwork net = new MemoryNetwork(5);
     try (TestCluster c = TestCluster.builder().nodes(10).seed(51).listen("mem://node:0")
         .customize(b -> b.addTransport(net.provider()))
-        .set(KademliaSettings.REPLICATION, "4").set(KademliaSettings.READ_QUORUM, "4")
-        .set(KademliaSettings.RPC_TIMEOUT, "100ms").start()) {
+        .set(KademliaSettings.REPLICATION.key(), "4").set(KademliaSettings.READ_QUORUM.key(), "4")
+        .set(KademliaSettings.RPC_TIMEOUT.key(), "100ms").start()) {
       Node writer = c.node(0);
       writer.storage().put("ns", "k", JsonNodeFactory.instance.numberNode(1)).get(10, TimeUnit.SECONDS);
       Node stale = null;

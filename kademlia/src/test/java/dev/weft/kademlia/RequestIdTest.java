@@ -23,7 +23,7 @@ class RequestIdTest {
   void requestIdsAreNeitherRepeatedNorSequential() throws Exception {
     NodeId fakeId = NodeId.random(new Random(3));
     List<Long> rids = new ArrayList<>();
-    try (TestCluster c = TestCluster.builder().nodes(1).seed(4).set(KademliaSettings.RPC_TIMEOUT, "300ms").start();
+    try (TestCluster c = TestCluster.builder().nodes(1).seed(4).set(KademliaSettings.RPC_TIMEOUT.key(), "300ms").start();
         RawUdpPeer peer = new RawUdpPeer("127.0.0.1")) {
       Node node = c.node(0);
       String self = peer.address();

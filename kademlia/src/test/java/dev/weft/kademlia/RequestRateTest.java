@@ -24,9 +24,9 @@ class RequestRateTest {
   private static final int RATE = 50;
   private final Random random = new Random(41);
   private final HostNodes nodes = new HostNodes(random, Map.of(
-      KademliaSettings.RPC_TIMEOUT, "300ms",
-      KademliaSettings.LIMIT_LOOPBACK, "true",
-      KademliaSettings.REQUESTS_PER_IP, Integer.toString(RATE)));
+      KademliaSettings.RPC_TIMEOUT.key(), "300ms",
+      KademliaSettings.LIMIT_LOOPBACK.key(), "true",
+      KademliaSettings.REQUESTS_PER_IP.key(), Integer.toString(RATE)));
 
   @AfterEach
   void close() {

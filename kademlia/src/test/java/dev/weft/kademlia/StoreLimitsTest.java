@@ -19,10 +19,10 @@ class StoreLimitsTest {
   @Test
   void aFullStoreRefusesNewKeysButTakesUpdatesOfHeldOnes() throws Exception {
     try (TestCluster c = TestCluster.builder().nodes(4).seed(51)
-        .set(KademliaSettings.RPC_TIMEOUT, "300ms")
-        .set(KademliaSettings.REPLICATION, "4")
-        .set(KademliaSettings.READ_QUORUM, "1")
-        .set(KademliaSettings.MAX_RECORDS, "30").start()) {
+        .set(KademliaSettings.RPC_TIMEOUT.key(), "300ms")
+        .set(KademliaSettings.REPLICATION.key(), "4")
+        .set(KademliaSettings.READ_QUORUM.key(), "1")
+        .set(KademliaSettings.MAX_RECORDS.key(), "30").start()) {
       Node writer = c.node(0);
       List<PutResult> results = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
@@ -48,10 +48,10 @@ class StoreLimitsTest {
   @Test
   void oneAddressMayStoreOnlyItsQuotaOfNewKeys() throws Exception {
     try (HostNodes nodes = new HostNodes(new Random(52), Map.of(
-        KademliaSettings.RPC_TIMEOUT, "300ms",
-        KademliaSettings.REPLICATION, "3",
-        KademliaSettings.LIMIT_LOOPBACK, "true",
-        KademliaSettings.NEW_RECORDS_PER_IP, "20"))) {
+        KademliaSettings.RPC_TIMEOUT.key(), "300ms",
+        KademliaSettings.REPLICATION.key(), "3",
+        KademliaSettings.LIMIT_LOOPBACK.key(), "true",
+        KademliaSettings.NEW_RECORDS_PER_IP.key(), "20"))) {
       for (String host : List.of("127.0.1.100", "127.0.1.1", "127.0.1.2")) {
         nodes.start("udp://" + host + ":0");
       }

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 class SybilBoundsTest {
   private final Random random = new Random(31);
   private final HostNodes nodes = new HostNodes(random, Map.of(
-      KademliaSettings.RPC_TIMEOUT, "200ms",
-      KademliaSettings.MAX_PER_IP, "1",
-      KademliaSettings.MAX_PER_SUBNET, "20",
-      KademliaSettings.LIMIT_LOOPBACK, "true"));
+      KademliaSettings.RPC_TIMEOUT.key(), "200ms",
+      KademliaSettings.MAX_PER_IP.key(), "1",
+      KademliaSettings.MAX_PER_SUBNET.key(), "20",
+      KademliaSettings.LIMIT_LOOPBACK.key(), "true"));
 
   @AfterEach
   void close() {

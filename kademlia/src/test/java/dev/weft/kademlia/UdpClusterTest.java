@@ -32,8 +32,8 @@ class UdpClusterTest {
 
   private static TestCluster.Builder cluster(int n, long seed) {
     return TestCluster.builder().nodes(n).seed(seed).listen("udp://127.0.0.1:0")
-        .set(KademliaSettings.RPC_TIMEOUT, "300ms")
-        .set(KademliaSettings.REPLICATION, String.valueOf(REPLICATION));
+        .set(KademliaSettings.RPC_TIMEOUT.key(), "300ms")
+        .set(KademliaSettings.REPLICATION.key(), String.valueOf(REPLICATION));
   }
 
   private static <T> T await(CompletableFuture<T> f) {

@@ -40,7 +40,7 @@ class VirtualTimeClusterTest {
           .addStore(new dev.weft.kademlia.internal.MemoryStoreProvider())
           .engine(new dev.weft.kademlia.internal.KademliaEngineProvider())
           .scheduler(clock).nodeId(NodeId.random(random)).listen("mem://n" + i + ":1")
-          .set(KademliaSettings.REPUBLISH_INTERVAL, "1h").build();
+          .set(KademliaSettings.REPUBLISH_INTERVAL.key(), "1h").build();
       mine.add(n);
       nodes.add(n);
     }

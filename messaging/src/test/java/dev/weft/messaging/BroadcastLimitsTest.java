@@ -31,7 +31,7 @@ class BroadcastLimitsTest {
 
   private Node node(int perOrigin) {
     Node n = Weft.builder().listen("udp://127.0.0.1:0").nodeId(NodeId.random(random))
-        .set(MessagingSettings.BROADCASTS_PER_ORIGIN, Integer.toString(perOrigin)).build();
+        .set(MessagingSettings.BROADCASTS_PER_ORIGIN.key(), Integer.toString(perOrigin)).build();
     nodes.add(n);
     return n;
   }
@@ -48,7 +48,7 @@ class BroadcastLimitsTest {
         started++;
       } catch (ExecutionException e) {
         assertThat(e.getCause()).isInstanceOf(RateLimitedException.class)
-            .hasMessageContaining(MessagingSettings.BROADCASTS_PER_ORIGIN);
+            .hasMessageContaining(MessagingSettings.BROADCASTS_PER_ORIGIN.key());
         refused++;
       }
     }

@@ -21,7 +21,7 @@ class ClientAttachTest {
 
   private static TestCluster cluster(long seed) {
     return TestCluster.builder().nodes(8).seed(seed).set("weft.kademlia.rpc-timeout", "200ms")
-        .set(MessagingSettings.CLIENT_PRESENCE_TTL, "3s").start();
+        .set(MessagingSettings.CLIENT_PRESENCE_TTL.key(), "3s").start();
   }
 
   private static UndeliverableException.Reason reasonOf(Throwable e) {

@@ -162,6 +162,17 @@ class MessagingClusterTest {
   }
 
   @Test
+  void aLoneNodeSaysItKnowsNoOtherNodeInsteadOfCountingItself() throws Exception {
+    try (TestCluster c = TestCluster.builder().nodes(1).seed(45).start()) {
+      NodeId nobody = NodeId.fromHex("00".repeat(20));
+      assertThatThrownBy(() -> Messaging.of(c.node(0)).sendNode(nobody, JSON.textNode("x")).get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(UndeliverableException.class)
+          .hasMessageContaining("node " + nobody.toHex() + " is not in the network: this node knows no other node")
+          .hasMessageNotContaining("found 1");
+    }
+  }
+
+  @Test
   void handlersAreIsolatedAndLimitsEnforced() throws Exception {
     try (TestCluster c = TestCluster.builder().nodes(4).seed(44).start()) {
       List<JsonNode> good = Collections.synchronizedList(new ArrayList<>());

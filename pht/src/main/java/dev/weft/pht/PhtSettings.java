@@ -1,18 +1,24 @@
 package dev.weft.pht;
 
+import dev.weft.api.Setting;
+
 /** Configuration keys of the pht plugin. */
 public final class PhtSettings {
   private PhtSettings() {}
 
-  /** B of new indexes when {@code create} does not say: entries a leaf holds before it splits. Default 16. */
-  public static final String LEAF_CAPACITY = "weft.pht.leaf-capacity";
-  /** Longest string key of new string indexes when {@code create} does not say, in UTF-8 bytes. Default 32; at most 100. */
-  public static final String MAX_STRING_BYTES = "weft.pht.max-string-bytes";
-  /** Largest value of one entry, as UTF-8 JSON. Default 1KiB; at most 8KiB. */
-  public static final String MAX_VALUE_BYTES = "weft.pht.max-value-bytes";
+  /** B of new indexes when {@code create} does not say: entries a leaf holds before it splits. */
+  public static final Setting<Integer> LEAF_CAPACITY = Setting.integer("weft.pht.leaf-capacity", 16, 2, 1000,
+      "entries a leaf holds before it splits (new indexes)");
+  /** Longest string key of new string indexes when {@code create} does not say, in UTF-8 bytes. */
+  public static final Setting<Integer> MAX_STRING_BYTES = Setting.integer("weft.pht.max-string-bytes", 32, 1, 100,
+      "longest string key of new string indexes");
+  /** Largest value of one entry, as UTF-8 JSON. */
+  public static final Setting<Long> MAX_VALUE_BYTES = Setting.size("weft.pht.max-value-bytes", "1KiB", 2, 8 * 1024,
+      "largest value of one entry");
   /**
    * How many times an operation that met a trie node in the middle of a change (or whose keeper did not answer in
-   * time) starts again, with pauses growing from 5 ms to 0.5 s. Default 40 (about 15 s in all).
+   * time) starts again, with pauses growing from 5 ms to 0.5 s.
    */
-  public static final String ATTEMPTS = "weft.pht.attempts";
+  public static final Setting<Integer> ATTEMPTS = Setting.integer("weft.pht.attempts", 40, 1, 1000,
+      "times an operation that met a trie node mid-change starts again");
 }

@@ -37,7 +37,7 @@ class SchemaClusterTest {
   void start() {
     // Periodic anti-entropy is slowed right down: what these tests see comes from broadcasts and join-time syncs.
     cluster = TestCluster.builder().nodes(N).seed(5).set("weft.kademlia.rpc-timeout", "300ms")
-        .set(SchemaSettings.SYNC_INTERVAL, "1h").start();
+        .set(SchemaSettings.SYNC_INTERVAL.key(), "1h").start();
   }
 
   @AfterAll

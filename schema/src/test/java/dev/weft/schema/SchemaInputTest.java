@@ -50,8 +50,8 @@ class SchemaInputTest {
 
   @Test
   void badNamesAndValuesAreRefusedClearly() throws Exception {
-    try (TestCluster c = TestCluster.builder().nodes(1).set(SchemaSettings.MAX_VALUE_BYTES, "1KiB")
-        .set(SchemaSettings.MAX_GLOBALS, "3").start()) {
+    try (TestCluster c = TestCluster.builder().nodes(1).set(SchemaSettings.MAX_VALUE_BYTES.key(), "1KiB")
+        .set(SchemaSettings.MAX_GLOBALS.key(), "3").start()) {
       Schema s = Schema.of(c.node(0));
       for (String bad : List.of("", " ", "a b", "-x", ".x", "x/y", "é", "x".repeat(129), "tab\t")) {
         assertThat(failureOf(s.setGlobal(bad, JSON.textNode("v")))).as("name '%s'", bad)
@@ -76,7 +76,7 @@ class SchemaInputTest {
       s.setGlobal("_third", JSON.booleanNode(true)).get(10, TimeUnit.SECONDS);
       assertThat(s.getGlobal("x".repeat(128))).contains(JSON.nullNode());
       assertThat(failureOf(s.setGlobal("fourth", JSON.textNode("v")))).isInstanceOf(GlobalRefusedException.class)
-          .hasMessageContaining(SchemaSettings.MAX_GLOBALS)
+          .hasMessageContaining(SchemaSettings.MAX_GLOBALS.key())
           .satisfies(e -> assertThat(((GlobalRefusedException) e).reason())
               .isEqualTo(GlobalRefusedException.Reason.TOO_MANY_GLOBALS));
       s.setGlobal("_third", JSON.booleanNode(false)).get(10, TimeUnit.SECONDS);
@@ -86,12 +86,12 @@ class SchemaInputTest {
 
   @Test
   void theBytesANodeHoldsAreBounded() throws Exception {
-    try (TestCluster c = TestCluster.builder().nodes(1).set(SchemaSettings.MAX_TOTAL_BYTES, "2KiB").start()) {
+    try (TestCluster c = TestCluster.builder().nodes(1).set(SchemaSettings.MAX_TOTAL_BYTES.key(), "2KiB").start()) {
       Schema s = Schema.of(c.node(0));
       s.setGlobal("a", JSON.textNode("x".repeat(1000))).get(10, TimeUnit.SECONDS);
       s.setGlobal("b", JSON.textNode("y".repeat(900))).get(10, TimeUnit.SECONDS);
       Throwable refused = failureOf(s.setGlobal("c", JSON.textNode("z".repeat(500))));
-      assertThat(refused).isInstanceOf(GlobalRefusedException.class).hasMessageContaining(SchemaSettings.MAX_TOTAL_BYTES);
+      assertThat(refused).isInstanceOf(GlobalRefusedException.class).hasMessageContaining(SchemaSettings.MAX_TOTAL_BYTES.key());
       assertThat(((GlobalRefusedException) refused).reason()).isEqualTo(GlobalRefusedException.Reason.TOO_MANY_BYTES);
       s.removeGlobal("a").get(10, TimeUnit.SECONDS);
       s.setGlobal("c", JSON.textNode("z".repeat(500))).get(10, TimeUnit.SECONDS);
@@ -101,7 +101,7 @@ class SchemaInputTest {
 
   @Test
   void aFloodOfLocalWritesIsRateLimitedAndTheNodeKeepsWorking() throws Exception {
-    try (TestCluster c = TestCluster.builder().nodes(2).seed(3).set(SchemaSettings.MAX_WRITES_PER_SECOND, "10")
+    try (TestCluster c = TestCluster.builder().nodes(2).seed(3).set(SchemaSettings.MAX_WRITES_PER_SECOND.key(), "10")
         .start()) {
       Schema s = Schema.of(c.node(0));
       int accepted = 0;
@@ -116,7 +116,7 @@ class SchemaInputTest {
           accepted++;
         } catch (ExecutionException e) {
           assertThat(e.getCause()).isInstanceOf(RateLimitedException.class)
-              .hasMessageContaining(SchemaSettings.MAX_WRITES_PER_SECOND);
+              .hasMessageContaining(SchemaSettings.MAX_WRITES_PER_SECOND.key());
           limited++;
         }
       }
@@ -135,7 +135,7 @@ class SchemaInputTest {
   @Test
   void hostileBroadcastsAreDroppedOrLimited() throws Exception {
     Probe probe = new Probe();
-    try (TestCluster c = TestCluster.builder().nodes(3).seed(4).set(SchemaSettings.MAX_WRITES_PER_SECOND, "5")
+    try (TestCluster c = TestCluster.builder().nodes(3).seed(4).set(SchemaSettings.MAX_WRITES_PER_SECOND.key(), "5")
         .customize(b -> b.addPlugin(probe)).start()) {
       Node victim = c.node(1);
       Messaging raw = Messaging.of(c.node(0)).channel("schema");

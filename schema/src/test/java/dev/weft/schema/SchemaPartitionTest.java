@@ -22,7 +22,7 @@ class SchemaPartitionTest {
     try (TestCluster c = TestCluster.builder().nodes(12).seed(12).listen("mem://n:0")
         .customize(b -> b.addTransport(net.provider()))
         .set("weft.kademlia.rpc-timeout", "200ms")
-        .set(SchemaSettings.SYNC_INTERVAL, "500ms").start()) {
+        .set(SchemaSettings.SYNC_INTERVAL.key(), "500ms").start()) {
       Node cut = c.node(5);
       Schema.of(c.node(0)).setGlobal("before", JSON.textNode("cut")).get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> Schema.of(cut).getGlobal("before").isPresent());

@@ -84,7 +84,7 @@ public final class SimulateChurn {
         Map<String, Integer> classes = new java.util.TreeMap<>();
         Map<String, String> settings = new java.util.HashMap<>(extra);
         if (!republish) {
-          settings.put(KademliaSettings.REPUBLISH_INTERVAL, "1000h");
+          settings.put(KademliaSettings.REPUBLISH_INTERVAL.key(), "1000h");
         }
         String label = fmt(median);
         try (SimWorld w = new SimWorld(seed, Latency.internet(seed), settings)) {

@@ -6,6 +6,7 @@ import dev.weft.api.NodeId;
 import dev.weft.api.Page;
 import dev.weft.api.Scan;
 import dev.weft.api.Version;
+import dev.weft.api.CoreSettings;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.spi.LocalStore;
 import dev.weft.api.spi.Record;
@@ -54,7 +55,7 @@ public abstract class LocalStoreContract {
 
   /** Settings the store is opened with; by default only the data directory. */
   protected WeftConfig config(Path dir) {
-    return WeftConfig.empty().with(WeftConfig.DATA_DIR, dir.toString());
+    return WeftConfig.empty().with(CoreSettings.DATA_DIR, dir.toString());
   }
 
   /** Opens a store on {@link #dataDir}. */

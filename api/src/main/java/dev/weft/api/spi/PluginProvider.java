@@ -1,11 +1,13 @@
 package dev.weft.api.spi;
 
+import dev.weft.api.Setting;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Creates a {@link Plugin} for each node. Every provider found with {@link java.util.ServiceLoader} ({@code
  * META-INF/services/dev.weft.api.spi.PluginProvider}) is started unless named in {@link
- * dev.weft.api.WeftConfig#PLUGINS_DISABLED}. See {@code docs/plugins.md} for the rules plugin writers keep.
+ * dev.weft.api.CoreSettings#PLUGINS_DISABLED}. See {@code docs/plugins.md} for the rules plugin writers keep.
  */
 public interface PluginProvider {
   /** A unique name, lower-case, e.g. {@code messaging}; also the prefix of the plugin's settings and channels. */
@@ -14,6 +16,18 @@ public interface PluginProvider {
   /** Names of plugins that must be started before this one. */
   default Set<String> dependsOn() {
     return Set.of();
+  }
+
+  /**
+   * The settings this provider's module reads, each declared once (see {@link dev.weft.api.Setting}): {@link
+   * dev.weft.api.NodeBuilder#build()} accepts a {@code weft.*} key only if the core or a present provider declares it,
+   * and checks every declared value before anything opens. Called by the builder and by tools that list settings
+   * ({@code weft config}), on any thread; never null. Usually {@code Setting.declaredIn(MySettings.class)}.
+   *
+   * @since 0.1.0
+   */
+  default List<Setting<?>> settings() {
+    return List.of();
   }
 
   /**

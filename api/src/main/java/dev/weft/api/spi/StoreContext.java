@@ -1,10 +1,11 @@
 package dev.weft.api.spi;
 
+import dev.weft.api.CoreSettings;
 import dev.weft.api.WeftConfig;
 
 /** What a store is opened with. */
 public interface StoreContext {
-  /** The node's configuration; stores read their own keys and {@link WeftConfig#DATA_DIR}. */
+  /** The node's configuration; stores read their own keys and {@link CoreSettings#DATA_DIR}. */
   WeftConfig config();
 
   /** The node's scheduler. */

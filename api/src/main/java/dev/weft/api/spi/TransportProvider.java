@@ -1,7 +1,9 @@
 package dev.weft.api.spi;
 
 import dev.weft.api.Address;
+import dev.weft.api.Setting;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Creates {@link Transport}s for one address scheme. Found with {@link java.util.ServiceLoader} (list the class in
@@ -12,6 +14,18 @@ import java.io.IOException;
 public interface TransportProvider {
   /** The address scheme served, e.g. {@code udp}; unique among providers. */
   String scheme();
+
+  /**
+   * The settings this provider's module reads, each declared once (see {@link dev.weft.api.Setting}): {@link
+   * dev.weft.api.NodeBuilder#build()} accepts a {@code weft.*} key only if the core or a present provider declares it,
+   * and checks every declared value before anything opens. Called by the builder and by tools that list settings
+   * ({@code weft config}), on any thread; never null. Usually {@code Setting.declaredIn(MySettings.class)}.
+   *
+   * @since 0.1.0
+   */
+  default List<Setting<?>> settings() {
+    return List.of();
+  }
 
   /**
    * Binds to {@code bind} (port 0 picks a free port) and starts delivering to the context's listener.

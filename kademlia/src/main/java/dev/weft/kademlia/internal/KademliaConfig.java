@@ -9,7 +9,7 @@ import static dev.weft.kademlia.KademliaSettings.MAX_PER_IP;
 import static dev.weft.kademlia.KademliaSettings.MAX_PER_SUBNET;
 import static dev.weft.kademlia.KademliaSettings.MAX_RECORDS;
 import static dev.weft.kademlia.KademliaSettings.NEW_RECORDS_PER_IP;
-import static dev.weft.kademlia.KademliaSettings.MAX_VALUE_BYTES;
+import static dev.weft.api.CoreSettings.MAX_VALUE_BYTES;
 import static dev.weft.kademlia.KademliaSettings.NAMESPACE_BITS;
 import static dev.weft.kademlia.KademliaSettings.READ_QUORUM;
 import static dev.weft.kademlia.KademliaSettings.RECORD_TTL;
@@ -54,43 +54,48 @@ record KademliaConfig(
   static final int MAX_NAME_CHARS = 1024;
 
   static KademliaConfig from(WeftConfig c) {
-    int k = c.integer(K, 20, 2, 64);
-    int replication = c.integer(REPLICATION, 8, 1, 64);
+    int k = c.get(K);
+    int replication = c.get(REPLICATION);
     if (replication > k) {
       throw new ConfigException("invalid value for " + REPLICATION + ": '" + replication
           + "' (must not exceed " + K + " = " + k + ")");
     }
-    Duration rpcTimeout = c.duration(RPC_TIMEOUT, Duration.ofMillis(500));
+    int readQuorum = c.find(READ_QUORUM).orElse(Math.min(READ_QUORUM.defaultValue().orElseThrow(), replication));
+    if (readQuorum > replication) {
+      throw new ConfigException("invalid value for " + READ_QUORUM + ": '" + readQuorum
+          + "' (must not exceed " + REPLICATION + " = " + replication + ")");
+    }
+    Duration rpcTimeout = c.get(RPC_TIMEOUT);
     // Unset, the floor follows a lowered rpc-timeout; set above it, it is a mistake worth saying.
-    Duration rpcTimeoutMin = c.duration(RPC_TIMEOUT_MIN, Duration.ofMillis(150));
+    Duration rpcTimeoutMin = c.get(RPC_TIMEOUT_MIN);
     if (rpcTimeoutMin.compareTo(rpcTimeout) > 0) {
-      if (c.string(RPC_TIMEOUT_MIN).isPresent()) {
-        throw new ConfigException("invalid value for " + RPC_TIMEOUT_MIN + ": '" + c.string(RPC_TIMEOUT_MIN).get()
-            + "' (must not exceed " + RPC_TIMEOUT + " = " + c.string(RPC_TIMEOUT, "500ms") + ")");
+      if (c.string(RPC_TIMEOUT_MIN.key()).isPresent()) {
+        throw new ConfigException("invalid value for " + RPC_TIMEOUT_MIN + ": '" + c.string(RPC_TIMEOUT_MIN.key()).get()
+            + "' (must not exceed " + RPC_TIMEOUT + " = " + c.string(RPC_TIMEOUT.key(), RPC_TIMEOUT.defaultText())
+            + ")");
       }
       rpcTimeoutMin = rpcTimeout;
     }
     return new KademliaConfig(
         k,
-        c.integer(ALPHA, 3, 1, 16),
+        c.get(ALPHA),
         replication,
-        c.integer(READ_QUORUM, Math.min(3, replication), 1, replication),
+        readQuorum,
         rpcTimeout,
         rpcTimeoutMin,
-        c.integer(RPC_RETRIES, 1, 0, 5),
-        c.integer(MAX_FAILURES, 3, 1, 100),
-        c.duration(REFRESH_INTERVAL, Duration.ofHours(1)),
-        c.duration(REPUBLISH_INTERVAL, Duration.ofHours(1)),
-        c.duration(MAINTENANCE_INTERVAL, Duration.ofMinutes(1)),
-        c.duration(RECORD_TTL, Duration.ofHours(24)),
-        c.duration(TOMBSTONE_TTL, Duration.ofHours(24)),
-        c.duration(SWEEP_INTERVAL, Duration.ofMinutes(1)),
-        (int) c.bytes(MAX_VALUE_BYTES, 64 * 1024, 16, 192 * 1024),
-        c.integer(NAMESPACE_BITS, 2, 0, 160),
-        new RoutingTable.IpBounds(c.integer(MAX_PER_IP, 2, 1, 64), c.integer(MAX_PER_SUBNET, 4, 1, 64),
-            c.bool(LIMIT_LOOPBACK, false)),
-        c.integer(REQUESTS_PER_IP, 100, 1, 1_000_000),
-        c.integer(MAX_RECORDS, 1_000_000, 1, Integer.MAX_VALUE),
-        c.integer(NEW_RECORDS_PER_IP, 10_000, 1, Integer.MAX_VALUE));
+        c.get(RPC_RETRIES),
+        c.get(MAX_FAILURES),
+        c.get(REFRESH_INTERVAL),
+        c.get(REPUBLISH_INTERVAL),
+        c.get(MAINTENANCE_INTERVAL),
+        c.get(RECORD_TTL),
+        c.get(TOMBSTONE_TTL),
+        c.get(SWEEP_INTERVAL),
+        (int) (long) c.get(MAX_VALUE_BYTES),
+        c.get(NAMESPACE_BITS),
+        new RoutingTable.IpBounds(c.get(MAX_PER_IP), c.get(MAX_PER_SUBNET), c.get(LIMIT_LOOPBACK)),
+        c.get(REQUESTS_PER_IP),
+        c.get(MAX_RECORDS),
+        c.get(NEW_RECORDS_PER_IP));
   }
 }

@@ -1,8 +1,11 @@
 package dev.weft.kademlia.internal;
 
 import dev.weft.api.Node;
+import dev.weft.api.Setting;
 import dev.weft.api.spi.NodeEngineProvider;
 import dev.weft.api.spi.NodeSetup;
+import dev.weft.kademlia.KademliaSettings;
+import java.util.List;
 
 /** The {@code kademlia} engine. */
 public final class KademliaEngineProvider implements NodeEngineProvider {
@@ -14,5 +17,10 @@ public final class KademliaEngineProvider implements NodeEngineProvider {
   @Override
   public Node start(NodeSetup setup) {
     return new KademliaNode(setup);
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(KademliaSettings.class);
   }
 }

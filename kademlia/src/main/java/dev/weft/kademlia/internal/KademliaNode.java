@@ -407,7 +407,7 @@ final class KademliaNode implements Node, Dht {
 
   @Override
   public List<Address> addresses() {
-    return List.copyOf(addresses);
+    return DialableAddresses.of(addresses);
   }
 
   @Override
@@ -471,7 +471,8 @@ final class KademliaNode implements Node, Dht {
 
   @Override
   public NodeInfo info() {
-    return onLoop(() -> new NodeInfo(id, addresses, table.size(), store.size(), table.snapshot()));
+    return onLoop(() -> new NodeInfo(id, DialableAddresses.of(addresses), table.size(), store.size(),
+        table.snapshot()));
   }
 
   @Override
@@ -589,8 +590,10 @@ final class KademliaNode implements Node, Dht {
       }
       boolean verified = m.tok != null && addressTokens.valid(from, m.tok, scheduler.currentTimeMillis());
       noteSeen(sender);
-      // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded.
-      stats.received(m.type != MessageType.APP || channels.containsKey(m.channel) ? m.statName() : "APP:unknown");
+      // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded. A
+      // request that must first fetch its address token (below) counts as a TOKEN exchange, not as served.
+      stats.received(!verified && needsToken(m) ? MessageType.TOKEN.name()
+          : m.type != MessageType.APP || channels.containsKey(m.channel) ? m.statName() : "APP:unknown");
       serve(sender, from, m, verified);
     } else {
       Pending p = pending.get(m.rid);
@@ -725,8 +728,12 @@ final class KademliaNode implements Node, Dht {
    * amplification): a NODES answer is cut short, anything else becomes a TOKEN answer to ask again with.
    */
   private void serve(Contact sender, Address from, Message m, boolean verified) {
-    if (!verified && (m.type == MessageType.STORE || (m.type == MessageType.APP && !m.oneway))) {
-      stats.refused(m.type == MessageType.STORE ? "token.store" : "token.app");
+    if (!verified && needsToken(m)) {
+      // Without a token this is the handshake every first request to a node makes: nothing failed. A token that is
+      // not ours for this address (made up, another's, or older than two epochs) is a refusal.
+      if (m.tok != null) {
+        stats.refused(m.type == MessageType.STORE ? "token.store" : "token.app");
+      }
       reply(from, m, new Message(MessageType.TOKEN, m.rid, id, List.of()), false);
       return;
     }
@@ -757,6 +764,11 @@ final class KademliaNode implements Node, Dht {
       case APP -> serveApp(sender, from, m, verified);
       default -> stats.malformed.increment();
     }
+  }
+
+  /** Writes and plugin requests are served only to a source that proved its address with our token. */
+  private static boolean needsToken(Message m) {
+    return m.type == MessageType.STORE || (m.type == MessageType.APP && !m.oneway);
   }
 
   /**

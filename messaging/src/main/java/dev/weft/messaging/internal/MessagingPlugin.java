@@ -96,19 +96,15 @@ final class MessagingPlugin implements Plugin {
     this.ctx = ctx;
     this.dht = ctx.dht();
     this.scheduler = ctx.scheduler();
-    this.maxMessageBytes = (int) ctx.config().bytes(MessagingSettings.MAX_MESSAGE_BYTES, 64 * 1024, 16, 192 * 1024);
-    this.broadcastAttempts = ctx.config().integer(MessagingSettings.BROADCAST_ATTEMPTS, 8, 1, 64);
-    this.sendAttempts = ctx.config().integer(MessagingSettings.SEND_ATTEMPTS, 3, 1, 20);
-    this.seen = new SeenCache(ctx.config().integer(MessagingSettings.SEEN_CACHE, 65536, 16, 10_000_000));
+    this.maxMessageBytes = (int) (long) ctx.config().get(MessagingSettings.MAX_MESSAGE_BYTES);
+    this.broadcastAttempts = ctx.config().get(MessagingSettings.BROADCAST_ATTEMPTS);
+    this.sendAttempts = ctx.config().get(MessagingSettings.SEND_ATTEMPTS);
+    this.seen = new SeenCache(ctx.config().get(MessagingSettings.SEEN_CACHE));
     this.user = new Channel(Messaging.USER_CHANNEL);
     this.storage = ctx.node().storage();
-    this.presenceTtl = ctx.config().duration(MessagingSettings.CLIENT_PRESENCE_TTL, Duration.ofMinutes(2));
-    if (presenceTtl.compareTo(Duration.ofSeconds(3)) < 0) {
-      throw new dev.weft.api.ConfigException("invalid value for " + MessagingSettings.CLIENT_PRESENCE_TTL + ": '"
-          + presenceTtl + "' (expected at least 3s)");
-    }
-    this.perOriginRate = ctx.config().integer(MessagingSettings.BROADCASTS_PER_ORIGIN, 50, 1, 1_000_000);
-    int totalRate = ctx.config().integer(MessagingSettings.BROADCASTS_PER_SECOND, 500, 1, 10_000_000);
+    this.presenceTtl = ctx.config().get(MessagingSettings.CLIENT_PRESENCE_TTL);
+    this.perOriginRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_ORIGIN);
+    int totalRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_SECOND);
     this.allBroadcasts = new TokenBucket(totalRate, 2.0 * totalRate, scheduler.nanoTime());
     this.registration = dht.handle(DHT_CHANNEL, this::onRequest);
   }
@@ -366,13 +362,16 @@ final class MessagingPlugin implements Plugin {
           return deliverTo(c, body, id);
         }
       }
-      String noNode = "node " + to.toHex() + " is not in the network (a lookup for it found " + closest.size()
-          + " other nodes)";
-      if (closest.stream().allMatch(c -> c.id().equals(dht.self().id()))) {
+      // The lookup's answer may include this node: it is no other node.
+      long others = closest.stream().filter(c -> !c.id().equals(dht.self().id())).count();
+      if (others == 0) {
         // Alone: no other node could serve a client of that id, and this one has none (checked before).
         return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
-            UndeliverableException.Reason.NO_SUCH_NODE, noNode + "; this node knows no peers"));
+            UndeliverableException.Reason.NO_SUCH_NODE, "node " + to.toHex() + " is not in the network: this node"
+                + " knows no other node"));
       }
+      String noNode = "node " + to.toHex() + " is not in the network (a lookup for it found " + others + " other node"
+          + (others == 1 ? "" : "s") + ")";
       return deliverViaPresence(to, clientBody, id, noNode);
     });
   }

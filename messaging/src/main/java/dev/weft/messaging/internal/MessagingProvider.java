@@ -1,8 +1,11 @@
 package dev.weft.messaging.internal;
 
+import dev.weft.api.Setting;
 import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
 import dev.weft.api.spi.PluginProvider;
+import dev.weft.messaging.MessagingSettings;
+import java.util.List;
 
 /** The {@code messaging} plugin. */
 public final class MessagingProvider implements PluginProvider {
@@ -14,5 +17,10 @@ public final class MessagingProvider implements PluginProvider {
   @Override
   public Plugin create(PluginContext context) {
     return new MessagingPlugin(context);
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(MessagingSettings.class);
   }
 }

@@ -68,10 +68,10 @@ final class PhtPlugin implements Plugin, Pht {
     this.scheduler = ctx.scheduler();
     this.store = new TrieStore(ctx.node().storage(), ctx.scheduler()::nanoTime);
     this.keeper = new TrieKeeper(store, this::call);
-    this.defaultCapacity = ctx.config().integer(PhtSettings.LEAF_CAPACITY, 16, 2, 1000);
-    this.defaultStringBytes = ctx.config().integer(PhtSettings.MAX_STRING_BYTES, 32, 1, 100);
-    this.maxValueBytes = (int) ctx.config().bytes(PhtSettings.MAX_VALUE_BYTES, 1024, 2, 8 * 1024);
-    this.attempts = ctx.config().integer(PhtSettings.ATTEMPTS, 40, 1, 1000);
+    this.defaultCapacity = ctx.config().get(PhtSettings.LEAF_CAPACITY);
+    this.defaultStringBytes = ctx.config().get(PhtSettings.MAX_STRING_BYTES);
+    this.maxValueBytes = (int) (long) ctx.config().get(PhtSettings.MAX_VALUE_BYTES);
+    this.attempts = ctx.config().get(PhtSettings.ATTEMPTS);
     this.registration = dht.handle(CHANNEL, this::onRequest);
   }
 

@@ -1,8 +1,11 @@
 package dev.weft.pht.internal;
 
+import dev.weft.api.Setting;
 import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
 import dev.weft.api.spi.PluginProvider;
+import dev.weft.pht.PhtSettings;
+import java.util.List;
 
 /** The {@code pht} plugin. */
 public final class PhtProvider implements PluginProvider {
@@ -14,5 +17,10 @@ public final class PhtProvider implements PluginProvider {
   @Override
   public Plugin create(PluginContext context) {
     return new PhtPlugin(context);
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(PhtSettings.class);
   }
 }

@@ -117,12 +117,12 @@ final class SchemaPlugin implements Plugin, Schema {
     this.scheduler = ctx.scheduler();
     this.clock = ctx.versions();
     this.state = ctx.state();
-    this.maxValueBytes = (int) ctx.config().bytes(SchemaSettings.MAX_VALUE_BYTES, 16 * 1024, 16, 48 * 1024);
-    this.syncIntervalMillis = ctx.config().duration(SchemaSettings.SYNC_INTERVAL, Duration.ofSeconds(60)).toMillis();
-    this.tombstoneTtlMillis = ctx.config().duration(SchemaSettings.TOMBSTONE_TTL, Duration.ofDays(30)).toMillis();
-    this.writesPerSecond = ctx.config().integer(SchemaSettings.MAX_WRITES_PER_SECOND, 20, 1, 100_000);
-    this.table = new GlobalTable(ctx.config().integer(SchemaSettings.MAX_GLOBALS, 10_000, 1, 20_000),
-        ctx.config().bytes(SchemaSettings.MAX_TOTAL_BYTES, 16L << 20, 1024, 1L << 30));
+    this.maxValueBytes = (int) (long) ctx.config().get(SchemaSettings.MAX_VALUE_BYTES);
+    this.syncIntervalMillis = ctx.config().get(SchemaSettings.SYNC_INTERVAL).toMillis();
+    this.tombstoneTtlMillis = ctx.config().get(SchemaSettings.TOMBSTONE_TTL).toMillis();
+    this.writesPerSecond = ctx.config().get(SchemaSettings.MAX_WRITES_PER_SECOND);
+    this.table = new GlobalTable(ctx.config().get(SchemaSettings.MAX_GLOBALS),
+        ctx.config().get(SchemaSettings.MAX_TOTAL_BYTES));
     this.localWrites = new TokenBucket(writesPerSecond, 2 * writesPerSecond, scheduler.nanoTime());
     this.selfWriter = ByteBuffer.wrap(dht.self().id().toBytes()).getLong();
     this.random = new Random(selfWriter ^ scheduler.nanoTime());

@@ -1,8 +1,11 @@
 package dev.weft.schema.internal;
 
+import dev.weft.api.Setting;
 import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
 import dev.weft.api.spi.PluginProvider;
+import dev.weft.schema.SchemaSettings;
+import java.util.List;
 import java.util.Set;
 
 /** The {@code schema} plugin; needs {@code messaging} for its broadcasts. */
@@ -20,5 +23,10 @@ public final class SchemaProvider implements PluginProvider {
   @Override
   public Plugin create(PluginContext context) {
     return new SchemaPlugin(context);
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(SchemaSettings.class);
   }
 }

@@ -93,7 +93,7 @@ class UdpTransportTest extends TransportContract {
 
   @Test
   void noDatagramIsLargerThanTheConfiguredSize() throws IOException {
-    WeftConfig small = WeftConfig.of(Map.of(UdpSettings.DATAGRAM_BYTES, "200"));
+    WeftConfig small = WeftConfig.of(Map.of(UdpSettings.DATAGRAM_BYTES.key(), "200"));
     List<Integer> sizes = new ArrayList<>();
     try (DatagramChannel sink = DatagramChannel.open(StandardProtocolFamily.INET);
         UdpTransport a = new UdpTransportProvider().open(bindAddress(), context(small, new Inbox()))) {
@@ -117,7 +117,7 @@ class UdpTransportTest extends TransportContract {
   void aPeerWithLargerDatagramsIsUnderstood() throws IOException {
     Inbox atB = new Inbox();
     UdpTransport a = new UdpTransportProvider().open(bindAddress(),
-        context(WeftConfig.of(Map.of(UdpSettings.DATAGRAM_BYTES, "9000")), new Inbox()));
+        context(WeftConfig.of(Map.of(UdpSettings.DATAGRAM_BYTES.key(), "9000")), new Inbox()));
     try {
       Transport b = open(atB);
       byte[] m = new byte[30_000];
@@ -146,11 +146,11 @@ class UdpTransportTest extends TransportContract {
   @Test
   void theMessageSizeLimitIsConfigurable() throws IOException {
     try (UdpTransport a = new UdpTransportProvider().open(bindAddress(),
-        context(WeftConfig.of(Map.of(UdpSettings.MAX_MESSAGE_BYTES, "100KiB")), new Inbox()))) {
+        context(WeftConfig.of(Map.of(UdpSettings.MAX_MESSAGE_BYTES.key(), "100KiB")), new Inbox()))) {
       assertThat(a.maxMessageSize()).isEqualTo(100 * 1024);
       assertThatThrownBy(() -> a.send(a.localAddresses().get(0), new byte[100 * 1024 + 1]))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining(UdpSettings.MAX_MESSAGE_BYTES);
+          .hasMessageContaining(UdpSettings.MAX_MESSAGE_BYTES.key());
       a.send(a.localAddresses().get(0), "fine".getBytes(UTF_8));
     }
   }

@@ -31,7 +31,7 @@ class RelayFailoverTest {
   private Node start(String listen, String relays) {
     var b = Weft.builder().nodeId(NodeId.random(random)).listen(listen);
     if (relays != null) {
-      b.set(WebSocketSettings.RELAYS, relays);
+      b.set(WebSocketSettings.RELAYS.key(), relays);
     }
     Node n = b.build();
     nodes.add(n);

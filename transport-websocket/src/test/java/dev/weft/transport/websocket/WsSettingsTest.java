@@ -44,13 +44,13 @@ class WsSettingsTest {
     assertThatThrownBy(() -> ws.open(Address.parse("udp://127.0.0.1:0"), context(WeftConfig.empty())))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ws.open(Address.parse("ws://127.0.0.1:0"),
-        context(WeftConfig.empty().with(WebSocketSettings.MAX_MESSAGE_BYTES, "lots"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(WebSocketSettings.MAX_MESSAGE_BYTES);
+        context(WeftConfig.empty().with(WebSocketSettings.MAX_MESSAGE_BYTES.key(), "lots"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(WebSocketSettings.MAX_MESSAGE_BYTES.key());
     assertThatThrownBy(() -> new WsTransportProvider.Secure().open(Address.parse("wss://127.0.0.1:0"),
         context(WeftConfig.empty())))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(WebSocketSettings.KEYSTORE);
+        .isInstanceOf(ConfigException.class).hasMessageContaining(WebSocketSettings.KEYSTORE.key());
     assertThatThrownBy(() -> new WsTransportProvider.Secure().open(Address.parse("wss://127.0.0.1:0"),
-        context(WeftConfig.empty().with(WebSocketSettings.KEYSTORE, "/no/such/store.p12"))))
+        context(WeftConfig.empty().with(WebSocketSettings.KEYSTORE.key(), "/no/such/store.p12"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("/no/such/store.p12");
   }
 
@@ -62,7 +62,7 @@ class WsSettingsTest {
     }
     int closed = port;
     assertThatThrownBy(() -> new WsTransportProvider().open(Address.parse("ws://127.0.0.1:" + closed + "/relay"),
-        context(WeftConfig.empty().with(WebSocketSettings.RELAY_TIMEOUT, "1s"))))
+        context(WeftConfig.empty().with(WebSocketSettings.RELAY_TIMEOUT.key(), "1s"))))
         .isInstanceOf(IOException.class).hasMessageContaining("no super-node").hasMessageContaining("" + closed);
   }
 }

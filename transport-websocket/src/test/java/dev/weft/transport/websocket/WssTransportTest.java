@@ -32,10 +32,10 @@ class WssTransportTest extends TransportContract {
   @Override
   protected WeftConfig config() {
     return WeftConfig.empty()
-        .with(WebSocketSettings.KEYSTORE, keystore.toString())
-        .with(WebSocketSettings.KEYSTORE_PASSWORD, "secret-pass")
-        .with(WebSocketSettings.TRUSTSTORE, keystore.toString())
-        .with(WebSocketSettings.TRUSTSTORE_PASSWORD, "secret-pass");
+        .with(WebSocketSettings.KEYSTORE.key(), keystore.toString())
+        .with(WebSocketSettings.KEYSTORE_PASSWORD.key(), "secret-pass")
+        .with(WebSocketSettings.TRUSTSTORE.key(), keystore.toString())
+        .with(WebSocketSettings.TRUSTSTORE_PASSWORD.key(), "secret-pass");
   }
 
   @Override

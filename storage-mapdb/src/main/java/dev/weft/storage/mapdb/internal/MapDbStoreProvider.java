@@ -1,8 +1,11 @@
 package dev.weft.storage.mapdb.internal;
 
+import dev.weft.api.Setting;
 import dev.weft.api.spi.LocalStore;
 import dev.weft.api.spi.StoreContext;
 import dev.weft.api.spi.StoreProvider;
+import dev.weft.storage.mapdb.MapDbSettings;
+import java.util.List;
 
 /**
  * The {@code mapdb} store ({@code weft.storage=mapdb}): records on disk under {@code weft.data.dir}, every
@@ -27,5 +30,10 @@ public final class MapDbStoreProvider implements StoreProvider {
   @Override
   public LocalStore open(StoreContext context) {
     return MapDbStore.open(StoreOptions.from(context.config()), Hooks.NONE);
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(MapDbSettings.class);
   }
 }

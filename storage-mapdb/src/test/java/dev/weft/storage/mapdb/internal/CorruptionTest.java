@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Damaged files are detected and never served as valid data; {@code truncate} mode opens with the intact prefix. */
 class CorruptionTest {
-  private static final Map<String, String> TRUNCATE = Map.of(MapDbSettings.ON_CORRUPTION, "truncate");
+  private static final Map<String, String> TRUNCATE = Map.of(MapDbSettings.ON_CORRUPTION.key(), "truncate");
 
   @TempDir
   Path dir;
@@ -83,7 +83,7 @@ class CorruptionTest {
         .isInstanceOf(WeftException.class)
         .hasMessageContaining(seg.toString())
         .hasMessageContaining("at offset")
-        .hasMessageContaining(MapDbSettings.ON_CORRUPTION + "=truncate");
+        .hasMessageContaining(MapDbSettings.ON_CORRUPTION.key() + "=truncate");
 
     try (LocalStore s = open(dir, TRUNCATE)) {
       int present = checkServed(s, written);
@@ -137,8 +137,8 @@ class CorruptionTest {
   void aDamagedSnapshotIsReported() throws Exception {
     Map<String, Record> written = new LinkedHashMap<>();
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (LocalStore s = MapDbStore.open(options(dir, Map.of(MapDbSettings.COMPACT_MIN_SIZE, "8KiB",
-        MapDbSettings.SEGMENT_SIZE, "4KiB")), new Hooks(Appender::open, events::add))) {
+    try (LocalStore s = MapDbStore.open(options(dir, Map.of(MapDbSettings.COMPACT_MIN_SIZE.key(), "8KiB",
+        MapDbSettings.SEGMENT_SIZE.key(), "4KiB")), new Hooks(Appender::open, events::add))) {
       for (int i = 0; i < 1000; i++) {
         Record r = rec("ns", "k" + (i % 40), "\"value-" + i + "\"", i + 1, Long.MAX_VALUE);
         s.put(r).join();
@@ -189,7 +189,7 @@ class CorruptionTest {
       TestFiles.deleteTree(dir.resolve("index"));
       TestFiles.deleteTree(dir.resolve("log"));
       events.clear();
-      try (LocalStore s = MapDbStore.open(options(dir, Map.of(MapDbSettings.MMAP, "" + mmap)),
+      try (LocalStore s = MapDbStore.open(options(dir, Map.of(MapDbSettings.MMAP.key(), "" + mmap)),
           new Hooks(Appender::open, events::add))) {
         for (int i = 0; i < 100; i++) {
           Record r = rec("ns", "k" + i, "\"value-" + i + "-UNIQUE\"", 1, Long.MAX_VALUE);

@@ -1,5 +1,6 @@
 package dev.weft.storage.mapdb.internal;
 
+import dev.weft.api.CoreSettings;
 import dev.weft.api.NodeId;
 import dev.weft.api.Version;
 import dev.weft.api.WeftConfig;
@@ -32,9 +33,9 @@ final class CrashChild {
 
   static Map<String, String> settings(String mode) {
     return mode.equals("compaction")
-        ? Map.of(MapDbSettings.COMPACT_MIN_SIZE, "16KiB", MapDbSettings.COMPACT_FACTOR, "1",
-            MapDbSettings.SEGMENT_SIZE, "8KiB")
-        : Map.of(MapDbSettings.SEGMENT_SIZE, "256KiB");
+        ? Map.of(MapDbSettings.COMPACT_MIN_SIZE.key(), "16KiB", MapDbSettings.COMPACT_FACTOR.key(), "1",
+            MapDbSettings.SEGMENT_SIZE.key(), "8KiB")
+        : Map.of(MapDbSettings.SEGMENT_SIZE.key(), "256KiB");
   }
 
   /** The record written for {@code key} at {@code version}: derived from both, so the parent can check every byte. */
@@ -58,7 +59,7 @@ final class CrashChild {
     String mode = args[2];
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     Object printLock = new Object();
-    StoreOptions options = StoreOptions.from(WeftConfig.of(settings(mode)).with(WeftConfig.DATA_DIR, dir.toString()));
+    StoreOptions options = StoreOptions.from(WeftConfig.of(settings(mode)).with(CoreSettings.DATA_DIR.key(), dir.toString()));
     Hooks hooks = new Hooks(Appender::open, e -> {
       synchronized (printLock) {
         out.println("E " + e);

@@ -1,5 +1,6 @@
 package dev.weft.storage.mapdb.internal;
 
+import dev.weft.api.CoreSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.api.WeftConfig;
@@ -102,7 +103,7 @@ class CrashTest {
         MapDbStore store;
         try {
           store = MapDbStore.open(StoreOptions.from(WeftConfig.of(CrashChild.settings(mode))
-              .with(WeftConfig.DATA_DIR, dir.toString())), Hooks.NONE);
+              .with(CoreSettings.DATA_DIR.key(), dir.toString())), Hooks.NONE);
         } catch (RuntimeException e) {
           failedOpens++;
           problems.add("round " + round + " (" + mode + "): open failed: " + e);

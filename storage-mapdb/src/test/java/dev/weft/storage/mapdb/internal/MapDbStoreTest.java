@@ -1,5 +1,6 @@
 package dev.weft.storage.mapdb.internal;
 
+import dev.weft.api.CoreSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class MapDbStoreTest extends LocalStoreContract {
   }
 
   static LocalStore open(Path dir, Map<String, String> settings) {
-    WeftConfig cfg = WeftConfig.of(settings).with(WeftConfig.DATA_DIR, dir.toString());
+    WeftConfig cfg = WeftConfig.of(settings).with(CoreSettings.DATA_DIR.key(), dir.toString());
     return new MapDbStoreProvider().open(new StoreContext() {
       @Override
       public WeftConfig config() {
@@ -123,7 +124,7 @@ class MapDbStoreTest extends LocalStoreContract {
       TestFiles.copyTree(dataDir, copy);
       Files.deleteIfExists(copy.resolve("lock"));
       List<String> events = new ArrayList<>();
-      try (LocalStore again = MapDbStore.open(StoreOptions.from(WeftConfig.empty().with(WeftConfig.DATA_DIR,
+      try (LocalStore again = MapDbStore.open(StoreOptions.from(WeftConfig.empty().with(CoreSettings.DATA_DIR.key(),
           copy.toString())), new Hooks(Appender::open, events::add))) {
         assertThat(events).contains("open-rebuilt");
         assertThat(again.size()).isEqualTo(300);
@@ -151,8 +152,8 @@ class MapDbStoreTest extends LocalStoreContract {
   void compactionKeepsEveryRecordAndDropsOldSegments() throws Exception {
     store.close();
     List<String> events = new ArrayList<>();
-    store = MapDbStore.open(options(dataDir, Map.of(MapDbSettings.COMPACT_MIN_SIZE, "16KiB",
-        MapDbSettings.SEGMENT_SIZE, "8KiB")), new Hooks(Appender::open, events::add));
+    store = MapDbStore.open(options(dataDir, Map.of(MapDbSettings.COMPACT_MIN_SIZE.key(), "16KiB",
+        MapDbSettings.SEGMENT_SIZE.key(), "8KiB")), new Hooks(Appender::open, events::add));
     Random r = new Random(5);
     Map<String, Record> expected = new java.util.TreeMap<>();
     for (int i = 0; i < 3000; i++) {
@@ -185,7 +186,7 @@ class MapDbStoreTest extends LocalStoreContract {
   @Test
   void sweepRemovesExpiredRecordsInChunks() {
     store.close();
-    store = open(dataDir, Map.of(MapDbSettings.SWEEP_CHUNK, "7"));
+    store = open(dataDir, Map.of(MapDbSettings.SWEEP_CHUNK.key(), "7"));
     for (int i = 0; i < 100; i++) {
       await(store.put(rec("ns", "k" + i, "1", 1, i < 60 ? 1000 : 3000)));
     }
@@ -217,22 +218,22 @@ class MapDbStoreTest extends LocalStoreContract {
       public Scheduler scheduler() {
         return Scheduler.system();
       }
-    })).isInstanceOf(ConfigException.class).hasMessageContaining(WeftConfig.DATA_DIR);
-    assertThatThrownBy(() -> options(dataDir, Map.of(MapDbSettings.ON_CORRUPTION, "ignore")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(MapDbSettings.ON_CORRUPTION).hasMessageContaining("ignore");
-    assertThatThrownBy(() -> options(dataDir, Map.of(MapDbSettings.SEGMENT_SIZE, "tiny")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(MapDbSettings.SEGMENT_SIZE);
+    })).isInstanceOf(ConfigException.class).hasMessageContaining(CoreSettings.DATA_DIR.key());
+    assertThatThrownBy(() -> options(dataDir, Map.of(MapDbSettings.ON_CORRUPTION.key(), "ignore")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(MapDbSettings.ON_CORRUPTION.key()).hasMessageContaining("ignore");
+    assertThatThrownBy(() -> options(dataDir, Map.of(MapDbSettings.SEGMENT_SIZE.key(), "tiny")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(MapDbSettings.SEGMENT_SIZE.key());
   }
 
   @Test
   void tooLargeRecordsAreRefusedClearly() {
     store.close();
-    store = open(dataDir, Map.of(MapDbSettings.MAX_RECORD_SIZE, "2KiB"));
+    store = open(dataDir, Map.of(MapDbSettings.MAX_RECORD_SIZE.key(), "2KiB"));
     CompletableFuture<?> f = store.put(rec("ns", "k", "\"" + "x".repeat(4000) + "\"", 1, 1));
-    assertThatThrownBy(f::join).hasMessageContaining(MapDbSettings.MAX_RECORD_SIZE);
+    assertThatThrownBy(f::join).hasMessageContaining(MapDbSettings.MAX_RECORD_SIZE.key());
   }
 
   static StoreOptions options(Path dir, Map<String, String> settings) {
-    return StoreOptions.from(WeftConfig.of(settings).with(WeftConfig.DATA_DIR, dir.toString()));
+    return StoreOptions.from(WeftConfig.of(settings).with(CoreSettings.DATA_DIR.key(), dir.toString()));
   }
 }

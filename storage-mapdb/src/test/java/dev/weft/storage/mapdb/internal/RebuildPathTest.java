@@ -1,5 +1,6 @@
 package dev.weft.storage.mapdb.internal;
 
+import dev.weft.api.CoreSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.api.Page;
@@ -32,8 +33,8 @@ class RebuildPathTest {
     try {
       List<String> events = new ArrayList<>();
       // Tiny thresholds, so the log ends up as a snapshot plus a tail of several segments.
-      LocalStore store = MapDbStore.open(MapDbStoreTest.options(dir, Map.of(MapDbSettings.COMPACT_MIN_SIZE, "16KiB",
-          MapDbSettings.SEGMENT_SIZE, "8KiB")), new Hooks(Appender::open, events::add));
+      LocalStore store = MapDbStore.open(MapDbStoreTest.options(dir, Map.of(MapDbSettings.COMPACT_MIN_SIZE.key(), "16KiB",
+          MapDbSettings.SEGMENT_SIZE.key(), "8KiB")), new Hooks(Appender::open, events::add));
       SortedMap<String, String> expectedMeta;
       List<Record> expected;
       try {
@@ -60,7 +61,7 @@ class RebuildPathTest {
       for (int i = 0; i < limits.size(); i++) {
         List<String> ev = new ArrayList<>();
         try (LocalStore again = MapDbStore.open(StoreOptions.from(WeftConfig.of(Map.of(
-            MapDbSettings.REBUILD_MEMORY, limits.get(i))).with(WeftConfig.DATA_DIR, copies.get(i).toString())),
+            MapDbSettings.REBUILD_MEMORY.key(), limits.get(i))).with(CoreSettings.DATA_DIR.key(), copies.get(i).toString())),
             new Hooks(Appender::open, ev::add))) {
           assertThat(ev).as(limits.get(i)).contains("open-rebuilt");
           assertThat(scanAll(again)).as(limits.get(i)).containsExactlyElementsOf(expected);

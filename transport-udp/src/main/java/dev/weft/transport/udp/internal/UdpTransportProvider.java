@@ -1,10 +1,13 @@
 package dev.weft.transport.udp.internal;
 
 import dev.weft.api.Address;
+import dev.weft.api.Setting;
 import dev.weft.api.spi.TransportContext;
 import dev.weft.api.spi.TransportProvider;
+import dev.weft.transport.udp.UdpSettings;
 import dev.weft.transport.udp.UdpTransport;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,5 +45,10 @@ public final class UdpTransportProvider implements TransportProvider {
       throw new IllegalArgumentException("a udp address has no path: " + bind);
     }
     return UdpChannelTransport.open(bind, context);
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(UdpSettings.class);
   }
 }

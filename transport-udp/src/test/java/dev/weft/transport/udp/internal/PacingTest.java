@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Large messages leave in batches on the sender's scheduler, here in virtual time. */
 class PacingTest {
   private static final WeftConfig PACED =
-      WeftConfig.of(Map.of(UdpSettings.BURST_DATAGRAMS, "8", UdpSettings.BURST_PAUSE, "100ms"));
+      WeftConfig.of(Map.of(UdpSettings.BURST_DATAGRAMS.key(), "8", UdpSettings.BURST_PAUSE.key(), "100ms"));
   private static final Duration PAUSE = Duration.ofMillis(100);
 
   private final ManualScheduler clock = new ManualScheduler();

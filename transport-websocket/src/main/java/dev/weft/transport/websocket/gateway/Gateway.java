@@ -52,7 +52,7 @@ final class Gateway implements Plugin {
     this.node = node;
     this.scheduler = scheduler;
     this.limits = Limits.of(config);
-    this.origins = new Origins(config.list(GatewaySettings.ALLOWED_ORIGINS), host);
+    this.origins = new Origins(config.get(GatewaySettings.ALLOWED_ORIGINS), host);
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.weft.transport.websocket.gateway;
 
 import dev.weft.api.Address;
+import dev.weft.api.Setting;
 import dev.weft.api.spi.Plugin;
 import dev.weft.api.spi.PluginContext;
 import dev.weft.api.spi.PluginProvider;
 import dev.weft.transport.websocket.internal.WsServer;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,5 +43,10 @@ public final class GatewayProvider implements PluginProvider {
     LOG.info("node {} does not listen on ws://host:port (or wss://): browsers cannot connect to it",
         context.node().id().shortHex());
     return () -> { };
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(GatewaySettings.class);
   }
 }

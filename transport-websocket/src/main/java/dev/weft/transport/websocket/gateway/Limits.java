@@ -20,14 +20,14 @@ record Limits(int maxFrameBytes, int requestsPerSecond, int burst, int maxRefuse
     Duration requestTimeout, int maxClients) {
   static Limits of(WeftConfig c) {
     return new Limits(
-        (int) c.bytes(GatewaySettings.MAX_FRAME_BYTES, 256 * 1024, 1024, 64L * 1024 * 1024),
-        c.integer(GatewaySettings.REQUESTS_PER_SECOND, 50, 1, 1_000_000),
-        c.integer(GatewaySettings.BURST, 100, 1, 1_000_000),
-        c.integer(GatewaySettings.MAX_REFUSED, 50, 1, 1_000_000),
-        c.integer(GatewaySettings.MAX_IN_FLIGHT, 100, 1, 1_000_000),
-        c.bytes(GatewaySettings.MAX_QUEUED, 4L * 1024 * 1024, 64 * 1024, 1L << 32),
-        c.duration(GatewaySettings.REQUEST_TIMEOUT, Duration.ofSeconds(30)),
-        c.integer(GatewaySettings.MAX_CLIENTS, 10_000, 1, 10_000_000));
+        (int) (long) c.get(GatewaySettings.MAX_FRAME_BYTES),
+        c.get(GatewaySettings.REQUESTS_PER_SECOND),
+        c.get(GatewaySettings.BURST),
+        c.get(GatewaySettings.MAX_REFUSED),
+        c.get(GatewaySettings.MAX_IN_FLIGHT),
+        c.get(GatewaySettings.MAX_QUEUED),
+        c.get(GatewaySettings.REQUEST_TIMEOUT),
+        c.get(GatewaySettings.MAX_CLIENTS));
   }
 
   /** As {@code hello} tells them to the client. */

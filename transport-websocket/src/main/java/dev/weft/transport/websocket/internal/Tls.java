@@ -38,10 +38,10 @@ final class Tls {
   static Tls of(WeftConfig config, boolean listening) {
     SslContextFactory.Server server = null;
     if (listening) {
-      String keystore = config.string(WebSocketSettings.KEYSTORE).orElseThrow(() -> new ConfigException(
+      String keystore = config.find(WebSocketSettings.KEYSTORE).orElseThrow(() -> new ConfigException(
           "listening on wss:// needs a key store: set " + WebSocketSettings.KEYSTORE + " (and "
               + WebSocketSettings.KEYSTORE_PASSWORD + ")"));
-      String password = config.string(WebSocketSettings.KEYSTORE_PASSWORD, "");
+      String password = config.find(WebSocketSettings.KEYSTORE_PASSWORD).orElse("");
       load(keystore, password, WebSocketSettings.KEYSTORE);
       server = new SslContextFactory.Server();
       server.setKeyStorePath(keystore);
@@ -49,9 +49,9 @@ final class Tls {
     }
     SSLContext context;
     try {
-      Optional<String> truststore = config.string(WebSocketSettings.TRUSTSTORE);
+      Optional<String> truststore = config.find(WebSocketSettings.TRUSTSTORE);
       if (truststore.isPresent()) {
-        KeyStore trusted = load(truststore.get(), config.string(WebSocketSettings.TRUSTSTORE_PASSWORD, ""),
+        KeyStore trusted = load(truststore.get(), config.find(WebSocketSettings.TRUSTSTORE_PASSWORD).orElse(""),
             WebSocketSettings.TRUSTSTORE);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trusted);
@@ -66,7 +66,7 @@ final class Tls {
     return new Tls(server, context.getSocketFactory());
   }
 
-  private static KeyStore load(String path, String password, String setting) {
+  private static KeyStore load(String path, String password, dev.weft.api.Setting<String> setting) {
     Path p = Path.of(path);
     if (!Files.isReadable(p)) {
       throw new ConfigException(setting + ": cannot read " + path);

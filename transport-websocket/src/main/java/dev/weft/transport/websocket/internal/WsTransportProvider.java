@@ -1,6 +1,7 @@
 package dev.weft.transport.websocket.internal;
 
 import dev.weft.api.Address;
+import dev.weft.api.Setting;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.spi.Transport;
 import dev.weft.api.spi.TransportContext;
@@ -15,7 +16,7 @@ import java.util.Objects;
 /**
  * Opens WebSocket transports for the {@code ws} scheme (and, as {@link Secure}, {@code wss}): {@code ws://host:port}
  * listens there (a super-node); {@code ws://host:port/relay} connects out to the super-node at {@code host:port} (and
- * those of {@value WebSocketSettings#RELAYS} on failure) and is reached through it. Stateless.
+ * those of {@link WebSocketSettings#RELAYS} on failure) and is reached through it. Stateless.
  */
 public class WsTransportProvider implements TransportProvider {
   /** The scheme served. */
@@ -46,6 +47,11 @@ public class WsTransportProvider implements TransportProvider {
   }
 
   @Override
+  public List<Setting<?>> settings() {
+    return Setting.declaredIn(WebSocketSettings.class);
+  }
+
+  @Override
   public Transport open(Address bind, TransportContext context) throws IOException {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(context, "context");
@@ -53,14 +59,14 @@ public class WsTransportProvider implements TransportProvider {
       throw new IllegalArgumentException("the " + scheme + " transport cannot bind " + bind);
     }
     WeftConfig c = context.config();
-    int maxMessage = (int) c.bytes(WebSocketSettings.MAX_MESSAGE_BYTES, 1 << 20, 64 * 1024, 16 << 20);
-    long maxQueued = c.bytes(WebSocketSettings.MAX_QUEUED_BYTES, 4L << 20, 64 * 1024, 1L << 30);
+    int maxMessage = (int) (long) c.get(WebSocketSettings.MAX_MESSAGE_BYTES);
+    long maxQueued = c.get(WebSocketSettings.MAX_QUEUED_BYTES);
     boolean relayed = bind.path().equals(WsTransport.RELAY_PATH);
     Tls tls = scheme.equals("wss") ? Tls.of(c, !relayed) : null;
     if (relayed) {
       List<Address> relays = new ArrayList<>();
       relays.add(Address.of(scheme, bind.host(), bind.port(), ""));
-      for (Address a : c.addresses(WebSocketSettings.RELAYS)) {
+      for (Address a : c.get(WebSocketSettings.RELAYS)) {
         if (!scheme.equals(a.scheme())) {
           throw new dev.weft.api.ConfigException(WebSocketSettings.RELAYS + ": " + a + " is not a " + scheme
               + ":// address");
@@ -70,16 +76,16 @@ public class WsTransportProvider implements TransportProvider {
       if (bind.port() == 0) {
         throw new IllegalArgumentException("a relay address needs the super-node's port: " + bind);
       }
-      Duration timeout = c.duration(WebSocketSettings.RELAY_TIMEOUT, Duration.ofSeconds(10));
+      Duration timeout = c.get(WebSocketSettings.RELAY_TIMEOUT);
       return WsTransport.relayed(relays, context, tls, maxMessage, maxQueued, timeout);
     }
     if (!bind.path().isEmpty()) {
       throw new IllegalArgumentException("a " + scheme + " listen address is " + scheme + "://host:port, or "
           + scheme + "://super-node:port/relay to be relayed; got " + bind);
     }
-    int maxRelayed = c.integer(WebSocketSettings.MAX_RELAYED, 1000, 0, 1_000_000);
+    int maxRelayed = c.get(WebSocketSettings.MAX_RELAYED);
     WsTransport t = WsTransport.listen(bind, context, tls, maxMessage, maxQueued, maxRelayed);
-    t.verifyDeclared = c.bool(WebSocketSettings.VERIFY_DECLARED_ADDRESS, true);
+    t.verifyDeclared = c.get(WebSocketSettings.VERIFY_DECLARED_ADDRESS);
     return t;
   }
 }

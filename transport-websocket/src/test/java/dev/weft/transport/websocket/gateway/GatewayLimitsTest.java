@@ -88,8 +88,8 @@ class GatewayLimitsTest {
 
   @Test
   void requestsOverTheRateAreRefusedBeforeTheClientIsCutOff() throws Exception {
-    try (GatewayCluster nodes = new GatewayCluster(1, 82, Map.of(GatewaySettings.REQUESTS_PER_SECOND, "1",
-        GatewaySettings.BURST, "3", GatewaySettings.MAX_REFUSED, "20"));
+    try (GatewayCluster nodes = new GatewayCluster(1, 82, Map.of(GatewaySettings.REQUESTS_PER_SECOND.key(), "1",
+        GatewaySettings.BURST.key(), "3", GatewaySettings.MAX_REFUSED.key(), "20"));
         TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
       List<JsonNode> answers = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -105,7 +105,7 @@ class GatewayLimitsTest {
 
   @Test
   void aFullNodeTurnsClientsAway() throws Exception {
-    try (GatewayCluster nodes = new GatewayCluster(1, 83, Map.of(GatewaySettings.MAX_CLIENTS, "2"));
+    try (GatewayCluster nodes = new GatewayCluster(1, 83, Map.of(GatewaySettings.MAX_CLIENTS.key(), "2"));
         TestClient a = TestClient.ready(nodes.clientUrl(0, null));
         TestClient b = TestClient.ready(nodes.clientUrl(0, null));
         TestClient c = TestClient.open(nodes.clientUrl(0, null))) {
