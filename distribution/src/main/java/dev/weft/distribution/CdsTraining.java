@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs the common client commands once, for {@code bin/weft} to list the classes they load
- * ({@code -XX:DumpLoadedClassList}) and make its class-data sharing archive of them (docs/benchmarks.md, "CLI
- * start-up"). The commands talk to a stand-in on a loopback port that answers every request with one JSON object (and
- * {@code 404} for the key {@code missing}), so that the run needs no node and touches nothing; their output is
- * dropped. Exit code 0 when every command ran as expected, 1 otherwise (the launcher then makes no archive).
+ * Runs the common client commands once, on the class path they have (lib/ alone), for {@code bin/weft} to list the
+ * classes they load ({@code -XX:DumpLoadedClassList}) and make its class-data sharing archive of them
+ * (docs/benchmarks.md, "CLI start-up"). The commands talk to a stand-in on a loopback port that answers every request
+ * with one JSON object (and {@code 404} for the key {@code missing}), so that the run needs no node and touches
+ * nothing; their output is dropped. Exit code 0 when every command ran as expected, 1 otherwise (the launcher then
+ * makes no archive).
  */
 final class CdsTraining {
   private static final byte[] OBJECT = ("{\"namespace\":\"training\",\"key\":\"k\",\"value\":{\"a\":[1,\"x\",true,null,"
@@ -47,7 +48,7 @@ final class CdsTraining {
       Map<List<String>, Integer> runs = Map.of(
           List.of("version"), Cli.OK,
           List.of("get", "--api", api, "training", "k"), Cli.OK,
-          List.of("--api", api, "--pretty", "get", "training", "k"), Cli.OK,
+          List.of("get", "--api", api, "--pretty", "training", "k"), Cli.OK,
           List.of("get", "--api", api, "training", "missing"), Cli.NOT_FOUND,
           List.of("put", "--api", api, "training", "k", "{\"a\":[1,\"x\",true,null,1.50]}"), Cli.OK,
           List.of("delete", "--api", api, "training", "k"), Cli.OK,

@@ -59,7 +59,7 @@ final class PhtCommands {
         throw e;
       }
       for (KeyType type : KeyType.values()) {
-        if (ApiHandler.typeName(type).equals(info.path("type").asText())) {
+        if (KeyTypeNames.name(type).equals(info.path("type").asText())) {
           return type;
         }
       }
@@ -156,7 +156,7 @@ final class PhtCommands {
         throw new CliException(Cli.USAGE, "for --type string give --leaf-capacity and --max-string-bytes together, "
             + "or neither for the node's defaults");
       }
-      ObjectNode definition = JsonTree.NODES.objectNode().put("type", ApiHandler.typeName(type));
+      ObjectNode definition = JsonTree.NODES.objectNode().put("type", KeyTypeNames.name(type));
       if (leafCapacity != null) {
         definition.put("leafCapacity", leafCapacity);
       }

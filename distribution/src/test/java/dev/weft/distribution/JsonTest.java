@@ -132,8 +132,9 @@ final class JsonTest {
    */
   @ParameterizedTest
   @ValueSource(strings = {"0", "-7", "2147483647", "2147483648", "-2147483649", "9223372036854775807",
-      "9223372036854775808", "123456789012345678901234567890", "1.50", "0.00", "-0.0", "0.0", "1e10", "1E+400", "-1.5e-7",
-      "0.10000000000000000001", "12345678901234567890.5", "true", "false", "null", "\"\"", "\"ü \\\" \\u0000 \\n 😀\"",
+      "9223372036854775808", "123456789012345678901234567890", "1.50", "0.00", "-0.0", "0.0", "1e10", "1E+400",
+      "-1.5e-7", "0.10000000000000000001", "12345678901234567890.5", "true", "false", "null", "\"\"",
+      "\"ü \\\" \\u0000 \\n 😀\"",
       "[]", "{}", "[[],{}]", "{\"a\":{\"b\":[1,2.50,{\"c\":null}],\"d\":\"x\"},\"e\":[true,false]}",
       " \n {\"spaced\" : [ 1 , 2 ] } \n "})
   void jsonTreeReadsAndWritesAsTheMapperDoes(String text) throws Exception {
@@ -142,7 +143,8 @@ final class JsonTest {
     assertThat(tree).isEqualTo(mapper);
     assertThat(nodeTypes(tree)).isEqualTo(nodeTypes(mapper));
     assertThat(JsonTree.text(tree)).isEqualTo(Json.MAPPER.writeValueAsString(mapper));
-    assertThat(JsonTree.pretty(tree)).isEqualTo(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(mapper));
+    assertThat(JsonTree.pretty(tree))
+        .isEqualTo(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(mapper));
     assertThat(JsonTree.bytes(tree)).isEqualTo(Json.MAPPER.writeValueAsBytes(mapper));
   }
 

@@ -129,7 +129,8 @@ final class LauncherIT {
     assertThat(weft(Map.of(), "put", "--api", api, "ns", "k", "{\"a\":1}").code()).isZero();
 
     for (List<String> command : List.of(List.of("get", "--api", api, "ns", "k"), List.of("version"),
-        List.of("put", "--api", api, "ns", "k", "2"))) {
+        List.of("put", "--api", api, "ns", "k", "2"), List.of("global", "set", "--api", api, "it.g", "1"),
+        List.of("info", "--api", api))) {
       List<String> loaded = classLoads(Map.of(), command.toArray(String[]::new));
       assertThat(loaded).as("%s", command).anyMatch(l -> l.startsWith("dev.weft.distribution.Main "))
           .noneMatch(l -> NODE_CLASSES.stream().anyMatch(l::startsWith));
@@ -139,6 +140,21 @@ final class LauncherIT {
     assertThat(debug.code()).as(debug.err()).isZero();
     assertThat(debug.json().get("value").asInt()).isEqualTo(2);
     assertThat(debug.err()).contains("DEBUG").contains("HttpURLConnection").contains("GET /v1/objects/ns/k");
+  }
+
+  /** The commands bin/weft runs on lib/ alone (without lib/node/): each builds its model there. */
+  @Test
+  void everyCommandOnTheClientClassPathStartsThere() throws Exception {
+    for (String command : List.of("put", "get", "delete", "lscan", "info", "stats", "peers", "send", "send-node",
+        "send-all", "listen", "global", "pht", "version", "keygen")) {
+      Tarball.Result help = weft(Map.of(), command, "--help");
+      assertThat(help.code()).as("%s: %s", command, help.err()).isZero();
+      assertThat(help.out()).startsWith("Usage: weft " + command);
+    }
+    assertThat(weft(Map.of(), "keygen").code()).isZero();
+    // The others have lib/node/ too: weft with every command needs the simulator's and the node's classes.
+    assertThat(weft(Map.of(), "--help").out()).contains("simulate");
+    assertThat(weft(Map.of(), "config").code()).isZero();
   }
 
   @Test

@@ -39,8 +39,8 @@ final class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "--help", "-V", "help get", "completion", "nosuch", "--bogus get", "--api 127.0.0.1:1 get",
-      "--pretty get"})
+  @ValueSource(strings = {"", "--help", "-V", "help get", "completion", "nosuch", "--bogus get",
+      "--api 127.0.0.1:1 get", "--pretty get"})
   void helpCompletionOptionsOfWeftAndMistakesGetWeftWithEveryCommandInHelpOrder(String args) {
     String[] given = args.isEmpty() ? new String[0] : args.split(" ");
     Main.Invocation weft = invocation(given);
