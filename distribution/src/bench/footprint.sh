@@ -8,20 +8,12 @@
 # $IDLE seconds (default 30), reads its resident set size with ps, and stops it with SIGTERM. Extra JVM options for an
 # experiment go in WEFT_JAVA_OPTS, as for bin/weft. Prints one line per run and the medians.
 set -eu
+. "$(dirname "$0")/common.sh"
 
 tarball=${1:-$(ls distribution/target/weft-*.tar.gz | head -n 1)}
 runs=${2:-5}
 idle=${IDLE:-30}
-dir=$(mktemp -d)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
-
-tar xzf "$tarball" -C "$dir"
-home=$(ls -d "$dir"/weft-*)
+unpack "$tarball"
 echo "tarball: $tarball $(wc -c < "$tarball") bytes; unpacked $(du -sk "$home" | cut -f1) KiB"
 echo "WEFT_JAVA_OPTS=${WEFT_JAVA_OPTS:-}"
 
@@ -33,19 +25,8 @@ while [ "$i" -lt "$runs" ]; do
   out=$dir/out.$i
   : > "$out"
   start=$(date +%s%N)
-  "$home/bin/weft" node --udp 127.0.0.1:0 --api 127.0.0.1:0 > "$out" 2> "$dir/err.$i" &
-  pid=$!
-  # Ready: the JSON line `weft node` prints once it listens and serves its API. Bounded to 60 s.
-  waited=0
-  while [ ! -s "$out" ]; do
-    sleep 0.01
-    waited=$((waited + 1))
-    if [ "$waited" -gt 6000 ] || ! kill -0 "$pid" 2>/dev/null; then
-      echo "node did not come up:" >&2
-      cat "$dir/err.$i" >&2
-      exit 1
-    fi
-  done
+  # Ready: the JSON line `weft node` prints once it listens and serves its API.
+  start_node "$home" "$out" "$dir/err.$i"
   ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
   sleep "$idle"
   rss_kib=$(ps -o rss= -p "$pid" | tr -d ' ')
@@ -56,7 +37,4 @@ while [ "$i" -lt "$runs" ]; do
   echo "$ready_ms" >> "$dir/ready"
   echo "$rss_kib" >> "$dir/rss"
 done
-median() {
-  sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-}
 echo "median: ready $(median "$dir/ready") ms, idle RSS $(median "$dir/rss") KiB ($(( $(median "$dir/rss") / 1024 )) MiB)"

@@ -4,19 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The client side of the HTTP API: sends one request and turns the answer into JSON or a {@link CliException} with
  * the exit code the status means.
+ *
+ * <p>Over {@link HttpURLConnection}, not {@code java.net.http.HttpClient}: a client command makes one or a few plain
+ * HTTP/1.1 requests, and {@code HttpClient} costs a selector thread and, whatever the scheme, the default TLS context
+ * (its key stores and 400 classes) before the first request: half a second of a command's start on a small machine
+ * (docs/benchmarks.md, "CLI start-up").
  */
 final class ApiClient {
   /** Longer than the node's default request timeout (30 s), so the node's own 503 arrives before ours. */
@@ -25,7 +29,6 @@ final class ApiClient {
 
   private final URI base;
   private final Optional<String> token;
-  private final HttpClient http;
 
   ApiClient(HostPort api) {
     this(api, Optional.empty());
@@ -35,12 +38,6 @@ final class ApiClient {
   ApiClient(HostPort api, Optional<String> token) {
     this.base = api.httpUri();
     this.token = token;
-    this.http = HttpClient.newBuilder()
-        // Plain HTTP/1.1: no h2c upgrade dance for one request to a local server.
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
   }
 
   /** An answer with a JSON body. */
@@ -59,46 +56,108 @@ final class ApiClient {
    * @throws CliException with exit code 3 when the node cannot be reached or does not answer with JSON
    */
   Reply send(String method, String path, byte[] body) {
-    URI uri = base.resolve(path);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
+    HttpURLConnection connection = open(method, path, "application/json", REQUEST_TIMEOUT);
+    int status = exchange(connection, body, REQUEST_TIMEOUT);
+    try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+      return reply(status, in == null ? new byte[0] : in.readAllBytes());
+    } catch (SocketTimeoutException e) {
+      throw silent(REQUEST_TIMEOUT, e);
+    } catch (IOException e) {
+      throw unreachable("the connection broke while reading the answer: " + reason(e), e);
     }
-    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-    return reply(exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   /**
    * Opens a response that goes on, such as {@code /v1/messages/stream} or {@code /v1/schema/watch}.
    *
+   * @param silence how long the node may send nothing, not even a heartbeat, before a read of the body fails with a
+   *     {@link SocketTimeoutException}; also bounds the wait for the status line
    * @return the body, as it arrives; closing it ends the request
    * @throws CliException as {@link #call} when the node answers with an error, or cannot be reached
    */
-  InputStream stream(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path))
-        // Bounds the wait for the status line only: the body may last for ever.
-        .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/x-ndjson, application/json")
-        .GET();
-    token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
-    HttpRequest request = builder.build();
-    HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() == 200) {
-      return response.body();
+  InputStream stream(String path, Duration silence) {
+    HttpURLConnection connection = open("GET", path, "application/x-ndjson, application/json", silence);
+    int status = exchange(connection, null, silence);
+    if (status == 200) {
+      try {
+        return connection.getInputStream();
+      } catch (IOException e) {
+        throw unreachable(reason(e), e);
+      }
     }
     byte[] error;
-    try (InputStream body = response.body()) {
+    try (InputStream body = connection.getErrorStream()) {
       // An error body is one small JSON object; more than this is not a weft node.
-      error = body.readNBytes(64 * 1024);
+      error = body == null ? new byte[0] : body.readNBytes(64 * 1024);
     } catch (IOException e) {
-      throw unreachable("the connection broke while reading an error: " + e.getMessage(), e);
+      throw unreachable("the connection broke while reading an error: " + reason(e), e);
     }
-    check(reply(response.statusCode(), error), path);
-    throw new CliException(Cli.UNAVAILABLE, "the node at " + base + " answered HTTP " + response.statusCode()
+    check(reply(status, error), path);
+    throw new CliException(Cli.UNAVAILABLE, "the node at " + base + " answered HTTP " + status
         + " instead of a stream");
+  }
+
+  private HttpURLConnection open(String method, String path, String accept, Duration readTimeout) {
+    HttpURLConnection connection;
+    try {
+      // No proxy, as a node's API is meant to be reached directly (and http.proxyHost of the JVM would apply).
+      connection = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
+      connection.setRequestMethod(method);
+    } catch (IOException e) {
+      // Neither happens for an http: URI built from a HostPort and the methods of the API.
+      throw new IllegalStateException("cannot make a " + method + " request for " + base + path, e);
+    }
+    connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+    connection.setReadTimeout((int) readTimeout.toMillis());
+    connection.setInstanceFollowRedirects(false);
+    connection.setUseCaches(false);
+    connection.setRequestProperty("Accept", accept);
+    token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
+    return connection;
+  }
+
+  /** Connects, sends the request with {@code body} (null: none) and returns the status of the answer. */
+  private int exchange(HttpURLConnection connection, byte[] body, Duration answerTimeout) {
+    if (body != null) {
+      connection.setRequestProperty("Content-Type", "application/json");
+      connection.setFixedLengthStreamingMode(body.length);
+      connection.setDoOutput(true);
+    }
+    try {
+      connection.connect();
+    } catch (SocketTimeoutException e) {
+      throw unreachable("connecting timed out after " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+    } catch (ConnectException e) {
+      throw unreachable("connection refused", e);
+    } catch (IOException e) {
+      throw unreachable(reason(e), e);
+    }
+    IOException unsent = null;
+    if (body != null) {
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(body);
+      } catch (IOException e) {
+        // The node may have answered before it read it all (a body over its limit): that answer says more.
+        unsent = e;
+      }
+    }
+    try {
+      return connection.getResponseCode();
+    } catch (SocketTimeoutException e) {
+      throw silent(answerTimeout, e);
+    } catch (IOException e) {
+      IOException cause = unsent == null ? e : unsent;
+      throw unreachable(reason(cause), cause);
+    }
+  }
+
+  private CliException silent(Duration timeout, Exception cause) {
+    return new CliException(Cli.UNAVAILABLE, "the node at " + base + " did not answer within " + timeout.toSeconds()
+        + " s", cause);
+  }
+
+  private static String reason(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** {@code http://HOST:PORT} of the node. */
@@ -106,31 +165,9 @@ final class ApiClient {
     return base;
   }
 
-  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    try {
-      return http.send(request, handler);
-    } catch (HttpConnectTimeoutException e) {
-      throw unreachable("connecting timed out after " + CONNECT_TIMEOUT.toSeconds() + " s", e);
-    } catch (HttpTimeoutException e) {
-      throw new CliException(Cli.UNAVAILABLE, "the node at " + base + " did not answer within "
-          + REQUEST_TIMEOUT.toSeconds() + " s", e);
-    } catch (ConnectException e) {
-      throw unreachable("connection refused", e);
-    } catch (IOException e) {
-      throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(Cli.UNAVAILABLE, "interrupted while waiting for the node at " + base, e);
-    }
-  }
-
-  private Reply reply(HttpResponse<byte[]> response) {
-    return reply(response.statusCode(), response.body());
-  }
-
   private Reply reply(int status, byte[] body) {
     try {
-      return new Reply(status, Json.parse(body));
+      return new Reply(status, JsonTree.parse(body));
     } catch (JsonProcessingException e) {
       throw new CliException(Cli.UNAVAILABLE, "the server at " + base + " answered HTTP " + status
           + " without JSON: is it a weft node's API?", e);

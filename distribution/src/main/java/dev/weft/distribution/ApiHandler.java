@@ -42,7 +42,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -987,7 +986,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   }
 
   static String typeName(KeyType type) {
-    return type.name().toLowerCase(Locale.ROOT);
+    return KeyTypeNames.name(type);
   }
 
   /**

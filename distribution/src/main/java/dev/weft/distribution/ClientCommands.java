@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +20,6 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 final class ClientCommands {
   /** Three heartbeats missed: the node is gone, or the network between us; {@link Base#follow} gives up. */
-  static final Duration SILENCE_LIMIT = HttpApi.HEARTBEAT.multipliedBy(3);
+  static final Duration SILENCE_LIMIT = Duration.ofSeconds(3 * HttpApi.HEARTBEAT_SECONDS);
 
   private ClientCommands() {}
 
@@ -158,7 +154,7 @@ final class ClientCommands {
     }
 
     void print(JsonNode json) {
-      cli.out().println(pretty() ? Json.pretty(json) : Json.text(json));
+      cli.out().println(pretty() ? JsonTree.pretty(json) : JsonTree.text(json));
       if (json.path("warning").isTextual()) {
         // Scripts read stdout; a person reads this.
         cli.err().println("weft: warning: " + json.get("warning").asText());
@@ -235,9 +231,9 @@ final class ClientCommands {
 
     private static JsonNode jsonOf(byte[] bytes, String what) {
       try {
-        return Json.parse(bytes);
+        return JsonTree.parse(bytes);
       } catch (JsonProcessingException e) {
-        throw new CliException(Cli.USAGE, "invalid JSON " + what + ": " + Json.reason(e)
+        throw new CliException(Cli.USAGE, "invalid JSON " + what + ": " + JsonTree.reason(e)
             + " (strings need quotes: '\"text\"')");
       }
     }
@@ -273,29 +269,14 @@ final class ClientCommands {
      */
     int follow(String path, String doing) {
       ApiClient client = client();
-      InputStream body = client.stream(path);
+      InputStream body = client.stream(path, SILENCE_LIMIT);
       // On stderr, so stdout stays one event per line. The node registered the stream before it answered: from now on
       // nothing is missed, which is what scripts wait for.
       cli.err().println(spec.qualifiedName() + ": " + doing + " " + client.base() + " (Ctrl-C stops)");
-      AtomicLong lastRead = new AtomicLong(System.nanoTime());
-      AtomicBoolean silent = new AtomicBoolean();
-      ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "weft-stream-watchdog");
-        t.setDaemon(true);
-        return t;
-      });
-      // A node that froze, or whose host vanished, closes nothing: only its silence tells. Closing the body wakes the
-      // blocked read below with an IOException.
-      watchdog.scheduleWithFixedDelay(() -> {
-        if (System.nanoTime() - lastRead.get() > SILENCE_LIMIT.toNanos()) {
-          silent.set(true);
-          closeQuietly(body);
-        }
-      }, 1, 1, TimeUnit.SECONDS);
+      // A node that froze, or whose host vanished, closes nothing: only its silence tells, as a read that times out.
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
         String line;
         while ((line = reader.readLine()) != null) {
-          lastRead.set(System.nanoTime());
           if (line.isEmpty()) {
             // The node's heartbeat.
             continue;
@@ -306,18 +287,13 @@ final class ClientCommands {
             return Cli.OK;
           }
         }
-      } catch (IOException e) {
-        if (!silent.get()) {
-          throw new CliException(Cli.UNAVAILABLE, "lost the connection to the node at " + client.base() + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        }
-      } finally {
-        watchdog.shutdownNow();
-      }
-      if (silent.get()) {
+      } catch (SocketTimeoutException e) {
         throw new CliException(Cli.UNAVAILABLE, "no word from the node at " + client.base() + " for "
-            + SILENCE_LIMIT.toSeconds() + " s (it sends a heartbeat every " + HttpApi.HEARTBEAT.toSeconds()
-            + " s): it is gone or unreachable");
+            + SILENCE_LIMIT.toSeconds() + " s (it sends a heartbeat every " + HttpApi.HEARTBEAT_SECONDS
+            + " s): it is gone or unreachable", e);
+      } catch (IOException e) {
+        throw new CliException(Cli.UNAVAILABLE, "lost the connection to the node at " + client.base() + ": "
+            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
       }
       throw new CliException(Cli.UNAVAILABLE, "the node at " + client.base() + " ended the stream: it stopped");
     }
@@ -325,17 +301,9 @@ final class ClientCommands {
     /** A line of a stream, indented; as it came when it is not JSON (it always is, from a weft node). */
     private static String prettyLine(String line) {
       try {
-        return Json.pretty(Json.parse(line.getBytes(StandardCharsets.UTF_8)));
+        return JsonTree.pretty(JsonTree.parse(line.getBytes(StandardCharsets.UTF_8)));
       } catch (JsonProcessingException e) {
         return line;
-      }
-    }
-
-    private static void closeQuietly(InputStream in) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        // the read it should wake fails anyway
       }
     }
   }
@@ -380,12 +348,12 @@ final class ClientCommands {
       String ns = signing == null ? namespace : signing.namespace();
       if (seal != null) {
         segments(ns, key);
-        value = Json.bytes(cipher(seal).seal(ns, key, Base.jsonOf(value, "value")));
+        value = JsonTree.bytes(cipher(seal).seal(ns, key, Base.jsonOf(value, "value")));
       }
       if (signing != null) {
         segments(ns, key);
         // Signed as compact JSON text: the exact bytes every replica checks (numbers as given).
-        print(signing.write(client(), key, Json.bytes(jsonTreeArgument(new String(value, StandardCharsets.UTF_8),
+        print(signing.write(client(), key, JsonTree.bytes(jsonTreeArgument(new String(value, StandardCharsets.UTF_8),
             "value")), Signing.ttl(ttl)));
         return Cli.OK;
       }
@@ -451,7 +419,7 @@ final class ClientCommands {
       Version version = new Version(timestamp, java.nio.ByteBuffer.wrap(signer.publicKey()).getLong());
       long expires = now + ttl.toMillis();
       byte[] bytes = value == null ? new byte[0] : value;
-      ObjectNode body = Json.MAPPER.createObjectNode();
+      ObjectNode body = JsonTree.NODES.objectNode();
       if (value == null) {
         body.put("tombstone", true);
       } else {
@@ -460,8 +428,8 @@ final class ClientCommands {
       body.put("version", version.toString()).put("expires", expires)
           .put("signature", Base64.getEncoder().encodeToString(signer.sign(namespace, key, version, expires,
               value == null, bytes)));
-      JsonNode answer = client.call("PUT", path + "/signed", Json.bytes(body)).body();
-      ObjectNode out = Json.MAPPER.createObjectNode().put("namespace", namespace);
+      JsonNode answer = client.call("PUT", path + "/signed", JsonTree.bytes(body)).body();
+      ObjectNode out = JsonTree.NODES.objectNode().put("namespace", namespace);
       if (answer instanceof ObjectNode o) {
         out.setAll(o);
       }

@@ -71,7 +71,7 @@ final class GlobalCommands {
       JsonNode global = client().call("GET", path(), null).body();
       JsonNode value = global.get("value");
       if (value == null) {
-        throw new CliException(Cli.INTERNAL, "the node answered without a value: " + Json.text(global));
+        throw new CliException(Cli.INTERNAL, "the node answered without a value: " + JsonTree.text(global));
       }
       print(value);
       return Cli.OK;

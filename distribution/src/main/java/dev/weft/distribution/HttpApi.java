@@ -30,12 +30,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class HttpApi implements AutoCloseable {
   /** Bytes a stream's client may fall behind before it is dropped, when nothing else is said. */
   static final int DEFAULT_STREAM_BUFFER = (int) (long) NodeSettings.API_STREAM_BUFFER.defaultValue().orElseThrow();
+  /** {@link #HEARTBEAT} in seconds: a constant, which the CLI reads without loading this class (and Jetty). */
+  static final int HEARTBEAT_SECONDS = 15;
   /**
    * Quiet time after which a stream sends an empty line, and the most a node may wait: half the connector's smallest
    * idle timeout (30 s), so a quiet stream is never closed as idle, and a third of the silence after which {@code weft
    * listen} and {@code weft global watch} give the node up.
    */
-  static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  static final Duration HEARTBEAT = Duration.ofSeconds(HEARTBEAT_SECONDS);
   /** Longest request line and headers taken; longer ones get 414 or 431. */
   static final int REQUEST_HEADER_BYTES = 32 * 1024;
 

@@ -25,24 +25,24 @@ import dev.weft.pht.IndexStats;
 import dev.weft.pht.Key;
 import dev.weft.schema.Global;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The one JSON mapper of the distribution, shared by the HTTP API and the CLI so both sides read and write the same
- * forms: ids, addresses and versions as their strings, objects as {@code {namespace, key, value, version}}, messages
- * as {@code {kind, id, sender, channel, namespace?, key?, payload}}, globals as {@code {name, value, version}} or
- * {@code {name, removed: true, version}}, index entries as {@code {key, value}} with the key as {@link #phtKey(Key)}
- * writes it, index definitions as {@code {name, type, leafCapacity, keyBits, maxStringBytes}} and their shape as
- * {@code {index, depth, leaves, internal, entries}}.
+ * The JSON mapper of the node's side of the distribution. Both sides read and write the same forms: the CLI reads and
+ * writes its trees with {@link JsonTree}, which {@link #parse} is too. The forms: ids, addresses and versions as their
+ * strings, objects as {@code {namespace, key, value, version}}, messages as {@code {kind, id, sender, channel,
+ * namespace?, key?, payload}}, globals as {@code {name, value, version}} or {@code {name, removed: true, version}},
+ * index entries as {@code {key, value}} with the key as {@link #phtKey(Key)} writes it, index definitions as
+ * {@code {name, type, leafCapacity, keyBits, maxStringBytes}} and their shape as {@code {index, depth, leaves,
+ * internal, entries}}.
  */
 final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
       // A value is stored as sent: "1.10" must not come back as 1.1, nor 12345678901234567890.5 as a double.
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      // "1 2" or "{}x" is a typo, not the value 1 or {}.
+      // "1 2" or "{}x" is a typo, not the value 1 or {} (JSON text is read by JsonTree, with the same rules).
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -60,42 +60,18 @@ final class Json {
 
   private Json() {}
 
-  /**
-   * Parses one JSON value, rejecting trailing content and duplicate keys.
-   *
-   * @throws JsonProcessingException with a message fit for a user when the text is not exactly one JSON value
-   */
+  /** {@link JsonTree#parse}: the one way the distribution reads JSON text. */
   static JsonNode parse(byte[] json) throws JsonProcessingException {
-    try {
-      JsonNode node = MAPPER.readTree(json);
-      if (node == null || node.isMissingNode()) {
-        throw new EmptyJsonException();
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw e;
-    } catch (IOException e) {
-      // Only a byte array is read: no real I/O can fail.
-      throw new UncheckedIOException(e);
-    }
+    return JsonTree.parse(json);
   }
 
   static JsonNode parse(String json) throws JsonProcessingException {
     return parse(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A short, single-line reason why {@code e} rejected the input, without Jackson's source excerpts. */
+  /** {@link JsonTree#reason}. */
   static String reason(JsonProcessingException e) {
-    String message = e.getOriginalMessage();
-    if (message == null) {
-      message = e.getClass().getSimpleName();
-    }
-    String line = message.lines().findFirst().orElse(message).trim();
-    var location = e.getLocation();
-    if (location != null && location.getLineNr() > 0 && !(e instanceof EmptyJsonException)) {
-      line += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-    }
-    return line;
+    return JsonTree.reason(e);
   }
 
   /** {@code value} as compact JSON, UTF-8. */
@@ -262,15 +238,6 @@ final class Json {
       gen.writeStartObject();
       fields.write(value, gen);
       gen.writeEndObject();
-    }
-  }
-
-  /** Empty input (or only whitespace): Jackson returns no node instead of failing. */
-  private static final class EmptyJsonException extends JsonProcessingException {
-    private static final long serialVersionUID = 1L;
-
-    EmptyJsonException() {
-      super("no JSON value (the input is empty)");
     }
   }
 }

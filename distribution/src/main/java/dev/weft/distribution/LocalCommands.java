@@ -44,7 +44,7 @@ final class LocalCommands {
       NodeSettings settings = options.resolve(parent == null ? null : parent.api, cli.env());
       SettingsCatalog catalog = SettingsCatalog.standard();
       Map<String, String> values = settings.config().asMap();
-      ObjectNode out = Json.MAPPER.createObjectNode();
+      ObjectNode out = JsonTree.NODES.objectNode();
       if (settings.configFile().isPresent()) {
         out.put("configFile", settings.configFile().get().toString());
       } else {
@@ -61,7 +61,7 @@ final class LocalCommands {
       }
       boolean asTable = pretty || parent != null && parent.pretty;
       if (!asTable) {
-        cli.out().println(Json.text(out));
+        cli.out().println(JsonTree.text(out));
         return Cli.OK;
       }
       cli.out().println("# configuration file: " + settings.configFile().map(Object::toString).orElse("none"));
@@ -83,11 +83,11 @@ final class LocalCommands {
 
     @Override
     public Integer call() {
-      ObjectNode out = Json.MAPPER.createObjectNode();
+      ObjectNode out = JsonTree.NODES.objectNode();
       out.put("version", Versions.weft());
       out.put("java", Runtime.version().toString());
       out.put("vm", System.getProperty("java.vm.name", "") + " (" + System.getProperty("java.vendor", "") + ")");
-      cli.out().println(Json.text(out));
+      cli.out().println(JsonTree.text(out));
       return Cli.OK;
     }
   }

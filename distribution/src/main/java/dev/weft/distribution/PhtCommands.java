@@ -59,11 +59,11 @@ final class PhtCommands {
         throw e;
       }
       for (KeyType type : KeyType.values()) {
-        if (ApiHandler.typeName(type).equals(info.path("type").asText())) {
+        if (KeyTypeNames.name(type).equals(info.path("type").asText())) {
           return type;
         }
       }
-      throw new CliException(Cli.INTERNAL, "the node answered an index of an unknown type: " + Json.text(info));
+      throw new CliException(Cli.INTERNAL, "the node answered an index of an unknown type: " + JsonTree.text(info));
     }
 
     /**
@@ -75,7 +75,7 @@ final class PhtCommands {
       switch (type) {
         case LONG -> {
           try {
-            return Json.MAPPER.getNodeFactory().numberNode(Long.parseLong(text));
+            return JsonTree.NODES.numberNode(Long.parseLong(text));
           } catch (NumberFormatException e) {
             throw notAKey(text, what, "an integer of 64 bits", "long integers");
           }
@@ -84,7 +84,7 @@ final class PhtCommands {
           String[] xy = text.split(",", -1);
           try {
             if (xy.length == 2) {
-              return Json.MAPPER.createArrayNode().add(Integer.parseInt(xy[0].trim()))
+              return JsonTree.NODES.arrayNode().add(Integer.parseInt(xy[0].trim()))
                   .add(Integer.parseInt(xy[1].trim()));
             }
           } catch (NumberFormatException e) {
@@ -93,7 +93,7 @@ final class PhtCommands {
           throw notAKey(text, what, "a point X,Y of 32-bit integers", "points");
         }
         default -> {
-          return Json.MAPPER.getNodeFactory().textNode(text);
+          return JsonTree.NODES.textNode(text);
         }
       }
     }
@@ -105,7 +105,7 @@ final class PhtCommands {
 
     /** {@code name=} and the JSON {@code value}, percent-encoded: a parameter of a query string. */
     static String parameter(String name, JsonNode value) {
-      return name + "=" + Urls.encodeSegment(Json.text(value));
+      return name + "=" + Urls.encodeSegment(JsonTree.text(value));
     }
   }
 
@@ -156,14 +156,14 @@ final class PhtCommands {
         throw new CliException(Cli.USAGE, "for --type string give --leaf-capacity and --max-string-bytes together, "
             + "or neither for the node's defaults");
       }
-      ObjectNode definition = Json.MAPPER.createObjectNode().put("type", ApiHandler.typeName(type));
+      ObjectNode definition = JsonTree.NODES.objectNode().put("type", KeyTypeNames.name(type));
       if (leafCapacity != null) {
         definition.put("leafCapacity", leafCapacity);
       }
       if (maxStringBytes != null) {
         definition.put("maxStringBytes", maxStringBytes);
       }
-      print(client().call("PUT", path(""), Json.bytes(definition)).body());
+      print(client().call("PUT", path(""), JsonTree.bytes(definition)).body());
       return Cli.OK;
     }
   }
@@ -184,10 +184,10 @@ final class PhtCommands {
     public Integer call() {
       JsonNode value = jsonTreeArgument(json, "value");
       ApiClient client = client();
-      ObjectNode entry = Json.MAPPER.createObjectNode();
+      ObjectNode entry = JsonTree.NODES.objectNode();
       entry.set("key", key(type(client), key, "KEY"));
       entry.set("value", value);
-      print(client.call("POST", path("/entries"), Json.bytes(entry)).body());
+      print(client.call("POST", path("/entries"), JsonTree.bytes(entry)).body());
       return Cli.OK;
     }
   }
@@ -288,8 +288,8 @@ final class PhtCommands {
     @Override
     public Integer call() {
       int limit = pageSize.get();
-      JsonNode lo = Json.MAPPER.createArrayNode().add(Math.min(x1, x2)).add(Math.min(y1, y2));
-      JsonNode hi = Json.MAPPER.createArrayNode().add(Math.max(x1, x2)).add(Math.max(y1, y2));
+      JsonNode lo = JsonTree.NODES.arrayNode().add(Math.min(x1, x2)).add(Math.min(y1, y2));
+      JsonNode hi = JsonTree.NODES.arrayNode().add(Math.max(x1, x2)).add(Math.max(y1, y2));
       printPages(client(), path("/rectangle?limit=" + limit + "&" + parameter("lo", lo) + "&" + parameter("hi", hi)),
           "entries");
       return Cli.OK;

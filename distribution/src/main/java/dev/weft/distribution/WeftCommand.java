@@ -1,5 +1,7 @@
 package dev.weft.distribution;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,32 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft} itself: only lists its subcommands. */
 @Command(
-    name = "weft",
+    name = WeftCommand.NAME,
     mixinStandardHelpOptions = true,
     versionProvider = WeftCommand.Version.class,
     description = "A peer-to-peer data layer: run a node, or talk to a running one through its HTTP API.",
-    subcommands = {
-        NodeCommand.class,
-        ClusterCommand.class,
-        SimulateCommand.class,
-        ClientCommands.Put.class,
-        ClientCommands.Get.class,
-        ClientCommands.Delete.class,
-        ClientCommands.Lscan.class,
-        ClientCommands.Info.class,
-        ClientCommands.Stats.class,
-        ClientCommands.Peers.class,
-        MessageCommands.Send.class,
-        MessageCommands.SendNode.class,
-        MessageCommands.SendAll.class,
-        MessageCommands.Listen.class,
-        GlobalCommands.Group.class,
-        PhtCommands.Group.class,
-        LocalCommands.Config.class,
-        LocalCommands.Version.class,
-        LocalCommands.Keygen.class,
-        LocalCommands.Completion.class,
-        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -47,6 +27,38 @@ import picocli.CommandLine.Spec;
         "Output is JSON, one value per line; --pretty indents it. `weft completion` prints a bash/zsh completion "
             + "script."})
 final class WeftCommand implements Callable<Integer> {
+  static final String NAME = "weft";
+
+  /**
+   * The commands, in the order {@code weft --help} lists them. Not in {@code @Command(subcommands)}: {@link Main} builds
+   * only the one a run names, so that picocli reads the annotations of one command instead of forty.
+   */
+  static final List<Class<?>> SUBCOMMANDS = List.of(
+      NodeCommand.class,
+      ClusterCommand.class,
+      SimulateCommand.class,
+      ClientCommands.Put.class,
+      ClientCommands.Get.class,
+      ClientCommands.Delete.class,
+      ClientCommands.Lscan.class,
+      ClientCommands.Info.class,
+      ClientCommands.Stats.class,
+      ClientCommands.Peers.class,
+      MessageCommands.Send.class,
+      MessageCommands.SendNode.class,
+      MessageCommands.SendAll.class,
+      MessageCommands.Listen.class,
+      GlobalCommands.Group.class,
+      PhtCommands.Group.class,
+      LocalCommands.Config.class,
+      LocalCommands.Version.class,
+      LocalCommands.Keygen.class,
+      LocalCommands.Completion.class,
+      CommandLine.HelpCommand.class);
+
+  /** The commands that look at the others: they run with all of them. */
+  static final Set<Class<?>> NEED_ALL = Set.of(LocalCommands.Completion.class, CommandLine.HelpCommand.class);
+
   /** Also accepted before the command ({@code weft --api HOST:PORT get ...}); the command's own --api wins. */
   @Option(names = "--api", paramLabel = "HOST:PORT",
       description = "The node's HTTP API, for any command (a command's own --api wins).")

@@ -57,26 +57,15 @@ final class DistributionIT {
     assertThat(Files.getPosixFilePermissions(weft)).contains(PosixFilePermission.OWNER_EXECUTE,
         PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
     assertThat(Files.readString(weft)).startsWith("#!/bin/sh\n").doesNotContain("\r");
-    try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
-      assertThat(lib.map(p -> p.getFileName().toString()).toList())
-          .anyMatch(n -> n.startsWith("weft-api-"))
-          .anyMatch(n -> n.startsWith("weft-kademlia-"))
-          .anyMatch(n -> n.startsWith("weft-transport-udp-"))
-          .anyMatch(n -> n.startsWith("weft-messaging-"))
-          .anyMatch(n -> n.startsWith("weft-schema-"))
-          .anyMatch(n -> n.startsWith("weft-pht-"))
-          .anyMatch(n -> n.startsWith("weft-distribution-"))
-          .anyMatch(n -> n.startsWith("jetty-server-"))
-          .anyMatch(n -> n.startsWith("picocli-"))
-          .anyMatch(n -> n.startsWith("logback-classic-"))
-          .anyMatch(n -> n.startsWith("jackson-databind-"))
-          .anyMatch(n -> n.startsWith("weft-simulator-"))
-          .anyMatch(n -> n.startsWith("xchart-"))
-          // `weft simulate` needs testkit's simulated network, not its test libraries
-          .noneMatch(n -> n.startsWith("junit-") || n.startsWith("assertj-") || n.startsWith("awaitility-")
-              || n.startsWith("byte-buddy-") || n.startsWith("VectorGraphics2D-"))
-          .allMatch(n -> n.endsWith(".jar"));
-    }
+    // lib/: what every command needs, the client commands alone; lib/node/: what only nodes need. Files only: lib/cds
+    // is the class-data archive the first client command of another test may have made.
+    assertJars(home.resolve("lib"), List.of("weft-api-", "weft-messaging-", "weft-schema-", "weft-pht-",
+        "weft-distribution-", "picocli-", "logback-classic-", "jackson-databind-"),
+        List.of("jetty-", "weft-kademlia-", "mapdb-"));
+    // `weft simulate` needs testkit's simulated network, not its test libraries
+    assertJars(home.resolve("lib/node"), List.of("weft-kademlia-", "weft-transport-udp-", "weft-storage-mapdb-",
+        "jetty-server-", "weft-simulator-", "xchart-"), List.of("picocli-", "weft-distribution-", "junit-", "assertj-",
+        "awaitility-", "byte-buddy-", "VectorGraphics2D-"));
     assertThat(home.resolve("conf/weft.properties")).isRegularFile();
     assertThat(home.resolve("conf/logback.xml")).isRegularFile();
     assertThat(home.resolve("docs/http-api.md")).isRegularFile();
@@ -319,6 +308,22 @@ final class DistributionIT {
   }
 
   // ----------------------------------------------------------------------------------------------------------------
+
+  /** The files of {@code dir} are jars: one named with each prefix of {@code present}, none with {@code absent}. */
+  private static void assertJars(Path dir, List<String> present, List<String> absent) throws IOException {
+    List<String> names;
+    try (Stream<Path> files = Files.list(dir)) {
+      names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+    }
+    assertThat(names).as(dir.toString()).allMatch(n -> n.endsWith(".jar"));
+    for (String prefix : present) {
+      assertThat(names).as(dir.toString()).anyMatch(n -> n.startsWith(prefix));
+    }
+    for (String prefix : absent) {
+      assertThat(names).as(dir.toString()).noneMatch(n -> n.startsWith(prefix));
+    }
+  }
+
 
   private ProcessBuilder launcher(Map<String, String> env, String... args) {
     return tarball.launcher(env, args);

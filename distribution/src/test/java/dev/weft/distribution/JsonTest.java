@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Address;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 final class JsonTest {
   private static final NodeId ID = NodeId.random(new Random(5));
@@ -121,6 +124,51 @@ final class JsonTest {
     assertThatThrownBy(() -> Json.parse("1 2")).isInstanceOf(JsonProcessingException.class);
     assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessageContaining("Duplicate");
     assertThatThrownBy(() -> Json.parse("NaN")).isInstanceOf(JsonProcessingException.class);
+  }
+
+  /**
+   * JsonTree reads and writes trees without an ObjectMapper (for the CLI's start): the trees and the text must be
+   * those the mapper makes, node type for node type.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-7", "2147483647", "2147483648", "-2147483649", "9223372036854775807",
+      "9223372036854775808", "123456789012345678901234567890", "1.50", "0.00", "-0.0", "0.0", "1e10", "1E+400",
+      "-1.5e-7", "0.10000000000000000001", "12345678901234567890.5", "true", "false", "null", "\"\"",
+      "\"ü \\\" \\u0000 \\n 😀\"",
+      "[]", "{}", "[[],{}]", "{\"a\":{\"b\":[1,2.50,{\"c\":null}],\"d\":\"x\"},\"e\":[true,false]}",
+      " \n {\"spaced\" : [ 1 , 2 ] } \n "})
+  void jsonTreeReadsAndWritesAsTheMapperDoes(String text) throws Exception {
+    JsonNode mapper = Json.MAPPER.readTree(text);
+    JsonNode tree = JsonTree.parse(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(tree).isEqualTo(mapper);
+    assertThat(nodeTypes(tree)).isEqualTo(nodeTypes(mapper));
+    assertThat(JsonTree.text(tree)).isEqualTo(Json.MAPPER.writeValueAsString(mapper));
+    assertThat(JsonTree.pretty(tree))
+        .isEqualTo(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(mapper));
+    assertThat(JsonTree.bytes(tree)).isEqualTo(Json.MAPPER.writeValueAsBytes(mapper));
+  }
+
+  /** The class of every node, depth first: IntNode and LongNode of equal value are not equal trees. */
+  private static List<String> nodeTypes(JsonNode node) {
+    List<String> types = new java.util.ArrayList<>(List.of(node.getClass().getSimpleName()));
+    node.forEach(child -> types.addAll(nodeTypes(child)));
+    return types;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "{", "[1,", "{\"a\":1}x", "1 2", "{} {}", "text", "{\"a\":1,\"a\":2}", "NaN",
+      "'single'", "[1]]", "{\"a\":}"})
+  void jsonTreeRejectsWhatTheMapperRejects(String text) {
+    assertThatThrownBy(() -> Json.MAPPER.readTree(text).require()).isInstanceOf(Exception.class);
+    assertThatThrownBy(() -> JsonTree.parse(text.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(JsonProcessingException.class);
+  }
+
+  @Test
+  void deepNestingIsReadWithoutRecursion() throws Exception {
+    // As deep as the parser allows (StreamReadConstraints): the reader's own stack is on the heap.
+    String deep = "[".repeat(1000) + "]".repeat(1000);
+    assertThat(JsonTree.text(JsonTree.parse(deep.getBytes(StandardCharsets.UTF_8)))).isEqualTo(deep);
   }
 
   @Test
