@@ -2,12 +2,12 @@ package dev.weft.api;
 
 import dev.weft.api.internal.DeclaredSettings;
 import dev.weft.api.internal.ProviderLoader;
-import dev.weft.api.spi.NodeEngineProvider;
-import dev.weft.api.spi.NodeSetup;
-import dev.weft.api.spi.PluginProvider;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.StoreProvider;
-import dev.weft.api.spi.TransportProvider;
+import dev.weft.api.spi.engine.NodeEngineProvider;
+import dev.weft.api.spi.engine.NodeSetup;
+import dev.weft.api.spi.plugin.PluginProvider;
+import dev.weft.api.spi.store.StoreProvider;
+import dev.weft.api.spi.transport.TransportProvider;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,7 +1,6 @@
 package dev.weft.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weft.api.spi.Record;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -3,7 +3,6 @@ package dev.weft.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.api.spi.Record;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Random;

@@ -1,13 +1,13 @@
 package dev.weft.benchmarks;
 
-import dev.weft.api.NodeId;
-import dev.weft.api.Version;
 import dev.weft.api.CoreSettings;
+import dev.weft.api.NodeId;
+import dev.weft.api.Record;
+import dev.weft.api.Version;
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.LocalStore;
-import dev.weft.api.spi.Record;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.StoreContext;
+import dev.weft.api.spi.store.LocalStore;
+import dev.weft.api.spi.store.StoreContext;
 import dev.weft.storage.mapdb.internal.MapDbStoreProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;

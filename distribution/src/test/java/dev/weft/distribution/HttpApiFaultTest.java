@@ -247,7 +247,7 @@ final class HttpApiFaultTest {
     }
 
     @Override
-    public CompletableFuture<PutResult> putSigned(dev.weft.api.spi.Record record) {
+    public CompletableFuture<PutResult> putSigned(dev.weft.api.Record record) {
       return next();
     }
 

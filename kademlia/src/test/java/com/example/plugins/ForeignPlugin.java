@@ -1,9 +1,9 @@
 package com.example.plugins;
 
 import dev.weft.api.Setting;
-import dev.weft.api.spi.Plugin;
-import dev.weft.api.spi.PluginContext;
-import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.plugin.Plugin;
+import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.api.spi.plugin.PluginProvider;
 import java.util.List;
 
 /** A third party's plugin (outside dev.weft), with the name it is given. */

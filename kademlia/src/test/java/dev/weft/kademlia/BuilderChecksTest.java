@@ -9,9 +9,9 @@ import dev.weft.api.Node;
 import dev.weft.api.NodeBuilder;
 import dev.weft.api.Setting;
 import dev.weft.api.Weft;
-import dev.weft.api.spi.Plugin;
-import dev.weft.api.spi.PluginContext;
-import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.plugin.Plugin;
+import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.api.spi.plugin.PluginProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -142,7 +142,7 @@ class BuilderChecksTest {
 
   @Test
   void twoDiscoveredPluginsOfOneNameAreAnErrorNamingBoth(@TempDir Path dir) throws IOException {
-    Path services = dir.resolve("META-INF/services/dev.weft.api.spi.PluginProvider");
+    Path services = dir.resolve("META-INF/services/dev.weft.api.spi.plugin.PluginProvider");
     Files.createDirectories(services.getParent());
     Files.writeString(services, ForeignPlugin.Echo.class.getName() + "\n" + ForeignPlugin.OtherEcho.class.getName()
         + "\n");

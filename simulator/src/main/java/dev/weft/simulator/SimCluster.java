@@ -4,7 +4,7 @@ import dev.weft.api.Node;
 import dev.weft.api.NodeBuilder;
 import dev.weft.api.NodeId;
 import dev.weft.api.Weft;
-import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.plugin.PluginProvider;
 import dev.weft.kademlia.internal.KademliaEngineProvider;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.testkit.ManualScheduler;

@@ -2,9 +2,9 @@ package dev.weft.testkit;
 
 import dev.weft.api.Address;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.Transport;
-import dev.weft.api.spi.TransportContext;
-import dev.weft.api.spi.TransportProvider;
+import dev.weft.api.spi.transport.Transport;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -2,18 +2,18 @@ package dev.weft.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.api.CoreSettings;
 import dev.weft.api.NodeId;
 import dev.weft.api.Page;
+import dev.weft.api.Record;
 import dev.weft.api.Scan;
 import dev.weft.api.Version;
-import dev.weft.api.CoreSettings;
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.LocalStore;
-import dev.weft.api.spi.Record;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.StoreContext;
-import dev.weft.api.spi.StoreProvider;
-import dev.weft.api.spi.StoreResult;
+import dev.weft.api.spi.store.LocalStore;
+import dev.weft.api.spi.store.StoreContext;
+import dev.weft.api.spi.store.StoreProvider;
+import dev.weft.api.spi.store.StoreResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

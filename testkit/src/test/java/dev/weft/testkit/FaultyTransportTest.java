@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.api.Address;
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.Transport;
-import dev.weft.api.spi.TransportProvider;
+import dev.weft.api.spi.transport.Transport;
+import dev.weft.api.spi.transport.TransportProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.weft.testkit;
 
 import dev.weft.api.Address;
-import dev.weft.api.spi.TransportProvider;
+import dev.weft.api.spi.transport.TransportProvider;
 
 /** The memory network's transport keeps the same contract as a real one. */
 class MemoryTransportTest extends TransportContract {

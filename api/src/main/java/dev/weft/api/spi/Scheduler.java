@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Implementations are thread-safe. Tasks may run on any thread the scheduler owns, possibly concurrently with one
  * another; a node serialises its own tasks on top. {@link #system()} is the default.
+ *
+ * @since 0.1.0
  */
 public interface Scheduler {
   /** Wall-clock milliseconds since the epoch: versions and record expiry. */

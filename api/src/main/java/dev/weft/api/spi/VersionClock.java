@@ -5,6 +5,8 @@ import dev.weft.api.Version;
 /**
  * The node's hybrid logical clock, shared by its storage and its plugins, so every write a node makes is ordered after
  * everything it has seen. Thread-safe; never blocks.
+ *
+ * @since 0.1.0
  */
 public interface VersionClock {
   /** A version newer than every version this node issued or observed, stamped with this node as writer. */

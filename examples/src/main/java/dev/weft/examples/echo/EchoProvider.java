@@ -6,15 +6,15 @@ import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
 import dev.weft.api.Setting;
 import dev.weft.api.WeftException;
-import dev.weft.api.spi.Dht;
-import dev.weft.api.spi.Plugin;
-import dev.weft.api.spi.PluginContext;
-import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.plugin.Dht;
+import dev.weft.api.spi.plugin.Plugin;
+import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.api.spi.plugin.PluginProvider;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A complete plugin: found by ServiceLoader (listed in {@code META-INF/services/dev.weft.api.spi.PluginProvider}), it
+ * A complete plugin: found by ServiceLoader (listed in {@code META-INF/services/dev.weft.api.spi.plugin.PluginProvider}), it
  * starts in every node built in a JVM that has it on its class path.
  */
 public final class EchoProvider implements PluginProvider {

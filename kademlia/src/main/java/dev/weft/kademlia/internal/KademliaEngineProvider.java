@@ -2,8 +2,8 @@ package dev.weft.kademlia.internal;
 
 import dev.weft.api.Node;
 import dev.weft.api.Setting;
-import dev.weft.api.spi.NodeEngineProvider;
-import dev.weft.api.spi.NodeSetup;
+import dev.weft.api.spi.engine.NodeEngineProvider;
+import dev.weft.api.spi.engine.NodeSetup;
 import dev.weft.kademlia.KademliaSettings;
 import java.util.List;
 

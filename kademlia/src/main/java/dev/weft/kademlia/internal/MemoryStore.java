@@ -1,12 +1,12 @@
 package dev.weft.kademlia.internal;
 
 import dev.weft.api.Page;
+import dev.weft.api.Record;
 import dev.weft.api.Scan;
 import dev.weft.api.Version;
-import dev.weft.api.spi.LocalStore;
-import dev.weft.api.spi.Record;
-import dev.weft.api.spi.ScanPages;
-import dev.weft.api.spi.StoreResult;
+import dev.weft.api.spi.store.LocalStore;
+import dev.weft.api.spi.store.StoreResult;
+import dev.weft.api.util.ScanPages;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;

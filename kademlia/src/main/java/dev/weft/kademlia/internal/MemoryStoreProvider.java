@@ -1,8 +1,8 @@
 package dev.weft.kademlia.internal;
 
-import dev.weft.api.spi.LocalStore;
-import dev.weft.api.spi.StoreContext;
-import dev.weft.api.spi.StoreProvider;
+import dev.weft.api.spi.store.LocalStore;
+import dev.weft.api.spi.store.StoreContext;
+import dev.weft.api.spi.store.StoreProvider;
 
 /** The {@code memory} store: records in memory, gone when the node stops. */
 public final class MemoryStoreProvider implements StoreProvider {

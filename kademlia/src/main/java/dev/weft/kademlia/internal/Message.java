@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Address;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
+import dev.weft.api.Record;
 import dev.weft.api.Version;
-import dev.weft.api.spi.Record;
 import java.util.List;
 
 /**

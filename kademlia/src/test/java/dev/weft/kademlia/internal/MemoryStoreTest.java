@@ -1,6 +1,6 @@
 package dev.weft.kademlia.internal;
 
-import dev.weft.api.spi.StoreProvider;
+import dev.weft.api.spi.store.StoreProvider;
 import dev.weft.testkit.LocalStoreContract;
 
 class MemoryStoreTest extends LocalStoreContract {

@@ -1,9 +1,9 @@
 package dev.weft.pht.internal;
 
 import dev.weft.api.Setting;
-import dev.weft.api.spi.Plugin;
-import dev.weft.api.spi.PluginContext;
-import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.plugin.Plugin;
+import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.api.spi.plugin.PluginProvider;
 import dev.weft.pht.PhtSettings;
 import java.util.List;
 

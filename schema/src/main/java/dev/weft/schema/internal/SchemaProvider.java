@@ -1,9 +1,9 @@
 package dev.weft.schema.internal;
 
 import dev.weft.api.Setting;
-import dev.weft.api.spi.Plugin;
-import dev.weft.api.spi.PluginContext;
-import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.plugin.Plugin;
+import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.api.spi.plugin.PluginProvider;
 import dev.weft.schema.SchemaSettings;
 import java.util.List;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package dev.weft.testkit.sim;
 
 import dev.weft.api.Address;
-import dev.weft.api.spi.Transport;
-import dev.weft.api.spi.TransportContext;
-import dev.weft.api.spi.TransportListener;
-import dev.weft.api.spi.TransportProvider;
+import dev.weft.api.spi.transport.Transport;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportListener;
+import dev.weft.api.spi.transport.TransportProvider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;

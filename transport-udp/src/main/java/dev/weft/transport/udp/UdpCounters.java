@@ -10,7 +10,7 @@ package dev.weft.transport.udp;
  * @param fragmentsIn valid fragments received (duplicates included)
  * @param fragmentsOut fragments the socket accepted for sending
  * @param malformed datagrams or fragments dropped as invalid; each was reported to
- *     {@link dev.weft.api.spi.TransportListener#onMalformed}
+ *     {@link dev.weft.api.spi.transport.TransportListener#onMalformed}
  * @param duplicateFragments fragments that had already arrived, or belonged to a message already delivered; ignored
  * @param reassemblyDrops partial messages dropped because they timed out or had to make room under the reassembly
  *     limits

@@ -14,7 +14,7 @@ public final class UdpSettings {
   private static final long GIB = 1024 * MIB;
 
   /**
-   * Largest message {@link dev.weft.api.spi.Transport#send} accepts and the receiver reassembles.
+   * Largest message {@link dev.weft.api.spi.transport.Transport#send} accepts and the receiver reassembles.
    * Peers must agree: a receiver drops (as malformed) messages above its own limit.
    */
   public static final Setting<Long> MAX_MESSAGE_BYTES = Setting.size("weft.udp.max-message-bytes", "256KiB", 1,

@@ -1,6 +1,6 @@
 package dev.weft.transport.udp;
 
-import dev.weft.api.spi.Transport;
+import dev.weft.api.spi.transport.Transport;
 
 /**
  * A {@link Transport} of scheme {@code udp}: what the {@code udp} provider opens. Nodes use it as a plain transport;

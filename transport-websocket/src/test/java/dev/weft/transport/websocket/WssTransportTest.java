@@ -2,7 +2,7 @@ package dev.weft.transport.websocket;
 
 import dev.weft.api.Address;
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.TransportProvider;
+import dev.weft.api.spi.transport.TransportProvider;
 import dev.weft.testkit.TransportContract;
 import dev.weft.transport.websocket.internal.WsTransportProvider;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.weft.storage.mapdb.internal;
 
 import dev.weft.api.NodeId;
+import dev.weft.api.Record;
 import dev.weft.api.RecordSigner;
 import dev.weft.api.Version;
-import dev.weft.api.spi.Record;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;

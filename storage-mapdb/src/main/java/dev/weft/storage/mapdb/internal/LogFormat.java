@@ -1,7 +1,7 @@
 package dev.weft.storage.mapdb.internal;
 
+import dev.weft.api.Record;
 import dev.weft.api.Version;
-import dev.weft.api.spi.Record;
 import dev.weft.storage.mapdb.internal.Codec.Buf;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,13 +1,13 @@
 package dev.weft.storage.mapdb.internal;
 
 import dev.weft.api.Page;
+import dev.weft.api.Record;
 import dev.weft.api.Scan;
 import dev.weft.api.Version;
 import dev.weft.api.WeftException;
-import dev.weft.api.spi.LocalStore;
-import dev.weft.api.spi.Record;
-import dev.weft.api.spi.ScanPages;
-import dev.weft.api.spi.StoreResult;
+import dev.weft.api.spi.store.LocalStore;
+import dev.weft.api.spi.store.StoreResult;
+import dev.weft.api.util.ScanPages;
 import dev.weft.storage.mapdb.MapDbSettings;
 import dev.weft.storage.mapdb.internal.Codec.Buf;
 import dev.weft.storage.mapdb.internal.LogFormat.Damage;

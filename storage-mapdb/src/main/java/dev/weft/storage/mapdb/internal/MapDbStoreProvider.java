@@ -1,9 +1,9 @@
 package dev.weft.storage.mapdb.internal;
 
 import dev.weft.api.Setting;
-import dev.weft.api.spi.LocalStore;
-import dev.weft.api.spi.StoreContext;
-import dev.weft.api.spi.StoreProvider;
+import dev.weft.api.spi.store.LocalStore;
+import dev.weft.api.spi.store.StoreContext;
+import dev.weft.api.spi.store.StoreProvider;
 import dev.weft.storage.mapdb.MapDbSettings;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.weft.storage.mapdb.internal;
 
-import dev.weft.api.spi.Record;
+import dev.weft.api.Record;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

@@ -6,9 +6,9 @@ import static dev.weft.storage.mapdb.internal.MapDbStoreTest.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.api.Record;
 import dev.weft.api.WeftException;
-import dev.weft.api.spi.LocalStore;
-import dev.weft.api.spi.Record;
+import dev.weft.api.spi.store.LocalStore;
 import dev.weft.storage.mapdb.MapDbSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;

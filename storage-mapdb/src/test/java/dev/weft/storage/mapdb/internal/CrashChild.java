@@ -2,9 +2,9 @@ package dev.weft.storage.mapdb.internal;
 
 import dev.weft.api.CoreSettings;
 import dev.weft.api.NodeId;
+import dev.weft.api.Record;
 import dev.weft.api.Version;
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.Record;
 import dev.weft.storage.mapdb.MapDbSettings;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

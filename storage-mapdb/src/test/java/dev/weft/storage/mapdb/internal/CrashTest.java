@@ -4,7 +4,7 @@ import dev.weft.api.CoreSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.Record;
+import dev.weft.api.Record;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -29,7 +29,7 @@ import java.util.zip.CRC32C;
  *     1  1  token length (8..64), then the token in ASCII; once per token
  *     .  n  the message
  *   "to T": for the node relayed here with token T; "from T": sent for the node relayed by the sender with token T,
- *   whose address is udp://sender/relay/T (see dev.weft.api.spi.Relays).
+ *   whose address is udp://sender/relay/T (see dev.weft.api.spi.transport.Relays).
  * </pre>
  *
  * Stateless; all methods are safe from any thread.
@@ -248,7 +248,7 @@ final class Frames {
         throw new IllegalArgumentException("an envelope names at least one relayed node");
       }
       for (String t : List.of(to, from)) {
-        if (!t.isEmpty() && !dev.weft.api.spi.Relays.isToken(t)) {
+        if (!t.isEmpty() && !dev.weft.api.spi.transport.Relays.isToken(t)) {
           throw new IllegalArgumentException("not a relay token: " + t);
         }
       }
@@ -297,7 +297,7 @@ final class Frames {
           throw new MalformedFrameException("relay token of " + n + " bytes runs past the message");
         }
         tokens[i] = new String(relayed, at, n, java.nio.charset.StandardCharsets.US_ASCII);
-        if (!dev.weft.api.spi.Relays.isToken(tokens[i])) {
+        if (!dev.weft.api.spi.transport.Relays.isToken(tokens[i])) {
           throw new MalformedFrameException("bad relay token in an envelope");
         }
         at += n;

@@ -2,7 +2,7 @@ package dev.weft.transport.udp.internal;
 
 /**
  * A datagram or fragment that is not a valid frame. The message is the reason given to
- * {@link dev.weft.api.spi.TransportListener#onMalformed}.
+ * {@link dev.weft.api.spi.transport.TransportListener#onMalformed}.
  */
 final class MalformedFrameException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -1,11 +1,11 @@
 package dev.weft.transport.udp.internal;
 
 import dev.weft.api.Address;
-import dev.weft.api.spi.RelayingTransport;
-import dev.weft.api.spi.Relays;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.TransportContext;
-import dev.weft.api.spi.TransportListener;
+import dev.weft.api.spi.transport.RelayingTransport;
+import dev.weft.api.spi.transport.Relays;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportListener;
 import dev.weft.transport.udp.UdpCounters;
 import dev.weft.transport.udp.UdpSettings;
 import dev.weft.transport.udp.UdpTransport;

@@ -2,8 +2,8 @@ package dev.weft.transport.udp.internal;
 
 import dev.weft.api.Address;
 import dev.weft.api.Setting;
-import dev.weft.api.spi.TransportContext;
-import dev.weft.api.spi.TransportProvider;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportProvider;
 import dev.weft.transport.udp.UdpSettings;
 import dev.weft.transport.udp.UdpTransport;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * Opens {@link UdpTransport}s for the {@code udp} scheme. Found by {@link java.util.ServiceLoader} through
- * {@code META-INF/services/dev.weft.api.spi.TransportProvider}; stateless, so one instance serves every node.
+ * {@code META-INF/services/dev.weft.api.spi.transport.TransportProvider}; stateless, so one instance serves every node.
  */
 public final class UdpTransportProvider implements TransportProvider {
   /** The scheme served. */

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weft.api.Address;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.TransportListener;
+import dev.weft.api.spi.transport.TransportListener;
 import dev.weft.transport.udp.UdpCounters;
 import dev.weft.transport.udp.UdpTransport;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.weft.transport.udp.internal;
 
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.Relays;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.TransportContext;
-import dev.weft.api.spi.TransportListener;
+import dev.weft.api.spi.transport.Relays;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportListener;
 
 /** A transport context made of its parts. */
 record TestContext(WeftConfig config, Scheduler scheduler, TransportListener listener, Relays relays)

@@ -7,7 +7,7 @@ import dev.weft.api.Address;
 import dev.weft.api.ConfigException;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.TransportListener;
+import dev.weft.api.spi.transport.TransportListener;
 import dev.weft.transport.udp.UdpSettings;
 import java.time.Duration;
 import java.util.Map;

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weft.api.Address;
 import dev.weft.api.WeftConfig;
-import dev.weft.api.spi.Relays;
-import dev.weft.api.spi.RelayingTransport;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.TransportContext;
-import dev.weft.api.spi.TransportListener;
+import dev.weft.api.spi.transport.RelayingTransport;
+import dev.weft.api.spi.transport.Relays;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportListener;
 import dev.weft.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.time.Duration;

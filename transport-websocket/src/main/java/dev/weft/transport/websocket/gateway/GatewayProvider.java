@@ -2,9 +2,9 @@ package dev.weft.transport.websocket.gateway;
 
 import dev.weft.api.Address;
 import dev.weft.api.Setting;
-import dev.weft.api.spi.Plugin;
-import dev.weft.api.spi.PluginContext;
-import dev.weft.api.spi.PluginProvider;
+import dev.weft.api.spi.plugin.Plugin;
+import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.api.spi.plugin.PluginProvider;
 import dev.weft.transport.websocket.internal.WsServer;
 import java.util.List;
 import java.util.Optional;

@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
+import dev.weft.api.Record;
 import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.Storage;
 import dev.weft.api.Version;
-import dev.weft.api.spi.Record;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,11 +1,11 @@
 package dev.weft.transport.websocket.internal;
 
 import dev.weft.api.Address;
-import dev.weft.api.spi.RelayingTransport;
-import dev.weft.api.spi.Relays;
 import dev.weft.api.spi.Scheduler;
-import dev.weft.api.spi.TransportContext;
-import dev.weft.api.spi.TransportListener;
+import dev.weft.api.spi.transport.RelayingTransport;
+import dev.weft.api.spi.transport.Relays;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportListener;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;

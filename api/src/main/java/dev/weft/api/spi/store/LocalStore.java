@@ -1,4 +1,5 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.store;
+import dev.weft.api.Record;
 
 import dev.weft.api.Page;
 import dev.weft.api.Scan;
@@ -25,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * from the store's own thread when a write needs I/O. Reads may touch a memory-mapped file on the caller's thread.
  * Futures may complete on the store's own thread: callers hop back to their own executor before touching their
  * state.
+ *
+ * @since 0.1.0
  */
 public interface LocalStore extends AutoCloseable {
   /** Stores {@code record} unless a newer (or equal) version is held. */

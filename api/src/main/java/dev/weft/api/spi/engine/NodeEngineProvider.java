@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.engine;
 
 import dev.weft.api.Node;
 import dev.weft.api.Setting;
@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The DHT implementation behind {@link Node}; {@code weft-kademlia} provides {@code kademlia}. Found with {@link
- * java.util.ServiceLoader} ({@code META-INF/services/dev.weft.api.spi.NodeEngineProvider}).
+ * java.util.ServiceLoader} ({@code META-INF/services/dev.weft.api.spi.engine.NodeEngineProvider}).
  */
 public interface NodeEngineProvider {
   /** The name selected by {@link dev.weft.api.CoreSettings#ENGINE}. */

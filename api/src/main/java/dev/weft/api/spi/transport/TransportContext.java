@@ -1,4 +1,5 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.transport;
+import dev.weft.api.spi.Scheduler;
 
 import dev.weft.api.WeftConfig;
 
@@ -16,7 +17,7 @@ public interface TransportContext {
   /**
    * The node's switchboard for the nodes it relays, shared by all its transports; {@link Relays#none()} by default.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default Relays relays() {
     return Relays.none();

@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.transport;
 
 import dev.weft.api.Address;
 import java.util.Optional;
@@ -11,7 +11,7 @@ import java.util.Optional;
  * <h2>Thread safety</h2>
  * As {@link Transport}: every method from any thread, never blocking on the network.
  *
- * @since 0.1
+ * @since 0.1.0
  */
 public interface RelayingTransport extends Transport {
   /**

@@ -1,8 +1,5 @@
-package dev.weft.api.spi;
+package dev.weft.api;
 
-import dev.weft.api.NodeId;
-import dev.weft.api.RecordSigner;
-import dev.weft.api.Version;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -15,6 +12,8 @@ import java.util.Objects;
  *
  * <p>A record of an owned namespace ({@link RecordSigner}) carries its owner's signature; {@link #signatureValid()}
  * checks it against the key the namespace names. Replicas store, and readers take, only records for which it holds.
+ *
+ * @since 0.1.0
  */
 public final class Record {
   private static final byte[] NONE = new byte[0];

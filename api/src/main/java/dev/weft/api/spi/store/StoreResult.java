@@ -1,4 +1,5 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.store;
+import dev.weft.api.Record;
 
 import java.util.Objects;
 
@@ -7,6 +8,8 @@ import java.util.Objects;
  *
  * @param outcome whether the incoming record replaced what was held
  * @param current the record the store holds afterwards (the incoming one, or the newer one it kept)
+ *
+ * @since 0.1.0
  */
 public record StoreResult(Outcome outcome, Record current) {
   public StoreResult {

@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.plugin;
 
 import dev.weft.api.Setting;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Creates a {@link Plugin} for each node. Every provider found with {@link java.util.ServiceLoader} ({@code
- * META-INF/services/dev.weft.api.spi.PluginProvider}) is started unless named in {@link
+ * META-INF/services/dev.weft.api.spi.plugin.PluginProvider}) is started unless named in {@link
  * dev.weft.api.CoreSettings#PLUGINS_DISABLED}. See {@code docs/plugins.md} for the rules plugin writers keep.
  */
 public interface PluginProvider {

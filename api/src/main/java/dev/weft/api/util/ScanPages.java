@@ -1,4 +1,6 @@
-package dev.weft.api.spi;
+package dev.weft.api.util;
+import dev.weft.api.spi.store.LocalStore;
+import dev.weft.api.Record;
 
 import dev.weft.api.Page;
 import dev.weft.api.Scan;
@@ -10,6 +12,8 @@ import java.util.Optional;
 /**
  * The paging rule every {@link LocalStore#scan} follows, in one place: a store positions an iterator at the scan's
  * start and this cuts the page. Stateless; call from any thread.
+ *
+ * @since 0.1.0
  */
 public final class ScanPages {
   private ScanPages() {}

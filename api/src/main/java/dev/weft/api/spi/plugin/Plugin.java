@@ -1,10 +1,12 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.plugin;
 
 import java.util.Optional;
 
 /**
  * A running module of a node (messaging, schema, pht, yours), created by its {@link PluginProvider} when the node
  * starts and closed when it stops.
+ *
+ * @since 0.1.0
  */
 public interface Plugin extends AutoCloseable {
   /**

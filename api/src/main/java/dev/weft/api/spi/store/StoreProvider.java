@@ -1,11 +1,11 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.store;
 
 import dev.weft.api.Setting;
 import java.util.List;
 
 /**
  * Opens {@link LocalStore}s of one kind, chosen by {@link dev.weft.api.CoreSettings#STORAGE}. Found with {@link
- * java.util.ServiceLoader} ({@code META-INF/services/dev.weft.api.spi.StoreProvider}) or added to a builder by hand.
+ * java.util.ServiceLoader} ({@code META-INF/services/dev.weft.api.spi.store.StoreProvider}) or added to a builder by hand.
  */
 public interface StoreProvider {
   /** The name users select, e.g. {@code memory}; unique among providers. */

@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.transport;
 
 import dev.weft.api.Address;
 import dev.weft.api.Setting;
@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Creates {@link Transport}s for one address scheme. Found with {@link java.util.ServiceLoader} (list the class in
- * {@code META-INF/services/dev.weft.api.spi.TransportProvider}) or added by hand to a {@link dev.weft.api.NodeBuilder}.
+ * {@code META-INF/services/dev.weft.api.spi.transport.TransportProvider}) or added by hand to a {@link dev.weft.api.NodeBuilder}.
  * Providers found by {@code ServiceLoader} need a public no-argument constructor and should be stateless; a provider
  * added by hand may carry state (the testkit's {@code MemoryNetwork} hands out one bound to its network).
  */

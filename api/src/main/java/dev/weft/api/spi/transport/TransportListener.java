@@ -1,10 +1,12 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.transport;
 
 import dev.weft.api.Address;
 
 /**
  * Receives what a {@link Transport} takes off the network. Called on a transport thread: return quickly and never
  * throw (a throwing listener is logged and the message dropped).
+ *
+ * @since 0.1.0
  */
 public interface TransportListener {
   /**

@@ -1,9 +1,12 @@
-package dev.weft.api.spi;
+package dev.weft.api.util;
+import dev.weft.api.spi.Scheduler;
 
 /**
  * A rate limit for plugins: {@code perSecond} tokens a second, at most {@code burst} saved up, starting full. The
  * caller passes the time (its {@link Scheduler#nanoTime()}, so limits follow virtual time in simulations); a time
  * earlier than the last one adds nothing. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class TokenBucket {
   private final double perSecond;

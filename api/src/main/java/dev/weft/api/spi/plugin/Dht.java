@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Contact;
@@ -16,6 +16,8 @@ import java.util.concurrent.Executor;
  * <h2>Threads</h2>
  * Thread-safe. Futures complete, and channel handlers run, on the node's event thread ({@link #eventExecutor()}):
  * they must not block.
+ *
+ * @since 0.1.0
  */
 public interface Dht {
   /** This node as peers know it. */

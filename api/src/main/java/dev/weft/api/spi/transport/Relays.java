@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.transport;
 
 import dev.weft.api.Address;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * <h2>Thread safety</h2>
  * Thread-safe; called on transport threads. Never blocks, never throws for network errors.
  *
- * @since 0.1
+ * @since 0.1.0
  */
 public interface Relays {
   /** The path of a relay address before its token: {@code scheme://host:port/relay/<token>}. */

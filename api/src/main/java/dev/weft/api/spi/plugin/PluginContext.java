@@ -1,10 +1,15 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.plugin;
+import dev.weft.api.spi.Scheduler;
+import dev.weft.api.spi.VersionClock;
 
 import dev.weft.api.Node;
 import dev.weft.api.WeftConfig;
 import java.util.Optional;
 
-/** What a plugin is started with. */
+/** What a plugin is started with.
+ *
+ * @since 0.1.0
+ */
 public interface PluginContext {
   /** The node the plugin belongs to; its {@link Node#storage()} is ready. */
   Node node();

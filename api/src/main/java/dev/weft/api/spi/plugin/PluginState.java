@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.plugin;
 
 import java.util.Optional;
 import java.util.SortedMap;
@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Threads</h2>
  * Thread-safe. Writes are durable when their future completes; they complete on a store thread.
+ *
+ * @since 0.1.0
  */
 public interface PluginState {
   /** The value saved under {@code name}, or empty. */

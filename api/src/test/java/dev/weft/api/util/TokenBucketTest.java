@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,8 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.engine;
+import dev.weft.api.spi.transport.TransportProvider;
+import dev.weft.api.spi.store.StoreProvider;
+import dev.weft.api.spi.plugin.PluginProvider;
+import dev.weft.api.spi.Scheduler;
 
 import dev.weft.api.Address;
 import dev.weft.api.NodeId;
@@ -18,6 +22,8 @@ import java.util.Optional;
  * @param store the local store provider
  * @param plugins plugin providers, in start order (dependencies first)
  * @param scheduler time and execution
+ *
+ * @since 0.1.0
  */
 public record NodeSetup(
     WeftConfig config,

@@ -1,4 +1,4 @@
-package dev.weft.api.spi;
+package dev.weft.api.spi.transport;
 
 import dev.weft.api.Address;
 import java.util.LinkedHashSet;
@@ -41,7 +41,7 @@ public interface Transport extends AutoCloseable {
    * scheme its super-node relays in (the super-node sends for it), so a node whose only way out is one WebSocket
    * connection still reaches UDP-only peers.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default Set<String> schemes() {
     Set<String> schemes = new LinkedHashSet<>();
@@ -55,7 +55,7 @@ public interface Transport extends AutoCloseable {
    * Nodes this transport reaches the network through, which a node given no bootstrap address joins through: a
    * relayed transport's super-nodes. Empty by default.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<Address> joinThrough() {
     return List.of();
