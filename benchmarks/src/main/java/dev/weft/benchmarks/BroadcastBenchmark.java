@@ -6,7 +6,7 @@ import dev.weft.api.NodeStats;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.internal.MessagingProvider;
 import dev.weft.simulator.SimCluster;
-import dev.weft.testkit.MemoryNetwork;
+import dev.weft.sim.MemoryNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;

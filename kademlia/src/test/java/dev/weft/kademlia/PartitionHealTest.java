@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Address;
 import dev.weft.api.Node;
-import dev.weft.testkit.MemoryNetwork;
+import dev.weft.sim.MemoryNetwork;
 import dev.weft.testkit.TestCluster;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

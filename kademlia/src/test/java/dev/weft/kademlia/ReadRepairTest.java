@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
 import dev.weft.api.PutResult;
 import dev.weft.api.StoredObject;
-import dev.weft.testkit.MemoryNetwork;
+import dev.weft.sim.MemoryNetwork;
 import dev.weft.testkit.TestCluster;
 import java.time.Duration;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.ValueTooLargeException;
-import dev.weft.testkit.MemoryNetwork;
+import dev.weft.sim.MemoryNetwork;
 import dev.weft.testkit.TestCluster;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

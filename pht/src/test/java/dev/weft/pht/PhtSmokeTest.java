@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.weft.testkit.MemoryNetwork;
+import dev.weft.sim.MemoryNetwork;
 import dev.weft.testkit.TestCluster;
 import java.util.ArrayList;
 import java.util.List;

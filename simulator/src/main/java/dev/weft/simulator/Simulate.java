@@ -3,7 +3,7 @@ package dev.weft.simulator;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
 import dev.weft.api.NodeStats;
-import dev.weft.testkit.sim.Latency;
+import dev.weft.sim.Latency;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The scale experiment of issue #9 on a {@link dev.weft.testkit.sim.SimNetwork}: for each network size N, N
+ * The scale experiment of issue #9 on a {@link dev.weft.sim.SimNetwork}: for each network size N, N
  * unmodified nodes join (64 at a time, each through a random node already in), then {@code ops} puts from random
  * nodes, {@code idle} virtual minutes without operations, and {@code ops} gets of those keys from random nodes. Links
  * have internet-like latency ({@link Latency#internet}) and the given loss. Writes {@code nodes.csv}, {@code

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
 import dev.weft.api.NodeStats;
 import dev.weft.messaging.Messaging;
-import dev.weft.testkit.sim.Churn;
-import dev.weft.testkit.sim.Latency;
-import dev.weft.testkit.sim.Sessions;
+import dev.weft.sim.Churn;
+import dev.weft.sim.Latency;
+import dev.weft.sim.Sessions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cost and reach of messaging's structured broadcast ({@code Messaging.of(node).sendAll}) on a {@link
- * dev.weft.testkit.sim.SimNetwork}: for each N and each churn level, N unmodified nodes join, then {@code
+ * dev.weft.sim.SimNetwork}: for each N and each churn level, N unmodified nodes join, then {@code
  * broadcasts} broadcasts from random live nodes, spread evenly over {@code minutes} of virtual time, while (with a
  * median session M &gt; 0) every node leaves after an exponential session of median M and is replaced at once by a
  * fresh node. Writes {@code broadcast.csv} (one row per N and churn level) and {@code broadcast-cost.png}, {@code

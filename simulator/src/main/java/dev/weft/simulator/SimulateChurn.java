@@ -6,9 +6,9 @@ import dev.weft.api.NodeId;
 import dev.weft.api.Record;
 import dev.weft.api.spi.store.LocalStore;
 import dev.weft.kademlia.KademliaSettings;
-import dev.weft.testkit.sim.Churn;
-import dev.weft.testkit.sim.Latency;
-import dev.weft.testkit.sim.Sessions;
+import dev.weft.sim.Churn;
+import dev.weft.sim.Latency;
+import dev.weft.sim.Sessions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Gets under churn on a {@link dev.weft.testkit.sim.SimNetwork}: N nodes join, random nodes put {@code keys} values,
+ * Gets under churn on a {@link dev.weft.sim.SimNetwork}: N nodes join, random nodes put {@code keys} values,
  * then for {@code minutes} of virtual time nodes leave after exponential sessions of the given medians (minutes,
  * fractions allowed; each node is replaced at once by a fresh node with a new id that joins through a random live
  * node) while a random live node gets a random key every {@code get-interval}; with republish at the engine's default

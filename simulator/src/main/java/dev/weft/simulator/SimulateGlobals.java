@@ -3,7 +3,7 @@ package dev.weft.simulator;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Node;
 import dev.weft.schema.Schema;
-import dev.weft.testkit.sim.Latency;
+import dev.weft.sim.Latency;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * How long a global ({@code Schema.of(node).setGlobal}) takes to reach every node, on a {@link
- * dev.weft.testkit.sim.SimNetwork}: for each N and each loss (none, then {@code --loss}), N unmodified nodes join on
+ * dev.weft.sim.SimNetwork}: for each N and each loss (none, then {@code --loss}), N unmodified nodes join on
  * a clean network, the loss is set, and {@code writes} globals are written one at a time from random nodes; after
  * each, the simulation runs until every node's listener has seen it (at most {@code --limit-minutes}). The write is
  * broadcast ({@code sendAll}); what a lost broadcast misses, anti-entropy (a digest exchange with a random neighbour

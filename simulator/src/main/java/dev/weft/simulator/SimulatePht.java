@@ -2,7 +2,7 @@ package dev.weft.simulator;
 
 import dev.weft.api.Node;
 import dev.weft.pht.Pht;
-import dev.weft.testkit.sim.Latency;
+import dev.weft.sim.Latency;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * PHT range-query cost on a {@link dev.weft.testkit.sim.SimNetwork}: for each N and leaf capacity B, N unmodified
+ * PHT range-query cost on a {@link dev.weft.sim.SimNetwork}: for each N and leaf capacity B, N unmodified
  * nodes join, one client loads {@code entries} random 64-bit keys (the {@link PhtWorkload} that the benchmarks'
  * PhtBenchmark also runs, here with internet-like latency), then runs {@code queries} range queries selecting about R
  * entries for each R. Writes {@code pht.csv} and {@code pht-gets.png}, {@code pht-rounds.png} (against R/B, with the

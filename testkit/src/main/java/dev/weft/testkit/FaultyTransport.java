@@ -1,5 +1,6 @@
 package dev.weft.testkit;
 
+import dev.weft.sim.ManualScheduler;
 import dev.weft.api.Address;
 import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.transport.Transport;

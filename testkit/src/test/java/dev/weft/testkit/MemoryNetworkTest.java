@@ -1,5 +1,7 @@
 package dev.weft.testkit;
 
+import dev.weft.sim.ManualScheduler;
+import dev.weft.sim.MemoryNetwork;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package dev.weft.testkit;
 
+import dev.weft.sim.MemoryNetwork;
 import dev.weft.api.Address;
 import dev.weft.api.spi.transport.TransportProvider;
 

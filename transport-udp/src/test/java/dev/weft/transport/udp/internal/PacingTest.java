@@ -1,6 +1,6 @@
 package dev.weft.transport.udp.internal;
 
-import dev.weft.testkit.ManualScheduler;
+import dev.weft.sim.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

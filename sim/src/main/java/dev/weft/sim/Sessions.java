@@ -1,4 +1,4 @@
-package dev.weft.testkit.sim;
+package dev.weft.sim;
 
 import java.time.Duration;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package dev.weft.testkit.sim;
+package dev.weft.sim;
 
 import dev.weft.api.spi.Scheduler.Cancellable;
 import java.time.Duration;

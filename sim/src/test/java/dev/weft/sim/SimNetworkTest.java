@@ -1,4 +1,4 @@
-package dev.weft.testkit.sim;
+package dev.weft.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.weft.testkit.sim;
+package dev.weft.sim;
 
 import dev.weft.api.spi.Scheduler;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
  * The one event queue of a simulation: virtual time that moves only inside {@link #run} and {@link #runUntil}, which
  * run due tasks on the calling thread in (due time, submission) order, so a run repeats exactly for a seed.
  *
- * <p>Unlike {@link dev.weft.testkit.ManualScheduler} it is built for hundreds of thousands of nodes sharing it: a
+ * <p>Unlike {@link dev.weft.sim.ManualScheduler} it is built for hundreds of thousands of nodes sharing it: a
  * cancelled task is only marked (a node cancels an RPC timer per answer, and removing it from a heap of a million
  * tasks is linear), and the queue is confined to one thread. Every method must be called from the thread that runs
  * the simulation; the node code only calls it from the tasks it runs.

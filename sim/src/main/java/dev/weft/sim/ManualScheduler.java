@@ -1,4 +1,4 @@
-package dev.weft.testkit;
+package dev.weft.sim;
 
 import dev.weft.api.spi.Scheduler;
 import java.time.Duration;
