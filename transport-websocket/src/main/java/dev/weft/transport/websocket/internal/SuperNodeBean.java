@@ -7,20 +7,20 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A listening {@link WsTransport}'s figures in the platform MBean server; see {@link SuperNodeMXBean}. */
+/** A listening {@link ListeningWsTransport}'s figures in the platform MBean server; see {@link SuperNodeMXBean}. */
 final class SuperNodeBean implements SuperNodeMXBean {
   private static final Logger LOG = LoggerFactory.getLogger(SuperNodeBean.class);
 
-  private final WsTransport transport;
+  private final ListeningWsTransport transport;
   private final ObjectName name;
 
-  private SuperNodeBean(WsTransport transport, ObjectName name) {
+  private SuperNodeBean(ListeningWsTransport transport, ObjectName name) {
     this.transport = transport;
     this.name = name;
   }
 
   /** Registers the bean of the transport listening at {@code address}; null (logged) when JMX refuses it. */
-  static SuperNodeBean register(String address, WsTransport transport) {
+  static SuperNodeBean register(String address, ListeningWsTransport transport) {
     try {
       ObjectName name = new ObjectName(NAME_PREFIX + ObjectName.quote(address));
       SuperNodeBean bean = new SuperNodeBean(transport, name);

@@ -77,14 +77,14 @@ public class WsTransportProvider implements TransportProvider {
         throw new IllegalArgumentException("a relay address needs the super-node's port: " + bind);
       }
       Duration timeout = c.get(WebSocketSettings.RELAY_TIMEOUT);
-      return WsTransport.relayed(relays, context, tls, maxMessage, maxQueued, timeout);
+      return RelayedWsTransport.open(relays, context, tls, maxMessage, maxQueued, timeout);
     }
     if (!bind.path().isEmpty()) {
       throw new IllegalArgumentException("a " + scheme + " listen address is " + scheme + "://host:port, or "
           + scheme + "://super-node:port/relay to be relayed; got " + bind);
     }
     int maxRelayed = c.get(WebSocketSettings.MAX_RELAYED);
-    WsTransport t = WsTransport.listen(bind, context, tls, maxMessage, maxQueued, maxRelayed);
+    ListeningWsTransport t = ListeningWsTransport.listen(bind, context, tls, maxMessage, maxQueued, maxRelayed);
     t.verifyDeclared = c.get(WebSocketSettings.VERIFY_DECLARED_ADDRESS);
     return t;
   }
