@@ -33,7 +33,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   send(to, bytes) ─► whole frame or fragments ─► channel.send (non-blocking; a full buffer = a lost message)
  *                        └► fragments past the first burst: scheduler, every burst pause, one batch
- *   weft-udp-port: select ─► receive ─► Frames.decode ─► Reassembler ─► listener.onMessage/onMalformed
+ *   weft-udp-port: select ─► receive ─► Inbound: Frames.decode ─► Reassembler ─► relay envelope ─►
+ *                                                listener.onMessage/onMalformed, or Relays.deliver
  *   scheduler, every min(timeout/2, 1s): Reassembler.expire
  * </pre>
  *
@@ -65,8 +65,6 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
   private final Address local;
   private final UdpOptions options;
   private final Scheduler scheduler;
-  private final TransportListener listener;
-  private final Relays relays;
   private final DatagramChannel channel;
   private final Selector selector;
   private final Reassembler<InetSocketAddress> reassembler;
@@ -76,28 +74,21 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
   private final AtomicInteger nextMessageId = new AtomicInteger(ThreadLocalRandom.current().nextInt());
   private volatile Scheduler.Cancellable cleanup;
 
-  private final LongAdder datagramsIn = new LongAdder();
-  private final LongAdder datagramsOut = new LongAdder();
-  private final LongAdder messagesIn = new LongAdder();
-  private final LongAdder messagesOut = new LongAdder();
-  private final LongAdder fragmentsIn = new LongAdder();
-  private final LongAdder fragmentsOut = new LongAdder();
-  private final LongAdder malformed = new LongAdder();
-  private final LongAdder sendDrops = new LongAdder();
-  private final LongAdder listenerErrors = new LongAdder();
-  private final LongAdder receiveErrors = new LongAdder();
+  private final Tally tally = new Tally();
+  private final Inbound inbound;
 
   private UdpChannelTransport(Address local, UdpOptions options, TransportContext context, DatagramChannel channel,
       Selector selector) {
     this.local = local;
     this.options = options;
     this.scheduler = Objects.requireNonNull(context.scheduler(), "context.scheduler()");
-    this.listener = Objects.requireNonNull(context.listener(), "context.listener()");
-    this.relays = Objects.requireNonNull(context.relays(), "context.relays()");
     this.channel = channel;
     this.selector = selector;
     this.reassembler = new Reassembler<>(options.reassemblyBytes(), options.reassemblyBytesPerSource(),
         options.reassemblyMessages(), options.reassemblyTimeout().toNanos());
+    this.inbound = new Inbound(local, options.maxMessageBytes(), scheduler,
+        Objects.requireNonNull(context.listener(), "context.listener()"),
+        Objects.requireNonNull(context.relays(), "context.relays()"), reassembler, tally);
     this.receiver = new Thread(this::receiveLoop, "weft-udp-" + local.port());
     receiver.setDaemon(true);
     receiver.setUncaughtExceptionHandler(
@@ -240,7 +231,7 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
     InetSocketAddress target = new InetSocketAddress(to.host(), to.port());
     if (closed.get() || target.isUnresolved()) {
       LOG.debug("{}: dropped a message to {} ({})", local, to, closed.get() ? "closed" : "unknown host");
-      sendDrops.increment();
+      tally.sendDrops.increment();
       return;
     }
     int datagramBytes = options.datagramBytes();
@@ -248,9 +239,9 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
       ByteBuffer frame = ByteBuffer.allocate(Frames.WHOLE_HEADER + message.length);
       Frames.encodeWhole(message, relayed, frame);
       if (sendDatagram(frame, target, to)) {
-        messagesOut.increment();
+        tally.messagesOut.increment();
       } else {
-        sendDrops.increment();
+        tally.sendDrops.increment();
       }
       return;
     }
@@ -278,19 +269,19 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
       Frames.encodeFragment(out.message(), out.relayed(), out.id(), i, out.count(), out.chunk(), frame);
       if (closed.get() || !sendDatagram(frame, out.target(), out.to())) {
         // The receiver cannot complete the message without this fragment: spare the network the rest.
-        sendDrops.increment();
+        tally.sendDrops.increment();
         return;
       }
-      fragmentsOut.increment();
+      tally.fragmentsOut.increment();
     }
     if (end == out.count()) {
-      messagesOut.increment();
+      tally.messagesOut.increment();
       return;
     }
     try {
       scheduler.schedule(() -> sendFragments(out, end, frame), options.burstPause().toNanos(), TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
-      sendDrops.increment();
+      tally.sendDrops.increment();
       LOG.debug("{}: scheduler refused the rest of a message to {}", local, out.to(), e);
     }
   }
@@ -301,7 +292,7 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
         LOG.debug("{}: send buffer full, dropped a message to {}", local, to);
         return false;
       }
-      datagramsOut.increment();
+      tally.datagramsOut.increment();
       return true;
     } catch (ClosedChannelException e) {
       return false;
@@ -314,10 +305,7 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
 
   @Override
   public UdpCounters counters() {
-    Reassembler.Stats r = reassembler.stats();
-    return new UdpCounters(datagramsIn.sum(), datagramsOut.sum(), messagesIn.sum(), messagesOut.sum(),
-        fragmentsIn.sum(), fragmentsOut.sum(), malformed.sum(), r.duplicates(), r.timedOut() + r.evicted(),
-        sendDrops.sum(), listenerErrors.sum(), receiveErrors.sum(), r.partialMessages(), r.partialBytes());
+    return tally.snapshot(reassembler.stats());
   }
 
   /** Stops the receive thread (waiting up to 5 s for a listener call in progress) and releases the port. */
@@ -371,7 +359,7 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
           if (closed.get()) {
             break;
           }
-          receiveErrors.increment();
+          tally.receiveErrors.increment();
           if (++failures >= MAX_CONSECUTIVE_FAILURES) {
             LOG.error("{}: the socket failed {} times in a row; stopping to receive", local, failures, e);
             break;
@@ -395,104 +383,13 @@ final class UdpChannelTransport implements UdpTransport, RelayingTransport {
       }
       buffer.flip();
       try {
-        handle(buffer, (InetSocketAddress) source);
+        inbound.handle(buffer, (InetSocketAddress) source);
       } catch (RuntimeException e) {
         // A bug of ours; input alone must never get here. One datagram is lost, not the transport.
-        receiveErrors.increment();
+        tally.receiveErrors.increment();
         LOG.error("{}: failed to handle a datagram from {}; dropped it", local, source, e);
       }
     }
-  }
-
-  private void handle(ByteBuffer datagram, InetSocketAddress source) {
-    datagramsIn.increment();
-    Frame frame;
-    try {
-      frame = Frames.decode(datagram, options.maxMessageBytes());
-    } catch (MalformedFrameException e) {
-      reportMalformed(source, e.getMessage());
-      return;
-    }
-    if (frame instanceof Frame.Whole whole) {
-      byte[] message = new byte[whole.payload().remaining()];
-      whole.payload().get(message);
-      deliver(source, message, whole.relayed());
-      return;
-    }
-    Frame.Fragment fragment = (Frame.Fragment) frame;
-    fragmentsIn.increment();
-    byte[] message;
-    try {
-      message = reassembler.accept(source, fragment, scheduler.nanoTime());
-    } catch (MalformedFrameException e) {
-      reportMalformed(source, e.getMessage());
-      return;
-    }
-    if (message != null) {
-      deliver(source, message, fragment.relayed());
-    }
-  }
-
-  private void deliver(InetSocketAddress source, byte[] message, boolean relayed) {
-    if (relayed) {
-      deliverRelayed(source, message);
-      return;
-    }
-    messagesIn.increment();
-    Address from = address(source);
-    notifyListener(from, message);
-  }
-
-  /**
-   * A relayed message: for a node relayed here (handed to the transport holding its link), or from a node relayed by
-   * the sender (delivered as coming from its relay address there).
-   */
-  private void deliverRelayed(InetSocketAddress source, byte[] relayed) {
-    Frames.Envelope.Opened opened;
-    try {
-      opened = Frames.Envelope.open(relayed);
-    } catch (MalformedFrameException e) {
-      reportMalformed(source, e.getMessage());
-      return;
-    }
-    messagesIn.increment();
-    Address sender = address(source);
-    Frames.Envelope envelope = opened.envelope();
-    Address from = envelope.from().isEmpty() ? sender : Relays.address(sender, envelope.from());
-    if (envelope.to().isEmpty()) {
-      notifyListener(from, opened.message());
-    } else if (!relays.deliver(envelope.to(), from, opened.message())) {
-      // Not relayed here (any more): the sender's DHT retries, as for any lost message.
-      sendDrops.increment();
-      LOG.debug("{}: no relayed node {} here; dropped a message from {}", local, envelope.to(), from);
-    }
-  }
-
-  private void notifyListener(Address from, byte[] message) {
-    try {
-      listener.onMessage(from, message);
-    } catch (Throwable t) {
-      // Whatever the listener does, this thread serves every peer of the node and must go on.
-      listenerErrors.increment();
-      LOG.warn("{}: listener failed on a message of {} bytes from {}; dropped it", local, message.length, from, t);
-    }
-  }
-
-  private void reportMalformed(InetSocketAddress source, String reason) {
-    malformed.increment();
-    Address from = address(source);
-    // Debug only: anyone can send us garbage, and logging each one would let them fill our disks.
-    LOG.debug("{}: malformed datagram from {}: {}", local, from, reason);
-    try {
-      listener.onMalformed(from, reason);
-    } catch (Throwable t) {
-      listenerErrors.increment();
-      LOG.warn("{}: listener failed on a malformed datagram from {}", local, from, t);
-    }
-  }
-
-  private static Address address(InetSocketAddress source) {
-    return Address.of(UdpTransportProvider.SCHEME, source.getAddress().getHostAddress(), source.getPort(), "");
   }
 
   private void scheduleCleanup() {
