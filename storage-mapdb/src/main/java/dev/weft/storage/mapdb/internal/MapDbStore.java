@@ -15,11 +15,6 @@ import dev.weft.storage.mapdb.internal.LogFormat.ScanResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -67,9 +62,6 @@ final class MapDbStore implements LocalStore {
   private static final int SNAPSHOT_FRAME_BYTES = 1 << 20;
   private static final int SNAPSHOT_CHUNK = 4096;
   private static final long NOT_SWEEP = Long.MIN_VALUE;
-  private static final String LOCK_FILE = "lock";
-  private static final String LOG_DIR = "log";
-  private static final String VIEW_DIR = "index";
 
   private sealed interface Op permits PutOp, RemoveOp, MetaOp, Control {}
 
@@ -91,10 +83,7 @@ final class MapDbStore implements LocalStore {
 
   private final StoreOptions options;
   private final Hooks hooks;
-  private final Path logDir;
-  private final Path viewDir;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final StoreDirectory directory;
 
   /** Readers hold it shared for one bounded step; the writer holds it exclusively to swap in a rebuilt index. */
   private final ReentrantReadWriteLock viewLock = new ReentrantReadWriteLock();
@@ -127,13 +116,10 @@ final class MapDbStore implements LocalStore {
   private long nextCompactionAt;
   private final Buf frame = new Buf(64 * 1024);
 
-  private MapDbStore(StoreOptions options, Hooks hooks, FileChannel lockChannel, FileLock lock, Recovered r) {
+  private MapDbStore(StoreOptions options, Hooks hooks, StoreDirectory directory, Recovered r) {
     this.options = options;
     this.hooks = hooks;
-    this.logDir = options.dir().resolve(LOG_DIR);
-    this.viewDir = options.dir().resolve(VIEW_DIR);
-    this.lockChannel = lockChannel;
-    this.lock = lock;
+    this.directory = directory;
     this.view = r.view;
     this.meta = new ConcurrentSkipListMap<>(r.meta);
     this.count = new AtomicLong(r.count);
@@ -163,73 +149,25 @@ final class MapDbStore implements LocalStore {
    * @throws WeftException naming the directory or file when it cannot
    */
   static MapDbStore open(StoreOptions options, Hooks hooks) {
-    Path dir = options.dir();
-    Path logDir = dir.resolve(LOG_DIR);
-    Path viewDir = dir.resolve(VIEW_DIR);
-    try {
-      Files.createDirectories(logDir);
-      Files.createDirectories(viewDir);
-    } catch (IOException e) {
-      throw new WeftException("mapdb store: cannot create the data directory " + dir + " (" + reason(e)
-          + "); check weft.data.dir and its permissions", e);
-    }
-    FileChannel lockChannel;
-    try {
-      lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new WeftException("mapdb store: the data directory " + dir + " is not writable (" + reason(e) + ")", e);
-    }
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException | IOException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      closeQuietly(lockChannel);
-      throw new WeftException("mapdb store: the data directory " + dir + " is already used by another store (its lock "
-          + "file " + dir.resolve(LOCK_FILE) + " is held); give each node its own weft.data.dir");
-    }
+    StoreDirectory directory = StoreDirectory.open(options.dir());
     MapDbStore store;
     try {
-      probeWritable(dir);
-      Recovered r = recover(options, hooks, logDir, viewDir);
-      store = new MapDbStore(options, hooks, lockChannel, lock, r);
+      Recovered r = recover(options, hooks, directory);
+      store = new MapDbStore(options, hooks, directory, r);
       if (r.damaged) {
         // Supersede the damaged files now, so the next open (perhaps in fail mode) finds an intact log.
         store.startCompaction();
         store.awaitCompaction();
       }
     } catch (RuntimeException | IOException | Error e) {
-      releaseQuietly(lock);
-      closeQuietly(lockChannel);
+      directory.close();
       if (e instanceof WeftException w) {
         throw w;
       }
-      throw new WeftException("mapdb store: cannot open " + dir + " (" + reason(e) + ")", e);
+      throw new WeftException("mapdb store: cannot open " + options.dir() + " (" + StoreDirectory.reason(e) + ")", e);
     }
     store.writer.start();
     return store;
-  }
-
-  private static void probeWritable(Path dir) {
-    Path probe = dir.resolve("write-probe" + LogFormat.TMP_SUFFIX);
-    try {
-      Files.write(probe, new byte[1]);
-      Files.delete(probe);
-    } catch (IOException e) {
-      throw new WeftException("mapdb store: the data directory " + dir + " is not writable (" + reason(e) + ")", e);
-    }
-  }
-
-  private static String reason(Throwable e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied: " + ((FileSystemException) e).getFile();
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason() + ": " + f.getFile();
-    }
-    return String.valueOf(e.getMessage() == null ? e.toString() : e.getMessage());
   }
 
   // ---------------------------------------------------------------------------------------------------- recovery
@@ -247,35 +185,24 @@ final class MapDbStore implements LocalStore {
     }
   }
 
-  private static Recovered recover(StoreOptions o, Hooks hooks, Path logDir, Path viewDir) throws IOException {
-    TreeMap<Long, Path> snapshots = new TreeMap<>();
-    TreeMap<Long, Path> segments = new TreeMap<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(logDir)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(LogFormat.TMP_SUFFIX)) {
-          Files.delete(p); // an unpublished snapshot
-        } else if (LogFormat.number(n, LogFormat.SNAPSHOT_SUFFIX) >= 0) {
-          snapshots.put(LogFormat.number(n, LogFormat.SNAPSHOT_SUFFIX), p);
-        } else if (LogFormat.number(n, LogFormat.LOG_SUFFIX) >= 0) {
-          segments.put(LogFormat.number(n, LogFormat.LOG_SUFFIX), p);
-        }
-      }
-    }
-    Optional<Checkpoint> ckp = Checkpoint.take(viewDir);
+  private static Recovered recover(StoreOptions o, Hooks hooks, StoreDirectory d) throws IOException {
+    StoreDirectory.LogFiles files = d.listLog();
+    TreeMap<Long, Path> snapshots = files.snapshots();
+    TreeMap<Long, Path> segments = files.segments();
+    Optional<Checkpoint> ckp = Checkpoint.take(d.indexDir);
     try {
-      return recover(o, hooks, logDir, viewDir, snapshots, segments, ckp);
+      return recover(o, hooks, d, snapshots, segments, ckp);
     } catch (CheckpointMismatch e) {
       LOG.warn("mapdb store {}: {}; rebuilding the index from the log", o.dir(), e.getMessage());
       try {
-        return recover(o, hooks, logDir, viewDir, snapshots, segments, Optional.empty());
+        return recover(o, hooks, d, snapshots, segments, Optional.empty());
       } catch (CheckpointMismatch impossible) {
         throw new IllegalStateException(impossible);
       }
     }
   }
 
-  private static Recovered recover(StoreOptions o, Hooks hooks, Path logDir, Path viewDir, TreeMap<Long, Path> snapshots,
+  private static Recovered recover(StoreOptions o, Hooks hooks, StoreDirectory d, TreeMap<Long, Path> snapshots,
       TreeMap<Long, Path> segments, Optional<Checkpoint> ckp) throws IOException, CheckpointMismatch {
     long started = System.nanoTime();
     Long snap = snapshots.isEmpty() ? null : snapshots.lastKey();
@@ -284,13 +211,13 @@ final class MapDbStore implements LocalStore {
     long expect = snap != null ? snap : 1;
     for (long n : replay.keySet()) {
       if (n != expect) {
-        damaged |= damage(o, new Damage(logDir.resolve(LogFormat.name(expect, LogFormat.LOG_SUFFIX)), 0,
+        damaged |= damage(o, new Damage(d.segment(expect), 0,
             "log segment" + (n - expect > 1 ? "s " + expect + " to " + (n - 1) + " are" : " is") + " missing"), false);
       }
       expect = n + 1;
     }
 
-    Path viewFile = viewDir.resolve(View.FILE);
+    Path viewFile = d.indexFile();
     View view = null;
     NavigableMap<String, String> meta = new TreeMap<>();
     long applyFromSegment = 0;
@@ -376,12 +303,12 @@ final class MapDbStore implements LocalStore {
         }
       }
       if (deleted) {
-        Files2.fsyncDirectory(logDir);
+        Files2.fsyncDirectory(d.logDir);
       }
       // Numbers of segments dropped whole (torn at creation) are reused, so the numbering stays gap-free.
       long next = kept.isEmpty() ? (snap == null ? 1 : snap) : kept.lastKey() + 1;
       view = rp.finish();
-      LogWriter active = LogWriter.create(logDir, next, hooks.appenders());
+      LogWriter active = LogWriter.create(d.logDir, next, hooks.appenders());
       hooks.events().on(reuse ? "open-reused" : "open-rebuilt");
       LOG.info("mapdb store {} opened in {} ms: {} records, index {}", o.dir(),
           (System.nanoTime() - started) / 1_000_000, rp.count, reuse ? "reused" : "rebuilt from the log");
@@ -942,10 +869,10 @@ final class MapDbStore implements LocalStore {
         active.append(frame);
       } catch (IOException e) {
         WeftException w = new WeftException("mapdb store " + options.dir() + ": writing the log " + active.file
-            + " failed (" + reason(e) + "); the write was not acknowledged", e);
+            + " failed (" + StoreDirectory.reason(e) + "); the write was not acknowledged", e);
         if (active.broken()) {
           writeFailure = new WeftException("mapdb store " + options.dir() + ": the log " + active.file + " could not be"
-              + " restored after a failed write (" + reason(e) + "); the store refuses further writes (reads still "
+              + " restored after a failed write (" + StoreDirectory.reason(e) + "); the store refuses further writes (reads still "
               + "work); reopen it once the disk is fixed", e);
           LOG.error("{}", writeFailure.getMessage());
         } else {
@@ -1053,7 +980,7 @@ final class MapDbStore implements LocalStore {
 
   private boolean rotate() {
     try {
-      LogWriter next = LogWriter.create(logDir, active.number + 1, hooks.appenders());
+      LogWriter next = LogWriter.create(directory.logDir, active.number + 1, hooks.appenders());
       LogWriter old = active;
       closedSegments.put(old.number, old.position());
       active = next;
@@ -1064,7 +991,7 @@ final class MapDbStore implements LocalStore {
       }
       return true;
     } catch (IOException e) {
-      LOG.warn("mapdb store {}: cannot start a new log segment ({}); staying on {}", options.dir(), reason(e),
+      LOG.warn("mapdb store {}: cannot start a new log segment ({}); staying on {}", options.dir(), StoreDirectory.reason(e),
           active.file);
       return false;
     }
@@ -1133,8 +1060,8 @@ final class MapDbStore implements LocalStore {
    * docs/storage-mapdb.md. Published by an atomic rename once complete and synced.
    */
   private void writeSnapshot(long number) throws IOException {
-    Path tmp = logDir.resolve(LogFormat.name(number, LogFormat.SNAPSHOT_SUFFIX) + LogFormat.TMP_SUFFIX);
-    Path target = logDir.resolve(LogFormat.name(number, LogFormat.SNAPSHOT_SUFFIX));
+    Path tmp = directory.unpublishedSnapshot(number);
+    Path target = directory.snapshot(number);
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
@@ -1191,7 +1118,7 @@ final class MapDbStore implements LocalStore {
       throw new IOException("compaction aborted");
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    Files2.fsyncDirectory(logDir);
+    Files2.fsyncDirectory(directory.logDir);
     hooks.events().on("snapshot-published");
   }
 
@@ -1218,16 +1145,16 @@ final class MapDbStore implements LocalStore {
       return;
     }
     try {
-      Path snap = logDir.resolve(LogFormat.name(number, LogFormat.SNAPSHOT_SUFFIX));
+      Path snap = directory.snapshot(number);
       long size = Files.size(snap);
       if (snapshotNumber > 0 && snapshotNumber < number) {
-        Files.deleteIfExists(logDir.resolve(LogFormat.name(snapshotNumber, LogFormat.SNAPSHOT_SUFFIX)));
+        Files.deleteIfExists(directory.snapshot(snapshotNumber));
       }
       for (Iterator<Long> it = closedSegments.headMap(number).keySet().iterator(); it.hasNext(); ) {
-        Files.deleteIfExists(logDir.resolve(LogFormat.name(it.next(), LogFormat.LOG_SUFFIX)));
+        Files.deleteIfExists(directory.segment(it.next()));
         it.remove();
       }
-      Files2.fsyncDirectory(logDir);
+      Files2.fsyncDirectory(directory.logDir);
       snapshotNumber = number;
       snapshotBytes = size;
       nextCompactionAt = 0;
@@ -1249,12 +1176,12 @@ final class MapDbStore implements LocalStore {
     l.lock();
     try {
       view.close();
-      Path file = viewDir.resolve(View.FILE);
+      Path file = directory.indexFile();
       Replayer rp = Replayer.fresh(file, options.mmap(), stagingLimit(options));
       NavigableMap<String, String> m = rp.meta;
       List<String> damage = new ArrayList<>();
       if (snapshotNumber > 0) {
-        ScanResult r = LogFormat.scan(logDir.resolve(LogFormat.name(snapshotNumber, LogFormat.SNAPSHOT_SUFFIX)), true,
+        ScanResult r = LogFormat.scan(directory.snapshot(snapshotNumber), true,
             snapshotNumber, false, 0, -1, rp);
         if (r.damage() != null) {
           damage.add(r.damage().describe());
@@ -1262,7 +1189,7 @@ final class MapDbStore implements LocalStore {
       }
       for (long n : closedSegments.keySet()) {
         if (n >= snapshotNumber) {
-          ScanResult r = LogFormat.scan(logDir.resolve(LogFormat.name(n, LogFormat.LOG_SUFFIX)), false, n, false, 0,
+          ScanResult r = LogFormat.scan(directory.segment(n), false, n, false, 0,
               -1, rp);
           if (r.damage() != null) {
             damage.add(r.damage().describe());
@@ -1333,9 +1260,9 @@ final class MapDbStore implements LocalStore {
         try {
           hooks.events().on("checkpoint-start");
           view.closeAndSync();
-          Path file = viewDir.resolve(View.FILE);
+          Path file = directory.indexFile();
           new Checkpoint(active.number, active.position(), count.get(), liveBytes.get(), Files.size(file),
-              Files2.crc(file)).write(viewDir);
+              Files2.crc(file)).write(directory.indexDir);
           hooks.events().on("checkpoint-done");
         } catch (IOException | RuntimeException e) {
           LOG.warn("mapdb store {}: writing the clean-close checkpoint failed ({}); the index is rebuilt at the next "
@@ -1351,24 +1278,7 @@ final class MapDbStore implements LocalStore {
       }
     } finally {
       l.unlock();
-      releaseQuietly(lock);
-      closeQuietly(lockChannel);
-    }
-  }
-
-  private static void releaseQuietly(FileLock l) {
-    try {
-      l.release();
-    } catch (IOException | RuntimeException e) {
-      // Closing the channel releases it too.
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // Nothing left to do with it.
+      directory.close();
     }
   }
 
