@@ -116,18 +116,18 @@ final class MapDbStore implements LocalStore {
   private long nextCompactionAt;
   private final Buf frame = new Buf(64 * 1024);
 
-  private MapDbStore(StoreOptions options, Hooks hooks, StoreDirectory directory, Recovered r) {
+  private MapDbStore(StoreOptions options, Hooks hooks, StoreDirectory directory, Recovery.Recovered r) {
     this.options = options;
     this.hooks = hooks;
     this.directory = directory;
-    this.view = r.view;
-    this.meta = new ConcurrentSkipListMap<>(r.meta);
-    this.count = new AtomicLong(r.count);
-    this.liveBytes = new AtomicLong(r.liveBytes);
-    this.closedSegments = r.segments;
-    this.snapshotNumber = r.snapshotNumber;
-    this.snapshotBytes = r.snapshotBytes;
-    this.active = r.active;
+    this.view = r.view();
+    this.meta = new ConcurrentSkipListMap<>(r.meta());
+    this.count = new AtomicLong(r.count());
+    this.liveBytes = new AtomicLong(r.liveBytes());
+    this.closedSegments = r.segments();
+    this.snapshotNumber = r.snapshotNumber();
+    this.snapshotBytes = r.snapshotBytes();
+    this.active = r.active();
     String name = options.dir().getFileName() == null ? "" : "-" + options.dir().getFileName();
     this.writer = new Thread(this::runWriter, "weft-mapdb-writer" + name);
     this.writer.setDaemon(true);
@@ -152,9 +152,9 @@ final class MapDbStore implements LocalStore {
     StoreDirectory directory = StoreDirectory.open(options.dir());
     MapDbStore store;
     try {
-      Recovered r = recover(options, hooks, directory);
+      Recovery.Recovered r = Recovery.run(options, hooks, directory);
       store = new MapDbStore(options, hooks, directory, r);
-      if (r.damaged) {
+      if (r.damaged()) {
         // Supersede the damaged files now, so the next open (perhaps in fail mode) finds an intact log.
         store.startCompaction();
         store.awaitCompaction();
@@ -170,357 +170,7 @@ final class MapDbStore implements LocalStore {
     return store;
   }
 
-  // ---------------------------------------------------------------------------------------------------- recovery
 
-  /** What recovery hands to the store. */
-  private record Recovered(View view, NavigableMap<String, String> meta, long count, long liveBytes,
-      TreeMap<Long, Long> segments, long snapshotNumber, long snapshotBytes, LogWriter active, boolean damaged) {}
-
-  /** The checkpoint turned out not to match the log: start again, rebuilding. */
-  private static final class CheckpointMismatch extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    CheckpointMismatch(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private static Recovered recover(StoreOptions o, Hooks hooks, StoreDirectory d) throws IOException {
-    StoreDirectory.LogFiles files = d.listLog();
-    TreeMap<Long, Path> snapshots = files.snapshots();
-    TreeMap<Long, Path> segments = files.segments();
-    Optional<Checkpoint> ckp = Checkpoint.take(d.indexDir);
-    try {
-      return recover(o, hooks, d, snapshots, segments, ckp);
-    } catch (CheckpointMismatch e) {
-      LOG.warn("mapdb store {}: {}; rebuilding the index from the log", o.dir(), e.getMessage());
-      try {
-        return recover(o, hooks, d, snapshots, segments, Optional.empty());
-      } catch (CheckpointMismatch impossible) {
-        throw new IllegalStateException(impossible);
-      }
-    }
-  }
-
-  private static Recovered recover(StoreOptions o, Hooks hooks, StoreDirectory d, TreeMap<Long, Path> snapshots,
-      TreeMap<Long, Path> segments, Optional<Checkpoint> ckp) throws IOException, CheckpointMismatch {
-    long started = System.nanoTime();
-    Long snap = snapshots.isEmpty() ? null : snapshots.lastKey();
-    NavigableMap<Long, Path> replay = new TreeMap<>(snap == null ? segments : segments.tailMap(snap, true));
-    boolean damaged = false;
-    long expect = snap != null ? snap : 1;
-    for (long n : replay.keySet()) {
-      if (n != expect) {
-        damaged |= damage(o, new Damage(d.segment(expect), 0,
-            "log segment" + (n - expect > 1 ? "s " + expect + " to " + (n - 1) + " are" : " is") + " missing"), false);
-      }
-      expect = n + 1;
-    }
-
-    Path viewFile = d.indexFile();
-    View view = null;
-    NavigableMap<String, String> meta = new TreeMap<>();
-    long applyFromSegment = 0;
-    long applyFromOffset = 0;
-    long records = 0;
-    long live = 0;
-    if (ckp.isPresent()) {
-      Checkpoint c = ckp.get();
-      String why = null;
-      if (!replay.containsKey(c.segment())) {
-        why = "the checkpoint names log segment " + c.segment() + ", which is not in the log";
-      } else if (!Files.exists(viewFile) || Files.size(viewFile) != c.viewSize()) {
-        why = "the index file is missing or has changed size since the clean close";
-      } else if (Files2.crc(viewFile) != c.viewCrc()) {
-        why = "the index file's checksum does not match the one recorded at the clean close";
-      } else {
-        try {
-          view = View.open(viewFile, o.mmap());
-          meta = view.loadMeta();
-        } catch (RuntimeException | Error e) {
-          why = "MapDB cannot open the index (" + e + ")";
-          if (view != null) {
-            view.close();
-            view = null;
-          }
-        }
-      }
-      if (why != null) {
-        LOG.warn("mapdb store {}: {}; rebuilding the index from the log", o.dir(), why);
-      } else {
-        applyFromSegment = c.segment();
-        applyFromOffset = c.offset();
-        records = c.records();
-        live = c.liveBytes();
-      }
-    } else if (Files.exists(viewFile)) {
-      LOG.info("mapdb store {}: the last stop was not clean; rebuilding the index from the log", o.dir());
-    }
-    boolean reuse = view != null;
-    Replayer rp = reuse ? Replayer.into(view, meta, records, live) : Replayer.fresh(viewFile, o.mmap(), stagingLimit(o));
-    try {
-      long snapshotBytes = 0;
-      if (snap != null) {
-        Path p = snapshots.get(snap);
-        ScanResult res = LogFormat.scan(p, true, snap, false, reuse ? Long.MAX_VALUE : 0, -1, rp);
-        if (res.damage() != null) {
-          damaged |= damage(o, res.damage(), true);
-        }
-        snapshotBytes = Files.size(p);
-      }
-      TreeMap<Long, Long> kept = new TreeMap<>();
-      long last = replay.isEmpty() ? -1 : replay.lastKey();
-      for (Map.Entry<Long, Path> e : replay.entrySet()) {
-        long n = e.getKey();
-        long from = !reuse || n > applyFromSegment ? 0 : n < applyFromSegment ? Long.MAX_VALUE : applyFromOffset;
-        ScanResult res = LogFormat.scan(e.getValue(), false, n, n == last, from, -1, rp);
-        long end = res.size();
-        if (res.torn()) {
-          LOG.info("mapdb store {}: discarding the torn tail of {} ({} bytes from offset {}): a batch cut short by a "
-              + "crash, never acknowledged", o.dir(), e.getValue(), res.size() - res.validEnd(), res.validEnd());
-          end = cut(e.getValue(), res.validEnd());
-        } else if (res.damage() != null) {
-          damaged |= damage(o, res.damage(), true);
-          end = cut(e.getValue(), res.validEnd());
-        }
-        if (reuse && n == applyFromSegment && end < applyFromOffset) {
-          throw new CheckpointMismatch("the checkpoint points past the end of log segment " + n);
-        }
-        if (end >= 0) {
-          kept.put(n, end);
-        }
-      }
-      // Superseded files: older snapshots and the segments they cover (a crash came between publish and delete).
-      boolean deleted = false;
-      for (Path p : snapshots.values()) {
-        if (snap != null && !p.equals(snapshots.get(snap))) {
-          deleted |= Files.deleteIfExists(p);
-        }
-      }
-      for (Map.Entry<Long, Path> e : segments.entrySet()) {
-        if (snap != null && e.getKey() < snap) {
-          deleted |= Files.deleteIfExists(e.getValue());
-        }
-      }
-      if (deleted) {
-        Files2.fsyncDirectory(d.logDir);
-      }
-      // Numbers of segments dropped whole (torn at creation) are reused, so the numbering stays gap-free.
-      long next = kept.isEmpty() ? (snap == null ? 1 : snap) : kept.lastKey() + 1;
-      view = rp.finish();
-      LogWriter active = LogWriter.create(d.logDir, next, hooks.appenders());
-      hooks.events().on(reuse ? "open-reused" : "open-rebuilt");
-      LOG.info("mapdb store {} opened in {} ms: {} records, index {}", o.dir(),
-          (System.nanoTime() - started) / 1_000_000, rp.count, reuse ? "reused" : "rebuilt from the log");
-      return new Recovered(view, rp.meta, rp.count, rp.live, kept, snap == null ? 0 : snap, snapshotBytes, active,
-          damaged);
-    } catch (IOException | RuntimeException | Error | CheckpointMismatch e) {
-      rp.abandon();
-      throw e;
-    }
-  }
-
-  /** Cuts a log file back to {@code end}, or deletes it when not even its header survives; returns its new size or -1. */
-  private static long cut(Path file, long end) throws IOException {
-    if (end < LogFormat.HEADER) {
-      Files.delete(file);
-      Files2.fsyncDirectory(file.getParent());
-      return -1;
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      if (ch.size() > end) {
-        ch.truncate(end);
-        ch.force(true);
-      }
-    }
-    return end;
-  }
-
-  /**
-   * Handles damage found at open: {@code fail} throws; {@code truncate} keeps a copy of the file and goes on.
-   *
-   * @return true (the log was damaged)
-   */
-  private static boolean damage(StoreOptions o, Damage d, boolean copy) throws IOException {
-    if (!o.truncateOnCorruption()) {
-      throw new WeftException("mapdb store: the log in " + o.dir() + " is damaged: " + d.describe() + ". What was "
-          + "written after that point cannot be read back. Restore the directory from a backup, or set "
-          + MapDbSettings.ON_CORRUPTION + "=truncate to open with everything before the damage.");
-    }
-    Path aside = d.file().resolveSibling(d.file().getFileName() + ".damaged");
-    if (copy && Files.exists(d.file())) {
-      Files.copy(d.file(), aside, StandardCopyOption.REPLACE_EXISTING);
-    }
-    LOG.error("mapdb store {}: THE LOG IS DAMAGED: {}. {} is set to truncate: opening with everything before the "
-        + "damage; records written after it are LOST{}.", o.dir(), d.describe(), MapDbSettings.ON_CORRUPTION,
-        copy ? " (a copy of the damaged file is kept as " + aside + ")" : "");
-    return true;
-  }
-
-  /**
-   * Applies replayed ops with the same merge rules as live writes: straight into a reused index, or, for a fresh one,
-   * first into an in-memory {@link Staging} map that is bulk-loaded into MapDB at {@link #finish} (sorted loading is
-   * several times faster than one B-tree put per op). Staging is bounded: once it would hold more than {@code
-   * stagingLimit} bytes, what it holds is bulk-loaded at once and the remaining ops go into MapDB one by one. Either
-   * way every op is decided against the state left by all earlier ops, so the result does not depend on the path.
-   */
-  private static final class Replayer implements LogFormat.OpSink {
-    private final Path file;
-    private final boolean mmap;
-    private final long stagingLimit;
-    final NavigableMap<String, String> meta;
-    long count;
-    long live;
-    /** The index receiving ops; null while they are staged. */
-    private View view;
-    /** Non-null while ops are merged in memory. */
-    private Staging staging;
-    /** Keys already in a freshly built index (null when the index was reused and may hold anything). */
-    private LongSet seen;
-
-    private Replayer(Path file, boolean mmap, long stagingLimit, View view, NavigableMap<String, String> meta,
-        long count, long live) {
-      this.file = file;
-      this.mmap = mmap;
-      this.stagingLimit = stagingLimit;
-      this.view = view;
-      this.meta = meta;
-      this.count = count;
-      this.live = live;
-    }
-
-    /** Ops on top of an index trusted after a clean close. */
-    static Replayer into(View view, NavigableMap<String, String> meta, long count, long live) {
-      return new Replayer(view.file, false, 0, view, meta, count, live);
-    }
-
-    /**
-     * Ops into a new, empty index at {@code file} (whatever is there is deleted now: it is not trusted). With {@code
-     * stagingLimit <= 0} every op goes into MapDB one by one, as before staging existed.
-     */
-    static Replayer fresh(Path file, boolean mmap, long stagingLimit) throws IOException {
-      Replayer rp = new Replayer(file, mmap, stagingLimit, null, new TreeMap<>(), 0, 0);
-      if (stagingLimit > 0) {
-        Files.deleteIfExists(file);
-        rp.staging = new Staging();
-      } else {
-        rp.view = View.create(file, mmap);
-        rp.seen = new LongSet();
-      }
-      return rp;
-    }
-
-    /** The index holding every op replayed so far; call once, after the last op. */
-    View finish() throws IOException {
-      if (staging != null) {
-        view = View.load(file, mmap, staging, meta);
-        staging = null;
-      }
-      return view;
-    }
-
-    /** Closes whatever index was started, after a failure. */
-    void abandon() {
-      staging = null;
-      if (view != null) {
-        view.close();
-      }
-    }
-
-    /** Staging has reached its bound: load what it holds and go on op by op. */
-    private void spill() {
-      LOG.info("mapdb store: the log replayed so far holds more than {} bytes in memory ({}); loading {} records "
-          + "into the index and replaying the rest one op at a time", stagingLimit, MapDbSettings.REBUILD_MEMORY,
-          staging.size());
-      seen = new LongSet();
-      for (byte[] k : staging.keys()) {
-        seen.add(LongSet.hash(k));
-      }
-      try {
-        finish();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-
-    private Record held(byte[] key) {
-      if (staging != null) {
-        return staging.get(key);
-      }
-      if (seen != null) {
-        long h = LongSet.hash(key);
-        if (!seen.contains(h)) {
-          seen.add(h);
-          return null;
-        }
-      }
-      return view.get(key);
-    }
-
-    @Override
-    public void put(byte[] key, Record record) {
-      Record held = held(key);
-      Record merged = held == null ? record : held.merge(record);
-      if (merged != held) {
-        if (staging != null) {
-          staging.put(key, merged);
-        } else {
-          view.put(key, merged);
-        }
-        live += liveSize(key, merged) - (held == null ? 0 : liveSize(key, held));
-        if (held == null) {
-          count++;
-        }
-        if (staging != null && staging.bytes() > stagingLimit) {
-          spill();
-        }
-      }
-    }
-
-    @Override
-    public void remove(byte[] key, Version version) {
-      if (staging == null && seen != null && !seen.contains(LongSet.hash(key))) {
-        return;
-      }
-      Record held = staging != null ? staging.get(key) : view.get(key);
-      if (held != null && held.version().equals(version)) {
-        if (staging != null) {
-          staging.remove(key);
-        } else {
-          view.remove(key);
-        }
-        live -= liveSize(key, held);
-        count--;
-      }
-    }
-
-    // While staging, meta entries live only in the map and are written to the index by finish().
-
-    @Override
-    public void metaSet(String name, String value) {
-      if (staging == null) {
-        view.putMeta(name, value);
-      }
-      meta.put(name, value);
-    }
-
-    @Override
-    public void metaRemove(String name) {
-      if (staging == null) {
-        view.removeMeta(name);
-      }
-      meta.remove(name);
-    }
-  }
-
-  /** Heap a rebuild may use to merge the log in memory: the setting, but never more than a quarter of the heap. */
-  private static long stagingLimit(StoreOptions o) {
-    return Math.min(o.rebuildMemory(), Runtime.getRuntime().maxMemory() / 4);
-  }
-
-  static long liveSize(byte[] key, Record r) {
-    return 16 + key.length + Codec.indexValueSize(r);
-  }
 
   // ---------------------------------------------------------------------------------------------------- the API
 
@@ -895,13 +545,13 @@ final class MapDbStore implements LocalStore {
         } else if (e.now == null) {
           view.remove(e.key);
           count.decrementAndGet();
-          liveBytes.addAndGet(-liveSize(e.key, e.before));
+          liveBytes.addAndGet(-Codec.liveSize(e.key, e.before));
         } else {
           view.put(e.key, e.now);
           if (e.before == null) {
             count.incrementAndGet();
           }
-          liveBytes.addAndGet(liveSize(e.key, e.now) - (e.before == null ? 0 : liveSize(e.key, e.before)));
+          liveBytes.addAndGet(Codec.liveSize(e.key, e.now) - (e.before == null ? 0 : Codec.liveSize(e.key, e.before)));
         }
       }
     } catch (RuntimeException | Error e) {
@@ -1177,7 +827,7 @@ final class MapDbStore implements LocalStore {
     try {
       view.close();
       Path file = directory.indexFile();
-      Replayer rp = Replayer.fresh(file, options.mmap(), stagingLimit(options));
+      Replayer rp = Replayer.fresh(file, options.mmap(), Replayer.stagingLimit(options));
       NavigableMap<String, String> m = rp.meta;
       List<String> damage = new ArrayList<>();
       if (snapshotNumber > 0) {
