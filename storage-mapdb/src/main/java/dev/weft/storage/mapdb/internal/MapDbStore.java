@@ -9,16 +9,9 @@ import dev.weft.api.spi.store.LocalStore;
 import dev.weft.api.spi.store.StoreResult;
 import dev.weft.api.util.ScanPages;
 import dev.weft.storage.mapdb.MapDbSettings;
-import dev.weft.storage.mapdb.internal.Codec.Buf;
 import dev.weft.storage.mapdb.internal.LogFormat.ScanResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -29,7 +22,6 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MapDbStore implements LocalStore {
   private static final Logger LOG = LoggerFactory.getLogger(MapDbStore.class);
-  private static final int SNAPSHOT_FRAME_BYTES = 1 << 20;
-  private static final int SNAPSHOT_CHUNK = 4096;
 
   private final StoreOptions options;
   private final Hooks hooks;
@@ -66,13 +56,9 @@ final class MapDbStore implements LocalStore {
   private final GroupCommitWriter writer;
   private final Sweeper sweeper;
   private final ExecutorService sweeperThread;
-  private final ExecutorService compactor;
+  private final ExecutorService compactorThread;
+  private final Compactor compactor;
   private final AtomicBoolean rebuildRequested = new AtomicBoolean();
-
-  // Owned by the writer thread (and by open/close before it starts and after it ends).
-  private Future<?> compaction;
-  private volatile boolean abortCompaction;
-  private long nextCompactionAt;
 
   private MapDbStore(StoreOptions options, Hooks hooks, StoreDirectory directory, Recovery.Recovered r) {
     this.options = options;
@@ -81,20 +67,12 @@ final class MapDbStore implements LocalStore {
     this.index = new LiveIndex(options.dir(), r.view(), r.meta(), r.count(), r.liveBytes(), this::requestRebuild);
     this.log = new LogSegments(directory, hooks.appenders(), r.active(), r.segments(), r.snapshotNumber(),
         r.snapshotBytes());
-    this.writer = new GroupCommitWriter(options.dir(), index, log, options.segmentSize(),
-        new GroupCommitWriter.Upkeep() {
-          @Override
-          public void afterBatch() {
-            maybeCompact();
-          }
-
-          @Override
-          public void stopping() {
-            stopCompaction();
-          }
-        }, this::requestRebuild);
     String name = options.dir().getFileName() == null ? "" : "-" + options.dir().getFileName();
-    this.compactor = Executors.newSingleThreadExecutor(daemon("weft-mapdb-compactor" + name));
+    this.compactorThread = Executors.newSingleThreadExecutor(daemon("weft-mapdb-compactor" + name));
+    this.compactor = new Compactor(directory, index, log, options, hooks.events(), compactorThread,
+        this::afterCompaction, this::requestRebuild);
+    this.writer = new GroupCommitWriter(options.dir(), index, log, options.segmentSize(), compactor,
+        this::requestRebuild);
     this.sweeperThread = Executors.newSingleThreadExecutor(daemon("weft-mapdb-sweeper" + name));
     this.sweeper = new Sweeper(index, writer, options.sweepChunk(), sweeperThread);
   }
@@ -120,7 +98,7 @@ final class MapDbStore implements LocalStore {
       store = new MapDbStore(options, hooks, directory, r);
       if (r.damaged()) {
         // Supersede the damaged files now, so the next open (perhaps in fail mode) finds an intact log.
-        store.compactNow();
+        store.compactor.compactNow();
       }
     } catch (RuntimeException | IOException | Error e) {
       directory.close();
@@ -228,168 +206,15 @@ final class MapDbStore implements LocalStore {
     }
   }
 
+  /** The compactor's outcome is recorded on the writer thread, also while the store closes. */
+  private void afterCompaction(Runnable step) {
+    writer.runBetweenBatches(step, true);
+  }
+
   void requestRebuild() {
     if (rebuildRequested.compareAndSet(false, true)) {
       LOG.error("mapdb store {}: the index holds a damaged entry; rebuilding it from the log", options.dir());
       writer.runBetweenBatches(this::rebuildNow, false);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------- compaction
-
-  /** After a batch: compacts when the log is larger than both the minimum and the factor times the live data. */
-  private void maybeCompact() {
-    long total = log.bytes();
-    if (compaction == null && total >= nextCompactionAt
-        && total > Math.max(options.compactMinSize(), options.compactFactor() * index.liveBytes())) {
-      startCompaction();
-    }
-  }
-
-  private void startCompaction() {
-    if (compaction != null || !log.rotate()) {
-      return;
-    }
-    long number = log.active().number;
-    abortCompaction = false;
-    hooks.events().on("compaction-start");
-    compaction = compactor.submit(() -> {
-      try {
-        writeSnapshot(number);
-        writer.runBetweenBatches(() -> compacted(number, true), true);
-      } catch (Throwable t) {
-        if (!abortCompaction) {
-          LOG.warn("mapdb store {}: compaction failed ({}); will retry later", options.dir(), t.toString());
-        }
-        if (t instanceof CorruptIndexException) {
-          requestRebuild();
-        }
-        writer.runBetweenBatches(() -> compacted(number, false), true);
-      }
-    });
-  }
-
-  /** At open, before the writer runs: a whole compaction on this thread, superseding damaged files. */
-  private void compactNow() throws IOException {
-    if (!log.rotate()) {
-      throw new IOException("could not start the compaction that supersedes the damaged log files");
-    }
-    long number = log.active().number;
-    hooks.events().on("compaction-start");
-    try {
-      writeSnapshot(number);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("compaction after damage failed", e);
-    }
-    compacted(number, true);
-  }
-
-  private void stopCompaction() {
-    Future<?> f = compaction;
-    if (f == null) {
-      return;
-    }
-    abortCompaction = true;
-    try {
-      f.get(10, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      LOG.warn("mapdb store {}: waiting for the compaction to stop: {}", options.dir(), e.toString());
-    }
-    compaction = null;
-  }
-
-  /**
-   * Writes snapshot {@code number}: every live record and meta entry, read from the index while the writer goes on.
-   * The snapshot is fuzzy (each record is read at some moment after the rotation), which replay tolerates: see
-   * docs/storage-mapdb.md. Published by an atomic rename once complete and synced.
-   */
-  private void writeSnapshot(long number) throws IOException {
-    Path tmp = directory.unpublishedSnapshot(number);
-    Path target = directory.snapshot(number);
-    boolean done = false;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      write(ch, LogFormat.header(LogFormat.SNAPSHOT_MAGIC, number));
-      Buf buf = new Buf(SNAPSHOT_FRAME_BYTES + 64 * 1024);
-      long[] records = {0};
-      byte[][] from = {null};
-      boolean more = true;
-      while (more) {
-        if (abortCompaction) {
-          throw new IOException("compaction aborted");
-        }
-        more = index.readLocked(view -> {
-          Iterator<Map.Entry<byte[], byte[]>> it = view.entries(from[0], false);
-          for (int i = 0; i < SNAPSHOT_CHUNK && it.hasNext(); i++) {
-            Map.Entry<byte[], byte[]> e = it.next();
-            from[0] = e.getKey();
-            Codec.fromIndex(e.getKey(), e.getValue()); // never copy a damaged entry into the new log
-            LogFormat.putOpRaw(buf, e.getKey(), e.getValue());
-            records[0]++;
-            if (buf.size() >= SNAPSHOT_FRAME_BYTES) {
-              writeFrame(ch, buf);
-            }
-          }
-          return it.hasNext();
-        });
-      }
-      long metas = 0;
-      for (Map.Entry<String, String> e : index.allMeta().entrySet()) {
-        LogFormat.metaSetOp(buf, e.getKey(), e.getValue());
-        metas++;
-        if (buf.size() >= SNAPSHOT_FRAME_BYTES) {
-          writeFrame(ch, buf);
-        }
-      }
-      writeFrame(ch, buf);
-      LogFormat.endOp(buf, records[0], metas);
-      writeFrame(ch, buf);
-      ch.force(true);
-      hooks.events().on("snapshot-written");
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    if (abortCompaction) {
-      Files.deleteIfExists(tmp);
-      throw new IOException("compaction aborted");
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    Files2.fsyncDirectory(directory.logDir);
-    hooks.events().on("snapshot-published");
-  }
-
-  private static void writeFrame(FileChannel ch, Buf buf) throws IOException {
-    if (buf.size() == 0) {
-      return;
-    }
-    write(ch, LogFormat.frameHeader(buf.array(), 0, buf.size()));
-    write(ch, buf.view());
-    buf.truncate(0);
-  }
-
-  private static void write(FileChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      ch.write(b);
-    }
-  }
-
-  /** A snapshot was published (or failed): drop the files it supersedes. */
-  private void compacted(long number, boolean ok) {
-    compaction = null;
-    if (!ok) {
-      nextCompactionAt = log.bytes() + options.segmentSize();
-      return;
-    }
-    try {
-      log.supersededBy(number);
-      nextCompactionAt = 0;
-      hooks.events().on("compaction-done");
-    } catch (IOException e) {
-      LOG.warn("mapdb store {}: removing log files superseded by snapshot {} failed ({}); the next open does it",
-          options.dir(), number, e.toString());
     }
   }
 
@@ -398,7 +223,7 @@ final class MapDbStore implements LocalStore {
   /** Replaces the index with one rebuilt from the log (on the writer thread, between batches). */
   private void rebuildNow() {
     rebuildRequested.set(false);
-    stopCompaction();
+    compactor.stop();
     long started = System.nanoTime();
     try {
       index.exclusive(() -> {
@@ -457,10 +282,10 @@ final class MapDbStore implements LocalStore {
     hooks.events().on("close-start");
     boolean ended = writer.awaitEnd(TimeUnit.MINUTES.toMillis(10));
     sweeperThread.shutdownNow();
-    compactor.shutdownNow();
+    compactorThread.shutdownNow();
     try {
       sweeperThread.awaitTermination(1, TimeUnit.MINUTES);
-      compactor.awaitTermination(1, TimeUnit.MINUTES);
+      compactorThread.awaitTermination(1, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

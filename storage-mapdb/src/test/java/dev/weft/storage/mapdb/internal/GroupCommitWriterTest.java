@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,18 +31,17 @@ class GroupCommitWriterTest {
   @TempDir
   Path dir;
 
-  private StoreDirectory directory;
+  private StoreParts parts;
   private LiveIndex index;
   private LogSegments log;
   private GroupCommitWriter writer;
-  private final List<String> upkeep = new ArrayList<>();
+  private final List<String> upkeep = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
-    directory = StoreDirectory.open(dir);
-    index = new LiveIndex(dir, View.create(directory.indexFile(), false), new TreeMap<>(), 0, 0, () -> {});
-    log = new LogSegments(directory, Appender::open, LogWriter.create(directory.logDir, 1, Appender::open),
-        new TreeMap<>(), 0, 0);
+    parts = new StoreParts(dir);
+    index = parts.index;
+    log = parts.log;
     writer = new GroupCommitWriter(dir, index, log, 1L << 30, new GroupCommitWriter.Upkeep() {
       @Override
       public void afterBatch() {
@@ -58,9 +59,7 @@ class GroupCommitWriterTest {
   void tearDown() throws Exception {
     writer.beginClose();
     writer.awaitEnd(60_000);
-    index.close(false, 0, 0);
-    log.close();
-    directory.close();
+    parts.close();
   }
 
   /** Payload sizes of the frames in the active segment. */
@@ -138,7 +137,7 @@ class GroupCommitWriterTest {
     await(last);
     assertThat(seen).containsExactly(true, false);
     assertThat(frames()).hasSize(2);
-    assertThat(upkeep).contains("after");
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> upkeep.contains("after"));
   }
 
   @Test
