@@ -9,12 +9,9 @@ import dev.weft.api.spi.store.LocalStore;
 import dev.weft.api.spi.store.StoreResult;
 import dev.weft.api.util.ScanPages;
 import dev.weft.storage.mapdb.MapDbSettings;
-import dev.weft.storage.mapdb.internal.LogFormat.ScanResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class wires the parts and implements the SPI on top of them: {@link StoreDirectory} (layout and lock),
  * {@link Recovery} (opening), {@link LiveIndex} (the index every thread reads), {@link GroupCommitWriter} (the only
- * writer), {@link LogSegments} (the log's files), {@link Sweeper} (expiry).
+ * writer), {@link LogSegments} (the log's files), {@link Compactor} (snapshots), {@link IndexRebuild} (a damaged
+ * index replaced while running), {@link Sweeper} (expiry).
  *
  * <h2>Threads</h2>
  * <ul>
@@ -58,7 +55,7 @@ final class MapDbStore implements LocalStore {
   private final ExecutorService sweeperThread;
   private final ExecutorService compactorThread;
   private final Compactor compactor;
-  private final AtomicBoolean rebuildRequested = new AtomicBoolean();
+  private final IndexRebuild rebuild;
 
   private MapDbStore(StoreOptions options, Hooks hooks, StoreDirectory directory, Recovery.Recovered r) {
     this.options = options;
@@ -71,6 +68,8 @@ final class MapDbStore implements LocalStore {
     this.compactorThread = Executors.newSingleThreadExecutor(daemon("weft-mapdb-compactor" + name));
     this.compactor = new Compactor(directory, index, log, options, hooks.events(), compactorThread,
         this::afterCompaction, this::requestRebuild);
+    this.rebuild = new IndexRebuild(directory, index, log, options, hooks.events(), compactor::stop,
+        this::beforeNextBatch);
     this.writer = new GroupCommitWriter(options.dir(), index, log, options.segmentSize(), compactor,
         this::requestRebuild);
     this.sweeperThread = Executors.newSingleThreadExecutor(daemon("weft-mapdb-sweeper" + name));
@@ -212,64 +211,12 @@ final class MapDbStore implements LocalStore {
   }
 
   void requestRebuild() {
-    if (rebuildRequested.compareAndSet(false, true)) {
-      LOG.error("mapdb store {}: the index holds a damaged entry; rebuilding it from the log", options.dir());
-      writer.runBetweenBatches(this::rebuildNow, false);
-    }
+    rebuild.request();
   }
 
-  // ---------------------------------------------------------------------------------------------------- rebuild
-
-  /** Replaces the index with one rebuilt from the log (on the writer thread, between batches). */
-  private void rebuildNow() {
-    rebuildRequested.set(false);
-    compactor.stop();
-    long started = System.nanoTime();
-    try {
-      index.exclusive(() -> {
-        index.view().close();
-        Replayer rp = Replayer.fresh(directory.indexFile(), options.mmap(), Replayer.stagingLimit(options));
-        List<String> damage = new ArrayList<>();
-        long snapshot = log.snapshotNumber();
-        if (snapshot > 0) {
-          ScanResult r = LogFormat.scan(directory.snapshot(snapshot), true, snapshot, false, 0, -1, rp);
-          if (r.damage() != null) {
-            damage.add(r.damage().describe());
-          }
-        }
-        for (long n : log.closedSegments()) {
-          if (n >= snapshot) {
-            ScanResult r = LogFormat.scan(directory.segment(n), false, n, false, 0, -1, rp);
-            if (r.damage() != null) {
-              damage.add(r.damage().describe());
-            }
-          }
-        }
-        LogWriter active = log.active();
-        ScanResult r = LogFormat.scan(active.file, false, active.number, false, 0, active.position(), rp);
-        if (r.damage() != null) {
-          damage.add(r.damage().describe());
-        }
-        try {
-          index.install(rp.finish());
-        } catch (IOException | RuntimeException | Error e) {
-          rp.abandon();
-          throw e;
-        }
-        if (!damage.isEmpty()) {
-          throw new IOException("the log itself is damaged: " + String.join("; ", damage));
-        }
-        index.reset(rp.count, rp.live, rp.meta);
-        hooks.events().on("rebuilt");
-        LOG.warn("mapdb store {}: index rebuilt from the log in {} ms ({} records)", options.dir(),
-            (System.nanoTime() - started) / 1_000_000, rp.count);
-      });
-    } catch (IOException | RuntimeException e) {
-      WeftException f = new WeftException("mapdb store " + options.dir() + ": rebuilding the index failed (" + e
-          + "); reopen the store", e);
-      index.fail(f);
-      LOG.error("{}", f.getMessage(), e);
-    }
+  /** Runs a rebuild on the writer thread between batches (not once the store closes). */
+  private void beforeNextBatch(Runnable step) {
+    writer.runBetweenBatches(step, false);
   }
 
   // ---------------------------------------------------------------------------------------------------- close
@@ -291,7 +238,7 @@ final class MapDbStore implements LocalStore {
     }
     try {
       index.exclusive(() -> {
-        boolean clean = ended && writer.failure() == null && !rebuildRequested.get();
+        boolean clean = ended && writer.failure() == null && !rebuild.pending();
         if (clean) {
           try {
             hooks.events().on("checkpoint-start");
