@@ -9,42 +9,18 @@ import dev.weft.api.spi.store.LocalStore;
 import dev.weft.api.spi.store.StoreResult;
 import dev.weft.api.util.ScanPages;
 import dev.weft.storage.mapdb.MapDbSettings;
-import dev.weft.storage.mapdb.internal.Codec.Buf;
-import dev.weft.storage.mapdb.internal.LogFormat.Damage;
-import dev.weft.storage.mapdb.internal.LogFormat.ScanResult;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * A persistent {@link LocalStore}: an append-only, fsynced operation log is the source of truth; a MapDB B-tree is an
  * index rebuilt from the log whenever it cannot be trusted. See {@code docs/storage-mapdb.md} for the design and the
  * argument for each step.
+ *
+ * <p>This class wires the parts and implements the SPI on top of them: {@link StoreDirectory} (layout and lock),
+ * {@link Recovery} (opening), {@link LiveIndex} (the index every thread reads), {@link GroupCommitWriter} (the only
+ * writer), {@link LogSegments} (the log's files), {@link Compactor} (snapshots), {@link IndexRebuild} (a damaged
+ * index replaced while running), {@link Sweeper} (expiry).
  *
  * <h2>Threads</h2>
  * <ul>
@@ -63,93 +44,39 @@ import org.slf4j.LoggerFactory;
  */
 final class MapDbStore implements LocalStore {
   private static final Logger LOG = LoggerFactory.getLogger(MapDbStore.class);
-  private static final int MAX_BATCH_OPS = 1024;
-  private static final int SNAPSHOT_FRAME_BYTES = 1 << 20;
-  private static final int SNAPSHOT_CHUNK = 4096;
-  private static final long NOT_SWEEP = Long.MIN_VALUE;
-  private static final String LOCK_FILE = "lock";
-  private static final String LOG_DIR = "log";
-  private static final String VIEW_DIR = "index";
-
-  private sealed interface Op permits PutOp, RemoveOp, MetaOp, Control {}
-
-  private record PutOp(byte[] key, Record record, CompletableFuture<StoreResult> future) implements Op {}
-
-  /** {@code sweepNow} is {@link #NOT_SWEEP} for a plain remove; for a sweep the record must still be expired then. */
-  private record RemoveOp(byte[] key, Version version, long sweepNow, CompletableFuture<Boolean> future)
-      implements Op {}
-
-  /** {@code value} null removes. */
-  private record MetaOp(String name, String value, CompletableFuture<Void> future) implements Op {}
-
-  private record Control(Kind kind, long number, boolean ok) implements Op {
-    enum Kind { CLOSE, REBUILD, COMPACTED, COMPACT_NOW }
-  }
-
-  /** A change decided in a batch, applied to the index once the batch is durable. */
-  private record Effect(byte[] key, Record now, Record before, String metaName, String metaValue) {}
 
   private final StoreOptions options;
   private final Hooks hooks;
-  private final Path logDir;
-  private final Path viewDir;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final StoreDirectory directory;
+  private final LiveIndex index;
+  private final LogSegments log;
+  private final GroupCommitWriter writer;
+  private final Sweeper sweeper;
+  private final ExecutorService sweeperThread;
+  private final ExecutorService compactorThread;
+  private final Compactor compactor;
+  private final IndexRebuild rebuild;
 
-  /** Readers hold it shared for one bounded step; the writer holds it exclusively to swap in a rebuilt index. */
-  private final ReentrantReadWriteLock viewLock = new ReentrantReadWriteLock();
-  private volatile View view;
-  private final ConcurrentSkipListMap<String, String> meta;
-  private final AtomicLong count;
-  private final AtomicLong liveBytes;
-
-  private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
-  private final Object submitLock = new Object();
-  private boolean closed; // guarded by submitLock
-  private volatile boolean closing;
-  private final AtomicBoolean rebuildRequested = new AtomicBoolean();
-  /** Set when writes can no longer be made durable; every later write fails with it. */
-  private volatile WeftException writeFailure;
-  /** Set when the index is unusable; every later read fails with it. */
-  private volatile WeftException viewFailure;
-
-  private final Thread writer;
-  private final ExecutorService compactor;
-  private final ExecutorService sweeper;
-
-  // Owned by the writer thread (and by open/close before it starts and after it ends).
-  private LogWriter active;
-  private final TreeMap<Long, Long> closedSegments;
-  private long snapshotNumber;
-  private long snapshotBytes;
-  private Future<?> compaction;
-  private volatile boolean abortCompaction;
-  private long nextCompactionAt;
-  private final Buf frame = new Buf(64 * 1024);
-
-  private MapDbStore(StoreOptions options, Hooks hooks, FileChannel lockChannel, FileLock lock, Recovered r) {
+  private MapDbStore(StoreOptions options, Hooks hooks, StoreDirectory directory, Recovery.Recovered r) {
     this.options = options;
     this.hooks = hooks;
-    this.logDir = options.dir().resolve(LOG_DIR);
-    this.viewDir = options.dir().resolve(VIEW_DIR);
-    this.lockChannel = lockChannel;
-    this.lock = lock;
-    this.view = r.view;
-    this.meta = new ConcurrentSkipListMap<>(r.meta);
-    this.count = new AtomicLong(r.count);
-    this.liveBytes = new AtomicLong(r.liveBytes);
-    this.closedSegments = r.segments;
-    this.snapshotNumber = r.snapshotNumber;
-    this.snapshotBytes = r.snapshotBytes;
-    this.active = r.active;
+    this.directory = directory;
+    this.index = new LiveIndex(options.dir(), r.view(), r.meta(), r.count(), r.liveBytes(), this::requestRebuild);
+    this.log = new LogSegments(directory, hooks.appenders(), r.active(), r.segments(), r.snapshotNumber(),
+        r.snapshotBytes());
     String name = options.dir().getFileName() == null ? "" : "-" + options.dir().getFileName();
-    this.writer = new Thread(this::runWriter, "weft-mapdb-writer" + name);
-    this.writer.setDaemon(true);
-    this.compactor = Executors.newSingleThreadExecutor(daemon("weft-mapdb-compactor" + name));
-    this.sweeper = Executors.newSingleThreadExecutor(daemon("weft-mapdb-sweeper" + name));
+    this.compactorThread = Executors.newSingleThreadExecutor(daemon("weft-mapdb-compactor" + name));
+    this.compactor = new Compactor(directory, index, log, options, hooks.events(), compactorThread,
+        this::afterCompaction, this::requestRebuild);
+    this.rebuild = new IndexRebuild(directory, index, log, options, hooks.events(), compactor::stop,
+        this::beforeNextBatch);
+    this.writer = new GroupCommitWriter(options.dir(), index, log, options.segmentSize(), compactor,
+        this::requestRebuild);
+    this.sweeperThread = Executors.newSingleThreadExecutor(daemon("weft-mapdb-sweeper" + name));
+    this.sweeper = new Sweeper(index, writer, options.sweepChunk(), sweeperThread);
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -163,436 +90,24 @@ final class MapDbStore implements LocalStore {
    * @throws WeftException naming the directory or file when it cannot
    */
   static MapDbStore open(StoreOptions options, Hooks hooks) {
-    Path dir = options.dir();
-    Path logDir = dir.resolve(LOG_DIR);
-    Path viewDir = dir.resolve(VIEW_DIR);
-    try {
-      Files.createDirectories(logDir);
-      Files.createDirectories(viewDir);
-    } catch (IOException e) {
-      throw new WeftException("mapdb store: cannot create the data directory " + dir + " (" + reason(e)
-          + "); check weft.data.dir and its permissions", e);
-    }
-    FileChannel lockChannel;
-    try {
-      lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new WeftException("mapdb store: the data directory " + dir + " is not writable (" + reason(e) + ")", e);
-    }
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException | IOException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      closeQuietly(lockChannel);
-      throw new WeftException("mapdb store: the data directory " + dir + " is already used by another store (its lock "
-          + "file " + dir.resolve(LOCK_FILE) + " is held); give each node its own weft.data.dir");
-    }
+    StoreDirectory directory = StoreDirectory.open(options.dir());
     MapDbStore store;
     try {
-      probeWritable(dir);
-      Recovered r = recover(options, hooks, logDir, viewDir);
-      store = new MapDbStore(options, hooks, lockChannel, lock, r);
-      if (r.damaged) {
+      Recovery.Recovered r = Recovery.run(options, hooks, directory);
+      store = new MapDbStore(options, hooks, directory, r);
+      if (r.damaged()) {
         // Supersede the damaged files now, so the next open (perhaps in fail mode) finds an intact log.
-        store.startCompaction();
-        store.awaitCompaction();
+        store.compactor.compactNow();
       }
     } catch (RuntimeException | IOException | Error e) {
-      releaseQuietly(lock);
-      closeQuietly(lockChannel);
+      directory.close();
       if (e instanceof WeftException w) {
         throw w;
       }
-      throw new WeftException("mapdb store: cannot open " + dir + " (" + reason(e) + ")", e);
+      throw new WeftException("mapdb store: cannot open " + options.dir() + " (" + StoreDirectory.reason(e) + ")", e);
     }
     store.writer.start();
     return store;
-  }
-
-  private static void probeWritable(Path dir) {
-    Path probe = dir.resolve("write-probe" + LogFormat.TMP_SUFFIX);
-    try {
-      Files.write(probe, new byte[1]);
-      Files.delete(probe);
-    } catch (IOException e) {
-      throw new WeftException("mapdb store: the data directory " + dir + " is not writable (" + reason(e) + ")", e);
-    }
-  }
-
-  private static String reason(Throwable e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied: " + ((FileSystemException) e).getFile();
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason() + ": " + f.getFile();
-    }
-    return String.valueOf(e.getMessage() == null ? e.toString() : e.getMessage());
-  }
-
-  // ---------------------------------------------------------------------------------------------------- recovery
-
-  /** What recovery hands to the store. */
-  private record Recovered(View view, NavigableMap<String, String> meta, long count, long liveBytes,
-      TreeMap<Long, Long> segments, long snapshotNumber, long snapshotBytes, LogWriter active, boolean damaged) {}
-
-  /** The checkpoint turned out not to match the log: start again, rebuilding. */
-  private static final class CheckpointMismatch extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    CheckpointMismatch(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private static Recovered recover(StoreOptions o, Hooks hooks, Path logDir, Path viewDir) throws IOException {
-    TreeMap<Long, Path> snapshots = new TreeMap<>();
-    TreeMap<Long, Path> segments = new TreeMap<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(logDir)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(LogFormat.TMP_SUFFIX)) {
-          Files.delete(p); // an unpublished snapshot
-        } else if (LogFormat.number(n, LogFormat.SNAPSHOT_SUFFIX) >= 0) {
-          snapshots.put(LogFormat.number(n, LogFormat.SNAPSHOT_SUFFIX), p);
-        } else if (LogFormat.number(n, LogFormat.LOG_SUFFIX) >= 0) {
-          segments.put(LogFormat.number(n, LogFormat.LOG_SUFFIX), p);
-        }
-      }
-    }
-    Optional<Checkpoint> ckp = Checkpoint.take(viewDir);
-    try {
-      return recover(o, hooks, logDir, viewDir, snapshots, segments, ckp);
-    } catch (CheckpointMismatch e) {
-      LOG.warn("mapdb store {}: {}; rebuilding the index from the log", o.dir(), e.getMessage());
-      try {
-        return recover(o, hooks, logDir, viewDir, snapshots, segments, Optional.empty());
-      } catch (CheckpointMismatch impossible) {
-        throw new IllegalStateException(impossible);
-      }
-    }
-  }
-
-  private static Recovered recover(StoreOptions o, Hooks hooks, Path logDir, Path viewDir, TreeMap<Long, Path> snapshots,
-      TreeMap<Long, Path> segments, Optional<Checkpoint> ckp) throws IOException, CheckpointMismatch {
-    long started = System.nanoTime();
-    Long snap = snapshots.isEmpty() ? null : snapshots.lastKey();
-    NavigableMap<Long, Path> replay = new TreeMap<>(snap == null ? segments : segments.tailMap(snap, true));
-    boolean damaged = false;
-    long expect = snap != null ? snap : 1;
-    for (long n : replay.keySet()) {
-      if (n != expect) {
-        damaged |= damage(o, new Damage(logDir.resolve(LogFormat.name(expect, LogFormat.LOG_SUFFIX)), 0,
-            "log segment" + (n - expect > 1 ? "s " + expect + " to " + (n - 1) + " are" : " is") + " missing"), false);
-      }
-      expect = n + 1;
-    }
-
-    Path viewFile = viewDir.resolve(View.FILE);
-    View view = null;
-    NavigableMap<String, String> meta = new TreeMap<>();
-    long applyFromSegment = 0;
-    long applyFromOffset = 0;
-    long records = 0;
-    long live = 0;
-    if (ckp.isPresent()) {
-      Checkpoint c = ckp.get();
-      String why = null;
-      if (!replay.containsKey(c.segment())) {
-        why = "the checkpoint names log segment " + c.segment() + ", which is not in the log";
-      } else if (!Files.exists(viewFile) || Files.size(viewFile) != c.viewSize()) {
-        why = "the index file is missing or has changed size since the clean close";
-      } else if (Files2.crc(viewFile) != c.viewCrc()) {
-        why = "the index file's checksum does not match the one recorded at the clean close";
-      } else {
-        try {
-          view = View.open(viewFile, o.mmap());
-          meta = view.loadMeta();
-        } catch (RuntimeException | Error e) {
-          why = "MapDB cannot open the index (" + e + ")";
-          if (view != null) {
-            view.close();
-            view = null;
-          }
-        }
-      }
-      if (why != null) {
-        LOG.warn("mapdb store {}: {}; rebuilding the index from the log", o.dir(), why);
-      } else {
-        applyFromSegment = c.segment();
-        applyFromOffset = c.offset();
-        records = c.records();
-        live = c.liveBytes();
-      }
-    } else if (Files.exists(viewFile)) {
-      LOG.info("mapdb store {}: the last stop was not clean; rebuilding the index from the log", o.dir());
-    }
-    boolean reuse = view != null;
-    Replayer rp = reuse ? Replayer.into(view, meta, records, live) : Replayer.fresh(viewFile, o.mmap(), stagingLimit(o));
-    try {
-      long snapshotBytes = 0;
-      if (snap != null) {
-        Path p = snapshots.get(snap);
-        ScanResult res = LogFormat.scan(p, true, snap, false, reuse ? Long.MAX_VALUE : 0, -1, rp);
-        if (res.damage() != null) {
-          damaged |= damage(o, res.damage(), true);
-        }
-        snapshotBytes = Files.size(p);
-      }
-      TreeMap<Long, Long> kept = new TreeMap<>();
-      long last = replay.isEmpty() ? -1 : replay.lastKey();
-      for (Map.Entry<Long, Path> e : replay.entrySet()) {
-        long n = e.getKey();
-        long from = !reuse || n > applyFromSegment ? 0 : n < applyFromSegment ? Long.MAX_VALUE : applyFromOffset;
-        ScanResult res = LogFormat.scan(e.getValue(), false, n, n == last, from, -1, rp);
-        long end = res.size();
-        if (res.torn()) {
-          LOG.info("mapdb store {}: discarding the torn tail of {} ({} bytes from offset {}): a batch cut short by a "
-              + "crash, never acknowledged", o.dir(), e.getValue(), res.size() - res.validEnd(), res.validEnd());
-          end = cut(e.getValue(), res.validEnd());
-        } else if (res.damage() != null) {
-          damaged |= damage(o, res.damage(), true);
-          end = cut(e.getValue(), res.validEnd());
-        }
-        if (reuse && n == applyFromSegment && end < applyFromOffset) {
-          throw new CheckpointMismatch("the checkpoint points past the end of log segment " + n);
-        }
-        if (end >= 0) {
-          kept.put(n, end);
-        }
-      }
-      // Superseded files: older snapshots and the segments they cover (a crash came between publish and delete).
-      boolean deleted = false;
-      for (Path p : snapshots.values()) {
-        if (snap != null && !p.equals(snapshots.get(snap))) {
-          deleted |= Files.deleteIfExists(p);
-        }
-      }
-      for (Map.Entry<Long, Path> e : segments.entrySet()) {
-        if (snap != null && e.getKey() < snap) {
-          deleted |= Files.deleteIfExists(e.getValue());
-        }
-      }
-      if (deleted) {
-        Files2.fsyncDirectory(logDir);
-      }
-      // Numbers of segments dropped whole (torn at creation) are reused, so the numbering stays gap-free.
-      long next = kept.isEmpty() ? (snap == null ? 1 : snap) : kept.lastKey() + 1;
-      view = rp.finish();
-      LogWriter active = LogWriter.create(logDir, next, hooks.appenders());
-      hooks.events().on(reuse ? "open-reused" : "open-rebuilt");
-      LOG.info("mapdb store {} opened in {} ms: {} records, index {}", o.dir(),
-          (System.nanoTime() - started) / 1_000_000, rp.count, reuse ? "reused" : "rebuilt from the log");
-      return new Recovered(view, rp.meta, rp.count, rp.live, kept, snap == null ? 0 : snap, snapshotBytes, active,
-          damaged);
-    } catch (IOException | RuntimeException | Error | CheckpointMismatch e) {
-      rp.abandon();
-      throw e;
-    }
-  }
-
-  /** Cuts a log file back to {@code end}, or deletes it when not even its header survives; returns its new size or -1. */
-  private static long cut(Path file, long end) throws IOException {
-    if (end < LogFormat.HEADER) {
-      Files.delete(file);
-      Files2.fsyncDirectory(file.getParent());
-      return -1;
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      if (ch.size() > end) {
-        ch.truncate(end);
-        ch.force(true);
-      }
-    }
-    return end;
-  }
-
-  /**
-   * Handles damage found at open: {@code fail} throws; {@code truncate} keeps a copy of the file and goes on.
-   *
-   * @return true (the log was damaged)
-   */
-  private static boolean damage(StoreOptions o, Damage d, boolean copy) throws IOException {
-    if (!o.truncateOnCorruption()) {
-      throw new WeftException("mapdb store: the log in " + o.dir() + " is damaged: " + d.describe() + ". What was "
-          + "written after that point cannot be read back. Restore the directory from a backup, or set "
-          + MapDbSettings.ON_CORRUPTION + "=truncate to open with everything before the damage.");
-    }
-    Path aside = d.file().resolveSibling(d.file().getFileName() + ".damaged");
-    if (copy && Files.exists(d.file())) {
-      Files.copy(d.file(), aside, StandardCopyOption.REPLACE_EXISTING);
-    }
-    LOG.error("mapdb store {}: THE LOG IS DAMAGED: {}. {} is set to truncate: opening with everything before the "
-        + "damage; records written after it are LOST{}.", o.dir(), d.describe(), MapDbSettings.ON_CORRUPTION,
-        copy ? " (a copy of the damaged file is kept as " + aside + ")" : "");
-    return true;
-  }
-
-  /**
-   * Applies replayed ops with the same merge rules as live writes: straight into a reused index, or, for a fresh one,
-   * first into an in-memory {@link Staging} map that is bulk-loaded into MapDB at {@link #finish} (sorted loading is
-   * several times faster than one B-tree put per op). Staging is bounded: once it would hold more than {@code
-   * stagingLimit} bytes, what it holds is bulk-loaded at once and the remaining ops go into MapDB one by one. Either
-   * way every op is decided against the state left by all earlier ops, so the result does not depend on the path.
-   */
-  private static final class Replayer implements LogFormat.OpSink {
-    private final Path file;
-    private final boolean mmap;
-    private final long stagingLimit;
-    final NavigableMap<String, String> meta;
-    long count;
-    long live;
-    /** The index receiving ops; null while they are staged. */
-    private View view;
-    /** Non-null while ops are merged in memory. */
-    private Staging staging;
-    /** Keys already in a freshly built index (null when the index was reused and may hold anything). */
-    private LongSet seen;
-
-    private Replayer(Path file, boolean mmap, long stagingLimit, View view, NavigableMap<String, String> meta,
-        long count, long live) {
-      this.file = file;
-      this.mmap = mmap;
-      this.stagingLimit = stagingLimit;
-      this.view = view;
-      this.meta = meta;
-      this.count = count;
-      this.live = live;
-    }
-
-    /** Ops on top of an index trusted after a clean close. */
-    static Replayer into(View view, NavigableMap<String, String> meta, long count, long live) {
-      return new Replayer(view.file, false, 0, view, meta, count, live);
-    }
-
-    /**
-     * Ops into a new, empty index at {@code file} (whatever is there is deleted now: it is not trusted). With {@code
-     * stagingLimit <= 0} every op goes into MapDB one by one, as before staging existed.
-     */
-    static Replayer fresh(Path file, boolean mmap, long stagingLimit) throws IOException {
-      Replayer rp = new Replayer(file, mmap, stagingLimit, null, new TreeMap<>(), 0, 0);
-      if (stagingLimit > 0) {
-        Files.deleteIfExists(file);
-        rp.staging = new Staging();
-      } else {
-        rp.view = View.create(file, mmap);
-        rp.seen = new LongSet();
-      }
-      return rp;
-    }
-
-    /** The index holding every op replayed so far; call once, after the last op. */
-    View finish() throws IOException {
-      if (staging != null) {
-        view = View.load(file, mmap, staging, meta);
-        staging = null;
-      }
-      return view;
-    }
-
-    /** Closes whatever index was started, after a failure. */
-    void abandon() {
-      staging = null;
-      if (view != null) {
-        view.close();
-      }
-    }
-
-    /** Staging has reached its bound: load what it holds and go on op by op. */
-    private void spill() {
-      LOG.info("mapdb store: the log replayed so far holds more than {} bytes in memory ({}); loading {} records "
-          + "into the index and replaying the rest one op at a time", stagingLimit, MapDbSettings.REBUILD_MEMORY,
-          staging.size());
-      seen = new LongSet();
-      for (byte[] k : staging.keys()) {
-        seen.add(LongSet.hash(k));
-      }
-      try {
-        finish();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-
-    private Record held(byte[] key) {
-      if (staging != null) {
-        return staging.get(key);
-      }
-      if (seen != null) {
-        long h = LongSet.hash(key);
-        if (!seen.contains(h)) {
-          seen.add(h);
-          return null;
-        }
-      }
-      return view.get(key);
-    }
-
-    @Override
-    public void put(byte[] key, Record record) {
-      Record held = held(key);
-      Record merged = held == null ? record : held.merge(record);
-      if (merged != held) {
-        if (staging != null) {
-          staging.put(key, merged);
-        } else {
-          view.put(key, merged);
-        }
-        live += liveSize(key, merged) - (held == null ? 0 : liveSize(key, held));
-        if (held == null) {
-          count++;
-        }
-        if (staging != null && staging.bytes() > stagingLimit) {
-          spill();
-        }
-      }
-    }
-
-    @Override
-    public void remove(byte[] key, Version version) {
-      if (staging == null && seen != null && !seen.contains(LongSet.hash(key))) {
-        return;
-      }
-      Record held = staging != null ? staging.get(key) : view.get(key);
-      if (held != null && held.version().equals(version)) {
-        if (staging != null) {
-          staging.remove(key);
-        } else {
-          view.remove(key);
-        }
-        live -= liveSize(key, held);
-        count--;
-      }
-    }
-
-    // While staging, meta entries live only in the map and are written to the index by finish().
-
-    @Override
-    public void metaSet(String name, String value) {
-      if (staging == null) {
-        view.putMeta(name, value);
-      }
-      meta.put(name, value);
-    }
-
-    @Override
-    public void metaRemove(String name) {
-      if (staging == null) {
-        view.removeMeta(name);
-      }
-      meta.remove(name);
-    }
-  }
-
-  /** Heap a rebuild may use to merge the log in memory: the setting, but never more than a quarter of the heap. */
-  private static long stagingLimit(StoreOptions o) {
-    return Math.min(o.rebuildMemory(), Runtime.getRuntime().maxMemory() / 4);
-  }
-
-  static long liveSize(byte[] key, Record r) {
-    return 16 + key.length + Codec.indexValueSize(r);
   }
 
   // ---------------------------------------------------------------------------------------------------- the API
@@ -607,21 +122,19 @@ final class MapDbStore implements LocalStore {
           + record.key() + " is " + size + " bytes encoded, more than " + MapDbSettings.MAX_RECORD_SIZE + " ("
           + options.maxRecordSize() + ")"));
     }
-    CompletableFuture<StoreResult> f = new CompletableFuture<>();
-    return submit(new PutOp(key, record, f), f);
+    return writer.put(key, record);
   }
 
   @Override
   public CompletableFuture<Optional<Record>> get(String namespace, String key) {
     checkOpen();
     byte[] k = Codec.key(namespace, key);
-    return read(() -> Optional.ofNullable(view.get(k)));
+    return index.read(view -> Optional.ofNullable(view.get(k)));
   }
 
   @Override
   public CompletableFuture<Boolean> remove(String namespace, String key, Version version) {
-    CompletableFuture<Boolean> f = new CompletableFuture<>();
-    return submit(new RemoveOp(Codec.key(namespace, key), version, NOT_SWEEP, f), f);
+    return writer.remove(Codec.key(namespace, key), version, GroupCommitWriter.NOT_SWEEP);
   }
 
   @Override
@@ -637,7 +150,7 @@ final class MapDbStore implements LocalStore {
     }
     byte[] start = from;
     boolean startInclusive = inclusive;
-    return read(() -> {
+    return index.read(view -> {
       Iterator<Map.Entry<byte[], byte[]>> entries = view.entries(start, startInclusive);
       return ScanPages.page(scan, new Iterator<Record>() {
         @Override
@@ -654,726 +167,101 @@ final class MapDbStore implements LocalStore {
     });
   }
 
-  /**
-   * Runs a read against the index under its read lock: fails fast while a rebuild holds the lock, and turns a record
-   * whose CRC does not match into a failed read plus a rebuild, never into data.
-   */
-  private <T> CompletableFuture<T> read(java.util.function.Supplier<T> body) {
-    Lock l = viewLock.readLock();
-    if (!l.tryLock()) {
-      return CompletableFuture.failedFuture(rebuilding());
-    }
-    try {
-      checkView();
-      return CompletableFuture.completedFuture(body.get());
-    } catch (CorruptIndexException e) {
-      requestRebuild();
-      return CompletableFuture.failedFuture(e);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(readFailed(e));
-    } finally {
-      l.unlock();
-    }
-  }
-
-  /**
-   * Finds expired records on the sweeper thread, a bounded chunk at a time, and queues their removal (each checked
-   * again by the writer: same version, still expired), waiting for a chunk before finding the next.
-   */
+  /** Runs on the sweeper thread: see {@link Sweeper}. */
   @Override
   public CompletableFuture<Long> sweepExpired(long nowMillis) {
     checkOpen();
-    CompletableFuture<Long> result = new CompletableFuture<>();
-    sweeper.execute(() -> {
-      try {
-        long removed = 0;
-        byte[] from = null;
-        boolean more = true;
-        while (more) {
-          List<RemoveOp> chunk = new ArrayList<>();
-          Lock l = viewLock.readLock();
-          l.lock();
-          try {
-            checkView();
-            Iterator<Map.Entry<byte[], byte[]>> it = view.entries(from, false);
-            int scanned = 0;
-            while (it.hasNext() && chunk.size() < options.sweepChunk() && scanned < 16 * options.sweepChunk()) {
-              Map.Entry<byte[], byte[]> e = it.next();
-              from = e.getKey();
-              scanned++;
-              ByteBuffer v = ByteBuffer.wrap(e.getValue());
-              if (v.capacity() >= 4 + Codec.BODY_FIXED && v.getLong(Codec.VALUE_EXPIRY_OFFSET) <= nowMillis) {
-                Version ver = new Version(v.getLong(Codec.VALUE_VERSION_OFFSET),
-                    v.getLong(Codec.VALUE_VERSION_OFFSET + 8));
-                chunk.add(new RemoveOp(e.getKey(), ver, nowMillis, new CompletableFuture<>()));
-              }
-            }
-            more = it.hasNext();
-          } finally {
-            l.unlock();
-          }
-          for (RemoveOp op : chunk) {
-            submit(op, op.future);
-          }
-          for (RemoveOp op : chunk) {
-            if (op.future.get(10, TimeUnit.MINUTES)) {
-              removed++;
-            }
-          }
-        }
-        result.complete(removed);
-      } catch (Throwable t) {
-        result.completeExceptionally(t instanceof java.util.concurrent.ExecutionException ? t.getCause() : t);
-      }
-    });
-    return result;
+    return sweeper.sweep(nowMillis);
   }
 
   @Override
   public long size() {
-    return count.get();
+    return index.count();
   }
 
   @Override
   public Optional<String> loadMeta(String name) {
-    return Optional.ofNullable(meta.get(name));
+    return index.meta(name);
   }
 
   @Override
   public CompletableFuture<Void> saveMeta(String name, String value) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    return submit(new MetaOp(name, java.util.Objects.requireNonNull(value, "value"), f), f);
+    return writer.meta(name, Objects.requireNonNull(value, "value"));
   }
 
   @Override
   public CompletableFuture<Void> removeMeta(String name) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    return submit(new MetaOp(java.util.Objects.requireNonNull(name, "name"), null, f), f);
+    return writer.meta(Objects.requireNonNull(name, "name"), null);
   }
 
   @Override
   public SortedMap<String, String> loadMetaWithPrefix(String prefix) {
-    return new TreeMap<>(meta.subMap(prefix, true, prefix + Character.MAX_VALUE, true));
-  }
-
-  private <T> CompletableFuture<T> submit(Op op, CompletableFuture<T> f) {
-    WeftException failed = writeFailure;
-    if (failed != null) {
-      checkOpen();
-      return CompletableFuture.failedFuture(failed);
-    }
-    synchronized (submitLock) {
-      if (closed) {
-        throw new IllegalStateException("store is closed");
-      }
-      queue.add(op);
-    }
-    return f;
-  }
-
-  private void control(Control c) {
-    queue.add(c);
+    return index.metaWithPrefix(prefix);
   }
 
   private void checkOpen() {
-    if (closing) {
+    if (writer.closing()) {
       throw new IllegalStateException("store is closed");
     }
   }
 
-  private void checkView() {
-    WeftException f = viewFailure;
-    if (f != null) {
-      throw f;
-    }
-  }
-
-  private WeftException rebuilding() {
-    return new WeftException("mapdb store " + options.dir() + ": the index is being rebuilt from the log after "
-        + "damage was found; retry shortly");
-  }
-
-  private WeftException readFailed(RuntimeException e) {
-    return e instanceof WeftException w ? w
-        : new WeftException("mapdb store " + options.dir() + ": reading the index failed (" + e + ")", e);
+  /** The compactor's outcome is recorded on the writer thread, also while the store closes. */
+  private void afterCompaction(Runnable step) {
+    writer.runBetweenBatches(step, true);
   }
 
   void requestRebuild() {
-    if (rebuildRequested.compareAndSet(false, true)) {
-      LOG.error("mapdb store {}: the index holds a damaged entry; rebuilding it from the log", options.dir());
-      control(new Control(Control.Kind.REBUILD, 0, true));
-    }
+    rebuild.request();
   }
 
-  // ---------------------------------------------------------------------------------------------------- the writer
-
-  private void runWriter() {
-    List<Op> batch = new ArrayList<>(MAX_BATCH_OPS);
-    List<Op> data = new ArrayList<>(MAX_BATCH_OPS);
-    boolean stop = false;
-    try {
-      while (!stop) {
-        batch.add(queue.take());
-        queue.drainTo(batch, MAX_BATCH_OPS - 1);
-        for (Op op : batch) {
-          if (op instanceof Control c) {
-            commit(data);
-            data.clear();
-            if (!stop || c.kind == Control.Kind.COMPACTED) {
-              stop |= handle(c);
-            }
-          } else {
-            data.add(op);
-          }
-        }
-        commit(data);
-        data.clear();
-        batch.clear();
-        if (!stop) {
-          afterBatch();
-        }
-      }
-    } catch (Throwable t) {
-      LOG.error("mapdb store {}: the writer thread failed; the store refuses further writes", options.dir(), t);
-      writeFailure = new WeftException("mapdb store " + options.dir() + ": the writer failed (" + t + ")", t);
-      for (Op op : batch) {
-        fail(op, writeFailure);
-      }
-      for (Op op : data) {
-        fail(op, writeFailure);
-      }
-    } finally {
-      stopCompaction();
-      Op op;
-      while ((op = queue.poll()) != null) {
-        if (op instanceof Control c) {
-          if (c.kind == Control.Kind.COMPACTED) {
-            handle(c);
-          }
-        } else {
-          fail(op, new WeftException("mapdb store " + options.dir() + " closed before this write was made"));
-        }
-      }
-    }
-  }
-
-  /** Handles a control op; true when the writer must stop. */
-  private boolean handle(Control c) {
-    switch (c.kind) {
-      case CLOSE -> {
-        return true;
-      }
-      case REBUILD -> rebuildNow();
-      case COMPACTED -> compacted(c.number, c.ok);
-      case COMPACT_NOW -> startCompaction();
-      default -> throw new IllegalStateException("unknown control " + c.kind);
-    }
-    return false;
-  }
-
-  private void fail(Op op, Throwable t) {
-    if (op instanceof PutOp p) {
-      p.future.completeExceptionally(t);
-    } else if (op instanceof RemoveOp r) {
-      r.future.completeExceptionally(t);
-    } else if (op instanceof MetaOp m) {
-      m.future.completeExceptionally(t);
-    }
-  }
-
-  /** Decides, logs (one fsync), applies and acknowledges a batch of writes. */
-  private void commit(List<Op> ops) {
-    if (ops.isEmpty()) {
-      return;
-    }
-    if (writeFailure != null) {
-      ops.forEach(op -> fail(op, writeFailure));
-      return;
-    }
-    int n = ops.size();
-    Object[] results = new Object[n];
-    Throwable[] failures = new Throwable[n];
-    List<Effect> effects = new ArrayList<>(n);
-    Map<ByteKey, Optional<Record>> overlay = new HashMap<>();
-    frame.truncate(0);
-    for (int i = 0; i < n; i++) {
-      Op op = ops.get(i);
-      try {
-        if (op instanceof PutOp p) {
-          Record held = held(overlay, p.key);
-          Record merged = held == null ? p.record : held.merge(p.record);
-          if (merged == held) {
-            results[i] = new StoreResult(StoreResult.Outcome.STALE, held);
-            continue;
-          }
-          StoreResult.Outcome outcome = held != null && merged.version().equals(held.version())
-              ? StoreResult.Outcome.REFRESHED : StoreResult.Outcome.STORED;
-          LogFormat.putOp(frame, p.key, merged);
-          overlay.put(new ByteKey(p.key), Optional.of(merged));
-          effects.add(new Effect(p.key, merged, held, null, null));
-          results[i] = new StoreResult(outcome, merged);
-        } else if (op instanceof RemoveOp r) {
-          Record held = held(overlay, r.key);
-          boolean remove = held != null && held.version().equals(r.version)
-              && (r.sweepNow == NOT_SWEEP || held.isExpired(r.sweepNow));
-          if (remove) {
-            LogFormat.removeOp(frame, r.key, r.version);
-            overlay.put(new ByteKey(r.key), Optional.empty());
-            effects.add(new Effect(r.key, null, held, null, null));
-          }
-          results[i] = remove;
-        } else if (op instanceof MetaOp m) {
-          if (m.value == null) {
-            LogFormat.metaRemoveOp(frame, m.name);
-          } else {
-            LogFormat.metaSetOp(frame, m.name, m.value);
-          }
-          effects.add(new Effect(null, null, null, m.name, m.value));
-        }
-      } catch (CorruptIndexException e) {
-        failures[i] = e;
-        requestRebuild();
-      } catch (RuntimeException e) {
-        failures[i] = new WeftException("mapdb store " + options.dir() + ": this write failed (" + e + ")", e);
-      }
-    }
-    if (frame.size() > 0) {
-      try {
-        active.append(frame);
-      } catch (IOException e) {
-        WeftException w = new WeftException("mapdb store " + options.dir() + ": writing the log " + active.file
-            + " failed (" + reason(e) + "); the write was not acknowledged", e);
-        if (active.broken()) {
-          writeFailure = new WeftException("mapdb store " + options.dir() + ": the log " + active.file + " could not be"
-              + " restored after a failed write (" + reason(e) + "); the store refuses further writes (reads still "
-              + "work); reopen it once the disk is fixed", e);
-          LOG.error("{}", writeFailure.getMessage());
-        } else {
-          LOG.warn("{}", w.getMessage());
-        }
-        ops.forEach(op -> fail(op, w));
-        return;
-      }
-    }
-    try {
-      for (Effect e : effects) {
-        if (e.key == null) {
-          if (e.metaValue == null) {
-            view.removeMeta(e.metaName);
-            meta.remove(e.metaName);
-          } else {
-            view.putMeta(e.metaName, e.metaValue);
-            meta.put(e.metaName, e.metaValue);
-          }
-        } else if (e.now == null) {
-          view.remove(e.key);
-          count.decrementAndGet();
-          liveBytes.addAndGet(-liveSize(e.key, e.before));
-        } else {
-          view.put(e.key, e.now);
-          if (e.before == null) {
-            count.incrementAndGet();
-          }
-          liveBytes.addAndGet(liveSize(e.key, e.now) - (e.before == null ? 0 : liveSize(e.key, e.before)));
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      // The batch is durable in the log but the index could not take it: the index is now behind the log.
-      viewFailure = new WeftException("mapdb store " + options.dir() + ": the index failed (" + e + "); reopen the "
-          + "store to rebuild it from the log (acknowledged writes are safe in the log)", e);
-      writeFailure = viewFailure;
-      LOG.error("{}", viewFailure.getMessage(), e);
-      ops.forEach(op -> fail(op, new WeftException("mapdb store " + options.dir() + ": this write is in the log but "
-          + "the index failed; it will be visible after the store is reopened", e)));
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      Op op = ops.get(i);
-      if (failures[i] != null) {
-        fail(op, failures[i]);
-      } else if (op instanceof PutOp p) {
-        p.future.complete((StoreResult) results[i]);
-      } else if (op instanceof RemoveOp r) {
-        r.future.complete((Boolean) results[i]);
-      } else if (op instanceof MetaOp m) {
-        m.future.complete(null);
-      }
-    }
-  }
-
-  private Record held(Map<ByteKey, Optional<Record>> overlay, byte[] key) {
-    Optional<Record> o = overlay.get(new ByteKey(key));
-    if (o != null) {
-      return o.orElse(null);
-    }
-    return view.get(key);
-  }
-
-  private static final class ByteKey {
-    final byte[] a;
-    final int hash;
-
-    ByteKey(byte[] a) {
-      this.a = a;
-      this.hash = Arrays.hashCode(a);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ByteKey k && Arrays.equals(a, k.a);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
-  private void afterBatch() {
-    if (writeFailure != null) {
-      return;
-    }
-    if (active.position() >= options.segmentSize()) {
-      rotate();
-    }
-    long total = logBytes();
-    if (compaction == null && total >= nextCompactionAt
-        && total > Math.max(options.compactMinSize(), options.compactFactor() * liveBytes.get())) {
-      startCompaction();
-    }
-  }
-
-  private long logBytes() {
-    long sum = snapshotBytes + active.position();
-    for (long s : closedSegments.values()) {
-      sum += s;
-    }
-    return sum;
-  }
-
-  private boolean rotate() {
-    try {
-      LogWriter next = LogWriter.create(logDir, active.number + 1, hooks.appenders());
-      LogWriter old = active;
-      closedSegments.put(old.number, old.position());
-      active = next;
-      try {
-        old.close();
-      } catch (IOException e) {
-        LOG.warn("mapdb store {}: closing {} failed: {}", options.dir(), old.file, e.toString());
-      }
-      return true;
-    } catch (IOException e) {
-      LOG.warn("mapdb store {}: cannot start a new log segment ({}); staying on {}", options.dir(), reason(e),
-          active.file);
-      return false;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------- compaction
-
-  private void startCompaction() {
-    if (compaction != null || !rotate()) {
-      return;
-    }
-    long number = active.number;
-    abortCompaction = false;
-    hooks.events().on("compaction-start");
-    compaction = compactor.submit(() -> {
-      try {
-        writeSnapshot(number);
-        control(new Control(Control.Kind.COMPACTED, number, true));
-      } catch (Throwable t) {
-        if (!abortCompaction) {
-          LOG.warn("mapdb store {}: compaction failed ({}); will retry later", options.dir(), t.toString());
-        }
-        if (t instanceof CorruptIndexException) {
-          requestRebuild();
-        }
-        control(new Control(Control.Kind.COMPACTED, number, false));
-      }
-    });
-  }
-
-  /** Used at open (before the writer runs) to finish a compaction synchronously. */
-  private void awaitCompaction() throws IOException {
-    Future<?> f = compaction;
-    if (f == null) {
-      throw new IOException("could not start the compaction that supersedes the damaged log files");
-    }
-    try {
-      f.get(1, TimeUnit.HOURS);
-    } catch (Exception e) {
-      throw new IOException("compaction after damage failed", e);
-    }
-    Control c = (Control) queue.poll();
-    if (c == null || !c.ok) {
-      throw new IOException("compaction after damage failed; see the log");
-    }
-    compacted(c.number, true);
-  }
-
-  private void stopCompaction() {
-    Future<?> f = compaction;
-    if (f == null) {
-      return;
-    }
-    abortCompaction = true;
-    try {
-      f.get(10, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      LOG.warn("mapdb store {}: waiting for the compaction to stop: {}", options.dir(), e.toString());
-    }
-    compaction = null;
-  }
-
-  /**
-   * Writes snapshot {@code number}: every live record and meta entry, read from the index while the writer goes on.
-   * The snapshot is fuzzy (each record is read at some moment after the rotation), which replay tolerates: see
-   * docs/storage-mapdb.md. Published by an atomic rename once complete and synced.
-   */
-  private void writeSnapshot(long number) throws IOException {
-    Path tmp = logDir.resolve(LogFormat.name(number, LogFormat.SNAPSHOT_SUFFIX) + LogFormat.TMP_SUFFIX);
-    Path target = logDir.resolve(LogFormat.name(number, LogFormat.SNAPSHOT_SUFFIX));
-    boolean done = false;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      write(ch, LogFormat.header(LogFormat.SNAPSHOT_MAGIC, number));
-      Buf buf = new Buf(SNAPSHOT_FRAME_BYTES + 64 * 1024);
-      long records = 0;
-      byte[] from = null;
-      boolean more = true;
-      while (more) {
-        if (abortCompaction) {
-          throw new IOException("compaction aborted");
-        }
-        Lock l = viewLock.readLock();
-        l.lock();
-        try {
-          checkView();
-          Iterator<Map.Entry<byte[], byte[]>> it = view.entries(from, false);
-          for (int i = 0; i < SNAPSHOT_CHUNK && it.hasNext(); i++) {
-            Map.Entry<byte[], byte[]> e = it.next();
-            from = e.getKey();
-            Codec.fromIndex(e.getKey(), e.getValue()); // never copy a damaged entry into the new log
-            LogFormat.putOpRaw(buf, e.getKey(), e.getValue());
-            records++;
-            if (buf.size() >= SNAPSHOT_FRAME_BYTES) {
-              writeFrame(ch, buf);
-            }
-          }
-          more = it.hasNext();
-        } finally {
-          l.unlock();
-        }
-      }
-      long metas = 0;
-      for (Map.Entry<String, String> e : meta.entrySet()) {
-        LogFormat.metaSetOp(buf, e.getKey(), e.getValue());
-        metas++;
-        if (buf.size() >= SNAPSHOT_FRAME_BYTES) {
-          writeFrame(ch, buf);
-        }
-      }
-      writeFrame(ch, buf);
-      LogFormat.endOp(buf, records, metas);
-      writeFrame(ch, buf);
-      ch.force(true);
-      hooks.events().on("snapshot-written");
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    if (abortCompaction) {
-      Files.deleteIfExists(tmp);
-      throw new IOException("compaction aborted");
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    Files2.fsyncDirectory(logDir);
-    hooks.events().on("snapshot-published");
-  }
-
-  private static void writeFrame(FileChannel ch, Buf buf) throws IOException {
-    if (buf.size() == 0) {
-      return;
-    }
-    write(ch, LogFormat.frameHeader(buf.array(), 0, buf.size()));
-    write(ch, buf.view());
-    buf.truncate(0);
-  }
-
-  private static void write(FileChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      ch.write(b);
-    }
-  }
-
-  /** A snapshot was published (or failed): drop the files it supersedes. */
-  private void compacted(long number, boolean ok) {
-    compaction = null;
-    if (!ok) {
-      nextCompactionAt = logBytes() + options.segmentSize();
-      return;
-    }
-    try {
-      Path snap = logDir.resolve(LogFormat.name(number, LogFormat.SNAPSHOT_SUFFIX));
-      long size = Files.size(snap);
-      if (snapshotNumber > 0 && snapshotNumber < number) {
-        Files.deleteIfExists(logDir.resolve(LogFormat.name(snapshotNumber, LogFormat.SNAPSHOT_SUFFIX)));
-      }
-      for (Iterator<Long> it = closedSegments.headMap(number).keySet().iterator(); it.hasNext(); ) {
-        Files.deleteIfExists(logDir.resolve(LogFormat.name(it.next(), LogFormat.LOG_SUFFIX)));
-        it.remove();
-      }
-      Files2.fsyncDirectory(logDir);
-      snapshotNumber = number;
-      snapshotBytes = size;
-      nextCompactionAt = 0;
-      hooks.events().on("compaction-done");
-    } catch (IOException e) {
-      LOG.warn("mapdb store {}: removing log files superseded by snapshot {} failed ({}); the next open does it",
-          options.dir(), number, e.toString());
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------- rebuild
-
-  /** Replaces the index with one rebuilt from the log (on the writer thread, between batches). */
-  private void rebuildNow() {
-    rebuildRequested.set(false);
-    stopCompaction();
-    long started = System.nanoTime();
-    Lock l = viewLock.writeLock();
-    l.lock();
-    try {
-      view.close();
-      Path file = viewDir.resolve(View.FILE);
-      Replayer rp = Replayer.fresh(file, options.mmap(), stagingLimit(options));
-      NavigableMap<String, String> m = rp.meta;
-      List<String> damage = new ArrayList<>();
-      if (snapshotNumber > 0) {
-        ScanResult r = LogFormat.scan(logDir.resolve(LogFormat.name(snapshotNumber, LogFormat.SNAPSHOT_SUFFIX)), true,
-            snapshotNumber, false, 0, -1, rp);
-        if (r.damage() != null) {
-          damage.add(r.damage().describe());
-        }
-      }
-      for (long n : closedSegments.keySet()) {
-        if (n >= snapshotNumber) {
-          ScanResult r = LogFormat.scan(logDir.resolve(LogFormat.name(n, LogFormat.LOG_SUFFIX)), false, n, false, 0,
-              -1, rp);
-          if (r.damage() != null) {
-            damage.add(r.damage().describe());
-          }
-        }
-      }
-      ScanResult r = LogFormat.scan(active.file, false, active.number, false, 0, active.position(), rp);
-      if (r.damage() != null) {
-        damage.add(r.damage().describe());
-      }
-      try {
-        view = rp.finish();
-      } catch (IOException | RuntimeException | Error e) {
-        rp.abandon();
-        throw e;
-      }
-      if (!damage.isEmpty()) {
-        throw new IOException("the log itself is damaged: " + String.join("; ", damage));
-      }
-      count.set(rp.count);
-      liveBytes.set(rp.live);
-      meta.keySet().retainAll(m.keySet());
-      meta.putAll(m);
-      hooks.events().on("rebuilt");
-      LOG.warn("mapdb store {}: index rebuilt from the log in {} ms ({} records)", options.dir(),
-          (System.nanoTime() - started) / 1_000_000, rp.count);
-    } catch (IOException | RuntimeException e) {
-      viewFailure = new WeftException("mapdb store " + options.dir() + ": rebuilding the index failed (" + e
-          + "); reopen the store", e);
-      writeFailure = viewFailure;
-      LOG.error("{}", viewFailure.getMessage(), e);
-    } finally {
-      l.unlock();
-    }
+  /** Runs a rebuild on the writer thread between batches (not once the store closes). */
+  private void beforeNextBatch(Runnable step) {
+    writer.runBetweenBatches(step, false);
   }
 
   // ---------------------------------------------------------------------------------------------------- close
 
   @Override
   public void close() {
-    synchronized (submitLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      closing = true;
-      queue.add(new Control(Control.Kind.CLOSE, 0, true));
+    if (!writer.beginClose()) {
+      return;
     }
     hooks.events().on("close-start");
+    boolean ended = writer.awaitEnd(TimeUnit.MINUTES.toMillis(10));
+    sweeperThread.shutdownNow();
+    compactorThread.shutdownNow();
     try {
-      writer.join(TimeUnit.MINUTES.toMillis(10));
+      sweeperThread.awaitTermination(1, TimeUnit.MINUTES);
+      compactorThread.awaitTermination(1, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    sweeper.shutdownNow();
-    compactor.shutdownNow();
     try {
-      sweeper.awaitTermination(1, TimeUnit.MINUTES);
-      compactor.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    Lock l = viewLock.writeLock();
-    l.lock();
-    try {
-      boolean clean = !writer.isAlive() && viewFailure == null && writeFailure == null && !rebuildRequested.get();
-      if (clean) {
-        try {
-          hooks.events().on("checkpoint-start");
-          view.closeAndSync();
-          Path file = viewDir.resolve(View.FILE);
-          new Checkpoint(active.number, active.position(), count.get(), liveBytes.get(), Files.size(file),
-              Files2.crc(file)).write(viewDir);
-          hooks.events().on("checkpoint-done");
-        } catch (IOException | RuntimeException e) {
-          LOG.warn("mapdb store {}: writing the clean-close checkpoint failed ({}); the index is rebuilt at the next "
-              + "open", options.dir(), e.toString());
+      index.exclusive(() -> {
+        boolean clean = ended && writer.failure() == null && !rebuild.pending();
+        if (clean) {
+          try {
+            hooks.events().on("checkpoint-start");
+            index.close(true, log.active().number, log.active().position());
+            hooks.events().on("checkpoint-done");
+          } catch (IOException | RuntimeException e) {
+            LOG.warn("mapdb store {}: writing the clean-close checkpoint failed ({}); the index is rebuilt at the "
+                + "next open", options.dir(), e.toString());
+          }
+        } else {
+          index.close(false, 0, 0);
         }
-      } else {
-        view.close();
-      }
-      try {
-        active.close();
-      } catch (IOException e) {
-        LOG.warn("mapdb store {}: closing the log failed: {}", options.dir(), e.toString());
-      }
-    } finally {
-      l.unlock();
-      releaseQuietly(lock);
-      closeQuietly(lockChannel);
-    }
-  }
-
-  private static void releaseQuietly(FileLock l) {
-    try {
-      l.release();
-    } catch (IOException | RuntimeException e) {
-      // Closing the channel releases it too.
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    try {
-      ch.close();
+        log.close();
+      });
     } catch (IOException e) {
-      // Nothing left to do with it.
+      throw new UncheckedIOException(e); // not thrown: the step handles its own failures
+    } finally {
+      directory.close();
     }
   }
 
   @Override
   public String toString() {
-    return "MapDbStore[" + options.dir() + ", " + count.get() + " records]";
+    return "MapDbStore[" + options.dir() + ", " + index.count() + " records]";
   }
 }

@@ -59,7 +59,7 @@ final class Staging {
   }
 
   private static long cost(byte[] key, Record r) {
-    return ENTRY_OVERHEAD + MapDbStore.liveSize(key, r);
+    return ENTRY_OVERHEAD + Codec.liveSize(key, r);
   }
 
   long bytes() {

@@ -107,7 +107,8 @@ class RebuildPathTest {
     }
   }
 
-  private static List<Record> scanAll(LocalStore store) {
+  /** Every record, page by page. */
+  static List<Record> scanAll(LocalStore store) {
     List<Record> out = new ArrayList<>();
     Scan s = Scan.all().limit(97);
     while (true) {
