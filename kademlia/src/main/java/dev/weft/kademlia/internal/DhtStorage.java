@@ -306,7 +306,7 @@ final class DhtStorage implements Storage {
   private static int countValues(Lookup l) {
     int n = 0;
     for (Lookup.Candidate c : l.answered()) {
-      if (c.answer.type == MessageType.VALUE && c.answer.record.signatureValid()) {
+      if (c.answer instanceof Message.Value v && v.record().signatureValid()) {
         n++;
       }
     }
@@ -317,7 +317,7 @@ final class DhtStorage implements Storage {
       Lookup.Result result) {
     Record newest = mine;
     for (Lookup.Candidate c : result.answered()) {
-      Record r = c.answer.type == MessageType.VALUE ? authentic(live(c.answer.record), "signature.read") : null;
+      Record r = c.answer instanceof Message.Value v ? authentic(live(v.record()), "signature.read") : null;
       if (r != null && r.namespace().equals(namespace) && r.key().equals(key)) {
         newest = newest == null ? r : newest.merge(r);
       }
@@ -346,9 +346,8 @@ final class DhtStorage implements Storage {
     int rank = 0;
     for (Lookup.Candidate c : result.answered()) {
       rank++;
-      boolean stale = c.answer.type == MessageType.VALUE
-          && newest.version().isNewerThan(c.answer.record.version());
-      boolean missing = c.answer.type == MessageType.NODES && rank <= node.cfg.replication()
+      boolean stale = c.answer instanceof Message.Value v && newest.version().isNewerThan(v.record().version());
+      boolean missing = c.answer instanceof Message.Nodes && rank <= node.cfg.replication()
           && closerThanFarthestHolder(c.contact.id(), target, result);
       if (stale || missing) {
         node.store(c.contact, newest);
@@ -363,7 +362,7 @@ final class DhtStorage implements Storage {
   private static boolean closerThanFarthestHolder(NodeId candidate, NodeId target, Lookup.Result result) {
     NodeId farthest = null;
     for (Lookup.Candidate c : result.answered()) {
-      if (c.answer.type == MessageType.VALUE) {
+      if (c.answer instanceof Message.Value) {
         farthest = c.contact.id();
       }
     }
@@ -407,7 +406,7 @@ final class DhtStorage implements Storage {
           }));
         } else {
           writes.add(node.store(c, record).thenAccept(m -> {
-            if (m.type == MessageType.STORED && (m.accepted || holdsAtLeast(m.version, record))) {
+            if (m instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record))) {
               acks.incrementAndGet();
             }
           }));
@@ -432,8 +431,8 @@ final class DhtStorage implements Storage {
   // ---------------------------------------------------------------------------------------------------------------
   // Serving peers
 
-  CompletableFuture<Record> serveFindValue(Message m) {
-    return node.store.get(m.namespace, m.key).thenApply(r -> live(r.orElse(null)));
+  CompletableFuture<Record> serveFindValue(Message.FindValue m) {
+    return node.store.get(m.namespace(), m.key()).thenApply(r -> live(r.orElse(null)));
   }
 
   /**
@@ -654,7 +653,7 @@ final class DhtStorage implements Storage {
     next.put(ref, remembered(new long[0], before));
     for (Contact c : fresh) {
       node.store(c, record, HANDOFF_STAT).thenAcceptAsync(m -> {
-        if (m.type == MessageType.STORED) {
+        if (m instanceof Message.Stored) {
           replicaViews.computeIfPresent(ref, (k, view) -> contains(view, prefix(c.id())) ? view : append(view, c.id()));
         }
       }, node.loop);

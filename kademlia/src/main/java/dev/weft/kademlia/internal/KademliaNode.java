@@ -156,7 +156,7 @@ final class KademliaNode implements Node, Dht {
     final long rid;
     final Contact to;
     final Address address;
-    final Message message;
+    Envelope envelope;
     byte[] bytes;
     boolean tokenRetried;
     final String type;
@@ -169,11 +169,11 @@ final class KademliaNode implements Node, Dht {
     Runnable stalled;
     Scheduler.Cancellable timer;
 
-    Pending(long rid, Contact to, Address address, Message message, byte[] bytes, String type, Runnable stalled) {
+    Pending(long rid, Contact to, Address address, Envelope envelope, byte[] bytes, String type, Runnable stalled) {
       this.rid = rid;
       this.to = to;
       this.address = address;
-      this.message = message;
+      this.envelope = envelope;
       this.bytes = bytes;
       this.type = type;
       this.stalled = stalled;
@@ -456,8 +456,7 @@ final class KademliaNode implements Node, Dht {
         pings.add(CompletableFuture.failedFuture(new WeftException("no transport for " + a)));
         continue;
       }
-      Message ping = new Message(MessageType.PING, 0, id, addresses);
-      pings.add(request(new Contact(id, List.of(a)), ping, null));
+      pings.add(request(new Contact(id, List.of(a)), new Message.Ping(), null));
     }
     return CompletableFuture.allOf(pings.stream().map(f -> f.handle((m, e) -> m)).toArray(CompletableFuture[]::new))
         .thenComposeAsync(ignored -> table.size() == 0 && rounds > 1 && !closed
@@ -562,7 +561,7 @@ final class KademliaNode implements Node, Dht {
 
   private void inbound(Address from, byte[] data) {
     stats.bytesIn.add(data.length);
-    Message m;
+    Envelope m;
     try {
       m = codec.decode(data);
     } catch (MalformedMessageException e) {
@@ -571,64 +570,62 @@ final class KademliaNode implements Node, Dht {
       return;
     }
     stats.messagesIn.increment();
-    loop.execute(() -> handle(from, m));
+    loop.execute(() -> handle(from, m, data.length));
   }
 
-  private void handle(Address from, Message m) {
+  private void handle(Address from, Envelope m, int wireBytes) {
     if (closed) {
       return;
     }
-    if (m.from.equals(id)) {
+    if (m.from().equals(id)) {
       stats.malformed.increment();
       return;
     }
-    Contact sender = new Contact(m.from, fixAddresses(m.addresses, from));
-    if (m.type.isRequest()) {
+    Contact sender = new Contact(m.from(), fixAddresses(m.addresses(), from));
+    if (m.type().isRequest()) {
       if (!withinRate(from)) {
         stats.refused("rate.ip");
         return;
       }
-      boolean verified = m.tok != null && addressTokens.valid(from, m.tok, scheduler.currentTimeMillis());
+      boolean verified = m.tok() != null && addressTokens.valid(from, m.tok(), scheduler.currentTimeMillis());
       noteSeen(sender);
       // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded. A
       // request that must first fetch its address token (below) counts as a TOKEN exchange, not as served.
-      stats.received(!verified && needsToken(m) ? MessageType.TOKEN.name()
-          : m.type != MessageType.APP || channels.containsKey(m.channel) ? m.statName() : "APP:unknown");
-      serve(sender, from, m, verified);
+      stats.received(!verified && needsToken(m.message()) ? MessageType.TOKEN.name()
+          : !(m.message() instanceof Message.App a) || channels.containsKey(a.channel()) ? m.message().statName()
+          : "APP:unknown");
+      serve(sender, from, m, wireBytes, verified);
     } else {
-      Pending p = pending.get(m.rid);
-      if (p == null || (p.to.id() != null && !p.to.id().equals(id) && !p.to.id().equals(m.from))) {
+      Pending p = pending.get(m.rid());
+      if (p == null || (p.to.id() != null && !p.to.id().equals(id) && !p.to.id().equals(m.from()))) {
         // Late answer after a timeout, or an answer from someone we did not ask: ignore it.
         return;
       }
-      if (m.tok != null) {
-        peerTokens.put(p.address, new PeerToken(m.tok, scheduler.currentTimeMillis()));
+      if (m.tok() != null) {
+        peerTokens.put(p.address, new PeerToken(m.tok(), scheduler.currentTimeMillis()));
       }
-      if (m.type == MessageType.TOKEN && !p.tokenRetried) {
+      if (m.type() == MessageType.TOKEN && !p.tokenRetried) {
         // The peer wants its address token first: ask again, once, with it (same id, no retry used up).
         p.tokenRetried = true;
         p.timer.cancel();
-        p.message.tok = m.tok;
-        p.message.padTo = 0;
-        p.bytes = codec.encode(p.message);
+        p.envelope = p.envelope.withTok(m.tok());
+        p.bytes = codec.encode(p.envelope);
         p.attempts--;
         transmit(p);
         return;
       }
-      pending.remove(m.rid);
+      pending.remove(m.rid());
       p.timer.cancel();
       double rtt = p.attempts == 1 ? (scheduler.nanoTime() - p.sentNanos) / 1e6 : -1;
       noteSeen(sender);
-      table.answered(m.from, rtt, scheduler.currentTimeMillis());
-      if (m.type == MessageType.NODES) {
-        learn(m.nodes);
-      }
-      if (m.type == MessageType.TOKEN) {
-        p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " refused its own token"));
-      } else if (m.type == MessageType.ERROR) {
-        p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " answered: " + m.error));
+      table.answered(m.from(), rtt, scheduler.currentTimeMillis());
+      learn(m.message().contacts());
+      if (m.message() instanceof Message.Token) {
+        p.future.completeExceptionally(new WeftException("peer " + m.from().shortHex() + " refused its own token"));
+      } else if (m.message() instanceof Message.Error e) {
+        p.future.completeExceptionally(new WeftException("peer " + m.from().shortHex() + " answered: " + e.error()));
       } else {
-        p.future.complete(m);
+        p.future.complete(m.message());
       }
     }
   }
@@ -718,7 +715,7 @@ final class KademliaNode implements Node, Dht {
   }
 
   CompletableFuture<Message> ping(Contact c) {
-    return request(c, new Message(MessageType.PING, 0, id, addresses), null);
+    return request(c, new Message.Ping(), null);
   }
 
   /**
@@ -727,48 +724,40 @@ final class KademliaNode implements Node, Dht {
    * it); lookups are answered either way, but an unverified source never gets more bytes than it sent (no
    * amplification): a NODES answer is cut short, anything else becomes a TOKEN answer to ask again with.
    */
-  private void serve(Contact sender, Address from, Message m, boolean verified) {
-    if (!verified && needsToken(m)) {
+  private void serve(Contact sender, Address from, Envelope m, int wireBytes, boolean verified) {
+    Responder r = new Responder(from, m, wireBytes, verified);
+    if (!verified && needsToken(m.message())) {
       // Without a token this is the handshake every first request to a node makes: nothing failed. A token that is
       // not ours for this address (made up, another's, or older than two epochs) is a refusal.
-      if (m.tok != null) {
-        stats.refused(m.type == MessageType.STORE ? "token.store" : "token.app");
+      if (m.tok() != null) {
+        stats.refused(m.type() == MessageType.STORE ? "token.store" : "token.app");
       }
-      reply(from, m, new Message(MessageType.TOKEN, m.rid, id, List.of()), false);
+      r.reply(new Message.Token());
       return;
     }
-    switch (m.type) {
-      case PING -> reply(from, m, new Message(MessageType.PONG, m.rid, id, addresses), verified);
-      case FIND_NODE -> reply(from, m, nodes(m.rid, m.target, sender), verified);
-      case FIND_VALUE -> storage.serveFindValue(m).whenCompleteAsync((record, error) -> {
-        if (record != null) {
-          Message v = new Message(MessageType.VALUE, m.rid, id, addresses);
-          v.record = record;
-          reply(from, m, v, verified);
-        } else {
-          reply(from, m, nodes(m.rid, m.target, sender), verified);
-        }
-      }, loop);
-      case STORE -> storage.checkSignature(m.record).thenCompose(ok -> admitStore(from, m.record))
-          .thenCompose(ok -> storage.serveStore(m.record))
-          .whenCompleteAsync((result, error) -> {
-        if (error != null) {
-          reply(from, m, error(m.rid, rootCause(error).getMessage()), verified);
-          return;
-        }
-        Message r = new Message(MessageType.STORED, m.rid, id, addresses);
-        r.accepted = result.accepted();
-        r.version = result.current().version();
-        reply(from, m, r, verified);
-      }, loop);
-      case APP -> serveApp(sender, from, m, verified);
-      default -> stats.malformed.increment();
+    Message q = m.message();
+    if (q instanceof Message.Ping) {
+      r.reply(new Message.Pong());
+    } else if (q instanceof Message.FindNode f) {
+      r.reply(nodes(f.target(), sender));
+    } else if (q instanceof Message.FindValue f) {
+      storage.serveFindValue(f).whenCompleteAsync((record, error) ->
+          r.reply(record != null ? new Message.Value(record) : nodes(f.target(), sender)), loop);
+    } else if (q instanceof Message.Store s) {
+      storage.checkSignature(s.record()).thenCompose(ok -> admitStore(from, s.record()))
+          .thenCompose(ok -> storage.serveStore(s.record()))
+          .whenCompleteAsync((result, error) -> r.reply(error != null ? error(rootCause(error).getMessage())
+              : new Message.Stored(result.accepted(), result.current().version())), loop);
+    } else if (q instanceof Message.App a) {
+      serveApp(sender, r, a);
+    } else {
+      stats.malformed.increment();
     }
   }
 
   /** Writes and plugin requests are served only to a source that proved its address with our token. */
   private static boolean needsToken(Message m) {
-    return m.type == MessageType.STORE || (m.type == MessageType.APP && !m.oneway);
+    return m instanceof Message.Store || (m instanceof Message.App a && !a.oneway());
   }
 
   /**
@@ -776,8 +765,7 @@ final class KademliaNode implements Node, Dht {
    * has one in. In a mixed network a UDP-only node is not handed WebSocket-only contacts, which would take places in
    * its lookup that it cannot use.
    */
-  private Message nodes(long rid, NodeId target, Contact requester) {
-    Message r = new Message(MessageType.NODES, rid, id, addresses);
+  private Message.Nodes nodes(NodeId target, Contact requester) {
     List<Contact> near = table.closest(target, cfg.k() + 1);
     List<Contact> closest = usableBy(requester, near);
     boolean unusable = near.stream().filter(c -> !c.id().equals(requester.id())).count() > closest.size();
@@ -785,8 +773,7 @@ final class KademliaNode implements Node, Dht {
       // Some were of no use to it: look further.
       closest = usableBy(requester, table.closest(target, 3 * cfg.k()));
     }
-    r.nodes = closest.size() > cfg.k() ? closest.subList(0, cfg.k()) : closest;
-    return r;
+    return new Message.Nodes(closest.size() > cfg.k() ? closest.subList(0, cfg.k()) : closest);
   }
 
   private static List<Contact> usableBy(Contact requester, List<Contact> contacts) {
@@ -801,82 +788,86 @@ final class KademliaNode implements Node, Dht {
     return out;
   }
 
-  private Message error(long rid, String text) {
-    Message e = new Message(MessageType.ERROR, rid, id, addresses);
-    e.error = text == null ? "error" : (text.length() > 1000 ? text.substring(0, 1000) : text);
-    return e;
+  private static Message.Error error(String text) {
+    return new Message.Error(text == null ? "error" : (text.length() > 1000 ? text.substring(0, 1000) : text));
   }
 
-  private void serveApp(Contact sender, Address from, Message m, boolean verified) {
-    ChannelHandler h = channels.get(m.channel);
+  private void serveApp(Contact sender, Responder r, Message.App m) {
+    ChannelHandler h = channels.get(m.channel());
     if (h == null) {
-      if (!m.oneway) {
-        reply(from, m, error(m.rid, "no handler for channel '" + m.channel + "'"), verified);
+      if (!m.oneway()) {
+        r.reply(error("no handler for channel '" + m.channel() + "'"));
       }
       return;
     }
     CompletableFuture<JsonNode> answer;
     try {
-      answer = h.onRequest(sender, m.body);
+      answer = h.onRequest(sender, m.body());
     } catch (RuntimeException e) {
-      LOG.warn("handler of channel {} failed", m.channel, e);
+      LOG.warn("handler of channel {} failed", m.channel(), e);
       answer = CompletableFuture.failedFuture(e);
     }
-    if (m.oneway) {
+    if (m.oneway()) {
       return;
     }
     if (answer == null) {
       answer = CompletableFuture.failedFuture(new WeftException("handler returned no answer"));
     }
-    answer.whenCompleteAsync((body, error) -> {
-      if (error != null || body == null) {
-        reply(from, m, error(m.rid, error == null ? "no answer" : String.valueOf(rootCause(error).getMessage())),
-            verified);
-      } else {
-        Message r = new Message(MessageType.APP_REPLY, m.rid, id, addresses);
-        r.body = body;
-        reply(from, m, r, verified);
-      }
-    }, loop);
+    answer.whenCompleteAsync((body, error) -> r.reply(error != null || body == null
+        ? error(error == null ? "no answer" : String.valueOf(rootCause(error).getMessage()))
+        : new Message.AppReply(body)), loop);
   }
 
-  private void reply(Address to, Message request, Message response, boolean verified) {
-    response.tok = addressTokens.issue(to, scheduler.currentTimeMillis());
-    byte[] bytes = codec.encode(response);
-    if (!verified && bytes.length > request.wireBytes) {
-      bytes = withinSize(request, response, request.wireBytes);
-      if (bytes == null) {
-        stats.refused("amplification.dropped");
-        return;
-      }
-      stats.refused("amplification.limited");
+  /** Where and how one request is answered. */
+  private final class Responder {
+    private final Address to;
+    private final Envelope request;
+    private final int requestBytes;
+    private final boolean verified;
+
+    Responder(Address to, Envelope request, int requestBytes, boolean verified) {
+      this.to = to;
+      this.request = request;
+      this.requestBytes = requestBytes;
+      this.verified = verified;
     }
-    stats.bytesOf(request.statName(), bytes.length);
-    send(to, bytes);
-  }
 
-  /**
-   * The largest answer that fits in {@code limit} bytes: fewer contacts, else a TOKEN answer, else null. A request that
-   * brought a token that is no longer good (the peer's clock, a restart of ours) gets the TOKEN answer rather than a
-   * short contact list, so that it asks again with the fresh token instead of taking a lookup step with little.
-   */
-  private byte[] withinSize(Message request, Message response, int limit) {
-    if (response.type == MessageType.NODES && request.tok == null) {
-      List<Contact> all = response.nodes;
-      for (int n = all.size() - 1; n >= 0; n--) {
-        response.nodes = all.subList(0, n);
-        byte[] bytes = codec.encode(response);
-        if (bytes.length <= limit) {
-          return bytes;
+    /** A TOKEN answer goes without our addresses: the asker knows where it sent, and every byte counts there. */
+    void reply(Message response) {
+      Envelope e = new Envelope(request.rid(), id, response instanceof Message.Token ? List.of() : addresses,
+          addressTokens.issue(to, scheduler.currentTimeMillis()), response);
+      byte[] bytes = codec.encode(e);
+      if (!verified && bytes.length > requestBytes) {
+        bytes = withinSize(e, requestBytes);
+        if (bytes == null) {
+          stats.refused("amplification.dropped");
+          return;
         }
+        stats.refused("amplification.limited");
       }
-      return null;
+      stats.bytesOf(request.message().statName(), bytes.length);
+      send(to, bytes);
     }
-    // Without our addresses: the asker knows where it sent, and every byte counts here.
-    Message token = new Message(MessageType.TOKEN, response.rid, id, List.of());
-    token.tok = response.tok;
-    byte[] bytes = codec.encode(token);
-    return bytes.length <= limit ? bytes : null;
+
+    /**
+     * The largest answer that fits in {@code limit} bytes: fewer contacts, else a TOKEN answer, else null. A request
+     * that brought a token that is no longer good (the peer's clock, a restart of ours) gets the TOKEN answer rather
+     * than a short contact list, so that it asks again with the fresh token instead of taking a lookup step with little.
+     */
+    private byte[] withinSize(Envelope response, int limit) {
+      if (response.message() instanceof Message.Nodes nodes && request.tok() == null) {
+        List<Contact> all = nodes.nodes();
+        for (int n = all.size() - 1; n >= 0; n--) {
+          byte[] bytes = codec.encode(response.withMessage(new Message.Nodes(all.subList(0, n))));
+          if (bytes.length <= limit) {
+            return bytes;
+          }
+        }
+        return null;
+      }
+      byte[] bytes = codec.encode(new Envelope(response.rid(), id, List.of(), response.tok(), new Message.Token()));
+      return bytes.length <= limit ? bytes : null;
+    }
   }
 
   private void send(Address to, byte[] bytes) {
@@ -920,30 +911,18 @@ final class KademliaNode implements Node, Dht {
     while (pending.containsKey(rid)) {
       rid = AddressTokens.fixedWidth(rids.nextLong());
     }
-    Message m = new Message(template.type, rid, id, addresses);
-    copyFields(template, m);
     PeerToken known = peerTokens.get(address);
-    m.tok = known != null && scheduler.currentTimeMillis() - known.receivedMillis() < AddressTokens.EPOCH_MILLIS
+    Long tok = known != null && scheduler.currentTimeMillis() - known.receivedMillis() < AddressTokens.EPOCH_MILLIS
         ? known.token() : null;
-    if (m.tok == null) {
-      m.padTo = m.type == MessageType.FIND_NODE || m.type == MessageType.FIND_VALUE ? FIND_PAD : PING_PAD;
-    }
-    String type = statName != null ? statName : m.statName();
-    Pending p = new Pending(rid, to, address, m, codec.encode(m), type, stalled);
+    Envelope m = new Envelope(rid, id, addresses, tok, template);
+    int padTo = tok != null ? 0
+        : template instanceof Message.FindNode || template instanceof Message.FindValue ? FIND_PAD : PING_PAD;
+    String type = statName != null ? statName : template.statName();
+    Pending p = new Pending(rid, to, address, m, codec.encode(m, padTo), type, stalled);
     pending.put(rid, p);
     stats.sent(type);
     transmit(p);
     return p.future;
-  }
-
-  private static void copyFields(Message from, Message to) {
-    to.target = from.target;
-    to.namespace = from.namespace;
-    to.key = from.key;
-    to.record = from.record;
-    to.channel = from.channel;
-    to.body = from.body;
-    to.oneway = from.oneway;
   }
 
   /**
@@ -999,8 +978,7 @@ final class KademliaNode implements Node, Dht {
   /** The closest live nodes to {@code target}, found by an iterative FIND_NODE; must be called on the loop. */
   CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int resultSize) {
     table.lookedUp(target, scheduler.currentTimeMillis());
-    Message q = new Message(MessageType.FIND_NODE, 0, id, addresses);
-    q.target = target;
+    Message q = new Message.FindNode(target);
     Lookup lookup = new Lookup(id, target, resultSize, cfg.alpha(), table.closest(target, cfg.k()),
         (c, stalled) -> request(c, q, null, stalled), l -> false);
     return lookup.start().whenComplete((r, e) -> {
@@ -1017,10 +995,7 @@ final class KademliaNode implements Node, Dht {
   CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key,
       ToIntFunction<Lookup> stillNeeded) {
     table.lookedUp(target, scheduler.currentTimeMillis());
-    Message q = new Message(MessageType.FIND_VALUE, 0, id, addresses);
-    q.target = target;
-    q.namespace = namespace;
-    q.key = key;
+    Message q = new Message.FindValue(target, namespace, key);
     Lookup lookup = new Lookup(id, target, cfg.replication(), l -> Math.min(cfg.alpha(), stillNeeded.applyAsInt(l)),
         table.closest(target, cfg.k()), (c, stalled) -> request(c, q, null, stalled),
         l -> stillNeeded.applyAsInt(l) <= 0);
@@ -1037,9 +1012,7 @@ final class KademliaNode implements Node, Dht {
 
   /** A STORE counted under {@code statName} (null: under STORE). */
   CompletableFuture<Message> store(Contact to, Record record, String statName) {
-    Message m = new Message(MessageType.STORE, 0, id, addresses);
-    m.record = record;
-    return request(to, m, statName);
+    return request(to, new Message.Store(record), statName);
   }
 
   int contactCount() {
@@ -1255,14 +1228,11 @@ final class KademliaNode implements Node, Dht {
   public CompletableFuture<JsonNode> request(Contact to, String channel, JsonNode body) {
     CompletableFuture<JsonNode> out = new CompletableFuture<>();
     loop.execute(() -> {
-      Message m = new Message(MessageType.APP, 0, id, addresses);
-      m.channel = channel;
-      m.body = body;
-      request(to, m, null).whenComplete((r, e) -> {
+      request(to, new Message.App(channel, body, false), null).whenComplete((r, e) -> {
         if (e != null) {
           out.completeExceptionally(e);
         } else {
-          out.complete(r.body);
+          out.complete(r instanceof Message.AppReply a ? a.body() : null);
         }
       });
     });
@@ -1273,11 +1243,8 @@ final class KademliaNode implements Node, Dht {
   public void notify(Contact to, String channel, JsonNode body) {
     loop.execute(() -> {
       transports.reachable(to).ifPresent(a -> {
-        Message m = new Message(MessageType.APP, AddressTokens.fixedWidth(rids.nextLong()), id, addresses);
-        m.channel = channel;
-        m.body = body;
-        m.oneway = true;
-        byte[] bytes = codec.encode(m);
+        Message m = new Message.App(channel, body, true);
+        byte[] bytes = codec.encode(new Envelope(AddressTokens.fixedWidth(rids.nextLong()), id, addresses, null, m));
         stats.sent(m.statName());
         stats.bytesOf(m.statName(), bytes.length);
         send(a, bytes);
