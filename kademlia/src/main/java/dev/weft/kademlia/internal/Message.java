@@ -6,15 +6,17 @@ import dev.weft.api.NodeId;
 import dev.weft.api.Record;
 import dev.weft.api.Version;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The body of one wire message: one immutable record per {@link MessageType}, holding exactly the fields that type has
  * on the wire (docs/protocol.md). The header every message shares (request id, sender, token) is its
- * {@link Envelope}. Built by the codec from what it decoded, or by the node for what it sends; never null inside.
+ * {@link Envelope}. Built by the codec, which checks every field a type needs is present, or by the node for what it sends: no
+ * component is ever null.
  */
 sealed interface Message {
-  MessageType type();
+  default MessageType type() {
+    return MessageType.of(this);
+  }
 
   /** A short name for statistics: the type, or the channel for APP. */
   default String statName() {
@@ -26,81 +28,27 @@ sealed interface Message {
     return List.of();
   }
 
-  record Ping() implements Message {
-    @Override
-    public MessageType type() {
-      return MessageType.PING;
-    }
-  }
+  record Ping() implements Message {}
 
-  record FindNode(NodeId target) implements Message {
-    public FindNode {
-      Objects.requireNonNull(target, "target");
-    }
+  record FindNode(NodeId target) implements Message {}
 
-    @Override
-    public MessageType type() {
-      return MessageType.FIND_NODE;
-    }
-  }
+  record FindValue(NodeId target, String namespace, String key) implements Message {}
 
-  record FindValue(NodeId target, String namespace, String key) implements Message {
-    public FindValue {
-      Objects.requireNonNull(target, "target");
-      Objects.requireNonNull(namespace, "namespace");
-      Objects.requireNonNull(key, "key");
-    }
-
-    @Override
-    public MessageType type() {
-      return MessageType.FIND_VALUE;
-    }
-  }
-
-  record Store(Record record) implements Message {
-    public Store {
-      Objects.requireNonNull(record, "record");
-    }
-
-    @Override
-    public MessageType type() {
-      return MessageType.STORE;
-    }
-  }
+  record Store(Record record) implements Message {}
 
   /** A plugin's request; {@code oneway}: no answer is wanted (and none is sent). */
   record App(String channel, JsonNode body, boolean oneway) implements Message {
-    public App {
-      Objects.requireNonNull(channel, "channel");
-      Objects.requireNonNull(body, "body");
-    }
-
-    @Override
-    public MessageType type() {
-      return MessageType.APP;
-    }
-
     @Override
     public String statName() {
       return "APP:" + channel;
     }
   }
 
-  record Pong() implements Message {
-    @Override
-    public MessageType type() {
-      return MessageType.PONG;
-    }
-  }
+  record Pong() implements Message {}
 
   record Nodes(List<Contact> nodes) implements Message {
     public Nodes {
       nodes = List.copyOf(nodes);
-    }
-
-    @Override
-    public MessageType type() {
-      return MessageType.NODES;
     }
 
     @Override
@@ -109,56 +57,15 @@ sealed interface Message {
     }
   }
 
-  record Value(Record record) implements Message {
-    public Value {
-      Objects.requireNonNull(record, "record");
-    }
-
-    @Override
-    public MessageType type() {
-      return MessageType.VALUE;
-    }
-  }
+  record Value(Record record) implements Message {}
 
   /** The answer to a STORE: whether it was taken, and the version held now (the newer of the two). */
-  record Stored(boolean accepted, Version version) implements Message {
-    public Stored {
-      Objects.requireNonNull(version, "version");
-    }
+  record Stored(boolean accepted, Version version) implements Message {}
 
-    @Override
-    public MessageType type() {
-      return MessageType.STORED;
-    }
-  }
-
-  record AppReply(JsonNode body) implements Message {
-    public AppReply {
-      Objects.requireNonNull(body, "body");
-    }
-
-    @Override
-    public MessageType type() {
-      return MessageType.APP_REPLY;
-    }
-  }
+  record AppReply(JsonNode body) implements Message {}
 
   /** "Ask again with this token": the token travels in the envelope. */
-  record Token() implements Message {
-    @Override
-    public MessageType type() {
-      return MessageType.TOKEN;
-    }
-  }
+  record Token() implements Message {}
 
-  record Error(String error) implements Message {
-    public Error {
-      Objects.requireNonNull(error, "error");
-    }
-
-    @Override
-    public MessageType type() {
-      return MessageType.ERROR;
-    }
-  }
+  record Error(String error) implements Message {}
 }

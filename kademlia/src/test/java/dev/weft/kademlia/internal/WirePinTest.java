@@ -217,6 +217,7 @@ class WirePinTest {
   @Test
   void everyMessageEncodesToThePinnedBytes() {
     Map<String, byte[]> actual = encoded();
+    assertThat(CASES.stream().map(c -> c.message().type()).distinct()).containsExactlyInAnyOrder(MessageType.values());
     assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(GOLDEN.keySet());
     actual.forEach((name, bytes) -> assertThat(HEX.formatHex(bytes)).as(name).isEqualTo(GOLDEN.get(name)));
   }
