@@ -27,7 +27,6 @@ import dev.weft.api.spi.transport.Transport;
 import dev.weft.api.spi.transport.TransportContext;
 import dev.weft.api.spi.transport.TransportListener;
 import dev.weft.api.spi.transport.TransportProvider;
-import dev.weft.api.util.TokenBucket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -108,28 +107,12 @@ final class KademliaNode implements Node, Dht {
    * that could predict the next id could forge the answer (a poisoned NODES list, a fake "not found").
    */
   private final SecureRandom rids = new SecureRandom();
-  private final AddressTokens addressTokens = new AddressTokens(rids);
+  private final Admission admission;
   /** Tokens peers gave us, by the address we send to; recent ones only (a lookup's peers, then its STOREs). */
   private final Map<Address, PeerToken> peerTokens = new LinkedHashMap<>(32, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Address, PeerToken> eldest) {
       return size() > PEER_TOKENS;
-    }
-  };
-
-  /** Request rate per source IP (recent sources only: a spoofer cycling addresses gains nothing but a fresh bucket). */
-  private final Map<String, TokenBucket> requestRates = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
-      return size() > 4096;
-    }
-  };
-
-  /** New keys stored here per source IP, per hour (recent sources only, as above). */
-  private final Map<String, TokenBucket> newRecordQuota = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
-      return size() > 4096;
     }
   };
 
@@ -186,6 +169,7 @@ final class KademliaNode implements Node, Dht {
     this.scheduler = setup.scheduler();
     this.loop = new SerialExecutor(scheduler::execute);
     this.codec = new Codec(cfg.maxValueBytes());
+    this.admission = new Admission(cfg, scheduler, stats, rids);
     this.context = new Context();
     this.store = setup.store().open(context);
     try {
@@ -583,11 +567,11 @@ final class KademliaNode implements Node, Dht {
     }
     Contact sender = new Contact(m.from(), fixAddresses(m.addresses(), from));
     if (m.type().isRequest()) {
-      if (!withinRate(from)) {
+      if (!admission.withinRate(from)) {
         stats.refused("rate.ip");
         return;
       }
-      boolean verified = m.tok() != null && addressTokens.valid(from, m.tok(), scheduler.currentTimeMillis());
+      boolean verified = admission.verified(from, m.tok());
       noteSeen(sender);
       // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded. A
       // request that must first fetch its address token (below) counts as a TOKEN exchange, not as served.
@@ -637,32 +621,10 @@ final class KademliaNode implements Node, Dht {
    */
   private CompletableFuture<Void> admitStore(Address from, Record record) {
     return store.get(record.namespace(), record.key()).thenAcceptAsync(held -> {
-      if (held.isPresent()) {
-        return;
-      }
-      if (store.size() >= cfg.maxRecords()) {
-        stats.refused("store.full");
-        throw new WeftException("this node's store is full (" + cfg.maxRecords() + " records)");
-      }
-      String ip = IpKeys.countedIp(from, cfg.ipBounds().loopback());
-      if (ip != null && !newRecordQuota.computeIfAbsent(ip, k -> new TokenBucket(
-          cfg.newRecordsPerIpHour() / 3600.0, cfg.newRecordsPerIpHour(), scheduler.nanoTime()))
-          .tryTake(scheduler.nanoTime())) {
-        stats.refused("store.ip-quota");
-        throw new WeftException("new-record quota of " + ip + " used up (" + cfg.newRecordsPerIpHour()
-            + " an hour)");
+      if (held.isEmpty()) {
+        admission.admitNewKey(from, store.size());
       }
     }, loop);
-  }
-
-  private boolean withinRate(Address from) {
-    String ip = IpKeys.countedIp(from, cfg.ipBounds().loopback());
-    if (ip == null) {
-      return true;
-    }
-    long now = scheduler.nanoTime();
-    return requestRates.computeIfAbsent(ip, k -> new TokenBucket(cfg.requestsPerIp(), 2.0 * cfg.requestsPerIp(), now))
-        .tryTake(now);
   }
 
   /**
@@ -835,7 +797,7 @@ final class KademliaNode implements Node, Dht {
     /** A TOKEN answer goes without our addresses: the asker knows where it sent, and every byte counts there. */
     void reply(Message response) {
       Envelope e = new Envelope(request.rid(), id, response instanceof Message.Token ? List.of() : addresses,
-          addressTokens.issue(to, scheduler.currentTimeMillis()), response);
+          admission.tokenFor(to), response);
       byte[] bytes = codec.encode(e);
       if (!verified && bytes.length > requestBytes) {
         bytes = withinSize(e, requestBytes);
