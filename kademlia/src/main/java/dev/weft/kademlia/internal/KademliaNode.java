@@ -80,8 +80,6 @@ final class KademliaNode implements Node, Dht {
   /** Every transport's local addresses, replaced whole when a transport's change (a relayed node's relay moved). */
   private volatile List<Address> addresses = List.of();
   private final RoutingTable table;
-  /** In send order, so that failing them all on close runs their callbacks in an order a simulation can repeat. */
-  private final Map<Long, Pending> pending = new LinkedHashMap<>();
   private final ConcurrentHashMap<String, ChannelHandler> channels = new ConcurrentHashMap<>();
   private final List<Plugin> plugins = new ArrayList<>();
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
@@ -102,67 +100,15 @@ final class KademliaNode implements Node, Dht {
   private final java.util.Set<NodeId> probing = new java.util.HashSet<>();
   private final DhtStorage storage;
   private final Context context;
-  /**
-   * Request ids are drawn at random per request, not counted: an answer is matched by its id, so an off-path peer
-   * that could predict the next id could forge the answer (a poisoned NODES list, a fake "not found").
-   */
+  /** Random for request ids and address-token secrets. */
   private final SecureRandom rids = new SecureRandom();
   private final Admission admission;
-  /** Tokens peers gave us, by the address we send to; recent ones only (a lookup's peers, then its STOREs). */
-  private final Map<Address, PeerToken> peerTokens = new LinkedHashMap<>(32, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Address, PeerToken> eldest) {
-      return size() > PEER_TOKENS;
-    }
-  };
-
-  /** A token a peer gave us, and when: one epoch later it may have expired, and is not used. */
-  private record PeerToken(long token, long receivedMillis) {}
+  private final RpcClient rpc;
   private volatile boolean closed;
   private volatile Contact selfContact;
 
-  private static final int PEER_TOKENS = 128;
   /** Dropped contacts remembered to ping again (see {@link #dropped}). */
   private static final int MAX_DROPPED = 64;
-  /**
-   * Padding of any other request sent without a token: room for a PONG or a TOKEN answer (a small plugin request
-   * would otherwise get no answer at all, as it may not be answered with more bytes than it has).
-   */
-  private static final int PING_PAD = 256;
-  /**
-   * Padding of a FIND_* sent without a token: room for a NODES answer of about a dozen contacts, and still one UDP
-   * datagram (1200 bytes with the frame header, as QUIC pads its first packets).
-   */
-  private static final int FIND_PAD = 1150;
-
-  private static final class Pending {
-    final long rid;
-    final Contact to;
-    final Address address;
-    Envelope envelope;
-    byte[] bytes;
-    boolean tokenRetried;
-    final String type;
-    final CompletableFuture<Message> future = new CompletableFuture<>();
-    int attempts;
-    long sentNanos;
-    /** When the last attempt gives up: (retries + 1) × rpc-timeout after the first send, however early resends go. */
-    long deadlineNanos;
-    /** Run once, on the loop, when the first send goes unanswered for its retransmit time; may be null. */
-    Runnable stalled;
-    Scheduler.Cancellable timer;
-
-    Pending(long rid, Contact to, Address address, Envelope envelope, byte[] bytes, String type, Runnable stalled) {
-      this.rid = rid;
-      this.to = to;
-      this.address = address;
-      this.envelope = envelope;
-      this.bytes = bytes;
-      this.type = type;
-      this.stalled = stalled;
-    }
-  }
-
   KademliaNode(NodeSetup setup) {
     this.config = setup.config();
     this.cfg = KademliaConfig.from(config);
@@ -177,6 +123,7 @@ final class KademliaNode implements Node, Dht {
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
       this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
       this.table = new RoutingTable(id, cfg.k(), cfg.ipBounds());
+      this.rpc = new RpcClient(id, () -> addresses, cfg, scheduler, loop, codec, stats, rids, new RpcPeers());
       this.storage = new DhtStorage(this);
       openTransports(setup);
       this.selfContact = new Contact(id, addresses);
@@ -498,13 +445,9 @@ final class KademliaNode implements Node, Dht {
       }
     }
     transports.close();
-    loop.execute(() -> {
-      for (Pending p : List.copyOf(pending.values())) {
-        p.timer.cancel();
-        p.future.completeExceptionally(new WeftException("node closed"));
-      }
-      pending.clear();
-    });
+    if (rpc != null) {
+      loop.execute(rpc::close);
+    }
     try {
       store.close();
     } catch (RuntimeException e) {
@@ -580,36 +523,38 @@ final class KademliaNode implements Node, Dht {
           : "APP:unknown");
       serve(sender, from, m, wireBytes, verified);
     } else {
-      Pending p = pending.get(m.rid());
-      if (p == null || (p.to.id() != null && !p.to.id().equals(id) && !p.to.id().equals(m.from()))) {
-        // Late answer after a timeout, or an answer from someone we did not ask: ignore it.
-        return;
-      }
-      if (m.tok() != null) {
-        peerTokens.put(p.address, new PeerToken(m.tok(), scheduler.currentTimeMillis()));
-      }
-      if (m.type() == MessageType.TOKEN && !p.tokenRetried) {
-        // The peer wants its address token first: ask again, once, with it (same id, no retry used up).
-        p.tokenRetried = true;
-        p.timer.cancel();
-        p.envelope = p.envelope.withTok(m.tok());
-        p.bytes = codec.encode(p.envelope);
-        p.attempts--;
-        transmit(p);
-        return;
-      }
-      pending.remove(m.rid());
-      p.timer.cancel();
-      double rtt = p.attempts == 1 ? (scheduler.nanoTime() - p.sentNanos) / 1e6 : -1;
+      rpc.onAnswer(sender, m);
+    }
+  }
+
+  /** What the RPC client learns from answers and timeouts goes into the routing table. */
+  private final class RpcPeers implements RpcClient.Peers {
+    @Override
+    public Optional<Address> reachable(Contact to) {
+      return transports.reachable(to);
+    }
+
+    @Override
+    public void send(Address to, byte[] bytes) {
+      KademliaNode.this.send(to, bytes);
+    }
+
+    @Override
+    public long retransmitMillis(NodeId peer, long minMillis, long maxMillis) {
+      return table.retransmitMillis(peer, minMillis, maxMillis);
+    }
+
+    @Override
+    public void answered(Contact sender, Envelope answer, double rttMillis) {
       noteSeen(sender);
-      table.answered(m.from(), rtt, scheduler.currentTimeMillis());
-      learn(m.message().contacts());
-      if (m.message() instanceof Message.Token) {
-        p.future.completeExceptionally(new WeftException("peer " + m.from().shortHex() + " refused its own token"));
-      } else if (m.message() instanceof Message.Error e) {
-        p.future.completeExceptionally(new WeftException("peer " + m.from().shortHex() + " answered: " + e.error()));
-      } else {
-        p.future.complete(m.message());
+      table.answered(answer.from(), rttMillis, scheduler.currentTimeMillis());
+      learn(answer.message().contacts());
+    }
+
+    @Override
+    public void timedOut(Contact to) {
+      if (table.failed(to.id(), cfg.maxFailures())) {
+        dropped.put(to.id(), new Dropped(to, scheduler.currentTimeMillis()));
       }
     }
   }
@@ -862,76 +807,7 @@ final class KademliaNode implements Node, Dht {
    * answered within its retransmit time: a lookup then asks the next contact instead of waiting out the deadline.
    */
   CompletableFuture<Message> request(Contact to, Message template, String statName, Runnable stalled) {
-    Address address = transports.reachable(to).orElse(null);
-    if (address == null) {
-      return CompletableFuture.failedFuture(new WeftException("no transport for any address of " + to));
-    }
-    if (closed) {
-      return CompletableFuture.failedFuture(new WeftException("node closed"));
-    }
-    long rid = AddressTokens.fixedWidth(rids.nextLong());
-    while (pending.containsKey(rid)) {
-      rid = AddressTokens.fixedWidth(rids.nextLong());
-    }
-    PeerToken known = peerTokens.get(address);
-    Long tok = known != null && scheduler.currentTimeMillis() - known.receivedMillis() < AddressTokens.EPOCH_MILLIS
-        ? known.token() : null;
-    Envelope m = new Envelope(rid, id, addresses, tok, template);
-    int padTo = tok != null ? 0
-        : template instanceof Message.FindNode || template instanceof Message.FindValue ? FIND_PAD : PING_PAD;
-    String type = statName != null ? statName : template.statName();
-    Pending p = new Pending(rid, to, address, m, codec.encode(m, padTo), type, stalled);
-    pending.put(rid, p);
-    stats.sent(type);
-    transmit(p);
-    return p.future;
-  }
-
-  /**
-   * Sends (again) and arms the timer. The first send waits the peer's retransmit time (its measured round trips, at
-   * least rpc-timeout-min, at most rpc-timeout), so a lost datagram costs about one round trip rather than the whole
-   * timeout; the resends share what is left until the deadline, which stays (retries + 1) × rpc-timeout: a peer is
-   * declared unresponsive no sooner than with fixed timeouts, so a slow or paused peer is not dropped for being slow.
-   */
-  private void transmit(Pending p) {
-    p.attempts++;
-    long now = scheduler.nanoTime();
-    p.sentNanos = now;
-    stats.bytesOf(p.type, p.bytes.length);
-    send(p.address, p.bytes);
-    long timeoutMillis = cfg.rpcTimeout().toMillis();
-    long waitMillis;
-    if (p.attempts == 1) {
-      p.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeoutMillis * (cfg.rpcRetries() + 1));
-      waitMillis = cfg.rpcRetries() == 0 || p.to.id() == null ? timeoutMillis
-          : table.retransmitMillis(p.to.id(), cfg.rpcTimeoutMin().toMillis(), timeoutMillis);
-    } else {
-      int sendsLeft = cfg.rpcRetries() + 2 - p.attempts; // this one included
-      waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - now) / sendsLeft);
-    }
-    p.timer = scheduler.schedule(() -> loop.execute(() -> timeout(p)), waitMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private void timeout(Pending p) {
-    if (pending.get(p.rid) != p) {
-      return;
-    }
-    if (p.attempts <= cfg.rpcRetries() && !closed) {
-      transmit(p);
-      Runnable stalled = p.stalled;
-      p.stalled = null;
-      if (stalled != null) {
-        stalled.run();
-      }
-      return;
-    }
-    pending.remove(p.rid);
-    stats.timedOut(p.type);
-    if (!p.to.id().equals(id) && table.failed(p.to.id(), cfg.maxFailures())) {
-      dropped.put(p.to.id(), new Dropped(p.to, scheduler.currentTimeMillis()));
-    }
-    p.future.completeExceptionally(new TimeoutException(p.type + " to " + p.to.id().shortHex() + " at " + p.address
-        + " timed out after " + p.attempts + " attempts"));
+    return rpc.request(to, template, statName, stalled);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1204,13 +1080,7 @@ final class KademliaNode implements Node, Dht {
   @Override
   public void notify(Contact to, String channel, JsonNode body) {
     loop.execute(() -> {
-      transports.reachable(to).ifPresent(a -> {
-        Message m = new Message.App(channel, body, true);
-        byte[] bytes = codec.encode(new Envelope(AddressTokens.fixedWidth(rids.nextLong()), id, addresses, null, m));
-        stats.sent(m.statName());
-        stats.bytesOf(m.statName(), bytes.length);
-        send(a, bytes);
-      });
+      rpc.sendOneway(to, new Message.App(channel, body, true));
     });
   }
 
