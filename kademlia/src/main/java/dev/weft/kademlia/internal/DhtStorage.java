@@ -431,8 +431,8 @@ final class DhtStorage implements Storage {
   // ---------------------------------------------------------------------------------------------------------------
   // Serving peers
 
-  CompletableFuture<Record> serveFindValue(Message.FindValue m) {
-    return node.store.get(m.namespace(), m.key()).thenApply(r -> live(r.orElse(null)));
+  CompletableFuture<Record> serveFindValue(String namespace, String key) {
+    return node.store.get(namespace, key).thenApply(r -> live(r.orElse(null)));
   }
 
   /**

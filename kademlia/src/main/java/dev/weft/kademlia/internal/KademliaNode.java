@@ -80,8 +80,7 @@ final class KademliaNode implements Node, Dht {
   /** Every transport's local addresses, replaced whole when a transport's change (a relayed node's relay moved). */
   private volatile List<Address> addresses = List.of();
   private final RoutingTable table;
-  private final ConcurrentHashMap<String, ChannelHandler> channels = new ConcurrentHashMap<>();
-  private final List<Plugin> plugins = new ArrayList<>();
+  private final PluginHost plugins;
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
   private final List<Address> bootstrap = new ArrayList<>();
   private final List<Contact> savedContacts = new ArrayList<>();
@@ -104,6 +103,7 @@ final class KademliaNode implements Node, Dht {
   private final SecureRandom rids = new SecureRandom();
   private final Admission admission;
   private final RpcClient rpc;
+  private final RpcServer server;
   private volatile boolean closed;
   private volatile Contact selfContact;
 
@@ -123,12 +123,14 @@ final class KademliaNode implements Node, Dht {
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
       this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
       this.table = new RoutingTable(id, cfg.k(), cfg.ipBounds());
+      this.plugins = new PluginHost(config, scheduler, stats, hlc, store, this, this);
       this.rpc = new RpcClient(id, () -> addresses, cfg, scheduler, loop, codec, stats, rids, new RpcPeers());
       this.storage = new DhtStorage(this);
+      this.server = new RpcServer(id, () -> addresses, cfg, loop, codec, stats, admission, new ServerServices());
       openTransports(setup);
       this.selfContact = new Contact(id, addresses);
       loadRoutingTable();
-      startPlugins(setup.plugins());
+      plugins.start(setup.plugins());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -199,18 +201,6 @@ final class KademliaNode implements Node, Dht {
     });
   }
 
-  private void startPlugins(List<PluginProvider> providers) {
-    for (PluginProvider p : providers) {
-      Plugin plugin;
-      try {
-        plugin = p.create(new PluginScope(p.name()));
-      } catch (RuntimeException e) {
-        throw new WeftException("plugin '" + p.name() + "' failed to start: " + e.getMessage(), e);
-      }
-      plugins.add(plugin);
-    }
-  }
-
   /** What the node hands its store, transports and plugins: they all see the same settings and clock. */
   private final class Context implements StoreContext, TransportContext {
     private final TransportListener listener = new TransportListener() {
@@ -255,79 +245,6 @@ final class KademliaNode implements Node, Dht {
 
   }
 
-  /** What one plugin is started with: the node's settings and clock, and state of its own in the store's meta. */
-  private final class PluginScope implements PluginContext, PluginState {
-    private final String name;
-    private final String prefix;
-
-    PluginScope(String pluginName) {
-      this.name = pluginName;
-      this.prefix = "plugin/" + pluginName + "/";
-    }
-
-    @Override
-    public void refused(String reason) {
-      stats.refused(name + "." + reason);
-    }
-
-    @Override
-    public WeftConfig config() {
-      return config;
-    }
-
-    @Override
-    public Scheduler scheduler() {
-      return scheduler;
-    }
-
-    @Override
-    public Node node() {
-      return KademliaNode.this;
-    }
-
-    @Override
-    public Dht dht() {
-      return KademliaNode.this;
-    }
-
-    @Override
-    public VersionClock versions() {
-      return hlc;
-    }
-
-    @Override
-    public PluginState state() {
-      return this;
-    }
-
-    @Override
-    public <T> Optional<T> service(Class<T> type) {
-      return KademliaNode.this.service(type);
-    }
-
-    @Override
-    public Optional<String> load(String name) {
-      return store.loadMeta(prefix + name);
-    }
-
-    @Override
-    public java.util.SortedMap<String, String> loadAll(String namePrefix) {
-      java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-      store.loadMetaWithPrefix(prefix + namePrefix).forEach((k, v) -> out.put(k.substring(prefix.length()), v));
-      return out;
-    }
-
-    @Override
-    public CompletableFuture<Void> save(String name, String value) {
-      return store.saveMeta(prefix + name, value);
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String name) {
-      return store.removeMeta(prefix + name);
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
   // Node
 
@@ -364,7 +281,7 @@ final class KademliaNode implements Node, Dht {
         // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
         lookupSelf(JOIN_LOOKUPS).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync((r2, e2) -> {
           done.complete(table.size());
-          notifyJoined();
+          plugins.joined();
         }, loop), loop);
       }, loop);
     });
@@ -412,13 +329,7 @@ final class KademliaNode implements Node, Dht {
 
   @Override
   public <T> Optional<T> service(Class<T> type) {
-    for (Plugin p : List.copyOf(plugins)) {
-      Optional<T> s = p.service(type);
-      if (s.isPresent()) {
-        return s;
-      }
-    }
-    return Optional.empty();
+    return plugins.service(type);
   }
 
   @Override
@@ -437,12 +348,8 @@ final class KademliaNode implements Node, Dht {
     for (Scheduler.Cancellable t : timers) {
       t.cancel();
     }
-    for (int i = plugins.size() - 1; i >= 0; i--) {
-      try {
-        plugins.get(i).close();
-      } catch (RuntimeException e) {
-        LOG.warn("plugin failed to close", e);
-      }
+    if (plugins != null) {
+      plugins.close();
     }
     transports.close();
     if (rpc != null) {
@@ -510,20 +417,62 @@ final class KademliaNode implements Node, Dht {
     }
     Contact sender = new Contact(m.from(), fixAddresses(m.addresses(), from));
     if (m.type().isRequest()) {
-      if (!admission.withinRate(from)) {
-        stats.refused("rate.ip");
-        return;
-      }
-      boolean verified = admission.verified(from, m.tok());
-      noteSeen(sender);
-      // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded. A
-      // request that must first fetch its address token (below) counts as a TOKEN exchange, not as served.
-      stats.received(!verified && needsToken(m.message()) ? MessageType.TOKEN.name()
-          : !(m.message() instanceof Message.App a) || channels.containsKey(a.channel()) ? m.message().statName()
-          : "APP:unknown");
-      serve(sender, from, m, wireBytes, verified);
+      server.onRequest(from, sender, m, wireBytes);
     } else {
       rpc.onAnswer(sender, m);
+    }
+  }
+
+  /** What serving peers needs: the routing table, the store through storage, the plugin channels. */
+  private final class ServerServices implements RpcServer.Services {
+    @Override
+    public void seen(Contact sender) {
+      noteSeen(sender);
+    }
+
+    @Override
+    public List<Contact> closest(NodeId target, int count) {
+      return table.closest(target, count);
+    }
+
+    @Override
+    public int contactCount() {
+      return table.size();
+    }
+
+    @Override
+    public void send(Address to, byte[] bytes) {
+      KademliaNode.this.send(to, bytes);
+    }
+
+    @Override
+    public ChannelHandler channel(String name) {
+      return plugins.channel(name);
+    }
+
+    @Override
+    public CompletableFuture<Record> findValue(String namespace, String key) {
+      return storage.serveFindValue(namespace, key);
+    }
+
+    @Override
+    public CompletableFuture<Void> checkSignature(Record record) {
+      return storage.checkSignature(record);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> holds(Record record) {
+      return store.get(record.namespace(), record.key()).thenApply(Optional::isPresent);
+    }
+
+    @Override
+    public long storeSize() {
+      return store.size();
+    }
+
+    @Override
+    public CompletableFuture<dev.weft.api.spi.store.StoreResult> storeHere(Record record) {
+      return storage.serveStore(record);
     }
   }
 
@@ -557,19 +506,6 @@ final class KademliaNode implements Node, Dht {
         dropped.put(to.id(), new Dropped(to, scheduler.currentTimeMillis()));
       }
     }
-  }
-
-  /**
-   * Completes when a peer's STORE may be kept: always for a key held here (an update or delete); for a new key only
-   * while the store is under {@code weft.storage.max-records} and the sender's address under its hourly new-key quota.
-   * Nothing is evicted to make room: eviction would let a flooder push out what others stored.
-   */
-  private CompletableFuture<Void> admitStore(Address from, Record record) {
-    return store.get(record.namespace(), record.key()).thenAcceptAsync(held -> {
-      if (held.isEmpty()) {
-        admission.admitNewKey(from, store.size());
-      }
-    }, loop);
   }
 
   /**
@@ -623,158 +559,6 @@ final class KademliaNode implements Node, Dht {
 
   CompletableFuture<Message> ping(Contact c) {
     return request(c, new Message.Ping(), null);
-  }
-
-  /**
-   * Answers a request. {@code verified}: it carried our token for its source address, so that address is the sender's.
-   * Writes and plugin requests need that (a forged source could otherwise store in another's name, or make us work for
-   * it); lookups are answered either way, but an unverified source never gets more bytes than it sent (no
-   * amplification): a NODES answer is cut short, anything else becomes a TOKEN answer to ask again with.
-   */
-  private void serve(Contact sender, Address from, Envelope m, int wireBytes, boolean verified) {
-    Responder r = new Responder(from, m, wireBytes, verified);
-    if (!verified && needsToken(m.message())) {
-      // Without a token this is the handshake every first request to a node makes: nothing failed. A token that is
-      // not ours for this address (made up, another's, or older than two epochs) is a refusal.
-      if (m.tok() != null) {
-        stats.refused(m.type() == MessageType.STORE ? "token.store" : "token.app");
-      }
-      r.reply(new Message.Token());
-      return;
-    }
-    Message q = m.message();
-    if (q instanceof Message.Ping) {
-      r.reply(new Message.Pong());
-    } else if (q instanceof Message.FindNode f) {
-      r.reply(nodes(f.target(), sender));
-    } else if (q instanceof Message.FindValue f) {
-      storage.serveFindValue(f).whenCompleteAsync((record, error) ->
-          r.reply(record != null ? new Message.Value(record) : nodes(f.target(), sender)), loop);
-    } else if (q instanceof Message.Store s) {
-      storage.checkSignature(s.record()).thenCompose(ok -> admitStore(from, s.record()))
-          .thenCompose(ok -> storage.serveStore(s.record()))
-          .whenCompleteAsync((result, error) -> r.reply(error != null ? error(rootCause(error).getMessage())
-              : new Message.Stored(result.accepted(), result.current().version())), loop);
-    } else if (q instanceof Message.App a) {
-      serveApp(sender, r, a);
-    } else {
-      stats.malformed.increment();
-    }
-  }
-
-  /** Writes and plugin requests are served only to a source that proved its address with our token. */
-  private static boolean needsToken(Message m) {
-    return m instanceof Message.Store || (m instanceof Message.App a && !a.oneway());
-  }
-
-  /**
-   * The k closest contacts to {@code target} that {@code requester} can reach: those with an address in a scheme it
-   * has one in. In a mixed network a UDP-only node is not handed WebSocket-only contacts, which would take places in
-   * its lookup that it cannot use.
-   */
-  private Message.Nodes nodes(NodeId target, Contact requester) {
-    List<Contact> near = table.closest(target, cfg.k() + 1);
-    List<Contact> closest = usableBy(requester, near);
-    boolean unusable = near.stream().filter(c -> !c.id().equals(requester.id())).count() > closest.size();
-    if (unusable && closest.size() < cfg.k() && table.size() > near.size()) {
-      // Some were of no use to it: look further.
-      closest = usableBy(requester, table.closest(target, 3 * cfg.k()));
-    }
-    return new Message.Nodes(closest.size() > cfg.k() ? closest.subList(0, cfg.k()) : closest);
-  }
-
-  private static List<Contact> usableBy(Contact requester, List<Contact> contacts) {
-    java.util.Set<String> schemes = new java.util.HashSet<>();
-    requester.addresses().forEach(a -> schemes.add(a.scheme()));
-    List<Contact> out = new ArrayList<>(contacts.size());
-    for (Contact c : contacts) {
-      if (!c.id().equals(requester.id()) && c.addresses().stream().anyMatch(a -> schemes.contains(a.scheme()))) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  private static Message.Error error(String text) {
-    return new Message.Error(text == null ? "error" : (text.length() > 1000 ? text.substring(0, 1000) : text));
-  }
-
-  private void serveApp(Contact sender, Responder r, Message.App m) {
-    ChannelHandler h = channels.get(m.channel());
-    if (h == null) {
-      if (!m.oneway()) {
-        r.reply(error("no handler for channel '" + m.channel() + "'"));
-      }
-      return;
-    }
-    CompletableFuture<JsonNode> answer;
-    try {
-      answer = h.onRequest(sender, m.body());
-    } catch (RuntimeException e) {
-      LOG.warn("handler of channel {} failed", m.channel(), e);
-      answer = CompletableFuture.failedFuture(e);
-    }
-    if (m.oneway()) {
-      return;
-    }
-    if (answer == null) {
-      answer = CompletableFuture.failedFuture(new WeftException("handler returned no answer"));
-    }
-    answer.whenCompleteAsync((body, error) -> r.reply(error != null || body == null
-        ? error(error == null ? "no answer" : String.valueOf(rootCause(error).getMessage()))
-        : new Message.AppReply(body)), loop);
-  }
-
-  /** Where and how one request is answered. */
-  private final class Responder {
-    private final Address to;
-    private final Envelope request;
-    private final int requestBytes;
-    private final boolean verified;
-
-    Responder(Address to, Envelope request, int requestBytes, boolean verified) {
-      this.to = to;
-      this.request = request;
-      this.requestBytes = requestBytes;
-      this.verified = verified;
-    }
-
-    /** A TOKEN answer goes without our addresses: the asker knows where it sent, and every byte counts there. */
-    void reply(Message response) {
-      Envelope e = new Envelope(request.rid(), id, response instanceof Message.Token ? List.of() : addresses,
-          admission.tokenFor(to), response);
-      byte[] bytes = codec.encode(e);
-      if (!verified && bytes.length > requestBytes) {
-        bytes = withinSize(e, requestBytes);
-        if (bytes == null) {
-          stats.refused("amplification.dropped");
-          return;
-        }
-        stats.refused("amplification.limited");
-      }
-      stats.bytesOf(request.message().statName(), bytes.length);
-      send(to, bytes);
-    }
-
-    /**
-     * The largest answer that fits in {@code limit} bytes: fewer contacts, else a TOKEN answer, else null. A request
-     * that brought a token that is no longer good (the peer's clock, a restart of ours) gets the TOKEN answer rather
-     * than a short contact list, so that it asks again with the fresh token instead of taking a lookup step with little.
-     */
-    private byte[] withinSize(Envelope response, int limit) {
-      if (response.message() instanceof Message.Nodes nodes && request.tok() == null) {
-        List<Contact> all = nodes.nodes();
-        for (int n = all.size() - 1; n >= 0; n--) {
-          byte[] bytes = codec.encode(response.withMessage(new Message.Nodes(all.subList(0, n))));
-          if (bytes.length <= limit) {
-            return bytes;
-          }
-        }
-        return null;
-      }
-      byte[] bytes = codec.encode(new Envelope(response.rid(), id, List.of(), response.tok(), new Message.Token()));
-      return bytes.length <= limit ? bytes : null;
-    }
   }
 
   private void send(Address to, byte[] bytes) {
@@ -896,16 +680,6 @@ final class KademliaNode implements Node, Dht {
           arm();
         }
       });
-    }
-  }
-
-  private void notifyJoined() {
-    for (Plugin p : List.copyOf(plugins)) {
-      try {
-        p.onJoined();
-      } catch (RuntimeException e) {
-        LOG.warn("plugin {} failed on join", p, e);
-      }
     }
   }
 
@@ -1086,10 +860,7 @@ final class KademliaNode implements Node, Dht {
 
   @Override
   public Registration handle(String channel, ChannelHandler handler) {
-    if (channels.putIfAbsent(channel, handler) != null) {
-      throw new IllegalStateException("channel '" + channel + "' already has a handler");
-    }
-    return () -> channels.remove(channel, handler);
+    return plugins.handle(channel, handler);
   }
 
   @Override
