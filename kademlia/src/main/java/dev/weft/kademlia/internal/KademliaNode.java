@@ -81,20 +81,7 @@ final class KademliaNode implements Node, Dht {
   private volatile List<Address> addresses = List.of();
   private final RoutingTable table;
   private final PluginHost plugins;
-  private final List<Scheduler.Cancellable> timers = new ArrayList<>();
-  private final List<Address> bootstrap = new ArrayList<>();
   private final List<Contact> savedContacts = new ArrayList<>();
-  /**
-   * Contacts dropped after timeouts, oldest first, pinged again on every bucket refresh while their bucket has room.
-   * Without this two sides of a partition that lasted {@code max-failures} timeouts never find each other again: each
-   * side's lookups only reach its own side, and the bootstrap is used only when the table is empty.
-   */
-  private final Map<NodeId, Dropped> dropped = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, Dropped> eldest) {
-      return size() > MAX_DROPPED;
-    }
-  };
   /** Contacts heard of in lookups and being pinged before they may enter the table. */
   private final java.util.Set<NodeId> probing = new java.util.HashSet<>();
   private final DhtStorage storage;
@@ -104,11 +91,10 @@ final class KademliaNode implements Node, Dht {
   private final Admission admission;
   private final RpcClient rpc;
   private final RpcServer server;
+  private final Maintenance maintenance;
   private volatile boolean closed;
   private volatile Contact selfContact;
 
-  /** Dropped contacts remembered to ping again (see {@link #dropped}). */
-  private static final int MAX_DROPPED = 64;
   KademliaNode(NodeSetup setup) {
     this.config = setup.config();
     this.cfg = KademliaConfig.from(config);
@@ -126,6 +112,7 @@ final class KademliaNode implements Node, Dht {
       this.plugins = new PluginHost(config, scheduler, stats, hlc, store, this, this);
       this.rpc = new RpcClient(id, () -> addresses, cfg, scheduler, loop, codec, stats, rids, new RpcPeers());
       this.storage = new DhtStorage(this);
+      this.maintenance = new Maintenance(id, table, cfg, scheduler, loop, random, new MaintenanceActions());
       this.server = new RpcServer(id, () -> addresses, cfg, loop, codec, stats, admission, new ServerServices());
       openTransports(setup);
       this.selfContact = new Contact(id, addresses);
@@ -139,10 +126,7 @@ final class KademliaNode implements Node, Dht {
       // Restarted on a persistent store: the contacts we had answer a ping and fill the table without a bootstrap.
       loop.execute(() -> savedContacts.forEach(this::ping));
     }
-    schedulePeriodic(cfg.sweepInterval().toMillis(), storage::sweep);
-    schedulePeriodic(Math.max(1000, cfg.refreshInterval().toMillis() / 6), this::refreshBuckets);
-    schedulePeriodic(cfg.republishInterval().toMillis(), storage::republish);
-    schedulePeriodic(cfg.maintenanceInterval().toMillis(), this::maintain);
+    maintenance.start(storage::sweep, storage::republish, storage::maintain);
     LOG.info("node {} listening on {} (store {}, plugins {})", id.shortHex(), addresses, setup.store().name(),
         setup.plugins().stream().map(PluginProvider::name).toList());
   }
@@ -265,8 +249,7 @@ final class KademliaNode implements Node, Dht {
     List<Address> targets = bootstrapAddresses.isEmpty() ? transports.joinThrough() : List.copyOf(bootstrapAddresses);
     CompletableFuture<Integer> done = new CompletableFuture<>();
     loop.execute(() -> {
-      bootstrap.clear();
-      bootstrap.addAll(targets);
+      maintenance.bootstrap(targets);
       if (targets.isEmpty() && savedContacts.isEmpty()) {
         done.complete(table.size());
         return;
@@ -279,7 +262,8 @@ final class KademliaNode implements Node, Dht {
           return;
         }
         // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
-        lookupSelf(JOIN_LOOKUPS).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync((r2, e2) -> {
+        maintenance.lookupSelf(JOIN_LOOKUPS).whenCompleteAsync((r, e) -> maintenance.refreshAll()
+            .whenCompleteAsync((r2, e2) -> {
           done.complete(table.size());
           plugins.joined();
         }, loop), loop);
@@ -345,8 +329,8 @@ final class KademliaNode implements Node, Dht {
       }
     }
     closed = true;
-    for (Scheduler.Cancellable t : timers) {
-      t.cancel();
+    if (maintenance != null) {
+      maintenance.cancel();
     }
     if (plugins != null) {
       plugins.close();
@@ -476,6 +460,34 @@ final class KademliaNode implements Node, Dht {
     }
   }
 
+  /** What maintenance does through the node: ping, look up, save, rejoin. */
+  private final class MaintenanceActions implements Maintenance.Actions {
+    @Override
+    public CompletableFuture<?> ping(Contact c) {
+      return KademliaNode.this.ping(c);
+    }
+
+    @Override
+    public CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int count) {
+      return KademliaNode.this.lookupNodes(target, count);
+    }
+
+    @Override
+    public void saveRoutingTable() {
+      KademliaNode.this.saveRoutingTable();
+    }
+
+    @Override
+    public void rejoin(List<Address> bootstrap) {
+      join(bootstrap);
+    }
+
+    @Override
+    public boolean closed() {
+      return closed;
+    }
+  }
+
   /** What the RPC client learns from answers and timeouts goes into the routing table. */
   private final class RpcPeers implements RpcClient.Peers {
     @Override
@@ -503,7 +515,7 @@ final class KademliaNode implements Node, Dht {
     @Override
     public void timedOut(Contact to) {
       if (table.failed(to.id(), cfg.maxFailures())) {
-        dropped.put(to.id(), new Dropped(to, scheduler.currentTimeMillis()));
+        maintenance.dropped(to);
       }
     }
   }
@@ -644,145 +656,9 @@ final class KademliaNode implements Node, Dht {
   // ---------------------------------------------------------------------------------------------------------------
   // Maintenance
 
-  /** A maintenance task that reschedules itself after each run (fixed delay), on the loop. */
-  private final class Periodic implements Runnable {
-    private final long periodMillis;
-    private final Runnable task;
-    private volatile Scheduler.Cancellable next;
-
-    Periodic(long periodMillis, Runnable task) {
-      this.periodMillis = periodMillis;
-      this.task = task;
-    }
-
-    void arm() {
-      if (!closed) {
-        next = scheduler.schedule(this, periodMillis, TimeUnit.MILLISECONDS);
-      }
-    }
-
-    void cancel() {
-      Scheduler.Cancellable n = next;
-      if (n != null) {
-        n.cancel();
-      }
-    }
-
-    @Override
-    public void run() {
-      loop.execute(() -> {
-        if (closed) {
-          return;
-        }
-        try {
-          task.run();
-        } finally {
-          arm();
-        }
-      });
-    }
-  }
-
-  private void schedulePeriodic(long periodMillis, Runnable task) {
-    Periodic p = new Periodic(periodMillis, task);
-    timers.add(p::cancel);
-    p.arm();
-  }
-
-  private void refreshBuckets() {
-    long now = scheduler.currentTimeMillis();
-    saveRoutingTable();
-    reviveDropped(now);
-    if (rejoinIfAlone()) {
-      return;
-    }
-    for (int index : table.staleBuckets(now - cfg.refreshInterval().toMillis())) {
-      lookupNodes(id.randomInBucket(index, random), cfg.k());
-    }
-  }
-
-  /**
-   * Looks ourselves up, again (up to {@code attempts} in all) while requests timed out and fewer than k neighbours
-   * answered. With 10% loss one join in twenty lost both tries of its one FIND_NODE to the bootstrap and ended with a
-   * table of one contact: such a node placed records on the wrong nodes and failed most of its gets for an hour.
-   */
-  private CompletableFuture<Void> lookupSelf(int attempts) {
-    return lookupNodes(id, cfg.k()).handleAsync((r, e) -> {
-      boolean thin = r == null || (r.closest().size() < cfg.k() && r.queried() > r.answered().size());
-      return thin && attempts > 1 && !closed ? lookupSelf(attempts - 1) : CompletableFuture.<Void>completedFuture(null);
-    }, loop).thenCompose(f -> f);
-  }
-
-  /**
-   * Replica maintenance: pings the neighbours we have not heard from for an interval (one that left stops answering and
-   * sorts last in {@link RoutingTable#closest}, so the next node in line takes its place in every holder's view), then
-   * lets storage hand records to the nodes that became one of their closest.
-   */
-  private void maintain() {
-    if (rejoinIfAlone()) {
-      return;
-    }
-    long quiet = scheduler.currentTimeMillis() - cfg.maintenanceInterval().toMillis();
-    for (Contact c : table.closest(id, cfg.replication())) {
-      RoutingTable.Entry e = table.find(c.id());
-      if (e != null && e.lastSeenMillis < quiet && !e.pinging) {
-        ping(c);
-      }
-    }
-    storage.maintain();
-  }
-
-  /** A node that lost every contact (or whose join failed) joins again through its bootstrap addresses. */
-  private boolean rejoinIfAlone() {
-    if (table.size() > 0 || bootstrap.isEmpty()) {
-      return false;
-    }
-    LOG.info("node {} has no contacts; rejoining through {}", id.shortHex(), bootstrap);
-    join(List.copyOf(bootstrap));
-    return true;
-  }
-
   /** Up to {@code count} contacts closest to {@code target}, closest first; on the loop. */
   List<Contact> closest(NodeId target, int count) {
     return table.closest(target, count);
-  }
-
-  /**
-   * Pings the dropped contacts whose bucket has room; one that answers enters the table like any other. A contact
-   * silent for longer than a record lives is forgotten: whatever it held has expired.
-   */
-  private void reviveDropped(long now) {
-    long horizon = now - cfg.recordTtl().toMillis();
-    for (var it = dropped.values().iterator(); it.hasNext(); ) {
-      Dropped d = it.next();
-      if (d.atMillis() < horizon || table.find(d.contact().id()) != null) {
-        it.remove();
-      } else if (table.wouldAdd(d.contact().id())) {
-        ping(d.contact());
-      }
-    }
-  }
-
-  private record Dropped(Contact contact, long atMillis) {}
-
-  /**
-   * Looks up a random id in every bucket farther than our closest neighbour (after joining). Each lookup only needs to
-   * fill its bucket, which the contact lists of its first answers do: it stops at the alpha closest, not the k closest
-   * (37% fewer simulator events per join at 10,000 nodes, same hops; docs/scale.md).
-   */
-  private CompletableFuture<Void> refreshAll() {
-    List<Contact> nearest = table.closest(id, 1);
-    if (nearest.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    int from = id.bucketIndex(nearest.get(0).id());
-    List<CompletableFuture<?>> all = new ArrayList<>();
-    for (int i = from + 1; i < NodeId.BITS; i++) {
-      if (!table.bucketContacts(i).isEmpty() || i > NodeId.BITS - 8) {
-        all.add(lookupNodes(id.randomInBucket(i, random), cfg.alpha()));
-      }
-    }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((r, e) -> null);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
