@@ -111,7 +111,7 @@ final class KademliaNode implements Node, Dht {
       this.table = new RoutingTable(id, cfg.k(), cfg.ipBounds());
       this.plugins = new PluginHost(config, scheduler, stats, hlc, store, this, this);
       this.rpc = new RpcClient(id, () -> addresses, cfg, scheduler, loop, codec, stats, rids, new RpcPeers());
-      this.storage = new DhtStorage(this);
+      this.storage = new DhtStorage(id, cfg, store, loop, scheduler, hlc, codec, stats, new StorageNetwork());
       this.maintenance = new Maintenance(id, table, cfg, scheduler, loop, random, new MaintenanceActions());
       this.server = new RpcServer(id, () -> addresses, cfg, loop, codec, stats, admission, new ServerServices());
       openTransports(setup);
@@ -457,6 +457,45 @@ final class KademliaNode implements Node, Dht {
     @Override
     public CompletableFuture<dev.weft.api.spi.store.StoreResult> storeHere(Record record) {
       return storage.serveStore(record);
+    }
+  }
+
+  /** What storage does over the network. */
+  private final class StorageNetwork implements DhtStorage.Network {
+    @Override
+    public NodeId keyId(String namespace, String key) {
+      return KademliaNode.this.keyId(namespace, key);
+    }
+
+    @Override
+    public CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int count) {
+      return KademliaNode.this.lookupNodes(target, count);
+    }
+
+    @Override
+    public CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key,
+        ToIntFunction<Lookup> stillNeeded) {
+      return KademliaNode.this.lookupValue(target, namespace, key, stillNeeded);
+    }
+
+    @Override
+    public CompletableFuture<Message> store(Contact to, Record record, String statName) {
+      return KademliaNode.this.store(to, record, statName);
+    }
+
+    @Override
+    public List<Contact> closest(NodeId target, int count) {
+      return table.closest(target, count);
+    }
+
+    @Override
+    public Contact self() {
+      return selfContact;
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
     }
   }
 
