@@ -347,10 +347,6 @@ final class KademliaNode implements Node, Dht {
     LOG.info("node {} stopped", id == null ? "?" : id.shortHex());
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   /** Runs {@code task} on the loop and waits for it: snapshots for info(). Direct when already on the loop. */
   private <T> T onLoop(java.util.function.Supplier<T> task) {
     if (loop.inLoop()) {
@@ -679,10 +675,6 @@ final class KademliaNode implements Node, Dht {
     });
   }
 
-  CompletableFuture<Message> store(Contact to, Record record) {
-    return store(to, record, null);
-  }
-
   /** A STORE counted under {@code statName} (null: under STORE). */
   CompletableFuture<Message> store(Contact to, Record record, String statName) {
     return request(to, new Message.Store(record), statName);
@@ -690,14 +682,6 @@ final class KademliaNode implements Node, Dht {
 
   int contactCount() {
     return table.size();
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Maintenance
-
-  /** Up to {@code count} contacts closest to {@code target}, closest first; on the loop. */
-  List<Contact> closest(NodeId target, int count) {
-    return table.closest(target, count);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
