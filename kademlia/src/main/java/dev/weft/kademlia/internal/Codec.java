@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes and decodes {@link Message}s as JSON (docs/protocol.md). Strict on input: every field is checked for type and
+ * Encodes and decodes {@link Envelope}s as JSON (docs/protocol.md). Strict on input: every field is checked for type and
  * bounds, so a decoded message can be trusted to be well formed (not to be true). Thread-safe.
  */
 final class Codec {
@@ -49,67 +50,80 @@ final class Codec {
     this.maxValueBytes = maxValueBytes;
   }
 
-  byte[] encode(Message m) {
-    byte[] plain = encode(m, 0);
-    // `,"pad":""` is 9 bytes; the padding is spaces, which the decoder skips like any unknown field.
-    int missing = m.padTo - plain.length - 9;
-    return missing > 0 ? encode(m, missing) : plain;
+  byte[] encode(Envelope e) {
+    return encode(e, 0);
   }
 
-  private byte[] encode(Message m, int pad) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + pad + (m.record == null ? 0 : m.record.valueSize()));
+  /**
+   * {@code e}'s bytes, padded to at least {@code padTo} (a request sent without a token: its answer may then be as
+   * large); 0 pads nothing.
+   */
+  byte[] encode(Envelope e, int padTo) {
+    byte[] plain = encodePadded(e, 0);
+    // `,"pad":""` is 9 bytes; the padding is spaces, which the decoder skips like any unknown field.
+    int missing = padTo - plain.length - 9;
+    return missing > 0 ? encodePadded(e, missing) : plain;
+  }
+
+  private byte[] encodePadded(Envelope e, int pad) {
+    Message m = e.message();
+    Record record = m instanceof Message.Store s ? s.record() : m instanceof Message.Value v ? v.record() : null;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + pad + (record == null ? 0 : record.valueSize()));
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("v", PROTOCOL_VERSION);
-      g.writeStringField("t", m.type.name());
-      g.writeNumberField("rid", m.rid);
-      if (m.tok != null) {
-        g.writeNumberField("tok", m.tok);
+      g.writeStringField("t", m.type().name());
+      g.writeNumberField("rid", e.rid());
+      if (e.tok() != null) {
+        g.writeNumberField("tok", e.tok());
       }
-      g.writeStringField("from", m.from.toHex());
-      writeAddresses(g, "addrs", m.addresses);
-      if (m.target != null) {
-        g.writeStringField("target", m.target.toHex());
-      }
-      if (m.namespace != null) {
-        g.writeStringField("ns", m.namespace);
-        g.writeStringField("key", m.key);
-      }
-      if (m.record != null) {
-        g.writeFieldName("record");
-        writeRecord(g, m.record);
-      }
-      if (m.type == MessageType.NODES) {
-        g.writeFieldName("nodes");
-        writeContacts(g, m.nodes);
-      }
-      if (m.channel != null) {
-        g.writeStringField("channel", m.channel);
-      }
-      if (m.body != null) {
-        g.writeFieldName("body");
-        MAPPER.writeTree(g, m.body);
-      }
-      if (m.oneway) {
-        g.writeBooleanField("oneway", true);
-      }
-      if (m.type == MessageType.STORED) {
-        g.writeBooleanField("accepted", m.accepted);
-      }
-      if (m.version != null) {
-        g.writeStringField("version", m.version.toString());
-      }
-      if (m.error != null) {
-        g.writeStringField("error", m.error);
-      }
+      g.writeStringField("from", e.from().toHex());
+      writeAddresses(g, "addrs", e.addresses());
+      writeBody(g, m);
       if (pad > 0) {
         g.writeStringField("pad", " ".repeat(pad));
       }
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + m, e);
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot encode " + e, ex);
     }
     return out.toByteArray();
+  }
+
+  /** The type's own fields, in the order every type's fields have always had (WirePinTest). */
+  private static void writeBody(JsonGenerator g, Message m) throws IOException {
+    if (m instanceof Message.FindNode f) {
+      g.writeStringField("target", f.target().toHex());
+    } else if (m instanceof Message.FindValue f) {
+      g.writeStringField("target", f.target().toHex());
+      g.writeStringField("ns", f.namespace());
+      g.writeStringField("key", f.key());
+    } else if (m instanceof Message.Store s) {
+      g.writeFieldName("record");
+      writeRecord(g, s.record());
+    } else if (m instanceof Message.Value v) {
+      g.writeFieldName("record");
+      writeRecord(g, v.record());
+    } else if (m instanceof Message.Nodes n) {
+      g.writeFieldName("nodes");
+      writeContacts(g, n.nodes());
+    } else if (m instanceof Message.App a) {
+      g.writeStringField("channel", a.channel());
+      g.writeFieldName("body");
+      MAPPER.writeTree(g, a.body());
+      if (a.oneway()) {
+        g.writeBooleanField("oneway", true);
+      }
+    } else if (m instanceof Message.AppReply a) {
+      g.writeFieldName("body");
+      MAPPER.writeTree(g, a.body());
+    } else if (m instanceof Message.Stored s) {
+      g.writeBooleanField("accepted", s.accepted());
+      g.writeStringField("version", s.version().toString());
+    } else if (m instanceof Message.Error e) {
+      g.writeStringField("error", e.error());
+    }
+    // PING, PONG and TOKEN have no fields of their own.
   }
 
   private static void writeAddresses(JsonGenerator g, String field, List<Address> addresses) throws IOException {
@@ -196,9 +210,9 @@ final class Codec {
     g.writeEndArray();
   }
 
-  Message decode(byte[] data) throws MalformedMessageException {
+  Envelope decode(byte[] data) throws MalformedMessageException {
     try (JsonParser p = JSON.createParser(data)) {
-      Message m = decodeObject(p, data);
+      Envelope m = decodeObject(p, data);
       if (p.nextToken() != null) {
         throw new MalformedMessageException("trailing data after the message");
       }
@@ -210,15 +224,30 @@ final class Codec {
     }
   }
 
-  private Message decodeObject(JsonParser p, byte[] data) throws IOException, MalformedMessageException {
+  /** Every field any type may have, as read; {@link #body} checks the type has what it needs. */
+  private static final class Fields {
+    NodeId target;
+    String namespace;
+    String key;
+    Record record;
+    List<Contact> nodes;
+    String channel;
+    JsonNode body;
+    boolean oneway;
+    boolean accepted;
+    Version version;
+    String error;
+    Long tok;
+  }
+
+  private Envelope decodeObject(JsonParser p, byte[] data) throws IOException, MalformedMessageException {
     expect(p.nextToken(), JsonToken.START_OBJECT, "message");
     Integer version = null;
     MessageType type = null;
     Long rid = null;
     NodeId from = null;
     List<Address> addrs = List.of();
-    Message tmp = new Message(MessageType.PING, 0, NodeId.of(new byte[NodeId.BYTES]), List.of());
-    boolean nodesSeen = false;
+    Fields f = new Fields();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken t = p.nextToken();
@@ -228,26 +257,23 @@ final class Codec {
         case "rid" -> rid = longValue(p, t, field);
         case "from" -> from = id(text(p, t, field), field);
         case "addrs" -> addrs = addresses(p, t, field);
-        case "target" -> tmp.target = id(text(p, t, field), field);
-        case "ns" -> tmp.namespace = name(text(p, t, field), field);
-        case "key" -> tmp.key = name(text(p, t, field), field);
-        case "record" -> tmp.record = record(p, t, data);
-        case "nodes" -> {
-          tmp.nodes = contacts(p, t, MAX_NODES);
-          nodesSeen = true;
-        }
-        case "channel" -> tmp.channel = name(text(p, t, field), field);
+        case "target" -> f.target = id(text(p, t, field), field);
+        case "ns" -> f.namespace = name(text(p, t, field), field);
+        case "key" -> f.key = name(text(p, t, field), field);
+        case "record" -> f.record = record(p, t, data);
+        case "nodes" -> f.nodes = contacts(p, t, MAX_NODES);
+        case "channel" -> f.channel = name(text(p, t, field), field);
         case "body" -> {
           if (t == JsonToken.VALUE_NULL) {
             throw new MalformedMessageException("body may not be null");
           }
-          tmp.body = MAPPER.readTree(p);
+          f.body = MAPPER.readTree(p);
         }
-        case "oneway" -> tmp.oneway = boolValue(t, field);
-        case "accepted" -> tmp.accepted = boolValue(t, field);
-        case "version" -> tmp.version = versionValue(text(p, t, field));
-        case "error" -> tmp.error = bounded(text(p, t, field), 4096, field);
-        case "tok" -> tmp.tok = longValue(p, t, field);
+        case "oneway" -> f.oneway = boolValue(t, field);
+        case "accepted" -> f.accepted = boolValue(t, field);
+        case "version" -> f.version = versionValue(text(p, t, field));
+        case "error" -> f.error = bounded(text(p, t, field), 4096, field);
+        case "tok" -> f.tok = longValue(p, t, field);
         default -> p.skipChildren(); // newer peers may add fields
       }
     }
@@ -260,40 +286,58 @@ final class Codec {
     if (type == null || rid == null || from == null) {
       throw new MalformedMessageException("missing t, rid or from");
     }
-    Message m = new Message(type, rid, from, addrs);
-    m.target = tmp.target;
-    m.namespace = tmp.namespace;
-    m.key = tmp.key;
-    m.record = tmp.record;
-    m.nodes = tmp.nodes;
-    m.channel = tmp.channel;
-    m.body = tmp.body;
-    m.oneway = tmp.oneway;
-    m.accepted = tmp.accepted;
-    m.version = tmp.version;
-    m.error = tmp.error;
-    m.tok = tmp.tok;
-    m.wireBytes = data.length;
-    validate(m, nodesSeen);
-    return m;
-  }
-
-  private static void validate(Message m, boolean nodesSeen) throws MalformedMessageException {
-    switch (m.type) {
-      case FIND_NODE -> require(m.target != null, "FIND_NODE needs target");
-      case FIND_VALUE -> require(m.target != null && m.namespace != null && m.key != null, "FIND_VALUE needs target, ns, key");
-      case STORE, VALUE -> require(m.record != null, m.type + " needs record");
-      case NODES -> require(nodesSeen, "NODES needs nodes");
-      case APP -> require(m.channel != null && m.body != null, "APP needs channel and body");
-      case APP_REPLY -> require(m.body != null, "APP_REPLY needs body");
-      case STORED -> require(m.version != null, "STORED needs version");
-      case ERROR -> require(m.error != null, "ERROR needs error");
-      case TOKEN -> require(m.tok != null, "TOKEN needs tok");
-      default -> { }
-    }
-    if ((m.namespace == null) != (m.key == null)) {
+    if ((f.namespace == null) != (f.key == null)) {
       throw new MalformedMessageException("ns and key go together");
     }
+    return new Envelope(rid, from, addrs, f.tok, body(type, f));
+  }
+
+  /** The typed body; fields another type has are dropped (they were never used). */
+  private static Message body(MessageType type, Fields f) throws MalformedMessageException {
+    return switch (type) {
+      case PING -> new Message.Ping();
+      case FIND_NODE -> {
+        require(f.target != null, "FIND_NODE needs target");
+        yield new Message.FindNode(f.target);
+      }
+      case FIND_VALUE -> {
+        require(f.target != null && f.namespace != null && f.key != null, "FIND_VALUE needs target, ns, key");
+        yield new Message.FindValue(f.target, f.namespace, f.key);
+      }
+      case STORE -> {
+        require(f.record != null, "STORE needs record");
+        yield new Message.Store(f.record);
+      }
+      case APP -> {
+        require(f.channel != null && f.body != null, "APP needs channel and body");
+        yield new Message.App(f.channel, f.body, f.oneway);
+      }
+      case PONG -> new Message.Pong();
+      case NODES -> {
+        require(f.nodes != null, "NODES needs nodes");
+        yield new Message.Nodes(f.nodes);
+      }
+      case VALUE -> {
+        require(f.record != null, "VALUE needs record");
+        yield new Message.Value(f.record);
+      }
+      case STORED -> {
+        require(f.version != null, "STORED needs version");
+        yield new Message.Stored(f.accepted, f.version);
+      }
+      case APP_REPLY -> {
+        require(f.body != null, "APP_REPLY needs body");
+        yield new Message.AppReply(f.body);
+      }
+      case TOKEN -> {
+        require(f.tok != null, "TOKEN needs tok");
+        yield new Message.Token();
+      }
+      case ERROR -> {
+        require(f.error != null, "ERROR needs error");
+        yield new Message.Error(f.error);
+      }
+    };
   }
 
   private static void require(boolean ok, String what) throws MalformedMessageException {

@@ -15,6 +15,8 @@ import dev.weft.api.Storage;
 import dev.weft.api.StoredObject;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
+import dev.weft.api.spi.Scheduler;
+import dev.weft.api.spi.store.LocalStore;
 import dev.weft.api.spi.store.StoreResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +31,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The Storage API over the DHT: writes go to the replication-factor closest nodes, reads ask the closest until a quorum
  * of replicas answered and repair the stale ones they met, and both the writer and the holders republish.
  *
- * <p>State here is confined to the node's event loop, like the node's.
+ * <p>State here is confined to the node's event loop, like the node's. The network is reached only through
+ * {@link Network}; settings, store, clock and codec are given, not read from the node.
  */
 final class DhtStorage implements Storage {
   private static final Logger LOG = LoggerFactory.getLogger(DhtStorage.class);
@@ -65,7 +70,39 @@ final class DhtStorage implements Storage {
     }
   }
 
-  private final KademliaNode node;
+  /** What storage does over the network, through the node (on its loop). */
+  interface Network {
+    /** The DHT key of {@code namespace}/{@code key}. */
+    NodeId keyId(String namespace, String key);
+
+    /** The {@code count} closest live nodes to {@code target}, by an iterative FIND_NODE. */
+    CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int count);
+
+    /** An iterative FIND_VALUE that stops once {@code stillNeeded} reaches zero. */
+    CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key,
+        ToIntFunction<Lookup> stillNeeded);
+
+    /** A STORE to {@code to}, counted under {@code statName} (null: STORE); completes with the answer. */
+    CompletableFuture<Message> store(Contact to, Record record, String statName);
+
+    /** Up to {@code count} known contacts closest to {@code target}, closest first. */
+    List<Contact> closest(NodeId target, int count);
+
+    /** This node as a contact. */
+    Contact self();
+
+    boolean isClosed();
+  }
+
+  private final NodeId id;
+  private final KademliaConfig cfg;
+  private final LocalStore store;
+  private final Executor loop;
+  private final Scheduler clock;
+  private final Hlc hlc;
+  private final Codec codec;
+  private final Stats stats;
+  private final Network network;
   private final Map<Ref, Publication> publications = new HashMap<>();
   private final Map<Ref, Long> lastStored = new HashMap<>();
   /**
@@ -79,27 +116,36 @@ final class DhtStorage implements Storage {
   /** Node-state names of saved publications: {@code pub/<namespace>\0<key>}. */
   static final String PUBLICATION_PREFIX = "pub/";
 
-  DhtStorage(KademliaNode node) {
-    this.node = node;
+  DhtStorage(NodeId id, KademliaConfig cfg, LocalStore store, Executor loop, Scheduler clock, Hlc hlc, Codec codec,
+      Stats stats, Network network) {
+    this.id = id;
+    this.cfg = cfg;
+    this.store = store;
+    this.loop = loop;
+    this.clock = clock;
+    this.hlc = hlc;
+    this.codec = codec;
+    this.stats = stats;
+    this.network = network;
     loadPublications();
   }
 
   /** A writer that restarts on a persistent store goes on republishing what it wrote before. */
   private void loadPublications() {
-    for (Map.Entry<String, String> e : node.store.loadMetaWithPrefix(PUBLICATION_PREFIX).entrySet()) {
+    for (Map.Entry<String, String> e : store.loadMetaWithPrefix(PUBLICATION_PREFIX).entrySet()) {
       String v = e.getValue();
       try {
         if (v.isEmpty() || (v.charAt(0) != '0' && v.charAt(0) != '1')) {
           throw new MalformedMessageException("unknown format");
         }
-        Record r = node.codec.decodeRecord(v.substring(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Record r = codec.decodeRecord(v.substring(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         publications.put(new Ref(r.namespace(), r.key()), new Publication(r, v.charAt(0) == '1', null));
       } catch (MalformedMessageException ex) {
         LOG.warn("ignoring unreadable saved publication {}: {}", e.getKey(), ex.getMessage());
       }
     }
     if (!publications.isEmpty()) {
-      LOG.info("node {} republishes {} records it wrote before it restarted", node.id.shortHex(), publications.size());
+      LOG.info("node {} republishes {} records it wrote before it restarted", id.shortHex(), publications.size());
     }
   }
 
@@ -110,8 +156,8 @@ final class DhtStorage implements Storage {
   private void remember(Ref ref, Publication p) {
     publications.put(ref, p);
     String value = (p.fixedExpiry() ? "1" : "0")
-        + new String(node.codec.encodeRecord(p.record()), java.nio.charset.StandardCharsets.UTF_8);
-    node.store.saveMeta(publicationName(ref), value).whenComplete((v, e) -> {
+        + new String(codec.encodeRecord(p.record()), java.nio.charset.StandardCharsets.UTF_8);
+    store.saveMeta(publicationName(ref), value).whenComplete((v, e) -> {
       if (e != null) {
         LOG.warn("could not save publication {}/{}: {}", ref.namespace(), ref.key(), e.getMessage());
       }
@@ -120,7 +166,7 @@ final class DhtStorage implements Storage {
 
   private void forget(Ref ref) {
     publications.remove(ref);
-    node.store.removeMeta(publicationName(ref));
+    store.removeMeta(publicationName(ref));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -174,19 +220,19 @@ final class DhtStorage implements Storage {
         throw new IllegalArgumentException("the signature of " + record.namespace() + "/" + record.key()
             + " does not verify with the namespace's key");
       }
-      if (!node.hlc.plausible(record.version())) {
+      if (!hlc.plausible(record.version())) {
         throw new IllegalArgumentException("version " + record.version() + " is more than "
             + Hlc.MAX_DRIFT_MILLIS / 1000 + " s ahead of this node's clock");
       }
-      if (record.isExpired(node.scheduler.currentTimeMillis())) {
+      if (record.isExpired(clock.currentTimeMillis())) {
         throw new IllegalArgumentException("the record's signed expiry has passed");
       }
-      if (record.valueSize() > node.cfg.maxValueBytes()) {
+      if (record.valueSize() > cfg.maxValueBytes()) {
         throw new ValueTooLargeException("value of " + record.namespace() + "/" + record.key(), record.valueSize(),
-            node.cfg.maxValueBytes());
+            cfg.maxValueBytes());
       }
       // Replicas check the signature against the value bytes as they arrive: they must travel unchanged.
-      if (!node.codec.decodeRecord(node.codec.encodeRecord(record)).equals(record)) {
+      if (!codec.decodeRecord(codec.encodeRecord(record)).equals(record)) {
         throw new IllegalArgumentException("the value must be JSON text without whitespace around it");
       }
       if (!record.tombstone()) {
@@ -200,8 +246,8 @@ final class DhtStorage implements Storage {
           e));
     }
     CompletableFuture<PutResult> out = new CompletableFuture<>();
-    node.loop.execute(() -> {
-      node.hlc.observe(record.version());
+    loop.execute(() -> {
+      hlc.observe(record.version());
       remember(new Ref(record.namespace(), record.key()), new Publication(record, true, null));
       replicate(record).whenComplete((r, e) -> complete(out, r, e));
     });
@@ -246,21 +292,21 @@ final class DhtStorage implements Storage {
       return CompletableFuture.failedFuture(new IllegalArgumentException("value is not serialisable JSON: "
           + e.getOriginalMessage(), e));
     }
-    if (bytes != null && bytes.length > node.cfg.maxValueBytes()) {
+    if (bytes != null && bytes.length > cfg.maxValueBytes()) {
       return CompletableFuture.failedFuture(new ValueTooLargeException("value of " + namespace + "/" + key,
-          bytes.length, node.cfg.maxValueBytes()));
+          bytes.length, cfg.maxValueBytes()));
     }
     CompletableFuture<PutResult> out = new CompletableFuture<>();
-    node.loop.execute(() -> {
-      long now = node.scheduler.currentTimeMillis();
+    loop.execute(() -> {
+      long now = clock.currentTimeMillis();
       Record record;
       boolean fixed;
       if (bytes == null) {
-        record = Record.tombstone(namespace, key, node.hlc.next(), now + node.cfg.tombstoneTtl().toMillis(), node.id);
+        record = Record.tombstone(namespace, key, hlc.next(), now + cfg.tombstoneTtl().toMillis(), id);
         fixed = true;
       } else {
-        Duration life = ttl != null ? ttl : node.cfg.recordTtl();
-        record = Record.value(namespace, key, bytes, node.hlc.next(), saturatedAdd(now, life.toMillis()), node.id);
+        Duration life = ttl != null ? ttl : cfg.recordTtl();
+        record = Record.value(namespace, key, bytes, hlc.next(), saturatedAdd(now, life.toMillis()), id);
         fixed = ttl != null;
       }
       if (signer != null) {
@@ -280,15 +326,15 @@ final class DhtStorage implements Storage {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Optional<StoredObject>> out = new CompletableFuture<>();
-    node.loop.execute(() -> node.store.get(namespace, key).whenCompleteAsync((local, storeError) -> {
+    loop.execute(() -> store.get(namespace, key).whenCompleteAsync((local, storeError) -> {
       if (storeError != null) {
         out.completeExceptionally(storeError);
         return;
       }
       Record mine = authentic(live(local.orElse(null)), "signature.read");
-      int quorum = node.cfg.readQuorum() - (mine != null ? 1 : 0);
-      NodeId target = node.keyId(namespace, key);
-      node.lookupValue(target, namespace, key, l -> quorum - countValues(l)).whenComplete((result, error) -> {
+      int quorum = cfg.readQuorum() - (mine != null ? 1 : 0);
+      NodeId target = network.keyId(namespace, key);
+      network.lookupValue(target, namespace, key, l -> quorum - countValues(l)).whenComplete((result, error) -> {
         if (error != null) {
           out.completeExceptionally(error);
           return;
@@ -299,14 +345,14 @@ final class DhtStorage implements Storage {
           out.completeExceptionally(e);
         }
       });
-    }, node.loop));
+    }, loop));
     return out;
   }
 
   private static int countValues(Lookup l) {
     int n = 0;
     for (Lookup.Candidate c : l.answered()) {
-      if (c.answer.type == MessageType.VALUE && c.answer.record.signatureValid()) {
+      if (c.answer instanceof Message.Value v && v.record().signatureValid()) {
         n++;
       }
     }
@@ -317,7 +363,7 @@ final class DhtStorage implements Storage {
       Lookup.Result result) {
     Record newest = mine;
     for (Lookup.Candidate c : result.answered()) {
-      Record r = c.answer.type == MessageType.VALUE ? authentic(live(c.answer.record), "signature.read") : null;
+      Record r = c.answer instanceof Message.Value v ? authentic(live(v.record()), "signature.read") : null;
       if (r != null && r.namespace().equals(namespace) && r.key().equals(key)) {
         newest = newest == null ? r : newest.merge(r);
       }
@@ -330,7 +376,7 @@ final class DhtStorage implements Storage {
       }
       return Optional.empty();
     }
-    node.hlc.observe(newest.version());
+    hlc.observe(newest.version());
     repair(newest, target, mine, result);
     if (newest.tombstone()) {
       return Optional.empty();
@@ -346,16 +392,15 @@ final class DhtStorage implements Storage {
     int rank = 0;
     for (Lookup.Candidate c : result.answered()) {
       rank++;
-      boolean stale = c.answer.type == MessageType.VALUE
-          && newest.version().isNewerThan(c.answer.record.version());
-      boolean missing = c.answer.type == MessageType.NODES && rank <= node.cfg.replication()
+      boolean stale = c.answer instanceof Message.Value v && newest.version().isNewerThan(v.record().version());
+      boolean missing = c.answer instanceof Message.Nodes && rank <= cfg.replication()
           && closerThanFarthestHolder(c.contact.id(), target, result);
       if (stale || missing) {
-        node.store(c.contact, newest);
+        network.store(c.contact, newest, null);
       }
     }
     if (mine != null && newest.version().isNewerThan(mine.version())) {
-      node.store.put(newest);
+      store.put(newest);
     }
   }
 
@@ -363,7 +408,7 @@ final class DhtStorage implements Storage {
   private static boolean closerThanFarthestHolder(NodeId candidate, NodeId target, Lookup.Result result) {
     NodeId farthest = null;
     for (Lookup.Candidate c : result.answered()) {
-      if (c.answer.type == MessageType.VALUE) {
+      if (c.answer instanceof Message.Value) {
         farthest = c.contact.id();
       }
     }
@@ -373,8 +418,8 @@ final class DhtStorage implements Storage {
   @Override
   public CompletableFuture<Page<StoredObject>> lscan(Scan scan) {
     Objects.requireNonNull(scan, "scan");
-    long now = node.scheduler.currentTimeMillis();
-    return node.store.scan(scan).thenApplyAsync(page -> {
+    long now = clock.currentTimeMillis();
+    return store.scan(scan).thenApplyAsync(page -> {
       List<StoredObject> items = new ArrayList<>(page.items().size());
       for (Record r : page.items()) {
         if (!r.tombstone() && !r.isExpired(now)) {
@@ -382,7 +427,7 @@ final class DhtStorage implements Storage {
         }
       }
       return new Page<>(items, page.next());
-    }, node.loop);
+    }, loop);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -390,24 +435,24 @@ final class DhtStorage implements Storage {
 
   /** Stores {@code record} on the replication-factor closest nodes (this one included when it is among them). */
   CompletableFuture<PutResult> replicate(Record record) {
-    NodeId target = node.keyId(record.namespace(), record.key());
-    return node.lookupNodes(target, node.cfg.replication()).thenComposeAsync(result -> {
+    NodeId target = network.keyId(record.namespace(), record.key());
+    return network.lookupNodes(target, cfg.replication()).thenComposeAsync(result -> {
       List<Contact> candidates = new ArrayList<>(result.closest());
-      candidates.add(node.self());
+      candidates.add(network.self());
       candidates.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-      List<Contact> chosen = candidates.subList(0, Math.min(node.cfg.replication(), candidates.size()));
+      List<Contact> chosen = candidates.subList(0, Math.min(cfg.replication(), candidates.size()));
       AtomicInteger acks = new AtomicInteger();
       List<CompletableFuture<?>> writes = new ArrayList<>(chosen.size());
       for (Contact c : chosen) {
-        if (c.id().equals(node.id)) {
+        if (c.id().equals(id)) {
           writes.add(serveStore(record).thenAccept(r -> {
             if (holdsAtLeast(r.current().version(), record)) {
               acks.incrementAndGet();
             }
           }));
         } else {
-          writes.add(node.store(c, record).thenAccept(m -> {
-            if (m.type == MessageType.STORED && (m.accepted || holdsAtLeast(m.version, record))) {
+          writes.add(network.store(c, record, null).thenAccept(m -> {
+            if (m instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record))) {
               acks.incrementAndGet();
             }
           }));
@@ -421,8 +466,8 @@ final class DhtStorage implements Storage {
                   + " (" + attempted + " tried)");
             }
             return new PutResult(record.version(), acks.get(), attempted);
-          }, node.loop);
-    }, node.loop);
+          }, loop);
+    }, loop);
   }
 
   private static boolean holdsAtLeast(dev.weft.api.Version held, Record record) {
@@ -432,8 +477,8 @@ final class DhtStorage implements Storage {
   // ---------------------------------------------------------------------------------------------------------------
   // Serving peers
 
-  CompletableFuture<Record> serveFindValue(Message m) {
-    return node.store.get(m.namespace, m.key).thenApply(r -> live(r.orElse(null)));
+  CompletableFuture<Record> serveFindValue(String namespace, String key) {
+    return store.get(namespace, key).thenApply(r -> live(r.orElse(null)));
   }
 
   /**
@@ -444,7 +489,7 @@ final class DhtStorage implements Storage {
     if (record == null || record.signatureValid()) {
       return record;
     }
-    node.stats.refused(reason);
+    stats.refused(reason);
     return null;
   }
 
@@ -463,27 +508,27 @@ final class DhtStorage implements Storage {
   }
 
   private CompletableFuture<StoreResult> storeHere(Record record) {
-    long now = node.scheduler.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     if (record.isExpired(now)) {
       return CompletableFuture.failedFuture(new WeftException("record already expired"));
     }
-    node.hlc.observe(record.version());
+    hlc.observe(record.version());
     Ref ref = new Ref(record.namespace(), record.key());
     lastStored.put(ref, now);
     // Whoever stores a record here stores it on the others it sees closest too: they start the view maintenance
     // compares with, so a node that joins from now on is handed it.
     if (!replicaViews.containsKey(ref)) {
-      replicaViews.put(ref, ids(replicaSet(node.keyId(record.namespace(), record.key()))));
+      replicaViews.put(ref, ids(replicaSet(network.keyId(record.namespace(), record.key()))));
     }
-    return node.store.put(record);
+    return store.put(record);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Maintenance
 
   void sweep() {
-    long now = node.scheduler.currentTimeMillis();
-    node.store.sweepExpired(now).whenComplete((n, e) -> {
+    long now = clock.currentTimeMillis();
+    store.sweepExpired(now).whenComplete((n, e) -> {
       if (e != null) {
         LOG.warn("expiry sweep failed", e);
       } else if (n > 0) {
@@ -497,7 +542,7 @@ final class DhtStorage implements Storage {
       }
     });
     expired.forEach(this::forget);
-    long horizon = now - 2 * node.cfg.republishInterval().toMillis();
+    long horizon = now - 2 * cfg.republishInterval().toMillis();
     lastStored.values().removeIf(t -> t < horizon);
   }
 
@@ -510,7 +555,7 @@ final class DhtStorage implements Storage {
       return;
     }
     republishing = true;
-    long now = node.scheduler.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     ArrayDeque<Record> queue = new ArrayDeque<>();
     for (Map.Entry<Ref, Publication> e : List.copyOf(publications.entrySet())) {
       Publication p = e.getValue();
@@ -521,7 +566,7 @@ final class DhtStorage implements Storage {
       if (!p.refreshable()) {
         queue.add(p.record());
       } else {
-        Record r = p.record().withExpiry(saturatedAdd(now, node.cfg.recordTtl().toMillis()));
+        Record r = p.record().withExpiry(saturatedAdd(now, cfg.recordTtl().toMillis()));
         if (p.signer() != null) {
           r = r.signedBy(p.signer());
         }
@@ -529,7 +574,7 @@ final class DhtStorage implements Storage {
         queue.add(r);
       }
     }
-    long recent = now - node.cfg.republishInterval().toMillis();
+    long recent = now - cfg.republishInterval().toMillis();
     List<Record> held = new ArrayList<>();
     collectLive(Scan.all().limit(1000), held, now).whenCompleteAsync((v, e) -> {
       if (e != null) {
@@ -543,19 +588,19 @@ final class DhtStorage implements Storage {
         }
       }
       drain(queue, new AtomicInteger(), new CompletableFuture<Void>()).whenComplete((x, y) -> republishing = false);
-    }, node.loop);
+    }, loop);
   }
 
   private CompletableFuture<Void> drain(ArrayDeque<Record> queue, AtomicInteger running, CompletableFuture<Void> done) {
-    while (running.get() < REPUBLISH_PARALLELISM && !queue.isEmpty() && !node.isClosed()) {
+    while (running.get() < REPUBLISH_PARALLELISM && !queue.isEmpty() && !network.isClosed()) {
       Record r = queue.poll();
       running.incrementAndGet();
       replicate(r).whenCompleteAsync((res, e) -> {
         running.decrementAndGet();
         drain(queue, running, done);
-      }, node.loop);
+      }, loop);
     }
-    if (running.get() == 0 && (queue.isEmpty() || node.isClosed())) {
+    if (running.get() == 0 && (queue.isEmpty() || network.isClosed())) {
       done.complete(null);
     }
     return done;
@@ -575,7 +620,7 @@ final class DhtStorage implements Storage {
       return;
     }
     maintaining = true;
-    long now = node.scheduler.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     List<Record> held = new ArrayList<>();
     collectLive(Scan.all().limit(1000), held, now).whenCompleteAsync((v, e) -> {
       maintaining = false;
@@ -589,27 +634,27 @@ final class DhtStorage implements Storage {
       }
       replicaViews.clear();
       replicaViews.putAll(next);
-    }, node.loop);
+    }, loop);
   }
 
   private CompletableFuture<Void> collectLive(Scan scan, List<Record> out, long now) {
-    return node.store.scan(scan).thenComposeAsync(page -> {
+    return store.scan(scan).thenComposeAsync(page -> {
       for (Record r : page.items()) {
         if (!r.isExpired(now)) {
           out.add(r);
         }
       }
-      return page.next().isPresent() && !node.isClosed()
+      return page.next().isPresent() && !network.isClosed()
           ? collectLive(page.next().get(), out, now) : CompletableFuture.completedFuture(null);
-    }, node.loop);
+    }, loop);
   }
 
   /** The replication-factor closest nodes to {@code target} this node knows, itself included, closest first. */
   private List<Contact> replicaSet(NodeId target) {
-    List<Contact> closest = new ArrayList<>(node.closest(target, node.cfg.replication()));
-    closest.add(node.self());
+    List<Contact> closest = new ArrayList<>(network.closest(target, cfg.replication()));
+    closest.add(network.self());
     closest.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-    return closest.size() > node.cfg.replication() ? closest.subList(0, node.cfg.replication()) : closest;
+    return closest.size() > cfg.replication() ? closest.subList(0, cfg.replication()) : closest;
   }
 
   private static long[] ids(List<Contact> contacts) {
@@ -622,8 +667,8 @@ final class DhtStorage implements Storage {
 
   private void maintain(Record record, Map<Ref, long[]> next) {
     Ref ref = new Ref(record.namespace(), record.key());
-    List<Contact> closest = replicaSet(node.keyId(record.namespace(), record.key()));
-    long self = prefix(node.id);
+    List<Contact> closest = replicaSet(network.keyId(record.namespace(), record.key()));
+    long self = prefix(id);
     long[] now = ids(closest);
     if (!contains(now, self)) {
       return; // no longer one of the closest: the holders that are will hand it on
@@ -653,11 +698,11 @@ final class DhtStorage implements Storage {
     // Members handed the record join the view once they acknowledge it; the others are tried again next run.
     next.put(ref, remembered(new long[0], before));
     for (Contact c : fresh) {
-      node.store(c, record, HANDOFF_STAT).thenAcceptAsync(m -> {
-        if (m.type == MessageType.STORED) {
+      network.store(c, record, HANDOFF_STAT).thenAcceptAsync(m -> {
+        if (m instanceof Message.Stored) {
           replicaViews.computeIfPresent(ref, (k, view) -> contains(view, prefix(c.id())) ? view : append(view, c.id()));
         }
-      }, node.loop);
+      }, loop);
     }
   }
 
@@ -667,7 +712,7 @@ final class DhtStorage implements Storage {
    * record again: without this memory, a loaded node's contacts flapped in and out and every flap re-sent everything.
    */
   private long[] remembered(long[] now, long[] before) {
-    int cap = 2 * node.cfg.replication();
+    int cap = 2 * cfg.replication();
     long[] out = Arrays.copyOf(now, Math.min(cap, now.length + before.length));
     int n = now.length;
     for (int i = 0; i < before.length && n < out.length; i++) {
@@ -700,7 +745,7 @@ final class DhtStorage implements Storage {
   // ---------------------------------------------------------------------------------------------------------------
 
   private Record live(Record r) {
-    return r == null || r.isExpired(node.scheduler.currentTimeMillis()) ? null : r;
+    return r == null || r.isExpired(clock.currentTimeMillis()) ? null : r;
   }
 
   private static StoredObject toObject(Record r) {

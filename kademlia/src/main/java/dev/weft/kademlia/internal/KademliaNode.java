@@ -27,7 +27,6 @@ import dev.weft.api.spi.transport.Transport;
 import dev.weft.api.spi.transport.TransportContext;
 import dev.weft.api.spi.transport.TransportListener;
 import dev.weft.api.spi.transport.TransportProvider;
-import dev.weft.api.util.TokenBucket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -81,104 +80,20 @@ final class KademliaNode implements Node, Dht {
   /** Every transport's local addresses, replaced whole when a transport's change (a relayed node's relay moved). */
   private volatile List<Address> addresses = List.of();
   private final RoutingTable table;
-  /** In send order, so that failing them all on close runs their callbacks in an order a simulation can repeat. */
-  private final Map<Long, Pending> pending = new LinkedHashMap<>();
-  private final ConcurrentHashMap<String, ChannelHandler> channels = new ConcurrentHashMap<>();
-  private final List<Plugin> plugins = new ArrayList<>();
-  private final List<Scheduler.Cancellable> timers = new ArrayList<>();
-  private final List<Address> bootstrap = new ArrayList<>();
+  private final PluginHost plugins;
   private final List<Contact> savedContacts = new ArrayList<>();
-  /**
-   * Contacts dropped after timeouts, oldest first, pinged again on every bucket refresh while their bucket has room.
-   * Without this two sides of a partition that lasted {@code max-failures} timeouts never find each other again: each
-   * side's lookups only reach its own side, and the bootstrap is used only when the table is empty.
-   */
-  private final Map<NodeId, Dropped> dropped = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, Dropped> eldest) {
-      return size() > MAX_DROPPED;
-    }
-  };
   /** Contacts heard of in lookups and being pinged before they may enter the table. */
   private final java.util.Set<NodeId> probing = new java.util.HashSet<>();
   private final DhtStorage storage;
   private final Context context;
-  /**
-   * Request ids are drawn at random per request, not counted: an answer is matched by its id, so an off-path peer
-   * that could predict the next id could forge the answer (a poisoned NODES list, a fake "not found").
-   */
+  /** Random for request ids and address-token secrets. */
   private final SecureRandom rids = new SecureRandom();
-  private final AddressTokens addressTokens = new AddressTokens(rids);
-  /** Tokens peers gave us, by the address we send to; recent ones only (a lookup's peers, then its STOREs). */
-  private final Map<Address, PeerToken> peerTokens = new LinkedHashMap<>(32, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Address, PeerToken> eldest) {
-      return size() > PEER_TOKENS;
-    }
-  };
-
-  /** Request rate per source IP (recent sources only: a spoofer cycling addresses gains nothing but a fresh bucket). */
-  private final Map<String, TokenBucket> requestRates = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
-      return size() > 4096;
-    }
-  };
-
-  /** New keys stored here per source IP, per hour (recent sources only, as above). */
-  private final Map<String, TokenBucket> newRecordQuota = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
-      return size() > 4096;
-    }
-  };
-
-  /** A token a peer gave us, and when: one epoch later it may have expired, and is not used. */
-  private record PeerToken(long token, long receivedMillis) {}
+  private final Admission admission;
+  private final RpcClient rpc;
+  private final RpcServer server;
+  private final Maintenance maintenance;
   private volatile boolean closed;
   private volatile Contact selfContact;
-
-  private static final int PEER_TOKENS = 128;
-  /** Dropped contacts remembered to ping again (see {@link #dropped}). */
-  private static final int MAX_DROPPED = 64;
-  /**
-   * Padding of any other request sent without a token: room for a PONG or a TOKEN answer (a small plugin request
-   * would otherwise get no answer at all, as it may not be answered with more bytes than it has).
-   */
-  private static final int PING_PAD = 256;
-  /**
-   * Padding of a FIND_* sent without a token: room for a NODES answer of about a dozen contacts, and still one UDP
-   * datagram (1200 bytes with the frame header, as QUIC pads its first packets).
-   */
-  private static final int FIND_PAD = 1150;
-
-  private static final class Pending {
-    final long rid;
-    final Contact to;
-    final Address address;
-    final Message message;
-    byte[] bytes;
-    boolean tokenRetried;
-    final String type;
-    final CompletableFuture<Message> future = new CompletableFuture<>();
-    int attempts;
-    long sentNanos;
-    /** When the last attempt gives up: (retries + 1) × rpc-timeout after the first send, however early resends go. */
-    long deadlineNanos;
-    /** Run once, on the loop, when the first send goes unanswered for its retransmit time; may be null. */
-    Runnable stalled;
-    Scheduler.Cancellable timer;
-
-    Pending(long rid, Contact to, Address address, Message message, byte[] bytes, String type, Runnable stalled) {
-      this.rid = rid;
-      this.to = to;
-      this.address = address;
-      this.message = message;
-      this.bytes = bytes;
-      this.type = type;
-      this.stalled = stalled;
-    }
-  }
 
   KademliaNode(NodeSetup setup) {
     this.config = setup.config();
@@ -186,6 +101,7 @@ final class KademliaNode implements Node, Dht {
     this.scheduler = setup.scheduler();
     this.loop = new SerialExecutor(scheduler::execute);
     this.codec = new Codec(cfg.maxValueBytes());
+    this.admission = new Admission(cfg, scheduler, stats, rids);
     this.context = new Context();
     this.store = setup.store().open(context);
     try {
@@ -193,11 +109,15 @@ final class KademliaNode implements Node, Dht {
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
       this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
       this.table = new RoutingTable(id, cfg.k(), cfg.ipBounds());
-      this.storage = new DhtStorage(this);
+      this.plugins = new PluginHost(config, scheduler, stats, hlc, store, this, this);
+      this.rpc = new RpcClient(id, () -> addresses, cfg, scheduler, loop, codec, stats, rids, new RpcPeers());
+      this.storage = new DhtStorage(id, cfg, store, loop, scheduler, hlc, codec, stats, new StorageNetwork());
+      this.maintenance = new Maintenance(id, table, cfg, scheduler, loop, random, new MaintenanceActions());
+      this.server = new RpcServer(id, () -> addresses, cfg, loop, codec, stats, admission, new ServerServices());
       openTransports(setup);
       this.selfContact = new Contact(id, addresses);
       loadRoutingTable();
-      startPlugins(setup.plugins());
+      plugins.start(setup.plugins());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -206,10 +126,7 @@ final class KademliaNode implements Node, Dht {
       // Restarted on a persistent store: the contacts we had answer a ping and fill the table without a bootstrap.
       loop.execute(() -> savedContacts.forEach(this::ping));
     }
-    schedulePeriodic(cfg.sweepInterval().toMillis(), storage::sweep);
-    schedulePeriodic(Math.max(1000, cfg.refreshInterval().toMillis() / 6), this::refreshBuckets);
-    schedulePeriodic(cfg.republishInterval().toMillis(), storage::republish);
-    schedulePeriodic(cfg.maintenanceInterval().toMillis(), this::maintain);
+    maintenance.start(storage::sweep, storage::republish, storage::maintain);
     LOG.info("node {} listening on {} (store {}, plugins {})", id.shortHex(), addresses, setup.store().name(),
         setup.plugins().stream().map(PluginProvider::name).toList());
   }
@@ -268,18 +185,6 @@ final class KademliaNode implements Node, Dht {
     });
   }
 
-  private void startPlugins(List<PluginProvider> providers) {
-    for (PluginProvider p : providers) {
-      Plugin plugin;
-      try {
-        plugin = p.create(new PluginScope(p.name()));
-      } catch (RuntimeException e) {
-        throw new WeftException("plugin '" + p.name() + "' failed to start: " + e.getMessage(), e);
-      }
-      plugins.add(plugin);
-    }
-  }
-
   /** What the node hands its store, transports and plugins: they all see the same settings and clock. */
   private final class Context implements StoreContext, TransportContext {
     private final TransportListener listener = new TransportListener() {
@@ -324,79 +229,6 @@ final class KademliaNode implements Node, Dht {
 
   }
 
-  /** What one plugin is started with: the node's settings and clock, and state of its own in the store's meta. */
-  private final class PluginScope implements PluginContext, PluginState {
-    private final String name;
-    private final String prefix;
-
-    PluginScope(String pluginName) {
-      this.name = pluginName;
-      this.prefix = "plugin/" + pluginName + "/";
-    }
-
-    @Override
-    public void refused(String reason) {
-      stats.refused(name + "." + reason);
-    }
-
-    @Override
-    public WeftConfig config() {
-      return config;
-    }
-
-    @Override
-    public Scheduler scheduler() {
-      return scheduler;
-    }
-
-    @Override
-    public Node node() {
-      return KademliaNode.this;
-    }
-
-    @Override
-    public Dht dht() {
-      return KademliaNode.this;
-    }
-
-    @Override
-    public VersionClock versions() {
-      return hlc;
-    }
-
-    @Override
-    public PluginState state() {
-      return this;
-    }
-
-    @Override
-    public <T> Optional<T> service(Class<T> type) {
-      return KademliaNode.this.service(type);
-    }
-
-    @Override
-    public Optional<String> load(String name) {
-      return store.loadMeta(prefix + name);
-    }
-
-    @Override
-    public java.util.SortedMap<String, String> loadAll(String namePrefix) {
-      java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-      store.loadMetaWithPrefix(prefix + namePrefix).forEach((k, v) -> out.put(k.substring(prefix.length()), v));
-      return out;
-    }
-
-    @Override
-    public CompletableFuture<Void> save(String name, String value) {
-      return store.saveMeta(prefix + name, value);
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String name) {
-      return store.removeMeta(prefix + name);
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
   // Node
 
@@ -417,8 +249,7 @@ final class KademliaNode implements Node, Dht {
     List<Address> targets = bootstrapAddresses.isEmpty() ? transports.joinThrough() : List.copyOf(bootstrapAddresses);
     CompletableFuture<Integer> done = new CompletableFuture<>();
     loop.execute(() -> {
-      bootstrap.clear();
-      bootstrap.addAll(targets);
+      maintenance.bootstrap(targets);
       if (targets.isEmpty() && savedContacts.isEmpty()) {
         done.complete(table.size());
         return;
@@ -431,9 +262,10 @@ final class KademliaNode implements Node, Dht {
           return;
         }
         // Looking ourselves up fills the buckets near us; refreshing the farther ones spreads us out (§2.3).
-        lookupSelf(JOIN_LOOKUPS).whenCompleteAsync((r, e) -> refreshAll().whenCompleteAsync((r2, e2) -> {
+        maintenance.lookupSelf(JOIN_LOOKUPS).whenCompleteAsync((r, e) -> maintenance.refreshAll()
+            .whenCompleteAsync((r2, e2) -> {
           done.complete(table.size());
-          notifyJoined();
+          plugins.joined();
         }, loop), loop);
       }, loop);
     });
@@ -456,8 +288,7 @@ final class KademliaNode implements Node, Dht {
         pings.add(CompletableFuture.failedFuture(new WeftException("no transport for " + a)));
         continue;
       }
-      Message ping = new Message(MessageType.PING, 0, id, addresses);
-      pings.add(request(new Contact(id, List.of(a)), ping, null));
+      pings.add(request(new Contact(id, List.of(a)), new Message.Ping(), null));
     }
     return CompletableFuture.allOf(pings.stream().map(f -> f.handle((m, e) -> m)).toArray(CompletableFuture[]::new))
         .thenComposeAsync(ignored -> table.size() == 0 && rounds > 1 && !closed
@@ -482,13 +313,7 @@ final class KademliaNode implements Node, Dht {
 
   @Override
   public <T> Optional<T> service(Class<T> type) {
-    for (Plugin p : List.copyOf(plugins)) {
-      Optional<T> s = p.service(type);
-      if (s.isPresent()) {
-        return s;
-      }
-    }
-    return Optional.empty();
+    return plugins.service(type);
   }
 
   @Override
@@ -504,34 +329,22 @@ final class KademliaNode implements Node, Dht {
       }
     }
     closed = true;
-    for (Scheduler.Cancellable t : timers) {
-      t.cancel();
+    if (maintenance != null) {
+      maintenance.cancel();
     }
-    for (int i = plugins.size() - 1; i >= 0; i--) {
-      try {
-        plugins.get(i).close();
-      } catch (RuntimeException e) {
-        LOG.warn("plugin failed to close", e);
-      }
+    if (plugins != null) {
+      plugins.close();
     }
     transports.close();
-    loop.execute(() -> {
-      for (Pending p : List.copyOf(pending.values())) {
-        p.timer.cancel();
-        p.future.completeExceptionally(new WeftException("node closed"));
-      }
-      pending.clear();
-    });
+    if (rpc != null) {
+      loop.execute(rpc::close);
+    }
     try {
       store.close();
     } catch (RuntimeException e) {
       LOG.warn("store failed to close", e);
     }
     LOG.info("node {} stopped", id == null ? "?" : id.shortHex());
-  }
-
-  boolean isClosed() {
-    return closed;
   }
 
   /** Runs {@code task} on the loop and waits for it: snapshots for info(). Direct when already on the loop. */
@@ -562,7 +375,7 @@ final class KademliaNode implements Node, Dht {
 
   private void inbound(Address from, byte[] data) {
     stats.bytesIn.add(data.length);
-    Message m;
+    Envelope m;
     try {
       m = codec.decode(data);
     } catch (MalformedMessageException e) {
@@ -571,101 +384,175 @@ final class KademliaNode implements Node, Dht {
       return;
     }
     stats.messagesIn.increment();
-    loop.execute(() -> handle(from, m));
+    loop.execute(() -> handle(from, m, data.length));
   }
 
-  private void handle(Address from, Message m) {
+  private void handle(Address from, Envelope m, int wireBytes) {
     if (closed) {
       return;
     }
-    if (m.from.equals(id)) {
+    if (m.from().equals(id)) {
       stats.malformed.increment();
       return;
     }
-    Contact sender = new Contact(m.from, fixAddresses(m.addresses, from));
-    if (m.type.isRequest()) {
-      if (!withinRate(from)) {
-        stats.refused("rate.ip");
-        return;
-      }
-      boolean verified = m.tok != null && addressTokens.valid(from, m.tok, scheduler.currentTimeMillis());
-      noteSeen(sender);
-      // Channel names come from peers: only registered ones get a counter of their own, so the map stays bounded. A
-      // request that must first fetch its address token (below) counts as a TOKEN exchange, not as served.
-      stats.received(!verified && needsToken(m) ? MessageType.TOKEN.name()
-          : m.type != MessageType.APP || channels.containsKey(m.channel) ? m.statName() : "APP:unknown");
-      serve(sender, from, m, verified);
+    Contact sender = new Contact(m.from(), fixAddresses(m.addresses(), from));
+    if (m.type().isRequest()) {
+      server.onRequest(from, sender, m, wireBytes);
     } else {
-      Pending p = pending.get(m.rid);
-      if (p == null || (p.to.id() != null && !p.to.id().equals(id) && !p.to.id().equals(m.from))) {
-        // Late answer after a timeout, or an answer from someone we did not ask: ignore it.
-        return;
-      }
-      if (m.tok != null) {
-        peerTokens.put(p.address, new PeerToken(m.tok, scheduler.currentTimeMillis()));
-      }
-      if (m.type == MessageType.TOKEN && !p.tokenRetried) {
-        // The peer wants its address token first: ask again, once, with it (same id, no retry used up).
-        p.tokenRetried = true;
-        p.timer.cancel();
-        p.message.tok = m.tok;
-        p.message.padTo = 0;
-        p.bytes = codec.encode(p.message);
-        p.attempts--;
-        transmit(p);
-        return;
-      }
-      pending.remove(m.rid);
-      p.timer.cancel();
-      double rtt = p.attempts == 1 ? (scheduler.nanoTime() - p.sentNanos) / 1e6 : -1;
+      rpc.onAnswer(sender, m);
+    }
+  }
+
+  /** What serving peers needs: the routing table, the store through storage, the plugin channels. */
+  private final class ServerServices implements RpcServer.Services {
+    @Override
+    public void seen(Contact sender) {
       noteSeen(sender);
-      table.answered(m.from, rtt, scheduler.currentTimeMillis());
-      if (m.type == MessageType.NODES) {
-        learn(m.nodes);
-      }
-      if (m.type == MessageType.TOKEN) {
-        p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " refused its own token"));
-      } else if (m.type == MessageType.ERROR) {
-        p.future.completeExceptionally(new WeftException("peer " + m.from.shortHex() + " answered: " + m.error));
-      } else {
-        p.future.complete(m);
-      }
+    }
+
+    @Override
+    public List<Contact> closest(NodeId target, int count) {
+      return table.closest(target, count);
+    }
+
+    @Override
+    public int contactCount() {
+      return table.size();
+    }
+
+    @Override
+    public void send(Address to, byte[] bytes) {
+      KademliaNode.this.send(to, bytes);
+    }
+
+    @Override
+    public ChannelHandler channel(String name) {
+      return plugins.channel(name);
+    }
+
+    @Override
+    public CompletableFuture<Record> findValue(String namespace, String key) {
+      return storage.serveFindValue(namespace, key);
+    }
+
+    @Override
+    public CompletableFuture<Void> checkSignature(Record record) {
+      return storage.checkSignature(record);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> holds(Record record) {
+      return store.get(record.namespace(), record.key()).thenApply(Optional::isPresent);
+    }
+
+    @Override
+    public long storeSize() {
+      return store.size();
+    }
+
+    @Override
+    public CompletableFuture<dev.weft.api.spi.store.StoreResult> storeHere(Record record) {
+      return storage.serveStore(record);
     }
   }
 
-  /**
-   * Completes when a peer's STORE may be kept: always for a key held here (an update or delete); for a new key only
-   * while the store is under {@code weft.storage.max-records} and the sender's address under its hourly new-key quota.
-   * Nothing is evicted to make room: eviction would let a flooder push out what others stored.
-   */
-  private CompletableFuture<Void> admitStore(Address from, Record record) {
-    return store.get(record.namespace(), record.key()).thenAcceptAsync(held -> {
-      if (held.isPresent()) {
-        return;
-      }
-      if (store.size() >= cfg.maxRecords()) {
-        stats.refused("store.full");
-        throw new WeftException("this node's store is full (" + cfg.maxRecords() + " records)");
-      }
-      String ip = IpKeys.countedIp(from, cfg.ipBounds().loopback());
-      if (ip != null && !newRecordQuota.computeIfAbsent(ip, k -> new TokenBucket(
-          cfg.newRecordsPerIpHour() / 3600.0, cfg.newRecordsPerIpHour(), scheduler.nanoTime()))
-          .tryTake(scheduler.nanoTime())) {
-        stats.refused("store.ip-quota");
-        throw new WeftException("new-record quota of " + ip + " used up (" + cfg.newRecordsPerIpHour()
-            + " an hour)");
-      }
-    }, loop);
+  /** What storage does over the network. */
+  private final class StorageNetwork implements DhtStorage.Network {
+    @Override
+    public NodeId keyId(String namespace, String key) {
+      return KademliaNode.this.keyId(namespace, key);
+    }
+
+    @Override
+    public CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int count) {
+      return KademliaNode.this.lookupNodes(target, count);
+    }
+
+    @Override
+    public CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key,
+        ToIntFunction<Lookup> stillNeeded) {
+      return KademliaNode.this.lookupValue(target, namespace, key, stillNeeded);
+    }
+
+    @Override
+    public CompletableFuture<Message> store(Contact to, Record record, String statName) {
+      return KademliaNode.this.store(to, record, statName);
+    }
+
+    @Override
+    public List<Contact> closest(NodeId target, int count) {
+      return table.closest(target, count);
+    }
+
+    @Override
+    public Contact self() {
+      return selfContact;
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
   }
 
-  private boolean withinRate(Address from) {
-    String ip = IpKeys.countedIp(from, cfg.ipBounds().loopback());
-    if (ip == null) {
-      return true;
+  /** What maintenance does through the node: ping, look up, save, rejoin. */
+  private final class MaintenanceActions implements Maintenance.Actions {
+    @Override
+    public CompletableFuture<?> ping(Contact c) {
+      return KademliaNode.this.ping(c);
     }
-    long now = scheduler.nanoTime();
-    return requestRates.computeIfAbsent(ip, k -> new TokenBucket(cfg.requestsPerIp(), 2.0 * cfg.requestsPerIp(), now))
-        .tryTake(now);
+
+    @Override
+    public CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int count) {
+      return KademliaNode.this.lookupNodes(target, count);
+    }
+
+    @Override
+    public void saveRoutingTable() {
+      KademliaNode.this.saveRoutingTable();
+    }
+
+    @Override
+    public void rejoin(List<Address> bootstrap) {
+      join(bootstrap);
+    }
+
+    @Override
+    public boolean closed() {
+      return closed;
+    }
+  }
+
+  /** What the RPC client learns from answers and timeouts goes into the routing table. */
+  private final class RpcPeers implements RpcClient.Peers {
+    @Override
+    public Optional<Address> reachable(Contact to) {
+      return transports.reachable(to);
+    }
+
+    @Override
+    public void send(Address to, byte[] bytes) {
+      KademliaNode.this.send(to, bytes);
+    }
+
+    @Override
+    public long retransmitMillis(NodeId peer, long minMillis, long maxMillis) {
+      return table.retransmitMillis(peer, minMillis, maxMillis);
+    }
+
+    @Override
+    public void answered(Contact sender, Envelope answer, double rttMillis) {
+      noteSeen(sender);
+      table.answered(answer.from(), rttMillis, scheduler.currentTimeMillis());
+      learn(answer.message().contacts());
+    }
+
+    @Override
+    public void timedOut(Contact to) {
+      if (table.failed(to.id(), cfg.maxFailures())) {
+        maintenance.dropped(to);
+      }
+    }
   }
 
   /**
@@ -718,165 +605,7 @@ final class KademliaNode implements Node, Dht {
   }
 
   CompletableFuture<Message> ping(Contact c) {
-    return request(c, new Message(MessageType.PING, 0, id, addresses), null);
-  }
-
-  /**
-   * Answers a request. {@code verified}: it carried our token for its source address, so that address is the sender's.
-   * Writes and plugin requests need that (a forged source could otherwise store in another's name, or make us work for
-   * it); lookups are answered either way, but an unverified source never gets more bytes than it sent (no
-   * amplification): a NODES answer is cut short, anything else becomes a TOKEN answer to ask again with.
-   */
-  private void serve(Contact sender, Address from, Message m, boolean verified) {
-    if (!verified && needsToken(m)) {
-      // Without a token this is the handshake every first request to a node makes: nothing failed. A token that is
-      // not ours for this address (made up, another's, or older than two epochs) is a refusal.
-      if (m.tok != null) {
-        stats.refused(m.type == MessageType.STORE ? "token.store" : "token.app");
-      }
-      reply(from, m, new Message(MessageType.TOKEN, m.rid, id, List.of()), false);
-      return;
-    }
-    switch (m.type) {
-      case PING -> reply(from, m, new Message(MessageType.PONG, m.rid, id, addresses), verified);
-      case FIND_NODE -> reply(from, m, nodes(m.rid, m.target, sender), verified);
-      case FIND_VALUE -> storage.serveFindValue(m).whenCompleteAsync((record, error) -> {
-        if (record != null) {
-          Message v = new Message(MessageType.VALUE, m.rid, id, addresses);
-          v.record = record;
-          reply(from, m, v, verified);
-        } else {
-          reply(from, m, nodes(m.rid, m.target, sender), verified);
-        }
-      }, loop);
-      case STORE -> storage.checkSignature(m.record).thenCompose(ok -> admitStore(from, m.record))
-          .thenCompose(ok -> storage.serveStore(m.record))
-          .whenCompleteAsync((result, error) -> {
-        if (error != null) {
-          reply(from, m, error(m.rid, rootCause(error).getMessage()), verified);
-          return;
-        }
-        Message r = new Message(MessageType.STORED, m.rid, id, addresses);
-        r.accepted = result.accepted();
-        r.version = result.current().version();
-        reply(from, m, r, verified);
-      }, loop);
-      case APP -> serveApp(sender, from, m, verified);
-      default -> stats.malformed.increment();
-    }
-  }
-
-  /** Writes and plugin requests are served only to a source that proved its address with our token. */
-  private static boolean needsToken(Message m) {
-    return m.type == MessageType.STORE || (m.type == MessageType.APP && !m.oneway);
-  }
-
-  /**
-   * The k closest contacts to {@code target} that {@code requester} can reach: those with an address in a scheme it
-   * has one in. In a mixed network a UDP-only node is not handed WebSocket-only contacts, which would take places in
-   * its lookup that it cannot use.
-   */
-  private Message nodes(long rid, NodeId target, Contact requester) {
-    Message r = new Message(MessageType.NODES, rid, id, addresses);
-    List<Contact> near = table.closest(target, cfg.k() + 1);
-    List<Contact> closest = usableBy(requester, near);
-    boolean unusable = near.stream().filter(c -> !c.id().equals(requester.id())).count() > closest.size();
-    if (unusable && closest.size() < cfg.k() && table.size() > near.size()) {
-      // Some were of no use to it: look further.
-      closest = usableBy(requester, table.closest(target, 3 * cfg.k()));
-    }
-    r.nodes = closest.size() > cfg.k() ? closest.subList(0, cfg.k()) : closest;
-    return r;
-  }
-
-  private static List<Contact> usableBy(Contact requester, List<Contact> contacts) {
-    java.util.Set<String> schemes = new java.util.HashSet<>();
-    requester.addresses().forEach(a -> schemes.add(a.scheme()));
-    List<Contact> out = new ArrayList<>(contacts.size());
-    for (Contact c : contacts) {
-      if (!c.id().equals(requester.id()) && c.addresses().stream().anyMatch(a -> schemes.contains(a.scheme()))) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  private Message error(long rid, String text) {
-    Message e = new Message(MessageType.ERROR, rid, id, addresses);
-    e.error = text == null ? "error" : (text.length() > 1000 ? text.substring(0, 1000) : text);
-    return e;
-  }
-
-  private void serveApp(Contact sender, Address from, Message m, boolean verified) {
-    ChannelHandler h = channels.get(m.channel);
-    if (h == null) {
-      if (!m.oneway) {
-        reply(from, m, error(m.rid, "no handler for channel '" + m.channel + "'"), verified);
-      }
-      return;
-    }
-    CompletableFuture<JsonNode> answer;
-    try {
-      answer = h.onRequest(sender, m.body);
-    } catch (RuntimeException e) {
-      LOG.warn("handler of channel {} failed", m.channel, e);
-      answer = CompletableFuture.failedFuture(e);
-    }
-    if (m.oneway) {
-      return;
-    }
-    if (answer == null) {
-      answer = CompletableFuture.failedFuture(new WeftException("handler returned no answer"));
-    }
-    answer.whenCompleteAsync((body, error) -> {
-      if (error != null || body == null) {
-        reply(from, m, error(m.rid, error == null ? "no answer" : String.valueOf(rootCause(error).getMessage())),
-            verified);
-      } else {
-        Message r = new Message(MessageType.APP_REPLY, m.rid, id, addresses);
-        r.body = body;
-        reply(from, m, r, verified);
-      }
-    }, loop);
-  }
-
-  private void reply(Address to, Message request, Message response, boolean verified) {
-    response.tok = addressTokens.issue(to, scheduler.currentTimeMillis());
-    byte[] bytes = codec.encode(response);
-    if (!verified && bytes.length > request.wireBytes) {
-      bytes = withinSize(request, response, request.wireBytes);
-      if (bytes == null) {
-        stats.refused("amplification.dropped");
-        return;
-      }
-      stats.refused("amplification.limited");
-    }
-    stats.bytesOf(request.statName(), bytes.length);
-    send(to, bytes);
-  }
-
-  /**
-   * The largest answer that fits in {@code limit} bytes: fewer contacts, else a TOKEN answer, else null. A request that
-   * brought a token that is no longer good (the peer's clock, a restart of ours) gets the TOKEN answer rather than a
-   * short contact list, so that it asks again with the fresh token instead of taking a lookup step with little.
-   */
-  private byte[] withinSize(Message request, Message response, int limit) {
-    if (response.type == MessageType.NODES && request.tok == null) {
-      List<Contact> all = response.nodes;
-      for (int n = all.size() - 1; n >= 0; n--) {
-        response.nodes = all.subList(0, n);
-        byte[] bytes = codec.encode(response);
-        if (bytes.length <= limit) {
-          return bytes;
-        }
-      }
-      return null;
-    }
-    // Without our addresses: the asker knows where it sent, and every byte counts here.
-    Message token = new Message(MessageType.TOKEN, response.rid, id, List.of());
-    token.tok = response.tok;
-    byte[] bytes = codec.encode(token);
-    return bytes.length <= limit ? bytes : null;
+    return request(c, new Message.Ping(), null);
   }
 
   private void send(Address to, byte[] bytes) {
@@ -909,88 +638,7 @@ final class KademliaNode implements Node, Dht {
    * answered within its retransmit time: a lookup then asks the next contact instead of waiting out the deadline.
    */
   CompletableFuture<Message> request(Contact to, Message template, String statName, Runnable stalled) {
-    Address address = transports.reachable(to).orElse(null);
-    if (address == null) {
-      return CompletableFuture.failedFuture(new WeftException("no transport for any address of " + to));
-    }
-    if (closed) {
-      return CompletableFuture.failedFuture(new WeftException("node closed"));
-    }
-    long rid = AddressTokens.fixedWidth(rids.nextLong());
-    while (pending.containsKey(rid)) {
-      rid = AddressTokens.fixedWidth(rids.nextLong());
-    }
-    Message m = new Message(template.type, rid, id, addresses);
-    copyFields(template, m);
-    PeerToken known = peerTokens.get(address);
-    m.tok = known != null && scheduler.currentTimeMillis() - known.receivedMillis() < AddressTokens.EPOCH_MILLIS
-        ? known.token() : null;
-    if (m.tok == null) {
-      m.padTo = m.type == MessageType.FIND_NODE || m.type == MessageType.FIND_VALUE ? FIND_PAD : PING_PAD;
-    }
-    String type = statName != null ? statName : m.statName();
-    Pending p = new Pending(rid, to, address, m, codec.encode(m), type, stalled);
-    pending.put(rid, p);
-    stats.sent(type);
-    transmit(p);
-    return p.future;
-  }
-
-  private static void copyFields(Message from, Message to) {
-    to.target = from.target;
-    to.namespace = from.namespace;
-    to.key = from.key;
-    to.record = from.record;
-    to.channel = from.channel;
-    to.body = from.body;
-    to.oneway = from.oneway;
-  }
-
-  /**
-   * Sends (again) and arms the timer. The first send waits the peer's retransmit time (its measured round trips, at
-   * least rpc-timeout-min, at most rpc-timeout), so a lost datagram costs about one round trip rather than the whole
-   * timeout; the resends share what is left until the deadline, which stays (retries + 1) × rpc-timeout: a peer is
-   * declared unresponsive no sooner than with fixed timeouts, so a slow or paused peer is not dropped for being slow.
-   */
-  private void transmit(Pending p) {
-    p.attempts++;
-    long now = scheduler.nanoTime();
-    p.sentNanos = now;
-    stats.bytesOf(p.type, p.bytes.length);
-    send(p.address, p.bytes);
-    long timeoutMillis = cfg.rpcTimeout().toMillis();
-    long waitMillis;
-    if (p.attempts == 1) {
-      p.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeoutMillis * (cfg.rpcRetries() + 1));
-      waitMillis = cfg.rpcRetries() == 0 || p.to.id() == null ? timeoutMillis
-          : table.retransmitMillis(p.to.id(), cfg.rpcTimeoutMin().toMillis(), timeoutMillis);
-    } else {
-      int sendsLeft = cfg.rpcRetries() + 2 - p.attempts; // this one included
-      waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - now) / sendsLeft);
-    }
-    p.timer = scheduler.schedule(() -> loop.execute(() -> timeout(p)), waitMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private void timeout(Pending p) {
-    if (pending.get(p.rid) != p) {
-      return;
-    }
-    if (p.attempts <= cfg.rpcRetries() && !closed) {
-      transmit(p);
-      Runnable stalled = p.stalled;
-      p.stalled = null;
-      if (stalled != null) {
-        stalled.run();
-      }
-      return;
-    }
-    pending.remove(p.rid);
-    stats.timedOut(p.type);
-    if (!p.to.id().equals(id) && table.failed(p.to.id(), cfg.maxFailures())) {
-      dropped.put(p.to.id(), new Dropped(p.to, scheduler.currentTimeMillis()));
-    }
-    p.future.completeExceptionally(new TimeoutException(p.type + " to " + p.to.id().shortHex() + " at " + p.address
-        + " timed out after " + p.attempts + " attempts"));
+    return rpc.request(to, template, statName, stalled);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -999,8 +647,7 @@ final class KademliaNode implements Node, Dht {
   /** The closest live nodes to {@code target}, found by an iterative FIND_NODE; must be called on the loop. */
   CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int resultSize) {
     table.lookedUp(target, scheduler.currentTimeMillis());
-    Message q = new Message(MessageType.FIND_NODE, 0, id, addresses);
-    q.target = target;
+    Message q = new Message.FindNode(target);
     Lookup lookup = new Lookup(id, target, resultSize, cfg.alpha(), table.closest(target, cfg.k()),
         (c, stalled) -> request(c, q, null, stalled), l -> false);
     return lookup.start().whenComplete((r, e) -> {
@@ -1017,10 +664,7 @@ final class KademliaNode implements Node, Dht {
   CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key,
       ToIntFunction<Lookup> stillNeeded) {
     table.lookedUp(target, scheduler.currentTimeMillis());
-    Message q = new Message(MessageType.FIND_VALUE, 0, id, addresses);
-    q.target = target;
-    q.namespace = namespace;
-    q.key = key;
+    Message q = new Message.FindValue(target, namespace, key);
     Lookup lookup = new Lookup(id, target, cfg.replication(), l -> Math.min(cfg.alpha(), stillNeeded.applyAsInt(l)),
         table.closest(target, cfg.k()), (c, stalled) -> request(c, q, null, stalled),
         l -> stillNeeded.applyAsInt(l) <= 0);
@@ -1031,173 +675,13 @@ final class KademliaNode implements Node, Dht {
     });
   }
 
-  CompletableFuture<Message> store(Contact to, Record record) {
-    return store(to, record, null);
-  }
-
   /** A STORE counted under {@code statName} (null: under STORE). */
   CompletableFuture<Message> store(Contact to, Record record, String statName) {
-    Message m = new Message(MessageType.STORE, 0, id, addresses);
-    m.record = record;
-    return request(to, m, statName);
+    return request(to, new Message.Store(record), statName);
   }
 
   int contactCount() {
     return table.size();
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Maintenance
-
-  /** A maintenance task that reschedules itself after each run (fixed delay), on the loop. */
-  private final class Periodic implements Runnable {
-    private final long periodMillis;
-    private final Runnable task;
-    private volatile Scheduler.Cancellable next;
-
-    Periodic(long periodMillis, Runnable task) {
-      this.periodMillis = periodMillis;
-      this.task = task;
-    }
-
-    void arm() {
-      if (!closed) {
-        next = scheduler.schedule(this, periodMillis, TimeUnit.MILLISECONDS);
-      }
-    }
-
-    void cancel() {
-      Scheduler.Cancellable n = next;
-      if (n != null) {
-        n.cancel();
-      }
-    }
-
-    @Override
-    public void run() {
-      loop.execute(() -> {
-        if (closed) {
-          return;
-        }
-        try {
-          task.run();
-        } finally {
-          arm();
-        }
-      });
-    }
-  }
-
-  private void notifyJoined() {
-    for (Plugin p : List.copyOf(plugins)) {
-      try {
-        p.onJoined();
-      } catch (RuntimeException e) {
-        LOG.warn("plugin {} failed on join", p, e);
-      }
-    }
-  }
-
-  private void schedulePeriodic(long periodMillis, Runnable task) {
-    Periodic p = new Periodic(periodMillis, task);
-    timers.add(p::cancel);
-    p.arm();
-  }
-
-  private void refreshBuckets() {
-    long now = scheduler.currentTimeMillis();
-    saveRoutingTable();
-    reviveDropped(now);
-    if (rejoinIfAlone()) {
-      return;
-    }
-    for (int index : table.staleBuckets(now - cfg.refreshInterval().toMillis())) {
-      lookupNodes(id.randomInBucket(index, random), cfg.k());
-    }
-  }
-
-  /**
-   * Looks ourselves up, again (up to {@code attempts} in all) while requests timed out and fewer than k neighbours
-   * answered. With 10% loss one join in twenty lost both tries of its one FIND_NODE to the bootstrap and ended with a
-   * table of one contact: such a node placed records on the wrong nodes and failed most of its gets for an hour.
-   */
-  private CompletableFuture<Void> lookupSelf(int attempts) {
-    return lookupNodes(id, cfg.k()).handleAsync((r, e) -> {
-      boolean thin = r == null || (r.closest().size() < cfg.k() && r.queried() > r.answered().size());
-      return thin && attempts > 1 && !closed ? lookupSelf(attempts - 1) : CompletableFuture.<Void>completedFuture(null);
-    }, loop).thenCompose(f -> f);
-  }
-
-  /**
-   * Replica maintenance: pings the neighbours we have not heard from for an interval (one that left stops answering and
-   * sorts last in {@link RoutingTable#closest}, so the next node in line takes its place in every holder's view), then
-   * lets storage hand records to the nodes that became one of their closest.
-   */
-  private void maintain() {
-    if (rejoinIfAlone()) {
-      return;
-    }
-    long quiet = scheduler.currentTimeMillis() - cfg.maintenanceInterval().toMillis();
-    for (Contact c : table.closest(id, cfg.replication())) {
-      RoutingTable.Entry e = table.find(c.id());
-      if (e != null && e.lastSeenMillis < quiet && !e.pinging) {
-        ping(c);
-      }
-    }
-    storage.maintain();
-  }
-
-  /** A node that lost every contact (or whose join failed) joins again through its bootstrap addresses. */
-  private boolean rejoinIfAlone() {
-    if (table.size() > 0 || bootstrap.isEmpty()) {
-      return false;
-    }
-    LOG.info("node {} has no contacts; rejoining through {}", id.shortHex(), bootstrap);
-    join(List.copyOf(bootstrap));
-    return true;
-  }
-
-  /** Up to {@code count} contacts closest to {@code target}, closest first; on the loop. */
-  List<Contact> closest(NodeId target, int count) {
-    return table.closest(target, count);
-  }
-
-  /**
-   * Pings the dropped contacts whose bucket has room; one that answers enters the table like any other. A contact
-   * silent for longer than a record lives is forgotten: whatever it held has expired.
-   */
-  private void reviveDropped(long now) {
-    long horizon = now - cfg.recordTtl().toMillis();
-    for (var it = dropped.values().iterator(); it.hasNext(); ) {
-      Dropped d = it.next();
-      if (d.atMillis() < horizon || table.find(d.contact().id()) != null) {
-        it.remove();
-      } else if (table.wouldAdd(d.contact().id())) {
-        ping(d.contact());
-      }
-    }
-  }
-
-  private record Dropped(Contact contact, long atMillis) {}
-
-  /**
-   * Looks up a random id in every bucket farther than our closest neighbour (after joining). Each lookup only needs to
-   * fill its bucket, which the contact lists of its first answers do: it stops at the alpha closest, not the k closest
-   * (37% fewer simulator events per join at 10,000 nodes, same hops; docs/scale.md).
-   */
-  private CompletableFuture<Void> refreshAll() {
-    List<Contact> nearest = table.closest(id, 1);
-    if (nearest.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    int from = id.bucketIndex(nearest.get(0).id());
-    List<CompletableFuture<?>> all = new ArrayList<>();
-    for (int i = from + 1; i < NodeId.BITS; i++) {
-      if (!table.bucketContacts(i).isEmpty() || i > NodeId.BITS - 8) {
-        all.add(lookupNodes(id.randomInBucket(i, random), cfg.alpha()));
-      }
-    }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((r, e) -> null);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1255,14 +739,11 @@ final class KademliaNode implements Node, Dht {
   public CompletableFuture<JsonNode> request(Contact to, String channel, JsonNode body) {
     CompletableFuture<JsonNode> out = new CompletableFuture<>();
     loop.execute(() -> {
-      Message m = new Message(MessageType.APP, 0, id, addresses);
-      m.channel = channel;
-      m.body = body;
-      request(to, m, null).whenComplete((r, e) -> {
+      request(to, new Message.App(channel, body, false), null).whenComplete((r, e) -> {
         if (e != null) {
           out.completeExceptionally(e);
         } else {
-          out.complete(r.body);
+          out.complete(r instanceof Message.AppReply a ? a.body() : null);
         }
       });
     });
@@ -1272,25 +753,13 @@ final class KademliaNode implements Node, Dht {
   @Override
   public void notify(Contact to, String channel, JsonNode body) {
     loop.execute(() -> {
-      transports.reachable(to).ifPresent(a -> {
-        Message m = new Message(MessageType.APP, AddressTokens.fixedWidth(rids.nextLong()), id, addresses);
-        m.channel = channel;
-        m.body = body;
-        m.oneway = true;
-        byte[] bytes = codec.encode(m);
-        stats.sent(m.statName());
-        stats.bytesOf(m.statName(), bytes.length);
-        send(a, bytes);
-      });
+      rpc.sendOneway(to, new Message.App(channel, body, true));
     });
   }
 
   @Override
   public Registration handle(String channel, ChannelHandler handler) {
-    if (channels.putIfAbsent(channel, handler) != null) {
-      throw new IllegalStateException("channel '" + channel + "' already has a handler");
-    }
-    return () -> channels.remove(channel, handler);
+    return plugins.handle(channel, handler);
   }
 
   @Override

@@ -152,7 +152,7 @@ final class Lookup {
       } else {
         c.state = State.RESPONDED;
         c.answer = answer;
-        for (Contact n : answer.nodes) {
+        for (Contact n : answer.contacts()) {
           add(n, c.hop + 1);
         }
       }

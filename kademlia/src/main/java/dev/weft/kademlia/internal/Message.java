@@ -1,7 +1,6 @@
 package dev.weft.kademlia.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weft.api.Address;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
 import dev.weft.api.Record;
@@ -9,48 +8,64 @@ import dev.weft.api.Version;
 import java.util.List;
 
 /**
- * One decoded wire message. A flat class rather than one type per kind: the codec is the only producer and the fields
- * a kind uses are listed in docs/protocol.md.
+ * The body of one wire message: one immutable record per {@link MessageType}, holding exactly the fields that type has
+ * on the wire (docs/protocol.md). The header every message shares (request id, sender, token) is its
+ * {@link Envelope}. Built by the codec, which checks every field a type needs is present, or by the node for what it sends: no
+ * component is ever null.
  */
-final class Message {
-  final MessageType type;
-  /** Request id: set by requests, echoed by their responses. */
-  final long rid;
-  final NodeId from;
-  final List<Address> addresses;
-
-  NodeId target;
-  String namespace;
-  String key;
-  Record record;
-  List<Contact> nodes = List.of();
-  String channel;
-  JsonNode body;
-  boolean oneway;
-  boolean accepted;
-  Version version;
-  String error;
-  /** Address token: in answers, the one for the requester's address; in requests, one the peer gave us earlier. */
-  Long tok;
-  /** Requests only: pad the encoded message to at least this many bytes (so an unverified answer may be as large). */
-  int padTo;
-  /** Decoded messages only: the size it had on the wire. */
-  int wireBytes;
-
-  Message(MessageType type, long rid, NodeId from, List<Address> addresses) {
-    this.type = type;
-    this.rid = rid;
-    this.from = from;
-    this.addresses = addresses;
+sealed interface Message {
+  default MessageType type() {
+    return MessageType.of(this);
   }
 
-  /** A short name for statistics: the request's type, or the channel for APP. */
-  String statName() {
-    return type == MessageType.APP ? "APP:" + channel : type.name();
+  /** A short name for statistics: the type, or the channel for APP. */
+  default String statName() {
+    return type().name();
   }
 
-  @Override
-  public String toString() {
-    return type + "#" + Long.toHexString(rid) + " from " + from.shortHex();
+  /** The contacts an answer carries: a NODES answer's, none for any other. */
+  default List<Contact> contacts() {
+    return List.of();
   }
+
+  record Ping() implements Message {}
+
+  record FindNode(NodeId target) implements Message {}
+
+  record FindValue(NodeId target, String namespace, String key) implements Message {}
+
+  record Store(Record record) implements Message {}
+
+  /** A plugin's request; {@code oneway}: no answer is wanted (and none is sent). */
+  record App(String channel, JsonNode body, boolean oneway) implements Message {
+    @Override
+    public String statName() {
+      return "APP:" + channel;
+    }
+  }
+
+  record Pong() implements Message {}
+
+  record Nodes(List<Contact> nodes) implements Message {
+    public Nodes {
+      nodes = List.copyOf(nodes);
+    }
+
+    @Override
+    public List<Contact> contacts() {
+      return nodes;
+    }
+  }
+
+  record Value(Record record) implements Message {}
+
+  /** The answer to a STORE: whether it was taken, and the version held now (the newer of the two). */
+  record Stored(boolean accepted, Version version) implements Message {}
+
+  record AppReply(JsonNode body) implements Message {}
+
+  /** "Ask again with this token": the token travels in the envelope. */
+  record Token() implements Message {}
+
+  record Error(String error) implements Message {}
 }

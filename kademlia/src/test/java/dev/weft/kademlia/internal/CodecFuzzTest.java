@@ -46,7 +46,7 @@ class CodecFuzzTest {
    * codec missed, such as a null dereference).
    */
   static void decodeOrReject(byte[] data) {
-    Message m;
+    Envelope m;
     try {
       m = CODEC.decode(data);
     } catch (MalformedMessageException e) {
@@ -75,41 +75,44 @@ class CodecFuzzTest {
         StandardCharsets.UTF_8), new Version(1_700_000_000_000L, 42), 1_800_000_000_000L, from);
     List<byte[]> out = new ArrayList<>();
     for (MessageType type : MessageType.values()) {
-      Message m = new Message(type, random.nextLong(), from, addrs);
+      long rid = random.nextLong();
+      Long tok = null;
+      int padTo = 0;
+      Message m;
       switch (type) {
-        case PING -> m.tok = random.nextLong();
+        case PING -> {
+          tok = random.nextLong();
+          m = new Message.Ping();
+        }
         case FIND_NODE -> {
-          m.target = other;
-          m.padTo = 300; // a padded request, as sent to a peer whose token we lack
+          m = new Message.FindNode(other);
+          padTo = 300; // a padded request, as sent to a peer whose token we lack
         }
         case FIND_VALUE -> {
-          m.target = other;
-          m.namespace = "users";
-          m.key = "alice";
-          m.tok = 17L;
+          m = new Message.FindValue(other, "users", "alice");
+          tok = 17L;
         }
-        case STORE -> m.record = value;
-        case VALUE -> m.record = Record.tombstone("users", "bob", new Version(5, 6), 99, other);
+        case STORE -> m = new Message.Store(value);
+        case VALUE -> m = new Message.Value(Record.tombstone("users", "bob", new Version(5, 6), 99, other));
         case NODES -> {
-          m.nodes = List.of(new Contact(other, addrs), new Contact(from, List.of(Address.parse("udp://10.0.0.1:9"))));
-          m.tok = -1L;
+          m = new Message.Nodes(List.of(new Contact(other, addrs),
+              new Contact(from, List.of(Address.parse("udp://10.0.0.1:9")))));
+          tok = -1L;
         }
-        case APP -> {
-          m.channel = "messaging";
-          m.body = JsonNodeFactory.instance.objectNode().put("op", "send").set("payload",
-              JsonNodeFactory.instance.arrayNode().add(1).add("two").add(JsonNodeFactory.instance.objectNode()));
-          m.oneway = true;
+        case APP -> m = new Message.App("messaging", JsonNodeFactory.instance.objectNode().put("op", "send")
+            .set("payload", JsonNodeFactory.instance.arrayNode().add(1).add("two")
+                .add(JsonNodeFactory.instance.objectNode())), true);
+        case APP_REPLY -> m = new Message.AppReply(JsonNodeFactory.instance.textNode("ok"));
+        case STORED -> m = new Message.Stored(true, new Version(1, 2));
+        case TOKEN -> {
+          tok = Long.MAX_VALUE;
+          m = new Message.Token();
         }
-        case APP_REPLY -> m.body = JsonNodeFactory.instance.textNode("ok");
-        case STORED -> {
-          m.accepted = true;
-          m.version = new Version(1, 2);
-        }
-        case TOKEN -> m.tok = Long.MAX_VALUE;
-        case ERROR -> m.error = "busy";
-        default -> { }
+        case ERROR -> m = new Message.Error("busy");
+        case PONG -> m = new Message.Pong();
+        default -> throw new AssertionError(type);
       }
-      out.add(CODEC.encode(m));
+      out.add(CODEC.encode(new Envelope(rid, from, addrs, tok, m), padTo));
     }
     return out;
   }
@@ -120,7 +123,7 @@ class CodecFuzzTest {
     Set<MessageType> types = EnumSet.noneOf(MessageType.class);
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
-        types.add(CODEC.decode(Files.readAllBytes(f)).type);
+        types.add(CODEC.decode(Files.readAllBytes(f)).type());
       }
     }
     assertThat(types).containsExactlyInAnyOrder(MessageType.values());

@@ -30,15 +30,11 @@ class CodecTest {
       throws Exception {
     ObjectNode value = JsonNodeFactory.instance.objectNode().put("text", text).put("n", ts);
     Record r = Record.value(ns, key, Codec.MAPPER.writeValueAsBytes(value), new Version(ts, writer), 123L, from);
-    Message m = new Message(MessageType.STORE, rid, from, addrs);
-    m.record = r;
-    Message back = codec.decode(codec.encode(m));
-    assertThat(back.type).isEqualTo(MessageType.STORE);
-    assertThat(back.rid).isEqualTo(rid);
-    assertThat(back.from).isEqualTo(from);
-    assertThat(back.addresses).isEqualTo(addrs);
-    assertThat(back.record).isEqualTo(r);
-    assertThat(Codec.MAPPER.readTree(back.record.valueBytes()).toString()).isEqualTo(value.toString());
+    Envelope m = new Envelope(rid, from, addrs, null, new Message.Store(r));
+    Envelope back = codec.decode(codec.encode(m));
+    assertThat(back).isEqualTo(m);
+    assertThat(Codec.MAPPER.readTree(((Message.Store) back.message()).record().valueBytes()).toString())
+        .isEqualTo(value.toString());
   }
 
   @Test
@@ -51,9 +47,7 @@ class CodecTest {
         Record.value(owner.namespace("n"), "k", "{\"a\": 1}".getBytes(StandardCharsets.UTF_8), new Version(5, 6), 99,
             from).signedBy(owner),
         Record.tombstone(owner.namespace(), "k", new Version(5, 6), 99, from).signedBy(owner))) {
-      Message m = new Message(MessageType.STORE, 3, from, addrs);
-      m.record = r;
-      Record back = codec.decode(codec.encode(m)).record;
+      Record back = store(codec.decode(codec.encode(envelope(3, new Message.Store(r)))));
       assertThat(back).isEqualTo(r);
       assertThat(back.signatureValid()).isTrue();
       assertThat(codec.decodeRecord(codec.encodeRecord(r))).isEqualTo(r);
@@ -72,36 +66,15 @@ class CodecTest {
   @Test
   void everyKindRoundTrips() throws Exception {
     NodeId target = NodeId.random(new Random(2));
-    Message nodes = new Message(MessageType.NODES, 7, from, addrs);
-    nodes.nodes = List.of(new Contact(target, addrs), new Contact(from, List.of(Address.parse("udp://[::1]:9"))));
-    assertThat(codec.decode(codec.encode(nodes)).nodes).isEqualTo(nodes.nodes);
-
-    Message fv = new Message(MessageType.FIND_VALUE, 8, from, addrs);
-    fv.target = target;
-    fv.namespace = "ns";
-    fv.key = "k";
-    Message fvBack = codec.decode(codec.encode(fv));
-    assertThat(fvBack.target).isEqualTo(target);
-    assertThat(fvBack.namespace).isEqualTo("ns");
-
-    Message tomb = new Message(MessageType.VALUE, 9, from, addrs);
-    tomb.record = Record.tombstone("ns", "k", new Version(5, 6), 99, from);
-    assertThat(codec.decode(codec.encode(tomb)).record).isEqualTo(tomb.record);
-
-    Message stored = new Message(MessageType.STORED, 10, from, addrs);
-    stored.accepted = true;
-    stored.version = new Version(1, 2);
-    Message storedBack = codec.decode(codec.encode(stored));
-    assertThat(storedBack.accepted).isTrue();
-    assertThat(storedBack.version).isEqualTo(new Version(1, 2));
-
-    Message app = new Message(MessageType.APP, 11, from, addrs);
-    app.channel = "messaging";
-    app.body = JsonNodeFactory.instance.arrayNode().add(1).add("two");
-    app.oneway = true;
-    Message appBack = codec.decode(codec.encode(app));
-    assertThat(appBack.body).isEqualTo(app.body);
-    assertThat(appBack.oneway).isTrue();
+    for (Message m : List.of(
+        new Message.Nodes(List.of(new Contact(target, addrs), new Contact(from, List.of(Address.parse("udp://[::1]:9"))))),
+        new Message.FindValue(target, "ns", "k"),
+        new Message.Value(Record.tombstone("ns", "k", new Version(5, 6), 99, from)),
+        new Message.Stored(true, new Version(1, 2)),
+        new Message.App("messaging", JsonNodeFactory.instance.arrayNode().add(1).add("two"), true))) {
+      Envelope e = envelope(7, m);
+      assertThat(codec.decode(codec.encode(e))).as(m.type().name()).isEqualTo(e);
+    }
   }
 
   @Test
@@ -125,10 +98,9 @@ class CodecTest {
     String json = "{\"price\":2.50,\"tiny\":0.10000000000000000001,\"big\":123456789012345678901234567890,"
         + "\"s\":\"\u00e9\\n\\\"q\\\"\",\"a\":[true,null,-0.0]}";
     for (String value : List.of(json, "\"just a string\"", "2.50", "true", "null", "[]")) {
-      Message m = new Message(MessageType.STORE, 1, from, addrs);
-      m.record = Record.value("n", "k", value.getBytes(StandardCharsets.UTF_8), new Version(1, 1), 1, from);
-      Message back = codec.decode(codec.encode(m));
-      assertThat(back.record.valueUtf8()).isEqualTo(value);
+      Envelope m = envelope(1, new Message.Store(
+          Record.value("n", "k", value.getBytes(StandardCharsets.UTF_8), new Version(1, 1), 1, from)));
+      assertThat(store(codec.decode(codec.encode(m))).valueUtf8()).isEqualTo(value);
     }
     assertThat(Codec.MAPPER.readTree("{\"p\":2.50}").get("p").decimalValue()).isEqualTo(new java.math.BigDecimal("2.50"));
   }
@@ -136,10 +108,8 @@ class CodecTest {
   @Test
   void rejectsOversizeValues() throws Exception {
     Codec small = new Codec(100);
-    Message m = new Message(MessageType.STORE, 1, from, addrs);
-    m.record = Record.value("n", "k", ("\"" + "x".repeat(200) + "\"").getBytes(StandardCharsets.UTF_8),
-        new Version(1, 1), 1, from);
-    byte[] bytes = codec.encode(m);
+    byte[] bytes = codec.encode(envelope(1, new Message.Store(Record.value("n", "k",
+        ("\"" + "x".repeat(200) + "\"").getBytes(StandardCharsets.UTF_8), new Version(1, 1), 1, from))));
     assertThatThrownBy(() -> small.decode(bytes)).isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("over the limit");
   }
@@ -147,9 +117,8 @@ class CodecTest {
   @Test
   void randomBytesNeverThrowAnythingElse() {
     Random r = new Random(42);
-    Message m = new Message(MessageType.STORE, 1, from, addrs);
-    m.record = Record.value("n", "k", "{\"a\":[1,2,3]}".getBytes(StandardCharsets.UTF_8), new Version(1, 1), 1, from);
-    byte[] valid = codec.encode(m);
+    byte[] valid = codec.encode(envelope(1, new Message.Store(
+        Record.value("n", "k", "{\"a\":[1,2,3]}".getBytes(StandardCharsets.UTF_8), new Version(1, 1), 1, from))));
     List<byte[]> inputs = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
       byte[] b = new byte[r.nextInt(300)];
@@ -167,6 +136,14 @@ class CodecTest {
         // the only failure allowed
       }
     }
+  }
+
+  private Envelope envelope(long rid, Message m) {
+    return new Envelope(rid, from, addrs, null, m);
+  }
+
+  private static Record store(Envelope e) {
+    return ((Message.Store) e.message()).record();
   }
 
   private boolean decodes(String json) {

@@ -54,9 +54,7 @@ class LookupTest {
     }
     RoutingTable t = network.get(to.id());
     t.seen(contact(asker), 0);
-    Message m = new Message(MessageType.NODES, 0, to.id(), to.addresses());
-    m.nodes = t.closest(target, 20);
-    return CompletableFuture.completedFuture(m);
+    return CompletableFuture.completedFuture(new Message.Nodes(t.closest(target, 20)));
   }
 
   @Test
@@ -181,8 +179,6 @@ class LookupTest {
   }
 
   private static Message noNodes(Contact from) {
-    Message m = new Message(MessageType.NODES, 0, from.id(), from.addresses());
-    m.nodes = List.of();
-    return m;
+    return new Message.Nodes(List.of());
   }
 }
