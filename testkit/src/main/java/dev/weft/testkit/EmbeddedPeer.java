@@ -65,6 +65,11 @@ public final class EmbeddedPeer implements Dht {
     return storage;
   }
 
+  /** The durable state of plugin {@code plugin} on this peer: what a restart would load. */
+  public PluginState state(String plugin) {
+    return new State(plugin + "/");
+  }
+
   /** Creates the plugin of {@code provider} on this peer; plugins started earlier offer it their services. */
   public Plugin start(PluginProvider provider) {
     Plugin p = provider.create(new Context(provider.name()));
