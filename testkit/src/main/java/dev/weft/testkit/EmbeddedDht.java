@@ -73,7 +73,27 @@ public final class EmbeddedDht {
    * @param failure why the request failed; null when it did not
    */
   public record Exchange(NodeId from, NodeId to, String channel, String request, String answer, String failure,
-      boolean notification) {}
+      boolean notification) {
+    /**
+     * One line for golden tests: {@code [notify ]from>to channel request -> answer}, ids cut to their first {@code
+     * idDigits} hex digits, a failure as {@code FAIL <exception>}.
+     */
+    public String line(int idDigits) {
+      return (notification ? "notify " : "") + from.toHex().substring(0, idDigits) + ">"
+          + to.toHex().substring(0, idDigits) + " " + channel + " " + request + " -> "
+          + (answer != null ? answer : "FAIL " + failure);
+    }
+  }
+
+  /** An id that starts with the hex digits {@code prefix} and goes on with zeros: readable in golden tests. */
+  public static NodeId id(String prefix) {
+    return NodeId.fromHex((prefix + "0".repeat(NodeId.BITS / 4)).substring(0, NodeId.BITS / 4));
+  }
+
+  /** {@link #exchanges()} as {@link Exchange#line} of two digits each. */
+  public List<String> transcript() {
+    return exchanges().stream().map(x -> x.line(2)).toList();
+  }
 
   /** A network whose peer ids are drawn from {@code seed}. */
   public EmbeddedDht(long seed) {

@@ -1,10 +1,10 @@
 package dev.weft.messaging.internal;
 
+import static dev.weft.testkit.EmbeddedDht.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.weft.api.NodeId;
 import dev.weft.api.WeftConfig;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.MessagingSettings;
@@ -17,20 +17,13 @@ import org.junit.jupiter.api.Test;
 class MessagingWireTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static NodeId id(String hexPrefix) {
-    return NodeId.fromHex((hexPrefix + "0".repeat(40)).substring(0, 40));
-  }
-
   private static JsonNode json(String text) throws Exception {
     return JSON.readTree(text);
   }
 
-  /** Exchange texts with the random message ids replaced by {@code ID}. */
+  /** The transcript, random message ids replaced by {@code ID}. */
   private static List<String> wire(EmbeddedDht net) {
-    return net.exchanges().stream().map(x -> (x.notification() ? "notify " : "") + x.from().toHex().substring(0, 2)
-        + ">" + x.to().toHex().substring(0, 2) + " " + x.channel() + " " + x.request() + " -> " + (x.answer() != null
-        ? x.answer() : "FAIL " + x.failure())).map(s -> s.replaceAll("\"id\":\"[0-9a-f]{32}\"", "\"id\":\"ID\""))
-        .toList();
+    return net.transcript().stream().map(s -> s.replaceAll("\"id\":\"[0-9a-f]{32}\"", "\"id\":\"ID\"")).toList();
   }
 
   @Test
