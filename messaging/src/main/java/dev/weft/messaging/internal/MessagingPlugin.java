@@ -9,7 +9,6 @@ import dev.weft.api.Contact;
 import dev.weft.api.JsonLimits;
 import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
-import dev.weft.api.RateLimitedException;
 import dev.weft.api.Storage;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
@@ -17,7 +16,6 @@ import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.api.spi.plugin.Plugin;
 import dev.weft.api.spi.plugin.PluginContext;
-import dev.weft.api.util.TokenBucket;
 import dev.weft.messaging.MessageHandler;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.MessagingSettings;
@@ -25,10 +23,7 @@ import dev.weft.messaging.ReceivedMessage;
 import dev.weft.messaging.UndeliverableException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Messaging over the DHT's {@code messaging} channel.
  *
- * <p><b>Broadcast</b> (El-Ansary et al., "Efficient Broadcast in Structured P2P Networks", 2003): the originator hands
- * the message to one contact in each of its non-empty k-buckets, telling it a limit equal to that bucket's index; a
- * node with limit L does the same for its buckets below L. The buckets of a node split the id space into disjoint
- * subtrees, so with full routing tables every node receives the message once: N − 1 messages. Each hand-off is
- * acknowledged; when a contact does not answer, another contact of the same bucket takes its subtree, so a dead node
- * does not cut its subtree off. Duplicates (from those retries, or replays) are dropped by a bounded cache of ids.
+ * <p><b>Broadcast</b>: see {@link Broadcaster}. Duplicates (from its retries, or replays) are dropped by a bounded
+ * cache of ids ({@link SeenCache}).
  *
  * <p><b>Clients</b> ({@link Messaging#attachClient}): an attached client's id is published as a presence record in
  * {@link Messaging#CLIENT_NAMESPACE}; a {@code sendNode} whose lookup finds no node with the id reads that record and
@@ -65,9 +55,6 @@ final class MessagingPlugin implements Plugin {
   private final Dht dht;
   private final Scheduler scheduler;
   private final int maxMessageBytes;
-  private final int broadcastAttempts;
-  /** Requests a subtree is given before it counts as unreachable, however few contacts lead to it. */
-  private static final int SUBTREE_TRIES = 3;
   private final int sendAttempts;
   private final SeenCache seen;
   private final SecureRandom ids = new SecureRandom();
@@ -81,51 +68,19 @@ final class MessagingPlugin implements Plugin {
   final LongAdder duplicatesDropped = new LongAdder();
   final LongAdder delivered = new LongAdder();
 
-  private final PluginContext ctx;
-  private final int perOriginRate;
-  private final TokenBucket allBroadcasts;
-  /** Broadcast allowance per origin, for recent origins only (an evicted one starts again with a full burst). */
-  private final Map<NodeId, TokenBucket> perOrigin = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, TokenBucket> eldest) {
-      return size() > 1024;
-    }
-  };
+  private final Broadcaster broadcaster;
 
   MessagingPlugin(PluginContext ctx) {
-    this.ctx = ctx;
     this.dht = ctx.dht();
     this.scheduler = ctx.scheduler();
     this.maxMessageBytes = (int) (long) ctx.config().get(MessagingSettings.MAX_MESSAGE_BYTES);
-    this.broadcastAttempts = ctx.config().get(MessagingSettings.BROADCAST_ATTEMPTS);
     this.sendAttempts = ctx.config().get(MessagingSettings.SEND_ATTEMPTS);
     this.seen = new SeenCache(ctx.config().get(MessagingSettings.SEEN_CACHE));
     this.user = new Channel(Messaging.USER_CHANNEL);
     this.storage = ctx.node().storage();
     this.presenceTtl = ctx.config().get(MessagingSettings.CLIENT_PRESENCE_TTL);
-    this.perOriginRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_ORIGIN);
-    int totalRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_SECOND);
-    this.allBroadcasts = new TokenBucket(totalRate, 2.0 * totalRate, scheduler.nanoTime());
+    this.broadcaster = new Broadcaster(ctx, seen, this::deliverLocally);
     this.registration = dht.handle(DHT_CHANNEL, this::onRequest);
-  }
-
-  /** Takes one broadcast from {@code origin}'s allowance and the node's; counts a refusal under {@code reason}. */
-  private boolean broadcastAllowed(NodeId origin) {
-    long now = scheduler.nanoTime();
-    boolean ok;
-    synchronized (perOrigin) {
-      ok = perOrigin.computeIfAbsent(origin, o -> new TokenBucket(perOriginRate, 2.0 * perOriginRate, now))
-          .tryTake(now);
-    }
-    if (!ok) {
-      ctx.refused("broadcast-origin-rate");
-      return false;
-    }
-    if (!allBroadcasts.tryTake(now)) {
-      ctx.refused("broadcast-rate");
-      return false;
-    }
-    return true;
   }
 
   @Override
@@ -190,27 +145,12 @@ final class MessagingPlugin implements Plugin {
         deliverLocally(new ReceivedMessage(k, id, from.id(), channel, ns, key, payload));
         return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
       }
-      case "bcast" -> {
-        int limit = body.path("limit").asInt(-1);
-        NodeId origin;
+      case BroadcastMessage.OP -> {
         try {
-          origin = NodeId.fromHex(body.path("origin").asText());
-        } catch (IllegalArgumentException e) {
-          return CompletableFuture.failedFuture(new WeftException("malformed broadcast origin"));
+          return broadcaster.onBroadcast(BroadcastMessage.fromJson(body));
+        } catch (WeftException e) {
+          return CompletableFuture.failedFuture(e);
         }
-        if (limit < 0 || limit > NodeId.BITS) {
-          return CompletableFuture.failedFuture(new WeftException("malformed broadcast limit"));
-        }
-        if (!seen.contains(id) && !broadcastAllowed(origin)) {
-          // Neither delivered nor forwarded: the part of the network below us misses it, by design.
-          return CompletableFuture.completedFuture(JSON.objectNode().put("ok", false).put("limited", true));
-        }
-        boolean fresh = deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, origin, channel,
-            Optional.empty(), Optional.empty(), payload));
-        if (fresh) {
-          forward(id, channel, origin, payload, limit);
-        }
-        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("dup", !fresh));
       }
       default -> {
         return CompletableFuture.failedFuture(new WeftException("unknown messaging op '" + op + "'"));
@@ -596,54 +536,7 @@ final class MessagingPlugin implements Plugin {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    NodeId self = dht.self().id();
-    if (!broadcastAllowed(self)) {
-      return CompletableFuture.failedFuture(new RateLimitedException("this node started more than "
-          + perOriginRate + " broadcasts a second (" + MessagingSettings.BROADCASTS_PER_ORIGIN + "); try again later"));
-    }
-    String id = newId();
-    deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, self, channel, Optional.empty(),
-        Optional.empty(), message));
-    return forward(id, channel, self, message, NodeId.BITS);
-  }
-
-  /** Hands the broadcast to one contact in each bucket below {@code limit}, falling back to others in the bucket. */
-  private CompletableFuture<Messaging.Broadcast> forward(String id, String channel, NodeId origin, JsonNode message,
-      int limit) {
-    List<List<Contact>> buckets = dht.buckets();
-    List<CompletableFuture<Boolean>> handOffs = new ArrayList<>();
-    for (int j = Math.min(limit, NodeId.BITS) - 1; j >= 0; j--) {
-      List<Contact> bucket = new ArrayList<>(buckets.get(j));
-      if (bucket.isEmpty()) {
-        continue;
-      }
-      // Most recently heard-from first: under churn the freshest contact is the likeliest to be alive.
-      Collections.reverse(bucket);
-      ObjectNode body = envelope("bcast", id, channel, message).put("origin", origin.toHex()).put("limit", j);
-      handOffs.add(handOff(bucket, 0, body));
-    }
-    AtomicInteger ok = new AtomicInteger();
-    return CompletableFuture.allOf(handOffs.stream().map(f -> f.thenAccept(b -> {
-      if (b) {
-        ok.incrementAndGet();
-      }
-    })).toArray(CompletableFuture[]::new)).thenApply(v -> new Messaging.Broadcast(id, ok.get(),
-        handOffs.size() - ok.get()));
-  }
-
-  /**
-   * Tries the bucket's contacts in turn, going round again when it has fewer than {@link #SUBTREE_TRIES}: the nearest
-   * subtrees hold one or two nodes, and with 10% loss one request in thirty fails both its transmissions, which left
-   * such a subtree without the broadcast.
-   */
-  private CompletableFuture<Boolean> handOff(List<Contact> bucket, int attempt, ObjectNode body) {
-    int tries = Math.min(broadcastAttempts, Math.max(bucket.size(), SUBTREE_TRIES));
-    if (attempt >= tries) {
-      return CompletableFuture.completedFuture(false);
-    }
-    return dht.request(bucket.get(attempt % bucket.size()), DHT_CHANNEL, body).handle((answer, error) -> error == null
-        && answer.path("ok").asBoolean()
-        ? CompletableFuture.completedFuture(true) : handOff(bucket, attempt + 1, body)).thenCompose(f -> f);
+    return broadcaster.start(newId(), channel, message);
   }
 
   Messaging.Registration register(String channel, MessageHandler handler) {
