@@ -1,11 +1,8 @@
 package dev.weft.pht.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weft.api.Contact;
-import dev.weft.api.NodeId;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.Scheduler;
@@ -52,23 +49,23 @@ final class PhtPlugin implements Plugin, Pht {
   private final int attempts;
   private final Map<String, KeyCodec> codecs = new ConcurrentHashMap<>();
   private final TrieReader reader;
-  /** Failures in a row after which a closer node that a keeper knows of is taken for gone. */
-  private static final int STRIKES = 6;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PhtPlugin.class);
-  private final Map<NodeId, Integer> strikes = new ConcurrentHashMap<>();
+  private final KeeperRouter router;
   private final Dht.Registration registration;
 
   PhtPlugin(PluginContext ctx) {
     this.dht = ctx.dht();
     this.scheduler = ctx.scheduler();
     this.store = new TrieStore(ctx.node().storage(), ctx.scheduler()::nanoTime);
-    this.keeper = new TrieKeeper(store, this::call);
-    this.reader = new TrieReader(store, this::call);
+    KeeperServer[] server = new KeeperServer[1];
+    this.router = new KeeperRouter(dht, (from, op) -> server[0].onRequest(from, op));
+    this.keeper = new TrieKeeper(store, router);
+    this.reader = new TrieReader(store, router);
+    server[0] = new KeeperServer(dht, store, keeper, this::codec);
     this.defaultCapacity = ctx.config().get(PhtSettings.LEAF_CAPACITY);
     this.defaultStringBytes = ctx.config().get(PhtSettings.MAX_STRING_BYTES);
     this.maxValueBytes = (int) (long) ctx.config().get(PhtSettings.MAX_VALUE_BYTES);
     this.attempts = ctx.config().get(PhtSettings.ATTEMPTS);
-    this.registration = dht.handle(CHANNEL, this::onRequest);
+    this.registration = dht.handle(CHANNEL, server[0]::onRequest);
   }
 
   @Override
@@ -104,7 +101,7 @@ final class PhtPlugin implements Plugin, Pht {
     IndexInfo wanted = new IndexInfo(index, type, leafCapacity, type == KeyType.STRING ? 8 * strlen : 64, strlen);
     ObjectNode op = JSON.objectNode().put("op", "create").put("ix", index)
         .put("type", type.name()).put("b", leafCapacity).put("strlen", strlen);
-    return attempt(0, () -> route(TrieStore.DEFINITIONS, index, op).thenApply(answer -> {
+    return attempt(0, () -> router.route(TrieStore.DEFINITIONS, index, op).thenApply(answer -> {
       if (answer.has("retry")) {
         return Optional.<IndexInfo>empty();
       }
@@ -116,30 +113,6 @@ final class PhtPlugin implements Plugin, Pht {
       codecs.putIfAbsent(index, new KeyCodec(info));
       return Optional.of(info);
     }));
-  }
-
-  /** At the keeper of the index's definition: creates it and its root leaf, unless it exists. */
-  private CompletableFuture<JsonNode> createHere(JsonNode op) {
-    String index = op.path("ix").asText();
-    KeyType type = KeyCodec.type(op.path("type").asText());
-    int b = op.path("b").asInt();
-    int strlen = op.path("strlen").asInt();
-    if (b < 2 || b > 1000 || (type == KeyType.STRING ? strlen < 1 || strlen > 100 : strlen != 0)) {
-      throw new IllegalArgumentException("bad index definition " + op);
-    }
-    IndexInfo wanted = new IndexInfo(index, type, b, type == KeyType.STRING ? 8 * strlen : 64, strlen);
-    return keeper.serially("definition/" + index, () -> store.readDefinition(index).thenCompose(existing -> {
-      if (existing.isPresent()) {
-        return CompletableFuture.completedFuture(existing.get());
-      }
-      KeyCodec codec = new KeyCodec(wanted);
-      return store.writeDefinition(wanted)
-          .thenCompose(v -> store.read(codec, ""))
-          .thenCompose(root -> root.isPresent() ? CompletableFuture.completedFuture(null)
-              : store.write(codec, "", TrieNode.leaf(List.of())))
-          .thenApply(v -> wanted);
-    }).thenApply(info -> JSON.objectNode().put("type", info.type().name()).put("b", info.leafCapacity())
-        .put("d", info.keyBits()).put("strlen", info.maxStringBytes())));
   }
 
   @Override
@@ -168,7 +141,7 @@ final class PhtPlugin implements Plugin, Pht {
     });
   }
 
-  private static void checkName(String index) {
+  static void checkName(String index) {
     if (!Pht.isValidName(index)) {
       throw new IllegalArgumentException("bad index name " + (index == null ? "null" : "'" + index + "'")
           + ": use 1-64 characters of a-z A-Z 0-9 . _ -");
@@ -272,7 +245,7 @@ final class PhtPlugin implements Plugin, Pht {
       boolean[] unanswered) {
     return reader.findLeaf(codec, bits, new AtomicInteger()).thenCompose(leaf -> leaf.isEmpty()
         ? CompletableFuture.completedFuture(Optional.empty())
-        : call(codec, leaf.get().prefix(), op).handle((a, e) -> {
+        : router.call(codec, leaf.get().prefix(), op).handle((a, e) -> {
           if (e != null) {
             // No answer in time: the keeper may be busy with a split. Inserts and removes are idempotent.
             if (unwrap(e) instanceof java.util.concurrent.TimeoutException) {
@@ -397,130 +370,6 @@ final class PhtPlugin implements Plugin, Pht {
       });
     }));
   }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Routing operations to keepers
-
-  /** Sends {@code op} about trie node {@code prefix} to its keeper. */
-  private CompletableFuture<JsonNode> call(KeyCodec codec, String prefix, ObjectNode op) {
-    op.put("p", prefix);
-    return route(TrieStore.namespace(codec.info().name()), KeyCodec.dhtKey(prefix), op);
-  }
-
-  /** The closest live node to {@code (namespace, key)} takes {@code op}; a closer one it knows of gets it instead. */
-  private CompletableFuture<JsonNode> route(String namespace, String key, ObjectNode op) {
-    NodeId target = dht.keyId(namespace, key);
-    return dht.lookup(target, 1).thenCompose(closest -> follow(closest.isEmpty() ? dht.self() : closest.get(0), op, 0));
-  }
-
-  /**
-   * Sends {@code op} to {@code keeper}; when it knows a closer node, to that one, and so on a few times. A closer node
-   * that does not answer is most often just busy: taking the operation elsewhere then would give the trie node two
-   * keepers, so the caller retries. Only a closer node that failed {@link #STRIKES} times in a row (seconds, across
-   * attempts) is taken for gone, and the node that knows it takes the operation after all.
-   */
-  private CompletableFuture<JsonNode> follow(Contact keeper, ObjectNode op, int hops) {
-    return send(keeper, op).thenCompose(answer -> {
-      if (!answer.has("closer")) {
-        return CompletableFuture.completedFuture(answer);
-      }
-      Optional<Contact> closer;
-      try {
-        closer = closerContact(answer);
-      } catch (IllegalArgumentException e) {
-        closer = Optional.empty();
-      }
-      ObjectNode forced = op.deepCopy().put("force", true);
-      if (closer.isEmpty() || hops >= 3) {
-        // A keeper that names a closer node we cannot reach, or a chain of them: it takes the operation itself.
-        LOG.info("pht: {} takes {} of {} although it knows a closer node ({} hops)", keeper.id().shortHex(),
-            op.path("op").asText(), op.path("p").asText(), hops);
-        return send(keeper, forced);
-      }
-      NodeId closerId = closer.get().id();
-      return follow(closer.get(), op, hops + 1).handle((a, e) -> {
-        if (e == null) {
-          strikes.remove(closerId);
-          return CompletableFuture.completedFuture(a);
-        }
-        if (strikes.merge(closerId, 1, Integer::sum) >= STRIKES) {
-          strikes.remove(closerId);
-          LOG.info("pht: closer keeper {} failed {} times in a row; {} takes {} of {}", closerId.shortHex(), STRIKES,
-              keeper.id().shortHex(), op.path("op").asText(), op.path("p").asText());
-          return send(keeper, forced);
-        }
-        return CompletableFuture.<JsonNode>completedFuture(TrieKeeper.retry("closer keeper did not answer"));
-      }).thenCompose(f -> f);
-    });
-  }
-
-  /**
-   * The closer node a keeper named: from our routing table, else from the addresses the keeper sent with it (a node we
-   * have not met, or evicted under load, is still the keeper: going elsewhere would give the trie node two).
-   */
-  private Optional<Contact> closerContact(JsonNode answer) {
-    NodeId id = NodeId.fromHex(answer.path("closer").asText());
-    Optional<Contact> known = dht.contact(id);
-    if (known.isPresent() || !answer.path("addrs").isArray()) {
-      return known;
-    }
-    List<dev.weft.api.Address> addresses = new ArrayList<>();
-    for (JsonNode a : answer.path("addrs")) {
-      addresses.add(dev.weft.api.Address.parse(a.asText()));
-    }
-    return addresses.isEmpty() ? Optional.empty() : Optional.of(new Contact(id, addresses));
-  }
-
-  private CompletableFuture<JsonNode> send(Contact to, ObjectNode op) {
-    if (to.id().equals(dht.self().id())) {
-      // On the event loop, as a request from a peer would be: the keeper reads the routing table from there, and the
-      // caller may be on any thread (another node's loop, in a simulation).
-      return CompletableFuture.supplyAsync(() -> onRequest(to, op), dht.eventExecutor()).thenCompose(f -> f);
-    }
-    return dht.request(to, CHANNEL, op);
-  }
-
-  private CompletableFuture<JsonNode> onRequest(Contact from, JsonNode op) {
-    try {
-      String index = op.path("ix").asText();
-      checkName(index);
-      if (op.path("op").asText().equals("create")) {
-        Optional<Contact> closer = closerKeeper(TrieStore.DEFINITIONS, index, op);
-        return closer.isPresent() ? closerAnswer(closer.get()) : createHere(op);
-      }
-      return codec(index).thenCompose(codec -> {
-        String prefix = op.path("p").asText("");
-        if (prefix.length() > codec.bits() || !prefix.chars().allMatch(c -> c == '0' || c == '1')) {
-          return CompletableFuture.failedFuture(new IllegalArgumentException("bad trie prefix '" + prefix + "'"));
-        }
-        Optional<Contact> closer = closerKeeper(TrieStore.namespace(index), KeyCodec.dhtKey(prefix), op);
-        return closer.isPresent() ? closerAnswer(closer.get()) : keeper.apply(codec, prefix, op);
-      });
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** A node this one knows that is closer to the trie node's key, unless the sender insists. */
-  private Optional<Contact> closerKeeper(String namespace, String key, JsonNode op) {
-    if (op.path("force").asBoolean(false)) {
-      return Optional.empty();
-    }
-    NodeId target = dht.keyId(namespace, key);
-    List<Contact> known = dht.closestKnown(target, 1);
-    if (!known.isEmpty() && target.compareDistance(known.get(0).id(), dht.self().id()) < 0) {
-      return Optional.of(known.get(0));
-    }
-    return Optional.empty();
-  }
-
-  private static CompletableFuture<JsonNode> closerAnswer(Contact closer) {
-    ObjectNode answer = JSON.objectNode().put("closer", closer.id().toHex());
-    ArrayNode addrs = answer.putArray("addrs");
-    closer.addresses().stream().limit(8).forEach(a -> addrs.add(a.toString()));
-    return CompletableFuture.completedFuture(answer);
-  }
-
 
   static Throwable unwrap(Throwable e) {
     while ((e instanceof java.util.concurrent.CompletionException
