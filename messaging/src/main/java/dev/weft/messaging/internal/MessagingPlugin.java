@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.JsonLimits;
-import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
 import dev.weft.api.Storage;
 import dev.weft.api.ValueTooLargeException;
@@ -22,7 +21,6 @@ import dev.weft.messaging.MessagingSettings;
 import dev.weft.messaging.ReceivedMessage;
 import dev.weft.messaging.UndeliverableException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Broadcast</b>: see {@link Broadcaster}. Duplicates (from its retries, or replays) are dropped by a bounded
  * cache of ids ({@link SeenCache}).
  *
- * <p><b>Clients</b> ({@link Messaging#attachClient}): an attached client's id is published as a presence record in
- * {@link Messaging#CLIENT_NAMESPACE}; a {@code sendNode} whose lookup finds no node with the id reads that record and
- * sends the message with kind {@code client} to the node it names, which hands it to the client's handler.
+ * <p><b>Clients</b> ({@link Messaging#attachClient}, kept by {@link ClientPresence}): an attached client's id is
+ * published as a presence record in {@link Messaging#CLIENT_NAMESPACE}; a {@code sendNode} whose lookup finds no node
+ * with the id reads that record and sends the message with kind {@code client} to the node it names, which hands it to
+ * the client's handler.
  */
 final class MessagingPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(MessagingPlugin.class);
@@ -62,9 +59,7 @@ final class MessagingPlugin implements Plugin {
   private final Dht.Registration registration;
   private final Channel user;
   private final Storage storage;
-  private final Duration presenceTtl;
-  private final Map<NodeId, Attachment> clients = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  private final ClientPresence clients;
   final LongAdder duplicatesDropped = new LongAdder();
   final LongAdder delivered = new LongAdder();
 
@@ -78,7 +73,8 @@ final class MessagingPlugin implements Plugin {
     this.seen = new SeenCache(ctx.config().get(MessagingSettings.SEEN_CACHE));
     this.user = new Channel(Messaging.USER_CHANNEL);
     this.storage = ctx.node().storage();
-    this.presenceTtl = ctx.config().get(MessagingSettings.CLIENT_PRESENCE_TTL);
+    this.clients = new ClientPresence(dht, scheduler, storage, ctx.config().get(MessagingSettings.CLIENT_PRESENCE_TTL),
+        this::findNode);
     this.broadcaster = new Broadcaster(ctx, seen, this::deliverLocally);
     this.registration = dht.handle(DHT_CHANNEL, this::onRequest);
   }
@@ -90,13 +86,8 @@ final class MessagingPlugin implements Plugin {
 
   @Override
   public void close() {
-    closed = true;
     registration.close();
-    // The node is stopping: its presence records expire on their own (their senders meet a node that is gone).
-    for (Attachment a : clients.values()) {
-      a.stopRefreshing();
-    }
-    clients.clear();
+    clients.close();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -108,7 +99,7 @@ final class MessagingPlugin implements Plugin {
       NodeId client = parseId(body.path("to").asText());
       return client == null ? CompletableFuture.failedFuture(new WeftException("malformed probe"))
           : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("attached",
-              clients.containsKey(client)));
+              clients.get(client) != null));
     }
     String id = body.path("id").asText();
     String channel = body.path("ch").asText();
@@ -127,7 +118,7 @@ final class MessagingPlugin implements Plugin {
         String kind = body.path("kind").asText();
         if (kind.equals("client")) {
           NodeId to = parseId(body.path("to").asText());
-          Attachment a = to == null ? null : clients.get(to);
+          ClientPresence.Attachment a = clients.get(to);
           if (a == null) {
             // Not an error of the exchange: the sender learns the client is gone (its record is stale).
             return CompletableFuture.completedFuture(JSON.objectNode().put("ok", false).put("gone", true));
@@ -158,7 +149,7 @@ final class MessagingPlugin implements Plugin {
     }
   }
 
-  private static NodeId parseId(String hex) {
+  static NodeId parseId(String hex) {
     try {
       return NodeId.fromHex(hex);
     } catch (IllegalArgumentException e) {
@@ -167,7 +158,7 @@ final class MessagingPlugin implements Plugin {
   }
 
   /** Hands a message to an attached client's handler once. */
-  private void deliverToClient(Attachment a, ReceivedMessage m) {
+  private void deliverToClient(ClientPresence.Attachment a, ReceivedMessage m) {
     if (!seen.firstTime(m.id())) {
       duplicatesDropped.increment();
       return;
@@ -280,7 +271,7 @@ final class MessagingPlugin implements Plugin {
           Optional.empty(), message));
       return CompletableFuture.completedFuture(new Messaging.Delivery(id, to));
     }
-    Attachment attached = clients.get(to);
+    ClientPresence.Attachment attached = clients.get(to);
     if (attached != null) {
       deliverToClient(attached, new ReceivedMessage(ReceivedMessage.Kind.NODE, id, dht.self().id(), channel,
           Optional.empty(), Optional.empty(), message));
@@ -381,142 +372,13 @@ final class MessagingPlugin implements Plugin {
     return dht.lookup(id, 3).thenApply(closest -> closest.stream().filter(c -> c.id().equals(id)).findFirst());
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
         || t instanceof java.util.concurrent.ExecutionException)) {
       t = t.getCause();
     }
     return String.valueOf(t.getMessage());
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Clients
-
-  /** A client attached to this node; closing it detaches the client. */
-  private final class Attachment implements Messaging.Registration {
-    final NodeId id;
-    final MessageHandler handler;
-    final AtomicBoolean detached = new AtomicBoolean();
-    private volatile Scheduler.Cancellable refresh;
-
-    Attachment(NodeId id, MessageHandler handler) {
-      this.id = id;
-      this.handler = handler;
-    }
-
-    @Override
-    public void close() {
-      if (detached.compareAndSet(false, true)) {
-        stopRefreshing();
-        clients.remove(id, this);
-        if (!closed) {
-          unpublish(id);
-        }
-      }
-    }
-
-    void stopRefreshing() {
-      Scheduler.Cancellable r = refresh;
-      if (r != null) {
-        r.cancel();
-      }
-    }
-
-    /** Stores the presence record again every third of its time to live, until detached. */
-    void scheduleRefresh() {
-      if (detached.get() || closed) {
-        return;
-      }
-      refresh = scheduler.schedule(() -> {
-        if (detached.get() || closed) {
-          return;
-        }
-        publish(id).whenComplete((r, e) -> {
-          if (e != null) {
-            LOG.warn("could not refresh the presence record of client {}: {}", id.shortHex(), rootMessage(e));
-          }
-          scheduleRefresh();
-        });
-      }, presenceTtl.toMillis() / 3, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  CompletableFuture<Messaging.Registration> attach(NodeId client, MessageHandler handler) {
-    if (client.equals(dht.self().id())) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException(
-          "a client cannot take the id of the node it attaches to (" + client.toHex() + ")"));
-    }
-    if (closed) {
-      return CompletableFuture.failedFuture(new WeftException("the node is stopping"));
-    }
-    Attachment a = new Attachment(client, handler);
-    if (clients.putIfAbsent(client, a) != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("client " + client.toHex()
-          + " is attached to this node already"));
-    }
-    CompletableFuture<Messaging.Registration> done = storage.get(Messaging.CLIENT_NAMESPACE, client.toHex())
-        .exceptionallyCompose(e -> {
-          // No node could be asked (this node is alone): nobody else can hold the client either.
-          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-              ? e.getCause() : e;
-          return cause instanceof LookupFailedException ? CompletableFuture.completedFuture(Optional.empty())
-              : CompletableFuture.failedFuture(cause);
-        })
-        .thenCompose(record -> {
-          NodeId host = record.map(r -> parseId(r.value().path("node").asText())).orElse(null);
-          if (host == null || host.equals(dht.self().id())) {
-            return CompletableFuture.completedFuture(false);
-          }
-          return stillAttached(host, client);
-        })
-        .thenCompose(elsewhere -> {
-          if (elsewhere) {
-            throw new IllegalStateException("client " + client.toHex() + " is attached to another node");
-          }
-          return publish(client);
-        })
-        .thenApply(r -> {
-          a.scheduleRefresh();
-          return (Messaging.Registration) a;
-        });
-    return done.whenComplete((r, e) -> {
-      if (e != null) {
-        a.detached.set(true);
-        clients.remove(client, a);
-      } else if (a.detached.get() && !closed) {
-        // Closed while the record was being stored: take it back.
-        unpublish(client);
-      }
-    });
-  }
-
-  /** Whether node {@code host} says it has {@code client} attached; false when it cannot be found or asked. */
-  private CompletableFuture<Boolean> stillAttached(NodeId host, NodeId client) {
-    ObjectNode probe = JSON.objectNode().put("op", "probe").put("to", client.toHex());
-    return findNode(host).thenCompose(c -> c.isEmpty() ? CompletableFuture.completedFuture(false)
-        : dht.request(c.get(), DHT_CHANNEL, probe).handle((answer, error) ->
-            error == null && answer.path("attached").asBoolean()));
-  }
-
-  private CompletableFuture<Void> publish(NodeId client) {
-    return storage.put(Messaging.CLIENT_NAMESPACE, client.toHex(),
-        JSON.objectNode().put("node", dht.self().id().toHex()), presenceTtl).thenApply(r -> null);
-  }
-
-  /** Deletes the presence record of {@code client} if it still names this node (it may have moved on). */
-  private void unpublish(NodeId client) {
-    String key = client.toHex();
-    storage.get(Messaging.CLIENT_NAMESPACE, key).thenCompose(record -> {
-      boolean ours = record.isPresent() && dht.self().id().equals(parseId(record.get().value().path("node")
-          .asText())) && !clients.containsKey(client);
-      return ours ? storage.delete(Messaging.CLIENT_NAMESPACE, key).thenApply(r -> null)
-          : CompletableFuture.completedFuture(null);
-    }).whenComplete((r, e) -> {
-      if (e != null) {
-        LOG.debug("could not delete the presence record of client {}: {}", client.shortHex(), rootMessage(e));
-      }
-    });
   }
 
   private CompletableFuture<Messaging.Delivery> deliverTo(Contact c, ObjectNode body, String id) {
@@ -584,7 +446,7 @@ final class MessagingPlugin implements Plugin {
     public CompletableFuture<Registration> attachClient(NodeId client, MessageHandler handler) {
       java.util.Objects.requireNonNull(client, "client");
       java.util.Objects.requireNonNull(handler, "handler");
-      return attach(client, handler);
+      return clients.attach(client, handler);
     }
 
     @Override

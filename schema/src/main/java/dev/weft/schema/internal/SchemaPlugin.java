@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Anti-entropy</h2>
  * Every {@link SchemaSettings#SYNC_INTERVAL} (jittered) a node sends its digest root to one random contact, one
- * one-way message; a contact whose root differs starts an exchange with the sender ({@link AntiEntropy}). A node also runs an exchange with its two closest neighbours each time it joins.
+ * one-way message; a contact whose root differs starts an exchange with the sender ({@link AntiEntropy}). A node also
+ * runs an exchange with its two closest neighbours each time it joins.
  */
 final class SchemaPlugin implements Plugin, Schema {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaPlugin.class);
