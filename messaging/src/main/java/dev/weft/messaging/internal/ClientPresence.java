@@ -163,7 +163,7 @@ final class ClientPresence {
 
   /** Whether node {@code host} says it has {@code client} attached; false when it cannot be found or asked. */
   private CompletableFuture<Boolean> stillAttached(NodeId host, NodeId client) {
-    ObjectNode probe = JsonNodeFactory.instance.objectNode().put("op", "probe").put("to", client.toHex());
+    ObjectNode probe = new ProbeMessage(client).toJson();
     return findNode.apply(host).thenCompose(c -> c.isEmpty() ? CompletableFuture.completedFuture(false)
         : dht.request(c.get(), MessagingPlugin.DHT_CHANNEL, probe).handle((answer, error) ->
             error == null && answer.path("attached").asBoolean()));

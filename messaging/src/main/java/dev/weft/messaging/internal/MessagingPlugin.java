@@ -95,11 +95,10 @@ final class MessagingPlugin implements Plugin {
 
   private CompletableFuture<JsonNode> onRequest(Contact from, JsonNode body) {
     String op = body.path("op").asText();
-    if (op.equals("probe")) {
-      NodeId client = parseId(body.path("to").asText());
-      return client == null ? CompletableFuture.failedFuture(new WeftException("malformed probe"))
-          : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("attached",
-              clients.get(client) != null));
+    if (op.equals(ProbeMessage.OP)) {
+      ProbeMessage probe = ProbeMessage.fromJson(body);
+      return probe == null ? CompletableFuture.failedFuture(new WeftException("malformed probe"))
+          : CompletableFuture.completedFuture(ProbeMessage.answer(clients.get(probe.to()) != null));
     }
     String id = body.path("id").asText();
     String channel = body.path("ch").asText();
@@ -114,7 +113,7 @@ final class MessagingPlugin implements Plugin {
       return CompletableFuture.failedFuture(new WeftException("malformed message: " + e.getMessage()));
     }
     switch (op) {
-      case "deliver" -> {
+      case DeliverMessage.OP -> {
         String kind = body.path("kind").asText();
         if (kind.equals("client")) {
           NodeId to = parseId(body.path("to").asText());
@@ -217,13 +216,6 @@ final class MessagingPlugin implements Plugin {
     }
   }
 
-  private ObjectNode envelope(String op, String id, String channel, JsonNode message) {
-    ObjectNode b = JSON.objectNode();
-    b.put("op", op).put("id", id).put("ch", channel);
-    b.set("msg", message);
-    return b;
-  }
-
   CompletableFuture<Messaging.Delivery> send(String channel, String namespace, String key, JsonNode message) {
     try {
       checkSize(message);
@@ -231,7 +223,7 @@ final class MessagingPlugin implements Plugin {
       return CompletableFuture.failedFuture(e);
     }
     String id = newId();
-    ObjectNode body = envelope("deliver", id, channel, message).put("kind", "key").put("ns", namespace).put("key", key);
+    ObjectNode body = DeliverMessage.toKey(id, channel, message, namespace, key).toJson();
     NodeId target = dht.keyId(namespace, key);
     return dht.lookup(target, sendAttempts).thenCompose(closest -> tryInTurn(closest, 0, body, id, channel,
         new ReceivedMessage(ReceivedMessage.Kind.KEY, id, dht.self().id(), channel, Optional.of(namespace),
@@ -277,8 +269,8 @@ final class MessagingPlugin implements Plugin {
           Optional.empty(), Optional.empty(), message));
       return CompletableFuture.completedFuture(new Messaging.Delivery(id, dht.self().id()));
     }
-    ObjectNode body = envelope("deliver", id, channel, message).put("kind", "node").put("to", to.toHex());
-    ObjectNode clientBody = envelope("deliver", id, channel, message).put("kind", "client").put("to", to.toHex());
+    ObjectNode body = DeliverMessage.toNode(id, channel, message, to).toJson();
+    ObjectNode clientBody = DeliverMessage.toClient(id, channel, message, to).toJson();
     CompletableFuture<Optional<Contact>> known = CompletableFuture.completedFuture(dht.contact(to));
     return known.thenCompose(c -> c.isPresent() ? deliverTo(c.get(), body, id)
         .exceptionallyCompose(e -> lookupAndDeliver(to, body, clientBody, id))
