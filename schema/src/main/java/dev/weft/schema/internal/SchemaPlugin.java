@@ -175,8 +175,7 @@ final class SchemaPlugin implements Plugin, Schema {
           + g.version() + " here; the clock of its writer runs ahead of this node's"));
     }
     written.increment();
-    ObjectNode message = GlobalCodec.JSON.objectNode().put("op", "set");
-    message.set("g", GlobalCodec.encode(g));
+    ObjectNode message = new SetMessage(g).toJson();
     // Saved before it is announced: a node that crashes after telling others still knows what it told them.
     return saved.get(0)
         .thenCompose(v -> messaging.sendAll(message).handle((b, e) -> {
@@ -246,10 +245,7 @@ final class SchemaPlugin implements Plugin, Schema {
   private void onBroadcast(ReceivedMessage m) {
     Global g;
     try {
-      if (!"set".equals(m.payload().path("op").asText())) {
-        throw new IllegalArgumentException("unknown op");
-      }
-      g = GlobalCodec.decode(m.payload().get("g"), maxValueBytes);
+      g = SetMessage.fromJson(m.payload(), maxValueBytes).global();
     } catch (IllegalArgumentException e) {
       state.rejected.increment();
       LOG.debug("dropped a malformed schema broadcast from {}: {}", m.sender().shortHex(), e.getMessage());
