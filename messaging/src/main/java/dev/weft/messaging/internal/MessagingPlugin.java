@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.JsonLimits;
-import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
-import dev.weft.api.RateLimitedException;
 import dev.weft.api.Storage;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
@@ -17,27 +15,19 @@ import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.api.spi.plugin.Plugin;
 import dev.weft.api.spi.plugin.PluginContext;
-import dev.weft.api.util.TokenBucket;
 import dev.weft.messaging.MessageHandler;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.MessagingSettings;
 import dev.weft.messaging.ReceivedMessage;
 import dev.weft.messaging.UndeliverableException;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,16 +35,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Messaging over the DHT's {@code messaging} channel.
  *
- * <p><b>Broadcast</b> (El-Ansary et al., "Efficient Broadcast in Structured P2P Networks", 2003): the originator hands
- * the message to one contact in each of its non-empty k-buckets, telling it a limit equal to that bucket's index; a
- * node with limit L does the same for its buckets below L. The buckets of a node split the id space into disjoint
- * subtrees, so with full routing tables every node receives the message once: N − 1 messages. Each hand-off is
- * acknowledged; when a contact does not answer, another contact of the same bucket takes its subtree, so a dead node
- * does not cut its subtree off. Duplicates (from those retries, or replays) are dropped by a bounded cache of ids.
+ * <p><b>Broadcast</b>: see {@link Broadcaster}. Duplicates (from its retries, or replays) are dropped by a bounded
+ * cache of ids ({@link SeenCache}).
  *
- * <p><b>Clients</b> ({@link Messaging#attachClient}): an attached client's id is published as a presence record in
- * {@link Messaging#CLIENT_NAMESPACE}; a {@code sendNode} whose lookup finds no node with the id reads that record and
- * sends the message with kind {@code client} to the node it names, which hands it to the client's handler.
+ * <p><b>Clients</b> ({@link Messaging#attachClient}, kept by {@link ClientPresence}): an attached client's id is
+ * published as a presence record in {@link Messaging#CLIENT_NAMESPACE}; a {@code sendNode} whose lookup finds no node
+ * with the id reads that record and sends the message with kind {@code client} to the node it names, which hands it to
+ * the client's handler.
  */
 final class MessagingPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(MessagingPlugin.class);
@@ -65,9 +52,6 @@ final class MessagingPlugin implements Plugin {
   private final Dht dht;
   private final Scheduler scheduler;
   private final int maxMessageBytes;
-  private final int broadcastAttempts;
-  /** Requests a subtree is given before it counts as unreachable, however few contacts lead to it. */
-  private static final int SUBTREE_TRIES = 3;
   private final int sendAttempts;
   private final SeenCache seen;
   private final SecureRandom ids = new SecureRandom();
@@ -75,57 +59,24 @@ final class MessagingPlugin implements Plugin {
   private final Dht.Registration registration;
   private final Channel user;
   private final Storage storage;
-  private final Duration presenceTtl;
-  private final Map<NodeId, Attachment> clients = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  private final ClientPresence clients;
   final LongAdder duplicatesDropped = new LongAdder();
   final LongAdder delivered = new LongAdder();
 
-  private final PluginContext ctx;
-  private final int perOriginRate;
-  private final TokenBucket allBroadcasts;
-  /** Broadcast allowance per origin, for recent origins only (an evicted one starts again with a full burst). */
-  private final Map<NodeId, TokenBucket> perOrigin = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, TokenBucket> eldest) {
-      return size() > 1024;
-    }
-  };
+  private final Broadcaster broadcaster;
 
   MessagingPlugin(PluginContext ctx) {
-    this.ctx = ctx;
     this.dht = ctx.dht();
     this.scheduler = ctx.scheduler();
     this.maxMessageBytes = (int) (long) ctx.config().get(MessagingSettings.MAX_MESSAGE_BYTES);
-    this.broadcastAttempts = ctx.config().get(MessagingSettings.BROADCAST_ATTEMPTS);
     this.sendAttempts = ctx.config().get(MessagingSettings.SEND_ATTEMPTS);
     this.seen = new SeenCache(ctx.config().get(MessagingSettings.SEEN_CACHE));
     this.user = new Channel(Messaging.USER_CHANNEL);
     this.storage = ctx.node().storage();
-    this.presenceTtl = ctx.config().get(MessagingSettings.CLIENT_PRESENCE_TTL);
-    this.perOriginRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_ORIGIN);
-    int totalRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_SECOND);
-    this.allBroadcasts = new TokenBucket(totalRate, 2.0 * totalRate, scheduler.nanoTime());
+    this.clients = new ClientPresence(dht, scheduler, storage, ctx.config().get(MessagingSettings.CLIENT_PRESENCE_TTL),
+        this::findNode);
+    this.broadcaster = new Broadcaster(ctx, seen, this::deliverLocally);
     this.registration = dht.handle(DHT_CHANNEL, this::onRequest);
-  }
-
-  /** Takes one broadcast from {@code origin}'s allowance and the node's; counts a refusal under {@code reason}. */
-  private boolean broadcastAllowed(NodeId origin) {
-    long now = scheduler.nanoTime();
-    boolean ok;
-    synchronized (perOrigin) {
-      ok = perOrigin.computeIfAbsent(origin, o -> new TokenBucket(perOriginRate, 2.0 * perOriginRate, now))
-          .tryTake(now);
-    }
-    if (!ok) {
-      ctx.refused("broadcast-origin-rate");
-      return false;
-    }
-    if (!allBroadcasts.tryTake(now)) {
-      ctx.refused("broadcast-rate");
-      return false;
-    }
-    return true;
   }
 
   @Override
@@ -135,13 +86,8 @@ final class MessagingPlugin implements Plugin {
 
   @Override
   public void close() {
-    closed = true;
     registration.close();
-    // The node is stopping: its presence records expire on their own (their senders meet a node that is gone).
-    for (Attachment a : clients.values()) {
-      a.stopRefreshing();
-    }
-    clients.clear();
+    clients.close();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -149,11 +95,10 @@ final class MessagingPlugin implements Plugin {
 
   private CompletableFuture<JsonNode> onRequest(Contact from, JsonNode body) {
     String op = body.path("op").asText();
-    if (op.equals("probe")) {
-      NodeId client = parseId(body.path("to").asText());
-      return client == null ? CompletableFuture.failedFuture(new WeftException("malformed probe"))
-          : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("attached",
-              clients.containsKey(client)));
+    if (op.equals(ProbeMessage.OP)) {
+      ProbeMessage probe = ProbeMessage.fromJson(body);
+      return probe == null ? CompletableFuture.failedFuture(new WeftException("malformed probe"))
+          : CompletableFuture.completedFuture(ProbeMessage.answer(clients.get(probe.to()) != null));
     }
     String id = body.path("id").asText();
     String channel = body.path("ch").asText();
@@ -168,11 +113,11 @@ final class MessagingPlugin implements Plugin {
       return CompletableFuture.failedFuture(new WeftException("malformed message: " + e.getMessage()));
     }
     switch (op) {
-      case "deliver" -> {
+      case DeliverMessage.OP -> {
         String kind = body.path("kind").asText();
         if (kind.equals("client")) {
           NodeId to = parseId(body.path("to").asText());
-          Attachment a = to == null ? null : clients.get(to);
+          ClientPresence.Attachment a = clients.get(to);
           if (a == null) {
             // Not an error of the exchange: the sender learns the client is gone (its record is stale).
             return CompletableFuture.completedFuture(JSON.objectNode().put("ok", false).put("gone", true));
@@ -190,27 +135,12 @@ final class MessagingPlugin implements Plugin {
         deliverLocally(new ReceivedMessage(k, id, from.id(), channel, ns, key, payload));
         return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
       }
-      case "bcast" -> {
-        int limit = body.path("limit").asInt(-1);
-        NodeId origin;
+      case BroadcastMessage.OP -> {
         try {
-          origin = NodeId.fromHex(body.path("origin").asText());
-        } catch (IllegalArgumentException e) {
-          return CompletableFuture.failedFuture(new WeftException("malformed broadcast origin"));
+          return broadcaster.onBroadcast(BroadcastMessage.fromJson(body));
+        } catch (WeftException e) {
+          return CompletableFuture.failedFuture(e);
         }
-        if (limit < 0 || limit > NodeId.BITS) {
-          return CompletableFuture.failedFuture(new WeftException("malformed broadcast limit"));
-        }
-        if (!seen.contains(id) && !broadcastAllowed(origin)) {
-          // Neither delivered nor forwarded: the part of the network below us misses it, by design.
-          return CompletableFuture.completedFuture(JSON.objectNode().put("ok", false).put("limited", true));
-        }
-        boolean fresh = deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, origin, channel,
-            Optional.empty(), Optional.empty(), payload));
-        if (fresh) {
-          forward(id, channel, origin, payload, limit);
-        }
-        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("dup", !fresh));
       }
       default -> {
         return CompletableFuture.failedFuture(new WeftException("unknown messaging op '" + op + "'"));
@@ -218,7 +148,7 @@ final class MessagingPlugin implements Plugin {
     }
   }
 
-  private static NodeId parseId(String hex) {
+  static NodeId parseId(String hex) {
     try {
       return NodeId.fromHex(hex);
     } catch (IllegalArgumentException e) {
@@ -227,7 +157,7 @@ final class MessagingPlugin implements Plugin {
   }
 
   /** Hands a message to an attached client's handler once. */
-  private void deliverToClient(Attachment a, ReceivedMessage m) {
+  private void deliverToClient(ClientPresence.Attachment a, ReceivedMessage m) {
     if (!seen.firstTime(m.id())) {
       duplicatesDropped.increment();
       return;
@@ -286,13 +216,6 @@ final class MessagingPlugin implements Plugin {
     }
   }
 
-  private ObjectNode envelope(String op, String id, String channel, JsonNode message) {
-    ObjectNode b = JSON.objectNode();
-    b.put("op", op).put("id", id).put("ch", channel);
-    b.set("msg", message);
-    return b;
-  }
-
   CompletableFuture<Messaging.Delivery> send(String channel, String namespace, String key, JsonNode message) {
     try {
       checkSize(message);
@@ -300,7 +223,7 @@ final class MessagingPlugin implements Plugin {
       return CompletableFuture.failedFuture(e);
     }
     String id = newId();
-    ObjectNode body = envelope("deliver", id, channel, message).put("kind", "key").put("ns", namespace).put("key", key);
+    ObjectNode body = DeliverMessage.toKey(id, channel, message, namespace, key).toJson();
     NodeId target = dht.keyId(namespace, key);
     return dht.lookup(target, sendAttempts).thenCompose(closest -> tryInTurn(closest, 0, body, id, channel,
         new ReceivedMessage(ReceivedMessage.Kind.KEY, id, dht.self().id(), channel, Optional.of(namespace),
@@ -340,14 +263,14 @@ final class MessagingPlugin implements Plugin {
           Optional.empty(), message));
       return CompletableFuture.completedFuture(new Messaging.Delivery(id, to));
     }
-    Attachment attached = clients.get(to);
+    ClientPresence.Attachment attached = clients.get(to);
     if (attached != null) {
       deliverToClient(attached, new ReceivedMessage(ReceivedMessage.Kind.NODE, id, dht.self().id(), channel,
           Optional.empty(), Optional.empty(), message));
       return CompletableFuture.completedFuture(new Messaging.Delivery(id, dht.self().id()));
     }
-    ObjectNode body = envelope("deliver", id, channel, message).put("kind", "node").put("to", to.toHex());
-    ObjectNode clientBody = envelope("deliver", id, channel, message).put("kind", "client").put("to", to.toHex());
+    ObjectNode body = DeliverMessage.toNode(id, channel, message, to).toJson();
+    ObjectNode clientBody = DeliverMessage.toClient(id, channel, message, to).toJson();
     CompletableFuture<Optional<Contact>> known = CompletableFuture.completedFuture(dht.contact(to));
     return known.thenCompose(c -> c.isPresent() ? deliverTo(c.get(), body, id)
         .exceptionallyCompose(e -> lookupAndDeliver(to, body, clientBody, id))
@@ -441,142 +364,13 @@ final class MessagingPlugin implements Plugin {
     return dht.lookup(id, 3).thenApply(closest -> closest.stream().filter(c -> c.id().equals(id)).findFirst());
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
         || t instanceof java.util.concurrent.ExecutionException)) {
       t = t.getCause();
     }
     return String.valueOf(t.getMessage());
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Clients
-
-  /** A client attached to this node; closing it detaches the client. */
-  private final class Attachment implements Messaging.Registration {
-    final NodeId id;
-    final MessageHandler handler;
-    final AtomicBoolean detached = new AtomicBoolean();
-    private volatile Scheduler.Cancellable refresh;
-
-    Attachment(NodeId id, MessageHandler handler) {
-      this.id = id;
-      this.handler = handler;
-    }
-
-    @Override
-    public void close() {
-      if (detached.compareAndSet(false, true)) {
-        stopRefreshing();
-        clients.remove(id, this);
-        if (!closed) {
-          unpublish(id);
-        }
-      }
-    }
-
-    void stopRefreshing() {
-      Scheduler.Cancellable r = refresh;
-      if (r != null) {
-        r.cancel();
-      }
-    }
-
-    /** Stores the presence record again every third of its time to live, until detached. */
-    void scheduleRefresh() {
-      if (detached.get() || closed) {
-        return;
-      }
-      refresh = scheduler.schedule(() -> {
-        if (detached.get() || closed) {
-          return;
-        }
-        publish(id).whenComplete((r, e) -> {
-          if (e != null) {
-            LOG.warn("could not refresh the presence record of client {}: {}", id.shortHex(), rootMessage(e));
-          }
-          scheduleRefresh();
-        });
-      }, presenceTtl.toMillis() / 3, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  CompletableFuture<Messaging.Registration> attach(NodeId client, MessageHandler handler) {
-    if (client.equals(dht.self().id())) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException(
-          "a client cannot take the id of the node it attaches to (" + client.toHex() + ")"));
-    }
-    if (closed) {
-      return CompletableFuture.failedFuture(new WeftException("the node is stopping"));
-    }
-    Attachment a = new Attachment(client, handler);
-    if (clients.putIfAbsent(client, a) != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("client " + client.toHex()
-          + " is attached to this node already"));
-    }
-    CompletableFuture<Messaging.Registration> done = storage.get(Messaging.CLIENT_NAMESPACE, client.toHex())
-        .exceptionallyCompose(e -> {
-          // No node could be asked (this node is alone): nobody else can hold the client either.
-          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-              ? e.getCause() : e;
-          return cause instanceof LookupFailedException ? CompletableFuture.completedFuture(Optional.empty())
-              : CompletableFuture.failedFuture(cause);
-        })
-        .thenCompose(record -> {
-          NodeId host = record.map(r -> parseId(r.value().path("node").asText())).orElse(null);
-          if (host == null || host.equals(dht.self().id())) {
-            return CompletableFuture.completedFuture(false);
-          }
-          return stillAttached(host, client);
-        })
-        .thenCompose(elsewhere -> {
-          if (elsewhere) {
-            throw new IllegalStateException("client " + client.toHex() + " is attached to another node");
-          }
-          return publish(client);
-        })
-        .thenApply(r -> {
-          a.scheduleRefresh();
-          return (Messaging.Registration) a;
-        });
-    return done.whenComplete((r, e) -> {
-      if (e != null) {
-        a.detached.set(true);
-        clients.remove(client, a);
-      } else if (a.detached.get() && !closed) {
-        // Closed while the record was being stored: take it back.
-        unpublish(client);
-      }
-    });
-  }
-
-  /** Whether node {@code host} says it has {@code client} attached; false when it cannot be found or asked. */
-  private CompletableFuture<Boolean> stillAttached(NodeId host, NodeId client) {
-    ObjectNode probe = JSON.objectNode().put("op", "probe").put("to", client.toHex());
-    return findNode(host).thenCompose(c -> c.isEmpty() ? CompletableFuture.completedFuture(false)
-        : dht.request(c.get(), DHT_CHANNEL, probe).handle((answer, error) ->
-            error == null && answer.path("attached").asBoolean()));
-  }
-
-  private CompletableFuture<Void> publish(NodeId client) {
-    return storage.put(Messaging.CLIENT_NAMESPACE, client.toHex(),
-        JSON.objectNode().put("node", dht.self().id().toHex()), presenceTtl).thenApply(r -> null);
-  }
-
-  /** Deletes the presence record of {@code client} if it still names this node (it may have moved on). */
-  private void unpublish(NodeId client) {
-    String key = client.toHex();
-    storage.get(Messaging.CLIENT_NAMESPACE, key).thenCompose(record -> {
-      boolean ours = record.isPresent() && dht.self().id().equals(parseId(record.get().value().path("node")
-          .asText())) && !clients.containsKey(client);
-      return ours ? storage.delete(Messaging.CLIENT_NAMESPACE, key).thenApply(r -> null)
-          : CompletableFuture.completedFuture(null);
-    }).whenComplete((r, e) -> {
-      if (e != null) {
-        LOG.debug("could not delete the presence record of client {}: {}", client.shortHex(), rootMessage(e));
-      }
-    });
   }
 
   private CompletableFuture<Messaging.Delivery> deliverTo(Contact c, ObjectNode body, String id) {
@@ -596,54 +390,7 @@ final class MessagingPlugin implements Plugin {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    NodeId self = dht.self().id();
-    if (!broadcastAllowed(self)) {
-      return CompletableFuture.failedFuture(new RateLimitedException("this node started more than "
-          + perOriginRate + " broadcasts a second (" + MessagingSettings.BROADCASTS_PER_ORIGIN + "); try again later"));
-    }
-    String id = newId();
-    deliverLocally(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, id, self, channel, Optional.empty(),
-        Optional.empty(), message));
-    return forward(id, channel, self, message, NodeId.BITS);
-  }
-
-  /** Hands the broadcast to one contact in each bucket below {@code limit}, falling back to others in the bucket. */
-  private CompletableFuture<Messaging.Broadcast> forward(String id, String channel, NodeId origin, JsonNode message,
-      int limit) {
-    List<List<Contact>> buckets = dht.buckets();
-    List<CompletableFuture<Boolean>> handOffs = new ArrayList<>();
-    for (int j = Math.min(limit, NodeId.BITS) - 1; j >= 0; j--) {
-      List<Contact> bucket = new ArrayList<>(buckets.get(j));
-      if (bucket.isEmpty()) {
-        continue;
-      }
-      // Most recently heard-from first: under churn the freshest contact is the likeliest to be alive.
-      Collections.reverse(bucket);
-      ObjectNode body = envelope("bcast", id, channel, message).put("origin", origin.toHex()).put("limit", j);
-      handOffs.add(handOff(bucket, 0, body));
-    }
-    AtomicInteger ok = new AtomicInteger();
-    return CompletableFuture.allOf(handOffs.stream().map(f -> f.thenAccept(b -> {
-      if (b) {
-        ok.incrementAndGet();
-      }
-    })).toArray(CompletableFuture[]::new)).thenApply(v -> new Messaging.Broadcast(id, ok.get(),
-        handOffs.size() - ok.get()));
-  }
-
-  /**
-   * Tries the bucket's contacts in turn, going round again when it has fewer than {@link #SUBTREE_TRIES}: the nearest
-   * subtrees hold one or two nodes, and with 10% loss one request in thirty fails both its transmissions, which left
-   * such a subtree without the broadcast.
-   */
-  private CompletableFuture<Boolean> handOff(List<Contact> bucket, int attempt, ObjectNode body) {
-    int tries = Math.min(broadcastAttempts, Math.max(bucket.size(), SUBTREE_TRIES));
-    if (attempt >= tries) {
-      return CompletableFuture.completedFuture(false);
-    }
-    return dht.request(bucket.get(attempt % bucket.size()), DHT_CHANNEL, body).handle((answer, error) -> error == null
-        && answer.path("ok").asBoolean()
-        ? CompletableFuture.completedFuture(true) : handOff(bucket, attempt + 1, body)).thenCompose(f -> f);
+    return broadcaster.start(newId(), channel, message);
   }
 
   Messaging.Registration register(String channel, MessageHandler handler) {
@@ -691,7 +438,7 @@ final class MessagingPlugin implements Plugin {
     public CompletableFuture<Registration> attachClient(NodeId client, MessageHandler handler) {
       java.util.Objects.requireNonNull(client, "client");
       java.util.Objects.requireNonNull(handler, "handler");
-      return attach(client, handler);
+      return clients.attach(client, handler);
     }
 
     @Override
