@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.ConfigException;
-import dev.weft.api.LookupFailedException;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.api.NodeInfo;
@@ -16,13 +15,15 @@ import dev.weft.api.Record;
 import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.StoredObject;
-import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.Version;
 import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.UndeliverableException;
 import dev.weft.pht.Entry;
+import dev.weft.remote.Failures;
+import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteException;
 import dev.weft.pht.IndexInfo;
 import dev.weft.pht.Key;
 import dev.weft.pht.KeyType;
@@ -49,10 +50,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -181,13 +180,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       if (!authorized(request)) {
         exchange.route = "unauthorized";
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"weft\"");
-        exchange.error(401, "this node's HTTP API requires a token: send the header Authorization: Bearer <"
+        exchange.error(RemoteError.UNAUTHORIZED, "this node's HTTP API requires a token: send the header Authorization: Bearer <"
             + NodeSettings.API_TOKEN + "> (weft --token, or WEFT_API_TOKEN)");
         return true;
       }
       route(exchange);
-    } catch (ApiException e) {
-      exchange.error(e.status, e.getMessage());
+    } catch (RemoteException e) {
+      exchange.error(e.error(), e.getMessage());
     } catch (RuntimeException e) {
       exchange.fail(e);
     }
@@ -210,7 +209,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     String refusal = guard.refusal(headers.get(HttpHeader.HOST), origin);
     if (refusal != null) {
       ex.route = "forbidden";
-      ex.error(403, refusal);
+      ex.error(RemoteError.FORBIDDEN, refusal);
       return false;
     }
     if (origin == null || !guard.listed(origin)) {
@@ -298,7 +297,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         return;
       }
     }
-    throw new ApiException(404, "no such resource: " + path
+    throw new RemoteException(RemoteError.NOT_FOUND, "no such resource: " + path
         + " (see /v1/objects/{namespace}/{key}, /v1/objects/{namespace}/{key}/signed, /v1/objects, /v1/messages/key/{namespace}/{key},"
         + " /v1/messages/node/{id}, /v1/messages/all, /v1/messages/stream, /v1/schema/globals/{name},"
         + " /v1/schema/globals, /v1/schema/watch, /v1/schema/stats, /v1/schema/sync, /v1/pht/indexes/{index},"
@@ -464,7 +463,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     try {
       return NodeId.fromHex(text);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(400, "invalid node id: " + e.getMessage());
+      throw new RemoteException(RemoteError.BAD_REQUEST, "invalid node id: " + e.getMessage());
     }
   }
 
@@ -473,10 +472,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     try {
       decoded = Urls.decodeSegment(raw);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(400, "invalid " + what + ": " + e.getMessage());
+      throw new RemoteException(RemoteError.BAD_REQUEST, "invalid " + what + ": " + e.getMessage());
     }
     if (decoded.isEmpty()) {
-      throw new ApiException(400, "the " + what + " must not be empty");
+      throw new RemoteException(RemoteError.BAD_REQUEST, "the " + what + " must not be empty");
     }
     return decoded;
   }
@@ -527,7 +526,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       if (found.isPresent()) {
         ex.ok(found.get());
       } else {
-        ex.error(404, "not found");
+        ex.error(RemoteError.NOT_FOUND, "not found");
       }
     });
   }
@@ -575,22 +574,22 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   private Record signedRecord(JsonNode body, String namespace, String key) {
     if (!body.isObject()) {
-      throw new ApiException(400, "a signed record is an object {value | tombstone, version, expires, signature}");
+      throw new RemoteException(RemoteError.BAD_REQUEST, "a signed record is an object {value | tombstone, version, expires, signature}");
     }
     for (java.util.Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!Set.of("value", "tombstone", "version", "expires", "signature").contains(name)) {
-        throw new ApiException(400, "unknown field '" + name + "' in a signed record");
+        throw new RemoteException(RemoteError.BAD_REQUEST, "unknown field '" + name + "' in a signed record");
       }
     }
     boolean tombstone = body.path("tombstone").asBoolean(false);
     if (tombstone == body.path("value").isTextual() || body.has("tombstone") && !body.get("tombstone").isBoolean()) {
-      throw new ApiException(400, "a signed record has either \"value\" (the value's JSON text, as a string) or "
+      throw new RemoteException(RemoteError.BAD_REQUEST, "a signed record has either \"value\" (the value's JSON text, as a string) or "
           + "\"tombstone\": true");
     }
     if (!body.path("version").isTextual() || !body.path("expires").canConvertToExactIntegral()
         || !body.path("expires").canConvertToLong() || !body.path("signature").isTextual()) {
-      throw new ApiException(400, "a signed record needs \"version\" (text), \"expires\" (ms since the epoch) and "
+      throw new RemoteException(RemoteError.BAD_REQUEST, "a signed record needs \"version\" (text), \"expires\" (ms since the epoch) and "
           + "\"signature\" (base64)");
     }
     Version version = Version.parse(body.get("version").asText());
@@ -599,10 +598,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     try {
       signature = Base64.getDecoder().decode(body.get("signature").asText());
     } catch (IllegalArgumentException e) {
-      throw new ApiException(400, "the signature is not base64");
+      throw new RemoteException(RemoteError.BAD_REQUEST, "the signature is not base64");
     }
     if (signature.length != RecordSigner.SIGNATURE_BYTES) {
-      throw new ApiException(400, "the signature has " + signature.length + " bytes, not "
+      throw new RemoteException(RemoteError.BAD_REQUEST, "the signature has " + signature.length + " bytes, not "
           + RecordSigner.SIGNATURE_BYTES);
     }
     Record r = tombstone ? Record.tombstone(namespace, key, version, expires, node.id())
@@ -652,7 +651,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       limit = -1;
     }
     if (limit < 1 || limit > MAX_PAGE) {
-      throw new ApiException(400, "invalid limit '" + query.get("limit") + "' (expected 1 to " + MAX_PAGE + ")");
+      throw new RemoteException(RemoteError.BAD_REQUEST, "invalid limit '" + query.get("limit") + "' (expected 1 to " + MAX_PAGE + ")");
     }
     return limit;
   }
@@ -675,7 +674,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       return of.get();
     } catch (WeftException e) {
       // The node runs without the plugin (weft.plugins.disabled, or an embedder left it out): nothing a retry fixes.
-      throw new ApiException(501, e.getMessage());
+      throw new RemoteException(RemoteError.UNSUPPORTED, e.getMessage());
     }
   }
 
@@ -727,10 +726,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   private void getGlobal(Exchange ex, String name) {
     ex.query(Set.of());
     if (!Schema.isValidName(name)) {
-      throw new ApiException(400, "bad global name '" + name + "': use 1-128 characters of A-Z a-z 0-9 . _ : -"
+      throw new RemoteException(RemoteError.BAD_REQUEST, "bad global name '" + name + "': use 1-128 characters of A-Z a-z 0-9 . _ : -"
           + " starting with a letter, digit or _");
     }
-    Global global = schema().global(name).orElseThrow(() -> new ApiException(404, "not found"));
+    Global global = schema().global(name).orElseThrow(() -> new RemoteException(RemoteError.NOT_FOUND, "not found"));
     ex.ok(global);
   }
 
@@ -748,17 +747,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   }
 
   /**
-   * Where a refused write of a global is answered otherwise than on the other routes: a value over the schema's limit
-   * is 413, as the body is too large for what it is for, and {@link GlobalRefusedException} is the node refusing the
-   * write as things stand (it holds the most globals it may, or a newer version of the name), 409. Others keep their
-   * own status: {@link RateLimitedException} is 429 everywhere, a closed node 503.
+   * Where a refused write of a global is answered otherwise than on the other routes: {@link GlobalRefusedException}
+   * is the node refusing the write as things stand (it holds the most globals it may, or a newer version of the name),
+   * 409. Others keep their own status: {@link RateLimitedException} is 429 everywhere, a closed node 503.
    */
   private static Throwable globalWriteFailure(Throwable e) {
-    if (e instanceof ValueTooLargeException) {
-      return new ApiException(413, e.getMessage());
-    }
     if (e instanceof GlobalRefusedException) {
-      return new ApiException(409, e.getMessage());
+      return new RemoteException(RemoteError.CONFLICT, e.getMessage());
     }
     return e;
   }
@@ -787,7 +782,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     ex.query(Set.of());
     Pht pht = pht();
     ex.complete(() -> pht.describe(index),
-        found -> ex.ok(found.orElseThrow(() -> new ApiException(404, "not found"))), ApiHandler::phtFailure);
+        found -> ex.ok(found.orElseThrow(() -> new RemoteException(RemoteError.NOT_FOUND, "not found"))), ApiHandler::phtFailure);
   }
 
   private void createIndex(Exchange ex, String index) {
@@ -805,13 +800,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
    * the {@link IllegalArgumentException} of any bad argument: the definition that exists tells which it was.
    */
   private static CompletableFuture<IndexInfo> createConflict(Pht pht, String index, KeyType type, Throwable failure) {
-    Throwable e = unwrap(failure);
+    Throwable e = Failures.unwrap(failure);
     if (!(e instanceof IllegalArgumentException)) {
       return CompletableFuture.failedFuture(e);
     }
     return pht.describe(index).handle((existing, ignored) -> {
       if (existing != null && existing.isPresent() && existing.get().type() != type) {
-        throw new ApiException(409, "index " + index + " exists already, keyed by " + typeName(existing.get().type()));
+        throw new RemoteException(RemoteError.CONFLICT, "index " + index + " exists already, keyed by " + typeName(existing.get().type()));
       }
       throw new CompletionException(e);
     });
@@ -824,17 +819,17 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       JsonNode name = body.get("type");
       KeyType type = name.isTextual() ? KEY_TYPES.get(name.textValue()) : null;
       if (type == null) {
-        throw new ApiException(400, "invalid index type " + Json.text(name) + " (expected \"long\", \"string\" or"
+        throw new RemoteException(RemoteError.BAD_REQUEST, "invalid index type " + Json.text(name) + " (expected \"long\", \"string\" or"
             + " \"point\")");
       }
       OptionalInt leafCapacity = intField(body, "leafCapacity");
       OptionalInt maxStringBytes = intField(body, "maxStringBytes");
       if (maxStringBytes.isPresent() && type != KeyType.STRING) {
-        throw new ApiException(400, "maxStringBytes is for string indexes only");
+        throw new RemoteException(RemoteError.BAD_REQUEST, "maxStringBytes is for string indexes only");
       }
       if (type == KeyType.STRING && leafCapacity.isPresent() != maxStringBytes.isPresent()) {
         // Pht.create takes both or neither: the node's default of the one left out is not to be had.
-        throw new ApiException(400, "give leafCapacity and maxStringBytes of a string index together, or neither for"
+        throw new RemoteException(RemoteError.BAD_REQUEST, "give leafCapacity and maxStringBytes of a string index together, or neither for"
             + " the node's defaults");
       }
       return new IndexDefinition(type, leafCapacity, maxStringBytes);
@@ -851,7 +846,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         return OptionalInt.empty();
       }
       if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-        throw new ApiException(400, name + " must be an integer, not " + Json.text(n));
+        throw new RemoteException(RemoteError.BAD_REQUEST, name + " must be an integer, not " + Json.text(n));
       }
       return OptionalInt.of(n.intValue());
     }
@@ -860,16 +855,16 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   /** Checks that {@code body} is an object with every field of {@code required}, and others of {@code optional} only. */
   private static void fields(JsonNode body, String what, Set<String> required, Set<String> optional) {
     if (!body.isObject()) {
-      throw new ApiException(400, "the " + what + " must be a JSON object with " + String.join(", ", required));
+      throw new RemoteException(RemoteError.BAD_REQUEST, "the " + what + " must be a JSON object with " + String.join(", ", required));
     }
     for (String name : required) {
       if (!body.has(name)) {
-        throw new ApiException(400, "the " + what + " has no \"" + name + "\"");
+        throw new RemoteException(RemoteError.BAD_REQUEST, "the " + what + " has no \"" + name + "\"");
       }
     }
     body.fieldNames().forEachRemaining(name -> {
       if (!required.contains(name) && !optional.contains(name)) {
-        throw new ApiException(400, "unknown field \"" + name + "\" in the " + what);
+        throw new RemoteException(RemoteError.BAD_REQUEST, "unknown field \"" + name + "\" in the " + what);
       }
     });
   }
@@ -922,7 +917,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     } else if (lo instanceof Key.PointKey a && hi instanceof Key.PointKey b) {
       request = Query.rectangle(index, a, b);
     } else {
-      throw new ApiException(400, "the corners of a rectangle are points [x, y]");
+      throw new RemoteException(RemoteError.BAD_REQUEST, "the corners of a rectangle are points [x, y]");
     }
     request = request.limit(limit(query));
     if (query.containsKey("after")) {
@@ -946,15 +941,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   /**
    * Where the pht routes answer otherwise than the others: an index never created is 404 (a {@link
-   * NoSuchIndexException} is a {@link WeftException}, 503 elsewhere), and a value over {@code weft.pht.max-value-bytes}
-   * is 413, as for a global.
+   * NoSuchIndexException} is a {@link WeftException}, 503 elsewhere).
    */
   private static Throwable phtFailure(Throwable e) {
     if (e instanceof NoSuchIndexException) {
-      return new ApiException(404, "not found: " + e.getMessage());
-    }
-    if (e instanceof ValueTooLargeException) {
-      return new ApiException(413, e.getMessage());
+      return new RemoteException(RemoteError.NOT_FOUND, "not found: " + e.getMessage());
     }
     return e;
   }
@@ -968,19 +959,19 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     try {
       return Json.phtKey(json);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(400, "invalid " + what + ": " + e.getMessage());
+      throw new RemoteException(RemoteError.BAD_REQUEST, "invalid " + what + ": " + e.getMessage());
     }
   }
 
   private static JsonNode jsonParameter(Map<String, String> query, String name) {
     String text = query.get(name);
     if (text == null) {
-      throw new ApiException(400, "query parameter '" + name + "' is missing");
+      throw new RemoteException(RemoteError.BAD_REQUEST, "query parameter '" + name + "' is missing");
     }
     try {
       return Json.parse(text);
     } catch (JsonProcessingException e) {
-      throw new ApiException(400, "invalid JSON " + name + ": " + Json.reason(e)
+      throw new RemoteException(RemoteError.BAD_REQUEST, "invalid JSON " + name + ": " + Json.reason(e)
           + " (a string needs quotes: \"text\")");
     }
   }
@@ -996,7 +987,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
    */
   private void openStream(Exchange ex, Function<NdjsonStream, Runnable> register) {
     if (shutdown) {
-      throw new ApiException(503, "the node is stopping");
+      throw new RemoteException(RemoteError.UNAVAILABLE, "the node is stopping");
     }
     NdjsonStream stream = new NdjsonStream(ex.request, ex.response, ex.callback, executor, streamBufferBytes,
         heartbeat, streams::remove);
@@ -1022,7 +1013,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   private static String segmentValue(String value, String what) {
     if (value.isEmpty()) {
-      throw new ApiException(400, "the " + what + " must not be empty");
+      throw new RemoteException(RemoteError.BAD_REQUEST, "the " + what + " must not be empty");
     }
     return value;
   }
@@ -1031,7 +1022,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     try {
       return WeftConfig.empty().with("ttl", text).duration("ttl", Duration.ZERO);
     } catch (ConfigException e) {
-      throw new ApiException(400, e.getMessage());
+      throw new RemoteException(RemoteError.BAD_REQUEST, e.getMessage());
     }
   }
 
@@ -1080,8 +1071,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
   }
 
-  private static ApiException invalidCursor(String cursor) {
-    return new ApiException(400, "invalid cursor '" + cursor + "' (pass the 'next' value of the previous page)");
+  private static RemoteException invalidCursor(String cursor) {
+    return new RemoteException(RemoteError.BAD_REQUEST, "invalid cursor '" + cursor + "' (pass the 'next' value of the previous page)");
   }
 
   /** One request being answered; every path through the handler ends in exactly one write. */
@@ -1108,7 +1099,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       }
       String allowed = String.join(", ", methods);
       response.getHeaders().put(HttpHeader.ALLOW, allowed);
-      throw new ApiException(405, "method " + method + " is not allowed on " + request.getHttpURI().getPath()
+      throw new RemoteException(RemoteError.METHOD_NOT_ALLOWED, "method " + method + " is not allowed on " + request.getHttpURI().getPath()
           + " (allowed: " + allowed + ")");
     }
 
@@ -1131,14 +1122,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
           name = Urls.decodeSegment((eq < 0 ? part : part.substring(0, eq)).replace('+', ' '));
           value = eq < 0 ? "" : Urls.decodeSegment(part.substring(eq + 1).replace('+', ' '));
         } catch (IllegalArgumentException e) {
-          throw new ApiException(400, "invalid query: " + e.getMessage());
+          throw new RemoteException(RemoteError.BAD_REQUEST, "invalid query: " + e.getMessage());
         }
         if (!known.contains(name)) {
-          throw new ApiException(400, "unknown query parameter '" + name + "'"
+          throw new RemoteException(RemoteError.BAD_REQUEST, "unknown query parameter '" + name + "'"
               + (known.isEmpty() ? " (this resource takes none)" : " (known: " + String.join(", ", known) + ")"));
         }
         if (out.put(name, value) != null) {
-          throw new ApiException(400, "query parameter '" + name + "' is given twice");
+          throw new RemoteException(RemoteError.BAD_REQUEST, "query parameter '" + name + "' is given twice");
         }
       }
       return out;
@@ -1151,7 +1142,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     void readJson(String what, Consumer<JsonNode> then) {
       if (request.getLength() > maxBodyBytes) {
         // Answer before reading: the client may still be sending.
-        throw new ApiException(413, new BodyReader.TooLargeException(maxBodyBytes).getMessage());
+        throw new RemoteException(RemoteError.TOO_LARGE, new BodyReader.TooLargeException(maxBodyBytes).getMessage());
       }
       BodyReader.read(request, maxBodyBytes).whenComplete((body, failure) -> {
         if (failure != null) {
@@ -1162,7 +1153,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         try {
           value = Json.parse(body);
         } catch (JsonProcessingException e) {
-          error(400, "invalid JSON " + what + ": " + Json.reason(e));
+          error(RemoteError.BAD_REQUEST, "invalid JSON " + what + ": " + Json.reason(e));
           return;
         } catch (RuntimeException e) {
           fail(e);
@@ -1197,7 +1188,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
           .whenCompleteAsync((value, failure) -> {
             try {
               if (failure != null) {
-                fail(refine.apply(unwrap(failure)));
+                fail(refine.apply(Failures.unwrap(failure)));
               } else {
                 onSuccess.accept(value);
               }
@@ -1211,36 +1202,28 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       write(200, body instanceof JsonNode json ? json : Json.MAPPER.valueToTree(body));
     }
 
-    void error(int status, String message) {
+    void error(RemoteError error, String message) {
+      error(error.status(), message);
+    }
+
+    private void error(int status, String message) {
       // An error may be answered before the request body was read; if the connection were kept, the unread body
       // would race the client's next request on it. Closing it is cheap: errors are rare.
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
       write(status, Json.error(message));
     }
 
-    /** Maps a failure to a status: the caller's fault is 4xx, the network's 503, anything else a bug (500). */
+    /**
+     * Answers a failure: {@link Failures#of} says which {@link RemoteError} it is, as for the gateway; what only HTTP
+     * has (a body over the request limit, Jetty's verdict on a request, a client gone) is answered here.
+     */
     void fail(Throwable failure) {
-      Throwable e = unwrap(failure);
-      if (e instanceof ApiException a) {
-        error(a.status, a.getMessage());
-      } else if (e instanceof RateLimitedException) {
-        // The limits are per second: a second later there is room again.
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-        error(429, e.getMessage());
-      } else if (e instanceof BodyReader.TooLargeException) {
-        error(413, e.getMessage());
-      } else if (e instanceof ValueTooLargeException || e instanceof ConfigException
-          || e instanceof IllegalArgumentException) {
-        error(400, e.getMessage());
-      } else if (e instanceof TimeoutException) {
-        error(503, "the node did not answer within " + timeout.toMillis() + " ms");
-      } else if (e instanceof LookupFailedException) {
-        error(503, "lookup failed: " + e.getMessage());
+      Throwable e = Failures.unwrap(failure);
+      if (e instanceof BodyReader.TooLargeException) {
+        error(RemoteError.TOO_LARGE, e.getMessage());
       } else if (e instanceof UndeliverableException u && isNoSuchNode(u)) {
         // "not found" first, like a missing object: the CLI tells it from an unknown path by that prefix.
-        error(404, "not found: " + u.getMessage());
-      } else if (e instanceof WeftException) {
-        error(503, e.getMessage());
+        error(RemoteError.NOT_FOUND, "not found: " + u.getMessage());
       } else if (e instanceof HttpException h) {
         // Jetty's own verdict on the request, e.g. a broken chunked body: 400.
         error(h.getCode(), h.getReason() == null ? "bad request" : h.getReason());
@@ -1249,8 +1232,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
         LOG.debug("request {} {} failed while reading: {}", request.getMethod(), request.getHttpURI(), e.toString());
         callback.failed(e);
       } else {
-        LOG.error("internal error answering {} {}", request.getMethod(), request.getHttpURI(), e);
-        error(500, "internal error: " + e);
+        RemoteException answer = Failures.of(e, timeout);
+        if (answer.error() == RemoteError.RATE_LIMITED) {
+          // The limits are per second: a second later there is room again.
+          response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        } else if (answer.error() == RemoteError.INTERNAL) {
+          LOG.error("internal error answering {} {}", request.getMethod(), request.getHttpURI(), e);
+        }
+        error(answer.error(), answer.getMessage());
       }
     }
 
@@ -1283,22 +1272,4 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
   }
 
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  /** A request the API refuses, with the status to answer. */
-  static final class ApiException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-
-    ApiException(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
 }

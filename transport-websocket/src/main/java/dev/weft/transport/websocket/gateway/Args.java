@@ -3,12 +3,14 @@ package dev.weft.transport.websocket.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.NodeId;
+import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteException;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The arguments of one request, read with checks whose errors ({@link ClientError#BAD_REQUEST}) name the field and say
+ * The arguments of one request, read with checks whose errors ({@link RemoteError#BAD_REQUEST}) name the field and say
  * what was expected.
  */
 final class Args {
@@ -33,7 +35,7 @@ final class Args {
     for (Iterator<String> it = request.fieldNames(); it.hasNext();) {
       String f = it.next();
       if (!ENVELOPE.contains(f) && !ok.contains(f)) {
-        throw ClientError.badRequest("unknown field \"" + f + "\" for op " + op + (ok.isEmpty() ? " (it takes none)"
+        throw RemoteException.badRequest("unknown field \"" + f + "\" for op " + op + (ok.isEmpty() ? " (it takes none)"
             : " (it takes " + String.join(", ", ok.stream().sorted().toList()) + ")"));
       }
     }
@@ -49,7 +51,7 @@ final class Args {
   JsonNode json(String name) {
     JsonNode n = request.get(name);
     if (n == null) {
-      throw ClientError.badRequest(op + " needs \"" + name + "\"");
+      throw RemoteException.badRequest(op + " needs \"" + name + "\"");
     }
     return n;
   }
@@ -58,14 +60,14 @@ final class Args {
   String string(String name, int maxLength) {
     JsonNode n = request.get(name);
     if (n == null || n.isNull()) {
-      throw ClientError.badRequest(op + " needs \"" + name + "\", a string");
+      throw RemoteException.badRequest(op + " needs \"" + name + "\", a string");
     }
     if (!n.isTextual()) {
-      throw ClientError.badRequest("\"" + name + "\" must be a string, not " + kind(n));
+      throw RemoteException.badRequest("\"" + name + "\" must be a string, not " + kind(n));
     }
     String s = n.textValue();
     if (s.isEmpty() || s.length() > maxLength) {
-      throw ClientError.badRequest("\"" + name + "\" must be 1 to " + maxLength + " characters, got " + s.length());
+      throw RemoteException.badRequest("\"" + name + "\" must be 1 to " + maxLength + " characters, got " + s.length());
     }
     return s;
   }
@@ -81,7 +83,7 @@ final class Args {
     }
     JsonNode n = request.get(name);
     if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
-      throw ClientError.badRequest("\"" + name + "\" must be an integer from " + min + " to " + max + ", not " + n);
+      throw RemoteException.badRequest("\"" + name + "\" must be an integer from " + min + " to " + max + ", not " + n);
     }
     return Optional.of(n.longValue());
   }
@@ -96,7 +98,7 @@ final class Args {
     try {
       return NodeId.fromHex(s);
     } catch (IllegalArgumentException e) {
-      throw ClientError.badRequest("\"" + name + "\" must be a node id of 40 hex digits: " + e.getMessage());
+      throw RemoteException.badRequest("\"" + name + "\" must be a node id of 40 hex digits: " + e.getMessage());
     }
   }
 
@@ -104,7 +106,7 @@ final class Args {
   ObjectNode object(String name) {
     JsonNode n = json(name);
     if (!n.isObject()) {
-      throw ClientError.badRequest("\"" + name + "\" must be an object, not " + kind(n));
+      throw RemoteException.badRequest("\"" + name + "\" must be an object, not " + kind(n));
     }
     return (ObjectNode) n;
   }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.NodeId;
 import dev.weft.api.util.TokenBucket;
+import dev.weft.remote.Failures;
+import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -46,17 +49,17 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession implements Session.Listener.AutoDemanding, Module.Client {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   /** Close code: the connection request was invalid (a bad id). */
-  static final int CLOSE_BAD_REQUEST = 4400;
+  static final int CLOSE_BAD_REQUEST = RemoteError.BAD_REQUEST.closeCode();
   /** Close code: the id asked for is connected already. */
-  static final int CLOSE_CONFLICT = 4409;
+  static final int CLOSE_CONFLICT = RemoteError.CONFLICT.closeCode();
   /** Close code: a frame over the size limit. */
-  static final int CLOSE_TOO_LARGE = 4413;
-  /** Close code: a binary frame, or text that is not JSON. */
+  static final int CLOSE_TOO_LARGE = RemoteError.TOO_LARGE.closeCode();
+  /** Close code: a binary frame, or text that is not JSON (415, unsupported media type, has no error of its own). */
   static final int CLOSE_NOT_JSON = 4415;
   /** Close code: the client kept sending over its rate, or does not read. */
-  static final int CLOSE_RATE_LIMITED = 4429;
+  static final int CLOSE_RATE_LIMITED = RemoteError.RATE_LIMITED.closeCode();
   /** Close code: the node is full, could not store the client's presence, or stops. */
-  static final int CLOSE_UNAVAILABLE = 4503;
+  static final int CLOSE_UNAVAILABLE = RemoteError.UNAVAILABLE.closeCode();
   /** Subscriptions and watches one client may hold. */
   static final int MAX_KEPT = 64;
   /** Largest request id: integers up to 2^53 - 1 are exact in JavaScript. */
@@ -144,8 +147,8 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
         }
       }
       if (failure != null) {
-        ClientError e = ClientError.of(failure);
-        close(e.code.equals(ClientError.CONFLICT) ? CLOSE_CONFLICT : CLOSE_UNAVAILABLE, e.code + ": "
+        RemoteException e = Failures.of(failure, limits.requestTimeout());
+        close(e.error() == RemoteError.CONFLICT ? CLOSE_CONFLICT : CLOSE_UNAVAILABLE, e.error().code() + ": "
             + e.getMessage());
         return;
       }
@@ -197,18 +200,18 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       return;
     }
     if (limited != null) {
-      answer(rid, CompletableFuture.failedFuture(new ClientError(ClientError.RATE_LIMITED, limited)));
+      answer(rid, CompletableFuture.failedFuture(new RemoteException(RemoteError.RATE_LIMITED, limited)));
       return;
     }
     CompletableFuture<JsonNode> result;
     if (frame == null || !frame.isObject()) {
-      result = CompletableFuture.failedFuture(ClientError.badRequest("a request is a JSON object {\"t\":\"req\","
+      result = CompletableFuture.failedFuture(RemoteException.badRequest("a request is a JSON object {\"t\":\"req\","
           + " \"rid\", \"op\", ...}"));
     } else if (rid == null) {
-      result = CompletableFuture.failedFuture(ClientError.badRequest("\"rid\" must be an integer from 0 to "
+      result = CompletableFuture.failedFuture(RemoteException.badRequest("\"rid\" must be an integer from 0 to "
           + MAX_RID + ", not " + (ridNode == null ? "missing" : abbreviate(ridNode.toString()))));
     } else if (!"req".equals(frame.path("t").textValue())) {
-      result = CompletableFuture.failedFuture(ClientError.badRequest("\"t\" must be \"req\""));
+      result = CompletableFuture.failedFuture(RemoteException.badRequest("\"t\" must be \"req\""));
     } else {
       result = start((ObjectNode) frame);
     }
@@ -224,14 +227,14 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   private CompletableFuture<JsonNode> start(ObjectNode request) {
     JsonNode opNode = request.get("op");
     if (opNode == null || !opNode.isTextual()) {
-      return CompletableFuture.failedFuture(ClientError.badRequest("\"op\" must be a string, e.g. \"get\""));
+      return CompletableFuture.failedFuture(RemoteException.badRequest("\"op\" must be a string, e.g. \"get\""));
     }
     String op = opNode.textValue();
     Args args = new Args(op, request);
     if (op.equals("info")) {
       try {
         args.only();
-      } catch (ClientError e) {
+      } catch (RemoteException e) {
         return CompletableFuture.failedFuture(e);
       }
       ObjectNode info = Wire.object().put("id", id.toHex()).put("node", gateway.node().id().toHex());
@@ -243,8 +246,8 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
     if (module.isEmpty()) {
       String owner = Modules.OPS.get(op);
       return CompletableFuture.failedFuture(owner == null
-          ? ClientError.badRequest("unknown op '" + abbreviate(op) + "'")
-          : new ClientError(ClientError.UNSUPPORTED, "this node has no " + owner + " module"));
+          ? RemoteException.badRequest("unknown op '" + abbreviate(op) + "'")
+          : new RemoteException(RemoteError.UNSUPPORTED, "this node has no " + owner + " module"));
     }
     Module m = module.get();
     CompletableFuture<JsonNode> started;
@@ -274,12 +277,12 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
         res.put("ok", true);
         res.set("result", value);
       } else {
-        ClientError e = ClientError.of(failure);
-        if (e.code.equals(ClientError.INTERNAL)) {
-          LOG.warn("internal error answering client {}", id.shortHex(), ClientError.unwrap(failure));
+        RemoteException e = Failures.of(failure, limits.requestTimeout());
+        if (e.error() == RemoteError.INTERNAL) {
+          LOG.warn("internal error answering client {}", id.shortHex(), Failures.unwrap(failure));
         }
         res.put("ok", false);
-        res.putObject("error").put("code", e.code).put("message", String.valueOf(e.getMessage()));
+        res.putObject("error").put("code", e.error().code()).put("message", String.valueOf(e.getMessage()));
       }
       send(res);
     }, out);
@@ -389,7 +392,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
         return false;
       }
       if (kept.size() >= MAX_KEPT) {
-        throw ClientError.badRequest("a client holds at most " + MAX_KEPT + " subscriptions and watches");
+        throw RemoteException.badRequest("a client holds at most " + MAX_KEPT + " subscriptions and watches");
       }
       // Opening registers a handler: cheap, and under the lock so that release() cannot miss it.
       kept.put(key, open.get());

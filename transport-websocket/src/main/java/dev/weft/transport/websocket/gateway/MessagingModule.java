@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.ReceivedMessage;
 import dev.weft.messaging.UndeliverableException;
+import dev.weft.remote.Failures;
+import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code send}, {@code sendNode}, {@code sendAll}, {@code subscribe} and {@code unsubscribe}, and the attachment that
@@ -40,7 +44,7 @@ final class MessagingModule implements Module {
   private Messaging channel(Args a) {
     String c = a.optionalString("channel", 64).orElse(Messaging.USER_CHANNEL);
     if (!clientChannel(c)) {
-      throw ClientError.badRequest("channel '" + c + "' is not open to clients: use \"user\" or app.<name> (letters,"
+      throw RemoteException.badRequest("channel '" + c + "' is not open to clients: use \"user\" or app.<name> (letters,"
           + " digits, . _ -)");
     }
     return c.equals(Messaging.USER_CHANNEL) ? messaging : messaging.channel(c);
@@ -62,10 +66,12 @@ final class MessagingModule implements Module {
       if (failure == null) {
         return (AutoCloseable) r::close;
       }
-      Throwable e = ClientError.unwrap(failure);
+      Throwable e = Failures.unwrap(failure);
       // The id is attached here or to another node already.
-      throw e instanceof IllegalStateException ? new ClientError(ClientError.CONFLICT, e.getMessage())
-          : ClientError.of(e);
+      if (e instanceof IllegalStateException) {
+        throw new RemoteException(RemoteError.CONFLICT, e.getMessage());
+      }
+      throw e instanceof RuntimeException unchecked ? unchecked : new CompletionException(e);
     });
   }
 
@@ -129,10 +135,10 @@ final class MessagingModule implements Module {
 
   @Override
   public Throwable refine(Throwable failure) {
-    Throwable e = ClientError.unwrap(failure);
+    Throwable e = Failures.unwrap(failure);
     if (e instanceof UndeliverableException u) {
-      return new ClientError(u.reason() == UndeliverableException.Reason.NO_SUCH_NODE ? ClientError.NOT_FOUND
-          : ClientError.UNAVAILABLE, u.getMessage());
+      return new RemoteException(u.reason() == UndeliverableException.Reason.NO_SUCH_NODE ? RemoteError.NOT_FOUND
+          : RemoteError.UNAVAILABLE, u.getMessage());
     }
     return e;
   }

@@ -1,6 +1,7 @@
 package dev.weft.transport.websocket.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.remote.RemoteException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,7 +22,7 @@ interface Module {
    * operation without waiting for it.
    *
    * @return the result, as the {@code result} of the answer (never null: JSON {@code null} for "nothing")
-   * @throws ClientError for bad arguments
+   * @throws RemoteException for bad arguments
    */
   CompletableFuture<JsonNode> call(Client client, Args args);
 
@@ -52,7 +53,7 @@ interface Module {
      * The registration is made by {@code open} only when the key is free and the client still connected.
      *
      * @return false when {@code key} is taken (nothing was opened)
-     * @throws ClientError when the client holds the most registrations it may
+     * @throws RemoteException when the client holds the most registrations it may
      */
     boolean keep(String key, java.util.function.Supplier<AutoCloseable> open);
 

@@ -11,6 +11,9 @@ import dev.weft.pht.NoSuchIndexException;
 import dev.weft.pht.Pht;
 import dev.weft.pht.Query;
 import dev.weft.pht.Results;
+import dev.weft.remote.Failures;
+import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +64,7 @@ final class PhtModule implements Module {
     if (json != null && json.isArray() && json.size() == 2 && isInt(json.get(0)) && isInt(json.get(1))) {
       return Key.point(json.get(0).intValue(), json.get(1).intValue());
     }
-    throw ClientError.badRequest("\"" + what + "\" must be a 64-bit integer (long index), a string (string index) or"
+    throw RemoteException.badRequest("\"" + what + "\" must be a 64-bit integer (long index), a string (string index) or"
         + " [x, y] of 32-bit integers (point index), not " + (json == null ? "missing" : json.toString()));
   }
 
@@ -84,7 +87,7 @@ final class PhtModule implements Module {
   private static String index(Args a) {
     String index = a.string("index", 64);
     if (!Pht.isValidName(index)) {
-      throw ClientError.badRequest("bad index name '" + index + "': use 1-64 characters of a-z A-Z 0-9 . _ -");
+      throw RemoteException.badRequest("bad index name '" + index + "': use 1-64 characters of a-z A-Z 0-9 . _ -");
     }
     return index;
   }
@@ -100,16 +103,16 @@ final class PhtModule implements Module {
           case "long" -> KeyType.LONG;
           case "string" -> KeyType.STRING;
           case "point" -> KeyType.POINT;
-          default -> throw ClientError.badRequest("\"type\" must be \"long\", \"string\" or \"point\", not \""
+          default -> throw RemoteException.badRequest("\"type\" must be \"long\", \"string\" or \"point\", not \""
               + typeName + "\"");
         };
         Optional<Long> capacity = a.optionalInteger("leafCapacity", 2, 1000);
         Optional<Long> maxString = a.optionalInteger("maxStringBytes", 1, 100);
         if (maxString.isPresent() && type != KeyType.STRING) {
-          throw ClientError.badRequest("maxStringBytes is for string indexes only");
+          throw RemoteException.badRequest("maxStringBytes is for string indexes only");
         }
         if (type == KeyType.STRING && capacity.isPresent() != maxString.isPresent()) {
-          throw ClientError.badRequest("give leafCapacity and maxStringBytes of a string index together, or neither");
+          throw RemoteException.badRequest("give leafCapacity and maxStringBytes of a string index together, or neither");
         }
         CompletableFuture<IndexInfo> created = capacity.isEmpty() ? pht.create(index, type)
             // maxStringBytes is ignored for other types than string.
@@ -148,7 +151,7 @@ final class PhtModule implements Module {
         } else if (lo instanceof Key.PointKey p && hi instanceof Key.PointKey r) {
           q = Query.rectangle(index, p, r);
         } else {
-          throw ClientError.badRequest("the corners of a rectangle are points [x, y]");
+          throw RemoteException.badRequest("the corners of a rectangle are points [x, y]");
         }
         q = q.limit(a.limit(DEFAULT_PAGE, MAX_PAGE));
         if (a.has("after")) {
@@ -178,9 +181,9 @@ final class PhtModule implements Module {
 
   @Override
   public Throwable refine(Throwable failure) {
-    Throwable e = ClientError.unwrap(failure);
+    Throwable e = Failures.unwrap(failure);
     if (e instanceof NoSuchIndexException) {
-      return new ClientError(ClientError.NOT_FOUND, e.getMessage());
+      return new RemoteException(RemoteError.NOT_FOUND, e.getMessage());
     }
     return e;
   }

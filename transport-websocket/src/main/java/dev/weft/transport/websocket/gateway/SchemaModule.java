@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.remote.Failures;
+import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteException;
 import dev.weft.schema.Global;
 import dev.weft.schema.GlobalListener;
 import dev.weft.schema.GlobalRefusedException;
@@ -46,7 +49,7 @@ final class SchemaModule implements Module {
   private static String name(Args a) {
     String name = a.string("name", 128);
     if (!Schema.isValidName(name)) {
-      throw ClientError.badRequest("bad global name '" + name + "': use 1-128 characters of A-Z a-z 0-9 . _ : -,"
+      throw RemoteException.badRequest("bad global name '" + name + "': use 1-128 characters of A-Z a-z 0-9 . _ : -,"
           + " starting with a letter, digit or _");
     }
     return name;
@@ -94,9 +97,9 @@ final class SchemaModule implements Module {
 
   @Override
   public Throwable refine(Throwable failure) {
-    Throwable e = ClientError.unwrap(failure);
+    Throwable e = Failures.unwrap(failure);
     if (e instanceof GlobalRefusedException) {
-      return new ClientError(ClientError.CONFLICT, e.getMessage());
+      return new RemoteException(RemoteError.CONFLICT, e.getMessage());
     }
     return e;
   }

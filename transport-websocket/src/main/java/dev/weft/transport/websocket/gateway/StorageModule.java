@@ -11,6 +11,7 @@ import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.Storage;
 import dev.weft.api.Version;
+import dev.weft.remote.RemoteException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -60,7 +61,7 @@ final class StorageModule implements Module {
   private static String writableNamespace(Args a) {
     String ns = a.string("namespace", MAX_NAME);
     if (reserved(ns)) {
-      throw ClientError.badRequest("namespace '" + ns + "' is reserved for the node's modules (weft:*, pht, pht:*)");
+      throw RemoteException.badRequest("namespace '" + ns + "' is reserved for the node's modules (weft:*, pht, pht:*)");
     }
     return ns;
   }
@@ -74,7 +75,7 @@ final class StorageModule implements Module {
     String key = a.string("key", MAX_NAME);
     boolean tombstone = a.has("tombstone") && a.json("tombstone").asBoolean();
     if (tombstone == a.has("value") || a.has("tombstone") && !a.json("tombstone").isBoolean()) {
-      throw ClientError.badRequest("putSigned needs either \"value\" (JSON text) or \"tombstone\": true");
+      throw RemoteException.badRequest("putSigned needs either \"value\" (JSON text) or \"tombstone\": true");
     }
     Version version;
     byte[] signature;
@@ -82,13 +83,13 @@ final class StorageModule implements Module {
       version = Version.parse(a.string("version", 64));
       signature = Base64.getDecoder().decode(a.string("signature", 128));
     } catch (IllegalArgumentException e) {
-      throw ClientError.badRequest("putSigned: " + e.getMessage());
+      throw RemoteException.badRequest("putSigned: " + e.getMessage());
     }
     if (signature.length != RecordSigner.SIGNATURE_BYTES) {
-      throw ClientError.badRequest("\"signature\" must be " + RecordSigner.SIGNATURE_BYTES + " bytes in base64");
+      throw RemoteException.badRequest("\"signature\" must be " + RecordSigner.SIGNATURE_BYTES + " bytes in base64");
     }
     long expires = a.optionalInteger("expires", 1, Long.MAX_VALUE)
-        .orElseThrow(() -> ClientError.badRequest("putSigned needs \"expires\", ms since the epoch"));
+        .orElseThrow(() -> RemoteException.badRequest("putSigned needs \"expires\", ms since the epoch"));
     Record r = tombstone ? Record.tombstone(ns, key, version, expires, self)
         : Record.value(ns, key, a.string("value", Integer.MAX_VALUE).getBytes(StandardCharsets.UTF_8), version,
             expires, self);
