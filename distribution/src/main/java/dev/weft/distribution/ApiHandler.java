@@ -20,10 +20,8 @@ import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.UndeliverableException;
+import dev.weft.messaging.remote.MessagingForms;
 import dev.weft.pht.Entry;
-import dev.weft.remote.Failures;
-import dev.weft.remote.RemoteError;
-import dev.weft.remote.RemoteException;
 import dev.weft.pht.IndexInfo;
 import dev.weft.pht.Key;
 import dev.weft.pht.KeyType;
@@ -31,21 +29,27 @@ import dev.weft.pht.NoSuchIndexException;
 import dev.weft.pht.Pht;
 import dev.weft.pht.Query;
 import dev.weft.pht.Results;
+import dev.weft.pht.remote.IndexDefinition;
+import dev.weft.pht.remote.PhtForms;
+import dev.weft.remote.Failures;
+import dev.weft.remote.Pages;
+import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteException;
+import dev.weft.remote.RemoteJson;
 import dev.weft.schema.Global;
 import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
+import dev.weft.schema.remote.SchemaForms;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,7 +60,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -92,19 +95,12 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
   static final String ALONE = "this node knows no other node: what it stores is held here alone. Join a network "
       + "(weft node --bootstrap ADDRESS) unless this is its first node";
 
-  /** Page size of {@code GET /v1/objects} when none is asked for. */
-  static final int DEFAULT_PAGE = 100;
-  /** Largest page a client may ask for: bounds the memory one request takes. */
-  static final int MAX_PAGE = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final String JSON_TYPE = "application/json";
   /** Methods the timers name; any other is "other", so a client cannot make up series. */
   private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS");
   private static final Base64.Encoder CURSOR_ENCODER = Base64.getUrlEncoder().withoutPadding();
-  /** The key types of {@code PUT /v1/pht/indexes/{index}}, by their names there. */
-  private static final Map<String, KeyType> KEY_TYPES = Arrays.stream(KeyType.values())
-      .collect(Collectors.toUnmodifiableMap(ApiHandler::typeName, t -> t));
 
   private final Node node;
   private final Executor executor;
@@ -639,22 +635,21 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     });
   }
 
-  /** The page size asked for with {@code limit}, else {@link #DEFAULT_PAGE}. */
+  /** The page size asked for with {@code limit}, else {@link Pages#DEFAULT}. */
   private static int limit(Map<String, String> query) {
-    if (!query.containsKey("limit")) {
-      return DEFAULT_PAGE;
+    String asked = query.get("limit");
+    if (asked == null) {
+      return Pages.DEFAULT;
     }
-    int limit;
+    long limit;
     try {
-      limit = Integer.parseInt(query.get("limit"));
+      limit = Long.parseLong(asked);
     } catch (NumberFormatException e) {
       limit = -1;
     }
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw new RemoteException(RemoteError.BAD_REQUEST, "invalid limit '" + query.get("limit") + "' (expected 1 to " + MAX_PAGE + ")");
-    }
-    return limit;
+    return Pages.check(limit, asked);
   }
+
 
   private Messaging messaging() {
     return plugin(() -> Messaging.of(node));
@@ -682,30 +677,20 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     ex.query(Set.of());
     Messaging messaging = messaging();
     ex.readJson("message", message -> ex.complete(() -> messaging.send(namespace, key, message),
-        (Messaging.Delivery d) -> ex.ok(delivery(d))));
+        (Messaging.Delivery d) -> ex.ok(MessagingForms.delivery(d))));
   }
 
   private void sendToNode(Exchange ex, NodeId to) {
     ex.query(Set.of());
     Messaging messaging = messaging();
     ex.readJson("message", message -> ex.complete(() -> messaging.sendNode(to, message),
-        (Messaging.Delivery d) -> ex.ok(delivery(d))));
+        (Messaging.Delivery d) -> ex.ok(MessagingForms.delivery(d))));
   }
 
   private void sendToAll(Exchange ex) {
     ex.query(Set.of());
     Messaging messaging = messaging();
-    ex.readJson("message", message -> ex.complete(() -> messaging.sendAll(message), (Messaging.Broadcast b) -> {
-      ObjectNode body = Json.MAPPER.createObjectNode();
-      body.put("id", b.id());
-      body.put("subtrees", b.subtrees());
-      body.put("unreachable", b.unreachable());
-      ex.ok(body);
-    }));
-  }
-
-  private static ObjectNode delivery(Messaging.Delivery d) {
-    return Json.MAPPER.createObjectNode().put("id", d.id()).put("to", d.to().toHex());
+    ex.readJson("message", message -> ex.complete(() -> messaging.sendAll(message), (Messaging.Broadcast b) -> ex.ok(MessagingForms.broadcast(b))));
   }
 
   private void stream(Exchange ex) {
@@ -725,10 +710,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
 
   private void getGlobal(Exchange ex, String name) {
     ex.query(Set.of());
-    if (!Schema.isValidName(name)) {
-      throw new RemoteException(RemoteError.BAD_REQUEST, "bad global name '" + name + "': use 1-128 characters of A-Z a-z 0-9 . _ : -"
-          + " starting with a letter, digit or _");
-    }
+    SchemaForms.name(name);
     Global global = schema().global(name).orElseThrow(() -> new RemoteException(RemoteError.NOT_FOUND, "not found"));
     ex.ok(global);
   }
@@ -806,66 +788,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     }
     return pht.describe(index).handle((existing, ignored) -> {
       if (existing != null && existing.isPresent() && existing.get().type() != type) {
-        throw new RemoteException(RemoteError.CONFLICT, "index " + index + " exists already, keyed by " + typeName(existing.get().type()));
+        throw new RemoteException(RemoteError.CONFLICT, "index " + index + " exists already, keyed by " + PhtForms.typeName(existing.get().type()));
       }
       throw new CompletionException(e);
-    });
-  }
-
-  /** The body of {@code PUT /v1/pht/indexes/{index}}; the node checks the numbers. */
-  private record IndexDefinition(KeyType type, OptionalInt leafCapacity, OptionalInt maxStringBytes) {
-    static IndexDefinition of(JsonNode body) {
-      fields(body, "index definition", Set.of("type"), Set.of("leafCapacity", "maxStringBytes"));
-      JsonNode name = body.get("type");
-      KeyType type = name.isTextual() ? KEY_TYPES.get(name.textValue()) : null;
-      if (type == null) {
-        throw new RemoteException(RemoteError.BAD_REQUEST, "invalid index type " + Json.text(name) + " (expected \"long\", \"string\" or"
-            + " \"point\")");
-      }
-      OptionalInt leafCapacity = intField(body, "leafCapacity");
-      OptionalInt maxStringBytes = intField(body, "maxStringBytes");
-      if (maxStringBytes.isPresent() && type != KeyType.STRING) {
-        throw new RemoteException(RemoteError.BAD_REQUEST, "maxStringBytes is for string indexes only");
-      }
-      if (type == KeyType.STRING && leafCapacity.isPresent() != maxStringBytes.isPresent()) {
-        // Pht.create takes both or neither: the node's default of the one left out is not to be had.
-        throw new RemoteException(RemoteError.BAD_REQUEST, "give leafCapacity and maxStringBytes of a string index together, or neither for"
-            + " the node's defaults");
-      }
-      return new IndexDefinition(type, leafCapacity, maxStringBytes);
-    }
-
-    CompletableFuture<IndexInfo> create(Pht pht, String index) {
-      return leafCapacity.isEmpty() ? pht.create(index, type)
-          : pht.create(index, type, leafCapacity.getAsInt(), maxStringBytes.orElse(0));
-    }
-
-    private static OptionalInt intField(JsonNode body, String name) {
-      JsonNode n = body.get(name);
-      if (n == null) {
-        return OptionalInt.empty();
-      }
-      if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-        throw new RemoteException(RemoteError.BAD_REQUEST, name + " must be an integer, not " + Json.text(n));
-      }
-      return OptionalInt.of(n.intValue());
-    }
-  }
-
-  /** Checks that {@code body} is an object with every field of {@code required}, and others of {@code optional} only. */
-  private static void fields(JsonNode body, String what, Set<String> required, Set<String> optional) {
-    if (!body.isObject()) {
-      throw new RemoteException(RemoteError.BAD_REQUEST, "the " + what + " must be a JSON object with " + String.join(", ", required));
-    }
-    for (String name : required) {
-      if (!body.has(name)) {
-        throw new RemoteException(RemoteError.BAD_REQUEST, "the " + what + " has no \"" + name + "\"");
-      }
-    }
-    body.fieldNames().forEachRemaining(name -> {
-      if (!required.contains(name) && !optional.contains(name)) {
-        throw new RemoteException(RemoteError.BAD_REQUEST, "unknown field \"" + name + "\" in the " + what);
-      }
     });
   }
 
@@ -879,7 +804,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     ex.query(Set.of());
     Pht pht = pht();
     ex.readJson("entry", body -> {
-      fields(body, "entry", Set.of("key", "value"), Set.of());
+      RemoteJson.fields(body, "entry", Set.of("key", "value"), Set.of());
       Key key = key(body.get("key"), "key");
       ex.complete(() -> pht.insert(index, key, body.get("value")),
           added -> ex.ok(Json.MAPPER.createObjectNode().put("added", added)), ApiHandler::phtFailure);
@@ -891,7 +816,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     Pht pht = pht();
     ex.complete(() -> pht.lookup(index, key), values -> {
       ObjectNode body = Json.MAPPER.createObjectNode();
-      body.set("key", Json.phtKey(key));
+      body.set("key", PhtForms.key(key));
       body.putArray("values").addAll(values);
       ex.ok(body);
     }, ApiHandler::phtFailure);
@@ -950,14 +875,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     return e;
   }
 
-  /** The required query parameter {@code name} as a key: JSON text, as {@link Json#phtKey(JsonNode)} reads it. */
+  /** The required query parameter {@code name} as a key: JSON text, as {@link PhtForms#parseKey} reads it. */
   private static Key keyParameter(Map<String, String> query, String name) {
     return key(jsonParameter(query, name), name);
   }
 
   private static Key key(JsonNode json, String what) {
     try {
-      return Json.phtKey(json);
+      return PhtForms.parseKey(json);
     } catch (IllegalArgumentException e) {
       throw new RemoteException(RemoteError.BAD_REQUEST, "invalid " + what + ": " + e.getMessage());
     }
@@ -974,10 +899,6 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
       throw new RemoteException(RemoteError.BAD_REQUEST, "invalid JSON " + name + ": " + Json.reason(e)
           + " (a string needs quotes: \"text\")");
     }
-  }
-
-  static String typeName(KeyType type) {
-    return KeyTypeNames.name(type);
   }
 
   /**
@@ -1050,7 +971,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking implements Graceful 
     JsonNode entry = position(cursor);
     if (entry.isObject() && entry.size() == 2 && entry.has("key") && entry.has("value")) {
       try {
-        return new Entry(Json.phtKey(entry.get("key")), entry.get("value"));
+        return new Entry(PhtForms.parseKey(entry.get("key")), entry.get("value"));
       } catch (IllegalArgumentException e) {
         // reported below
       }

@@ -3,6 +3,7 @@ package dev.weft.transport.websocket.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.NodeId;
+import dev.weft.remote.Pages;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import java.util.Iterator;
@@ -88,8 +89,9 @@ final class Args {
     return Optional.of(n.longValue());
   }
 
-  int limit(int defaultLimit, int max) {
-    return optionalInteger("limit", 1, max).map(Long::intValue).orElse(defaultLimit);
+  /** The page size asked for with {@code limit}, else {@link Pages#DEFAULT}. */
+  int limit() {
+    return optionalInteger("limit", 1, Pages.MAX).map(Long::intValue).orElse(Pages.DEFAULT);
   }
 
   /** A required node id: 40 hex digits. */

@@ -8,6 +8,7 @@ import dev.weft.api.util.TokenBucket;
 import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
+import dev.weft.remote.RemoteJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -152,7 +153,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
             + e.getMessage());
         return;
       }
-      ObjectNode hello = Wire.object().put("t", "hello").put("id", id.toHex())
+      ObjectNode hello = RemoteJson.object().put("t", "hello").put("id", id.toHex())
           .put("node", gateway.node().id().toHex());
       modules.names().forEach(hello.putArray("modules")::add);
       hello.set("limits", limits.toJson());
@@ -169,7 +170,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
     }
     JsonNode frame;
     try {
-      frame = Wire.MAPPER.readTree(text);
+      frame = RemoteJson.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       close(CLOSE_NOT_JSON, "bad-request: a frame must be JSON: " + e.getOriginalMessage());
       return;
@@ -237,7 +238,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       } catch (RemoteException e) {
         return CompletableFuture.failedFuture(e);
       }
-      ObjectNode info = Wire.object().put("id", id.toHex()).put("node", gateway.node().id().toHex());
+      ObjectNode info = RemoteJson.object().put("id", id.toHex()).put("node", gateway.node().id().toHex());
       modules.names().forEach(info.putArray("modules")::add);
       info.set("limits", limits.toJson());
       return CompletableFuture.completedFuture(info);
@@ -267,7 +268,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   /** Sends the answer to request {@code rid} (null when the request had none) when {@code result} completes. */
   private void answer(Long rid, CompletableFuture<JsonNode> result) {
     result.whenCompleteAsync((value, failure) -> {
-      ObjectNode res = Wire.object().put("t", "res");
+      ObjectNode res = RemoteJson.object().put("t", "res");
       if (rid == null) {
         res.putNull("rid");
       } else {
@@ -317,7 +318,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
   private void send(ObjectNode frame) {
     String text;
     try {
-      text = Wire.MAPPER.writeValueAsString(frame);
+      text = RemoteJson.MAPPER.writeValueAsString(frame);
     } catch (JsonProcessingException e) {
       LOG.warn("cannot serialise a frame for client {}", id.shortHex(), e);
       return;

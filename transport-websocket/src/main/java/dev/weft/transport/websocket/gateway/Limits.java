@@ -2,6 +2,7 @@ package dev.weft.transport.websocket.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.WeftConfig;
+import dev.weft.remote.RemoteJson;
 import java.time.Duration;
 
 /**
@@ -32,7 +33,7 @@ record Limits(int maxFrameBytes, int requestsPerSecond, int burst, int maxRefuse
 
   /** As {@code hello} tells them to the client. */
   ObjectNode toJson() {
-    return Wire.object().put("maxFrameBytes", maxFrameBytes).put("requestsPerSecond", requestsPerSecond)
+    return RemoteJson.object().put("maxFrameBytes", maxFrameBytes).put("requestsPerSecond", requestsPerSecond)
         .put("burst", burst).put("maxInFlight", maxInFlight).put("requestTimeoutMs", requestTimeout.toMillis())
         .put("maxRegistrations", ClientSession.MAX_KEPT);
   }

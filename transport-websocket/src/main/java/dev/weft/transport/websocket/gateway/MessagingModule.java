@@ -1,14 +1,15 @@
 package dev.weft.transport.websocket.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.ReceivedMessage;
 import dev.weft.messaging.UndeliverableException;
+import dev.weft.messaging.remote.MessagingForms;
 import dev.weft.remote.Failures;
+import dev.weft.remote.Pages;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
-import java.util.Locale;
+import dev.weft.remote.RemoteJson;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -60,7 +61,7 @@ final class MessagingModule implements Module {
     subscribe(client, Messaging.USER_CHANNEL, messaging);
     return messaging.attachClient(client.id(), m -> {
       if (clientChannel(m.channel())) {
-        client.event(event(m));
+        client.event(MessagingForms.event(m));
       }
     }).handle((r, failure) -> {
       if (failure == null) {
@@ -79,16 +80,9 @@ final class MessagingModule implements Module {
     // Only broadcasts: messages to a key or to this node's id are the node's own.
     return client.keep("msg:" + name, () -> channel.registerMessageHandler(m -> {
       if (m.kind() == ReceivedMessage.Kind.BROADCAST) {
-        client.event(event(m));
+        client.event(MessagingForms.event(m));
       }
     })::close);
-  }
-
-  static ObjectNode event(ReceivedMessage m) {
-    ObjectNode e = Wire.object().put("t", "msg").put("kind", m.kind().name().toLowerCase(Locale.ROOT))
-        .put("id", m.id()).put("sender", m.sender().toHex()).put("channel", m.channel());
-    e.set("message", m.payload());
-    return e;
   }
 
   @Override
@@ -97,40 +91,35 @@ final class MessagingModule implements Module {
       case "send" -> {
         a.only("namespace", "key", "message", "channel");
         Messaging m = channel(a);
-        return m.send(a.string("namespace", StorageModule.MAX_NAME), a.string("key", StorageModule.MAX_NAME),
-            a.json("message")).thenApply(MessagingModule::delivery);
+        return m.send(a.string("namespace", Pages.MAX_NAME), a.string("key", Pages.MAX_NAME),
+            a.json("message")).thenApply(MessagingForms::delivery);
       }
       case "sendNode" -> {
         a.only("to", "message", "channel");
         Messaging m = channel(a);
-        return m.sendNode(a.id("to"), a.json("message")).thenApply(MessagingModule::delivery);
+        return m.sendNode(a.id("to"), a.json("message")).thenApply(MessagingForms::delivery);
       }
       case "sendAll" -> {
         a.only("message", "channel");
         Messaging m = channel(a);
-        return m.sendAll(a.json("message")).thenApply(b -> Wire.object().put("id", b.id())
-            .put("subtrees", b.subtrees()).put("unreachable", b.unreachable()));
+        return m.sendAll(a.json("message")).thenApply(MessagingForms::broadcast);
       }
       case "subscribe" -> {
         a.only("channel");
         Messaging m = channel(a);
         String name = a.optionalString("channel", 64).orElse(Messaging.USER_CHANNEL);
         boolean added = subscribe(client, name, m);
-        return CompletableFuture.completedFuture(Wire.object().put("channel", name).put("added", added));
+        return CompletableFuture.completedFuture(RemoteJson.object().put("channel", name).put("added", added));
       }
       case "unsubscribe" -> {
         a.only("channel");
         channel(a);
         String name = a.optionalString("channel", 64).orElse(Messaging.USER_CHANNEL);
         boolean removed = client.release("msg:" + name);
-        return CompletableFuture.completedFuture(Wire.object().put("channel", name).put("removed", removed));
+        return CompletableFuture.completedFuture(RemoteJson.object().put("channel", name).put("removed", removed));
       }
       default -> throw new IllegalStateException("not a messaging op: " + a.op());
     }
-  }
-
-  private static JsonNode delivery(Messaging.Delivery d) {
-    return Wire.object().put("id", d.id()).put("to", d.to().toHex());
   }
 
   @Override

@@ -3,14 +3,14 @@ package dev.weft.transport.websocket.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
-import dev.weft.schema.Global;
+import dev.weft.remote.RemoteJson;
 import dev.weft.schema.GlobalListener;
 import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
+import dev.weft.schema.remote.SchemaForms;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,23 +36,8 @@ final class SchemaModule implements Module {
     return Set.of("setGlobal", "getGlobal", "removeGlobal", "globals", "watch", "unwatch");
   }
 
-  static ObjectNode global(Global g) {
-    ObjectNode n = Wire.object().put("name", g.name());
-    if (g.removed()) {
-      n.put("removed", true);
-    } else {
-      n.set("value", g.value().get());
-    }
-    return n.put("version", g.version().toString());
-  }
-
   private static String name(Args a) {
-    String name = a.string("name", 128);
-    if (!Schema.isValidName(name)) {
-      throw RemoteException.badRequest("bad global name '" + name + "': use 1-128 characters of A-Z a-z 0-9 . _ : -,"
-          + " starting with a letter, digit or _");
-    }
-    return name;
+    return SchemaForms.name(a.string("name", 128));
   }
 
   @Override
@@ -60,35 +45,35 @@ final class SchemaModule implements Module {
     switch (a.op()) {
       case "setGlobal" -> {
         a.only("name", "value");
-        return schema.setGlobal(name(a), a.json("value")).thenApply(SchemaModule::global);
+        return schema.setGlobal(name(a), a.json("value")).thenApply(SchemaForms::global);
       }
       case "removeGlobal" -> {
         a.only("name");
-        return schema.removeGlobal(name(a)).thenApply(SchemaModule::global);
+        return schema.removeGlobal(name(a)).thenApply(SchemaForms::global);
       }
       case "getGlobal" -> {
         a.only("name");
         return CompletableFuture.completedFuture(schema.global(name(a)).filter(g -> !g.removed())
-            .<JsonNode>map(SchemaModule::global).orElse(NullNode.getInstance()));
+            .<JsonNode>map(SchemaForms::global).orElse(NullNode.getInstance()));
       }
       case "globals" -> {
         a.only();
-        ArrayNode all = Wire.MAPPER.createArrayNode();
-        schema.globals().values().forEach(g -> all.add(global(g)));
+        ArrayNode all = RemoteJson.MAPPER.createArrayNode();
+        schema.globals().values().forEach(g -> all.add(SchemaForms.global(g)));
         return CompletableFuture.completedFuture(all);
       }
       case "watch" -> {
         a.only("name");
         Optional<String> name = a.has("name") ? Optional.of(name(a)) : Optional.empty();
-        GlobalListener forward = g -> client.event(global(g).put("t", "global"));
+        GlobalListener forward = g -> client.event(SchemaForms.global(g).put("t", "global"));
         boolean added = client.keep("global:" + name.orElse("*"), () -> name.isPresent()
             ? schema.addListener(name.get(), forward)::close : schema.addListener(forward)::close);
-        return CompletableFuture.completedFuture(Wire.object().put("added", added));
+        return CompletableFuture.completedFuture(RemoteJson.object().put("added", added));
       }
       case "unwatch" -> {
         a.only("name");
         Optional<String> name = a.has("name") ? Optional.of(name(a)) : Optional.empty();
-        return CompletableFuture.completedFuture(Wire.object().put("removed",
+        return CompletableFuture.completedFuture(RemoteJson.object().put("removed",
             client.release("global:" + name.orElse("*"))));
       }
       default -> throw new IllegalStateException("not a schema op: " + a.op());

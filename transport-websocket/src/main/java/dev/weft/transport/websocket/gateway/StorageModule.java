@@ -11,7 +11,9 @@ import dev.weft.api.RecordSigner;
 import dev.weft.api.Scan;
 import dev.weft.api.Storage;
 import dev.weft.api.Version;
+import dev.weft.remote.Pages;
 import dev.weft.remote.RemoteException;
+import dev.weft.remote.RemoteJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -24,10 +26,6 @@ import java.util.concurrent.CompletableFuture;
  * super-node holds in its own store (its replicas), not the client's: a client holds none.
  */
 final class StorageModule implements Module {
-  /** Longest namespace or key, as the DHT bounds them. */
-  static final int MAX_NAME = 1024;
-  static final int DEFAULT_PAGE = 100;
-  static final int MAX_PAGE = 1000;
   /** Longest time to live a client may give, in seconds: a year. */
   static final long MAX_TTL_SECONDS = 365L * 24 * 3600;
 
@@ -59,7 +57,7 @@ final class StorageModule implements Module {
   }
 
   private static String writableNamespace(Args a) {
-    String ns = a.string("namespace", MAX_NAME);
+    String ns = a.string("namespace", Pages.MAX_NAME);
     if (reserved(ns)) {
       throw RemoteException.badRequest("namespace '" + ns + "' is reserved for the node's modules (weft:*, pht, pht:*)");
     }
@@ -72,7 +70,7 @@ final class StorageModule implements Module {
    */
   private Record signedRecord(Args a) {
     String ns = writableNamespace(a);
-    String key = a.string("key", MAX_NAME);
+    String key = a.string("key", Pages.MAX_NAME);
     boolean tombstone = a.has("tombstone") && a.json("tombstone").asBoolean();
     if (tombstone == a.has("value") || a.has("tombstone") && !a.json("tombstone").isBoolean()) {
       throw RemoteException.badRequest("putSigned needs either \"value\" (JSON text) or \"tombstone\": true");
@@ -102,40 +100,40 @@ final class StorageModule implements Module {
       case "put" -> {
         a.only("namespace", "key", "value", "ttl");
         String ns = writableNamespace(a);
-        String key = a.string("key", MAX_NAME);
+        String key = a.string("key", Pages.MAX_NAME);
         JsonNode value = a.json("value");
         return a.optionalInteger("ttl", 1, MAX_TTL_SECONDS)
             .map(ttl -> storage.put(ns, key, value, Duration.ofSeconds(ttl)))
-            .orElseGet(() -> storage.put(ns, key, value)).thenApply(Wire::putResult);
+            .orElseGet(() -> storage.put(ns, key, value)).thenApply(RemoteJson::putResult);
       }
       case "get" -> {
         a.only("namespace", "key");
-        return storage.get(a.string("namespace", MAX_NAME), a.string("key", MAX_NAME))
-            .thenApply(o -> o.<JsonNode>map(Wire::storedObject).orElse(NullNode.getInstance()));
+        return storage.get(a.string("namespace", Pages.MAX_NAME), a.string("key", Pages.MAX_NAME))
+            .thenApply(o -> o.<JsonNode>map(RemoteJson::storedObject).orElse(NullNode.getInstance()));
       }
       case "delete" -> {
         a.only("namespace", "key");
         String ns = writableNamespace(a);
-        return storage.delete(ns, a.string("key", MAX_NAME)).thenApply(Wire::putResult);
+        return storage.delete(ns, a.string("key", Pages.MAX_NAME)).thenApply(RemoteJson::putResult);
       }
       case "putSigned" -> {
         a.only("namespace", "key", "value", "tombstone", "version", "expires", "signature");
-        return storage.putSigned(signedRecord(a)).thenApply(Wire::putResult);
+        return storage.putSigned(signedRecord(a)).thenApply(RemoteJson::putResult);
       }
       case "lscan" -> {
         a.only("namespace", "after", "limit");
-        Scan scan = a.optionalString("namespace", MAX_NAME).map(Scan::namespace).orElse(Scan.all())
-            .limit(a.limit(DEFAULT_PAGE, MAX_PAGE));
+        Scan scan = a.optionalString("namespace", Pages.MAX_NAME).map(Scan::namespace).orElse(Scan.all())
+            .limit(a.limit());
         if (a.has("after")) {
           ObjectNode after = a.object("after");
           Args cursor = new Args("lscan's after", after);
           cursor.only("namespace", "key");
-          scan = scan.after(cursor.string("namespace", MAX_NAME), cursor.string("key", MAX_NAME));
+          scan = scan.after(cursor.string("namespace", Pages.MAX_NAME), cursor.string("key", Pages.MAX_NAME));
         }
         return storage.lscan(scan).thenApply(page -> {
-          ObjectNode out = Wire.object();
+          ObjectNode out = RemoteJson.object();
           ArrayNode items = out.putArray("items");
-          page.items().forEach(o -> items.add(Wire.storedObject(o)));
+          page.items().forEach(o -> items.add(RemoteJson.storedObject(o)));
           if (page.next().isPresent()) {
             Scan next = page.next().get();
             out.putObject("next").put("namespace", next.afterNamespace().orElseThrow())
