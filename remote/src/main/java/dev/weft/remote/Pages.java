@@ -17,6 +17,25 @@ public final class Pages {
   private Pages() {}
 
   /**
+   * The page size asked for with a query parameter {@code limit}, else {@link #DEFAULT}.
+   *
+   * @param asked the parameter's text, or null when it was not given
+   * @throws RemoteException {@link RemoteError#BAD_REQUEST} when it is not a whole number from 1 to {@link #MAX}
+   */
+  public static int of(String asked) {
+    if (asked == null) {
+      return DEFAULT;
+    }
+    long limit;
+    try {
+      limit = Long.parseLong(asked);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    return check(limit, asked);
+  }
+
+  /**
    * Checks a page size asked for.
    *
    * @param asked the size as the client wrote it, for the message

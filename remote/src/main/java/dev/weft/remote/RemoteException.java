@@ -1,6 +1,8 @@
 package dev.weft.remote;
 
+import dev.weft.api.WeftException;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A request the remote face refuses or failed to serve, with the {@link RemoteError} to answer. Thrown by the checks
@@ -30,6 +32,18 @@ public final class RemoteException extends RuntimeException {
   /** A {@link RemoteError#NOT_FOUND}. */
   public static RemoteException notFound(String message) {
     return new RemoteException(RemoteError.NOT_FOUND, message);
+  }
+
+  /**
+   * The API of a plugin, from its {@code of(node)} ({@code Pht.of(node)}): a {@link RemoteError#UNSUPPORTED} when the
+   * node runs without the plugin ({@code weft.plugins.disabled}, or an embedder left it out), nothing a retry fixes.
+   */
+  public static <T> T unsupportedWithout(Supplier<T> of) {
+    try {
+      return of.get();
+    } catch (WeftException e) {
+      throw new RemoteException(RemoteError.UNSUPPORTED, String.valueOf(e.getMessage()));
+    }
   }
 
   /** Which error it is; never null. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.NodeId;
+import dev.weft.remote.RemoteJson;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class BrowserTest {
         + "(async () => { " + body + " })().then("
         + "  r => done(JSON.stringify({ ok: r === undefined ? null : r })),"
         + "  e => done(JSON.stringify({ error: String(e.code) + ': ' + e.message })));");
-    JsonNode result = Wire.MAPPER.readTree(String.valueOf(out));
+    JsonNode result = RemoteJson.MAPPER.readTree(String.valueOf(out));
     assertThat(result.has("error")).as("%s failed: %s", body, result.path("error").asText()).isFalse();
     return result.get("ok");
   }
@@ -156,7 +157,7 @@ class BrowserTest {
         dev.weft.api.ValueCipher javaCipher = dev.weft.api.ValueCipher.fromPassphrase("correct horse".toCharArray(),
             "weft browser test salt".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(javaCipher.open("b-secret", "s1", stored).path("n").asInt()).isEqualTo(12);
-        nodes.node(1).storage().put("b-secret", "s2", javaCipher.seal("b-secret", "s2", Wire.MAPPER.readTree(
+        nodes.node(1).storage().put("b-secret", "s2", javaCipher.seal("b-secret", "s2", RemoteJson.MAPPER.readTree(
             "{\"text\":\"sealed in Java\"}"))).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(run(driver, a, cipherJs + " return (await c.open('b-secret', 's2',"
             + " (await node.get('b-secret', 's2')).value)).text;").asText()).isEqualTo("sealed in Java");
@@ -175,11 +176,11 @@ class BrowserTest {
             + " {text: 'signed in A'});");
         String ownedNs = signedPut.get("namespace").asText();
         assertThat(signedPut.get("acknowledged").asInt()).isPositive();
-        JsonNode ownedGot = run(driver, b, "return await node.get(" + Wire.MAPPER.writeValueAsString(ownedNs)
+        JsonNode ownedGot = run(driver, b, "return await node.get(" + RemoteJson.MAPPER.writeValueAsString(ownedNs)
             + ", 'o1');");
         assertThat(ownedGot.get("value").get("text").asText()).isEqualTo("signed in A");
         assertThat(ownedGot.get("owner").asText()).isEqualTo(ownedNs.substring(1, 44));
-        String nsJs = Wire.MAPPER.writeValueAsString(ownedNs);
+        String nsJs = RemoteJson.MAPPER.writeValueAsString(ownedNs);
         assertThat(run(driver, b, "const { RecordSigner } = await import('/weft.js'); const other = await"
             + " RecordSigner.generate(); const codes = [];"
             + " for (const f of [() => node.putSigned(other, " + nsJs + ", 'o1', 1), () => node.put(" + nsJs
@@ -189,7 +190,7 @@ class BrowserTest {
         assertThat(nodes.node(1).storage().get(ownedNs, "o1").get(10, java.util.concurrent.TimeUnit.SECONDS)
             .orElseThrow().value().get("text").asText()).isEqualTo("signed in A");
         dev.weft.api.RecordSigner javaOwner = dev.weft.testkit.TestSigners.seeded(61);
-        nodes.node(0).storage().put(javaOwner.namespace("j"), "j1", Wire.MAPPER.readTree("{\"n\":1}"), javaOwner)
+        nodes.node(0).storage().put(javaOwner.namespace("j"), "j1", RemoteJson.MAPPER.readTree("{\"n\":1}"), javaOwner)
             .get(10, java.util.concurrent.TimeUnit.SECONDS);
         String pkcs8 = java.util.Base64.getEncoder().encodeToString(javaOwner.privateKey());
         assertThat(run(driver, b, "const { RecordSigner } = await import('/weft.js'); const k = await"

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.NodeId;
+import dev.weft.remote.RemoteJson;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class GatewayProtocolTest {
       assertThat(a.ok("info", TestClient.args()).get("id").asText()).isEqualTo(id);
 
       JsonNode put = a.ok("put", TestClient.args().put("namespace", "p-notes").put("key", "k1")
-          .set("value", Wire.MAPPER.readTree("{\"text\":\"hi\",\"n\":1.10}")));
+          .set("value", RemoteJson.MAPPER.readTree("{\"text\":\"hi\",\"n\":1.10}")));
       assertThat(put.get("acknowledged").asInt()).isPositive();
       JsonNode got = b.ok("get", TestClient.args().put("namespace", "p-notes").put("key", "k1"));
       assertThat(got.get("value").toString()).isEqualTo("{\"text\":\"hi\",\"n\":1.10}");
@@ -152,7 +153,7 @@ class GatewayProtocolTest {
   @Test
   void deepValuesAreBadRequestsAndNestingBombsCloseTheConnection() throws Exception {
     try (TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
-      JsonNode deep = Wire.MAPPER.readTree("[".repeat(33) + "]".repeat(33));
+      JsonNode deep = RemoteJson.MAPPER.readTree("[".repeat(33) + "]".repeat(33));
       for (String op : List.of("put", "sendAll", "setGlobal")) {
         ObjectNode args = switch (op) {
           case "put" -> TestClient.args().put("namespace", "x").put("key", "deep").set("value", deep);
@@ -235,7 +236,7 @@ class GatewayProtocolTest {
     try (TestClient a = TestClient.ready(nodes.clientUrl(0, null));
         TestClient b = TestClient.ready(nodes.clientUrl(1, null))) {
       JsonNode delivery = a.ok("sendNode", TestClient.args().put("to", b.id())
-          .set("message", Wire.MAPPER.readTree("{\"text\":\"hello b\"}")));
+          .set("message", RemoteJson.MAPPER.readTree("{\"text\":\"hello b\"}")));
       assertThat(delivery.get("to").asText()).isEqualTo(nodes.node(1).id().toHex());
       JsonNode msg = b.nextEvent("msg");
       assertThat(msg.get("kind").asText()).isEqualTo("node");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.remote.RemoteJson;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -69,7 +70,7 @@ final class TestClient extends WebSocketClient implements AutoCloseable {
   public void onMessage(String message) {
     JsonNode frame;
     try {
-      frame = Wire.MAPPER.readTree(message);
+      frame = RemoteJson.MAPPER.readTree(message);
     } catch (JsonProcessingException e) {
       throw new AssertionError("the gateway sent a frame that is not JSON: " + message, e);
     }
@@ -91,7 +92,7 @@ final class TestClient extends WebSocketClient implements AutoCloseable {
 
   @Override
   public void onMessage(ByteBuffer bytes) {
-    events.add(Wire.MAPPER.getNodeFactory().textNode("binary frame"));
+    events.add(RemoteJson.MAPPER.getNodeFactory().textNode("binary frame"));
   }
 
   @Override
@@ -111,7 +112,7 @@ final class TestClient extends WebSocketClient implements AutoCloseable {
   /** Sends a request {@code op} with {@code fields} and returns its whole answer, {@code {t, rid, ok, ...}}. */
   CompletableFuture<JsonNode> call(String op, ObjectNode fields) {
     long rid = rids.incrementAndGet();
-    ObjectNode req = Wire.object().put("t", "req").put("rid", rid).put("op", op);
+    ObjectNode req = RemoteJson.object().put("t", "req").put("rid", rid).put("op", op);
     req.setAll(fields);
     CompletableFuture<JsonNode> f = new CompletableFuture<>();
     pending.put(rid, f);
@@ -148,6 +149,6 @@ final class TestClient extends WebSocketClient implements AutoCloseable {
   }
 
   static ObjectNode args() {
-    return Wire.object();
+    return RemoteJson.object();
   }
 }
