@@ -1,14 +1,17 @@
 package dev.weft.messaging.remote;
 
+import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.UndeliverableException;
 import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteException;
+import dev.weft.remote.spi.GatewayOps;
 import dev.weft.remote.spi.HttpCall;
 import dev.weft.remote.spi.RemoteFeature;
 import dev.weft.remote.spi.Route;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,6 +24,16 @@ public final class MessagingRoutes implements RemoteFeature {
   @Override
   public String name() {
     return "messaging";
+  }
+
+  @Override
+  public Set<String> ops() {
+    return MessagingOps.OPS;
+  }
+
+  @Override
+  public Optional<GatewayOps> gatewayOps(Node node) {
+    return node.service(Messaging.class).map(MessagingOps::new);
   }
 
   @Override

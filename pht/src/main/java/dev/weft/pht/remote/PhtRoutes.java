@@ -3,6 +3,7 @@ package dev.weft.pht.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.Node;
 import dev.weft.pht.Entry;
 import dev.weft.pht.IndexInfo;
 import dev.weft.pht.Key;
@@ -17,6 +18,7 @@ import dev.weft.remote.Pages;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.RemoteJson;
+import dev.weft.remote.spi.GatewayOps;
 import dev.weft.remote.spi.HttpCall;
 import dev.weft.remote.spi.RemoteFeature;
 import dev.weft.remote.spi.Route;
@@ -39,6 +41,16 @@ public final class PhtRoutes implements RemoteFeature {
   @Override
   public String name() {
     return "pht";
+  }
+
+  @Override
+  public Set<String> ops() {
+    return PhtOps.OPS;
+  }
+
+  @Override
+  public Optional<GatewayOps> gatewayOps(Node node) {
+    return node.service(Pht.class).map(PhtOps::new);
   }
 
   @Override

@@ -2,10 +2,12 @@ package dev.weft.schema.remote;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.Node;
 import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.RemoteJson;
+import dev.weft.remote.spi.GatewayOps;
 import dev.weft.remote.spi.HttpCall;
 import dev.weft.remote.spi.RemoteFeature;
 import dev.weft.remote.spi.Route;
@@ -13,6 +15,7 @@ import dev.weft.schema.Global;
 import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +30,16 @@ public final class SchemaRoutes implements RemoteFeature {
   @Override
   public String name() {
     return "schema";
+  }
+
+  @Override
+  public Set<String> ops() {
+    return SchemaOps.OPS;
+  }
+
+  @Override
+  public Optional<GatewayOps> gatewayOps(Node node) {
+    return node.service(Schema.class).map(SchemaOps::new);
   }
 
   @Override

@@ -9,6 +9,8 @@ import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.RemoteJson;
+import dev.weft.remote.spi.GatewayOps;
+import dev.weft.remote.spi.OpArgs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public only because Jetty calls the listener methods through method handles; not API.
  */
-public final class ClientSession implements Session.Listener.AutoDemanding, Module.Client {
+public final class ClientSession implements Session.Listener.AutoDemanding, GatewayOps.Client {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   /** Close code: the connection request was invalid (a bad id). */
   static final int CLOSE_BAD_REQUEST = RemoteError.BAD_REQUEST.closeCode();
@@ -137,7 +139,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       admitted = true;
     }
     List<CompletableFuture<AutoCloseable>> connecting = new ArrayList<>();
-    for (Module m : modules.list) {
+    for (GatewayOps m : modules.list) {
       connecting.add(m.onConnect(this));
     }
     CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, failure) -> {
@@ -231,7 +233,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       return CompletableFuture.failedFuture(RemoteException.badRequest("\"op\" must be a string, e.g. \"get\""));
     }
     String op = opNode.textValue();
-    Args args = new Args(op, request);
+    OpArgs args = new OpArgs(op, request);
     if (op.equals("info")) {
       try {
         args.only();
@@ -243,14 +245,14 @@ public final class ClientSession implements Session.Listener.AutoDemanding, Modu
       info.set("limits", limits.toJson());
       return CompletableFuture.completedFuture(info);
     }
-    Optional<Module> module = modules.forOp(op);
+    Optional<GatewayOps> module = modules.forOp(op);
     if (module.isEmpty()) {
-      String owner = Modules.OPS.get(op);
+      String owner = Modules.owner(op).orElse(null);
       return CompletableFuture.failedFuture(owner == null
           ? RemoteException.badRequest("unknown op '" + abbreviate(op) + "'")
           : new RemoteException(RemoteError.UNSUPPORTED, "this node has no " + owner + " module"));
     }
-    Module m = module.get();
+    GatewayOps m = module.get();
     CompletableFuture<JsonNode> started;
     try {
       started = m.call(this, args);

@@ -1,92 +1,81 @@
 package dev.weft.transport.websocket.gateway;
 
 import dev.weft.api.Node;
+import dev.weft.remote.spi.GatewayOps;
+import dev.weft.remote.spi.RemoteFeature;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
- * The modules a node offers clients: storage always, messaging, schema and pht when the node runs them. The classes of
- * an optional module are touched only after {@link #onClasspath} found it, so the gateway runs without them.
+ * The modules a node offers clients: storage always, and the ops of every {@link RemoteFeature} on the class path
+ * (messaging, schema, pht, ...) whose plugin the node runs. A feature absent from the class path is simply not found,
+ * so the gateway runs without it.
  */
 final class Modules {
-  /** Every op of every module, with the module that answers it: to tell "unsupported here" from "unknown". */
-  static final Map<String, String> OPS;
+  /** weft's own features, in the order {@code hello} has always listed them; others follow by name. */
+  private static final List<String> FIRST = List.of("messaging", "schema", "pht");
+  /** The features on the class path, in a fixed order: the order of the class path is no order. */
+  private static final List<RemoteFeature> FEATURES = load();
+  /** Every op of every feature found, with its feature: to tell "unsupported here" from "unknown". */
+  private static final Map<String, String> OPS = owners();
 
-  static {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String op : List.of("put", "get", "delete", "lscan")) {
-      m.put(op, "storage");
-    }
-    for (String op : List.of("send", "sendNode", "sendAll", "subscribe", "unsubscribe")) {
-      m.put(op, "messaging");
-    }
-    for (String op : List.of("setGlobal", "getGlobal", "removeGlobal", "globals", "watch", "unwatch")) {
-      m.put(op, "schema");
-    }
-    for (String op : List.of("pht.create", "pht.insert", "pht.remove", "pht.lookup", "pht.range", "pht.rect")) {
-      m.put(op, "pht");
-    }
-    OPS = Collections.unmodifiableMap(m);
-  }
+  final List<GatewayOps> list;
+  private final Map<String, GatewayOps> byOp = new LinkedHashMap<>();
 
-  final List<Module> list;
-  private final Map<String, Module> byOp = new LinkedHashMap<>();
-
-  private Modules(List<Module> list) {
+  private Modules(List<GatewayOps> list) {
     this.list = List.copyOf(list);
-    for (Module m : list) {
-      for (String op : m.ops()) {
+    for (GatewayOps m : list) {
+      for (String op : m instanceof StorageModule ? StorageModule.OPS : opsOf(m.name())) {
         byOp.put(op, m);
       }
     }
   }
 
+  private static List<RemoteFeature> load() {
+    List<RemoteFeature> found = new ArrayList<>();
+    ServiceLoader.load(RemoteFeature.class, Modules.class.getClassLoader()).forEach(found::add);
+    found.sort(Comparator.comparingInt((RemoteFeature f) -> FIRST.contains(f.name()) ? FIRST.indexOf(f.name())
+        : FIRST.size()).thenComparing(RemoteFeature::name));
+    return List.copyOf(found);
+  }
+
+  private static Map<String, String> owners() {
+    Map<String, String> m = new LinkedHashMap<>();
+    StorageModule.OPS.forEach(op -> m.put(op, "storage"));
+    FEATURES.forEach(f -> f.ops().forEach(op -> m.put(op, f.name())));
+    return Map.copyOf(m);
+  }
+
+  private static Set<String> opsOf(String feature) {
+    return FEATURES.stream().filter(f -> f.name().equals(feature)).findFirst().orElseThrow().ops();
+  }
+
   /** The modules {@code node} runs now. */
   static Modules of(Node node) {
-    List<Module> l = new ArrayList<>();
+    List<GatewayOps> l = new ArrayList<>();
     l.add(new StorageModule(node));
-    if (onClasspath("dev.weft.messaging.Messaging")) {
-      messaging(node).ifPresent(l::add);
-    }
-    if (onClasspath("dev.weft.schema.Schema")) {
-      schema(node).ifPresent(l::add);
-    }
-    if (onClasspath("dev.weft.pht.Pht")) {
-      pht(node).ifPresent(l::add);
+    for (RemoteFeature f : FEATURES) {
+      f.gatewayOps(node).ifPresent(l::add);
     }
     return new Modules(l);
   }
 
-  private static Optional<Module> messaging(Node node) {
-    return node.service(dev.weft.messaging.Messaging.class).map(MessagingModule::new);
+  /** The feature an op belongs to, present on the class path or not found at all. */
+  static Optional<String> owner(String op) {
+    return Optional.ofNullable(OPS.get(op));
   }
 
-  private static Optional<Module> schema(Node node) {
-    return node.service(dev.weft.schema.Schema.class).map(SchemaModule::new);
-  }
-
-  private static Optional<Module> pht(Node node) {
-    return node.service(dev.weft.pht.Pht.class).map(PhtModule::new);
-  }
-
-  static boolean onClasspath(String className) {
-    try {
-      Class.forName(className, false, Modules.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
-
-  Optional<Module> forOp(String op) {
+  Optional<GatewayOps> forOp(String op) {
     return Optional.ofNullable(byOp.get(op));
   }
 
   List<String> names() {
-    return list.stream().map(Module::name).toList();
+    return list.stream().map(GatewayOps::name).toList();
   }
 }

@@ -14,6 +14,8 @@ import dev.weft.api.Version;
 import dev.weft.remote.Pages;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.RemoteJson;
+import dev.weft.remote.spi.GatewayOps;
+import dev.weft.remote.spi.OpArgs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -25,7 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * page's key never reaches the node) and {@code lscan} on the node's storage. {@code lscan} lists what the
  * super-node holds in its own store (its replicas), not the client's: a client holds none.
  */
-final class StorageModule implements Module {
+final class StorageModule implements GatewayOps {
+  /** The ops, by name. */
+  static final Set<String> OPS = Set.of("put", "get", "delete", "putSigned", "lscan");
+
   /** Longest time to live a client may give, in seconds: a year. */
   static final long MAX_TTL_SECONDS = 365L * 24 * 3600;
 
@@ -42,11 +47,6 @@ final class StorageModule implements Module {
     return "storage";
   }
 
-  @Override
-  public Set<String> ops() {
-    return Set.of("put", "get", "delete", "putSigned", "lscan");
-  }
-
   /**
    * Namespaces that modules keep their own records in: client presence ({@code weft:clients}) and PHT trie nodes. A
    * client may read them but not write them, so that a page cannot redirect another client's messages or corrupt an
@@ -56,7 +56,7 @@ final class StorageModule implements Module {
     return namespace.startsWith("weft:") || namespace.equals("pht") || namespace.startsWith("pht:");
   }
 
-  private static String writableNamespace(Args a) {
+  private static String writableNamespace(OpArgs a) {
     String ns = a.string("namespace", Pages.MAX_NAME);
     if (reserved(ns)) {
       throw RemoteException.badRequest("namespace '" + ns + "' is reserved for the node's modules (weft:*, pht, pht:*)");
@@ -68,7 +68,7 @@ final class StorageModule implements Module {
    * The record of a {@code putSigned}: {@code value} is the value's JSON text (a string: the signature covers its exact
    * bytes), or {@code tombstone: true}; the storage checks the signature, the version and the expiry.
    */
-  private Record signedRecord(Args a) {
+  private Record signedRecord(OpArgs a) {
     String ns = writableNamespace(a);
     String key = a.string("key", Pages.MAX_NAME);
     boolean tombstone = a.has("tombstone") && a.json("tombstone").asBoolean();
@@ -95,7 +95,7 @@ final class StorageModule implements Module {
   }
 
   @Override
-  public CompletableFuture<JsonNode> call(Client client, Args a) {
+  public CompletableFuture<JsonNode> call(GatewayOps.Client client, OpArgs a) {
     switch (a.op()) {
       case "put" -> {
         a.only("namespace", "key", "value", "ttl");
@@ -126,7 +126,7 @@ final class StorageModule implements Module {
             .limit(a.limit());
         if (a.has("after")) {
           ObjectNode after = a.object("after");
-          Args cursor = new Args("lscan's after", after);
+          OpArgs cursor = new OpArgs("lscan's after", after);
           cursor.only("namespace", "key");
           scan = scan.after(cursor.string("namespace", Pages.MAX_NAME), cursor.string("key", Pages.MAX_NAME));
         }

@@ -1,15 +1,16 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.messaging.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.ReceivedMessage;
 import dev.weft.messaging.UndeliverableException;
-import dev.weft.messaging.remote.MessagingForms;
 import dev.weft.remote.Failures;
 import dev.weft.remote.Pages;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.RemoteJson;
+import dev.weft.remote.spi.GatewayOps;
+import dev.weft.remote.spi.OpArgs;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,10 +22,10 @@ import java.util.concurrent.CompletionException;
  * <p>Clients use the {@code user} channel and channels named {@code app.*}: the other channels carry the protocols of
  * the node's plugins (schema, pht), which a page must not be able to speak through its super-node.
  */
-final class MessagingModule implements Module {
+final class MessagingOps implements GatewayOps {
   private final Messaging messaging;
 
-  MessagingModule(Messaging messaging) {
+  MessagingOps(Messaging messaging) {
     this.messaging = messaging;
   }
 
@@ -33,16 +34,14 @@ final class MessagingModule implements Module {
     return "messaging";
   }
 
-  @Override
-  public Set<String> ops() {
-    return Set.of("send", "sendNode", "sendAll", "subscribe", "unsubscribe");
-  }
+  /** The ops, by name. */
+  static final Set<String> OPS = Set.of("send", "sendNode", "sendAll", "subscribe", "unsubscribe");
 
   static boolean clientChannel(String channel) {
     return channel.equals(Messaging.USER_CHANNEL) || channel.matches("app\\.[A-Za-z0-9._-]{1,60}");
   }
 
-  private Messaging channel(Args a) {
+  private Messaging channel(OpArgs a) {
     String c = a.optionalString("channel", 64).orElse(Messaging.USER_CHANNEL);
     if (!clientChannel(c)) {
       throw RemoteException.badRequest("channel '" + c + "' is not open to clients: use \"user\" or app.<name> (letters,"
@@ -57,7 +56,7 @@ final class MessagingModule implements Module {
    * channel.
    */
   @Override
-  public CompletableFuture<AutoCloseable> onConnect(Module.Client client) {
+  public CompletableFuture<AutoCloseable> onConnect(GatewayOps.Client client) {
     subscribe(client, Messaging.USER_CHANNEL, messaging);
     return messaging.attachClient(client.id(), m -> {
       if (clientChannel(m.channel())) {
@@ -76,7 +75,7 @@ final class MessagingModule implements Module {
     });
   }
 
-  private boolean subscribe(Module.Client client, String name, Messaging channel) {
+  private boolean subscribe(GatewayOps.Client client, String name, Messaging channel) {
     // Only broadcasts: messages to a key or to this node's id are the node's own.
     return client.keep("msg:" + name, () -> channel.registerMessageHandler(m -> {
       if (m.kind() == ReceivedMessage.Kind.BROADCAST) {
@@ -86,7 +85,7 @@ final class MessagingModule implements Module {
   }
 
   @Override
-  public CompletableFuture<JsonNode> call(Module.Client client, Args a) {
+  public CompletableFuture<JsonNode> call(GatewayOps.Client client, OpArgs a) {
     switch (a.op()) {
       case "send" -> {
         a.only("namespace", "key", "message", "channel");

@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.schema.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,10 +7,11 @@ import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.RemoteJson;
+import dev.weft.remote.spi.GatewayOps;
+import dev.weft.remote.spi.OpArgs;
 import dev.weft.schema.GlobalListener;
 import dev.weft.schema.GlobalRefusedException;
 import dev.weft.schema.Schema;
-import dev.weft.schema.remote.SchemaForms;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,10 +20,10 @@ import java.util.concurrent.CompletableFuture;
  * {@code setGlobal}, {@code getGlobal}, {@code removeGlobal}, {@code globals}, and {@code watch}/{@code unwatch},
  * which send {@code global} events as the super-node learns new values. Reads answer from what the super-node knows.
  */
-final class SchemaModule implements Module {
+final class SchemaOps implements GatewayOps {
   private final Schema schema;
 
-  SchemaModule(Schema schema) {
+  SchemaOps(Schema schema) {
     this.schema = schema;
   }
 
@@ -31,17 +32,15 @@ final class SchemaModule implements Module {
     return "schema";
   }
 
-  @Override
-  public Set<String> ops() {
-    return Set.of("setGlobal", "getGlobal", "removeGlobal", "globals", "watch", "unwatch");
-  }
+  /** The ops, by name. */
+  static final Set<String> OPS = Set.of("setGlobal", "getGlobal", "removeGlobal", "globals", "watch", "unwatch");
 
-  private static String name(Args a) {
+  private static String name(OpArgs a) {
     return SchemaForms.name(a.string("name", 128));
   }
 
   @Override
-  public CompletableFuture<JsonNode> call(Module.Client client, Args a) {
+  public CompletableFuture<JsonNode> call(GatewayOps.Client client, OpArgs a) {
     switch (a.op()) {
       case "setGlobal" -> {
         a.only("name", "value");

@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.pht.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,12 +9,12 @@ import dev.weft.pht.NoSuchIndexException;
 import dev.weft.pht.Pht;
 import dev.weft.pht.Query;
 import dev.weft.pht.Results;
-import dev.weft.pht.remote.IndexDefinition;
-import dev.weft.pht.remote.PhtForms;
 import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.RemoteJson;
+import dev.weft.remote.spi.GatewayOps;
+import dev.weft.remote.spi.OpArgs;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,10 +25,10 @@ import java.util.concurrent.CompletableFuture;
  * pht.rect}. Keys are written as the HTTP API writes them: a JSON integer (long index), a string (string index) or
  * {@code [x, y]} (point index).
  */
-final class PhtModule implements Module {
+final class PhtOps implements GatewayOps {
   private final Pht pht;
 
-  PhtModule(Pht pht) {
+  PhtOps(Pht pht) {
     this.pht = pht;
   }
 
@@ -37,17 +37,15 @@ final class PhtModule implements Module {
     return "pht";
   }
 
-  @Override
-  public Set<String> ops() {
-    return Set.of("pht.create", "pht.insert", "pht.remove", "pht.lookup", "pht.range", "pht.rect");
-  }
+  /** The ops, by name. */
+  static final Set<String> OPS = Set.of("pht.create", "pht.insert", "pht.remove", "pht.lookup", "pht.range", "pht.rect");
 
-  private static String index(Args a) {
+  private static String index(OpArgs a) {
     return PhtForms.indexName(a.string("index", 64));
   }
 
   @Override
-  public CompletableFuture<JsonNode> call(Module.Client client, Args a) {
+  public CompletableFuture<JsonNode> call(GatewayOps.Client client, OpArgs a) {
     switch (a.op()) {
       case "pht.create" -> {
         a.only("index", "type", "leafCapacity", "maxStringBytes");
@@ -97,11 +95,11 @@ final class PhtModule implements Module {
         q = q.limit(a.limit());
         if (a.has("after")) {
           ObjectNode after = a.object("after");
-          Args cursor = new Args(a.op() + "'s after", after);
+          OpArgs cursor = new OpArgs(a.op() + "'s after", after);
           cursor.only("key", "value");
           q = q.after(new Entry(PhtForms.key(after.get("key"), "after.key"), cursor.json("value")));
         }
-        return pht.query(q).thenApply(PhtModule::results);
+        return pht.query(q).thenApply(PhtOps::results);
       }
       default -> throw new IllegalStateException("not a pht op: " + a.op());
     }

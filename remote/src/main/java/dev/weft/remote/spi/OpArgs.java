@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.remote.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,27 +11,29 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The arguments of one request, read with checks whose errors ({@link RemoteError#BAD_REQUEST}) name the field and say
- * what was expected.
+ * The arguments of one gateway request, read with checks whose errors ({@link RemoteError#BAD_REQUEST}) name the
+ * field and say what was expected. Used on one thread at a time; not thread-safe.
+ *
+ * @since 0.1.0
  */
-final class Args {
+public final class OpArgs {
   /** Fields of every request. */
   private static final Set<String> ENVELOPE = Set.of("t", "rid", "op");
 
   private final String op;
   private final ObjectNode request;
 
-  Args(String op, ObjectNode request) {
+  public OpArgs(String op, ObjectNode request) {
     this.op = op;
     this.request = request;
   }
 
-  String op() {
+  public String op() {
     return op;
   }
 
   /** Refuses fields other than the envelope's and {@code allowed}. */
-  Args only(String... allowed) {
+  public OpArgs only(String... allowed) {
     Set<String> ok = Set.of(allowed);
     for (Iterator<String> it = request.fieldNames(); it.hasNext();) {
       String f = it.next();
@@ -43,13 +45,13 @@ final class Args {
     return this;
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     JsonNode n = request.get(name);
     return n != null && !n.isNull();
   }
 
   /** A required JSON value (any type, {@code null} included). */
-  JsonNode json(String name) {
+  public JsonNode json(String name) {
     JsonNode n = request.get(name);
     if (n == null) {
       throw RemoteException.badRequest(op + " needs \"" + name + "\"");
@@ -58,7 +60,7 @@ final class Args {
   }
 
   /** A required string of 1 to {@code maxLength} characters. */
-  String string(String name, int maxLength) {
+  public String string(String name, int maxLength) {
     JsonNode n = request.get(name);
     if (n == null || n.isNull()) {
       throw RemoteException.badRequest(op + " needs \"" + name + "\", a string");
@@ -73,12 +75,12 @@ final class Args {
     return s;
   }
 
-  Optional<String> optionalString(String name, int maxLength) {
+  public Optional<String> optionalString(String name, int maxLength) {
     return has(name) ? Optional.of(string(name, maxLength)) : Optional.empty();
   }
 
   /** An optional integer in {@code [min, max]}. */
-  Optional<Long> optionalInteger(String name, long min, long max) {
+  public Optional<Long> optionalInteger(String name, long min, long max) {
     if (!has(name)) {
       return Optional.empty();
     }
@@ -90,12 +92,12 @@ final class Args {
   }
 
   /** The page size asked for with {@code limit}, else {@link Pages#DEFAULT}. */
-  int limit() {
+  public int limit() {
     return optionalInteger("limit", 1, Pages.MAX).map(Long::intValue).orElse(Pages.DEFAULT);
   }
 
   /** A required node id: 40 hex digits. */
-  NodeId id(String name) {
+  public NodeId id(String name) {
     String s = string(name, 40);
     try {
       return NodeId.fromHex(s);
@@ -105,7 +107,7 @@ final class Args {
   }
 
   /** A required JSON object. */
-  ObjectNode object(String name) {
+  public ObjectNode object(String name) {
     JsonNode n = json(name);
     if (!n.isObject()) {
       throw RemoteException.badRequest("\"" + name + "\" must be an object, not " + kind(n));
@@ -113,7 +115,7 @@ final class Args {
     return (ObjectNode) n;
   }
 
-  static String kind(JsonNode n) {
+  public static String kind(JsonNode n) {
     return switch (n.getNodeType()) {
       case STRING -> "a string";
       case NUMBER -> "a number";
