@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.gateway;
 
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 final class Gateway implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   static final String CLIENT_PATH = "/client";
-  private static final String WWW = "/dev/weft/transport/websocket/www/";
+  private static final String WWW = "/dev/weft/gateway/www/";
   /** How often every client is pinged, so that idle connections stay open (browsers answer pings themselves). */
   private static final long PING_SECONDS = 60;
 

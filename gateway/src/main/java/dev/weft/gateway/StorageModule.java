@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.gateway;
 
 import dev.weft.api.Address;
 import dev.weft.api.Setting;

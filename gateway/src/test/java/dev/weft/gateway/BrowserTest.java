@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.weft.transport.websocket.gateway;
+package dev.weft.gateway;
 
 import java.net.URI;
 import java.net.URISyntaxException;
