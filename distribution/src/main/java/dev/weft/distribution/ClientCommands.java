@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.RecordSigner;
 import dev.weft.api.ValueCipher;
 import dev.weft.api.Version;
+import dev.weft.remote.Pages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,14 +106,14 @@ final class ClientCommands {
 
   /** {@code --page-size}, of the commands that follow the pages of a list. */
   static final class PageSizeOption {
-    @Option(names = "--page-size", paramLabel = "N", defaultValue = "" + ApiHandler.DEFAULT_PAGE,
-        description = "How many to fetch per request, 1 to " + ApiHandler.MAX_PAGE + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--page-size", paramLabel = "N", defaultValue = "" + Pages.DEFAULT,
+        description = "How many to fetch per request, 1 to " + Pages.MAX + " (default: ${DEFAULT-VALUE}).")
     int pageSize;
 
     /** The page size, checked. */
     int get() {
-      if (pageSize < 1 || pageSize > ApiHandler.MAX_PAGE) {
-        throw new CliException(Cli.USAGE, "--page-size must be 1 to " + ApiHandler.MAX_PAGE + ", got " + pageSize);
+      if (pageSize < 1 || pageSize > Pages.MAX) {
+        throw new CliException(Cli.USAGE, "--page-size must be 1 to " + Pages.MAX + ", got " + pageSize);
       }
       return pageSize;
     }

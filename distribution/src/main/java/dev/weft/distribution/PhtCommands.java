@@ -3,6 +3,7 @@ package dev.weft.distribution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.pht.KeyType;
+import dev.weft.pht.remote.PhtForms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +60,7 @@ final class PhtCommands {
         throw e;
       }
       for (KeyType type : KeyType.values()) {
-        if (KeyTypeNames.name(type).equals(info.path("type").asText())) {
+        if (PhtForms.typeName(type).equals(info.path("type").asText())) {
           return type;
         }
       }
@@ -156,7 +157,7 @@ final class PhtCommands {
         throw new CliException(Cli.USAGE, "for --type string give --leaf-capacity and --max-string-bytes together, "
             + "or neither for the node's defaults");
       }
-      ObjectNode definition = JsonTree.NODES.objectNode().put("type", KeyTypeNames.name(type));
+      ObjectNode definition = JsonTree.NODES.objectNode().put("type", PhtForms.typeName(type));
       if (leafCapacity != null) {
         definition.put("leafCapacity", leafCapacity);
       }

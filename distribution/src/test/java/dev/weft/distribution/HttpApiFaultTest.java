@@ -86,10 +86,10 @@ final class HttpApiFaultTest {
   }
 
   @Test
-  void valueTooLargeIs400() throws Exception {
+  void valueTooLargeIs413() throws Exception {
     node.answer = () -> CompletableFuture.failedFuture(new ValueTooLargeException("value", 70_000, 65_536));
     Http.Answer put = http.put("/v1/objects/a/b", "1");
-    assertThat(put.status()).isEqualTo(400);
+    assertThat(put.status()).isEqualTo(413);
     assertThat(put.json().get("error").asText()).isEqualTo("value is 70000 bytes, over the limit of 65536 bytes");
   }
 

@@ -256,10 +256,10 @@ final class HttpApiTest {
   }
 
   @Test
-  void valueOverTheNodesLimitIs400() throws Exception {
+  void valueOverTheNodesLimitIs413() throws Exception {
     String big = "\"" + "x".repeat(100 * 1024) + "\"";
     Http.Answer put = apiA.put("/v1/objects/big/value", big);
-    assertThat(put.status()).isEqualTo(400);
+    assertThat(put.status()).isEqualTo(413);
     assertThat(put.json().get("error").asText()).contains("over the limit");
   }
 

@@ -19,6 +19,7 @@ import dev.weft.pht.IndexInfo;
 import dev.weft.pht.IndexStats;
 import dev.weft.pht.Key;
 import dev.weft.pht.KeyType;
+import dev.weft.pht.remote.PhtForms;
 import dev.weft.schema.Global;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -88,11 +89,11 @@ final class JsonTest {
   void keysReadBackAsTheyAreWrittenAndNothingElseIsAKey() throws JsonProcessingException {
     for (Key key : List.of(Key.of(Long.MIN_VALUE), Key.of(Long.MAX_VALUE), Key.of(""), Key.of("a b"),
         Key.point(Integer.MIN_VALUE, Integer.MAX_VALUE))) {
-      assertThat(Json.phtKey(Json.parse(Json.text(Json.phtKey(key))))).isEqualTo(key);
+      assertThat(PhtForms.parseKey(Json.parse(Json.text(PhtForms.key(key))))).isEqualTo(key);
     }
     for (String notAKey : List.of("1.0", "1e3", "9223372036854775808", "[1]", "[1,2,3]", "[2147483648,0]",
         "[1,\"2\"]", "{\"x\":1}", "true", "null")) {
-      assertThatThrownBy(() -> Json.phtKey(Json.parse(notAKey))).as(notAKey)
+      assertThatThrownBy(() -> PhtForms.parseKey(Json.parse(notAKey))).as(notAKey)
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a key is");
     }
   }

@@ -36,7 +36,7 @@ final class SettingsCatalogTest {
       "dev.weft.kademlia.KademliaSettings",
       "dev.weft.transport.udp.UdpSettings",
       "dev.weft.transport.websocket.WebSocketSettings",
-      "dev.weft.transport.websocket.gateway.GatewaySettings",
+      "dev.weft.gateway.GatewaySettings",
       "dev.weft.storage.mapdb.MapDbSettings",
       "dev.weft.messaging.MessagingSettings",
       "dev.weft.schema.SchemaSettings",

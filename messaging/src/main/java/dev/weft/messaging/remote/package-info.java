@@ -1,0 +1,6 @@
+/**
+ * Messaging on weft's remote face (HTTP API and browser gateway): its JSON forms. Uses the public API only.
+ *
+ * <p><b>Stability:</b> experimental while weft is 0.x.
+ */
+package dev.weft.messaging.remote;
