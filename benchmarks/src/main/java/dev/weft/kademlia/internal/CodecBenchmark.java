@@ -37,7 +37,7 @@ public class CodecBenchmark {
   public String message;
 
   private Codec codec;
-  private Message decoded;
+  private Envelope decoded;
   private byte[] encoded;
 
   @Setup
@@ -46,26 +46,17 @@ public class CodecBenchmark {
     Random random = new Random(1);
     NodeId self = NodeId.random(random);
     List<Address> selfAddrs = List.of(Address.parse("udp://127.0.0.1:40001"));
-    Message m;
-    switch (message) {
-      case "NODES_20" -> {
-        m = new Message(MessageType.NODES, random.nextLong(), self, selfAddrs);
-        List<Contact> nodes = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-          nodes.add(new Contact(NodeId.random(random), List.of(Address.parse("udp://127.0.0.1:" + (41000 + i)))));
-        }
-        m.nodes = nodes;
-      }
-      case "STORE_200" -> {
-        m = new Message(MessageType.STORE, random.nextLong(), self, selfAddrs);
-        m.record = record(random, self);
-      }
-      case "VALUE_200" -> {
-        m = new Message(MessageType.VALUE, random.nextLong(), self, selfAddrs);
-        m.record = record(random, self);
-      }
-      default -> throw new IllegalArgumentException("unknown message " + message);
+    List<Contact> nodes = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      nodes.add(new Contact(NodeId.random(random), List.of(Address.parse("udp://127.0.0.1:" + (41000 + i)))));
     }
+    Message body = switch (message) {
+      case "NODES_20" -> new Message.Nodes(nodes);
+      case "STORE_200" -> new Message.Store(record(random, self));
+      case "VALUE_200" -> new Message.Value(record(random, self));
+      default -> throw new IllegalArgumentException("unknown message " + message);
+    };
+    Envelope m = new Envelope(random.nextLong(), self, selfAddrs, null, body);
     decoded = m;
     encoded = codec.encode(m);
     codec.decode(encoded); // fails the run now rather than measuring an exception path
