@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The browser gateway of one node: the client endpoint {@code /client} on the node's WebSocket server, {@code
- * /weft.js} and the demo page ({@code /}, {@code /demo}). Each connection is a {@link ClientSession} with an id of its
+ * /weft.js} with its modules under {@code /weft/}, and the demo page ({@code /}, {@code /demo}). Each connection is a {@link ClientSession} with an id of its
  * own, for which this node looks up, stores and forwards (docs/browser.md).
  *
  * <p>Thread-safe: Jetty threads open and close sessions; answers and events are written from the node's scheduler.
@@ -36,6 +36,10 @@ final class Gateway implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   static final String CLIENT_PATH = "/client";
   private static final String WWW = "/dev/weft/gateway/www/";
+  private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
+  /** The ES modules of {@code www/weft/} that {@code /weft.js} gathers; each is served at {@code /weft/<name>}. */
+  private static final List<String> WEFT_MODULES =
+      List.of("errors.js", "bytes.js", "cipher.js", "signer.js", "client.js");
   /** How often every client is pinged, so that idle connections stay open (browsers answer pings themselves). */
   private static final long PING_SECONDS = 60;
 
@@ -64,7 +68,10 @@ final class Gateway implements Plugin {
   static Gateway start(Node node, WsServer server, WeftConfig config, Scheduler scheduler, String host) {
     Gateway g = new Gateway(node, config, scheduler, host);
     byte[] demo = resource("demo.html");
-    server.serve("/weft.js", "text/javascript; charset=utf-8", resource("weft.js"));
+    server.serve("/weft.js", JAVASCRIPT, resource("weft.js"));
+    for (String module : WEFT_MODULES) {
+      server.serve("/weft/" + module, JAVASCRIPT, resource("weft/" + module));
+    }
     server.serve("/", "text/html; charset=utf-8", demo);
     server.serve("/demo", "text/html; charset=utf-8", demo);
     server.mount(CLIENT_PATH, g::create);

@@ -104,6 +104,11 @@ class BrowserTest {
         assertThat(run(driver, b, "return node.node;").asText()).isEqualTo(nodes.node(1).id().toHex());
         assertThat(run(driver, b, "return localStorage.getItem('weft.id');").asText()).isEqualTo(idB);
 
+        // weft.js and its modules import from another origin too (a page the node does not serve).
+        assertThat(run(driver, a, "const m = await import('http://127.0.0.1:" + nodes.port(1) + "/weft.js');"
+            + " return [typeof m.connect, typeof m.WeftError, typeof m.ValueCipher, typeof m.RecordSigner];"))
+            .extracting(JsonNode::asText).containsOnly("function");
+
         // Storage: A puts, B reads.
         assertThat(run(driver, a, "return (await node.put('b-notes', 'k1', {text: 'from A'})).acknowledged;")
             .asInt()).isPositive();

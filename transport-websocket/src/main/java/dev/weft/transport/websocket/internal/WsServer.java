@@ -113,7 +113,7 @@ public final class WsServer implements AutoCloseable {
     container.addMapping(path, creator);
   }
 
-  /** Serves {@code body} for GET requests of {@code path}. */
+  /** Serves {@code body} for GET requests of {@code path}, to pages of any origin. */
   public void serve(String path, String contentType, byte[] body) {
     resources.put(path, new Resource(contentType, body.clone()));
   }
@@ -129,6 +129,9 @@ public final class WsServer implements AutoCloseable {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, r.contentType());
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    // Static files are public (weft.js, the demo): a page of any origin may import them as modules, which needs CORS.
+    // Who may then connect to /client is the gateway's origin check, not this.
+    response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
     response.write(true, request.getMethod().equals("HEAD") ? ByteBuffer.allocate(0) : ByteBuffer.wrap(r.body()),
         callback);
     return true;
