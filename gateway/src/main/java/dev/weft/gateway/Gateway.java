@@ -6,7 +6,7 @@ import dev.weft.api.WeftConfig;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.plugin.Plugin;
-import dev.weft.transport.websocket.internal.WsServer;
+import dev.weft.transport.websocket.WsEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
@@ -60,13 +60,12 @@ final class Gateway implements Plugin {
   }
 
   /**
-   * Serves browser clients of {@code node} on {@code server}.
+   * Serves browser clients of {@code node} on the WebSocket transport's {@code server}.
    *
-   * @param host the host of the node's {@code ws://} address that {@code server} listens on, as configured
    * @throws WeftException when a setting is invalid or the static files are missing from the jar
    */
-  static Gateway start(Node node, WsServer server, WeftConfig config, Scheduler scheduler, String host) {
-    Gateway g = new Gateway(node, config, scheduler, host);
+  static Gateway start(Node node, WsEndpoints server, WeftConfig config, Scheduler scheduler) {
+    Gateway g = new Gateway(node, config, scheduler, server.address().host());
     byte[] demo = resource("demo.html");
     server.serve("/weft.js", JAVASCRIPT, resource("weft.js"));
     for (String module : WEFT_MODULES) {

@@ -5,7 +5,7 @@ import dev.weft.api.Setting;
 import dev.weft.api.spi.plugin.Plugin;
 import dev.weft.api.spi.plugin.PluginContext;
 import dev.weft.api.spi.plugin.PluginProvider;
-import dev.weft.transport.websocket.internal.WsServer;
+import dev.weft.transport.websocket.WsEndpoints;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code gateway} plugin: lets browsers use the network through this node (see {@code docs/browser.md}). It needs
- * the node to listen on {@code ws://host:port} or {@code wss://host:port}; it depends on no other plugin, and offers clients the ops of the
- * messaging, schema and pht plugins when the node runs them (looked up when a client connects, so the start order does
+ * the node to listen on {@code ws://host:port} or {@code wss://host:port}, and mounts itself there through the
+ * transport's {@link WsEndpoints}; it depends on no other plugin, and offers clients the ops of the messaging, schema
+ * and pht plugins when the node runs them (looked up when a client connects, so the start order does
  * not matter).
  */
 public final class GatewayProvider implements PluginProvider {
@@ -27,18 +28,14 @@ public final class GatewayProvider implements PluginProvider {
 
   @Override
   public Plugin create(PluginContext context) {
-    for (Address a : context.node().addresses()) {
-      if ((a.scheme().equals("ws") || a.scheme().equals("wss")) && a.path().isEmpty()) {
-        Optional<WsServer> server = WsServer.at(a.port());
-        if (server.isPresent()) {
-          Gateway g = Gateway.start(context.node(), server.get(), context.config(), context.scheduler(),
-              a.host());
-          String web = (a.scheme().equals("wss") ? "https" : "http") + a.toString().substring(a.scheme().length());
-          LOG.info("node {} serves browsers: demo page {}/, weft.js {}/weft.js, clients {}{}",
-              context.node().id().shortHex(), web, web, a, Gateway.CLIENT_PATH);
-          return g;
-        }
-      }
+    Optional<WsEndpoints> endpoints = context.service(WsEndpoints.class);
+    if (endpoints.isPresent()) {
+      Address a = endpoints.get().address();
+      Gateway g = Gateway.start(context.node(), endpoints.get(), context.config(), context.scheduler());
+      String web = (a.scheme().equals("wss") ? "https" : "http") + a.toString().substring(a.scheme().length());
+      LOG.info("node {} serves browsers: demo page {}/, weft.js {}/weft.js, clients {}{}",
+          context.node().id().shortHex(), web, web, a, Gateway.CLIENT_PATH);
+      return g;
     }
     LOG.info("node {} does not listen on ws://host:port (or wss://): browsers cannot connect to it",
         context.node().id().shortHex());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.api.Address;
 import dev.weft.api.ConfigException;
 import dev.weft.api.Node;
 import dev.weft.api.NodeId;
@@ -14,11 +15,16 @@ import dev.weft.api.spi.plugin.Dht;
 import dev.weft.api.spi.plugin.Plugin;
 import dev.weft.api.spi.plugin.PluginContext;
 import dev.weft.api.spi.plugin.PluginProvider;
+import dev.weft.api.spi.transport.Transport;
+import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.api.spi.transport.TransportProvider;
 import dev.weft.kademlia.internal.KademliaEngineProvider;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.transport.udp.internal.UdpTransportProvider;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -173,6 +179,61 @@ class NodeBuilderTest {
     });
     assertThatThrownBy(() -> Weft.builder().listen("udp://127.0.0.1:0").addPlugin(broken).build())
         .isInstanceOf(WeftException.class).hasMessageContaining("plugin 'broken' failed to start: boom");
+  }
+
+  /** What a transport may offer plugins (as the WebSocket transport offers its HTTP endpoints). */
+  record Offered(String by) {}
+
+  @Test
+  void pluginsFindTheServicesTransportsOffer() {
+    UdpTransportProvider udp = new UdpTransportProvider();
+    TransportProvider offering = new TransportProvider() {
+      @Override
+      public String scheme() {
+        return udp.scheme();
+      }
+
+      @Override
+      public Transport open(Address bind, TransportContext context) throws IOException {
+        Transport t = udp.open(bind, context);
+        return new Transport() {
+          @Override
+          public List<Address> localAddresses() {
+            return t.localAddresses();
+          }
+
+          @Override
+          public <T> Optional<T> service(Class<T> type) {
+            return type == Offered.class ? Optional.of(type.cast(new Offered(bind.scheme()))) : Optional.empty();
+          }
+
+          @Override
+          public void send(Address to, byte[] message) {
+            t.send(to, message);
+          }
+
+          @Override
+          public int maxMessageSize() {
+            return t.maxMessageSize();
+          }
+
+          @Override
+          public void close() {
+            t.close();
+          }
+        };
+      }
+    };
+    List<Optional<?>> seen = new ArrayList<>();
+    PluginProvider asker = provider("asker", Set.of(), ctx -> {
+      seen.add(ctx.service(Offered.class));
+      seen.add(ctx.service(Echo.class));
+      return () -> { };
+    });
+    try (Node n = Weft.builder().discovery(false).addTransport(offering).addStore(new MemoryStoreProvider())
+        .engine(new KademliaEngineProvider()).addPlugin(asker).listen("udp://127.0.0.1:0").build()) {
+      assertThat(seen).containsExactly(Optional.of(new Offered("udp")), Optional.empty());
+    }
   }
 
   @Test

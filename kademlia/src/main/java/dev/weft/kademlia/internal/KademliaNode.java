@@ -109,7 +109,7 @@ final class KademliaNode implements Node, Dht {
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
       this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
       this.table = new RoutingTable(id, cfg.k(), cfg.ipBounds());
-      this.plugins = new PluginHost(config, scheduler, stats, hlc, store, this, this);
+      this.plugins = new PluginHost(config, scheduler, stats, hlc, store, this, this, transports);
       this.rpc = new RpcClient(id, () -> addresses, cfg, scheduler, loop, codec, stats, rids, new RpcPeers());
       this.storage = new DhtStorage(id, cfg, store, loop, scheduler, hlc, codec, stats, new StorageNetwork());
       this.maintenance = new Maintenance(id, table, cfg, scheduler, loop, random, new MaintenanceActions());

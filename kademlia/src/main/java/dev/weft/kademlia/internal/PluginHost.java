@@ -37,11 +37,12 @@ final class PluginHost {
   private final LocalStore store;
   private final Node node;
   private final Dht dht;
+  private final Transports transports;
   private final ConcurrentHashMap<String, Dht.ChannelHandler> channels = new ConcurrentHashMap<>();
   private final List<Plugin> plugins = new ArrayList<>();
 
   PluginHost(WeftConfig config, Scheduler scheduler, Stats stats, VersionClock versions, LocalStore store, Node node,
-      Dht dht) {
+      Dht dht, Transports transports) {
     this.config = config;
     this.scheduler = scheduler;
     this.stats = stats;
@@ -49,6 +50,7 @@ final class PluginHost {
     this.store = store;
     this.node = node;
     this.dht = dht;
+    this.transports = transports;
   }
 
   void start(List<PluginProvider> providers) {
@@ -86,6 +88,7 @@ final class PluginHost {
     }
   }
 
+  /** A service of a started plugin, else of a transport. */
   <T> Optional<T> service(Class<T> type) {
     for (Plugin p : List.copyOf(plugins)) {
       Optional<T> s = p.service(type);
@@ -93,7 +96,7 @@ final class PluginHost {
         return s;
       }
     }
-    return Optional.empty();
+    return transports.service(type);
   }
 
   /** Closes the plugins, last started first. */

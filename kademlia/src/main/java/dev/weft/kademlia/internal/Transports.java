@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -80,6 +82,19 @@ final class Transports implements Relays {
   /** Every transport's addresses, in the order they were opened. */
   List<Address> addresses() {
     return addresses;
+  }
+
+  /** The first service of {@code type} a transport offers (listening ones first), for the plugins. */
+  <T> Optional<T> service(Class<T> type) {
+    Set<Transport> all = new LinkedHashSet<>(listening.values());
+    all.addAll(senders.values());
+    for (Transport t : all) {
+      Optional<T> s = t.service(type);
+      if (s.isPresent()) {
+        return s;
+      }
+    }
+    return Optional.empty();
   }
 
   /** The transport that sends to {@code scheme}, or null when none can. */

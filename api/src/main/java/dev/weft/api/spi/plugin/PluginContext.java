@@ -35,6 +35,9 @@ public interface PluginContext {
    */
   default void refused(String reason) {}
 
-  /** A service of a plugin started before this one (see {@link PluginProvider#dependsOn()}). */
+  /**
+   * A service of a plugin started before this one (see {@link PluginProvider#dependsOn()}), else of one of the node's
+   * transports ({@link dev.weft.api.spi.transport.Transport#service}), which are all open by then.
+   */
   <T> Optional<T> service(Class<T> type);
 }

@@ -3,6 +3,7 @@ package dev.weft.api.spi.transport;
 import dev.weft.api.Address;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -59,6 +60,16 @@ public interface Transport extends AutoCloseable {
    */
   default List<Address> joinThrough() {
     return List.of();
+  }
+
+  /**
+   * A facility this transport offers the node's plugins, found through {@code PluginContext.service(type)} (e.g. the
+   * WebSocket transport's HTTP endpoints). Empty by default and for types the transport does not know. Any thread.
+   *
+   * @since 0.1.0
+   */
+  default <T> Optional<T> service(Class<T> type) {
+    return Optional.empty();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.weft.api.Address;
 import dev.weft.api.spi.transport.RelayingTransport;
 import dev.weft.api.spi.transport.Relays;
 import dev.weft.api.spi.transport.TransportContext;
+import dev.weft.transport.websocket.WsEndpoints;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,31 @@ final class ListeningWsTransport extends WsTransport implements RelayingTranspor
   @Override
   public List<Address> localAddresses() {
     return List.of(Address.parse(self));
+  }
+
+  /** Offers {@link WsEndpoints}: the node's plugins mount endpoints and files on this transport's server. */
+  @Override
+  public <T> Optional<T> service(Class<T> type) {
+    if (type != WsEndpoints.class) {
+      return Optional.empty();
+    }
+    Address address = Address.parse(self);
+    return Optional.of(type.cast(new WsEndpoints() {
+      @Override
+      public Address address() {
+        return address;
+      }
+
+      @Override
+      public void mount(String path, WebSocketCreator creator) {
+        server.mount(path, creator);
+      }
+
+      @Override
+      public void serve(String path, String contentType, byte[] body) {
+        server.serve(path, contentType, body);
+      }
+    }));
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -21,13 +20,10 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The Jetty server of a listening WebSocket transport: the DHT endpoint {@code /weft}, and whatever else the node
- * mounts on the same port (the browser gateway's {@code /client} endpoint, {@code weft.js}, the demo page).
- *
- * <p>Servers are registered by the port they listen on, so that a plugin of the same node (which knows the node's
- * {@code ws://} address) can {@link #at find} it. Not API: public only for the gateway package.
+ * mounts on the same port through {@link dev.weft.transport.websocket.WsEndpoints} (the browser gateway's {@code
+ * /client} endpoint, {@code weft.js}, the demo page).
  */
-public final class WsServer implements AutoCloseable {
-  private static final Map<Integer, WsServer> BY_PORT = new ConcurrentHashMap<>();
+final class WsServer implements AutoCloseable {
 
   private final Server server;
   private final ServerWebSocketContainer container;
@@ -44,7 +40,7 @@ public final class WsServer implements AutoCloseable {
   }
 
   /** Starts a server on {@code host:port} (0: any free port). */
-  public static WsServer start(String host, int port, long maxMessageBytes) throws IOException {
+  static WsServer start(String host, int port, long maxMessageBytes) throws IOException {
     return start(host, port, maxMessageBytes, null);
   }
 
@@ -87,7 +83,6 @@ public final class WsServer implements AutoCloseable {
     }
     int bound = connector.getLocalPort();
     self[0] = new WsServer(server, ws.getServerWebSocketContainer(), bound);
-    BY_PORT.put(bound, self[0]);
     return self[0];
   }
 
@@ -98,23 +93,18 @@ public final class WsServer implements AutoCloseable {
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
-  /** The server listening on {@code port} in this JVM, if any. */
-  public static Optional<WsServer> at(int port) {
-    return Optional.ofNullable(BY_PORT.get(port));
-  }
-
   /** The port it listens on. */
-  public int port() {
+  int port() {
     return port;
   }
 
   /** Adds a WebSocket endpoint at {@code path} (exact match). */
-  public void mount(String path, WebSocketCreator creator) {
+  void mount(String path, WebSocketCreator creator) {
     container.addMapping(path, creator);
   }
 
   /** Serves {@code body} for GET requests of {@code path}, to pages of any origin. */
-  public void serve(String path, String contentType, byte[] body) {
+  void serve(String path, String contentType, byte[] body) {
     resources.put(path, new Resource(contentType, body.clone()));
   }
 
@@ -139,7 +129,6 @@ public final class WsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    BY_PORT.remove(port, this);
     try {
       server.stop();
     } catch (Exception e) {
