@@ -232,6 +232,7 @@ class NodeBuilderTest {
     });
     try (Node n = Weft.builder().discovery(false).addTransport(offering).addStore(new MemoryStoreProvider())
         .engine(new KademliaEngineProvider()).addPlugin(asker).listen("udp://127.0.0.1:0").build()) {
+      assertThat(n.addresses()).isNotEmpty();
       assertThat(seen).containsExactly(Optional.of(new Offered("udp")), Optional.empty());
     }
   }

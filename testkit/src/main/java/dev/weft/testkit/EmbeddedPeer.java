@@ -51,7 +51,7 @@ public final class EmbeddedPeer implements Dht {
     this.net = net;
     this.self = self;
     this.config = config;
-    this.versions = new Clock(net.scheduler(), ByteBuffer.wrap(self.id().toBytes()).getLong());
+    this.versions = VersionClock.hybrid(net.scheduler()::currentTimeMillis, ByteBuffer.wrap(self.id().toBytes()).getLong());
     this.storage = net.storageFor(this);
   }
 
@@ -334,33 +334,4 @@ public final class EmbeddedPeer implements Dht {
     }
   }
 
-  /** A hybrid logical clock on the virtual clock, as a node's. */
-  private static final class Clock implements VersionClock {
-    private final Scheduler scheduler;
-    private final long writer;
-    private long last;
-
-    Clock(Scheduler scheduler, long writer) {
-      this.scheduler = scheduler;
-      this.writer = writer;
-    }
-
-    @Override
-    public synchronized Version next() {
-      last = Math.max(last + 1, scheduler.currentTimeMillis() << 16);
-      return new Version(last, writer);
-    }
-
-    @Override
-    public synchronized void observe(Version seen) {
-      if (plausible(seen) && seen.timestamp() > last) {
-        last = seen.timestamp();
-      }
-    }
-
-    @Override
-    public boolean plausible(Version v) {
-      return Long.compareUnsigned(v.timestamp(), (scheduler.currentTimeMillis() + 60_000) << 16) <= 0;
-    }
-  }
 }

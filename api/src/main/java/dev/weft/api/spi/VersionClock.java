@@ -1,6 +1,7 @@
 package dev.weft.api.spi;
 
 import dev.weft.api.Version;
+import java.util.function.LongSupplier;
 
 /**
  * The node's hybrid logical clock, shared by its storage and its plugins, so every write a node makes is ordered after
@@ -9,6 +10,20 @@ import dev.weft.api.Version;
  * @since 0.1.0
  */
 public interface VersionClock {
+  /** How far ahead of the wall clock a version may be and still be followed ({@link #plausible}). */
+  long MAX_DRIFT_MILLIS = 60_000;
+
+  /**
+   * The hybrid logical clock a node uses: versions follow {@code wallMillis} (shifted left 16 bits, the low bits
+   * counting within a millisecond) but never go backwards, stamped with {@code writer}. Engines and test doubles use
+   * this one so that all order writes alike.
+   *
+   * @since 0.1.0
+   */
+  static VersionClock hybrid(LongSupplier wallMillis, long writer) {
+    return new HybridClock(wallMillis, writer);
+  }
+
   /** A version newer than every version this node issued or observed, stamped with this node as writer. */
   Version next();
 

@@ -16,6 +16,7 @@ import dev.weft.api.StoredObject;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.Scheduler;
+import dev.weft.api.spi.VersionClock;
 import dev.weft.api.spi.store.LocalStore;
 import dev.weft.api.spi.store.StoreResult;
 import java.io.IOException;
@@ -99,7 +100,7 @@ final class DhtStorage implements Storage {
   private final LocalStore store;
   private final Executor loop;
   private final Scheduler clock;
-  private final Hlc hlc;
+  private final VersionClock hlc;
   private final Codec codec;
   private final Stats stats;
   private final Network network;
@@ -116,7 +117,7 @@ final class DhtStorage implements Storage {
   /** Node-state names of saved publications: {@code pub/<namespace>\0<key>}. */
   static final String PUBLICATION_PREFIX = "pub/";
 
-  DhtStorage(NodeId id, KademliaConfig cfg, LocalStore store, Executor loop, Scheduler clock, Hlc hlc, Codec codec,
+  DhtStorage(NodeId id, KademliaConfig cfg, LocalStore store, Executor loop, Scheduler clock, VersionClock hlc, Codec codec,
       Stats stats, Network network) {
     this.id = id;
     this.cfg = cfg;
@@ -222,7 +223,7 @@ final class DhtStorage implements Storage {
       }
       if (!hlc.plausible(record.version())) {
         throw new IllegalArgumentException("version " + record.version() + " is more than "
-            + Hlc.MAX_DRIFT_MILLIS / 1000 + " s ahead of this node's clock");
+            + VersionClock.MAX_DRIFT_MILLIS / 1000 + " s ahead of this node's clock");
       }
       if (record.isExpired(clock.currentTimeMillis())) {
         throw new IllegalArgumentException("the record's signed expiry has passed");

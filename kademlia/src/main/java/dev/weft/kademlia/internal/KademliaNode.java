@@ -72,7 +72,7 @@ final class KademliaNode implements Node, Dht {
   final NodeId id;
   final LocalStore store;
   final Codec codec;
-  final Hlc hlc;
+  final VersionClock hlc;
   final Stats stats = new Stats();
   final Random random;
 
@@ -107,7 +107,7 @@ final class KademliaNode implements Node, Dht {
     try {
       this.id = setup.id().orElseGet(this::persistedOrRandomId);
       this.random = new Random(ByteBuffer.wrap(id.toBytes()).getLong() ^ scheduler.nanoTime());
-      this.hlc = new Hlc(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
+      this.hlc = VersionClock.hybrid(scheduler::currentTimeMillis, ByteBuffer.wrap(id.toBytes()).getLong());
       this.table = new RoutingTable(id, cfg.k(), cfg.ipBounds());
       this.plugins = new PluginHost(config, scheduler, stats, hlc, store, this, this, transports);
       this.rpc = new RpcClient(id, () -> addresses, cfg, scheduler, loop, codec, stats, rids, new RpcPeers());

@@ -1,22 +1,21 @@
-package dev.weft.kademlia.internal;
+package dev.weft.api.spi;
 
 import dev.weft.api.Version;
-import dev.weft.api.spi.VersionClock;
 import java.util.function.LongSupplier;
 
 /**
  * Hybrid logical clock: versions that follow wall-clock time but never go backwards and always exceed every version
  * this node has seen, so an update written after reading is ordered after what was read. Readings from peers that are
- * too far in the future are ignored, so a broken clock elsewhere cannot drag ours along.
+ * too far in the future are ignored, so a broken clock elsewhere cannot drag ours along. Made by {@link
+ * VersionClock#hybrid}.
  */
-final class Hlc implements VersionClock {
-  static final long MAX_DRIFT_MILLIS = 60_000;
+final class HybridClock implements VersionClock {
 
   private final LongSupplier wallMillis;
   private final long writer;
   private long last;
 
-  Hlc(LongSupplier wallMillis, long writer) {
+  HybridClock(LongSupplier wallMillis, long writer) {
     this.wallMillis = wallMillis;
     this.writer = writer;
   }
@@ -37,7 +36,7 @@ final class Hlc implements VersionClock {
 
   @Override
   public boolean plausible(Version v) {
-    long limit = (wallMillis.getAsLong() + MAX_DRIFT_MILLIS) << 16;
+    long limit = (wallMillis.getAsLong() + VersionClock.MAX_DRIFT_MILLIS) << 16;
     return Long.compareUnsigned(v.timestamp(), limit) <= 0;
   }
 }

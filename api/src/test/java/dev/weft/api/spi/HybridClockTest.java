@@ -1,4 +1,4 @@
-package dev.weft.kademlia.internal;
+package dev.weft.api.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,11 +6,11 @@ import dev.weft.api.Version;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class HlcTest {
+class HybridClockTest {
   @Test
   void neverGoesBackwardsAndFollowsWhatItSees() {
     AtomicLong wall = new AtomicLong(1_000_000);
-    Hlc hlc = new Hlc(wall::get, 5);
+    VersionClock hlc = VersionClock.hybrid(wall::get, 5);
     Version a = hlc.next();
     wall.set(500_000); // the wall clock jumps back
     Version b = hlc.next();
@@ -24,8 +24,8 @@ class HlcTest {
   @Test
   void ignoresVersionsFarInTheFuture() {
     AtomicLong wall = new AtomicLong(1_000_000);
-    Hlc hlc = new Hlc(wall::get, 5);
-    hlc.observe(new Version((1_000_000L + Hlc.MAX_DRIFT_MILLIS * 10) << 16, 9));
+    VersionClock hlc = VersionClock.hybrid(wall::get, 5);
+    hlc.observe(new Version((1_000_000L + VersionClock.MAX_DRIFT_MILLIS * 10) << 16, 9));
     assertThat(hlc.next().millis()).isEqualTo(1_000_000);
   }
 }
