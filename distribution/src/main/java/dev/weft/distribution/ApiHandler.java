@@ -1,6 +1,7 @@
 package dev.weft.distribution;
 
 import dev.weft.api.Node;
+import dev.weft.distribution.ui.UiFiles;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.spi.Route;

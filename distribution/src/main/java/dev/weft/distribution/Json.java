@@ -35,8 +35,11 @@ import java.util.function.Function;
  * index entries as {@code {key, value}} with the key as {@link PhtForms#key} writes it, index definitions as
  * {@code {name, type, leafCapacity, keyBits, maxStringBytes}} and their shape as {@code {index, depth, leaves,
  * internal, entries}}.
+ *
+ * <p>Public, as are the members the sub-packages call: the HTTP API, the web UI's error answers and the node commands
+ * write with it.
  */
-final class Json {
+public final class Json {
   static final ObjectMapper MAPPER = RemoteJson.builder()
       .addModule(new SimpleModule("weft")
           .addSerializer(NodeId.class, ToStringSerializer.instance)
@@ -76,7 +79,7 @@ final class Json {
   }
 
   /** {@code value} as compact JSON and a newline: an HTTP body, or one line of a stream. */
-  static byte[] line(Object value) {
+  public static byte[] line(Object value) {
     byte[] json = bytes(value);
     byte[] line = new byte[json.length + 1];
     System.arraycopy(json, 0, line, 0, json.length);
@@ -103,7 +106,7 @@ final class Json {
   }
 
   /** {@code {"error": message}}, the body of every failed HTTP request. */
-  static ObjectNode error(String message) {
+  public static ObjectNode error(String message) {
     return MAPPER.createObjectNode().put("error", message);
   }
 

@@ -1,5 +1,6 @@
-package dev.weft.distribution;
+package dev.weft.distribution.ui;
 
+import dev.weft.distribution.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,11 +15,12 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The web UI's static files under {@code /ui/}: read from the class path under {@value #RESOURCES}, so that a jar
  * holding them, dropped into {@code lib/}, is all it takes. The distribution's own jar carries them (from {@code
- * src/main/resources/weft-ui}); without any, {@code /ui/} answers 404.
+ * src/main/resources/weft-ui}); without any, {@code /ui/} answers 404. Public for the HTTP API's handler, which
+ * hands it the requests under {@value #ROOT}.
  */
-final class UiFiles {
+public final class UiFiles {
   /** The URL path the UI is served under. */
-  static final String ROOT = "/ui";
+  public static final String ROOT = "/ui";
   /** The class path directory its files are read from. */
   static final String RESOURCES = "weft-ui/";
 
@@ -40,7 +42,7 @@ final class UiFiles {
   private UiFiles() {}
 
   /** Answers a GET or HEAD of {@code path}, which is {@value #ROOT} or starts with {@code /ui/}. */
-  static void serve(String path, Request request, Response response, Callback callback) {
+  public static void serve(String path, Request request, Response response, Callback callback) {
     if (path.equals(ROOT)) {
       Response.sendRedirect(request, response, callback, ROOT + "/");
       return;
