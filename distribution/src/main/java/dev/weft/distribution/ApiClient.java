@@ -2,6 +2,8 @@ package dev.weft.distribution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.config.HostPort;
+import dev.weft.distribution.config.NodeSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

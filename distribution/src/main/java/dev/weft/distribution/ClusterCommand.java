@@ -2,6 +2,8 @@ package dev.weft.distribution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Address;
+import dev.weft.distribution.config.HostPort;
+import dev.weft.distribution.config.NodeSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

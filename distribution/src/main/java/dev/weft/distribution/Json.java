@@ -40,7 +40,7 @@ import java.util.function.Function;
  * write with it.
  */
 public final class Json {
-  static final ObjectMapper MAPPER = RemoteJson.builder()
+  public static final ObjectMapper MAPPER = RemoteJson.builder()
       .addModule(new SimpleModule("weft")
           .addSerializer(NodeId.class, ToStringSerializer.instance)
           .addSerializer(Address.class, ToStringSerializer.instance)
@@ -56,16 +56,16 @@ public final class Json {
   private Json() {}
 
   /** {@link JsonTree#parse}: the one way the distribution reads JSON text. */
-  static JsonNode parse(byte[] json) throws JsonProcessingException {
+  public static JsonNode parse(byte[] json) throws JsonProcessingException {
     return JsonTree.parse(json);
   }
 
-  static JsonNode parse(String json) throws JsonProcessingException {
+  public static JsonNode parse(String json) throws JsonProcessingException {
     return parse(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@link JsonTree#reason}. */
-  static String reason(JsonProcessingException e) {
+  public static String reason(JsonProcessingException e) {
     return JsonTree.reason(e);
   }
 
@@ -88,7 +88,7 @@ public final class Json {
   }
 
   /** {@code value} as compact JSON on one line. */
-  static String text(Object value) {
+  public static String text(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {

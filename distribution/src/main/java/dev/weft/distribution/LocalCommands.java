@@ -2,6 +2,8 @@ package dev.weft.distribution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Setting;
+import dev.weft.distribution.config.NodeSettings;
+import dev.weft.distribution.config.SettingsCatalog;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;

@@ -1,5 +1,6 @@
 package dev.weft.distribution;
 
+import dev.weft.distribution.config.NodeSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

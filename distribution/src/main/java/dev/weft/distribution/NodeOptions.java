@@ -1,5 +1,6 @@
 package dev.weft.distribution;
 
+import dev.weft.distribution.config.NodeSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

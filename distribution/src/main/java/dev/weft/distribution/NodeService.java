@@ -7,6 +7,8 @@ import dev.weft.api.CoreSettings;
 import dev.weft.api.Node;
 import dev.weft.api.Weft;
 import dev.weft.api.WeftException;
+import dev.weft.distribution.config.NodeSettings;
+import dev.weft.distribution.http.HttpApi;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -3,6 +3,11 @@ package dev.weft.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.api.Node;
+import dev.weft.distribution.config.HostPort;
+import dev.weft.distribution.http.Http;
+import dev.weft.distribution.http.HttpApi;
+import dev.weft.distribution.http.TestNodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -11,14 +16,22 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link ApiClient} against a hand-written server, for what a weft node does not do on its own. */
+/**
+ * {@link ApiClient} against a hand-written server, for what a weft node does not do on its own, and against a real node's
+ * guard and token.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class ApiClientTest {
+  private static final String TOKEN = "s3cret-token-0123456789";
+
   /** What a test does with a client of the one-shot server. */
   private interface ClientTest {
     void run(ApiClient client) throws Exception;
@@ -88,5 +101,34 @@ final class ApiClientTest {
               assertThat(e.exitCode()).isEqualTo(Cli.UNAVAILABLE);
               assertThat(e.getMessage()).contains("without JSON");
             }));
+  }
+
+  @Test
+  void aGuardedNodeTakesTheClientsRequestsAndItsToken() throws Exception {
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      Node node = TestNodes.start(41);
+      resources.add(node);
+      HttpApi open = TestNodes.serve(node, 64 * 1024);
+      resources.add(0, open);
+      HttpApi secured = TestNodes.serve(node, 64 * 1024, TOKEN);
+      resources.add(0, secured);
+
+      // No Origin, and the Host it was given: what the guard lets in (docs/security.md).
+      ApiClient cli = new ApiClient(open.address());
+      byte[] value = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
+      assertThat(cli.call("PUT", Http.object("guard", "cli"), value).body().get("version").asText()).isNotEmpty();
+      assertThat(cli.call("GET", Http.object("guard", "cli"), null).body().get("value").get("n").asInt())
+          .isEqualTo(1);
+
+      ApiClient withToken = new ApiClient(secured.address(), Optional.of(TOKEN));
+      assertThat(withToken.call("GET", "/v1/info", null).body().get("id").asText()).isEqualTo(node.id().toHex());
+      ApiClient without = new ApiClient(secured.address());
+      assertThatThrownBy(() -> without.call("GET", "/v1/info", null))
+          .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(Cli.USAGE))
+          .hasMessageContaining("the node requires a token");
+    } finally {
+      TestNodes.closeAll(resources);
+    }
   }
 }

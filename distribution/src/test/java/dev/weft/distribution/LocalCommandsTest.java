@@ -3,6 +3,8 @@ package dev.weft.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.config.SettingsCatalog;
+import dev.weft.distribution.http.Http;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
