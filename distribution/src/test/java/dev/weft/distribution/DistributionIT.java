@@ -132,7 +132,7 @@ final class DistributionIT {
       assertThat(dead.err()).contains("cannot reach the node's HTTP API");
     }
 
-    Tarball.Result envApi = weft(Map.of(Cli.API_ENV, secondApi), "info");
+    Tarball.Result envApi = weft(Map.of("WEFT_API", secondApi), "info");
     assertThat(envApi.code()).as(envApi.err()).isZero();
     assertThat(envApi.json().get("id").asText()).isEqualTo(secondLine.get("id").asText());
     assertThat(envApi.json().get("contacts").asInt()).isEqualTo(1);

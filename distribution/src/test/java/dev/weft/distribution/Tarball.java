@@ -71,7 +71,7 @@ final class Tarball {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     // The JDK running the tests: the launcher must find it through JAVA_HOME.
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().remove(Cli.API_ENV);
+    pb.environment().remove("WEFT_API");
     pb.environment().remove("WEFT_JAVA_OPTS");
     pb.environment().putAll(env);
     return pb;

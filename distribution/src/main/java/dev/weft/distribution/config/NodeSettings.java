@@ -6,8 +6,8 @@ import dev.weft.api.CoreSettings;
 import dev.weft.api.NodeId;
 import dev.weft.api.Setting;
 import dev.weft.api.WeftConfig;
-import dev.weft.distribution.Cli;
-import dev.weft.distribution.CliException;
+import dev.weft.distribution.cli.Cli;
+import dev.weft.distribution.cli.CliException;
 import dev.weft.distribution.http.ApiGuard;
 import dev.weft.distribution.http.HttpApi;
 import dev.weft.messaging.MessagingSettings;
@@ -98,8 +98,8 @@ public record NodeSettings(WeftConfig config, HttpApi.Options api, List<Address>
       "how long a request may wait for the node before it gets 503");
 
   /** The settings the distribution reads itself, declared to the node builder and listed by {@code weft config}. */
-  public static final List<Setting<?>> DECLARED = List.of(LISTEN, BOOTSTRAP, API_LISTEN, API_TOKEN, API_HOSTS, API_ORIGINS,
-      API_MAX_REQUEST, API_STREAM_BUFFER, API_REQUEST_TIMEOUT);
+  public static final List<Setting<?>> DECLARED = List.of(LISTEN, BOOTSTRAP, API_LISTEN, API_TOKEN, API_HOSTS,
+      API_ORIGINS, API_MAX_REQUEST, API_STREAM_BUFFER, API_REQUEST_TIMEOUT);
 
   /** System property with the installation directory; bin/weft sets it. */
   static final String HOME_PROPERTY = "weft.home";

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.api.Address;
 import dev.weft.api.CoreSettings;
 import dev.weft.api.WeftConfig;
-import dev.weft.distribution.Cli;
-import dev.weft.distribution.CliException;
+import dev.weft.distribution.cli.Cli;
+import dev.weft.distribution.cli.CliException;
 import dev.weft.distribution.http.ApiGuard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -219,7 +219,8 @@ final class NodeSettingsTest {
 
   @Test
   void hostsAndOriginsAreReadAndBadOnesStopTheNodeNamingTheKey() throws IOException {
-    assertThat(NodeSettings.resolve(options(), Optional.empty()).api().access()).isEqualTo(new ApiGuard.Rules(Set.of(), Set.of()));
+    assertThat(NodeSettings.resolve(options(), Optional.empty()).api().access())
+        .isEqualTo(new ApiGuard.Rules(Set.of(), Set.of()));
     NodeSettings listed = NodeSettings.resolve(new NodeSettings.Options(write("hosts.properties",
         "weft.api.hosts = node.example.org, weft.lan\n"), null, null, null, null, null, null), Optional.empty(),
         Map.of("WEFT_API_ORIGINS", "https://app.example.org"));

@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import dev.weft.simulator.Simulation;
 import dev.weft.simulator.Simulation.Workload;

@@ -1,7 +1,8 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Address;
+import dev.weft.distribution.Json;
 import dev.weft.distribution.config.HostPort;
 import dev.weft.distribution.config.NodeSettings;
 import java.util.ArrayList;

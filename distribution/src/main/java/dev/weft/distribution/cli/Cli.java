@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What a command may touch of its process: standard streams and environment. Passed in rather than read from
- * {@link System} so that tests run commands in-process and see exactly what a user would.
+ * {@link System} so that tests run commands in-process and see exactly what a user would. Public: {@code Main} makes it
+ * from the process; the node's settings use {@link #USAGE} and {@link #DEFAULT_API}.
  */
 public record Cli(PrintWriter out, PrintWriter err, Map<String, String> env, InputStream in) {
   /** Exit codes of every command; {@code docs/http-api.md} and {@code weft --help} list them. */

@@ -1,7 +1,9 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.distribution.JsonTree;
+import dev.weft.distribution.Urls;
 import dev.weft.pht.KeyType;
 import dev.weft.pht.remote.PhtForms;
 import picocli.CommandLine.Command;

@@ -1,6 +1,8 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.JsonTree;
+import dev.weft.distribution.Urls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import dev.weft.api.NodeId;
 import picocli.CommandLine.Command;

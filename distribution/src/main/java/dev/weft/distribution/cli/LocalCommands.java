@@ -1,7 +1,9 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Setting;
+import dev.weft.distribution.JsonTree;
+import dev.weft.distribution.Versions;
 import dev.weft.distribution.config.NodeSettings;
 import dev.weft.distribution.config.SettingsCatalog;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Address;
@@ -7,6 +7,8 @@ import dev.weft.api.CoreSettings;
 import dev.weft.api.Node;
 import dev.weft.api.Weft;
 import dev.weft.api.WeftException;
+import dev.weft.distribution.Json;
+import dev.weft.distribution.Versions;
 import dev.weft.distribution.config.NodeSettings;
 import dev.weft.distribution.http.HttpApi;
 import java.io.IOException;

@@ -1,6 +1,9 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
-/** Ends a command with {@code exitCode}; the message goes to stderr as {@code weft <command>: message}. */
+/**
+ * Ends a command with {@code exitCode}; the message goes to stderr as {@code weft <command>: message}. Public: the node's
+ * settings ({@code dev.weft.distribution.config}) end a command with it too.
+ */
 public final class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int exitCode;

@@ -1,5 +1,6 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
+import dev.weft.distribution.Versions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -30,8 +31,9 @@ final class WeftCommand implements Callable<Integer> {
   static final String NAME = "weft";
 
   /**
-   * The commands, in the order {@code weft --help} lists them. Not in {@code @Command(subcommands)}: {@link Main} builds
-   * only the one a run names, so that picocli reads the annotations of one command instead of forty.
+   * The commands, in the order {@code weft --help} lists them. Not in {@code @Command(subcommands)}: {@link
+   * CommandRunner} builds only the one a run names, so that picocli reads the annotations of one command instead of
+   * forty.
    */
   static final List<Class<?>> SUBCOMMANDS = List.of(
       NodeCommand.class,

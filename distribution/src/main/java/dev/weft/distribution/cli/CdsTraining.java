@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -59,7 +59,7 @@ final class CdsTraining {
       for (Map.Entry<List<String>, Integer> run : runs.entrySet()) {
         PrintWriter out = new PrintWriter(Writer.nullWriter());
         Cli cli = new Cli(out, out, Map.of(), new ByteArrayInputStream(new byte[0]));
-        expected &= Main.run(run.getKey().toArray(String[]::new), cli) == run.getValue();
+        expected &= CommandRunner.run(run.getKey().toArray(String[]::new), cli) == run.getValue();
       }
       return expected;
     } finally {

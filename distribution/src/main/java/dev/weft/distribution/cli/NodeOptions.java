@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import dev.weft.distribution.config.NodeSettings;
 import java.nio.file.Path;

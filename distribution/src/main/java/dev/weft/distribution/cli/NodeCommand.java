@@ -1,5 +1,6 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
+import dev.weft.distribution.Json;
 import dev.weft.distribution.config.NodeSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

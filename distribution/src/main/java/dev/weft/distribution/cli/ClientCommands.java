@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.RecordSigner;
 import dev.weft.api.ValueCipher;
 import dev.weft.api.Version;
+import dev.weft.distribution.JsonTree;
+import dev.weft.distribution.Urls;
 import dev.weft.distribution.config.HostPort;
 import dev.weft.distribution.config.NodeSettings;
 import dev.weft.distribution.http.HttpApi;

@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link ApiClient} against a hand-written server, for what a weft node does not do on its own, and against a real node's
- * guard and token.
+ * {@link ApiClient} against a hand-written server, for what a weft node does not do on its own, and against a real
+ * node's guard and token.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class ApiClientTest {

@@ -1,4 +1,4 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

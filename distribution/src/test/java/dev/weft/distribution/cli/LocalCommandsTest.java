@@ -1,8 +1,9 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.Versions;
 import dev.weft.distribution.config.SettingsCatalog;
 import dev.weft.distribution.http.Http;
 import java.io.ByteArrayInputStream;
@@ -29,7 +30,7 @@ final class LocalCommandsTest {
   private static Run weft(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    int code = CommandRunner.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), env, new ByteArrayInputStream(new byte[0]));
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

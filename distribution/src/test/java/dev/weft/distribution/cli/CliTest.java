@@ -1,10 +1,11 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Node;
+import dev.weft.distribution.Json;
 import dev.weft.distribution.http.Http;
 import dev.weft.distribution.http.HttpApi;
 import dev.weft.distribution.http.TestNodes;
@@ -95,7 +96,7 @@ final class CliTest {
   private static Run weft(Map<String, String> env, String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    int code = CommandRunner.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), env,
         new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -112,7 +113,8 @@ final class CliTest {
     final CompletableFuture<Integer> code;
 
     Background(String... args) {
-      code = CompletableFuture.supplyAsync(() -> Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+      code = CompletableFuture.supplyAsync(() -> CommandRunner.run(args,
+          new PrintStream(out, true, StandardCharsets.UTF_8),
           new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), new ByteArrayInputStream(new byte[0])));
     }
 
@@ -547,7 +549,7 @@ final class CliTest {
         new PrintWriter(new OutputStreamWriter(new ByteArrayOutputStream(), StandardCharsets.UTF_8), true), Map.of(),
         new ByteArrayInputStream(new byte[0]));
     CompletableFuture<Integer> code = CompletableFuture.supplyAsync(
-        () -> Main.run(new String[] {"listen", "--api", own.address().toString()}, cli));
+        () -> CommandRunner.run(new String[] {"listen", "--api", own.address().toString()}, cli));
     await().atMost(WAIT).until(() -> TestNodes.openStreams(own) == 1);
     // The first message is the line read; the listener notices the reader is gone when it writes the second.
     assertThat(weft("send-node", "--api", apiA, b.id().toHex(), "1").code()).isZero();

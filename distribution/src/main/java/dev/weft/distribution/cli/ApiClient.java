@@ -1,7 +1,8 @@
-package dev.weft.distribution;
+package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.JsonTree;
 import dev.weft.distribution.config.HostPort;
 import dev.weft.distribution.config.NodeSettings;
 import java.io.IOException;
