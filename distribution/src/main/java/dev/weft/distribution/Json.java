@@ -35,9 +35,12 @@ import java.util.function.Function;
  * index entries as {@code {key, value}} with the key as {@link PhtForms#key} writes it, index definitions as
  * {@code {name, type, leafCapacity, keyBits, maxStringBytes}} and their shape as {@code {index, depth, leaves,
  * internal, entries}}.
+ *
+ * <p>Public, as are the members the sub-packages call: the HTTP API, the web UI's error answers and the node commands
+ * write with it.
  */
-final class Json {
-  static final ObjectMapper MAPPER = RemoteJson.builder()
+public final class Json {
+  public static final ObjectMapper MAPPER = RemoteJson.builder()
       .addModule(new SimpleModule("weft")
           .addSerializer(NodeId.class, ToStringSerializer.instance)
           .addSerializer(Address.class, ToStringSerializer.instance)
@@ -53,16 +56,16 @@ final class Json {
   private Json() {}
 
   /** {@link JsonTree#parse}: the one way the distribution reads JSON text. */
-  static JsonNode parse(byte[] json) throws JsonProcessingException {
+  public static JsonNode parse(byte[] json) throws JsonProcessingException {
     return JsonTree.parse(json);
   }
 
-  static JsonNode parse(String json) throws JsonProcessingException {
+  public static JsonNode parse(String json) throws JsonProcessingException {
     return parse(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@link JsonTree#reason}. */
-  static String reason(JsonProcessingException e) {
+  public static String reason(JsonProcessingException e) {
     return JsonTree.reason(e);
   }
 
@@ -76,7 +79,7 @@ final class Json {
   }
 
   /** {@code value} as compact JSON and a newline: an HTTP body, or one line of a stream. */
-  static byte[] line(Object value) {
+  public static byte[] line(Object value) {
     byte[] json = bytes(value);
     byte[] line = new byte[json.length + 1];
     System.arraycopy(json, 0, line, 0, json.length);
@@ -85,7 +88,7 @@ final class Json {
   }
 
   /** {@code value} as compact JSON on one line. */
-  static String text(Object value) {
+  public static String text(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -103,7 +106,7 @@ final class Json {
   }
 
   /** {@code {"error": message}}, the body of every failed HTTP request. */
-  static ObjectNode error(String message) {
+  public static ObjectNode error(String message) {
     return MAPPER.createObjectNode().put("error", message);
   }
 

@@ -27,11 +27,11 @@ import java.util.Map;
  * needs of JSON, without an {@code ObjectMapper}, whose start (serializer factories, date formats and with them the
  * JDK's locale data) cost a command a tenth of a second (docs/benchmarks.md, "CLI start-up"). The rules of reading
  * are the distribution's: {@link Json#parse}, which the HTTP API reads requests with, is this. Written trees are
- * those an {@code ObjectMapper} writes (JsonTest compares them).
+ * those an {@code ObjectMapper} writes (JsonTest compares them). Public for the CLI's commands.
  */
-final class JsonTree {
+public final class JsonTree {
   /** Makes the nodes; decimals are kept as written ({@code 1.50} stays {@code 1.50}). */
-  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
       // {"a":1,"a":2} is a mistake, not {"a":2}.
@@ -48,7 +48,7 @@ final class JsonTree {
    *
    * @throws JsonProcessingException with a message fit for a user when the text is not exactly one JSON value
    */
-  static JsonNode parse(byte[] json) throws JsonProcessingException {
+  public static JsonNode parse(byte[] json) throws JsonProcessingException {
     try (JsonParser parser = FACTORY.createParser(json)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
@@ -70,7 +70,7 @@ final class JsonTree {
   }
 
   /** A short, single-line reason why {@code e} rejected the input, without Jackson's source excerpts. */
-  static String reason(JsonProcessingException e) {
+  public static String reason(JsonProcessingException e) {
     String message = e.getOriginalMessage();
     if (message == null) {
       message = e.getClass().getSimpleName();
@@ -84,7 +84,7 @@ final class JsonTree {
   }
 
   /** {@code value} as compact JSON on one line. */
-  static String text(JsonNode value) {
+  public static String text(JsonNode value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator generator = FACTORY.createGenerator(out)) {
       write(generator, value);
@@ -95,7 +95,7 @@ final class JsonTree {
   }
 
   /** {@code value} as indented JSON, for people ({@code --pretty}). */
-  static String pretty(JsonNode value) {
+  public static String pretty(JsonNode value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator generator = FACTORY.createGenerator(out).useDefaultPrettyPrinter()) {
       write(generator, value);
@@ -106,7 +106,7 @@ final class JsonTree {
   }
 
   /** {@code value} as compact JSON, UTF-8. */
-  static byte[] bytes(JsonNode value) {
+  public static byte[] bytes(JsonNode value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       write(generator, value);

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  * Percent-encoding of path segments (RFC 3986, section 2.1) as the HTTP API and its client use them.
  *
  * <p>Not {@link java.net.URLEncoder}/{@link java.net.URLDecoder}: those implement HTML forms, where {@code +} means a
- * space, which would turn the key {@code a+b} into {@code a b}.
+ * space, which would turn the key {@code a+b} into {@code a b}. Public: the CLI encodes, the HTTP API decodes.
  */
-final class Urls {
+public final class Urls {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private Urls() {}
@@ -22,7 +22,7 @@ final class Urls {
    * percent-encoded, so {@code /}, {@code ?}, {@code %} and spaces stay inside the segment. The segments {@code .} and
    * {@code ..} are encoded entirely, because clients and servers would otherwise resolve them as relative paths.
    */
-  static String encodeSegment(String text) {
+  public static String encodeSegment(String text) {
     if (text.equals(".") || text.equals("..")) {
       return text.replace(".", "%2E");
     }
@@ -44,7 +44,7 @@ final class Urls {
    *
    * @throws IllegalArgumentException when a {@code %} is not followed by two hex digits or the bytes are not UTF-8
    */
-  static String decodeSegment(String raw) {
+  public static String decodeSegment(String raw) {
     if (raw.indexOf('%') < 0) {
       return raw;
     }

@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of this distribution, written into {@code version.properties} by the build. */
-final class Versions {
+/**
+ * The version of this distribution, written into {@code version.properties} by the build. Public: {@code weft version}
+ * and the node's {@code /v1/info} report it.
+ */
+public final class Versions {
   private static final String VERSION = load();
 
   private Versions() {}
 
   /** For example {@code 0.1.0}; {@code dev} when the resource was not filtered (running from an IDE). */
-  static String weft() {
+  public static String weft() {
     return VERSION;
   }
 

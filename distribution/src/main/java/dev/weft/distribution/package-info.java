@@ -1,6 +1,7 @@
 /**
- * The installable weft node: the {@code weft} command line ({@link dev.weft.distribution.Main}), the local HTTP/JSON
- * API a node serves and the client commands that talk to it. Everything but {@code Main} is package-private; the HTTP
- * API is documented in {@code docs/http-api.md}.
+ * The installable weft node. Here: {@link dev.weft.distribution.Main}, which {@code bin/weft} starts, and what both the
+ * CLI and the HTTP API use ({@link dev.weft.distribution.Json}, {@link dev.weft.distribution.JsonTree}, {@link
+ * dev.weft.distribution.Urls}, {@link dev.weft.distribution.Versions}). The rest is in {@code cli}, {@code http}
+ * (documented in {@code docs/http-api.md}), {@code config} and {@code ui}; only what another package calls is public.
  */
 package dev.weft.distribution;

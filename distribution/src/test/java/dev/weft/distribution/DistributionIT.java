@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.http.Http;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -131,7 +132,7 @@ final class DistributionIT {
       assertThat(dead.err()).contains("cannot reach the node's HTTP API");
     }
 
-    Tarball.Result envApi = weft(Map.of(Cli.API_ENV, secondApi), "info");
+    Tarball.Result envApi = weft(Map.of("WEFT_API", secondApi), "info");
     assertThat(envApi.code()).as(envApi.err()).isZero();
     assertThat(envApi.json().get("id").asText()).isEqualTo(secondLine.get("id").asText());
     assertThat(envApi.json().get("contacts").asInt()).isEqualTo(1);

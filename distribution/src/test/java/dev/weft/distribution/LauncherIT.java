@@ -41,8 +41,9 @@ final class LauncherIT {
   private static final List<String> NODE_CLASSES = List.of("org.eclipse.jetty.", "dev.weft.kademlia.",
       "dev.weft.transport.", "dev.weft.storage.", "dev.weft.simulator.", "dev.weft.testkit.", "ch.qos.logback.",
       "io.micrometer.", "io.prometheus.", "org.mapdb.", "jdk.internal.net.http.", "sun.security.ssl.",
-      "dev.weft.distribution.HttpApi", "dev.weft.distribution.ApiHandler", "dev.weft.distribution.NodeService",
-      "dev.weft.distribution.NodeMetrics", "dev.weft.distribution.NodeOptions", "dev.weft.distribution.NdjsonStream");
+      "dev.weft.distribution.http.HttpApi", "dev.weft.distribution.http.ApiHandler",
+      "dev.weft.distribution.cli.NodeService", "dev.weft.distribution.http.NodeMetrics",
+      "dev.weft.distribution.cli.NodeOptions", "dev.weft.distribution.http.NdjsonStream");
 
   @TempDir
   Path dir;

@@ -3,6 +3,7 @@ package dev.weft.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.http.Http;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

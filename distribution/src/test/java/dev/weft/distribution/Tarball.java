@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.http.Http;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ final class Tarball {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     // The JDK running the tests: the launcher must find it through JAVA_HOME.
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().remove(Cli.API_ENV);
+    pb.environment().remove("WEFT_API");
     pb.environment().remove("WEFT_JAVA_OPTS");
     pb.environment().putAll(env);
     return pb;
