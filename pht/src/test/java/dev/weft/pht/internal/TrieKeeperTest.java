@@ -80,4 +80,20 @@ class TrieKeeperTest {
   void aKeyOutsideTheNodesPrefixIsSentBack() {
     assertThat(op("insert", 5, "0")).hasToString("{\"retry\":\"key not under this prefix\"}");
   }
+
+  @Test
+  void aSplitThatFailsHalfwayAnswersMaybe() {
+    TrieKeeper cut = new TrieKeeper(store, (c, prefix, op) -> CompletableFuture.failedFuture(
+        new dev.weft.api.WeftException("child keeper gone")));
+    ObjectNode op = JSON.objectNode().put("op", "insert").put("ix", "ix");
+    op.set("k", codec.toJson(Key.of(1)));
+    op.put("v", 1);
+    net.await(cut.apply(codec, "", op));
+    op.set("k", codec.toJson(Key.of(2)));
+    net.await(cut.apply(codec, "", op));
+    op.set("k", codec.toJson(Key.of(3)));
+    // The split was recorded before the children were asked: the insert may have happened.
+    assertThat(net.await(cut.apply(codec, "", op))).hasToString(
+        "{\"retry\":\"keeper: dev.weft.api.WeftException: child keeper gone\",\"maybe\":true}");
+  }
 }
