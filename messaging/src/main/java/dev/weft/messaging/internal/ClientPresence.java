@@ -166,7 +166,7 @@ final class ClientPresence {
     ObjectNode probe = new ProbeMessage(client).toJson();
     return findNode.apply(host).thenCompose(c -> c.isEmpty() ? CompletableFuture.completedFuture(false)
         : dht.request(c.get(), MessagingPlugin.DHT_CHANNEL, probe).handle((answer, error) ->
-            error == null && answer.path("attached").asBoolean()));
+            error == null && ProbeMessage.Answer.fromJson(answer).attached()));
   }
 
   private CompletableFuture<Void> publish(NodeId client) {

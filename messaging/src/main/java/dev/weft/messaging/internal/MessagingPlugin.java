@@ -3,7 +3,6 @@ package dev.weft.messaging.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.JsonLimits;
@@ -46,7 +45,6 @@ import org.slf4j.LoggerFactory;
 final class MessagingPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(MessagingPlugin.class);
   static final String DHT_CHANNEL = "messaging";
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Dht dht;
@@ -98,7 +96,7 @@ final class MessagingPlugin implements Plugin {
     if (op.equals(ProbeMessage.OP)) {
       ProbeMessage probe = ProbeMessage.fromJson(body);
       return probe == null ? CompletableFuture.failedFuture(new WeftException("malformed probe"))
-          : CompletableFuture.completedFuture(ProbeMessage.answer(clients.get(probe.to()) != null));
+          : CompletableFuture.completedFuture(new ProbeMessage.Answer(clients.get(probe.to()) != null).toJson());
     }
     String id = body.path("id").asText();
     String channel = body.path("ch").asText();
@@ -120,11 +118,11 @@ final class MessagingPlugin implements Plugin {
           ClientPresence.Attachment a = clients.get(to);
           if (a == null) {
             // Not an error of the exchange: the sender learns the client is gone (its record is stale).
-            return CompletableFuture.completedFuture(JSON.objectNode().put("ok", false).put("gone", true));
+            return CompletableFuture.completedFuture(DeliverMessage.Answer.GONE.toJson());
           }
           deliverToClient(a, new ReceivedMessage(ReceivedMessage.Kind.NODE, id, from.id(), channel, Optional.empty(),
               Optional.empty(), payload));
-          return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+          return CompletableFuture.completedFuture(DeliverMessage.Answer.OK.toJson());
         }
         if (kind.equals("node") && !body.path("to").asText().equals(dht.self().id().toHex())) {
           return CompletableFuture.failedFuture(new WeftException("not the addressed node"));
@@ -133,7 +131,7 @@ final class MessagingPlugin implements Plugin {
         Optional<String> ns = k == ReceivedMessage.Kind.KEY ? Optional.of(body.path("ns").asText()) : Optional.empty();
         Optional<String> key = k == ReceivedMessage.Kind.KEY ? Optional.of(body.path("key").asText()) : Optional.empty();
         deliverLocally(new ReceivedMessage(k, id, from.id(), channel, ns, key, payload));
-        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+        return CompletableFuture.completedFuture(DeliverMessage.Answer.OK.toJson());
       }
       case BroadcastMessage.OP -> {
         try {
@@ -244,7 +242,7 @@ final class MessagingPlugin implements Plugin {
       return CompletableFuture.completedFuture(new Messaging.Delivery(id, c.id()));
     }
     return dht.request(c, DHT_CHANNEL, body).handle((answer, error) -> {
-      if (error == null && answer.path("ok").asBoolean()) {
+      if (error == null && DeliverMessage.Answer.fromJson(answer).ok()) {
         return CompletableFuture.completedFuture(new Messaging.Delivery(id, c.id()));
       }
       return tryInTurn(candidates, index + 1, body, id, channel, local, what);
@@ -325,10 +323,11 @@ final class MessagingPlugin implements Plugin {
               + host.toHex() + ", which is not in the network any more"));
         }
         return dht.request(contact.get(), DHT_CHANNEL, body).handle((answer, failure) -> {
-          if (failure == null && answer.path("ok").asBoolean()) {
+          DeliverMessage.Answer taken = failure == null ? DeliverMessage.Answer.fromJson(answer) : null;
+          if (taken != null && taken.ok()) {
             return CompletableFuture.completedFuture(new Messaging.Delivery(id, host));
           }
-          if (failure == null && answer.path("gone").asBoolean()) {
+          if (taken != null && taken.gone()) {
             return CompletableFuture.<Messaging.Delivery>failedFuture(new UndeliverableException(
                 UndeliverableException.Reason.NO_SUCH_NODE, "client " + to.toHex() + " is no longer attached to node "
                 + host.toHex()));
@@ -375,7 +374,7 @@ final class MessagingPlugin implements Plugin {
 
   private CompletableFuture<Messaging.Delivery> deliverTo(Contact c, ObjectNode body, String id) {
     return dht.request(c, DHT_CHANNEL, body).handle((answer, error) -> {
-      if (error == null && answer.path("ok").asBoolean()) {
+      if (error == null && DeliverMessage.Answer.fromJson(answer).ok()) {
         return new Messaging.Delivery(id, c.id());
       }
       String why = error != null ? String.valueOf(error.getMessage()) : answer.toString();
