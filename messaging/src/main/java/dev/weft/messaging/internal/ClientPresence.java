@@ -104,7 +104,7 @@ final class ClientPresence {
         publish(id).whenComplete((r, e) -> {
           if (e != null) {
             LOG.warn("could not refresh the presence record of client {}: {}", id.shortHex(),
-                MessagingPlugin.rootMessage(e));
+                Unicast.rootMessage(e));
           }
           scheduleRefresh();
         });
@@ -186,7 +186,7 @@ final class ClientPresence {
     }).whenComplete((r, e) -> {
       if (e != null) {
         LOG.debug("could not delete the presence record of client {}: {}", client.shortHex(),
-            MessagingPlugin.rootMessage(e));
+            Unicast.rootMessage(e));
       }
     });
   }
