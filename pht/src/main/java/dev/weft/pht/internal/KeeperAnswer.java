@@ -48,15 +48,19 @@ sealed interface KeeperAnswer {
     }
 
     /**
-     * The node, with its addresses as sent.
+     * The closer node's id.
      *
-     * @throws IllegalArgumentException when the id or an address is malformed
+     * @throws IllegalArgumentException when it is malformed
      */
     NodeId nodeId() {
       return NodeId.fromHex(id);
     }
 
-    /** @throws IllegalArgumentException when an address is malformed */
+    /**
+     * The addresses as sent, for a node not in the routing table.
+     *
+     * @throws IllegalArgumentException when one is malformed
+     */
     List<Address> parsedAddresses() {
       return addresses.stream().map(Address::parse).toList();
     }
@@ -183,7 +187,11 @@ sealed interface KeeperAnswer {
   record Frozen(List<WireEntry> entries) implements KeeperAnswer {
     static final Frozen REFUSED = new Frozen(null);
 
-    /** @throws IllegalArgumentException when an entry is not a pair */
+    /**
+     * Reads an answer to {@code freeze}: refused unless it carries entries.
+     *
+     * @throws IllegalArgumentException when an entry is not a pair
+     */
     static Frozen fromJson(JsonNode json) {
       return json.has("e") ? new Frozen(WireEntry.listFromJson(json.get("e"))) : REFUSED;
     }

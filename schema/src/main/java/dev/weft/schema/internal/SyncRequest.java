@@ -88,7 +88,11 @@ sealed interface SyncRequest {
             .put("sums", Base64.getEncoder().encodeToString(b.array()));
       }
 
-      /** @throws IllegalArgumentException when the sums are not base64 of {@link Digest#BUCKETS} longs */
+      /**
+       * Reads the answer from a peer.
+       *
+       * @throws IllegalArgumentException when the sums are not base64 of {@link Digest#BUCKETS} longs
+       */
       static Answer fromJson(JsonNode json) {
         byte[] raw = Base64.getDecoder().decode(json.path("sums").asText());
         if (raw.length != Digest.BUCKETS * 8) {
