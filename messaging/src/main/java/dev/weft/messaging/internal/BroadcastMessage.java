@@ -46,6 +46,31 @@ record BroadcastMessage(String id, String channel, JsonNode payload, NodeId orig
     return new BroadcastMessage(body.path("id").asText(), body.path("ch").asText(), body.get("msg"), origin, limit);
   }
 
+  /**
+   * The answer of a peer handed a broadcast: {@code {"ok":true,"dup":bool}} when it took it ({@code dup}: seen before,
+   * not handed on again), {@code {"ok":false,"limited":true}} when the origin's or its own broadcast rate refused it.
+   * Read as leniently as the field reads it replaces.
+   */
+  record Answer(boolean ok, boolean dup, boolean limited) {
+    static final Answer LIMITED = new Answer(false, false, true);
+
+    static Answer taken(boolean dup) {
+      return new Answer(true, dup, false);
+    }
+
+    ObjectNode toJson() {
+      ObjectNode a = JsonNodeFactory.instance.objectNode().put("ok", ok);
+      if (ok) {
+        a.put("dup", dup);
+      }
+      return limited ? a.put("limited", true) : a;
+    }
+
+    static Answer fromJson(JsonNode json) {
+      return new Answer(json.path("ok").asBoolean(), json.path("dup").asBoolean(), json.path("limited").asBoolean());
+    }
+  }
+
   /** The same broadcast, to be handed on below {@code newLimit}. */
   BroadcastMessage below(int newLimit) {
     return new BroadcastMessage(id, channel, payload, origin, newLimit);

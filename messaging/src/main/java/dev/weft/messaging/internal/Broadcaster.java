@@ -1,7 +1,6 @@
 package dev.weft.messaging.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
 import dev.weft.api.RateLimitedException;
@@ -103,15 +102,14 @@ final class Broadcaster {
   CompletableFuture<JsonNode> onBroadcast(BroadcastMessage m) {
     if (!seen.contains(m.id()) && !allowed(m.origin())) {
       // Neither delivered nor forwarded: the part of the network below us misses it, by design.
-      return CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("ok", false)
-          .put("limited", true));
+      return CompletableFuture.completedFuture(BroadcastMessage.Answer.LIMITED.toJson());
     }
     boolean fresh = local.deliver(new ReceivedMessage(ReceivedMessage.Kind.BROADCAST, m.id(), m.origin(), m.channel(),
         Optional.empty(), Optional.empty(), m.payload()));
     if (fresh) {
       forward(m);
     }
-    return CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("ok", true).put("dup", !fresh));
+    return CompletableFuture.completedFuture(BroadcastMessage.Answer.taken(!fresh).toJson());
   }
 
   /** Hands the broadcast to one contact in each bucket below its limit, falling back to others in the bucket. */
@@ -147,7 +145,7 @@ final class Broadcaster {
       return CompletableFuture.completedFuture(false);
     }
     return dht.request(bucket.get(attempt % bucket.size()), MessagingPlugin.DHT_CHANNEL, body)
-        .handle((answer, error) -> error == null && answer.path("ok").asBoolean()
+        .handle((answer, error) -> error == null && BroadcastMessage.Answer.fromJson(answer).ok()
             ? CompletableFuture.completedFuture(true) : handOff(bucket, attempt + 1, body)).thenCompose(f -> f);
   }
 }

@@ -104,7 +104,7 @@ final class ClientPresence {
         publish(id).whenComplete((r, e) -> {
           if (e != null) {
             LOG.warn("could not refresh the presence record of client {}: {}", id.shortHex(),
-                MessagingPlugin.rootMessage(e));
+                Unicast.rootMessage(e));
           }
           scheduleRefresh();
         });
@@ -166,7 +166,7 @@ final class ClientPresence {
     ObjectNode probe = new ProbeMessage(client).toJson();
     return findNode.apply(host).thenCompose(c -> c.isEmpty() ? CompletableFuture.completedFuture(false)
         : dht.request(c.get(), MessagingPlugin.DHT_CHANNEL, probe).handle((answer, error) ->
-            error == null && answer.path("attached").asBoolean()));
+            error == null && ProbeMessage.Answer.fromJson(answer).attached()));
   }
 
   private CompletableFuture<Void> publish(NodeId client) {
@@ -186,7 +186,7 @@ final class ClientPresence {
     }).whenComplete((r, e) -> {
       if (e != null) {
         LOG.debug("could not delete the presence record of client {}: {}", client.shortHex(),
-            MessagingPlugin.rootMessage(e));
+            Unicast.rootMessage(e));
       }
     });
   }

@@ -41,4 +41,22 @@ record DeliverMessage(String id, String channel, JsonNode payload, String kind, 
     b.put("kind", kind);
     return to == null ? b.put("ns", namespace).put("key", key) : b.put("to", to.toHex());
   }
+
+  /**
+   * The receiver's answer to a deliver: {@code {"ok":true}} when it took the message, {@code {"ok":false,"gone":true}}
+   * (kind {@code client}) when the client is not attached there. Read as leniently as the field reads it replaces.
+   */
+  record Answer(boolean ok, boolean gone) {
+    static final Answer OK = new Answer(true, false);
+    static final Answer GONE = new Answer(false, true);
+
+    ObjectNode toJson() {
+      ObjectNode a = JsonNodeFactory.instance.objectNode().put("ok", ok);
+      return gone ? a.put("gone", true) : a;
+    }
+
+    static Answer fromJson(JsonNode json) {
+      return new Answer(json.path("ok").asBoolean(), json.path("gone").asBoolean());
+    }
+  }
 }

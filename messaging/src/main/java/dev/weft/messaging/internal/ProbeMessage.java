@@ -7,7 +7,8 @@ import dev.weft.api.NodeId;
 
 /**
  * The {@code probe} request of the {@code messaging} channel: is client {@code to} attached to you? Wire form
- * (docs/protocol.md): {@code {"op":"probe","to"}}; answer {@code {"ok":true,"attached":bool}}.
+ * (docs/protocol.md): {@code {"op":"probe","to"}}; answer {@link Answer}. Sent by a node attaching a client whose
+ * presence record names another node.
  */
 record ProbeMessage(NodeId to) {
   static final String OP = "probe";
@@ -22,7 +23,14 @@ record ProbeMessage(NodeId to) {
     return to == null ? null : new ProbeMessage(to);
   }
 
-  static ObjectNode answer(boolean attached) {
-    return JsonNodeFactory.instance.objectNode().put("ok", true).put("attached", attached);
+  /** The answer: {@code {"ok":true,"attached":bool}}; read as leniently as the field read it replaces. */
+  record Answer(boolean attached) {
+    ObjectNode toJson() {
+      return JsonNodeFactory.instance.objectNode().put("ok", true).put("attached", attached);
+    }
+
+    static Answer fromJson(JsonNode json) {
+      return new Answer(json.path("attached").asBoolean());
+    }
   }
 }

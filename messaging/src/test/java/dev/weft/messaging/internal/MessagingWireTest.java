@@ -50,7 +50,10 @@ class MessagingWireTest {
             + id("c2").toHex() + "\"}",
         "{\"op\":\"probe\",\"to\":\"" + id("c2").toHex() + "\"}",
         "{\"op\":\"deliver\",\"id\":\"\",\"ch\":\"user\",\"msg\":1}",
-        "{\"op\":\"other\",\"id\":\"0005\",\"ch\":\"user\",\"msg\":1}")) {
+        "{\"op\":\"other\",\"id\":\"0005\",\"ch\":\"user\",\"msg\":1}",
+        "{\"op\":\"deliver\",\"id\":\"0006\",\"ch\":\"user\",\"msg\":1,\"kind\":\"node\",\"to\":\""
+            + id("c2").toHex() + "\"}",
+        "{\"op\":\"probe\",\"to\":\"zz\"}")) {
       net.await(c.request(a.self(), "messaging", json(body)).handle((r, e) -> null));
     }
     String b0 = id("b0").toHex();
@@ -78,7 +81,10 @@ class MessagingWireTest {
         "20>a0 messaging {\"op\":\"deliver\",\"id\":\"\",\"ch\":\"user\",\"msg\":1} -> FAIL dev.weft.api.WeftException: "
             + "malformed message",
         "20>a0 messaging {\"op\":\"other\",\"id\":\"0005\",\"ch\":\"user\",\"msg\":1} -> FAIL dev.weft.api.WeftException: "
-            + "unknown messaging op 'other'");
+            + "unknown messaging op 'other'",
+        "20>a0 messaging {\"op\":\"deliver\",\"id\":\"0006\",\"ch\":\"user\",\"msg\":1,\"kind\":\"node\",\"to\":\""
+            + c2 + "\"} -> FAIL dev.weft.api.WeftException: not the addressed node",
+        "20>a0 messaging {\"op\":\"probe\",\"to\":\"zz\"} -> FAIL dev.weft.api.WeftException: malformed probe");
     // The presence record of an attached client names its node.
     assertThat(net.await(a.storage().get(Messaging.CLIENT_NAMESPACE, c1)).orElseThrow().value())
         .hasToString("{\"node\":\"" + b0 + "\"}");

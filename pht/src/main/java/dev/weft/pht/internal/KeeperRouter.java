@@ -1,11 +1,9 @@
 package dev.weft.pht.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
 import dev.weft.api.spi.plugin.Dht;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,13 +34,12 @@ final class KeeperRouter implements TrieKeeper.Router {
 
   /** Sends {@code op} about trie node {@code prefix} to its keeper. */
   @Override
-  public CompletableFuture<JsonNode> call(KeyCodec codec, String prefix, ObjectNode op) {
-    op.put("p", prefix);
-    return route(TrieStore.namespace(codec.info().name()), KeyCodec.dhtKey(prefix), op);
+  public CompletableFuture<JsonNode> call(KeyCodec codec, String prefix, KeeperRequest op) {
+    return route(TrieStore.namespace(codec.info().name()), KeyCodec.dhtKey(prefix), op.at(prefix));
   }
 
   /** The closest live node to {@code (namespace, key)} takes {@code op}; a closer one it knows of gets it instead. */
-  CompletableFuture<JsonNode> route(String namespace, String key, ObjectNode op) {
+  CompletableFuture<JsonNode> route(String namespace, String key, KeeperRequest op) {
     NodeId target = dht.keyId(namespace, key);
     return dht.lookup(target, 1).thenCompose(closest -> follow(closest.isEmpty() ? dht.self() : closest.get(0), op, 0));
   }
@@ -53,22 +50,23 @@ final class KeeperRouter implements TrieKeeper.Router {
    * keepers, so the caller retries. Only a closer node that failed {@link #STRIKES} times in a row (seconds, across
    * attempts) is taken for gone, and the node that knows it takes the operation after all.
    */
-  private CompletableFuture<JsonNode> follow(Contact keeper, ObjectNode op, int hops) {
+  private CompletableFuture<JsonNode> follow(Contact keeper, KeeperRequest op, int hops) {
     return send(keeper, op).thenCompose(answer -> {
-      if (!answer.has("closer")) {
+      Optional<KeeperAnswer.Closer> named = KeeperAnswer.Closer.fromJson(answer);
+      if (named.isEmpty()) {
         return CompletableFuture.completedFuture(answer);
       }
       Optional<Contact> closer;
       try {
-        closer = closerContact(answer);
+        closer = closerContact(named.get());
       } catch (IllegalArgumentException e) {
         closer = Optional.empty();
       }
-      ObjectNode forced = op.deepCopy().put("force", true);
+      KeeperRequest forced = op.forced();
       if (closer.isEmpty() || hops >= 3) {
         // A keeper that names a closer node we cannot reach, or a chain of them: it takes the operation itself.
         LOG.info("pht: {} takes {} of {} although it knows a closer node ({} hops)", keeper.id().shortHex(),
-            op.path("op").asText(), op.path("p").asText(), hops);
+            op.op(), text(op.prefix()), hops);
         return send(keeper, forced);
       }
       NodeId closerId = closer.get().id();
@@ -80,10 +78,11 @@ final class KeeperRouter implements TrieKeeper.Router {
         if (strikes.merge(closerId, 1, Integer::sum) >= STRIKES) {
           strikes.remove(closerId);
           LOG.info("pht: closer keeper {} failed {} times in a row; {} takes {} of {}", closerId.shortHex(), STRIKES,
-              keeper.id().shortHex(), op.path("op").asText(), op.path("p").asText());
+              keeper.id().shortHex(), op.op(), text(op.prefix()));
           return send(keeper, forced);
         }
-        return CompletableFuture.<JsonNode>completedFuture(TrieKeeper.retry("closer keeper did not answer"));
+        return CompletableFuture.<JsonNode>completedFuture(
+            KeeperAnswer.Retry.of("closer keeper did not answer").toJson());
       }).thenCompose(f -> f);
     });
   }
@@ -92,20 +91,23 @@ final class KeeperRouter implements TrieKeeper.Router {
    * The closer node a keeper named: from our routing table, else from the addresses the keeper sent with it (a node we
    * have not met, or evicted under load, is still the keeper: going elsewhere would give the trie node two).
    */
-  private Optional<Contact> closerContact(JsonNode answer) {
-    NodeId id = NodeId.fromHex(answer.path("closer").asText());
+  private Optional<Contact> closerContact(KeeperAnswer.Closer closer) {
+    NodeId id = closer.nodeId();
     Optional<Contact> known = dht.contact(id);
-    if (known.isPresent() || !answer.path("addrs").isArray()) {
+    if (known.isPresent()) {
       return known;
     }
-    List<dev.weft.api.Address> addresses = new ArrayList<>();
-    for (JsonNode a : answer.path("addrs")) {
-      addresses.add(dev.weft.api.Address.parse(a.asText()));
-    }
+    List<dev.weft.api.Address> addresses = closer.parsedAddresses();
     return addresses.isEmpty() ? Optional.empty() : Optional.of(new Contact(id, addresses));
   }
 
-  private CompletableFuture<JsonNode> send(Contact to, ObjectNode op) {
+  /** A create's absent prefix logs as today's field read did: empty. */
+  private static String text(String prefix) {
+    return prefix == null ? "" : prefix;
+  }
+
+  private CompletableFuture<JsonNode> send(Contact to, KeeperRequest request) {
+    JsonNode op = request.toJson();
     if (to.id().equals(dht.self().id())) {
       // On the event loop, as a request from a peer would be: the keeper reads the routing table from there, and the
       // caller may be on any thread (another node's loop, in a simulation).

@@ -1,8 +1,6 @@
 package dev.weft.pht.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.Scheduler;
@@ -37,7 +35,6 @@ import java.util.function.Supplier;
  */
 final class PhtPlugin implements Plugin, Pht {
   static final String CHANNEL = "pht";
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private final Dht dht;
   private final Scheduler scheduler;
@@ -98,16 +95,13 @@ final class PhtPlugin implements Plugin, Pht {
       return CompletableFuture.failedFuture(e);
     }
     int strlen = type == KeyType.STRING ? maxStringBytes : 0;
-    IndexInfo wanted = new IndexInfo(index, type, leafCapacity, type == KeyType.STRING ? 8 * strlen : 64, strlen);
-    ObjectNode op = JSON.objectNode().put("op", "create").put("ix", index)
-        .put("type", type.name()).put("b", leafCapacity).put("strlen", strlen);
+    KeeperRequest.Create op = new KeeperRequest.Create(index, type, leafCapacity, strlen, false);
     return attempt(0, () -> router.route(TrieStore.DEFINITIONS, index, op).thenApply(answer -> {
-      if (answer.has("retry")) {
+      if (KeeperAnswer.Retry.fromJson(answer).isPresent()) {
         return Optional.<IndexInfo>empty();
       }
-      IndexInfo info = new IndexInfo(index, KeyCodec.type(answer.path("type").asText()), answer.path("b").asInt(),
-          answer.path("d").asInt(), answer.path("strlen").asInt());
-      if (info.type() != wanted.type()) {
+      IndexInfo info = KeeperAnswer.Definition.fromJson(index, answer).info();
+      if (info.type() != type) {
         throw new IllegalArgumentException("index " + index + " exists already, keyed by " + info.type());
       }
       codecs.putIfAbsent(index, new KeyCodec(info));
@@ -166,13 +160,11 @@ final class PhtPlugin implements Plugin, Pht {
       return CompletableFuture.failedFuture(e);
     }
     return withKey(index, key, (codec, bits) -> {
-      ObjectNode op = JSON.objectNode().put("op", "insert").put("ix", index);
-      op.set("k", codec.toJson(key));
-      op.set("v", value);
+      KeeperRequest op = KeeperRequest.OnKey.insert(index, codec.toJson(key), value);
       // An attempt whose answer was lost may have added the entry: then "already there" is this call's own doing.
       boolean[] unanswered = new boolean[1];
       return attempt(0, () -> atLeaf(codec, bits, op, unanswered)
-          .thenApply(a -> a.map(x -> x.path("added").asBoolean() || unanswered[0])));
+          .thenApply(a -> a.map(x -> KeeperAnswer.Added.fromJson(x).added() || unanswered[0])));
     });
   }
 
@@ -196,13 +188,9 @@ final class PhtPlugin implements Plugin, Pht {
       return CompletableFuture.failedFuture(e);
     }
     return withKey(index, key, (codec, bits) -> {
-      ObjectNode op = JSON.objectNode().put("op", "remove").put("ix", index);
-      op.set("k", codec.toJson(key));
-      if (value != null) {
-        op.set("v", value);
-      }
-      return attempt(0, () -> atLeaf(codec, bits, op, new boolean[1]).thenApply(a -> a.map(x -> x.path("removed")
-          .asInt())));
+      KeeperRequest op = KeeperRequest.OnKey.remove(index, codec.toJson(key), value);
+      return attempt(0, () -> atLeaf(codec, bits, op, new boolean[1])
+          .thenApply(a -> a.map(x -> KeeperAnswer.Removed.fromJson(x).removed())));
     });
   }
 
@@ -241,7 +229,7 @@ final class PhtPlugin implements Plugin, Pht {
   }
 
   /** Finds the leaf for {@code bits} and has its keeper apply {@code op}; empty when it must be tried again. */
-  private CompletableFuture<Optional<JsonNode>> atLeaf(KeyCodec codec, String bits, ObjectNode op,
+  private CompletableFuture<Optional<JsonNode>> atLeaf(KeyCodec codec, String bits, KeeperRequest op,
       boolean[] unanswered) {
     return reader.findLeaf(codec, bits, new AtomicInteger()).thenCompose(leaf -> leaf.isEmpty()
         ? CompletableFuture.completedFuture(Optional.empty())
@@ -254,8 +242,9 @@ final class PhtPlugin implements Plugin, Pht {
             }
             throw new java.util.concurrent.CompletionException(unwrap(e));
           }
-          if (a.has("retry")) {
-            unanswered[0] |= a.path("maybe").asBoolean(false);
+          Optional<KeeperAnswer.Retry> retry = KeeperAnswer.Retry.fromJson(a);
+          if (retry.isPresent()) {
+            unanswered[0] |= retry.get().maybe();
             return Optional.<JsonNode>empty();
           }
           return Optional.of(a);

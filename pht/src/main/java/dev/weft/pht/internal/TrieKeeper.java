@@ -1,10 +1,7 @@
 package dev.weft.pht.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weft.pht.Entry;
+import dev.weft.pht.internal.KeeperRequest.OnNode.Kind;
 import dev.weft.pht.internal.TrieNode.Item;
 import dev.weft.pht.internal.TrieNode.State;
 import java.nio.charset.StandardCharsets;
@@ -34,13 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 final class TrieKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(TrieKeeper.class);
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   /** A leaf larger than this splits even with fewer than B entries: records must fit the storage value limit. */
   static final int LEAF_BYTES = 48 * 1024;
 
   /** Sends an operation to the keeper of a trie node (which may be this node), naming the node in it ({@code p}). */
   interface Router {
-    CompletableFuture<JsonNode> call(KeyCodec codec, String prefix, ObjectNode op);
+    CompletableFuture<JsonNode> call(KeyCodec codec, String prefix, KeeperRequest op);
   }
 
   private final TrieStore store;
@@ -50,15 +46,11 @@ final class TrieKeeper {
   private final Map<String, List<Change>> batches = new HashMap<>();
 
   /** An insert ({@code valueText} of the item) or a remove ({@code item} null) waiting in a batch. */
-  private record Change(Item item, String bits, String valueText, CompletableFuture<JsonNode> answer) {}
+  private record Change(Item item, String bits, String valueText, CompletableFuture<KeeperAnswer> answer) {}
 
   TrieKeeper(TrieStore store, Router router) {
     this.store = store;
     this.router = router;
-  }
-
-  static ObjectNode retry(String why) {
-    return JSON.objectNode().put("retry", why);
   }
 
   /** Runs {@code op} after every earlier operation on the same trie node has finished. */
@@ -85,62 +77,39 @@ final class TrieKeeper {
   }
 
   /** One operation on the trie node {@code prefix} of the index of {@code codec}; on the node responsible for it. */
-  CompletableFuture<JsonNode> apply(KeyCodec codec, String prefix, JsonNode op) {
-    String name = op.path("op").asText();
+  CompletableFuture<KeeperAnswer> apply(KeyCodec codec, String prefix, KeeperRequest op) {
     String node = codec.info().name() + "/" + prefix;
-    if (name.equals("insert")) {
-      Item item = item(codec, op.path("k"), op.get("v"));
+    if (op instanceof KeeperRequest.OnKey k && k.insert()) {
+      Item item = new WireEntry(k.key(), k.value()).item(codec);
       return batch(codec, prefix, node, new Change(item, item.bits(), item.valueText(), new CompletableFuture<>()));
     }
-    if (name.equals("remove")) {
-      String bits = codec.bits(codec.fromJson(op.path("k")));
-      return batch(codec, prefix, node, new Change(null, bits, op.has("v") ? op.get("v").toString() : null,
+    if (op instanceof KeeperRequest.OnKey k) {
+      String bits = codec.bits(codec.fromJson(k.key()));
+      return batch(codec, prefix, node, new Change(null, bits, k.value() != null ? k.value().toString() : null,
           new CompletableFuture<>()));
     }
-    return serially(node, () -> switch (name) {
-      case "child" -> child(codec, prefix, items(codec, op.path("e")));
-      case "merge" -> mergeCheck(codec, prefix);
-      case "finish" -> finish(codec, prefix);
-      case "shape" -> shape(codec, prefix);
-      case "freeze" -> freeze(codec, prefix);
-      case "unfreeze" -> unfreeze(codec, prefix);
-      case "drop" -> drop(codec, prefix);
-      default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown pht operation '" + name + "'"));
+    if (op instanceof KeeperRequest.Child child) {
+      return serially(node, () -> child(codec, prefix, WireEntry.items(codec, child.entries())));
+    }
+    if (!(op instanceof KeeperRequest.OnNode on)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("unknown pht operation '" + op.op() + "'"));
+    }
+    return serially(node, () -> switch (on.kind()) {
+      case MERGE -> mergeCheck(codec, prefix);
+      case FINISH -> finish(codec, prefix);
+      case SHAPE -> shape(codec, prefix);
+      case FREEZE -> freeze(codec, prefix);
+      case UNFREEZE -> unfreeze(codec, prefix);
+      case DROP -> drop(codec, prefix);
     });
-  }
-
-  private static Item item(KeyCodec codec, JsonNode key, JsonNode value) {
-    if (value == null) {
-      throw new IllegalArgumentException("an entry needs a value");
-    }
-    return Item.of(codec, new Entry(codec.fromJson(key), value));
-  }
-
-  private static List<Item> items(KeyCodec codec, JsonNode array) {
-    List<Item> out = new ArrayList<>();
-    for (JsonNode e : array) {
-      if (!e.isArray() || e.size() != 2) {
-        throw new IllegalArgumentException("an entry must be [key, value]");
-      }
-      out.add(item(codec, e.get(0), e.get(1)));
-    }
-    return out;
-  }
-
-  static ArrayNode toJson(KeyCodec codec, List<Item> items) {
-    ArrayNode a = JSON.arrayNode();
-    for (Item i : items) {
-      a.addArray().add(codec.toJson(i.entry().key())).add(i.entry().value());
-    }
-    return a;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Entries
 
-  private CompletableFuture<JsonNode> batch(KeyCodec codec, String prefix, String node, Change change) {
+  private CompletableFuture<KeeperAnswer> batch(KeyCodec codec, String prefix, String node, Change change) {
     if (!change.bits().startsWith(prefix)) {
-      return CompletableFuture.completedFuture(retry("key not under this prefix"));
+      return CompletableFuture.completedFuture(KeeperAnswer.Retry.of("key not under this prefix"));
     }
     boolean first;
     synchronized (batches) {
@@ -168,7 +137,7 @@ final class TrieKeeper {
               // The batch may have been written before the failure (a split records its entries first): the
               // change may have happened, and the caller must not take "already there" on its retry as someone
               // else's doing.
-              c.answer().complete(retry("keeper: " + cause).put("maybe", true));
+              c.answer().complete(new KeeperAnswer.Retry("keeper: " + cause, true));
             }
           }
         });
@@ -184,7 +153,7 @@ final class TrieKeeper {
         return elsewhere(codec, prefix, found).thenAccept(a -> changes.forEach(c -> c.answer().complete(a)));
       }
       List<Item> entries = new ArrayList<>(found.get().entries());
-      List<JsonNode> answers = new ArrayList<>();
+      List<KeeperAnswer> answers = new ArrayList<>();
       boolean changed = false;
       for (Change c : changes) {
         if (c.item() != null) {
@@ -193,13 +162,13 @@ final class TrieKeeper {
             entries.add(c.item());
             changed = true;
           }
-          answers.add(JSON.objectNode().put("added", fresh));
+          answers.add(new KeeperAnswer.Added(fresh));
         } else {
           int before = entries.size();
           entries.removeIf(i -> i.bits().equals(c.bits()) && (c.valueText() == null
               || i.valueText().equals(c.valueText())));
           changed |= entries.size() != before;
-          answers.add(JSON.objectNode().put("removed", before - entries.size()));
+          answers.add(new KeeperAnswer.Removed(before - entries.size()));
         }
       }
       CompletableFuture<Void> written;
@@ -222,7 +191,7 @@ final class TrieKeeper {
         if (!prefix.isEmpty() && size <= codec.info().leafCapacity() / 2 && changes.stream().anyMatch(
             c -> c.item() == null)) {
           // Not awaited: the parent's keeper will ask this one to freeze, which queues behind this batch.
-          router.call(codec, prefix.substring(0, prefix.length() - 1), op(codec, "merge"))
+          router.call(codec, prefix.substring(0, prefix.length() - 1), op(codec, Kind.MERGE))
               .exceptionally(e -> {
                 LOG.debug("merge check of {} failed: {}", prefix, e.toString());
                 return null;
@@ -233,16 +202,16 @@ final class TrieKeeper {
   }
 
   /** The operation met a node that is not a plain leaf: finish what it is in the middle of, and have the caller retry. */
-  private CompletableFuture<JsonNode> elsewhere(KeyCodec codec, String prefix, Optional<TrieNode> found) {
+  private CompletableFuture<KeeperAnswer> elsewhere(KeyCodec codec, String prefix, Optional<TrieNode> found) {
     if (found.isEmpty()) {
-      return CompletableFuture.completedFuture(retry("absent"));
+      return CompletableFuture.completedFuture(KeeperAnswer.Retry.of("absent"));
     }
     TrieNode n = found.get();
     return switch (n.state()) {
-      case SPLIT -> finishSplit(codec, prefix, n.entries()).thenApply(v -> retry("split"));
-      case MERGE -> finishMerge(codec, prefix).thenApply(v -> retry("merge"));
-      case FROZEN -> resolveFrozen(codec, prefix, n).thenApply(v -> retry("frozen"));
-      case INTERNAL, LEAF -> CompletableFuture.completedFuture(retry("internal"));
+      case SPLIT -> finishSplit(codec, prefix, n.entries()).thenApply(v -> KeeperAnswer.Retry.of("split"));
+      case MERGE -> finishMerge(codec, prefix).thenApply(v -> KeeperAnswer.Retry.of("merge"));
+      case FROZEN -> resolveFrozen(codec, prefix, n).thenApply(v -> KeeperAnswer.Retry.of("frozen"));
+      case INTERNAL, LEAF -> CompletableFuture.completedFuture(KeeperAnswer.Retry.of("internal"));
     };
   }
 
@@ -257,8 +226,8 @@ final class TrieKeeper {
     return bytes > LEAF_BYTES;
   }
 
-  private ObjectNode op(KeyCodec codec, String name) {
-    return JSON.objectNode().put("op", name).put("ix", codec.info().name());
+  private static KeeperRequest op(KeyCodec codec, Kind kind) {
+    return KeeperRequest.OnNode.of(kind, codec.info().name(), null);
   }
 
   /**
@@ -290,7 +259,7 @@ final class TrieKeeper {
     return CompletableFuture.allOf(a, b).thenCompose(v -> store.write(codec, prefix, TrieNode.internal()))
         .thenRun(() -> {
           reshapeParent(codec, prefix);
-          if (a.join().has("existed") || b.join().has("existed")) {
+          if (KeeperAnswer.Done.fromJson(a.join()).existed() || KeeperAnswer.Done.fromJson(b.join()).existed()) {
             // A child from an earlier attempt may have split already: this node's own hint is not empty then.
             reshape(codec, prefix);
           }
@@ -298,13 +267,13 @@ final class TrieKeeper {
   }
 
   private CompletableFuture<JsonNode> askChild(KeyCodec codec, String child, List<Item> entries, int attempt) {
-    ObjectNode op = op(codec, "child").put("p", child);
-    op.set("e", toJson(codec, entries));
+    KeeperRequest op = new KeeperRequest.Child(codec.info().name(), child, WireEntry.of(codec, entries), false);
     return router.call(codec, child, op).thenCompose(answer -> {
-      if (answer.has("retry")) {
+      Optional<KeeperAnswer.Retry> retry = KeeperAnswer.Retry.fromJson(answer);
+      if (retry.isPresent()) {
         if (attempt >= 5) {
           return CompletableFuture.failedFuture(new dev.weft.api.WeftException("could not create trie node " + child
-              + ": " + answer.path("retry").asText()));
+              + ": " + retry.get().why()));
         }
         return askChild(codec, child, entries, attempt + 1);
       }
@@ -313,25 +282,25 @@ final class TrieKeeper {
   }
 
   /** Creates a child of a splitting leaf unless an earlier attempt did (then it may hold newer entries). */
-  private CompletableFuture<JsonNode> child(KeyCodec codec, String prefix, List<Item> entries) {
+  private CompletableFuture<KeeperAnswer> child(KeyCodec codec, String prefix, List<Item> entries) {
     return parentState(codec, prefix).thenCompose(parent -> parent != State.SPLIT
-        ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("stale", true))
+        ? CompletableFuture.completedFuture(KeeperAnswer.Done.STALE)
         : createChild(codec, prefix, entries));
   }
 
-  private CompletableFuture<JsonNode> createChild(KeyCodec codec, String prefix, List<Item> entries) {
+  private CompletableFuture<KeeperAnswer> createChild(KeyCodec codec, String prefix, List<Item> entries) {
     return store.read(codec, prefix).thenCompose(found -> {
       if (found.isPresent() && found.get().state() != State.FROZEN) {
-        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true).put("existed", true));
+        return CompletableFuture.completedFuture(KeeperAnswer.Done.EXISTED);
       }
       // Absent, or a frozen leftover of a merge finished long ago: the split's copy is the truth. A child that
       // overflows too (keys bunched in a small part of the domain) splits on its own right after, not while its
       // parent's keeper waits for this answer.
       return store.write(codec, prefix, TrieNode.leaf(entries)).thenApply(v -> {
         if (overflows(codec, prefix, entries) && prefix.length() < codec.bits()) {
-          router.call(codec, prefix, op(codec, "finish")).exceptionally(e -> null);
+          router.call(codec, prefix, op(codec, Kind.FINISH)).exceptionally(e -> null);
         }
-        return JSON.objectNode().put("ok", true);
+        return KeeperAnswer.Done.OK;
       });
     });
   }
@@ -339,16 +308,16 @@ final class TrieKeeper {
   // ---------------------------------------------------------------------------------------------------------------
   // Merges
 
-  private CompletableFuture<JsonNode> mergeCheck(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> mergeCheck(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> {
       if (found.isEmpty()) {
-        return CompletableFuture.completedFuture(JSON.objectNode().put("merged", false));
+        return CompletableFuture.completedFuture(new KeeperAnswer.Merged(false));
       }
       if (found.get().state() == State.MERGE) {
-        return finishMerge(codec, prefix).thenApply(m -> JSON.objectNode().put("merged", m));
+        return finishMerge(codec, prefix).thenApply(KeeperAnswer.Merged::new);
       }
       if (found.get().state() != State.INTERNAL) {
-        return CompletableFuture.completedFuture(JSON.objectNode().put("merged", false));
+        return CompletableFuture.completedFuture(new KeeperAnswer.Merged(false));
       }
       CompletableFuture<Optional<TrieNode>> a = store.read(codec, prefix + "0");
       CompletableFuture<Optional<TrieNode>> b = store.read(codec, prefix + "1");
@@ -357,33 +326,34 @@ final class TrieKeeper {
               && x.get().entries().size() + y.get().entries().size() <= codec.info().leafCapacity() / 2)
           .thenCompose(small -> small
               ? store.write(codec, prefix, TrieNode.internal().with(State.MERGE))
-                  .thenCompose(v -> finishMerge(codec, prefix)).thenApply(m -> JSON.objectNode().put("merged", m))
-              : CompletableFuture.completedFuture(JSON.objectNode().put("merged", false)));
+                  .thenCompose(v -> finishMerge(codec, prefix)).thenApply(KeeperAnswer.Merged::new)
+              : CompletableFuture.completedFuture(new KeeperAnswer.Merged(false)));
     });
   }
 
   /** Freezes both children, then makes this node a leaf of their union; undoes the merge if a child refuses. */
   private CompletableFuture<Boolean> finishMerge(KeyCodec codec, String prefix) {
-    CompletableFuture<JsonNode> a = router.call(codec, prefix + "0", op(codec, "freeze").put("p", prefix + "0"));
-    CompletableFuture<JsonNode> b = router.call(codec, prefix + "1", op(codec, "freeze").put("p", prefix + "1"));
-    return a.thenCombine(b, (x, y) -> new JsonNode[] {x, y}).thenCompose(answers -> {
-      boolean both = answers[0].has("e") && answers[1].has("e");
+    CompletableFuture<JsonNode> a = router.call(codec, prefix + "0", op(codec, Kind.FREEZE));
+    CompletableFuture<JsonNode> b = router.call(codec, prefix + "1", op(codec, Kind.FREEZE));
+    return a.thenCombine(b, (x, y) -> new KeeperAnswer.Frozen[] {KeeperAnswer.Frozen.fromJson(x),
+        KeeperAnswer.Frozen.fromJson(y)}).thenCompose(answers -> {
+      boolean both = !answers[0].refused() && !answers[1].refused();
       if (both) {
-        List<Item> union = new ArrayList<>(items(codec, answers[0].get("e")));
-        union.addAll(items(codec, answers[1].get("e")));
+        List<Item> union = new ArrayList<>(WireEntry.items(codec, answers[0].entries()));
+        union.addAll(WireEntry.items(codec, answers[1].entries()));
         return store.write(codec, prefix, TrieNode.leaf(union))
             .thenRun(() -> reshapeParent(codec, prefix))
             .thenCompose(v -> CompletableFuture.allOf(
-                router.call(codec, prefix + "0", op(codec, "drop").put("p", prefix + "0")),
-                router.call(codec, prefix + "1", op(codec, "drop").put("p", prefix + "1"))))
+                router.call(codec, prefix + "0", op(codec, Kind.DROP)),
+                router.call(codec, prefix + "1", op(codec, Kind.DROP))))
             .thenApply(v -> true);
       }
       // Internal again first: the children's keepers unfreeze only under an internal parent.
       return store.write(codec, prefix, TrieNode.internal()).thenCompose(v -> {
         List<CompletableFuture<JsonNode>> undo = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-          if (answers[i].has("e")) {
-            undo.add(router.call(codec, prefix + i, op(codec, "unfreeze").put("p", prefix + i)));
+          if (!answers[i].refused()) {
+            undo.add(router.call(codec, prefix + i, op(codec, Kind.UNFREEZE)));
           }
         }
         // A child that refused may have split: this node's hint is rebuilt from what its children are now.
@@ -397,14 +367,14 @@ final class TrieKeeper {
    * Finishes whatever change {@code prefix} is in the middle of (readers ask for it when they meet one), and splits a
    * leaf that holds more than it should (a child created over capacity asks for it).
    */
-  private CompletableFuture<JsonNode> finish(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> finish(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> {
       if (found.isPresent() && found.get().state() == State.LEAF && prefix.length() < codec.bits()
           && overflows(codec, prefix, found.get().entries())) {
-        return split(codec, prefix, found.get().entries()).thenApply(v -> JSON.objectNode().put("ok", true));
+        return split(codec, prefix, found.get().entries()).thenApply(v -> KeeperAnswer.Done.OK);
       }
       return found.isEmpty() || found.get().state() == State.LEAF || found.get().state() == State.INTERNAL
-          ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true))
+          ? CompletableFuture.completedFuture(KeeperAnswer.Done.OK)
           : elsewhere(codec, prefix, found);
     });
   }
@@ -420,7 +390,7 @@ final class TrieKeeper {
   }
 
   private void reshape(KeyCodec codec, String prefix) {
-    router.call(codec, prefix, op(codec, "shape")).exceptionally(e -> {
+    router.call(codec, prefix, op(codec, Kind.SHAPE)).exceptionally(e -> {
       LOG.debug("shape hint of {} not rebuilt: {}", prefix, e.toString());
       return null;
     });
@@ -430,37 +400,36 @@ final class TrieKeeper {
    * Rebuilds an internal node's hint from its children's records; when it changed, so may the parent's. Changes deep
    * in a large subtree stop rising where they fall outside the breadth-first window of a hint.
    */
-  private CompletableFuture<JsonNode> shape(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> shape(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> {
       if (found.isEmpty() || found.get().state() != State.INTERNAL) {
-        return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+        return CompletableFuture.completedFuture(KeeperAnswer.Done.OK);
       }
       return store.read(codec, prefix + "0").thenCombine(store.read(codec, prefix + "1"), TrieNode::shapeOf)
           .thenCompose(hint -> {
             if (hint.equals(found.get().hint())) {
-              return CompletableFuture.completedFuture(JSON.objectNode().put("ok", true));
+              return CompletableFuture.completedFuture(KeeperAnswer.Done.OK);
             }
             return store.write(codec, prefix, found.get().withHint(hint)).thenApply(v -> {
               reshapeParent(codec, prefix);
-              return JSON.objectNode().put("ok", true).put("changed", true);
+              return KeeperAnswer.Done.CHANGED;
             });
           });
     });
   }
 
-  private CompletableFuture<JsonNode> freeze(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> freeze(KeyCodec codec, String prefix) {
     return parentState(codec, prefix).thenCompose(parent -> parent != State.MERGE
-        ? CompletableFuture.completedFuture(JSON.objectNode().put("refused", true))
+        ? CompletableFuture.completedFuture(KeeperAnswer.Frozen.REFUSED)
         : freezeNow(codec, prefix));
   }
 
-  private CompletableFuture<JsonNode> freezeNow(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> freezeNow(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> {
       if (found.isEmpty() || !(found.get().state() == State.LEAF || found.get().state() == State.FROZEN)) {
-        return CompletableFuture.completedFuture(JSON.objectNode().put("refused", true));
+        return CompletableFuture.completedFuture(KeeperAnswer.Frozen.REFUSED);
       }
-      ObjectNode answer = JSON.objectNode();
-      answer.set("e", toJson(codec, found.get().entries()));
+      KeeperAnswer answer = new KeeperAnswer.Frozen(WireEntry.of(codec, found.get().entries()));
       if (found.get().state() == State.FROZEN) {
         return CompletableFuture.completedFuture(answer);
       }
@@ -468,28 +437,28 @@ final class TrieKeeper {
     });
   }
 
-  private CompletableFuture<JsonNode> unfreeze(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> unfreeze(KeyCodec codec, String prefix) {
     return parentState(codec, prefix).thenCompose(parent -> parent != State.INTERNAL
-        ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true))
+        ? CompletableFuture.completedFuture(KeeperAnswer.Done.OK)
         : unfreezeNow(codec, prefix));
   }
 
-  private CompletableFuture<JsonNode> unfreezeNow(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> unfreezeNow(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> found.isPresent() && found.get().state() == State.FROZEN
-        ? store.write(codec, prefix, found.get().with(State.LEAF)).thenApply(v -> JSON.objectNode().put("ok", true))
-        : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true)));
+        ? store.write(codec, prefix, found.get().with(State.LEAF)).thenApply(v -> KeeperAnswer.Done.OK)
+        : CompletableFuture.completedFuture(KeeperAnswer.Done.OK));
   }
 
-  private CompletableFuture<JsonNode> drop(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> drop(KeyCodec codec, String prefix) {
     return parentState(codec, prefix).thenCompose(parent -> parent != State.LEAF
-        ? CompletableFuture.completedFuture(JSON.objectNode().put("ok", true))
+        ? CompletableFuture.completedFuture(KeeperAnswer.Done.OK)
         : dropNow(codec, prefix));
   }
 
-  private CompletableFuture<JsonNode> dropNow(KeyCodec codec, String prefix) {
+  private CompletableFuture<KeeperAnswer> dropNow(KeyCodec codec, String prefix) {
     return store.read(codec, prefix).thenCompose(found -> found.isPresent() && found.get().state() == State.FROZEN
-        ? store.delete(codec, prefix).thenApply(v -> JSON.objectNode().put("ok", true))
-        : CompletableFuture.completedFuture(JSON.objectNode().put("ok", true)));
+        ? store.delete(codec, prefix).thenApply(v -> KeeperAnswer.Done.OK)
+        : CompletableFuture.completedFuture(KeeperAnswer.Done.OK));
   }
 
   /**
@@ -502,7 +471,7 @@ final class TrieKeeper {
     return store.read(codec, parent).thenCompose(p -> {
       State s = p.map(TrieNode::state).orElse(null);
       if (s == State.MERGE) {
-        router.call(codec, parent, op(codec, "merge").put("p", parent)).exceptionally(e -> null);
+        router.call(codec, parent, op(codec, Kind.MERGE)).exceptionally(e -> null);
         return CompletableFuture.completedFuture(null);
       }
       if (s == State.LEAF) {

@@ -1,6 +1,5 @@
 package dev.weft.pht.internal;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.pht.internal.TrieNode.State;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the changes a read meets half done. Used by the plugin's reads and writes and by {@link RangeWalk}; thread-safe.
  */
 final class TrieReader {
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final int LEAF_CACHE = 20_000;
 
   private final TrieStore store;
@@ -125,7 +123,8 @@ final class TrieReader {
   void nudge(KeyCodec codec, String prefix) {
     String node = codec.info().name() + "/" + prefix;
     if (nudging.add(node)) {
-      router.call(codec, prefix, JSON.objectNode().put("op", "finish").put("ix", codec.info().name()))
+      router.call(codec, prefix, KeeperRequest.OnNode.of(KeeperRequest.OnNode.Kind.FINISH, codec.info().name(),
+          null))
           .whenComplete((a, e) -> nudging.remove(node));
     }
   }

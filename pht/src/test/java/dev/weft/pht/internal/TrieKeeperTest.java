@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.pht.IndexInfo;
 import dev.weft.pht.Key;
 import dev.weft.pht.KeyType;
@@ -29,11 +28,11 @@ class TrieKeeperTest {
     // Every trie node is this keeper's; operations it sends itself go round the scheduler, as through a peer.
     keeper[0] = new TrieKeeper(store, (c, prefix, op) -> {
       CompletableFuture<JsonNode> out = new CompletableFuture<>();
-      net.scheduler().execute(() -> keeper[0].apply(c, prefix, op.put("p", prefix)).whenComplete((a, e) -> {
+      net.scheduler().execute(() -> keeper[0].apply(c, prefix, op.at(prefix)).whenComplete((a, e) -> {
         if (e != null) {
           out.completeExceptionally(e);
         } else {
-          out.complete(a);
+          out.complete(a.toJson());
         }
       }));
       return out;
@@ -43,12 +42,11 @@ class TrieKeeperTest {
   }
 
   private JsonNode op(String name, long key, String prefix) {
-    ObjectNode op = JSON.objectNode().put("op", name).put("ix", "ix");
-    op.set("k", codec.toJson(Key.of(key)));
-    if (name.equals("insert")) {
-      op.put("v", key);
-    }
-    return net.await(keeper[0].apply(codec, prefix, op));
+    KeeperRequest op = name.equals("insert")
+        ? KeeperRequest.OnKey.insert("ix", codec.toJson(Key.of(key)), JSON.numberNode(key))
+        : KeeperRequest.OnKey.remove("ix", codec.toJson(Key.of(key)), null);
+    op = op.at(prefix);
+    return net.await(keeper[0].apply(codec, prefix, op)).toJson();
   }
 
   private TrieNode node(String prefix) {
@@ -79,5 +77,18 @@ class TrieKeeperTest {
   @Test
   void aKeyOutsideTheNodesPrefixIsSentBack() {
     assertThat(op("insert", 5, "0")).hasToString("{\"retry\":\"key not under this prefix\"}");
+  }
+
+  @Test
+  void aSplitThatFailsHalfwayAnswersMaybe() {
+    TrieKeeper cut = new TrieKeeper(store, (c, prefix, op) -> CompletableFuture.failedFuture(
+        new dev.weft.api.WeftException("child keeper gone")));
+    for (long k = 1; k <= 2; k++) {
+      net.await(cut.apply(codec, "", KeeperRequest.OnKey.insert("ix", codec.toJson(Key.of(k)), JSON.numberNode(1))));
+    }
+    // The split was recorded before the children were asked: the insert may have happened.
+    assertThat(net.await(cut.apply(codec, "", KeeperRequest.OnKey.insert("ix", codec.toJson(Key.of(3)),
+        JSON.numberNode(1)))).toJson()).hasToString(
+        "{\"retry\":\"keeper: dev.weft.api.WeftException: child keeper gone\",\"maybe\":true}");
   }
 }

@@ -1,18 +1,14 @@
 package dev.weft.schema.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.Version;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.schema.Global;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +32,7 @@ final class AntiEntropy {
   /** Budget for globals in one sync answer or push; a single value is at most 48KiB, so one always fits. */
   private static final int PAGE_BYTES = 56 * 1024;
   /** Names whose versions one pull carries; with at most 20,000 names one bucket holds far fewer. */
-  private static final int HAVE_NAMES = 600;
+  static final int HAVE_NAMES = 600;
   private static final int MAX_PULLS = 64;
   static final int MAX_CONCURRENT_SYNCS = 4;
 
@@ -57,50 +53,30 @@ final class AntiEntropy {
     return syncing.size() < MAX_CONCURRENT_SYNCS;
   }
 
-  /** The answer to a {@code buckets}, {@code pull} or {@code push} request; IllegalArgumentException when malformed. */
-  ObjectNode answer(String op, JsonNode body) {
-    return switch (op) {
-      case "buckets" -> bucketsAnswer();
-      case "pull" -> pullAnswer(body);
-      case "push" -> pushAnswer(body);
-      default -> throw new IllegalArgumentException("unknown schema op '" + op + "'");
-    };
-  }
-
-  private ObjectNode bucketsAnswer() {
-    ByteBuffer b = ByteBuffer.allocate(Digest.BUCKETS * 8);
-    for (long s : state.table.sums()) {
-      b.putLong(s);
+  /**
+   * The answer to a {@code buckets}, {@code pull} or {@code push} request.
+   *
+   * @throws IllegalArgumentException when a pushed global is malformed (those before it are applied)
+   */
+  ObjectNode answer(SyncRequest request) {
+    if (request instanceof SyncRequest.Pull pull) {
+      return pullAnswer(pull).toJson();
     }
-    return GlobalCodec.JSON.objectNode().put("root", state.table.root())
-        .put("sums", Base64.getEncoder().encodeToString(b.array()));
+    if (request instanceof SyncRequest.Push push) {
+      return SyncRequest.Push.answer(apply(push));
+    }
+    return new SyncRequest.Buckets.Answer(state.table.root(), state.table.sums()).toJson();
   }
 
   /** The globals the asker lacks in the buckets it names (a page of them), and the names it has newer. */
-  private ObjectNode pullAnswer(JsonNode body) {
-    Set<Integer> buckets = new HashSet<>();
-    for (JsonNode b : body.path("bk")) {
-      int i = b.asInt(-1);
-      if (!b.isInt() || i < 0 || i >= Digest.BUCKETS) {
-        throw new IllegalArgumentException("bad bucket " + b);
-      }
-      buckets.add(i);
-    }
-    JsonNode have = body.path("have");
-    if (!have.isObject() || have.size() > 2 * HAVE_NAMES) {
-      throw new IllegalArgumentException("bad have list");
-    }
-    Map<String, Version> theirs = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = have.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      theirs.put(GlobalCodec.checkName(e.getKey()), Version.parse(e.getValue().asText()));
-    }
-    ArrayNode entries = GlobalCodec.JSON.arrayNode();
-    ArrayNode want = GlobalCodec.JSON.arrayNode();
+  private SyncRequest.Pull.Answer pullAnswer(SyncRequest.Pull pull) {
+    Map<String, Version> theirs = pull.have();
+    List<Global> entries = new ArrayList<>();
+    List<String> want = new ArrayList<>();
     int bytes = 0;
     boolean more = false;
     Set<String> mine = new HashSet<>();
-    for (Global g : state.table.inBuckets(buckets)) {
+    for (Global g : state.table.inBuckets(pull.buckets())) {
       mine.add(g.name());
       Version v = theirs.get(g.name());
       if (v == null ? state.expired(g) : !g.version().isNewerThan(v)) {
@@ -109,30 +85,29 @@ final class AntiEntropy {
         }
         continue;
       }
-      ObjectNode e = GlobalCodec.encode(g);
-      int size = utf8Size(e);
+      int size = utf8Size(GlobalCodec.encode(g));
       if (bytes + size > PAGE_BYTES) {
         more = true;
         continue;
       }
       bytes += size;
-      entries.add(e);
+      entries.add(g);
     }
     theirs.keySet().stream().filter(n -> !mine.contains(n)).sorted().forEach(want::add);
-    ObjectNode answer = GlobalCodec.JSON.objectNode();
-    answer.set("e", entries);
-    answer.set("want", want);
-    return answer.put("more", more);
+    return new SyncRequest.Pull.Answer(entries, want, more, 0);
   }
 
-  private ObjectNode pushAnswer(JsonNode body) {
+  private int apply(SyncRequest.Push push) {
     int applied = 0;
-    for (JsonNode e : body.path("e")) {
-      if (state.accept(GlobalCodec.decode(e, state.maxValueBytes), GlobalState.Source.SYNC)) {
+    for (Global g : push.globals()) {
+      if (state.accept(g, GlobalState.Source.SYNC)) {
         applied++;
       }
     }
-    return GlobalCodec.JSON.objectNode().put("applied", applied);
+    if (push.malformed() != null) {
+      throw new IllegalArgumentException(push.malformed());
+    }
+    return applied;
   }
 
   /** One exchange with {@code peer}: both end with the newer version of every name either held. [learned, taught]. */
@@ -142,20 +117,16 @@ final class AntiEntropy {
     }
     syncs.increment();
     int[] counts = new int[2];
-    return dht.request(peer, SchemaPlugin.CHANNEL, GlobalCodec.JSON.objectNode().put("op", "buckets"))
+    return dht.request(peer, SchemaPlugin.CHANNEL, new SyncRequest.Buckets().toJson())
         .thenCompose(answer -> {
           if (state.table.root().equals(answer.path("root").asText())) {
             return CompletableFuture.completedFuture(null);
           }
-          byte[] raw = Base64.getDecoder().decode(answer.path("sums").asText());
-          if (raw.length != Digest.BUCKETS * 8) {
-            throw new IllegalArgumentException("bad bucket sums from " + peer.id().shortHex());
-          }
-          ByteBuffer theirs = ByteBuffer.wrap(raw);
+          long[] theirs = SyncRequest.Buckets.Answer.fromJson(answer).sums();
           long[] ours = state.table.sums();
           List<Integer> differing = new ArrayList<>();
           for (int i = 0; i < Digest.BUCKETS; i++) {
-            if (theirs.getLong() != ours[i]) {
+            if (theirs[i] != ours[i]) {
               differing.add(i);
             }
           }
@@ -191,30 +162,24 @@ final class AntiEntropy {
   }
 
   private CompletableFuture<Void> pull(Contact peer, Set<Integer> buckets, int round, int[] counts) {
-    ObjectNode have = GlobalCodec.JSON.objectNode();
+    Map<String, Version> have = new LinkedHashMap<>();
     for (Global g : state.table.inBuckets(buckets)) {
-      have.put(g.name(), g.version().toString());
+      have.put(g.name(), g.version());
     }
-    ObjectNode request = GlobalCodec.JSON.objectNode().put("op", "pull");
-    ArrayNode bk = request.putArray("bk");
-    buckets.stream().sorted().forEach(bk::add);
-    request.set("have", have);
-    return dht.request(peer, SchemaPlugin.CHANNEL, request).thenCompose(answer -> {
+    SyncRequest.Pull request = new SyncRequest.Pull(buckets, have);
+    return dht.request(peer, SchemaPlugin.CHANNEL, request.toJson()).thenCompose(json -> {
+      SyncRequest.Pull.Answer answer = SyncRequest.Pull.Answer.fromJson(json, state.maxValueBytes);
       int learned = counts[0];
-      for (JsonNode e : answer.path("e")) {
-        try {
-          if (state.accept(GlobalCodec.decode(e, state.maxValueBytes), GlobalState.Source.SYNC)) {
-            counts[0]++;
-          }
-        } catch (IllegalArgumentException ex) {
-          state.rejected.increment();
+      for (Global g : answer.entries()) {
+        if (state.accept(g, GlobalState.Source.SYNC)) {
+          counts[0]++;
         }
       }
-      List<String> want = new ArrayList<>();
-      answer.path("want").forEach(n -> want.add(n.asText()));
-      CompletableFuture<Void> pushed = round == 0 ? push(peer, want, counts) : CompletableFuture.completedFuture(null);
+      state.rejected.add(answer.rejected());
+      CompletableFuture<Void> pushed = round == 0 ? push(peer, answer.want(), counts)
+          : CompletableFuture.completedFuture(null);
       // Another page while pages teach us something; one that taught nothing would come back the same.
-      if (answer.path("more").asBoolean(false) && counts[0] > learned && round + 1 < MAX_PULLS) {
+      if (answer.more() && counts[0] > learned && round + 1 < MAX_PULLS) {
         return pushed.thenCompose(v -> pull(peer, buckets, round + 1, counts));
       }
       return pushed;
@@ -223,21 +188,20 @@ final class AntiEntropy {
 
   private CompletableFuture<Void> push(Contact peer, List<String> names, int[] counts) {
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    ArrayNode page = GlobalCodec.JSON.arrayNode();
+    List<Global> page = new ArrayList<>();
     int bytes = 0;
     for (String name : names) {
       Global g = state.table.get(name);
       if (g == null || state.expired(g)) {
         continue;
       }
-      ObjectNode e = GlobalCodec.encode(g);
-      int size = utf8Size(e);
+      int size = utf8Size(GlobalCodec.encode(g));
       if (bytes + size > PAGE_BYTES && !page.isEmpty()) {
         chain = chainPush(chain, peer, page, counts);
-        page = GlobalCodec.JSON.arrayNode();
+        page = new ArrayList<>();
         bytes = 0;
       }
-      page.add(e);
+      page.add(g);
       bytes += size;
     }
     return page.isEmpty() ? chain : chainPush(chain, peer, page, counts);
@@ -247,10 +211,10 @@ final class AntiEntropy {
     return json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
   }
 
-  private CompletableFuture<Void> chainPush(CompletableFuture<Void> after, Contact peer, ArrayNode page, int[] counts) {
-    ObjectNode request = GlobalCodec.JSON.objectNode().put("op", "push");
-    request.set("e", page);
+  private CompletableFuture<Void> chainPush(CompletableFuture<Void> after, Contact peer, List<Global> page,
+      int[] counts) {
+    ObjectNode request = new SyncRequest.Push(page).toJson();
     return after.thenCompose(v -> dht.request(peer, SchemaPlugin.CHANNEL, request))
-        .thenAccept(answer -> counts[1] += answer.path("applied").asInt(0));
+        .thenAccept(answer -> counts[1] += SyncRequest.Push.applied(answer));
   }
 }

@@ -290,7 +290,7 @@ final class SchemaPlugin implements Plugin, Schema {
       List<Contact> contacts = contacts();
       if (!contacts.isEmpty()) {
         Contact peer = contacts.get(random.nextInt(contacts.size()));
-        dht.notify(peer, CHANNEL, GlobalCodec.JSON.objectNode().put("op", "digest").put("root", table.root()));
+        dht.notify(peer, CHANNEL, new SyncRequest.DigestNotice(table.root()).toJson());
         notices.increment();
       }
     } catch (RuntimeException e) {
@@ -302,14 +302,14 @@ final class SchemaPlugin implements Plugin, Schema {
 
   private CompletableFuture<JsonNode> onRequest(Contact from, JsonNode body) {
     try {
-      String op = body.path("op").asText();
-      if (op.equals("digest")) {
-        if (!table.root().equals(body.path("root").asText()) && antiEntropy.canStartAnother()) {
+      SyncRequest request = SyncRequest.fromJson(body, state.maxValueBytes);
+      if (request instanceof SyncRequest.DigestNotice digest) {
+        if (!table.root().equals(digest.root()) && antiEntropy.canStartAnother()) {
           antiEntropy.syncWith(from);
         }
         return CompletableFuture.completedFuture(GlobalCodec.JSON.objectNode());
       }
-      return CompletableFuture.completedFuture(antiEntropy.answer(op, body));
+      return CompletableFuture.completedFuture(antiEntropy.answer(request));
     } catch (IllegalArgumentException e) {
       state.rejected.increment();
       return CompletableFuture.failedFuture(new WeftException("bad schema request: " + e.getMessage()));

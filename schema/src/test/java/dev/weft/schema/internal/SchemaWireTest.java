@@ -60,4 +60,37 @@ class SchemaWireTest {
         "notify b0>a0 schema {\"op\":\"digest\",\"root\":\"a6ca73048680a01c6ee0538f8d2f35cb\"} -> {}",
         "b0>a0 schema {\"op\":\"nope\"} -> FAIL dev.weft.api.WeftException: bad schema request: unknown schema op 'nope'");
   }
+
+  @Test
+  void malformedRequestsAreRefusedWithTheirReason() throws Exception {
+    EmbeddedDht net = new EmbeddedDht(1);
+    EmbeddedPeer a = net.addPeer(id("a0"), WeftConfig.empty());
+    a.start(new MessagingProvider());
+    Schema sa = a.start(new SchemaProvider()).service(Schema.class).orElseThrow();
+    EmbeddedPeer b = net.addPeer(id("b0"), WeftConfig.empty());
+    for (String body : new String[] {"{}", "{\"op\":\"pull\",\"bk\":[64],\"have\":{}}",
+        "{\"op\":\"pull\",\"bk\":[\"1\"],\"have\":{}}", "{\"op\":\"pull\",\"bk\":[1]}",
+        "{\"op\":\"pull\",\"bk\":[1],\"have\":{\"g\":\"x\"}}",
+        "{\"op\":\"pull\",\"bk\":[1],\"have\":{\"\":\"50000-b000000000000000\"}}",
+        "{\"op\":\"pull\",\"bk\":{\"a\":2},\"have\":{}}",
+        "{\"op\":\"push\",\"e\":[{\"n\":\"g4\",\"ver\":\"50000-b000000000000000\",\"v\":1},{\"n\":\"g5\"}]}",
+        "{\"op\":\"push\",\"e\":{\"x\":{\"n\":\"g6\",\"ver\":\"50000-b000000000000000\",\"d\":true}}}",
+        "{\"op\":\"digest\"}"}) {
+      net.await(b.request(a.self(), "schema", JSON.readTree(body)).handle((r, e) -> null));
+    }
+    assertThat(net.transcript()).containsExactly(
+        "b0>a0 schema {} -> FAIL dev.weft.api.WeftException: bad schema request: unknown schema op ''",
+        "b0>a0 schema {\"op\":\"pull\",\"bk\":[64],\"have\":{}} -> FAIL dev.weft.api.WeftException: bad schema request: bad bucket 64",
+        "b0>a0 schema {\"op\":\"pull\",\"bk\":[\"1\"],\"have\":{}} -> FAIL dev.weft.api.WeftException: bad schema request: bad bucket \"1\"",
+        "b0>a0 schema {\"op\":\"pull\",\"bk\":[1]} -> FAIL dev.weft.api.WeftException: bad schema request: bad have list",
+        "b0>a0 schema {\"op\":\"pull\",\"bk\":[1],\"have\":{\"g\":\"x\"}} -> FAIL dev.weft.api.WeftException: bad schema request: not a version: 'x' (expected <hex timestamp>-<hex writer>)",
+        "b0>a0 schema {\"op\":\"pull\",\"bk\":[1],\"have\":{\"\":\"50000-b000000000000000\"}} -> FAIL dev.weft.api.WeftException: bad schema request: bad global name '': use 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter, digit or _",
+        "b0>a0 schema {\"op\":\"pull\",\"bk\":{\"a\":2},\"have\":{}} -> {\"e\":[],\"want\":[],\"more\":false}",
+        "b0>a0 schema {\"op\":\"push\",\"e\":[{\"n\":\"g4\",\"ver\":\"50000-b000000000000000\",\"v\":1},{\"n\":\"g5\"}]} -> FAIL dev.weft.api.WeftException: bad schema request: global g5 has no version",
+        "b0>a0 schema {\"op\":\"push\",\"e\":{\"x\":{\"n\":\"g6\",\"ver\":\"50000-b000000000000000\",\"d\":true}}} -> {\"applied\":1}",
+        "b0>a0 schema {\"op\":\"digest\"} -> {}",
+        "a0>b0 schema {\"op\":\"buckets\"} -> FAIL null");
+    // A push applies the globals before a malformed one; a digest without a root differs from every root.
+    assertThat(sa.getGlobal("g4")).isPresent();
+  }
 }
