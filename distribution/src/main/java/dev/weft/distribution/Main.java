@@ -23,6 +23,14 @@ import java.nio.charset.StandardCharsets;
 public final class Main {
   private Main() {}
 
+  /**
+   * Runs one command with {@code cli}'s streams and environment; its exit code. What {@link #main} does short of
+   * exiting: the class-data training runs commands through here, so the archive holds the path bin/weft takes.
+   */
+  public static int run(String[] args, Cli cli) {
+    return CommandRunner.run(args, cli);
+  }
+
   /** Runs one command ({@link CommandRunner}) and exits the JVM with its exit code. */
   public static void main(String[] args) {
     // Not System.out: that PrintStream swallows write errors, so `weft listen | head -1` would never learn that its
@@ -30,7 +38,7 @@ public final class Main {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
         StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    int code = CommandRunner.run(args, new Cli(out, err, System.getenv(), System.in));
+    int code = run(args, new Cli(out, err, System.getenv(), System.in));
     out.flush();
     err.flush();
     System.exit(code);

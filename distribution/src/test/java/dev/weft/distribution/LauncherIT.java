@@ -116,7 +116,7 @@ final class LauncherIT {
     assertThat(classLoads(Map.of(), "version")).contains(
         "dev.weft.distribution.Main source: shared objects file",
         "picocli.CommandLine source: shared objects file",
-        "dev.weft.distribution.LocalCommands$Version source: shared objects file");
+        "dev.weft.distribution.cli.LocalCommands$Version source: shared objects file");
     // The node and the other commands do not use it.
     assertThat(classLoads(Map.of(), "simulate", "--help")).noneMatch(l -> l.contains("shared objects file")
         && l.startsWith("dev.weft."));

@@ -1,5 +1,6 @@
 package dev.weft.distribution.cli;
 
+import dev.weft.distribution.Main;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class CdsTraining {
       for (Map.Entry<List<String>, Integer> run : runs.entrySet()) {
         PrintWriter out = new PrintWriter(Writer.nullWriter());
         Cli cli = new Cli(out, out, Map.of(), new ByteArrayInputStream(new byte[0]));
-        expected &= CommandRunner.run(run.getKey().toArray(String[]::new), cli) == run.getValue();
+        expected &= Main.run(run.getKey().toArray(String[]::new), cli) == run.getValue();
       }
       return expected;
     } finally {
