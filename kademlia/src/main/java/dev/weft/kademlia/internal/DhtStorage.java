@@ -247,12 +247,38 @@ final class DhtStorage implements Storage {
           e));
     }
     CompletableFuture<PutResult> out = new CompletableFuture<>();
-    loop.execute(() -> {
+    onLoop(out, () -> {
       hlc.observe(record.version());
       remember(new Ref(record.namespace(), record.key()), new Publication(record, true, null));
       replicate(record).whenComplete((r, e) -> complete(out, r, e));
     });
     return out;
+  }
+
+  /**
+   * Runs {@code task} on the loop. On a closed node, or when the task throws (a store closed under it), {@code out}
+   * fails instead of staying pending: a caller without a timeout of its own would wait forever.
+   */
+  private void onLoop(CompletableFuture<?> out, Runnable task) {
+    if (network.isClosed()) {
+      out.completeExceptionally(closed());
+      return;
+    }
+    loop.execute(() -> {
+      if (network.isClosed()) {
+        out.completeExceptionally(closed());
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        out.completeExceptionally(e);
+      }
+    });
+  }
+
+  private static WeftException closed() {
+    return new WeftException("node closed");
   }
 
   private static <T> void complete(CompletableFuture<T> out, T value, Throwable error) {
@@ -298,7 +324,7 @@ final class DhtStorage implements Storage {
           bytes.length, cfg.maxValueBytes()));
     }
     CompletableFuture<PutResult> out = new CompletableFuture<>();
-    loop.execute(() -> {
+    onLoop(out, () -> {
       long now = clock.currentTimeMillis();
       Record record;
       boolean fixed;
@@ -327,7 +353,7 @@ final class DhtStorage implements Storage {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Optional<StoredObject>> out = new CompletableFuture<>();
-    loop.execute(() -> store.get(namespace, key).whenCompleteAsync((local, storeError) -> {
+    onLoop(out, () -> store.get(namespace, key).whenCompleteAsync((local, storeError) -> {
       if (storeError != null) {
         out.completeExceptionally(storeError);
         return;
@@ -419,8 +445,18 @@ final class DhtStorage implements Storage {
   @Override
   public CompletableFuture<Page<StoredObject>> lscan(Scan scan) {
     Objects.requireNonNull(scan, "scan");
+    if (network.isClosed()) {
+      return CompletableFuture.failedFuture(closed());
+    }
     long now = clock.currentTimeMillis();
-    return store.scan(scan).thenApplyAsync(page -> {
+    CompletableFuture<Page<Record>> scanned;
+    try {
+      scanned = store.scan(scan);
+    } catch (IllegalStateException e) {
+      // Closed between the check and the scan.
+      return CompletableFuture.failedFuture(closed());
+    }
+    return scanned.thenApplyAsync(page -> {
       List<StoredObject> items = new ArrayList<>(page.items().size());
       for (Record r : page.items()) {
         if (!r.tombstone() && !r.isExpired(now)) {
