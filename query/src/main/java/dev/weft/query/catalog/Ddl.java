@@ -1,5 +1,6 @@
 package dev.weft.query.catalog;
 
+import dev.weft.query.sql.SqlCreateIndex;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.apache.calcite.sql.ddl.SqlColumnDeclaration;
 import org.apache.calcite.sql.ddl.SqlCreateTable;
 import org.apache.calcite.sql.ddl.SqlKeyConstraint;
 
-/** From parsed DDL to catalog definitions: what the statement declares, checked, or an error that says what is wrong. */
+/** From parsed DDL to catalog definitions (tables and indexes): what the statement declares, checked, or an error that says what is wrong. */
 public final class Ddl {
   private Ddl() {}
 
@@ -64,6 +65,25 @@ public final class Ddl {
           == ColumnStrategy.NOT_NULLABLE));
     }
     return new TableDefinition(table, columns, key == null ? List.of() : key, incarnation);
+  }
+
+  /**
+   * The index {@code create} declares over {@code table} (the current definition of the table it names).
+   *
+   * @throws IllegalArgumentException when the statement names another table, a qualified name, or a column the table
+   *     lacks
+   */
+  public static IndexDefinition createIndex(SqlCreateIndex create, TableDefinition table) {
+    String name = simple(create.name(), "index");
+    String on = simple(create.table(), "table");
+    if (!on.equals(table.name())) {
+      throw new IllegalArgumentException("index " + name + " is on table " + on + ", not " + table.name());
+    }
+    List<String> columns = new ArrayList<>();
+    for (SqlNode c : create.columns()) {
+      columns.add(simple((SqlIdentifier) c, "indexed column"));
+    }
+    return IndexDefinition.on(name, table, columns, create.unique());
   }
 
   private static Column column(String table, String name, SqlDataTypeSpec spec, boolean notNull) {

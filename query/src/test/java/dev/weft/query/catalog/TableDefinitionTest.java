@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.weft.query.sql.parser.WeftSqlParserImpl;
-import org.apache.calcite.avatica.util.Casing;
-import org.apache.calcite.avatica.util.Quoting;
+import dev.weft.query.sql.Parsing;
 import org.apache.calcite.sql.ddl.SqlCreateTable;
-import org.apache.calcite.sql.parser.SqlParser;
 import org.junit.jupiter.api.Test;
 
 /** DDL becomes a checked definition; the definition's JSON (a global's value, from other nodes) is exact and strict. */
@@ -18,9 +15,7 @@ class TableDefinitionTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static TableDefinition create(String sql) throws Exception {
-    SqlCreateTable node = (SqlCreateTable) SqlParser.create(sql, SqlParser.config()
-        .withParserFactory(WeftSqlParserImpl.FACTORY).withQuoting(Quoting.DOUBLE_QUOTE)
-        .withUnquotedCasing(Casing.TO_LOWER).withQuotedCasing(Casing.UNCHANGED).withCaseSensitive(true)).parseStmt();
+    SqlCreateTable node = (SqlCreateTable) Parsing.parse(sql);
     return Ddl.createTable(node, INCARNATION);
   }
 

@@ -3,28 +3,19 @@ package dev.weft.query.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.query.sql.parser.WeftSqlParserImpl;
 import java.util.List;
-import org.apache.calcite.avatica.util.Casing;
-import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.ddl.SqlColumnDeclaration;
 import org.apache.calcite.sql.ddl.SqlCreateTable;
 import org.apache.calcite.sql.ddl.SqlDropTable;
 import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql.parser.SqlParser;
 import org.junit.jupiter.api.Test;
 
 /** The generated parser reads Calcite's SQL plus weft's DDL, in the forms sqllogictest's files use. */
 class WeftSqlParserTest {
   private static SqlNode parse(String sql) throws SqlParseException {
-    return SqlParser.create(sql, SqlParser.config()
-        .withParserFactory(WeftSqlParserImpl.FACTORY)
-        .withQuoting(Quoting.DOUBLE_QUOTE)
-        .withUnquotedCasing(Casing.TO_LOWER)
-        .withQuotedCasing(Casing.UNCHANGED)
-        .withCaseSensitive(true)).parseStmt();
+    return Parsing.parse(sql);
   }
 
   private static List<String> columns(SqlCreateTable t) {

@@ -1,0 +1,113 @@
+package dev.weft.query.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * An index as the catalog holds it, in the global {@code sql.index.<name>}: the table (and the incarnation of it the
+ * index was made for: an index never outlives a DROP TABLE), the indexed columns in order, whether it is unique, and
+ * the PHT index that holds its entries. Immutable; the JSON form is checked on the way in.
+ */
+public record IndexDefinition(String name, String table, String tableIncarnation, List<String> columns,
+    boolean unique) {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
+  private static final String GLOBAL_PREFIX = "sql.index.";
+
+  /** @throws IllegalArgumentException saying what is wrong */
+  public IndexDefinition {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(tableIncarnation, "tableIncarnation");
+    columns = List.copyOf(columns);
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("index name '" + name + "': use 1 to 100 letters, digits or _, not starting"
+          + " with a digit");
+    }
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException("index " + name + " names no column");
+    }
+    if (columns.stream().distinct().count() != columns.size()) {
+      throw new IllegalArgumentException("index " + name + " names a column twice: " + columns);
+    }
+  }
+
+  /**
+   * The index {@code name} over {@code columns} of {@code table}, checked against its definition.
+   *
+   * @throws IllegalArgumentException when a column is not one of the table's
+   */
+  public static IndexDefinition on(String name, TableDefinition table, List<String> columns, boolean unique) {
+    for (String c : columns) {
+      if (table.column(c).isEmpty()) {
+        throw new IllegalArgumentException("index " + name + ": table " + table.name() + " has no column " + c);
+      }
+    }
+    return new IndexDefinition(name, table.name(), table.incarnation(), columns, unique);
+  }
+
+  /** The global that holds this definition. */
+  public String globalName() {
+    return GLOBAL_PREFIX + name;
+  }
+
+  /**
+   * The PHT index that holds the entries: one per index and incarnation of its table, so that a table created again
+   * starts with empty indexes; derived, so every node finds the same, and within PHT's 64-character names.
+   */
+  public String phtIndex() {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest((name + "\n" + tableIncarnation)
+          .getBytes(StandardCharsets.UTF_8));
+      return "sql." + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  /** The definition as the global's value. */
+  public ObjectNode toJson() {
+    ObjectNode out = JsonNodeFactory.instance.objectNode().put("table", table).put("incarnation", tableIncarnation);
+    columns.forEach(out.putArray("columns")::add);
+    return out.put("unique", unique);
+  }
+
+  /**
+   * Reads the value of the global {@code sql.index.<name>}.
+   *
+   * @throws IllegalArgumentException saying which field is missing or wrong
+   */
+  public static IndexDefinition fromJson(String name, JsonNode json) {
+    if (json == null || !json.isObject()) {
+      throw new IllegalArgumentException("definition of index " + name + " must be a JSON object");
+    }
+    JsonNode table = json.get("table");
+    JsonNode incarnation = json.get("incarnation");
+    JsonNode cols = json.get("columns");
+    JsonNode unique = json.get("unique");
+    if (table == null || !table.isTextual() || incarnation == null || !incarnation.isTextual()) {
+      throw new IllegalArgumentException("definition of index " + name + ": \"table\" and \"incarnation\" must be"
+          + " strings");
+    }
+    if (cols == null || !cols.isArray() || unique == null || !unique.isBoolean()) {
+      throw new IllegalArgumentException("definition of index " + name + ": \"columns\" must be an array of names"
+          + " and \"unique\" true or false");
+    }
+    List<String> columns = new ArrayList<>();
+    for (JsonNode c : cols) {
+      if (!c.isTextual()) {
+        throw new IllegalArgumentException("definition of index " + name + ": column names must be strings");
+      }
+      columns.add(c.textValue());
+    }
+    return new IndexDefinition(name, table.textValue(), incarnation.textValue(), columns, unique.booleanValue());
+  }
+}
