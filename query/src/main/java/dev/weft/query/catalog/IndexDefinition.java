@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An index as the catalog holds it, in the global {@code sql.index.<name>}: the table (and the incarnation of it the
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public record IndexDefinition(String name, String table, String tableIncarnation, List<String> columns,
     boolean unique) {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
   private static final String GLOBAL_PREFIX = "sql.index.";
 
   /** @throws IllegalArgumentException saying what is wrong */
@@ -28,10 +26,7 @@ public record IndexDefinition(String name, String table, String tableIncarnation
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(tableIncarnation, "tableIncarnation");
     columns = List.copyOf(columns);
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("index name '" + name + "': use 1 to 100 letters, digits or _, not starting"
-          + " with a digit");
-    }
+    TableDefinition.checkName("index", name);
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("index " + name + " names no column");
     }

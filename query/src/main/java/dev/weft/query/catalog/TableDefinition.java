@@ -33,10 +33,7 @@ public record TableDefinition(String name, List<Column> columns, List<String> pr
     columns = List.copyOf(columns);
     primaryKey = List.copyOf(primaryKey);
     Objects.requireNonNull(incarnation, "incarnation");
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("table name '" + name + "': use 1 to 100 letters, digits or _, not starting"
-          + " with a digit");
-    }
+    checkName("table", name);
     if (!INCARNATION.matcher(incarnation).matches()) {
       throw new IllegalArgumentException("incarnation must be 32 lower-case hex digits: '" + incarnation + "'");
     }
@@ -60,6 +57,14 @@ public record TableDefinition(String name, List<Column> columns, List<String> pr
       if (c.nullable()) {
         throw new IllegalArgumentException("table " + name + ": primary key column " + k + " must be NOT NULL");
       }
+    }
+  }
+
+  /** Table and index names become part of global, namespace and PHT names: a plain identifier only. */
+  static void checkName(String kind, String name) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(kind + " name '" + name + "': use 1 to 100 letters, digits or _, not"
+          + " starting with a digit");
     }
   }
 
