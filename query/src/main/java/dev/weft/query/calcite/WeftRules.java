@@ -1,0 +1,12 @@
+package dev.weft.query.calcite;
+
+import java.util.List;
+import org.apache.calcite.plan.RelOptRule;
+
+/** weft's planner rules, added to every planner {@link WeftPrepare} makes and by every {@link WeftScan}. */
+final class WeftRules {
+  static final List<RelOptRule> ALL = List.of(WeftProjectRule.INSTANCE, WeftAggregateRule.INSTANCE,
+      WeftModifyRule.INSTANCE);
+
+  private WeftRules() {}
+}

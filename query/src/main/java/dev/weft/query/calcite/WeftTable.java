@@ -1,0 +1,88 @@
+package dev.weft.query.calcite;
+
+import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.Tables;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.AbstractQueryableTable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.Queryable;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * One weft table as Calcite sees it, for one connection: its row type and key from the catalog's definition, a
+ * {@link WeftScan} as its relational form, and the two entry points the generated code of a plan calls, {@link #scan}
+ * and {@link #modify}. Public only for that generated code (compiled outside this package); made by {@link
+ * WeftSchema}. Immutable.
+ */
+public final class WeftTable extends AbstractQueryableTable implements TranslatableTable {
+  /** Rows assumed per table: weft keeps no statistics yet, and equal guesses keep join orders from the query. */
+  private static final double ROWS_GUESS = 1000;
+
+  private final TableDefinition definition;
+  private final Tables tables;
+  private final StatementContexts contexts;
+
+  WeftTable(TableDefinition definition, Tables tables, StatementContexts contexts) {
+    super(Object[].class);
+    this.definition = definition;
+    this.tables = tables;
+    this.contexts = contexts;
+  }
+
+  TableDefinition definition() {
+    return definition;
+  }
+
+  @Override
+  public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+    return RowTypes.of(typeFactory, definition);
+  }
+
+  @Override
+  public Statistic getStatistic() {
+    List<ImmutableBitSet> keys = definition.primaryKey().isEmpty() ? List.of()
+        : List.of(ImmutableBitSet.of(definition.primaryKey().stream()
+            .mapToInt(k -> definition.columns().indexOf(definition.column(k).orElseThrow())).toArray()));
+    return Statistics.of(ROWS_GUESS, keys);
+  }
+
+  @Override
+  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+    return new WeftScan(context.getCluster(), relOptTable, ScanPlan.full(definition));
+  }
+
+  /** Not used: weft tables are read through {@link WeftScan}, never as a Queryable. */
+  @Override
+  public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
+    throw new UnsupportedOperationException("table " + definition.name() + " is read through its scan operator");
+  }
+
+  /**
+   * Runs the scan registered as {@code plan} for the statement execution {@code root}. Called by generated code on
+   * the statement's thread.
+   */
+  public Enumerable<Object[]> scan(DataContext root, String plan) {
+    return Linq4j.asEnumerable(ScanRunner.run(tables, contexts.of(root), PlanRegistry.get(plan, ScanPlan.class),
+        i -> root.get("?" + i)));
+  }
+
+  /**
+   * Applies the write registered as {@code plan} to {@code rows} (the rows the statement's input produced) and returns
+   * the count of rows written. Called by generated code on the statement's thread.
+   */
+  public Enumerable<Long> modify(DataContext root, String plan, Enumerable<Object[]> rows) {
+    return Linq4j.singletonEnumerable(ModifyRunner.run(tables, contexts.of(root),
+        PlanRegistry.get(plan, ModifyPlan.class), rows));
+  }
+}
