@@ -86,9 +86,11 @@ final class WeftScan extends TableScan implements EnumerableRel {
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    // optimize=false: a one-column row stays an Object[], as WeftTable.scan returns it.
-    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
-    Expression call = Expressions.call(table.getExpression(WeftTable.class), "scan", implementor.getRootExpression(),
+    // Calcite treats a one-column row as the bare value (JavaRowFormat.optimize), also where operators above derive
+    // their own view of this scan's rows: such a scan answers bare values.
+    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
+    String method = getRowType().getFieldCount() == 1 ? "scanValues" : "scan";
+    Expression call = Expressions.call(table.getExpression(WeftTable.class), method, implementor.getRootExpression(),
         Expressions.constant(PlanRegistry.put(plan)));
     return implementor.result(physType, Blocks.toBlock(call));
   }

@@ -77,6 +77,11 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
         i -> root.get("?" + i)));
   }
 
+  /** As {@link #scan}, for a scan of one column: its values, not rows of one value. */
+  public Enumerable<Object> scanValues(DataContext root, String plan) {
+    return scan(root, plan).select(row -> row[0]);
+  }
+
   /**
    * Applies the write registered as {@code plan} to {@code rows} (the rows the statement's input produced) and returns
    * the count of rows written. Called by generated code on the statement's thread.

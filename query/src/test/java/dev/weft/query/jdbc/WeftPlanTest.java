@@ -1,0 +1,93 @@
+package dev.weft.query.jdbc;
+
+import static dev.weft.query.jdbc.WeftDriverTest.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.query.data.MemoryTables;
+import dev.weft.query.data.ScanSpec;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the planner folds into weft's scans (seen with EXPLAIN and in the specs the tables receive), and the types. */
+class WeftPlanTest {
+  private final MemoryTables tables = new MemoryTables();
+  private Connection connection;
+
+  @BeforeEach
+  void open() throws SQLException {
+    connection = WeftDriver.connect(tables, new Properties());
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER, c VARCHAR(8), d DOUBLE)");
+      s.executeUpdate("INSERT INTO t VALUES (1, 10, 'x', 0.5), (2, 20, 'y', 1.5), (3, 30, 'x', NULL), (4, NULL, 'y',"
+          + " 2)");
+    }
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    connection.close();
+  }
+
+  private String explain(String sql) throws SQLException {
+    return String.join("\n", rows(connection, "EXPLAIN PLAN FOR " + sql));
+  }
+
+  @Test
+  void aggregatesSplitIntoPartialsOnTheScan() throws Exception {
+    String sql = "SELECT c, COUNT(*), COUNT(b), SUM(b), MIN(d), MAX(a), AVG(b) FROM t GROUP BY c ORDER BY c";
+    assertThat(explain(sql)).contains("WeftScan").contains("partial=").contains("COUNT_STAR");
+    assertThat(rows(connection, sql)).containsExactly("x 2 2 40 0.5 3 20.0", "y 2 1 20 1.5 4 20.0");
+    ScanSpec last = tables.specs().get(tables.specs().size() - 1);
+    assertThat(last.aggregate()).isPresent();
+    assertThat(last.aggregate().get().groupBy()).containsExactly(2);
+    assertThat(rows(connection, "SELECT COUNT(*), SUM(b) FROM t WHERE 1 = 0")).containsExactly("0 null");
+  }
+
+  @Test
+  void projectionsNarrowTheScan() throws Exception {
+    assertThat(explain("SELECT c, b + 1 FROM t")).contains("columns=[[1, 2]]");
+    assertThat(rows(connection, "SELECT c, b + 1 FROM t ORDER BY 1, 2")).containsExactly("x 11", "x 31", "y 21",
+        "y null");
+    assertThat(tables.specs().get(tables.specs().size() - 1).columns()).containsExactly(1, 2);
+  }
+
+  @Test
+  void avgOfIntegersIsDoubleAndSumIsBigint() throws Exception {
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT AVG(a), SUM(a), AVG(d), 7 / 2 FROM t")) {
+      assertThat(r.getMetaData().getColumnType(1)).isEqualTo(Types.DOUBLE);
+      assertThat(r.getMetaData().getColumnType(2)).isEqualTo(Types.BIGINT);
+      r.next();
+      assertThat(r.getDouble(1)).isEqualTo(2.5);
+      assertThat(r.getLong(2)).isEqualTo(10);
+      assertThat(r.getDouble(3)).isEqualTo(4.0 / 3);
+      assertThat(r.getInt(4)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void joinsOfManyTablesArePlannedHeuristically() throws Exception {
+    StringBuilder from = new StringBuilder();
+    StringBuilder where = new StringBuilder("1 = 1");
+    try (Statement s = connection.createStatement()) {
+      for (int i = 1; i <= 8; i++) {
+        s.executeUpdate("CREATE TABLE j" + i + "(a" + i + " INTEGER PRIMARY KEY, b" + i + " INTEGER)");
+        s.executeUpdate("INSERT INTO j" + i + " VALUES (1, 2), (2, 1)");
+        from.append(i > 1 ? ", " : "").append("j").append(i);
+        if (i > 1) {
+          where.append(" AND a").append(i).append(" = b").append(i - 1);
+        }
+      }
+    }
+    List<String> out = rows(connection, "SELECT a1, a8 FROM " + from + " WHERE " + where + " ORDER BY a1");
+    assertThat(out).containsExactly("1 2", "2 1");
+  }
+}
