@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * The body of {@code POST /v1/sql}, checked: {@code {"sql", "params"?, "timeoutMs"?, "allowPartial"?, "maxRows"?}}.
- * Parameters are read from JSON as {@link dev.weft.query.Sql} binds them: an integer as Integer when it fits, else Long,
- * else BigDecimal; any other number as BigDecimal (exact, as the face parses it); strings, booleans and null as they
- * are. Arrays and objects are refused.
+ * Parameters are read from JSON as {@link dev.weft.query.Sql} binds them: an integer as Integer when it fits, else
+ * Long, else BigDecimal; any other number as BigDecimal (exact, as the face parses it); strings, booleans and null as
+ * they are. Arrays and objects are refused.
  *
  * @param sql the statement's text, never empty
  * @param params the parameters in order
