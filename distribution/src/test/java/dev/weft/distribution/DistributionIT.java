@@ -61,11 +61,13 @@ final class DistributionIT {
     // lib/: what every command needs, the client commands alone; lib/node/: what only nodes need. Files only: lib/cds
     // is the class-data archive the first client command of another test may have made.
     assertJars(home.resolve("lib"), List.of("weft-api-", "weft-messaging-", "weft-schema-", "weft-pht-",
-        "weft-distribution-", "picocli-", "logback-classic-", "jackson-databind-"),
-        List.of("jetty-", "weft-kademlia-", "mapdb-"));
+        "weft-distribution-", "picocli-", "logback-classic-", "jackson-databind-", "jline-reader-",
+        "jline-terminal-"),
+        List.of("jetty-", "weft-kademlia-", "mapdb-", "weft-query-", "calcite-"));
     // `weft simulate` needs testkit's simulated network, not its test libraries
     assertJars(home.resolve("lib/node"), List.of("weft-kademlia-", "weft-transport-udp-", "weft-storage-mapdb-",
-        "jetty-server-", "weft-simulator-", "xchart-"), List.of("picocli-", "weft-distribution-", "junit-", "assertj-",
+        "jetty-server-", "weft-simulator-", "xchart-", "weft-query-", "calcite-core-"),
+        List.of("picocli-", "weft-distribution-", "junit-", "assertj-",
         "awaitility-", "byte-buddy-", "VectorGraphics2D-"));
     assertThat(home.resolve("conf/weft.properties")).isRegularFile();
     assertThat(home.resolve("conf/logback.xml")).isRegularFile();

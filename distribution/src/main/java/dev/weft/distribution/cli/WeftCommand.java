@@ -52,6 +52,7 @@ final class WeftCommand implements Callable<Integer> {
       MessageCommands.Listen.class,
       GlobalCommands.Group.class,
       PhtCommands.Group.class,
+      SqlCommand.class,
       LocalCommands.Config.class,
       LocalCommands.Version.class,
       LocalCommands.Keygen.class,

@@ -134,7 +134,7 @@ final class CliTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node", "send-all",
-      "listen", "global", "pht", "keygen"})
+      "listen", "global", "pht", "sql", "keygen"})
   void everyCommandHasHelp(String command) {
     Run run = weft(command, "--help");
     assertThat(run.code()).isZero();
@@ -147,7 +147,7 @@ final class CliTest {
     Run run = weft("--help");
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node",
-        "send-all", "listen", "global", "pht", "Exit codes:", "WEFT_API");
+        "send-all", "listen", "global", "pht", "sql", "Exit codes:", "WEFT_API");
     assertThat(weft("--version").out()).startsWith("weft ");
   }
 
@@ -355,7 +355,8 @@ final class CliTest {
           new String[] {"global", "watch"}, new String[] {"pht", "create", "ix", "--type", "long"},
           new String[] {"pht", "insert", "ix", "1", "2"}, new String[] {"pht", "remove", "ix", "1"},
           new String[] {"pht", "get", "ix", "1"}, new String[] {"pht", "range", "ix", "1", "2"},
-          new String[] {"pht", "rect", "ix", "1", "2", "3", "4"}, new String[] {"pht", "stats", "ix"})) {
+          new String[] {"pht", "rect", "ix", "1", "2", "3", "4"}, new String[] {"pht", "stats", "ix"},
+          new String[] {"sql", "SELECT 1"})) {
         List<String> all = new ArrayList<>(List.of(args));
         // Right after the command: `global` and `pht` take no options of their own, their subcommands do.
         int at = args[0].equals("global") || args[0].equals("pht") ? 2 : 1;

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 final class CommandRunnerTest {
   private static final List<String> ALL = List.of("node", "cluster", "simulate", "put", "get", "delete", "lscan",
-      "info", "stats", "peers", "send", "send-node", "send-all", "listen", "global", "pht", "config", "version",
+      "info", "stats", "peers", "send", "send-node", "send-all", "listen", "global", "pht", "sql", "config", "version",
       "keygen", "completion", "help");
 
   private static CommandRunner.Invocation invocation(String... args) {

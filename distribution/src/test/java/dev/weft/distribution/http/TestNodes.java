@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Real nodes for tests: UDP on 127.0.0.1:0, seeded ids, RPC timeouts generous enough for a busy build machine. Public:
@@ -29,12 +30,17 @@ public final class TestNodes {
 
   /** As {@link #start(long)}, with {@code settings} on top of the test defaults. */
   public static Node start(long seed, Map<String, String> settings) {
+    return start(seed, settings, b -> b);
+  }
+
+  /** As {@link #start(long, Map)}, the builder first given to {@code customize} (to add a plugin by hand). */
+  public static Node start(long seed, Map<String, String> settings, UnaryOperator<NodeBuilder> customize) {
     NodeBuilder builder = Weft.builder()
         .listen("udp://127.0.0.1:0")
         .nodeId(NodeId.random(new Random(seed)))
         .set("weft.kademlia.rpc-timeout", "1s");
     settings.forEach(builder::set);
-    return builder.build();
+    return customize.apply(builder).build();
   }
 
   /** A node joined to {@code bootstrap}. */
