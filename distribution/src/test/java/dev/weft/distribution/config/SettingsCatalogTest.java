@@ -43,6 +43,7 @@ final class SettingsCatalogTest {
       "dev.weft.messaging.MessagingSettings",
       "dev.weft.schema.SchemaSettings",
       "dev.weft.pht.PhtSettings",
+      "dev.weft.query.QuerySettings",
       "dev.weft.distribution.config.NodeSettings");
 
   private static final Path SHIPPED = Path.of("src/dist/conf/weft.properties");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An index as the catalog holds it, in the global {@code sql.index.<name>}: the table (and the incarnation of it the
@@ -66,6 +67,12 @@ public record IndexDefinition(String name, String table, String tableIncarnation
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
+  }
+
+  /** The index named by a global's name, if it is an index's global. */
+  public static Optional<String> indexOfGlobal(String globalName) {
+    return globalName.startsWith(GLOBAL_PREFIX) ? Optional.of(globalName.substring(GLOBAL_PREFIX.length()))
+        : Optional.empty();
   }
 
   /** The definition as the global's value. */

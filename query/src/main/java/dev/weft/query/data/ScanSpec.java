@@ -1,5 +1,7 @@
 package dev.weft.query.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.expr.Expr;
@@ -35,6 +37,20 @@ public record ScanSpec(TableDefinition table, Access access, Optional<Expr> filt
     Objects.requireNonNull(filter, "filter");
     columns = List.copyOf(columns);
     Objects.requireNonNull(aggregate, "aggregate");
+  }
+
+  /** The spec as it travels (version 1; docs/protocol.md, "query"). */
+  public ObjectNode toJson() {
+    return ScanSpecJson.toJson(this);
+  }
+
+  /**
+   * Reads a spec; checks every field, the filter's columns against the definition that travels with it.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static ScanSpec fromJson(JsonNode json) {
+    return ScanSpecJson.fromJson(json);
   }
 
   /** Which rows a scan reads. */

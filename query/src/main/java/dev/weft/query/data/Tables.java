@@ -19,6 +19,7 @@ public interface Tables {
   /**
    * Runs {@code spec} over its table: the rows it selects, filtered, projected or partially aggregated as the spec says
    * ({@link ScanSpec}). Rows may arrive while the cursor is read; the cursor's coverage is final once it is exhausted.
+   * The caller records that coverage in the context; the scan itself does not.
    */
   RowCursor scan(ScanSpec spec, QueryContext context);
 

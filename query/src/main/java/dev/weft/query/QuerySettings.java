@@ -1,0 +1,40 @@
+package dev.weft.query;
+
+import dev.weft.api.Setting;
+import java.time.Duration;
+import java.util.List;
+
+/** Configuration keys of the query plugin (docs/query.md, "Cost limits"). */
+public final class QuerySettings {
+  private QuerySettings() {}
+
+  /** How long a statement may run unless it says otherwise. */
+  public static final Setting<Duration> TIMEOUT = Setting.duration("weft.query.timeout", "30s", Duration.ofMillis(10),
+      Duration.ofHours(1), "how long a statement may run unless it asks for less or more");
+  /** Most rows a scan may bring to the asking node; more fails the statement with too-large. */
+  public static final Setting<Integer> MAX_ROWS = Setting.integer("weft.query.max-rows", 1_000_000, 1, 100_000_000,
+      "most rows a scan may bring to the asking node");
+  /** Most bytes of rows (as JSON) a scan may bring to the asking node. */
+  public static final Setting<Long> MAX_BYTES = Setting.size("weft.query.max-bytes", "256MiB", 1024,
+      16L * 1024 * 1024 * 1024, "most bytes of rows a scan may bring to the asking node");
+  /** Bytes of rows a node sends the asking node in one message. */
+  public static final Setting<Long> PAGE_BYTES = Setting.size("weft.query.page-bytes", "48KiB", 1024, 200 * 1024,
+      "bytes of rows a node sends the asking node in one message");
+  /** Scans one node serves per second for one asking node; more are refused and counted. */
+  public static final Setting<Integer> SCANS_PER_ORIGIN = Setting.integer("weft.query.scans-per-origin", 50, 1,
+      100_000, "scans a node serves per second for one asking node");
+  /** Row writes one statement has in flight at once. */
+  public static final Setting<Integer> WRITE_WINDOW = Setting.integer("weft.query.write-window", 64, 1, 10_000,
+      "row writes one statement has in flight at once");
+  /**
+   * How long CREATE TABLE waits for the definition to reach every node before it re-reads it to see whether another
+   * definition of the same name won.
+   */
+  public static final Setting<Duration> DDL_SETTLE = Setting.duration("weft.query.ddl-settle", "1s", Duration.ofMillis(1),
+      Duration.ofMinutes(1), "how long CREATE TABLE waits before it checks that its definition won");
+
+  /** Every setting of the query plugin. */
+  public static List<Setting<?>> all() {
+    return Setting.declaredIn(QuerySettings.class);
+  }
+}

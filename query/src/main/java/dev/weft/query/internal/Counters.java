@@ -1,0 +1,26 @@
+package dev.weft.query.internal;
+
+import dev.weft.query.QueryStats;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The query plugin's counters on one node; thread-safe. */
+final class Counters {
+  final AtomicLong statements = new AtomicLong();
+  final AtomicLong failedStatements = new AtomicLong();
+  final AtomicLong scansStarted = new AtomicLong();
+  final AtomicLong scansServed = new AtomicLong();
+  final AtomicLong scansRefused = new AtomicLong();
+  final AtomicLong rowsScanned = new AtomicLong();
+  final AtomicLong rowsSent = new AtomicLong();
+  final AtomicLong rowsDeferred = new AtomicLong();
+  final AtomicLong malformedRows = new AtomicLong();
+  final AtomicLong duplicatesDropped = new AtomicLong();
+  final AtomicLong rowWrites = new AtomicLong();
+  final AtomicLong rowWritesFailed = new AtomicLong();
+
+  QueryStats snapshot() {
+    return new QueryStats(statements.get(), failedStatements.get(), scansStarted.get(), scansServed.get(),
+        scansRefused.get(), rowsScanned.get(), rowsSent.get(), rowsDeferred.get(), malformedRows.get(),
+        duplicatesDropped.get(), rowWrites.get(), rowWritesFailed.get());
+  }
+}

@@ -1,0 +1,115 @@
+package dev.weft.query.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.CoreSettings;
+import dev.weft.api.WeftException;
+import dev.weft.api.spi.plugin.Dht;
+import dev.weft.api.spi.plugin.Plugin;
+import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.query.QuerySettings;
+import dev.weft.query.Sql;
+import dev.weft.query.SqlOptions;
+import dev.weft.query.data.Tables;
+import dev.weft.query.jdbc.WeftDriver;
+import dev.weft.schema.Schema;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@code query} plugin: the DHT channel {@code sql} (scans handed down the tree, their pages, writes to row
+ * keepers) and the data layer ({@link DhtTables}) the SQL layer runs on.
+ */
+final class QueryPlugin implements Plugin {
+  private final Dht.Registration registration;
+  private final ExecutorService workers;
+  private final Counters counters = new Counters();
+  private final ScanServer server;
+  private final ScanOrigin origin;
+  private final RowKeeper keeper;
+  private final DhtTables tables;
+  private final RowWriter writer;
+  private final Dht dht;
+  private final SqlService sql;
+  private final AutoCloseable driverName;
+
+  QueryPlugin(PluginContext ctx) {
+    Schema schema = ctx.service(Schema.class).orElseThrow(
+        () -> new WeftException("the query plugin needs the schema plugin"));
+    Dht dht = ctx.dht();
+    this.dht = dht;
+    this.workers = Executors.newCachedThreadPool(daemons("weft-query-"));
+    ScanOrigin[] self = new ScanOrigin[1];
+    ScanServer.Pages pages = (to, page) -> to.id().equals(dht.self().id()) ? self[0].onRows(page)
+        : dht.request(to, Wire.CHANNEL, page.toJson()).thenApply(a -> a.path("more").asBoolean(false));
+    this.server = new ScanServer(dht, ctx.node().storage(), ctx.scheduler(), workers, pages, counters,
+        (int) (long) ctx.config().get(QuerySettings.PAGE_BYTES), ctx.config().get(QuerySettings.SCANS_PER_ORIGIN));
+    this.origin = new ScanOrigin(dht, server, counters, workers);
+    self[0] = origin;
+    this.keeper = new RowKeeper(ctx.node().storage(), counters);
+    this.writer = new RowWriter(dht, keeper, origin, ctx.config().get(QuerySettings.WRITE_WINDOW),
+        ctx.config().get(CoreSettings.MAX_VALUE_BYTES));
+    this.tables = new DhtTables(new DhtCatalog(schema, ctx.config().get(QuerySettings.DDL_SETTLE)),
+        ctx.node().storage(), origin, writer);
+    this.sql = new SqlService(tables, new SqlOptions(ctx.config().get(QuerySettings.TIMEOUT), false,
+        ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters);
+    this.registration = dht.handle(Wire.CHANNEL, (from, body) -> onRequest(body));
+    // jdbc:weft:node=<this node's id in hex> reaches this node's tables from JDBC code in the same process.
+    this.driverName = WeftDriver.register(dht.self().id().toHex(), tables);
+  }
+
+  @Override
+  public <T> Optional<T> service(Class<T> type) {
+    if (type == Sql.class) {
+      return Optional.of(type.cast(sql));
+    }
+    return type == Tables.class ? Optional.of(type.cast(tables)) : Optional.empty();
+  }
+
+  private CompletableFuture<JsonNode> onRequest(JsonNode body) {
+    try {
+      return switch (Wire.type(body)) {
+        case "scan" -> server.onScan(Wire.Scan.fromJson(body));
+        case "rows" -> origin.onRowsMessage(body);
+        case "write" -> keeper.onWrite(body, (to, m) -> dht.request(to, Wire.CHANNEL, m));
+        case "written" -> writer.onWritten(body);
+        default -> throw new IllegalArgumentException("unknown message type " + Wire.type(body));
+      };
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The data layer of this node. */
+  Tables tables() {
+    return tables;
+  }
+
+  Counters counters() {
+    return counters;
+  }
+
+  @Override
+  public void close() {
+    registration.close();
+    try {
+      driverName.close();
+    } catch (Exception e) {
+      // the name goes with the node either way
+    }
+    sql.close();
+    workers.shutdownNow();
+  }
+
+  static ThreadFactory daemons(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,195 @@
+package dev.weft.query.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.NodeId;
+import dev.weft.api.Version;
+import dev.weft.query.Coverage;
+import dev.weft.query.QueryException;
+import dev.weft.query.data.ScanSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The asking node's record of one scan attempt: the pages that arrived, which nodes the scan was handed to (from their
+ * last pages), which have finished, and the rows. Rows are held until the scan is complete, so that a scan that fails or
+ * is run again never shows half its rows. Rows of scans without aggregates carry their key and version, and a key met
+ * twice (two holders each thought itself responsible) is kept once, the newest, and counted.
+ *
+ * <p>Pages arrive on the plugin's worker threads; thread-safe.
+ */
+final class ScanCollector {
+  /** A row with the key and version it was stored under. */
+  record KeyedRow(String key, Version version, Object[] values) {}
+
+  private final String query;
+  private final Outputs outputs;
+  private final boolean keyed;
+  private final long maxRows;
+  private final long maxBytes;
+  private final Counters counters;
+  private final Set<NodeId> expected = new HashSet<>();
+  private final Set<NodeId> finished = new HashSet<>();
+  private final Set<NodeId> deferredTo = new HashSet<>();
+  private final Map<String, KeyedRow> byKey = new LinkedHashMap<>();
+  private final List<Object[]> partials = new ArrayList<>();
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private int unreachable;
+  private long rows;
+  private long bytes;
+  private QueryException failure;
+  private boolean closed;
+
+  ScanCollector(String query, ScanSpec spec, NodeId self, long maxRows, long maxBytes, Counters counters) {
+    this.query = query;
+    this.outputs = Outputs.of(spec);
+    this.keyed = spec.aggregate().isEmpty();
+    this.maxRows = maxRows;
+    this.maxBytes = maxBytes;
+    this.counters = counters;
+    expected.add(self);
+  }
+
+  String query() {
+    return query;
+  }
+
+  /** Completes when every node the scan reached has sent its last page, or the scan failed. */
+  CompletableFuture<Void> done() {
+    return done;
+  }
+
+  /** Takes one page; answers whether its sender should send more. */
+  synchronized boolean accept(Wire.Rows page) {
+    if (closed || finished.contains(page.from())) {
+      return false;
+    }
+    try {
+      for (JsonNode r : page.rows()) {
+        bytes += r.toString().length();
+        if (++rows > maxRows || bytes > maxBytes) {
+          throw new QueryException(QueryException.Reason.TOO_LARGE, "the scan's answer is over the limit of "
+              + maxRows + " rows or " + maxBytes + " bytes (weft.query.max-rows, weft.query.max-bytes)");
+        }
+        if (keyed) {
+          keep(r);
+        } else {
+          partials.add(outputs.decode(r));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      fail(new QueryException(QueryException.Reason.UNAVAILABLE, "node " + page.from().toHex()
+          + " sent a malformed page: " + e.getMessage(), e));
+      return false;
+    } catch (QueryException e) {
+      fail(e);
+      return false;
+    }
+    if (!page.last()) {
+      return true;
+    }
+    if (!page.error().isEmpty()) {
+      fail(nodeError(page.from(), page.error()));
+      return false;
+    }
+    finished.add(page.from());
+    expected.addAll(page.children());
+    unreachable += page.unreachable();
+    deferredTo.addAll(page.deferred());
+    if (finished.containsAll(expected)) {
+      closed = true;
+      done.complete(null);
+    }
+    return true;
+  }
+
+  private void keep(JsonNode r) {
+    if (!r.isArray() || r.size() != 3 || !r.get(0).isTextual() || !r.get(1).isTextual()) {
+      throw new IllegalArgumentException("a row must be [key, version, values]");
+    }
+    KeyedRow row = new KeyedRow(r.get(0).textValue(), Version.parse(r.get(1).textValue()), outputs.decode(r.get(2)));
+    KeyedRow had = byKey.putIfAbsent(row.key(), row);
+    if (had != null) {
+      counters.duplicatesDropped.incrementAndGet();
+      if (had.version().compareTo(row.version()) < 0) {
+        byKey.put(row.key(), row);
+      }
+    }
+  }
+
+  private static QueryException nodeError(NodeId from, String error) {
+    int colon = error.indexOf(": ");
+    QueryException.Reason reason = QueryException.Reason.UNAVAILABLE;
+    String message = error;
+    if (colon > 0) {
+      try {
+        reason = QueryException.Reason.valueOf(error.substring(0, colon));
+        message = error.substring(colon + 2);
+      } catch (IllegalArgumentException e) {
+        // not one of ours: keep the whole text
+      }
+    }
+    return new QueryException(reason, message + " (on node " + from.toHex().substring(0, 8) + ")");
+  }
+
+  synchronized void fail(QueryException e) {
+    if (failure == null) {
+      failure = e;
+    }
+    closed = true;
+    done.complete(null);
+  }
+
+  /** Stops taking pages (the senders are told "no more" at their next page). */
+  synchronized void close() {
+    closed = true;
+  }
+
+  /** The failure of the scan, if one node's part failed or the answer was too large. */
+  synchronized QueryException failure() {
+    return failure;
+  }
+
+  /** Nodes rows were deferred to that did not answer: their rows are missing. */
+  synchronized Set<NodeId> missingHolders() {
+    Set<NodeId> out = new HashSet<>(deferredTo);
+    out.removeAll(finished);
+    return out;
+  }
+
+  /** Whether every node the scan was handed to sent its last page. */
+  synchronized boolean allAnswered() {
+    return finished.containsAll(expected);
+  }
+
+  /** For errors: who is missing and why. */
+  synchronized String shortfall() {
+    Set<NodeId> missing = new HashSet<>(expected);
+    missing.removeAll(finished);
+    return missing.size() + " nodes did not answer, " + unreachable + " parts of the network were unreachable, "
+        + missingHolders().size() + " nodes rows were left to did not answer";
+  }
+
+  synchronized Coverage coverage() {
+    boolean complete = finished.containsAll(expected) && unreachable == 0 && finished.containsAll(deferredTo);
+    return new Coverage(expected.size() + unreachable, finished.size(), complete);
+  }
+
+  /** The rows: keyed rows with their keys, or partial aggregates. */
+  synchronized List<KeyedRow> keyedRows() {
+    return new ArrayList<>(byKey.values());
+  }
+
+  synchronized List<Object[]> rows() {
+    if (!keyed) {
+      return new ArrayList<>(partials);
+    }
+    List<Object[]> out = new ArrayList<>(byKey.size());
+    byKey.values().forEach(r -> out.add(r.values()));
+    return out;
+  }
+}

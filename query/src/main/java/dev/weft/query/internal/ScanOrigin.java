@@ -1,0 +1,137 @@
+package dev.weft.query.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.NodeId;
+import dev.weft.api.spi.plugin.Dht;
+import dev.weft.query.Coverage;
+import dev.weft.query.QueryException;
+import dev.weft.query.QueryException.Reason;
+import dev.weft.query.data.QueryContext;
+import dev.weft.query.data.ScanSpec;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The asking node's side of a distributed scan: starts it at this node (which hands it down the tree), collects the
+ * pages, and decides how complete the answer is (docs/query.md, "Every row counts once" and "Completeness"). When every
+ * node answered but some rows were left to a holder that did not (a holder other nodes still thought live), the scan
+ * runs once more with those holders excluded, so that the next-closest holders report their rows.
+ *
+ * <p>{@link #scan} blocks a statement's thread; {@link #onRows} is called on a worker thread. Thread-safe.
+ */
+final class ScanOrigin {
+  /** Attempts of one scan: the first, and one more when part of the network did not answer. */
+  private static final int ATTEMPTS = 2;
+  /** Time kept back from the statement's deadline to give an incomplete answer rather than a timeout. */
+  private static final long MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  private final Dht dht;
+  private final ScanServer server;
+  private final Counters counters;
+  private final Executor workers;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, ScanCollector> running = new ConcurrentHashMap<>();
+
+  ScanOrigin(Dht dht, ScanServer server, Counters counters, Executor workers) {
+    this.dht = dht;
+    this.server = server;
+    this.counters = counters;
+    this.workers = workers;
+  }
+
+  /** A finished scan: its output rows (with keys, for scans without aggregates) and its coverage. */
+  record Result(List<Object[]> rows, List<ScanCollector.KeyedRow> keyedRows, Coverage coverage) {}
+
+  /** Runs a full scan over the network; blocks until it is complete, the statement's time is up, or it fails. */
+  Result scan(ScanSpec spec, QueryContext context) {
+    counters.scansStarted.incrementAndGet();
+    List<NodeId> exclude = new ArrayList<>();
+    ScanCollector c = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      c = attempt(spec, context, exclude);
+      Set<NodeId> silent = c.missingHolders();
+      if (c.coverage().complete() || c.failure() != null || !c.allAnswered()
+          || exclude.size() + silent.size() > Wire.MAX_IDS) {
+        break;
+      }
+      // Everyone reached answered, but part of the network was unreachable or rows were left to silent holders: the
+      // contacts that did not answer were dropped from the routing tables they failed in (weft.kademlia.max-failures)
+      // if they are gone, so a second walk of the tree, with the silent holders excluded, shows whether anything live
+      // was missed.
+      exclude.addAll(silent);
+    }
+    if (c.failure() != null) {
+      throw c.failure();
+    }
+    Coverage coverage = c.coverage();
+    if (!coverage.complete() && !context.allowPartial()) {
+      throw new QueryException(Reason.INCOMPLETE, "the scan of table " + spec.table().name() + " heard from "
+          + coverage.answered() + " of " + coverage.nodes() + " nodes (" + c.shortfall() + ")"
+          + "; ask for partial answers to get what arrived");
+    }
+    return new Result(c.rows(), c.keyedRows(), coverage);
+  }
+
+  private ScanCollector attempt(ScanSpec spec, QueryContext context, List<NodeId> exclude) {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    String query = HexFormat.of().formatHex(id);
+    ScanCollector c = new ScanCollector(query, spec, dht.self().id(), context.maxRows(), context.maxBytes(), counters);
+    running.put(query, c);
+    try {
+      long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(context.nanosLeft()));
+      server.onScan(new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs, List.copyOf(exclude), spec.toJson()));
+      waitFor(c, context);
+      return c;
+    } finally {
+      c.close();
+      running.remove(query);
+    }
+  }
+
+  private static void waitFor(ScanCollector c, QueryContext context) {
+    while (!c.done().isDone()) {
+      if (context.isCancelled()) {
+        throw new QueryException(Reason.CANCELLED, "statement cancelled");
+      }
+      long left = context.nanosLeft() - MARGIN_NANOS;
+      if (left <= 0) {
+        return;  // incomplete: the caller decides between a partial answer and an error
+      }
+      try {
+        c.done().get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // look at the flag and the deadline again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new QueryException(Reason.CANCELLED, "interrupted", e);
+      } catch (ExecutionException e) {
+        throw Blocking.failure(e, "scanning");
+      }
+    }
+  }
+
+  /** A page of a running scan; answers whether its sender should go on. Unknown scans (ended) are told to stop. */
+  CompletableFuture<Boolean> onRows(Wire.Rows page) {
+    ScanCollector c = running.get(page.query());
+    if (c == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return CompletableFuture.supplyAsync(() -> c.accept(page), workers);
+  }
+
+  /** The channel's handler for a page from another node. */
+  CompletableFuture<JsonNode> onRowsMessage(JsonNode body) {
+    return onRows(Wire.Rows.fromJson(body)).thenApply(Wire::more);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.weft.query.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.Address;
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The messages of the query plugin's DHT channel {@code sql} (docs/protocol.md, "query"), each a JSON object with a
+ * type field {@code t}. Every decoder checks the whole message and throws {@link IllegalArgumentException} naming the
+ * field: this is network input.
+ */
+final class Wire {
+  static final String CHANNEL = "sql";
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final Pattern QUERY_ID = Pattern.compile("[0-9a-f]{32}");
+  /** Most node ids a report or request lists (children, deferrals, exclusions). */
+  static final int MAX_IDS = 4096;
+
+  private Wire() {}
+
+  /** The message's type, checked to be one of the known ones. */
+  static String type(JsonNode m) {
+    JsonNode t = m.get("t");
+    if (t == null || !t.isTextual()) {
+      throw new IllegalArgumentException("message has no type field \"t\"");
+    }
+    return t.textValue();
+  }
+
+  /**
+   * A scan handed down the tree: run {@code spec} here, hand it on to the subtrees below {@code limit}, and send the
+   * rows to {@code origin}.
+   *
+   * @param query the scan's id
+   * @param origin the asking node, which collects the answers
+   * @param limit hand on to buckets below this index only (160 at the origin)
+   * @param timeoutMs how long the origin waits, from when this node received the request
+   * @param exclude nodes every holder treats as absent when it decides which holder reports a row
+   * @param spec the scan ({@code ScanSpec} as JSON)
+   */
+  record Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, JsonNode spec) {
+    ObjectNode toJson() {
+      ObjectNode o = F.objectNode().put("t", "scan").put("q", query);
+      o.set("origin", contact(origin));
+      o.put("limit", limit).put("timeoutMs", timeoutMs);
+      o.set("exclude", ids(exclude));
+      o.set("spec", spec);
+      return o;
+    }
+
+    Scan below(int bucket) {
+      return new Scan(query, origin, bucket, timeoutMs, exclude, spec);
+    }
+
+    static Scan fromJson(JsonNode m) {
+      int limit = integer(m, "limit");
+      if (limit < 0 || limit > NodeId.BITS) {
+        throw new IllegalArgumentException("scan: limit must be 0.." + NodeId.BITS);
+      }
+      long timeout = m.path("timeoutMs").asLong(-1);
+      if (!m.path("timeoutMs").canConvertToLong() || timeout < 1 || timeout > 3_600_000) {
+        throw new IllegalArgumentException("scan: timeoutMs must be 1..3600000");
+      }
+      JsonNode spec = m.get("spec");
+      if (spec == null || !spec.isObject()) {
+        throw new IllegalArgumentException("scan: spec must be an object");
+      }
+      return new Scan(queryId(m), contactFrom(m.get("origin")), limit, timeout, idList(m, "exclude"), spec);
+    }
+  }
+
+  /**
+   * A page of one node's answer to a scan, sent to the origin; the last page also says where the node handed the scan.
+   *
+   * @param rows output rows as JSON arrays; for scans without aggregates each is {@code [key, version, [values]]}
+   * @param last whether this is the node's last page
+   * @param children nodes that took the scan from this node (last page)
+   * @param unreachable subtrees no contact took (last page)
+   * @param deferred nodes this node left rows to, as their responsible holders (last page)
+   * @param error why this node could not scan (last page), or empty
+   */
+  record Rows(String query, NodeId from, int seq, ArrayNode rows, boolean last, List<NodeId> children,
+      int unreachable, List<NodeId> deferred, String error) {
+    ObjectNode toJson() {
+      ObjectNode o = F.objectNode().put("t", "rows").put("q", query).put("from", from.toHex()).put("seq", seq);
+      o.set("rows", rows);
+      o.put("last", last);
+      if (last) {
+        o.set("children", ids(children));
+        o.put("unreachable", unreachable);
+        o.set("deferred", ids(deferred));
+        if (!error.isEmpty()) {
+          o.put("error", error);
+        }
+      }
+      return o;
+    }
+
+    static Rows fromJson(JsonNode m) {
+      JsonNode rows = m.get("rows");
+      if (rows == null || !rows.isArray()) {
+        throw new IllegalArgumentException("rows: rows must be an array");
+      }
+      JsonNode last = m.get("last");
+      if (last == null || !last.isBoolean()) {
+        throw new IllegalArgumentException("rows: last must be true or false");
+      }
+      int seq = integer(m, "seq");
+      if (!last.booleanValue()) {
+        return new Rows(queryId(m), id(m.get("from"), "from"), seq, (ArrayNode) rows, false, List.of(), 0, List.of(),
+            "");
+      }
+      int unreachable = integer(m, "unreachable");
+      if (unreachable < 0 || unreachable > NodeId.BITS) {
+        throw new IllegalArgumentException("rows: unreachable must be 0.." + NodeId.BITS);
+      }
+      JsonNode error = m.get("error");
+      if (error != null && !error.isTextual()) {
+        throw new IllegalArgumentException("rows: error must be a string");
+      }
+      return new Rows(queryId(m), id(m.get("from"), "from"), seq, (ArrayNode) rows, true, idList(m, "children"),
+          unreachable, idList(m, "deferred"), error == null ? "" : error.textValue());
+    }
+  }
+
+  /** The origin's answer to a page: whether to send more (false: the scan ended, was cancelled or is too large). */
+  static ObjectNode more(boolean more) {
+    return F.objectNode().put("more", more);
+  }
+
+  /** The answer to a scan hand-off: taken (or seen before), or refused by the node's per-origin limit. */
+  static ObjectNode taken(boolean taken) {
+    return F.objectNode().put("taken", taken);
+  }
+
+  static String queryId(JsonNode m) {
+    return hexId(m, "q");
+  }
+
+  /** A 128-bit id (a scan's, a write's) in field {@code field}. */
+  static String hexId(JsonNode m, String field) {
+    JsonNode q = m.get(field);
+    if (q == null || !q.isTextual() || !QUERY_ID.matcher(q.textValue()).matches()) {
+      throw new IllegalArgumentException(field + " must be 32 lower-case hex digits");
+    }
+    return q.textValue();
+  }
+
+  static int integer(JsonNode m, String field) {
+    JsonNode n = m.get(field);
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw new IllegalArgumentException(field + " must be an integer");
+    }
+    return n.intValue();
+  }
+
+  static ObjectNode contact(Contact c) {
+    ObjectNode o = F.objectNode().put("id", c.id().toHex());
+    ArrayNode a = o.putArray("addresses");
+    c.addresses().forEach(x -> a.add(x.toString()));
+    return o;
+  }
+
+  static Contact contactFrom(JsonNode o) {
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException("origin must be an object");
+    }
+    JsonNode addrs = o.get("addresses");
+    if (addrs == null || !addrs.isArray() || addrs.size() > 16) {
+      throw new IllegalArgumentException("origin.addresses must be an array of at most 16 addresses");
+    }
+    List<Address> out = new ArrayList<>();
+    for (JsonNode a : addrs) {
+      if (!a.isTextual()) {
+        throw new IllegalArgumentException("origin.addresses must hold strings");
+      }
+      out.add(Address.parse(a.textValue()));
+    }
+    return new Contact(id(o.get("id"), "origin.id"), out);
+  }
+
+  static ArrayNode ids(List<NodeId> ids) {
+    ArrayNode a = F.arrayNode();
+    ids.forEach(i -> a.add(i.toHex()));
+    return a;
+  }
+
+  static List<NodeId> idList(JsonNode m, String field) {
+    JsonNode a = m.get(field);
+    if (a == null || !a.isArray() || a.size() > MAX_IDS) {
+      throw new IllegalArgumentException(field + " must be an array of at most " + MAX_IDS + " node ids");
+    }
+    List<NodeId> out = new ArrayList<>(a.size());
+    for (JsonNode n : a) {
+      out.add(id(n, field));
+    }
+    return out;
+  }
+
+  static NodeId id(JsonNode n, String field) {
+    if (n == null || !n.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a node id (40 hex digits)");
+    }
+    try {
+      return NodeId.fromHex(n.textValue());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + " must be a node id (40 hex digits)", e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.weft.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.weft.testkit.TestCluster;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * SQL through {@link Sql#of} on a 4-node UDP network: statements run on one node are seen by the next statement on
+ * another; every row counts once; errors say what is wrong.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqlClusterTest {
+  private TestCluster cluster;
+
+  @BeforeAll
+  void start() {
+    cluster = TestCluster.builder().nodes(4).seed(40).set("weft.query.ddl-settle", "100ms").start();
+  }
+
+  @AfterAll
+  void stop() {
+    cluster.close();
+  }
+
+  private Sql sql(int node) {
+    return Sql.of(cluster.node(node));
+  }
+
+  private static SqlResult run(Sql sql, String statement, Object... params) throws Exception {
+    return sql.execute(statement, params).get(60, TimeUnit.SECONDS);
+  }
+
+  private void everyoneKnows(String table) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.nodes().stream()
+        .allMatch(n -> Sql.of(n).tables().containsKey(table)));
+  }
+
+  @Test
+  void writesOnOneNodeAreReadOnAnother() throws Exception {
+    run(sql(0), "CREATE TABLE emp (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, dept TEXT, salary DECIMAL(10, 2),"
+        + " hired DATE)");
+    everyoneKnows("emp");
+    SqlResult inserted = run(sql(1), "INSERT INTO emp VALUES (1, 'ann', 'eng', 100.50, DATE '2020-01-02'),"
+        + " (2, 'bob', 'eng', 80, DATE '2021-03-04'), (3, 'cy', 'ops', 70.25, NULL), (4, 'di', NULL, NULL, NULL)");
+    assertThat(inserted.updated()).isEqualTo(4);
+    assertThat(inserted.isQuery()).isFalse();
+
+    SqlResult all = run(sql(2), "SELECT id, name, salary, hired FROM emp ORDER BY id");
+    assertThat(all.rows()).hasSize(4);
+    assertThat(all.rows().get(0)).containsExactly(1, "ann", new BigDecimal("100.50"), LocalDate.of(2020, 1, 2));
+    assertThat(all.coverage().complete()).isTrue();
+    assertThat(all.columns()).extracting(SqlResult.ColumnInfo::name).containsExactly("id", "name", "salary", "hired");
+
+    SqlResult grouped = run(sql(3), "SELECT dept, COUNT(*) AS n, SUM(salary) AS total FROM emp GROUP BY dept"
+        + " ORDER BY dept NULLS FIRST");
+    assertThat(grouped.rows()).containsExactly(java.util.Arrays.asList(null, 1L, null),
+        List.of("eng", 2L, new BigDecimal("180.50")), List.of("ops", 1L, new BigDecimal("70.25")));
+
+    assertThat(run(sql(0), "UPDATE emp SET salary = salary + 1 WHERE dept = ?", "eng").updated()).isEqualTo(2);
+    assertThat(run(sql(1), "SELECT salary FROM emp WHERE id = 2").rows()).containsExactly(
+        List.of(new BigDecimal("81.00")));
+    assertThat(run(sql(2), "DELETE FROM emp WHERE salary IS NULL").updated()).isEqualTo(1);
+    assertThat(run(sql(3), "SELECT COUNT(*) FROM emp").rows()).containsExactly(List.of(3L));
+  }
+
+  @Test
+  void averagesOfIntegersAreNotTruncated() throws Exception {
+    run(sql(0), "CREATE TABLE nums (a INTEGER)");
+    everyoneKnows("nums");
+    run(sql(1), "INSERT INTO nums VALUES (1), (2)");
+    assertThat(run(sql(2), "SELECT AVG(a), SUM(a) FROM nums").rows()).containsExactly(List.of(1.5, 3L));
+  }
+
+  @Test
+  void joinsAndSubqueriesRunAtTheAskingNode() throws Exception {
+    run(sql(0), "CREATE TABLE a (k INTEGER PRIMARY KEY, v TEXT)");
+    run(sql(0), "CREATE TABLE b (k INTEGER, w INTEGER)");
+    everyoneKnows("b");
+    run(sql(1), "INSERT INTO a VALUES (1, 'x'), (2, 'y'), (3, 'z')");
+    run(sql(2), "INSERT INTO b VALUES (1, 10), (1, 11), (3, 30)");
+    assertThat(run(sql(3), "SELECT a.v, SUM(b.w) FROM a JOIN b ON a.k = b.k GROUP BY a.v ORDER BY a.v").rows())
+        .containsExactly(List.of("x", 21L), List.of("z", 30L));
+    assertThat(run(sql(3), "SELECT v FROM a WHERE k NOT IN (SELECT k FROM b)").rows()).containsExactly(List.of("y"));
+  }
+
+  @Test
+  void badStatementsFailWithTheirReason() throws Exception {
+    assertThat(failure(sql(0), "SELEC 1")).satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(QueryException.Reason.INVALID);
+      assertThat(e.getMessage()).contains("line 1, column 1");
+    });
+    assertThat(failure(sql(0), "SELECT * FROM nowhere").getMessage()).containsIgnoringCase("nowhere");
+    run(sql(0), "CREATE TABLE uniq (id INTEGER PRIMARY KEY, t TEXT)");
+    everyoneKnows("uniq");
+    run(sql(1), "INSERT INTO uniq VALUES (1, 'a')");
+    QueryException dup = failure(sql(2), "INSERT INTO uniq VALUES (2, 'b'), (1, 'c')");
+    assertThat(dup.reason()).isEqualTo(QueryException.Reason.ROWS_FAILED);
+    assertThat(dup.getMessage()).contains("1 of 2").contains("duplicate key");
+    assertThat(run(sql(3), "SELECT id, t FROM uniq ORDER BY id").rows()).containsExactly(List.of(1, "a"),
+        List.of(2, "b"));
+    assertThat(failure(sql(0), "CREATE TABLE uniq (x INTEGER)").getMessage()).contains("already exists");
+    assertThat(failure(sql(0), "SELECT 1 / 0 FROM uniq").getMessage()).containsIgnoringCase("division by zero");
+    assertThatThrownBy(() -> sql(0).query("DELETE FROM uniq").get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(QueryException.class);
+  }
+
+  private static QueryException failure(Sql sql, String statement) {
+    try {
+      sql.execute(statement).get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(QueryException.class);
+      return (QueryException) e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("no failure: " + statement);
+  }
+}
