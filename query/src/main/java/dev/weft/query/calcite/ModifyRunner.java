@@ -71,7 +71,7 @@ final class ModifyRunner {
         Object[] after = Arrays.copyOf(row, n);
         for (int i = 0; i < plan.updateColumns().size(); i++) {
           int c = plan.updateColumns().get(i);
-          after[c] = Values.coerce(row[n + i], table.columns().get(c));
+          after[c] = ColumnValues.coerce(row[n + i], table.columns().get(c));
         }
         yield new RowOp.Update(Arrays.copyOf(row, n), after);
       }
@@ -81,7 +81,7 @@ final class ModifyRunner {
   private static Object[] coerce(TableDefinition table, Object[] row, int n) {
     Object[] out = new Object[n];
     for (int i = 0; i < n; i++) {
-      out[i] = Values.coerce(row[i], table.columns().get(i));
+      out[i] = ColumnValues.coerce(row[i], table.columns().get(i));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import dev.weft.query.catalog.Column;
 import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.expr.Expr;
+import dev.weft.query.expr.Exprs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +63,28 @@ record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List
   ScanSpec bind(IntFunction<Object> params) {
     ScanSpec.Access access = keys.<ScanSpec.Access>map(k -> new ScanSpec.Access.Keys(boundKeys(k, params)))
         .orElseGet(ScanSpec.Access.Full::new);
-    return new ScanSpec(table, access, filter.map(f -> ExprBinding.bind(f, params)), columns, aggregate);
+    return new ScanSpec(table, access, filter.map(f -> Exprs.bind(f, boundParams(f, params))), columns, aggregate);
+  }
+
+  /** The parameters {@code filter} uses, each converted to the type it has there; null where it uses none. */
+  private static List<Object> boundParams(Expr filter, IntFunction<Object> params) {
+    List<Object> out = new ArrayList<>();
+    collectParams(filter, params, out);
+    return out;
+  }
+
+  private static void collectParams(Expr e, IntFunction<Object> params, List<Object> out) {
+    if (e instanceof Expr.Param p) {
+      while (out.size() <= p.index()) {
+        out.add(null);
+      }
+      out.set(p.index(), ColumnValues.coerce(params.apply(p.index()), new Column("?" + (p.index() + 1), p.type(),
+          true, 0, 0)));
+    } else if (e instanceof Expr.Call c) {
+      c.args().forEach(a -> collectParams(a, params, out));
+    } else if (e instanceof Expr.Cast c) {
+      collectParams(c.arg(), params, out);
+    }
   }
 
   private List<List<Object>> boundKeys(List<List<Expr>> unbound, IntFunction<Object> params) {
@@ -74,7 +96,7 @@ record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List
         Column column = table.column(table.primaryKey().get(i)).orElseThrow();
         Object v = key.get(i) instanceof Expr.Param p ? params.apply(p.index()) : ((Expr.Literal) key.get(i)).value();
         try {
-          values.add(Values.coerce(v, column));
+          values.add(ColumnValues.coerce(v, column));
         } catch (IllegalArgumentException e) {
           continue next; // no row has such a key (a NULL, or 2.5 for an INTEGER key): the filter would drop it too
         }

@@ -163,10 +163,6 @@ public final class Exprs {
     };
   }
 
-  static boolean isNumeric(ColumnType t) {
-    return NUMERIC.contains(t);
-  }
-
   private static void arity(Op op, List<ColumnType> t, int min, int max) {
     if (t.size() < min || t.size() > max) {
       throw new IllegalArgumentException(op + " takes " + (min == max ? String.valueOf(min) : max == Integer.MAX_VALUE

@@ -4,6 +4,7 @@ import dev.weft.query.Coverage;
 import dev.weft.query.QueryException;
 import dev.weft.query.catalog.Column;
 import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.row.Fragment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link Tables} in memory, for tests of the SQL layer: a {@link MemoryCatalog}, rows by primary key (or a generated
- * row id) per table incarnation, scans that apply their spec with {@link SpecApplier}, and writes that check keys as
+ * row id) per table incarnation, scans that apply their spec with {@link Fragment}, as nodes do, and writes that check keys as
  * row keepers do (a duplicate key fails its row). {@link #stall} makes scans wait for the statement's end (its
  * timeout or cancel) so tests can see it. Thread-safe.
  */
@@ -78,7 +79,10 @@ public final class MemoryTables implements Tables {
         table.values().forEach(r -> selected.add(r.clone()));
       }
     }
-    List<Object[]> out = SpecApplier.apply(spec, selected);
+    List<Object[]> out = new ArrayList<>();
+    Fragment fragment = Fragment.of(spec);
+    selected.forEach(r -> fragment.add(r, out::add));
+    fragment.finish(out::add);
     Coverage reported = coverage;
     boolean stalling = stall;
     return new RowCursor() {

@@ -4,6 +4,7 @@ import dev.weft.query.catalog.Column;
 import dev.weft.query.catalog.TableDefinition;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -98,13 +99,17 @@ final class CalciteOracle implements AutoCloseable {
     return out;
   }
 
-  /** Runs {@code SELECT id FROM t WHERE p}: the rows Calcite's filter keeps. */
-  Outcome where(String table, String predicate) {
-    try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id FROM " + table + " WHERE " + predicate)) {
+  /** Runs {@code SELECT id FROM t WHERE p} with the given parameters: the rows Calcite's filter keeps. */
+  Outcome where(String table, String predicate, Object... params) {
+    try (PreparedStatement s = connection.prepareStatement("SELECT id FROM " + table + " WHERE " + predicate)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
       Set<Integer> ids = new HashSet<>();
-      while (rs.next()) {
-        ids.add(rs.getInt(1));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getInt(1));
+        }
       }
       return new Outcome(ids, null);
     } catch (SQLException | RuntimeException e) {

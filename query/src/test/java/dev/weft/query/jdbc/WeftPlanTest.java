@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.query.data.MemoryTables;
 import dev.weft.query.data.ScanSpec;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -49,6 +50,45 @@ class WeftPlanTest {
     assertThat(last.aggregate()).isPresent();
     assertThat(last.aggregate().get().groupBy()).containsExactly(2);
     assertThat(rows(connection, "SELECT COUNT(*), SUM(b) FROM t WHERE 1 = 0")).containsExactly("0 null");
+  }
+
+  @Test
+  void filtersGoIntoTheScanAndTheRestStaysAbove() throws Exception {
+    String sql = "SELECT a FROM t WHERE b > 15 AND c LIKE 'y%' AND SQRT(d) > 0";
+    String plan = explain(sql);
+    assertThat(plan).contains("WeftScan").contains("filter=[Call[op=AND");
+    assertThat(plan).contains("POWER"); // SQRT, not evaluated by the nodes: in a filter above the scan
+    assertThat(rows(connection, sql)).containsExactly("2");
+    ScanSpec last = tables.specs().get(tables.specs().size() - 1);
+    assertThat(last.filter()).isPresent();
+    assertThat(last.access()).isInstanceOf(ScanSpec.Access.Full.class);
+  }
+
+  @Test
+  void primaryKeyEqualityAndInListsBecomeGets() throws Exception {
+    assertThat(explain("SELECT c FROM t WHERE a = 3")).contains("keys=[[[Literal[value=3");
+    assertThat(rows(connection, "SELECT c FROM t WHERE a = 3")).containsExactly("x");
+    assertThat(tables.specs().get(tables.specs().size() - 1).access()).isEqualTo(new ScanSpec.Access.Keys(
+        List.of(List.of(3))));
+    assertThat(rows(connection, "SELECT c FROM t WHERE a IN (1, 4, 9) ORDER BY c")).containsExactly("x", "y");
+    assertThat(tables.specs().get(tables.specs().size() - 1).access()).isInstanceOfSatisfying(
+        ScanSpec.Access.Keys.class, k -> assertThat(k.keys()).hasSize(3));
+    try (PreparedStatement p = connection.prepareStatement("SELECT c, b FROM t WHERE a = ? AND b > ?")) {
+      p.setInt(1, 2);
+      p.setInt(2, 5);
+      try (ResultSet r = p.executeQuery()) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(1)).isEqualTo("y");
+        assertThat(r.next()).isFalse();
+      }
+      assertThat(tables.specs().get(tables.specs().size() - 1).access()).isEqualTo(new ScanSpec.Access.Keys(
+          List.of(List.of(2))));
+      p.setInt(1, 1);
+      p.setInt(2, 50);
+      try (ResultSet r = p.executeQuery()) {
+        assertThat(r.next()).isFalse();
+      }
+    }
   }
 
   @Test

@@ -14,8 +14,8 @@ import java.util.Calendar;
  * {@code Double}, a DOUBLE into an INTEGER column is truncated. What cannot be converted fails with an
  * {@link IllegalArgumentException} that names the column. Stateless.
  */
-final class Values {
-  private Values() {}
+final class ColumnValues {
+  private ColumnValues() {}
 
   /** {@code value} as {@code column} holds it; null stays null unless the column is NOT NULL. */
   static Object coerce(Object value, Column column) {
