@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code weft sql}: SQL on the node's tables through {@code POST /v1/sql}. With a statement it runs it, with {@code -f
- * FILE} each statement of the file in order, stopping at the first error; alone it opens {@link SqlShell}. Answers are
- * printed by {@link SqlOutput}.
+ * FILE} each statement of the file in order, stopping at the first error; alone it opens {@link SqlShell} on a terminal,
+ * and runs stdin as a script when that is no terminal. Answers are printed by {@link SqlOutput}.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Runs SQL on the network's tables (the query plugin): a statement, the statements of a file, or, "
@@ -151,7 +151,13 @@ final class SqlCommand extends ClientCommands.Base {
       throw new CliException(Cli.USAGE, "parameters go with a STATEMENT");
     }
     try (Terminal terminal = terminal()) {
-      if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
+      boolean dumb = terminal.getType().startsWith(Terminal.TYPE_DUMB);
+      if (dumb && cli.in() == System.in) {
+        // The process's stdin is no terminal (weft sql < FILE, a pipe): a script, as psql takes it, without prompts.
+        runScript(client, "stdin", read("-"));
+        return;
+      }
+      if (dumb) {
         // A dumb terminal would echo what it reads ahead, all of piped input at once; the reader shows each line.
         terminal.echo(false);
       }
