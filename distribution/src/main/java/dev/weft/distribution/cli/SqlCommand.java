@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
 import org.jline.utils.WriterOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -157,10 +158,6 @@ final class SqlCommand extends ClientCommands.Base {
         runScript(client, "stdin", read("-"));
         return;
       }
-      if (dumb) {
-        // A dumb terminal would echo what it reads ahead, all of piped input at once; the reader shows each line.
-        terminal.echo(false);
-      }
       new SqlShell(client, terminal, history(), format == null ? SqlOutput.Format.TABLE : format).run();
     } catch (IOException e) {
       throw new CliException(Cli.INTERNAL, "cannot open the terminal: " + e.getMessage(), e);
@@ -169,14 +166,15 @@ final class SqlCommand extends ClientCommands.Base {
 
   /**
    * The process's terminal when the command reads the process's stdin (JLine falls back to a dumb one when that is no
-   * terminal), else a dumb terminal over the command's own streams, as in tests.
+   * terminal), else a dumb terminal over the command's own streams, as in tests: a {@link DumbTerminal} itself, which
+   * neither echoes nor reads ahead (the builder's terminal over streams does both, on a thread of its own).
    */
   private Terminal terminal() throws IOException {
     if (cli.in() == System.in) {
       return TerminalBuilder.builder().system(true).dumb(true).build();
     }
-    return TerminalBuilder.builder().system(false).type(Terminal.TYPE_DUMB).encoding(StandardCharsets.UTF_8)
-        .streams(cli.in(), new WriterOutputStream(cli.out(), StandardCharsets.UTF_8)).build();
+    return new DumbTerminal("weft sql", Terminal.TYPE_DUMB, cli.in(),
+        new WriterOutputStream(cli.out(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
   }
 
   /** {@value #HISTORY_ENV}, else {@value #HISTORY_FILE} in the user's home; null for none. */
