@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
 import org.jline.utils.WriterOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code weft sql}: SQL on the node's tables through {@code POST /v1/sql}. With a statement it runs it, with {@code -f
- * FILE} each statement of the file in order, stopping at the first error; alone it opens {@link SqlShell}. Answers are
- * printed by {@link SqlOutput}.
+ * FILE} each statement of the file in order, stopping at the first error; alone it opens {@link SqlShell} on a terminal,
+ * and runs stdin as a script when that is no terminal. Answers are printed by {@link SqlOutput}.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Runs SQL on the network's tables (the query plugin): a statement, the statements of a file, or, "
@@ -151,9 +152,11 @@ final class SqlCommand extends ClientCommands.Base {
       throw new CliException(Cli.USAGE, "parameters go with a STATEMENT");
     }
     try (Terminal terminal = terminal()) {
-      if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
-        // A dumb terminal would echo what it reads ahead, all of piped input at once; the reader shows each line.
-        terminal.echo(false);
+      boolean dumb = terminal.getType().startsWith(Terminal.TYPE_DUMB);
+      if (dumb && cli.in() == System.in) {
+        // The process's stdin is no terminal (weft sql < FILE, a pipe): a script, as psql takes it, without prompts.
+        runScript(client, "stdin", read("-"));
+        return;
       }
       new SqlShell(client, terminal, history(), format == null ? SqlOutput.Format.TABLE : format).run();
     } catch (IOException e) {
@@ -163,14 +166,15 @@ final class SqlCommand extends ClientCommands.Base {
 
   /**
    * The process's terminal when the command reads the process's stdin (JLine falls back to a dumb one when that is no
-   * terminal), else a dumb terminal over the command's own streams, as in tests.
+   * terminal), else a dumb terminal over the command's own streams, as in tests: a {@link DumbTerminal} itself, which
+   * neither echoes nor reads ahead (the builder's terminal over streams does both, on a thread of its own).
    */
   private Terminal terminal() throws IOException {
     if (cli.in() == System.in) {
       return TerminalBuilder.builder().system(true).dumb(true).build();
     }
-    return TerminalBuilder.builder().system(false).type(Terminal.TYPE_DUMB).encoding(StandardCharsets.UTF_8)
-        .streams(cli.in(), new WriterOutputStream(cli.out(), StandardCharsets.UTF_8)).build();
+    return new DumbTerminal("weft sql", Terminal.TYPE_DUMB, cli.in(),
+        new WriterOutputStream(cli.out(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
   }
 
   /** {@value #HISTORY_ENV}, else {@value #HISTORY_FILE} in the user's home; null for none. */

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,8 +174,8 @@ final class SqlCommandTest {
   @Test
   void theShellCompletesKeywordsTablesAndColumns() throws Exception {
     ApiClient client = new ApiClient(HostPort.parse(api, "http"));
-    try (Terminal terminal = TerminalBuilder.builder().system(false).type(Terminal.TYPE_DUMB)
-        .streams(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream()).build()) {
+    try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB, new ByteArrayInputStream(new byte[0]),
+        new ByteArrayOutputStream(), StandardCharsets.UTF_8)) {
       SqlShell shell = new SqlShell(new SqlClient(client, null, false, 0), terminal, null, SqlOutput.Format.TABLE);
       assertThat(shell.words()).contains("SELECT").doesNotContain("orders");
       shell.run();

@@ -9,6 +9,7 @@ import dev.weft.remote.spi.HttpCall;
 import dev.weft.remote.spi.RemoteFeature;
 import dev.weft.remote.spi.Route;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -75,6 +76,6 @@ public final class SqlRoutes implements RemoteFeature {
 
   /** {@code rows-failed} for {@code ROWS_FAILED}: the prefix of the message, in the style of the error codes. */
   static String reasonName(QueryException.Reason reason) {
-    return reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return reason.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }
