@@ -163,6 +163,30 @@ public final class Exprs {
     };
   }
 
+  /** The number of levels of {@code e} (a leaf is 1). */
+  static int depth(Expr e) {
+    if (e instanceof Call c) {
+      int max = 0;
+      for (Expr a : c.args()) {
+        max = Math.max(max, depth(a));
+      }
+      return max + 1;
+    }
+    return e instanceof Cast c ? depth(c.arg()) + 1 : 1;
+  }
+
+  /** The number of nodes of {@code e}. */
+  static int nodes(Expr e) {
+    if (e instanceof Call c) {
+      int n = 1;
+      for (Expr a : c.args()) {
+        n += nodes(a);
+      }
+      return n;
+    }
+    return e instanceof Cast c ? nodes(c.arg()) + 1 : 1;
+  }
+
   private static void arity(Op op, List<ColumnType> t, int min, int max) {
     if (t.size() < min || t.size() > max) {
       throw new IllegalArgumentException(op + " takes " + (min == max ? String.valueOf(min) : max == Integer.MAX_VALUE

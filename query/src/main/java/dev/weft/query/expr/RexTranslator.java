@@ -69,9 +69,13 @@ public final class RexTranslator {
     RexNode expanded = RexUtil.expandSearch(builder, null, condition);
     List<Expr> pushed = new ArrayList<>();
     List<RexNode> residual = new ArrayList<>();
+    int nodes = 1;  // the AND above the conjuncts
     for (RexNode conjunct : RelOptUtil.conjunctions(expanded)) {
       Optional<Expr> e = translateExpanded(conjunct, table);
-      if (e.isPresent()) {
+      // What a node would refuse to read (ExprJson's bounds) stays here.
+      if (e.isPresent() && Exprs.depth(e.get()) < ExprJson.MAX_DEPTH
+          && nodes + Exprs.nodes(e.get()) <= ExprJson.MAX_NODES) {
+        nodes += Exprs.nodes(e.get());
         pushed.add(e.get());
       } else {
         residual.add(conjunct);
@@ -82,9 +86,13 @@ public final class RexTranslator {
     return new Split(and, residual);
   }
 
-  /** {@code node} as an {@link Expr} over {@code table}'s row, if all of it translates exactly. */
+  /**
+   * {@code node} as an {@link Expr} over {@code table}'s row, if all of it translates exactly and within the bounds
+   * {@link ExprJson#fromJson} reads.
+   */
   public static Optional<Expr> translate(RexNode node, TableDefinition table) {
-    return translateExpanded(RexUtil.expandSearch(EXPANDER, null, node), table);
+    return translateExpanded(RexUtil.expandSearch(EXPANDER, null, node), table)
+        .filter(e -> Exprs.depth(e) <= ExprJson.MAX_DEPTH && Exprs.nodes(e) <= ExprJson.MAX_NODES);
   }
 
   private static Optional<Expr> translateExpanded(RexNode node, TableDefinition table) {
