@@ -186,7 +186,7 @@ public final class RexTranslator {
       ColumnType f = typeOf(from);
       ColumnType t = typeOf(to);
       if (f == t) {
-        if (sameValues(from, to)) {
+        if (sameValues(from, to) && (f != ColumnType.DECIMAL || scaleKept(call.getOperands().get(0)))) {
           return arg;
         }
         throw new Untranslatable();
@@ -202,6 +202,24 @@ public final class RexTranslator {
         }
       }
       return new Expr.Cast(arg, t);
+    }
+
+    /**
+     * Whether every value of a DECIMAL operand has at most its type's scale and precision, so that Calcite's cast to a
+     * wider DECIMAL ({@code setScale} and an overflow check) leaves it as it is: true of literals and of columns
+     * declared with that precision and scale (the row codec brings stored values to the declared scale), not of a
+     * quotient, which has up to 16 significant digits whatever its type says.
+     */
+    private boolean scaleKept(RexNode operand) {
+      if (operand instanceof RexLiteral) {
+        return true;
+      }
+      if (operand instanceof RexInputRef ref) {
+        dev.weft.query.catalog.Column c = table.columns().get(ref.getIndex());
+        RelDataType type = ref.getType();
+        return c.precision() > 0 && c.scale() == type.getScale() && c.precision() <= type.getPrecision();
+      }
+      return false;
     }
 
     /** Whether a cast between two Calcite types of one weft type leaves every value as it is. */
