@@ -54,6 +54,27 @@ public final class Exprs {
   }
 
   /**
+   * The AND of {@code parts}, flattened (an AND among them gives its arguments), so that filters folded one after
+   * another into a scan do not grow a level each against {@link ExprJson#MAX_DEPTH}; a single part is itself.
+   *
+   * @throws IllegalArgumentException for no parts
+   */
+  public static Expr and(List<Expr> parts) {
+    List<Expr> args = new ArrayList<>();
+    for (Expr p : parts) {
+      if (p instanceof Call c && c.op() == Op.AND) {
+        args.addAll(c.args());
+      } else {
+        args.add(p);
+      }
+    }
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("AND of nothing");
+    }
+    return args.size() == 1 ? args.get(0) : new Call(Op.AND, args);
+  }
+
+  /**
    * The type of {@code e}'s value, checking that every operator has its arity and argument types, every literal a
    * value of its type, and every cast is one the evaluator performs.
    *

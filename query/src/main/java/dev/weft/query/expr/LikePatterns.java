@@ -3,6 +3,8 @@ package dev.weft.query.expr;
 import dev.weft.query.QueryException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SQL LIKE as Calcite runs it ({@code SqlFunctions.LikeFunction}, {@code Like.sqlToRegexLike}). Calcite turns the
@@ -10,13 +12,16 @@ import java.util.List;
  * terminator; {@code %} becomes {@code (?s:.*)}; every other character is a literal) matched against the whole string.
  * This class matches the same language without a regular expression: patterns arrive from the network, and a
  * backtracking regex engine takes polynomial time of high degree on {@code %a%a%a%a%b}; the wildcard matcher here is
- * O(string × pattern) at worst. {@code LikePatternsTest} compares the two on random input. Stateless; any thread.
+ * O(string × pattern) at worst. {@code LikePatternsTest} compares the two on random input. Thread-safe.
  */
 final class LikePatterns {
   /** A token matching one code point that is not a line terminator. */
   private static final int ONE = -1;
   /** A token matching any sequence of code points. */
   private static final int ANY = -2;
+  /** A scan applies one pattern to every row: its tokens are kept, a bounded number of patterns at a time. */
+  private static final int CACHE_SIZE = 256;
+  private static final Map<String, int[]> CACHE = new ConcurrentHashMap<>();
 
   private LikePatterns() {}
 
@@ -27,7 +32,15 @@ final class LikePatterns {
    * @throws QueryException INVALID for an escape that is not one character or an escape sequence Calcite refuses
    */
   static boolean matches(String s, String pattern, String escape) {
-    int[] p = tokens(pattern, escape);
+    String key = (escape == null ? "-" : "+" + escape.length() + ":" + escape) + pattern;
+    int[] p = CACHE.get(key);
+    if (p == null) {
+      p = tokens(pattern, escape);
+      if (CACHE.size() >= CACHE_SIZE) {
+        CACHE.clear();
+      }
+      CACHE.put(key, p);
+    }
     int[] str = s.codePoints().toArray();
     int i = 0;
     int j = 0;

@@ -81,8 +81,7 @@ public final class RexTranslator {
         residual.add(conjunct);
       }
     }
-    Optional<Expr> and = pushed.isEmpty() ? Optional.empty()
-        : Optional.of(pushed.size() == 1 ? pushed.get(0) : new Call(Op.AND, pushed));
+    Optional<Expr> and = pushed.isEmpty() ? Optional.empty() : Optional.of(Exprs.and(pushed));
     return new Split(and, residual);
   }
 
