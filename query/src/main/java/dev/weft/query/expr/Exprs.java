@@ -54,6 +54,27 @@ public final class Exprs {
   }
 
   /**
+   * The AND of {@code parts}, flattened (an AND among them gives its arguments), so that filters folded one after
+   * another into a scan do not grow a level each against {@link ExprJson#MAX_DEPTH}; a single part is itself.
+   *
+   * @throws IllegalArgumentException for no parts
+   */
+  public static Expr and(List<Expr> parts) {
+    List<Expr> args = new ArrayList<>();
+    for (Expr p : parts) {
+      if (p instanceof Call c && c.op() == Op.AND) {
+        args.addAll(c.args());
+      } else {
+        args.add(p);
+      }
+    }
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("AND of nothing");
+    }
+    return args.size() == 1 ? args.get(0) : new Call(Op.AND, args);
+  }
+
+  /**
    * The type of {@code e}'s value, checking that every operator has its arity and argument types, every literal a
    * value of its type, and every cast is one the evaluator performs.
    *
@@ -161,6 +182,30 @@ public final class Exprs {
       case DECIMAL -> to == ColumnType.DOUBLE;
       default -> false;
     };
+  }
+
+  /** The number of levels of {@code e} (a leaf is 1). */
+  static int depth(Expr e) {
+    if (e instanceof Call c) {
+      int max = 0;
+      for (Expr a : c.args()) {
+        max = Math.max(max, depth(a));
+      }
+      return max + 1;
+    }
+    return e instanceof Cast c ? depth(c.arg()) + 1 : 1;
+  }
+
+  /** The number of nodes of {@code e}. */
+  static int nodes(Expr e) {
+    if (e instanceof Call c) {
+      int n = 1;
+      for (Expr a : c.args()) {
+        n += nodes(a);
+      }
+      return n;
+    }
+    return e instanceof Cast c ? nodes(c.arg()) + 1 : 1;
   }
 
   private static void arity(Op op, List<ColumnType> t, int min, int max) {

@@ -69,22 +69,29 @@ public final class RexTranslator {
     RexNode expanded = RexUtil.expandSearch(builder, null, condition);
     List<Expr> pushed = new ArrayList<>();
     List<RexNode> residual = new ArrayList<>();
+    int nodes = 1;  // the AND above the conjuncts
     for (RexNode conjunct : RelOptUtil.conjunctions(expanded)) {
       Optional<Expr> e = translateExpanded(conjunct, table);
-      if (e.isPresent()) {
+      // What a node would refuse to read (ExprJson's bounds) stays here.
+      if (e.isPresent() && Exprs.depth(e.get()) < ExprJson.MAX_DEPTH
+          && nodes + Exprs.nodes(e.get()) <= ExprJson.MAX_NODES) {
+        nodes += Exprs.nodes(e.get());
         pushed.add(e.get());
       } else {
         residual.add(conjunct);
       }
     }
-    Optional<Expr> and = pushed.isEmpty() ? Optional.empty()
-        : Optional.of(pushed.size() == 1 ? pushed.get(0) : new Call(Op.AND, pushed));
+    Optional<Expr> and = pushed.isEmpty() ? Optional.empty() : Optional.of(Exprs.and(pushed));
     return new Split(and, residual);
   }
 
-  /** {@code node} as an {@link Expr} over {@code table}'s row, if all of it translates exactly. */
+  /**
+   * {@code node} as an {@link Expr} over {@code table}'s row, if all of it translates exactly and within the bounds
+   * {@link ExprJson#fromJson} reads.
+   */
   public static Optional<Expr> translate(RexNode node, TableDefinition table) {
-    return translateExpanded(RexUtil.expandSearch(EXPANDER, null, node), table);
+    return translateExpanded(RexUtil.expandSearch(EXPANDER, null, node), table)
+        .filter(e -> Exprs.depth(e) <= ExprJson.MAX_DEPTH && Exprs.nodes(e) <= ExprJson.MAX_NODES);
   }
 
   private static Optional<Expr> translateExpanded(RexNode node, TableDefinition table) {
@@ -178,7 +185,7 @@ public final class RexTranslator {
       ColumnType f = typeOf(from);
       ColumnType t = typeOf(to);
       if (f == t) {
-        if (sameValues(from, to)) {
+        if (sameValues(from, to) && (f != ColumnType.DECIMAL || scaleKept(call.getOperands().get(0)))) {
           return arg;
         }
         throw new Untranslatable();
@@ -194,6 +201,24 @@ public final class RexTranslator {
         }
       }
       return new Expr.Cast(arg, t);
+    }
+
+    /**
+     * Whether every value of a DECIMAL operand has at most its type's scale and precision, so that Calcite's cast to a
+     * wider DECIMAL ({@code setScale} and an overflow check) leaves it as it is: true of literals and of columns
+     * declared with that precision and scale (the row codec brings stored values to the declared scale), not of a
+     * quotient, which has up to 16 significant digits whatever its type says.
+     */
+    private boolean scaleKept(RexNode operand) {
+      if (operand instanceof RexLiteral) {
+        return true;
+      }
+      if (operand instanceof RexInputRef ref) {
+        dev.weft.query.catalog.Column c = table.columns().get(ref.getIndex());
+        RelDataType type = ref.getType();
+        return c.precision() > 0 && c.scale() == type.getScale() && c.precision() <= type.getPrecision();
+      }
+      return false;
     }
 
     /** Whether a cast between two Calcite types of one weft type leaves every value as it is. */

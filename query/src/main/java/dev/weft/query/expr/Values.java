@@ -23,6 +23,11 @@ public final class Values {
   /** Calcite's DATE and TIMESTAMP range (years 1 to 9999): the text forms below have four-digit years. */
   static final LocalDate MIN_DATE = LocalDate.of(1, 1, 1);
   static final LocalDate MAX_DATE = LocalDate.of(9999, 12, 31);
+  /**
+   * The most digits, and the largest scale either way, of a DECIMAL value: far beyond any declared precision, but
+   * values also arrive from the network, where 1E-999999999 would make every comparison and addition huge.
+   */
+  public static final int MAX_DECIMAL_DIGITS = 1000;
   private static final Pattern DATE_TEXT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern TIMESTAMP_TEXT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}");
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd")
@@ -52,7 +57,7 @@ public final class Values {
 
   /**
    * Whether {@code value} is a value of {@code type}: null, or of its Java class (and for DATE and TIMESTAMP within
-   * years 1 to 9999).
+   * years 1 to 9999, for DECIMAL within {@link #MAX_DECIMAL_DIGITS}).
    */
   public static boolean isValue(ColumnType type, Object value) {
     if (value == null) {
@@ -62,6 +67,8 @@ public final class Values {
       return false;
     }
     return switch (type) {
+      case DECIMAL -> ((BigDecimal) value).precision() <= MAX_DECIMAL_DIGITS
+          && Math.abs(((BigDecimal) value).scale()) <= MAX_DECIMAL_DIGITS;
       case DATE -> (Integer) value >= MIN_DAY && (Integer) value <= MAX_DAY;
       case TIMESTAMP -> (Long) value >= MIN_MILLIS && (Long) value <= MAX_MILLIS;
       default -> true;

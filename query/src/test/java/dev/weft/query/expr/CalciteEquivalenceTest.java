@@ -34,6 +34,15 @@ class CalciteEquivalenceTest {
       new Column("m", ColumnType.DECIMAL, true, 10, 2), new Column("s", ColumnType.VARCHAR, true, 10, 0),
       new Column("t", ColumnType.BOOLEAN, true, 0, 0), new Column("dt", ColumnType.DATE, true, 0, 0),
       new Column("ts", ColumnType.TIMESTAMP, true, 0, 0)), List.of("id"), "0123456789abcdef0123456789abcdef");
+  /** Edges worth checking every time: overflow, DECIMAL precision, division, padding, escapes. */
+  private static final List<String> TARGETED = List.of("m * m > 0", "m * m * m > 0", "m / 3 > 0.08",
+      "m / 3 = 0.083333", "m / 3 > 0.0833333", "m / 3 < 0.0833334", "(m + 0.001) / 3 = 0.083667", "m * 0.5 = 0.125",
+      "m / 0.3 > 0.8333333", "m / m = 1",
+      "m / 7 = 0.2142857142857143", "i * i > 0", "i + 2147483647 < 0", "b * b > 0", "b + 9223372036854775807 < 0",
+      "-i > 0", "MOD(i, j) = 0", "i / j > 0", "MOD(m, 0.07) > 0.01", "d / 0e0 > 0", "r * 3 > 4.5",
+      "CAST(i AS REAL) * CAST(i AS REAL) > 1e18", "s < 'ab'", "s IN ('a', 'abc')", "s = 'a '", "s IN ('a ', 'b')",
+      "s LIKE '%\\%' ESCAPE '\\'", "d = -0e0", "d * d > 1e300", "m = 1.5", "m IN (1.5, 3)", "i = 2147483647.0",
+      "b = 5000000000.5", "r = 0.1", "r = 0.1e0", "r = CAST(0.1 AS REAL)", "ts > TIMESTAMP '2020-01-01 00:00:00.0005'");
   private static List<Object[]> rows;
   private static CalciteOracle calcite;
 
@@ -57,6 +66,9 @@ class CalciteEquivalenceTest {
     Random random = new Random(SEED + 1);
     PredicateGenerator gen = new PredicateGenerator(random);
     List<Case> cases = new ArrayList<>();
+    for (String p : TARGETED) {
+      cases.add(evaluate(p));
+    }
     for (int i = 0; i < PREDICATES; i++) {
       cases.add(evaluate(gen.bool(random.nextInt(4))));
     }

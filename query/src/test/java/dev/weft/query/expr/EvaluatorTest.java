@@ -151,6 +151,14 @@ class EvaluatorTest {
   }
 
   @Test
+  void andFlattens() {
+    Expr a = call(Op.IS_TRUE, TRUE);
+    assertThat(Exprs.and(List.of(call(Op.AND, a, FALSE), a))).isEqualTo(call(Op.AND, a, FALSE, a));
+    assertThat(Exprs.and(List.of(a))).isSameAs(a);
+    assertThatThrownBy(() -> Exprs.and(List.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void typingRefusesWhatTheEvaluatorCannotDo() {
     Expr s = new Literal("a", ColumnType.VARCHAR);
     assertThatThrownBy(() -> Exprs.typeOf(call(Op.EQ, s, i(1)))).hasMessageContaining("cannot compare");

@@ -70,7 +70,7 @@ class ExprJsonTest {
         {"{\"v\":1,\"e\":{\"lit\":4294967296,\"type\":\"INTEGER\"}}", "is not a INTEGER value"},
         {"{\"v\":1,\"e\":{\"lit\":1.5,\"type\":\"DECIMAL\"}}", "DECIMAL literal must be a string"},
         {"{\"v\":1,\"e\":{\"lit\":\"1.5x\",\"type\":\"DECIMAL\"}}", "is not a number"},
-        {"{\"v\":1,\"e\":{\"lit\":\"1E-99999\",\"type\":\"DECIMAL\"}}", "scale out of range"},
+        {"{\"v\":1,\"e\":{\"lit\":\"1E-99999\",\"type\":\"DECIMAL\"}}", "out of the range of DECIMAL"},
         {"{\"v\":1,\"e\":{\"lit\":\"2020-02-30\",\"type\":\"DATE\"}}", "is not a DATE"},
         {"{\"v\":1,\"e\":{\"lit\":\"2020-01-01 00:00:00\",\"type\":\"TIMESTAMP\"}}", "is not a TIMESTAMP"},
         {"{\"v\":1,\"e\":{\"lit\":\"yes\",\"type\":\"BOOLEAN\"}}", "is not a BOOLEAN value"},

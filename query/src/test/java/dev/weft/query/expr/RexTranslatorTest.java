@@ -86,6 +86,28 @@ class RexTranslatorTest {
   }
 
   @Test
+  void whatANodeWouldRefuseToReadStaysResidual() {
+    RexNode deep = col(8, SqlTypeName.BOOLEAN);
+    for (int i = 0; i < ExprJson.MAX_DEPTH; i++) {
+      deep = rex.makeCall(SqlStdOperatorTable.NOT, deep);
+    }
+    assertThat(RexTranslator.translate(deep, T)).isEmpty();
+    RexTranslator.Split split = RexTranslator.split(deep, rex, T);
+    assertThat(split.pushed()).isEmpty();
+    assertThat(split.residual()).hasSize(1);
+
+    List<RexNode> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 6000; i++) {
+      many.add(rex.makeCall(SqlStdOperatorTable.GREATER_THAN, col(1, SqlTypeName.INTEGER),
+          rex.makeLiteral(i, type(SqlTypeName.INTEGER))));
+    }
+    RexTranslator.Split wide = RexTranslator.split(rex.makeCall(SqlStdOperatorTable.AND, many), rex, T);
+    Call and = (Call) wide.pushed().orElseThrow();
+    assertThat(and.args()).hasSize((ExprJson.MAX_NODES - 1) / 3);
+    assertThat(wide.residual()).hasSize(6000 - (ExprJson.MAX_NODES - 1) / 3);
+  }
+
+  @Test
   void aWideningCastTranslates() {
     RexNode cast = rex.makeCast(type(SqlTypeName.DOUBLE), col(1, SqlTypeName.INTEGER));
     assertThat(RexTranslator.translate(rex.makeCall(SqlStdOperatorTable.IS_NULL, cast), T)).contains(
