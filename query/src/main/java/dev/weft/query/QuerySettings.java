@@ -24,7 +24,7 @@ public final class QuerySettings {
   public static final Setting<Integer> SCANS_PER_ORIGIN = Setting.integer("weft.query.scans-per-origin", 50, 1,
       100_000, "scans a node serves per second for one asking node");
   /** Row writes one statement has in flight at once. */
-  public static final Setting<Integer> WRITE_WINDOW = Setting.integer("weft.query.write-window", 64, 1, 10_000,
+  public static final Setting<Integer> WRITE_WINDOW = Setting.integer("weft.query.write-window", 32, 1, 10_000,
       "row writes one statement has in flight at once");
   /**
    * How long CREATE TABLE waits for the definition to reach every node before it re-reads it to see whether another

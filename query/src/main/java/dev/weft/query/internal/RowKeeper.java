@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The keeper of rows (docs/query.md, "What a write means"): the live node closest to a row's id applies that row's
@@ -25,6 +26,8 @@ final class RowKeeper {
   /** Rows live until deleted: their holders republish and hand them off like any object. */
   static final Duration ROW_TTL = Duration.ofDays(365L * 100);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** Tries of one op before its failure is reported. */
+  private static final int ATTEMPTS = 3;
   /** Most ops one write message carries. */
   static final int MAX_OPS = 1000;
 
@@ -138,7 +141,7 @@ final class RowKeeper {
     CompletableFuture<String> mine = new CompletableFuture<>();
     CompletableFuture<String> before = tails.put(slot, mine);
     CompletableFuture<String> start = before == null ? CompletableFuture.completedFuture(OK) : before;
-    start.handle((x, e) -> null).thenCompose(x -> run(ns, op)).handle((r, e) -> {
+    start.handle((x, e) -> null).thenCompose(x -> attempt(ns, op, 0)).handle((r, e) -> {
       String result = e == null ? r : "error: " + Blocking.failure(e, "writing the row").getMessage();
       counters.rowWrites.incrementAndGet();
       if (!OK.equals(result) && !ABSENT.equals(result)) {
@@ -149,6 +152,31 @@ final class RowKeeper {
       return null;
     });
     return mine;
+  }
+
+  /**
+   * Runs an op, again when it failed: a failed read wrote nothing, and a failed write (no replica acknowledged) wrote
+   * nothing either, so trying again cannot apply a row twice; it rides out a moment of overload (lookups timing out).
+   */
+  private CompletableFuture<String> attempt(String ns, Op op, int attempt) {
+    CompletableFuture<String> out = new CompletableFuture<>();
+    run(ns, op).whenComplete((r, e) -> {
+      if (e == null) {
+        out.complete(r);
+      } else if (attempt >= ATTEMPTS - 1) {
+        out.completeExceptionally(e);
+      } else {
+        CompletableFuture.delayedExecutor(50L << attempt, TimeUnit.MILLISECONDS).execute(() ->
+            attempt(ns, op, attempt + 1).whenComplete((again, error) -> {
+              if (error == null) {
+                out.complete(again);
+              } else {
+                out.completeExceptionally(error);
+              }
+            }));
+      }
+    });
+    return out;
   }
 
   private CompletableFuture<String> run(String ns, Op op) {
