@@ -33,6 +33,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * {@link Sql} on this node: each statement on a thread of the plugin's statement pool, through a pooled {@code
@@ -201,7 +202,8 @@ final class SqlService implements Sql, AutoCloseable {
   /** The statement's kind, from weft's parser; a syntax error fails here with its line and column. */
   private static SqlKind kind(String sql) {
     try {
-      SqlNode node = SqlParser.create(sql, SqlParser.config().withParserFactory(WeftSqlParserImpl.FACTORY))
+      SqlNode node = SqlParser.create(sql, SqlParser.config().withParserFactory(WeftSqlParserImpl.FACTORY)
+          .withConformance(SqlConformanceEnum.LENIENT))
           .parseStmt();
       return node.getKind();
     } catch (SqlParseException e) {
