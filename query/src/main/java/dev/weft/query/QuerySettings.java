@@ -21,7 +21,7 @@ public final class QuerySettings {
   public static final Setting<Long> PAGE_BYTES = Setting.size("weft.query.page-bytes", "48KiB", 1024, 200 * 1024,
       "bytes of rows a node sends the asking node in one message");
   /** Scans one node serves per second for one asking node; more are refused and counted. */
-  public static final Setting<Integer> SCANS_PER_ORIGIN = Setting.integer("weft.query.scans-per-origin", 50, 1,
+  public static final Setting<Integer> SCANS_PER_ORIGIN = Setting.integer("weft.query.scans-per-origin", 200, 1,
       100_000, "scans a node serves per second for one asking node");
   /** Row writes one statement has in flight at once. */
   public static final Setting<Integer> WRITE_WINDOW = Setting.integer("weft.query.write-window", 32, 1, 10_000,

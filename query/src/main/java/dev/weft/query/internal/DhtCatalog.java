@@ -1,6 +1,7 @@
 package dev.weft.query.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.RateLimitedException;
 import dev.weft.query.QueryException;
 import dev.weft.query.QueryException.Reason;
 import dev.weft.query.catalog.IndexDefinition;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,7 @@ final class DhtCatalog implements Catalog {
       }
       throw new QueryException(Reason.INVALID, "table " + table.name() + " already exists");
     }
-    Blocking.await(schema.setGlobal(table.globalName(), table.toJson()), context, "writing the catalog");
+    write(() -> schema.setGlobal(table.globalName(), table.toJson()), context, "writing the catalog");
     // Another node may have created the same name at the same moment; the newest version wins everywhere. Give the
     // broadcasts time to meet, then look whose definition this node holds.
     Blocking.await(delay(settle), context, "waiting for the catalog to settle");
@@ -105,9 +107,9 @@ final class DhtCatalog implements Catalog {
     }
     // Indexes first: an index global naming a dropped incarnation is never read, but is clutter in every node's state.
     for (IndexDefinition i : indexesOf(table.get())) {
-      Blocking.await(schema.removeGlobal(i.globalName()), context, "removing index " + i.name());
+      write(() -> schema.removeGlobal(i.globalName()), context, "removing index " + i.name());
     }
-    Blocking.await(schema.removeGlobal(table.get().globalName()), context, "removing table " + name);
+    write(() -> schema.removeGlobal(table.get().globalName()), context, "removing table " + name);
     return true;
   }
 
@@ -123,7 +125,7 @@ final class DhtCatalog implements Catalog {
     if (table.isEmpty() || !table.get().incarnation().equals(index.tableIncarnation())) {
       throw new QueryException(Reason.CONFLICT, "table " + index.table() + " was dropped or redefined meanwhile");
     }
-    Blocking.await(schema.setGlobal(index.globalName(), index.toJson()), context, "writing the catalog");
+    write(() -> schema.setGlobal(index.globalName(), index.toJson()), context, "writing the catalog");
     return true;
   }
 
@@ -136,8 +138,27 @@ final class DhtCatalog implements Catalog {
       }
       throw new QueryException(Reason.INVALID, "index " + name + " does not exist");
     }
-    Blocking.await(schema.removeGlobal(index.get().globalName()), context, "removing index " + name);
+    write(() -> schema.removeGlobal(index.get().globalName()), context, "removing index " + name);
     return true;
+  }
+
+  /**
+   * A catalog write, waiting and trying again while this node is over its rate of global writes
+   * ({@code weft.schema.max-writes-per-second}): a script of DDL (dropping sixty tables) is a burst the limit is not
+   * meant to refuse, only to pace.
+   */
+  private static void write(Supplier<CompletableFuture<Global>> write, QueryContext context, String what) {
+    for (long pause = 50; ; pause = Math.min(1000, pause * 2)) {
+      try {
+        Blocking.await(write.get(), context, what);
+        return;
+      } catch (QueryException e) {
+        if (!(e.getCause() instanceof RateLimitedException)) {
+          throw e;
+        }
+      }
+      Blocking.await(delay(Duration.ofMillis(pause)), context, what);
+    }
   }
 
   @FunctionalInterface

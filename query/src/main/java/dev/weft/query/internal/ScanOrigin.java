@@ -90,7 +90,12 @@ final class ScanOrigin {
     running.put(query, c);
     try {
       long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(context.nanosLeft()));
-      server.onScan(new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs, List.copyOf(exclude), spec.toJson()));
+      JsonNode taken = server.onScan(new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs, List.copyOf(exclude),
+          spec.toJson())).join();
+      if (!taken.path("taken").asBoolean(false)) {
+        throw new QueryException(Reason.UNAVAILABLE, "this node started more scans than its own limit allows"
+            + " (weft.query.scans-per-origin a second); try again shortly");
+      }
       waitFor(c, context);
       return c;
     } finally {

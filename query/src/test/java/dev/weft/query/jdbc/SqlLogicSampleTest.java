@@ -3,6 +3,8 @@ package dev.weft.query.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.query.data.MemoryTables;
+import dev.weft.query.data.Tables;
+import dev.weft.testkit.TestCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import net.hydromatic.sqllogictest.Main;
 import net.hydromatic.sqllogictest.OptionsParser;
 import net.hydromatic.sqllogictest.SltFailures;
@@ -23,9 +26,11 @@ import net.hydromatic.sqllogictest.executors.WeftSltExecutor;
 import org.junit.jupiter.api.Test;
 
 /**
- * SQLite's sqllogictest through {@code jdbc:weft:} over in-memory tables: a fixed sample of each file (every k-th
- * query; all statements run), at least 99% of the queries run must give SQLite's answer. {@code -Dslt.full=true} runs
- * every query (about an hour here).
+ * SQLite's sqllogictest through {@code jdbc:weft:} on a 3-node UDP network (statements through one node; every scan
+ * goes to all three, every row written through its keeper): a fixed sample of each file (every k-th query; all
+ * statements run), at least 99% of the queries run must give SQLite's answer. {@code -Dslt.full=true} runs every query
+ * (about an hour here); {@code -Dslt.memory=true} runs on in-memory tables instead of the network, to tell the SQL
+ * layer's failures from the data layer's.
  */
 class SqlLogicSampleTest {
   /** File (as the runner names it) and the sample step that keeps the whole run within minutes. */
@@ -47,6 +52,16 @@ class SqlLogicSampleTest {
 
   @Test
   void sampledQueriesGiveSqlitesAnswers() throws Exception {
+    boolean memory = Boolean.getBoolean("slt.memory");
+    try (TestCluster cluster = memory ? null : TestCluster.builder().nodes(3).seed(60)
+        .set("weft.query.ddl-settle", "50ms").start()) {
+      Supplier<Tables> tables = memory ? MemoryTables::new
+          : () -> cluster.node(0).service(Tables.class).orElseThrow();
+      run(tables);
+    }
+  }
+
+  private static void run(Supplier<Tables> tables) throws Exception {
     boolean full = Boolean.getBoolean("slt.full");
     Files.createDirectories(LOG.getParent());
     Files.deleteIfExists(LOG);
@@ -60,7 +75,7 @@ class SqlLogicSampleTest {
       AtomicReference<WeftSltExecutor> executor = new AtomicReference<>();
       int step = full ? 1 : file.getValue();
       options.registerExecutor("weft", () -> {
-        executor.set(new WeftSltExecutor(options.getOptions(), MemoryTables::new, step));
+        executor.set(new WeftSltExecutor(options.getOptions(), tables, step));
         return executor.get();
       });
       long t0 = System.nanoTime();
