@@ -42,6 +42,11 @@ final class StatementContexts {
     }
     Object flag = root.get(DataContext.Variable.CANCEL_FLAG.camelName);
     AtomicBoolean cancel = flag instanceof AtomicBoolean b ? b : new AtomicBoolean();
+    QueryContext previous = byStatement.get(cancel);
+    if (previous != null && previous.isCancelled()) {
+      // Avatica never clears a statement's flag: set for an earlier execution, it would cancel every later one.
+      cancel.set(false);
+    }
     Object millis = root.get(DataContext.Variable.TIMEOUT.camelName);
     Duration timeout = millis instanceof Number n && n.longValue() > 0 ? Duration.ofMillis(n.longValue())
         : limits.timeout();

@@ -21,8 +21,8 @@ import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * One weft table as Calcite sees it, for one connection: its row type and key from the catalog's definition, a
- * {@link WeftScan} as its relational form, and the two entry points the generated code of a plan calls, {@link #scan}
- * and {@link #modify}. Public only for that generated code (compiled outside this package); made by {@link
+ * {@code WeftScan} as its relational form, and the two entry points the generated code of a plan calls, {@link #scan}
+ * and {@link #modify}. Public only for that generated code (compiled outside this package); made by {@code
  * WeftSchema}. Immutable.
  */
 public final class WeftTable extends AbstractQueryableTable implements TranslatableTable {
@@ -62,7 +62,7 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
     return new WeftScan(context.getCluster(), relOptTable, ScanPlan.full(definition));
   }
 
-  /** Not used: weft tables are read through {@link WeftScan}, never as a Queryable. */
+  /** Not used: weft tables are read through {@code WeftScan}, never as a Queryable. */
   @Override
   public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
     throw new UnsupportedOperationException("table " + definition.name() + " is read through its scan operator");

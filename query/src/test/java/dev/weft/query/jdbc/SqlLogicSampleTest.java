@@ -37,14 +37,14 @@ class SqlLogicSampleTest {
   private static final Map<String, Integer> FILES = new LinkedHashMap<>();
 
   static {
-    FILES.put("select1.test", 10);
-    FILES.put("select2.test", 10);
-    FILES.put("select3.test", 30);
-    FILES.put("select4.test", 24);
+    FILES.put("select1.test", 5);
+    FILES.put("select2.test", 5);
+    FILES.put("select3.test", 20);
+    FILES.put("select4.test", 16);
     FILES.put("select5.test", 122);
-    FILES.put("random/aggregates/slt_good_0.test", 40);
-    FILES.put("random/groupby/slt_good_0.test", 40);
-    FILES.put("index/between/1/slt_good_0.test", 40);
+    FILES.put("random/aggregates/slt_good_0.test", 20);
+    FILES.put("random/groupby/slt_good_0.test", 20);
+    FILES.put("index/between/1/slt_good_0.test", 20);
   }
 
   /** Where the runner's own output and the failures' stack traces go. */

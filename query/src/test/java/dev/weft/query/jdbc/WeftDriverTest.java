@@ -114,6 +114,18 @@ class WeftDriverTest {
   }
 
   @Test
+  void everyColumnTypeRoundTrips() throws Exception {
+    update("CREATE TABLE v(k BIGINT PRIMARY KEY, r REAL, m DECIMAL(6, 2), f BOOLEAN, d DATE, ts TIMESTAMP)");
+    update("INSERT INTO v VALUES (5000000000, 1.5, 12.345, TRUE, DATE '2026-12-06', TIMESTAMP '2026-12-06 23:30:01.250'),"
+        + " (2, 2, 3, FALSE, NULL, NULL)");
+    assertThat(rows(connection, "SELECT k, r, m, f, d, ts FROM v WHERE d >= DATE '2026-01-01'")).containsExactly(
+        "5000000000 1.5 12.34 true 2026-12-06 2026-12-06 23:30:01.250"); // Calcite casts 12.345 down
+    assertThat(rows(connection, "SELECT k, m FROM v WHERE NOT f")).containsExactly("2 3.00");
+    assertThat(rows(connection, "SELECT SUM(m), MAX(ts), MIN(d), COUNT(d) FROM v")).containsExactly(
+        "15.34 2026-12-06 23:30:01.250 2026-12-06 1");
+  }
+
+  @Test
   void keylessTablesTakeEqualRows() throws Exception {
     update("CREATE TABLE k(a INTEGER, b TEXT)");
     assertThat(update("INSERT INTO k VALUES (1, 'a'), (1, 'a'), (2, 'b')")).isEqualTo(3);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.query.QueryException;
 import dev.weft.query.data.MemoryTables;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -104,6 +105,17 @@ class WeftErrorsTest {
   }
 
   @Test
+  void theConnectionsTimeoutAppliesToEachStatement() throws Exception {
+    Properties p = new Properties();
+    p.setProperty("timeout", "300");
+    try (Connection c = WeftDriver.connect(tables, p)) {
+      tables.stall(true);
+      assertThatThrownBy(() -> rows(c, "SELECT * FROM t")).isInstanceOfSatisfying(SQLException.class,
+          e -> assertThat(cause(e, QueryException.class).reason()).isEqualTo(QueryException.Reason.TIMEOUT));
+    }
+  }
+
+  @Test
   void aStatementIsCancelled() throws Exception {
     tables.stall(true);
     try (Statement s = connection.createStatement()) {
@@ -118,6 +130,11 @@ class WeftErrorsTest {
       s.cancel();
       assertThatThrownBy(() -> running.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(ExecutionException.class,
           e -> assertThat(cause(e, QueryException.class).reason()).isEqualTo(QueryException.Reason.CANCELLED));
+      tables.stall(false);
+      assertThat(rows(connection, "SELECT a FROM t")).containsExactly("1"); // the connection goes on
+      try (ResultSet again = s.executeQuery("SELECT b FROM t")) { // and so does the statement
+        assertThat(again.next()).isTrue();
+      }
     }
   }
 }
