@@ -17,7 +17,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * A scan as the planner folded it, before the statement's parameters are known: a {@link ScanSpec} whose filter and
  * primary keys may still hold parameters ({@link Expr.Param}), bound by {@link #bind} when the statement runs.
- * Immutable; its {@code toString} names it completely (the plan registry's key).
+ * Immutable; travels in generated code as {@link PlanCodec}'s JSON.
  *
  * @param table the table as the statement was planned against
  * @param filter a predicate on the table's full row

@@ -91,7 +91,7 @@ final class WeftScan extends TableScan implements EnumerableRel {
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
     String method = getRowType().getFieldCount() == 1 ? "scanValues" : "scan";
     Expression call = Expressions.call(table.getExpression(WeftTable.class), method, implementor.getRootExpression(),
-        Expressions.constant(PlanRegistry.put(plan)));
+        Expressions.constant(PlanCodec.encode(plan)));
     return implementor.result(physType, Blocks.toBlock(call));
   }
 }

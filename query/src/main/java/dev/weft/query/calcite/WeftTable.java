@@ -73,7 +73,7 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
    * the statement's thread.
    */
   public Enumerable<Object[]> scan(DataContext root, String plan) {
-    return Linq4j.asEnumerable(ScanRunner.run(tables, contexts.of(root), PlanRegistry.get(plan, ScanPlan.class),
+    return Linq4j.asEnumerable(ScanRunner.run(tables, contexts.of(root), PlanCodec.scan(plan),
         i -> root.get("?" + i)));
   }
 
@@ -88,6 +88,6 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
    */
   public Enumerable<Long> modify(DataContext root, String plan, Enumerable<Object[]> rows) {
     return Linq4j.singletonEnumerable(ModifyRunner.run(tables, contexts.of(root),
-        PlanRegistry.get(plan, ModifyPlan.class), rows));
+        PlanCodec.modify(plan), rows));
   }
 }

@@ -48,7 +48,7 @@ final class WeftTableModify extends TableModify implements EnumerableRel {
     Expression rows = Expressions.convert_(input.physType.convertTo(builder.append("input", input.block),
         JavaRowFormat.ARRAY), Enumerable.class);
     builder.add(Expressions.return_(null, Expressions.call(getTable().getExpression(WeftTable.class), "modify",
-        implementor.getRootExpression(), Expressions.constant(PlanRegistry.put(plan)), rows)));
+        implementor.getRootExpression(), Expressions.constant(PlanCodec.encode(plan)), rows)));
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
         pref.prefer(JavaRowFormat.SCALAR));
     return implementor.result(physType, builder.toBlock());

@@ -29,7 +29,8 @@ import java.util.Set;
  *       other types as in a stored row ({@link Values#toJson}), NULL as null;
  *   <li>{@code {"op":"and","args":[...]}} — an operator ({@link Op}'s name in lower case);
  *   <li>{@code {"cast":<node>,"type":"DOUBLE"}} — a conversion;
- *   <li>{@code {"param":0,"type":"INTEGER"}} — an unbound parameter, written for diagnostics but refused on reading.
+ *   <li>{@code {"param":0,"type":"INTEGER"}} — an unbound parameter, refused from the network, read back only from
+ *       a plan's own constant ({@link #fromPlanJson}).
  * </ul>
  *
  * <p>Read on every node from a scan that came over the network, so {@link #fromJson} checks everything before anything
@@ -89,6 +90,18 @@ public final class ExprJson {
    * @throws IllegalArgumentException saying what is wrong with it
    */
   public static Expr fromJson(JsonNode j, TableDefinition table) {
+    return read(j, table, false);
+  }
+
+  /**
+   * Reads the form a plan carries before its statement's parameters are known (a constant in the plan's generated
+   * code, written by this node): as {@link #fromJson}, with parameters allowed.
+   */
+  public static Expr fromPlanJson(JsonNode j, TableDefinition table) {
+    return read(j, table, true);
+  }
+
+  private static Expr read(JsonNode j, TableDefinition table, boolean params) {
     if (j == null || !j.isObject()) {
       throw bad("must be a JSON object");
     }
@@ -97,7 +110,7 @@ public final class ExprJson {
     if (v == null || !v.isInt() || v.intValue() != VERSION) {
       throw bad("version must be " + VERSION + ", not " + v);
     }
-    Reader r = new Reader(table);
+    Reader r = new Reader(table, params);
     Expr e = r.read(j.get("e"), 1);
     Exprs.typeOf(e);
     return e;
@@ -105,10 +118,12 @@ public final class ExprJson {
 
   private static final class Reader {
     private final TableDefinition table;
+    private final boolean params;
     private int nodes;
 
-    Reader(TableDefinition table) {
+    Reader(TableDefinition table, boolean params) {
       this.table = table;
+      this.params = params;
     }
 
     Expr read(JsonNode n, int depth) {
@@ -154,7 +169,15 @@ public final class ExprJson {
         return new Literal(value, type);
       }
       if (n.has("param")) {
-        throw bad("parameter " + abbreviate(n.get("param")) + " was not bound before the scan was sent");
+        if (!params) {
+          throw bad("parameter " + abbreviate(n.get("param")) + " was not bound before the scan was sent");
+        }
+        fields(n, Set.of("param", "type"), "a parameter");
+        JsonNode i = n.get("param");
+        if (!i.isInt() || i.intValue() < 0) {
+          throw bad("parameter index " + abbreviate(i) + " must be a non-negative integer");
+        }
+        return new Param(i.intValue(), type(n));
       }
       if (n.has("cast")) {
         fields(n, Set.of("cast", "type"), "a cast");

@@ -1,0 +1,133 @@
+package dev.weft.query.calcite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.ScanSpec;
+import dev.weft.query.expr.Expr;
+import dev.weft.query.expr.ExprJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The plans ({@link ScanPlan}, {@link ModifyPlan}) as the string constants generated code carries: the plan whole, as
+ * JSON, so that compiled code (which Calcite caches by its source, and a prepared statement keeps for as long as it
+ * lives) needs nothing registered beside it. Decoding is cached by the text (an LRU of recent plans), since the same
+ * code runs the same plan again and again. Thread-safe.
+ */
+final class PlanCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final int CACHED = 1024;
+  private static final Map<String, Object> DECODED = new LinkedHashMap<>(256, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+      return size() > CACHED;
+    }
+  };
+
+  private PlanCodec() {}
+
+  static String encode(ScanPlan p) {
+    ObjectNode o = F.objectNode().put("kind", "scan").put("table", p.table().name());
+    o.set("definition", p.table().toJson());
+    p.filter().ifPresent(f -> o.set("filter", ExprJson.toJson(f)));
+    p.keys().ifPresent(keys -> {
+      ArrayNode a = o.putArray("keys");
+      for (List<Expr> key : keys) {
+        ArrayNode k = a.addArray();
+        key.forEach(e -> k.add(ExprJson.toJson(e)));
+      }
+    });
+    ArrayNode cols = o.putArray("columns");
+    p.columns().forEach(cols::add);
+    p.aggregate().ifPresent(a -> {
+      ObjectNode agg = o.putObject("aggregate");
+      ArrayNode groupBy = agg.putArray("groupBy");
+      a.groupBy().forEach(groupBy::add);
+      ArrayNode calls = agg.putArray("calls");
+      a.calls().forEach(c -> calls.addObject().put("kind", c.kind().name()).put("column", c.column()));
+    });
+    return o.toString();
+  }
+
+  static String encode(ModifyPlan p) {
+    ObjectNode o = F.objectNode().put("kind", "modify").put("table", p.table().name());
+    o.set("definition", p.table().toJson());
+    o.put("op", p.kind().name());
+    ArrayNode cols = o.putArray("updateColumns");
+    p.updateColumns().forEach(cols::add);
+    return o.toString();
+  }
+
+  static ScanPlan scan(String text) {
+    return (ScanPlan) decoded(text);
+  }
+
+  static ModifyPlan modify(String text) {
+    return (ModifyPlan) decoded(text);
+  }
+
+  private static Object decoded(String text) {
+    synchronized (DECODED) {
+      Object known = DECODED.get(text);
+      if (known != null) {
+        return known;
+      }
+    }
+    Object plan = decode(text);
+    synchronized (DECODED) {
+      DECODED.put(text, plan);
+    }
+    return plan;
+  }
+
+  private static Object decode(String text) {
+    JsonNode o;
+    try {
+      o = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a plan's constant is not JSON: " + text, e);
+    }
+    TableDefinition table = TableDefinition.fromJson(o.get("table").textValue(), o.get("definition"));
+    if ("modify".equals(o.path("kind").asText())) {
+      return new ModifyPlan(table, ModifyPlan.Kind.valueOf(o.get("op").textValue()), ints(o.get("updateColumns")));
+    }
+    Optional<Expr> filter = o.has("filter") ? Optional.of(ExprJson.fromPlanJson(o.get("filter"), table))
+        : Optional.empty();
+    Optional<List<List<Expr>>> keys = Optional.empty();
+    if (o.has("keys")) {
+      List<List<Expr>> out = new ArrayList<>();
+      for (JsonNode key : o.get("keys")) {
+        List<Expr> k = new ArrayList<>();
+        key.forEach(e -> k.add(ExprJson.fromPlanJson(e, table)));
+        out.add(k);
+      }
+      keys = Optional.of(out);
+    }
+    Optional<ScanSpec.Aggregate> aggregate = Optional.empty();
+    if (o.has("aggregate")) {
+      List<ScanSpec.Call> calls = new ArrayList<>();
+      for (JsonNode c : o.get("aggregate").get("calls")) {
+        calls.add(new ScanSpec.Call(ScanSpec.Call.Kind.valueOf(c.get("kind").textValue()), c.get("column").intValue()));
+      }
+      aggregate = Optional.of(new ScanSpec.Aggregate(ints(o.get("aggregate").get("groupBy")), calls));
+    }
+    return new ScanPlan(table, filter, keys, ints(o.get("columns")), aggregate);
+  }
+
+  private static List<Integer> ints(JsonNode a) {
+    List<Integer> out = new ArrayList<>();
+    a.forEach(n -> out.add(n.intValue()));
+    return out;
+  }
+}
