@@ -63,6 +63,12 @@ class ExamplesTest {
   }
 
   @Test
+  void sql() throws Exception {
+    SqlExample.main(new String[0]);
+    assertThat(printed()).contains("ann done 2", "bob done 1", "complete: true");
+  }
+
+  @Test
   void theEchoPluginIsFoundByServiceLoaderAndReadsItsSetting() throws Exception {
     EchoExample.main(new String[0]);
     assertThat(printed()).contains("other says: hi");
@@ -100,7 +106,7 @@ class ExamplesTest {
       assertThat(sources).as("an example containing:%n%s", parts)
           .anyMatch(source -> parts.stream().allMatch(source::contains));
     }
-    assertThat(count).isEqualTo(4);
+    assertThat(count).isEqualTo(5);
   }
 
   /** Lines trimmed, blank ones dropped. */
