@@ -10,7 +10,7 @@ import dev.weft.query.QuerySettings;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
 import dev.weft.query.data.Tables;
-import dev.weft.query.jdbc.WeftDriver;
+import dev.weft.query.jdbc.EmbeddedNodes;
 import dev.weft.schema.Schema;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +58,7 @@ final class QueryPlugin implements Plugin {
         ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters);
     this.registration = dht.handle(Wire.CHANNEL, (from, body) -> onRequest(body));
     // jdbc:weft:node=<this node's id in hex> reaches this node's tables from JDBC code in the same process.
-    this.driverName = WeftDriver.register(dht.self().id().toHex(), tables);
+    this.driverName = EmbeddedNodes.register(dht.self().id().toHex(), tables);
   }
 
   @Override

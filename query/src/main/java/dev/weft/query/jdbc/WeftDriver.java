@@ -6,10 +6,8 @@ import dev.weft.query.data.Tables;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.Driver;
 
@@ -32,7 +30,6 @@ public final class WeftDriver extends Driver {
   /** The prefix of weft's JDBC URLs. */
   public static final String PREFIX = "jdbc:weft:";
 
-  private static final Map<String, Tables> NODES = new ConcurrentHashMap<>();
   private static final WeftDriver INSTANCE = new WeftDriver();
 
   static {
@@ -55,12 +52,7 @@ public final class WeftDriver extends Driver {
    * @throws IllegalStateException when another node has that name
    */
   public static AutoCloseable register(String name, Tables tables) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(tables, "tables");
-    if (NODES.putIfAbsent(name, tables) != null) {
-      throw new IllegalStateException("a weft node named " + name + " is already registered for jdbc:weft:");
-    }
-    return () -> NODES.remove(name, tables);
+    return EmbeddedNodes.register(name, tables);
   }
 
   /** A connection over {@code tables}, for callers in this JVM that hold them; {@code info} as for a URL. */
@@ -96,9 +88,9 @@ public final class WeftDriver extends Driver {
         if (node == null) {
           throw new SQLException("the URL names no node: use jdbc:weft:node=<name>", "08001");
         }
-        tables = NODES.get(node);
+        tables = EmbeddedNodes.get(node);
         if (tables == null) {
-          throw new SQLException("no weft node named " + node + " runs in this JVM (known: " + NODES.keySet() + ")",
+          throw new SQLException("no weft node named " + node + " runs in this JVM (known: " + EmbeddedNodes.names() + ")",
               "08001");
         }
       }
