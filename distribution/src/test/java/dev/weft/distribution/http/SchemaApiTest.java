@@ -62,7 +62,9 @@ final class SchemaApiTest {
     apiFull = new Http(serve(start(TestNodes.start(44, Map.of(SchemaSettings.MAX_GLOBALS.key(), "1",
         SchemaSettings.MAX_VALUE_BYTES.key(), "64")))).uri());
     apiSlow = new Http(serve(start(TestNodes.start(45, Map.of(SchemaSettings.MAX_WRITES_PER_SECOND.key(), "1")))).uri());
-    apiBare = new Http(serve(start(TestNodes.start(46, Map.of(CoreSettings.PLUGINS_DISABLED.key(), "schema")))).uri());
+    // Without schema, and so without query, which needs it.
+    apiBare = new Http(serve(start(TestNodes.start(46, Map.of(CoreSettings.PLUGINS_DISABLED.key(),
+        "schema,query")))).uri());
   }
 
   private Node start(Node node) {
