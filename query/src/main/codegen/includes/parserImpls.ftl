@@ -69,10 +69,25 @@ SqlCreate WeftCreateIndex(Span s, boolean replace) :
 }
 {
     [ <UNIQUE> { unique = true; } ] <INDEX> ifNotExists = WeftIfNotExists()
-    name = CompoundIdentifier() <ON> table = CompoundIdentifier() cols = ParenthesizedSimpleIdentifierList()
+    name = CompoundIdentifier() <ON> table = CompoundIdentifier() cols = WeftIndexColumns()
     {
         return new SqlCreateIndex(s.end(this), ifNotExists, unique, name, table, cols);
     }
+}
+
+/* Index columns, each with an optional ASC or DESC (PostgreSQL's form), accepted and ignored: a range index reads
+   either way. */
+SqlNodeList WeftIndexColumns() :
+{
+    final Span s;
+    final List<SqlNode> list = new ArrayList<SqlNode>();
+    SqlIdentifier id;
+}
+{
+    <LPAREN> { s = span(); }
+    id = SimpleIdentifier() [ <ASC> | <DESC> ] { list.add(id); }
+    ( <COMMA> id = SimpleIdentifier() [ <ASC> | <DESC> ] { list.add(id); } )*
+    <RPAREN> { return new SqlNodeList(list, s.end(this)); }
 }
 
 SqlDrop WeftDropTable(Span s, boolean replace) :

@@ -57,6 +57,9 @@ class WeftSqlParserTest {
     assertThat(i.columns().stream().map(SqlNode::toString)).containsExactly("a1", "b1");
     assertThat(i.getKind()).isEqualTo(SqlKind.CREATE_INDEX);
     assertThat(((SqlCreateIndex) parse("create index k on t(c)")).unique()).isFalse();
+    // PostgreSQL's ASC/DESC after a column (select4 uses them) are taken and ignored.
+    assertThat(((SqlCreateIndex) parse("CREATE INDEX t1i1 ON t1(a1 DESC, b1 ASC, c1)")).columns().stream()
+        .map(SqlNode::toString)).containsExactly("a1", "b1", "c1");
 
     SqlDropTable d = (SqlDropTable) parse("DROP TABLE IF EXISTS t1 CASCADE");
     assertThat(d.ifExists).isTrue();

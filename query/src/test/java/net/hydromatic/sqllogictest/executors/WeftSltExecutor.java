@@ -8,9 +8,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import net.hydromatic.sqllogictest.OptionsParser;
-import net.hydromatic.sqllogictest.SltSqlStatement;
 import net.hydromatic.sqllogictest.SqlTestQuery;
 import net.hydromatic.sqllogictest.TestStatistics;
 
@@ -20,10 +18,6 @@ import net.hydromatic.sqllogictest.TestStatistics;
  * because its query step is package-private.
  */
 public final class WeftSltExecutor extends JdbcExecutor {
-  private static final Pattern CREATE_INDEX = Pattern.compile("\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\b",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern ORDER = Pattern.compile("\\s+(ASC|DESC)\\b", Pattern.CASE_INSENSITIVE);
-
   private final Supplier<Tables> tables;
   private final int sample;
   private Tables current;
@@ -51,19 +45,6 @@ public final class WeftSltExecutor extends JdbcExecutor {
         s.executeUpdate("DROP TABLE \"" + name + "\"");
       }
     }
-  }
-
-  /**
-   * Runs {@code statement}; in CREATE INDEX, without ASC/DESC after a column, which weft's grammar does not take
-   * (select4 uses them; an index's order does not change any answer).
-   */
-  @Override
-  public void statement(SltSqlStatement statement) throws SQLException {
-    String sql = statement.statement;
-    if (CREATE_INDEX.matcher(sql).lookingAt()) {
-      sql = ORDER.matcher(sql).replaceAll("");
-    }
-    super.statement(sql.equals(statement.statement) ? statement : new SltSqlStatement(sql, statement.shouldPass));
   }
 
   @Override
