@@ -111,6 +111,15 @@ class SqlClusterTest {
     assertThat(run(sql(3), "SELECT id, t FROM uniq ORDER BY id").rows()).containsExactly(List.of(1, "a"),
         List.of(2, "b"));
     assertThat(failure(sql(0), "CREATE TABLE uniq (x INTEGER)").getMessage()).contains("already exists");
+    run(sql(0), "CREATE TABLE short (id INTEGER PRIMARY KEY, code VARCHAR(3), body TEXT)");
+    everyoneKnows("short");
+    QueryException tooLong = failure(sql(1), "INSERT INTO short VALUES (1, 'abcd', 'x')");
+    assertThat(tooLong.reason()).isEqualTo(QueryException.Reason.ROWS_FAILED);
+    assertThat(tooLong.getMessage()).contains("code");
+    QueryException tooLarge = sql(2).execute("INSERT INTO short VALUES (2, 'abc', ?)", "x".repeat(70_000))
+        .handle((r, e) -> (QueryException) e.getCause()).get(60, TimeUnit.SECONDS);
+    assertThat(tooLarge.getMessage()).contains("row too large");
+    assertThat(run(sql(3), "SELECT COUNT(*) FROM short").rows()).containsExactly(List.of(0L));
     assertThat(failure(sql(0), "SELECT 1 / 0 FROM uniq").getMessage()).containsIgnoringCase("division by zero");
     assertThatThrownBy(() -> sql(0).query("DELETE FROM uniq").get(30, TimeUnit.SECONDS))
         .hasCauseInstanceOf(QueryException.class);

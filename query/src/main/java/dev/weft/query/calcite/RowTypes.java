@@ -34,8 +34,10 @@ final class RowTypes {
           ? factory.createSqlType(SqlTypeName.DECIMAL, column.precision(), column.scale())
           : factory.createSqlType(SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL),
               column.scale());
-      case VARCHAR -> column.precision() > 0 ? factory.createSqlType(SqlTypeName.VARCHAR, column.precision())
-          : factory.createSqlType(SqlTypeName.VARCHAR);
+      // Unbounded to Calcite even when declared VARCHAR(n): Calcite would cut a longer value to n on INSERT without a
+      // word, where PostgreSQL refuses it; weft's row check refuses it, naming the column (the length stays in the
+      // catalog).
+      case VARCHAR -> factory.createSqlType(SqlTypeName.VARCHAR);
       case BOOLEAN -> factory.createSqlType(SqlTypeName.BOOLEAN);
       case DATE -> factory.createSqlType(SqlTypeName.DATE);
       case TIMESTAMP -> factory.createSqlType(SqlTypeName.TIMESTAMP, TIMESTAMP_PRECISION);
