@@ -50,13 +50,7 @@ final class PlanCodec {
     });
     ArrayNode cols = o.putArray("columns");
     p.columns().forEach(cols::add);
-    p.aggregate().ifPresent(a -> {
-      ObjectNode agg = o.putObject("aggregate");
-      ArrayNode groupBy = agg.putArray("groupBy");
-      a.groupBy().forEach(groupBy::add);
-      ArrayNode calls = agg.putArray("calls");
-      a.calls().forEach(c -> calls.addObject().put("kind", c.kind().name()).put("column", c.column()));
-    });
+    p.aggregate().ifPresent(a -> o.set("aggregate", a.toJson()));
     return o.toString();
   }
 
@@ -116,11 +110,7 @@ final class PlanCodec {
     }
     Optional<ScanSpec.Aggregate> aggregate = Optional.empty();
     if (o.has("aggregate")) {
-      List<ScanSpec.Call> calls = new ArrayList<>();
-      for (JsonNode c : o.get("aggregate").get("calls")) {
-        calls.add(new ScanSpec.Call(ScanSpec.Call.Kind.valueOf(c.get("kind").textValue()), c.get("column").intValue()));
-      }
-      aggregate = Optional.of(new ScanSpec.Aggregate(ints(o.get("aggregate").get("groupBy")), calls));
+      aggregate = Optional.of(ScanSpec.Aggregate.fromJson(o.get("aggregate"), table.columns().size()));
     }
     return new ScanPlan(table, filter, keys, ints(o.get("columns")), aggregate);
   }

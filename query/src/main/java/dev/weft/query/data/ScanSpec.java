@@ -82,6 +82,16 @@ public record ScanSpec(TableDefinition table, Access access, Optional<Expr> filt
       groupBy = List.copyOf(groupBy);
       calls = List.copyOf(calls);
     }
+
+    /** The aggregation as it travels inside a spec. */
+    public ObjectNode toJson() {
+      return ScanSpecJson.aggregateToJson(this);
+    }
+
+    /** Reads {@link #toJson()}'s form for a table of {@code width} columns; {@link IllegalArgumentException} if bad. */
+    public static Aggregate fromJson(JsonNode json, int width) {
+      return ScanSpecJson.aggregateFromJson(json, width);
+    }
   }
 
   /**

@@ -55,15 +55,7 @@ final class ScanSpecJson {
     s.filter().ifPresent(e -> o.set("filter", ExprJson.toJson(e)));
     ArrayNode cols = o.putArray("columns");
     s.columns().forEach(cols::add);
-    s.aggregate().ifPresent(a -> {
-      ObjectNode agg = o.putObject("aggregate");
-      ArrayNode groupBy = agg.putArray("groupBy");
-      a.groupBy().forEach(groupBy::add);
-      ArrayNode calls = agg.putArray("calls");
-      for (Call c : a.calls()) {
-        calls.addObject().put("kind", c.kind().name()).put("column", c.column());
-      }
-    });
+    s.aggregate().ifPresent(a -> o.set("aggregate", aggregateToJson(a)));
     return o;
   }
 
@@ -105,29 +97,45 @@ final class ScanSpecJson {
     List<Integer> columns = columnList(o.get("columns"), "columns", width);
     Optional<Aggregate> aggregate = Optional.empty();
     if (o.has("aggregate")) {
-      JsonNode agg = o.get("aggregate");
-      List<Integer> groupBy = columnList(agg.get("groupBy"), "aggregate.groupBy", width);
-      JsonNode calls = agg.get("calls");
-      if (calls == null || !calls.isArray() || calls.size() > 1000) {
-        throw new IllegalArgumentException("scan spec: aggregate.calls must be an array of at most 1000");
-      }
-      List<Call> out = new ArrayList<>();
-      for (JsonNode c : calls) {
-        Call.Kind kind;
-        try {
-          kind = Call.Kind.valueOf(text(c, "kind"));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("scan spec: unknown aggregate " + c.path("kind").asText(), e);
-        }
-        int column = c.path("column").asInt(-2);
-        if (kind == Call.Kind.COUNT_STAR ? column != -1 : column < 0 || column >= width) {
-          throw new IllegalArgumentException("scan spec: aggregate " + kind + " has a bad column " + column);
-        }
-        out.add(new Call(kind, column));
-      }
-      aggregate = Optional.of(new Aggregate(groupBy, out));
+      aggregate = Optional.of(aggregateFromJson(o.get("aggregate"), width));
     }
     return new ScanSpec(table, access, filter, columns, aggregate);
+  }
+
+  /** A partial aggregation as JSON: {@code {"groupBy": [indexes], "calls": [{"kind", "column"}]}}. */
+  static ObjectNode aggregateToJson(Aggregate a) {
+    ObjectNode agg = F.objectNode();
+    ArrayNode groupBy = agg.putArray("groupBy");
+    a.groupBy().forEach(groupBy::add);
+    ArrayNode calls = agg.putArray("calls");
+    for (Call c : a.calls()) {
+      calls.addObject().put("kind", c.kind().name()).put("column", c.column());
+    }
+    return agg;
+  }
+
+  /** Reads {@link #aggregateToJson}'s form against a table of {@code width} columns, checking every field. */
+  static Aggregate aggregateFromJson(JsonNode agg, int width) {
+    List<Integer> groupBy = columnList(agg.get("groupBy"), "aggregate.groupBy", width);
+    JsonNode calls = agg.get("calls");
+    if (calls == null || !calls.isArray() || calls.size() > 1000) {
+      throw new IllegalArgumentException("scan spec: aggregate.calls must be an array of at most 1000");
+    }
+    List<Call> out = new ArrayList<>();
+    for (JsonNode c : calls) {
+      Call.Kind kind;
+      try {
+        kind = Call.Kind.valueOf(text(c, "kind"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("scan spec: unknown aggregate " + c.path("kind").asText(), e);
+      }
+      int column = c.path("column").asInt(-2);
+      if (kind == Call.Kind.COUNT_STAR ? column != -1 : column < 0 || column >= width) {
+        throw new IllegalArgumentException("scan spec: aggregate " + kind + " has a bad column " + column);
+      }
+      out.add(new Call(kind, column));
+    }
+    return new Aggregate(groupBy, out);
   }
 
   /** A table of the primary key's columns, in key order: the codec of key values. */
