@@ -21,4 +21,10 @@ public final class PhtSettings {
    */
   public static final Setting<Integer> ATTEMPTS = Setting.integer("weft.pht.attempts", 40, 1, 1000,
       "times an operation that met a trie node mid-change starts again");
+  /**
+   * Inserts and removes one node runs at a time; more wait their turn. Keepers that get more than they can answer in
+   * time make operations retry, which only adds load.
+   */
+  public static final Setting<Integer> WRITES_IN_FLIGHT = Setting.integer("weft.pht.writes-in-flight", 8, 1, 10_000,
+      "inserts and removes one node runs at a time");
 }

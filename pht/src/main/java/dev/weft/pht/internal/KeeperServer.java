@@ -6,8 +6,10 @@ import dev.weft.api.NodeId;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.pht.IndexInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -20,6 +22,9 @@ final class KeeperServer {
   private final TrieStore store;
   private final TrieKeeper keeper;
   private final Function<String, CompletableFuture<KeyCodec>> codecs;
+  /** Requests being served, by sender and body; a bound keeps a flood from growing it without end. */
+  private final Map<String, CompletableFuture<JsonNode>> inFlight = new ConcurrentHashMap<>();
+  private static final int MAX_IN_FLIGHT = 50_000;
 
   KeeperServer(Dht dht, TrieStore store, TrieKeeper keeper, Function<String, CompletableFuture<KeyCodec>> codecs) {
     this.dht = dht;
@@ -28,13 +33,28 @@ final class KeeperServer {
     this.codecs = codecs;
   }
 
-  /** Reads {@code json} and answers it; a malformed request fails with the reason (the requester's error). */
+  /**
+   * Reads {@code json} and answers it; a malformed request fails with the reason (the requester's error). A request the
+   * same sender sent again while the first is still being served (a retransmission: the transport resends a request
+   * that is slow to answer, or the sender's next attempt) gets the first one's answer instead of running twice:
+   * otherwise a busy keeper that passes an operation down would multiply it at every level.
+   */
   CompletableFuture<JsonNode> onRequest(Contact from, JsonNode json) {
+    String key = from.id().toHex() + json;
+    CompletableFuture<JsonNode> running = inFlight.get(key);
+    if (running != null) {
+      return running;
+    }
+    CompletableFuture<JsonNode> answer;
     try {
-      return serve(KeeperRequest.fromJson(json)).thenApply(KeeperAnswer::toJson);
+      answer = serve(KeeperRequest.fromJson(json)).thenApply(KeeperAnswer::toJson);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    if (!answer.isDone() && inFlight.size() < MAX_IN_FLIGHT && inFlight.putIfAbsent(key, answer) == null) {
+      answer.whenComplete((a, e) -> inFlight.remove(key, answer));
+    }
+    return answer;
   }
 
   private CompletableFuture<KeeperAnswer> serve(KeeperRequest request) {

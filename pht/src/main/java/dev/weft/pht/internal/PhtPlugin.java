@@ -44,6 +44,7 @@ final class PhtPlugin implements Plugin, Pht {
   private final int defaultStringBytes;
   private final int maxValueBytes;
   private final int attempts;
+  private final WriteGate gate;
   private final Map<String, KeyCodec> codecs = new ConcurrentHashMap<>();
   private final TrieReader reader;
   private final KeeperRouter router;
@@ -62,6 +63,7 @@ final class PhtPlugin implements Plugin, Pht {
     this.defaultStringBytes = ctx.config().get(PhtSettings.MAX_STRING_BYTES);
     this.maxValueBytes = (int) (long) ctx.config().get(PhtSettings.MAX_VALUE_BYTES);
     this.attempts = ctx.config().get(PhtSettings.ATTEMPTS);
+    this.gate = new WriteGate(ctx.config().get(PhtSettings.WRITES_IN_FLIGHT), dht.eventExecutor());
     this.registration = dht.handle(CHANNEL, server[0]::onRequest);
   }
 
@@ -163,8 +165,8 @@ final class PhtPlugin implements Plugin, Pht {
       KeeperRequest op = KeeperRequest.OnKey.insert(index, codec.toJson(key), value);
       // An attempt whose answer was lost may have added the entry: then "already there" is this call's own doing.
       boolean[] unanswered = new boolean[1];
-      return attempt(0, () -> atLeaf(codec, bits, op, unanswered)
-          .thenApply(a -> a.map(x -> KeeperAnswer.Added.fromJson(x).added() || unanswered[0])));
+      return gate.run(() -> attempt(0, () -> atLeaf(codec, bits, op, unanswered)
+          .thenApply(a -> a.map(x -> KeeperAnswer.Added.fromJson(x).added() || unanswered[0]))));
     });
   }
 
@@ -189,8 +191,8 @@ final class PhtPlugin implements Plugin, Pht {
     }
     return withKey(index, key, (codec, bits) -> {
       KeeperRequest op = KeeperRequest.OnKey.remove(index, codec.toJson(key), value);
-      return attempt(0, () -> atLeaf(codec, bits, op, new boolean[1])
-          .thenApply(a -> a.map(x -> KeeperAnswer.Removed.fromJson(x).removed())));
+      return gate.run(() -> attempt(0, () -> atLeaf(codec, bits, op, new boolean[1])
+          .thenApply(a -> a.map(x -> KeeperAnswer.Removed.fromJson(x).removed()))));
     });
   }
 
