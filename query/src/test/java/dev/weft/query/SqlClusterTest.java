@@ -8,7 +8,10 @@ import dev.weft.testkit.TestCluster;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +21,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * SQL through {@link Sql#of} on a 4-node UDP network: statements run on one node are seen by the next statement on
- * another; every row counts once; errors say what is wrong.
+ * another; every row counts once; errors say what is wrong. Indexes: CREATE INDEX fills from the rows there are, every
+ * write keeps it current (old entry out, new in), the planner reads a range of it for comparisons on its first column,
+ * and its answers equal a full scan's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlClusterTest {
@@ -40,6 +45,16 @@ class SqlClusterTest {
 
   private static SqlResult run(Sql sql, String statement, Object... params) throws Exception {
     return sql.execute(statement, params).get(60, TimeUnit.SECONDS);
+  }
+
+  private static Set<List<Object>> rows(Sql sql, String query, Object... params) throws Exception {
+    return new HashSet<>(run(sql, query, params).rows());
+  }
+
+  private static String plan(Sql sql, String query) throws Exception {
+    StringBuilder b = new StringBuilder();
+    run(sql, "EXPLAIN PLAN FOR " + query).rows().forEach(r -> b.append(r.get(0)));
+    return b.toString();
   }
 
   private void everyoneKnows(String table) {
@@ -123,6 +138,81 @@ class SqlClusterTest {
     assertThat(failure(sql(0), "SELECT 1 / 0 FROM uniq").getMessage()).containsIgnoringCase("division by zero");
     assertThatThrownBy(() -> sql(0).query("DELETE FROM uniq").get(30, TimeUnit.SECONDS))
         .hasCauseInstanceOf(QueryException.class);
+  }
+
+  @Test
+  void rangesOfAnIndexGiveWhatAFullScanGivesThroughWritesUpdatesAndDeletes() throws Exception {
+    run(sql(0), "CREATE TABLE item (id INTEGER PRIMARY KEY, score INTEGER, name VARCHAR(80), price DOUBLE)");
+    everyoneKnows("item");
+    Random r = new Random(42);
+    StringBuilder insert = new StringBuilder("INSERT INTO item VALUES ");
+    for (int i = 0; i < 80; i++) {
+      insert.append(i == 0 ? "" : ", ").append("(").append(i).append(", ")
+          .append(i % 7 == 0 ? "NULL" : String.valueOf(r.nextInt(50) - 10)).append(", '")
+          .append("a long shared prefix of more than thirty-two bytes #" + (i % 13)).append("', ")
+          .append(r.nextInt(1000) / 10.0 - 20).append(")");
+    }
+    run(sql(1), insert.toString());
+    run(sql(2), "CREATE INDEX item_score ON item (score)");
+    run(sql(3), "CREATE INDEX item_name ON item (name)");
+    run(sql(0), "CREATE INDEX item_price ON item (price)");
+    await().atMost(Duration.ofSeconds(30)).until(() -> plan(sql(1), "SELECT id FROM item WHERE score = 3")
+        .contains("index=[item_score"));
+    assertThat(plan(sql(1), "SELECT id FROM item WHERE id = 3")).doesNotContain("index=[");
+
+    // Rows written after the index was built are found through it, and every change moves the entry.
+    run(sql(2), "INSERT INTO item VALUES (202, 7, 'new', 1.5), (203, NULL, 'nul', NULL)");
+    run(sql(3), "UPDATE item SET score = score + 100 WHERE id < 20");
+    run(sql(0), "UPDATE item SET name = 'renamed', price = -price WHERE MOD(id, 5) = 0");
+    run(sql(1), "DELETE FROM item WHERE MOD(id, 9) = 1");
+    assertThat(rows(sql(3), "SELECT id FROM item WHERE score = 7 AND name = 'new'")).containsExactly(List.of(202));
+
+    for (int q = 0; q < 12; q++) {
+      int lo = r.nextInt(160) - 20;
+      int hi = lo + r.nextInt(40);
+      Sql s = sql(q % 4);
+      assertThat(rows(s, "SELECT id, score FROM item WHERE score BETWEEN ? AND ?", lo, hi))
+          .as("score %d..%d", lo, hi)
+          .isEqualTo(rows(s, "SELECT id, score FROM item WHERE score + 0 BETWEEN ? AND ?", lo, hi));
+      assertThat(rows(s, "SELECT COUNT(*), SUM(score) FROM item WHERE score > ?", lo))
+          .isEqualTo(rows(s, "SELECT COUNT(*), SUM(score) FROM item WHERE score + 0 > ?", lo));
+      double p = lo;
+      assertThat(rows(s, "SELECT id FROM item WHERE price < ? AND price >= ?", p, -p))
+          .isEqualTo(rows(s, "SELECT id FROM item WHERE price + 0 < ? AND price + 0 >= ?", p, -p));
+    }
+    String name = "a long shared prefix of more than thirty-two bytes #4";
+    assertThat(plan(sql(2), "SELECT id FROM item WHERE name = 'x'")).contains("index=[item_name");
+    assertThat(rows(sql(2), "SELECT id FROM item WHERE name = ?", name))
+        .as("values sharing a key prefix are told apart by the re-check")
+        .isEqualTo(rows(sql(2), "SELECT id FROM item WHERE name || '' = ?", name)).isNotEmpty();
+    assertThat(rows(sql(2), "SELECT id FROM item WHERE name > 'renamed'")).isEmpty();
+    assertThat(rows(sql(2), "SELECT COUNT(*) FROM item WHERE name >= 'renamed'"))
+        .isEqualTo(rows(sql(2), "SELECT COUNT(*) FROM item WHERE name || '' >= 'renamed'"));
+
+    run(sql(3), "DROP INDEX item_score");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !plan(sql(0), "SELECT id FROM item WHERE score = 3")
+        .contains("index=["));
+    assertThat(rows(sql(0), "SELECT id FROM item WHERE score BETWEEN 0 AND 200"))
+        .isEqualTo(rows(sql(0), "SELECT id FROM item WHERE score + 0 BETWEEN 0 AND 200"));
+  }
+
+  @Test
+  void aUniqueIndexRefusesASecondRowWithItsValue() throws Exception {
+    run(sql(0), "CREATE TABLE acct (id INTEGER PRIMARY KEY, email VARCHAR(60), region INTEGER)");
+    everyoneKnows("acct");
+    run(sql(1), "INSERT INTO acct VALUES (1, 'a@x', 1), (2, 'b@x', 1), (3, 'b@x', 2)");
+    assertThat(failure(sql(2), "CREATE UNIQUE INDEX acct_email ON acct (email)"))
+        .hasMessageContaining("duplicate value for unique index acct_email");
+    assertThat(sql(2).indexes("acct")).isEmpty();
+    run(sql(3), "DELETE FROM acct WHERE id = 3");
+    run(sql(3), "CREATE UNIQUE INDEX acct_email ON acct (email)");
+    QueryException dup = failure(sql(0), "INSERT INTO acct VALUES (4, 'a@x', 3), (5, 'c@x', 3)");
+    assertThat(dup).hasMessageContaining("1 of 2 rows").hasMessageContaining("duplicate value for unique index");
+    run(sql(1), "INSERT INTO acct VALUES (6, NULL, 1), (7, NULL, 1)");
+    run(sql(1), "UPDATE acct SET email = 'z@x' WHERE id = 1");
+    run(sql(2), "INSERT INTO acct VALUES (8, 'a@x', 1)");
+    assertThat(rows(sql(3), "SELECT id FROM acct WHERE email = 'a@x'")).containsExactly(List.of(8));
+    assertThat(rows(sql(3), "SELECT id FROM acct WHERE email IS NULL")).hasSize(2);
   }
 
   private static QueryException failure(Sql sql, String statement) {

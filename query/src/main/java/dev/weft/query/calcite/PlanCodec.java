@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.expr.Expr;
@@ -51,6 +52,12 @@ final class PlanCodec {
     ArrayNode cols = o.putArray("columns");
     p.columns().forEach(cols::add);
     p.aggregate().ifPresent(a -> o.set("aggregate", a.toJson()));
+    p.index().ifPresent(i -> {
+      ObjectNode ix = o.putObject("index").put("name", i.index().name());
+      ix.set("definition", i.index().toJson());
+      i.lower().ifPresent(e -> ix.put("lowerInclusive", i.lowerInclusive()).set("lower", ExprJson.toJson(e)));
+      i.upper().ifPresent(e -> ix.put("upperInclusive", i.upperInclusive()).set("upper", ExprJson.toJson(e)));
+    });
     return o.toString();
   }
 
@@ -112,7 +119,17 @@ final class PlanCodec {
     if (o.has("aggregate")) {
       aggregate = Optional.of(ScanSpec.Aggregate.fromJson(o.get("aggregate"), table.columns().size()));
     }
-    return new ScanPlan(table, filter, keys, ints(o.get("columns")), aggregate);
+    Optional<IndexRangePlan> index = Optional.empty();
+    if (o.has("index")) {
+      JsonNode ix = o.get("index");
+      index = Optional.of(new IndexRangePlan(
+          IndexDefinition.fromJson(ix.path("name").asText(), ix.get("definition")),
+          ix.has("lower") ? Optional.of(ExprJson.fromPlanJson(ix.get("lower"), table)) : Optional.empty(),
+          ix.path("lowerInclusive").asBoolean(false),
+          ix.has("upper") ? Optional.of(ExprJson.fromPlanJson(ix.get("upper"), table)) : Optional.empty(),
+          ix.path("upperInclusive").asBoolean(false)));
+    }
+    return new ScanPlan(table, filter, keys, ints(o.get("columns")), aggregate, index);
   }
 
   private static List<Integer> ints(JsonNode a) {

@@ -24,30 +24,34 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * @param keys the primary keys to get (each a literal or parameter per key column, in key order); empty: every row
  * @param columns the table columns returned, without {@code aggregate}
  * @param aggregate partial aggregation, if folded in
+ * @param index without {@code keys}: the range of an index that holds every row the filter can pass; empty: every row
  */
 record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List<Expr>>> keys, List<Integer> columns,
-    Optional<ScanSpec.Aggregate> aggregate) {
+    Optional<ScanSpec.Aggregate> aggregate, Optional<IndexRangePlan> index) {
   ScanPlan {
     columns = List.copyOf(columns);
     keys = keys.map(k -> k.stream().map(List::copyOf).toList());
+    if (keys.isPresent()) {
+      index = Optional.empty();
+    }
   }
 
   /** Every row and column of {@code table}. */
   static ScanPlan full(TableDefinition table) {
     return new ScanPlan(table, Optional.empty(), Optional.empty(),
-        IntStream.range(0, table.columns().size()).boxed().toList(), Optional.empty());
+        IntStream.range(0, table.columns().size()).boxed().toList(), Optional.empty(), Optional.empty());
   }
 
-  ScanPlan withFilter(Optional<Expr> f, Optional<List<List<Expr>>> k) {
-    return new ScanPlan(table, f, k, columns, aggregate);
+  ScanPlan withFilter(Optional<Expr> f, Optional<List<List<Expr>>> k, Optional<IndexRangePlan> i) {
+    return new ScanPlan(table, f, k, columns, aggregate, i);
   }
 
   ScanPlan withColumns(List<Integer> c) {
-    return new ScanPlan(table, filter, keys, c, aggregate);
+    return new ScanPlan(table, filter, keys, c, aggregate, index);
   }
 
   ScanPlan withAggregate(ScanSpec.Aggregate a) {
-    return new ScanPlan(table, filter, keys, columns, Optional.of(a));
+    return new ScanPlan(table, filter, keys, columns, Optional.of(a), index);
   }
 
   /** Whether the scan returns the table's rows whole: nothing projected away, nothing aggregated. */
@@ -62,6 +66,7 @@ record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List
    */
   ScanSpec bind(IntFunction<Object> params) {
     ScanSpec.Access access = keys.<ScanSpec.Access>map(k -> new ScanSpec.Access.Keys(boundKeys(k, params)))
+        .or(() -> index.flatMap(i -> boundRange(i, params)))
         .orElseGet(ScanSpec.Access.Full::new);
     return new ScanSpec(table, access, filter.map(f -> Exprs.bind(f, boundParams(f, params))), columns, aggregate);
   }
@@ -84,6 +89,30 @@ record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List
       c.args().forEach(a -> collectParams(a, params, out));
     } else if (e instanceof Expr.Cast c) {
       collectParams(c.arg(), params, out);
+    }
+  }
+
+  /**
+   * The index range with its bounds as values of the column. A bound that is no value of the column (a NULL, 2.5 for an
+   * INTEGER) is left open: the filter, applied to every row fetched, still decides. Empty when both end up open.
+   */
+  private Optional<ScanSpec.Access> boundRange(IndexRangePlan range, IntFunction<Object> params) {
+    Column column = table.column(range.index().columns().get(0)).orElseThrow();
+    Object lower = range.lower().map(e -> boundValue(e, column, params)).orElse(null);
+    Object upper = range.upper().map(e -> boundValue(e, column, params)).orElse(null);
+    if (lower == null && upper == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new ScanSpec.Access.IndexRange(range.index(), lower, range.lowerInclusive(), upper,
+        range.upperInclusive()));
+  }
+
+  private static Object boundValue(Expr e, Column column, IntFunction<Object> params) {
+    Object v = e instanceof Expr.Param p ? params.apply(p.index()) : ((Expr.Literal) e).value();
+    try {
+      return v == null ? null : ColumnValues.coerce(v, column);
+    } catch (IllegalArgumentException notOfTheColumn) {
+      return null;
     }
   }
 

@@ -38,8 +38,14 @@ final class WeftFilterRule extends RelRule<RuleConfig> {
     }
     Expr pushed = plan.filter().<Expr>map(old -> new Expr.Call(Expr.Op.AND, List.of(old, split.pushed().get())))
         .orElse(split.pushed().get());
-    WeftScan narrower = new WeftScan(scan.getCluster(), scan.getTable(),
-        plan.withFilter(Optional.of(pushed), KeyAccess.of(plan.table(), pushed)));
+    Optional<List<List<Expr>>> keys = KeyAccess.of(plan.table(), pushed);
+    Optional<IndexRangePlan> index = Optional.empty();
+    if (keys.isEmpty()) {
+      WeftTable table = scan.getTable().unwrap(WeftTable.class);
+      index = IndexAccess.of(plan.table(), table == null ? List.of() : table.readyIndexes(), pushed);
+    }
+    WeftScan narrower = new WeftScan(scan.getCluster(), scan.getTable(), plan.withFilter(Optional.of(pushed), keys,
+        index));
     RelBuilder b = call.builder().push(narrower);
     if (!split.residual().isEmpty()) {
       b.filter(split.residual());

@@ -30,6 +30,8 @@ import org.apache.calcite.rel.type.RelDataType;
 final class WeftScan extends TableScan implements EnumerableRel {
   /** Share of a table's rows a pushed filter is assumed to keep. */
   private static final double FILTER_SELECTIVITY = 0.25;
+  /** Share of the filtered rows guessed for a range of an index (no statistics yet): it reads only those. */
+  private static final double INDEX_SHARE = 0.2;
   /** Share of the rows a GROUP BY is assumed to leave, as groups. */
   private static final double GROUP_SHARE = 0.1;
 
@@ -54,6 +56,7 @@ final class WeftScan extends TableScan implements EnumerableRel {
   public RelWriter explainTerms(RelWriter pw) {
     return super.explainTerms(pw)
         .itemIf("keys", plan.keys().map(Object::toString).orElse(""), plan.keys().isPresent())
+        .itemIf("index", plan.index().map(Object::toString).orElse(""), plan.index().isPresent())
         .itemIf("filter", plan.filter().map(Object::toString).orElse(""), plan.filter().isPresent())
         .itemIf("columns", plan.columns(), plan.aggregate().isEmpty() && !plan.wholeRows())
         .itemIf("partial", plan.aggregate().map(Object::toString).orElse(""), plan.aggregate().isPresent());
@@ -62,7 +65,7 @@ final class WeftScan extends TableScan implements EnumerableRel {
   @Override
   public double estimateRowCount(RelMetadataQuery mq) {
     double rows = plan.keys().map(k -> (double) k.size()).orElseGet(() -> table.getRowCount()
-        * (plan.filter().isPresent() ? FILTER_SELECTIVITY : 1));
+        * (plan.filter().isPresent() ? FILTER_SELECTIVITY : 1) * (plan.index().isPresent() ? INDEX_SHARE : 1));
     if (plan.aggregate().isPresent()) {
       rows = plan.aggregate().get().groupBy().isEmpty() ? 1 : Math.max(1, rows * GROUP_SHARE);
     }

@@ -1,5 +1,6 @@
 package dev.weft.query.calcite;
 
+import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.data.Tables;
 import java.util.List;
@@ -42,6 +43,12 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
 
   TableDefinition definition() {
     return definition;
+  }
+
+  /** The indexes of this table a scan may read: built, of this incarnation; in the catalog's order. */
+  List<IndexDefinition> readyIndexes() {
+    return tables.catalog().indexesOf(definition).stream()
+        .filter(i -> i.ready() && i.tableIncarnation().equals(definition.incarnation())).toList();
   }
 
   @Override

@@ -15,10 +15,11 @@ import java.util.Optional;
 /**
  * An index as the catalog holds it, in the global {@code sql.index.<name>}: the table (and the incarnation of it the
  * index was made for: an index never outlives a DROP TABLE), the indexed columns in order, whether it is unique, and
- * the PHT index that holds its entries. Immutable; the JSON form is checked on the way in.
+ * the PHT index that holds its entries, and whether it is built (queries read only built indexes; writes keep every
+ * index current from the moment their keeper knows it). Immutable; the JSON form is checked on the way in.
  */
 public record IndexDefinition(String name, String table, String tableIncarnation, List<String> columns,
-    boolean unique) {
+    boolean unique, boolean ready) {
   private static final String GLOBAL_PREFIX = "sql.index.";
 
   /** @throws IllegalArgumentException saying what is wrong */
@@ -47,7 +48,12 @@ public record IndexDefinition(String name, String table, String tableIncarnation
         throw new IllegalArgumentException("index " + name + ": table " + table.name() + " has no column " + c);
       }
     }
-    return new IndexDefinition(name, table.name(), table.incarnation(), columns, unique);
+    return new IndexDefinition(name, table.name(), table.incarnation(), columns, unique, false);
+  }
+
+  /** This definition, built: its entries cover every row, and queries may read it. */
+  public IndexDefinition built() {
+    return new IndexDefinition(name, table, tableIncarnation, columns, unique, true);
   }
 
   /** The global that holds this definition. */
@@ -56,12 +62,14 @@ public record IndexDefinition(String name, String table, String tableIncarnation
   }
 
   /**
-   * The PHT index that holds the entries: one per index and incarnation of its table, so that a table created again
-   * starts with empty indexes; derived, so every node finds the same, and within PHT's 64-character names.
+   * The PHT index that holds the entries: one per index, incarnation of its table and columns, so that a table created
+   * again starts with empty indexes and an index re-created on other columns never meets keys of another type;
+   * derived, so every node finds the same, and within PHT's 64-character names.
    */
   public String phtIndex() {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest((name + "\n" + tableIncarnation)
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest((name + "\n" + tableIncarnation + "\n"
+          + String.join("\n", columns))
           .getBytes(StandardCharsets.UTF_8));
       return "sql." + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
@@ -79,7 +87,7 @@ public record IndexDefinition(String name, String table, String tableIncarnation
   public ObjectNode toJson() {
     ObjectNode out = JsonNodeFactory.instance.objectNode().put("table", table).put("incarnation", tableIncarnation);
     columns.forEach(out.putArray("columns")::add);
-    return out.put("unique", unique);
+    return out.put("unique", unique).put("ready", ready);
   }
 
   /**
@@ -110,6 +118,11 @@ public record IndexDefinition(String name, String table, String tableIncarnation
       }
       columns.add(c.textValue());
     }
-    return new IndexDefinition(name, table.textValue(), incarnation.textValue(), columns, unique.booleanValue());
+    JsonNode ready = json.get("ready");
+    if (ready != null && !ready.isBoolean()) {
+      throw new IllegalArgumentException("definition of index " + name + ": \"ready\" must be true or false");
+    }
+    return new IndexDefinition(name, table.textValue(), incarnation.textValue(), columns, unique.booleanValue(),
+        ready != null && ready.booleanValue());
   }
 }

@@ -40,9 +40,18 @@ final class DhtCatalog implements Catalog {
 
   private record Parsed<T>(Global global, Optional<T> value) {}
 
-  DhtCatalog(Schema schema, Duration settle) {
+  private final IndexBuilder builder;
+
+  /** Fills a new index from the table's rows; blocks the statement until done (DhtTables#build). */
+  @FunctionalInterface
+  interface IndexBuilder {
+    void build(IndexDefinition index, QueryContext context);
+  }
+
+  DhtCatalog(Schema schema, Duration settle, IndexBuilder builder) {
     this.schema = schema;
     this.settle = settle;
+    this.builder = builder;
   }
 
   @Override
@@ -125,7 +134,22 @@ final class DhtCatalog implements Catalog {
     if (table.isEmpty() || !table.get().incarnation().equals(index.tableIncarnation())) {
       throw new QueryException(Reason.CONFLICT, "table " + index.table() + " was dropped or redefined meanwhile");
     }
+    // Recorded unbuilt first: from the moment a row's keeper knows it, the keeper keeps it current; once the catalog
+    // settled, the rows written before are filled in, and only then do queries read it.
     write(() -> schema.setGlobal(index.globalName(), index.toJson()), context, "writing the catalog");
+    Blocking.await(delay(settle), context, "waiting for the catalog to settle");
+    try {
+      builder.build(index, context);
+    } catch (RuntimeException e) {
+      write(() -> schema.removeGlobal(index.globalName()), context, "removing index " + index.name());
+      throw e;
+    }
+    Optional<IndexDefinition> now = index(index.name());
+    if (now.isEmpty() || !now.get().equals(index)) {
+      throw new QueryException(Reason.CONFLICT, "index " + index.name() + " was dropped or created again by another"
+          + " statement while it was built");
+    }
+    write(() -> schema.setGlobal(index.globalName(), index.built().toJson()), context, "writing the catalog");
     return true;
   }
 

@@ -5,6 +5,7 @@ import dev.weft.api.Storage;
 import dev.weft.query.Coverage;
 import dev.weft.query.QueryException;
 import dev.weft.query.QueryException.Reason;
+import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.data.Catalog;
 import dev.weft.query.data.QueryContext;
@@ -17,6 +18,8 @@ import dev.weft.query.row.Fragment;
 import dev.weft.query.row.RowCodec;
 import dev.weft.query.row.RowKeys;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -28,16 +31,21 @@ import java.util.concurrent.CompletableFuture;
  * reads as DHT gets, writes through the row keepers ({@link RowWriter}).
  */
 final class DhtTables implements Tables {
+  /** Rows fetched (or index entries added) at a time. */
+  private static final int GET_WINDOW = 64;
   private final Catalog catalog;
   private final Storage storage;
   private final ScanOrigin scans;
   private final RowWriter writer;
 
-  DhtTables(Catalog catalog, Storage storage, ScanOrigin scans, RowWriter writer) {
+  private final IndexEntries indexes;
+
+  DhtTables(Catalog catalog, Storage storage, ScanOrigin scans, RowWriter writer, IndexEntries indexes) {
     this.catalog = catalog;
     this.storage = storage;
     this.scans = scans;
     this.writer = writer;
+    this.indexes = indexes;
   }
 
   @Override
@@ -51,8 +59,12 @@ final class DhtTables implements Tables {
     if (spec.access() instanceof ScanSpec.Access.Keys keys) {
       return byKeys(spec, keys, context);
     }
-    if (spec.access() instanceof ScanSpec.Access.IndexRange) {
-      throw new QueryException(Reason.UNAVAILABLE, "index ranges are not served yet; plan a full scan");
+    if (spec.access() instanceof ScanSpec.Access.IndexRange range) {
+      if (catalog.index(range.index().name()).filter(i -> i.equals(range.index().built())).isPresent()) {
+        return byIndex(spec, range, context);
+      }
+      // Planned while the index stood; dropped (and no longer kept current) since: every row is read instead.
+      spec = new ScanSpec(spec.table(), new ScanSpec.Access.Full(), spec.filter(), spec.columns(), spec.aggregate());
     }
     ScanOrigin.Result r = scans.scan(spec, context);
     return new ListCursor(r.rows(), r.coverage());
@@ -60,22 +72,81 @@ final class DhtTables implements Tables {
 
   /** Primary-key reads: a get per key, in parallel; the spec's filter and projection applied here. */
   private RowCursor byKeys(ScanSpec spec, ScanSpec.Access.Keys keys, QueryContext context) {
+    List<String> rowKeys = keys.keys().stream().map(k -> RowKeys.keyOf(spec.table(), k)).toList();
+    return fetch(spec, rowKeys, context, "reading rows by key");
+  }
+
+  /**
+   * A range of an index: the keys of the rows its entries name, then a get per row, each row checked against the
+   * spec's whole filter again (an entry may be stale), then projected or aggregated.
+   */
+  private RowCursor byIndex(ScanSpec spec, ScanSpec.Access.IndexRange range, QueryContext context) {
+    return fetch(spec, indexes.rowKeys(spec.table(), range, context), context,
+        "reading rows of index " + range.index().name());
+  }
+
+  /** Gets the rows {@code keys} name, a window at a time, and runs the spec's fragment (filter, projection) on them. */
+  private RowCursor fetch(ScanSpec spec, List<String> keys, QueryContext context, String what) {
     TableDefinition t = spec.table();
-    List<CompletableFuture<Optional<StoredObject>>> gets = new ArrayList<>();
-    for (List<Object> key : keys.keys()) {
-      gets.add(storage.get(t.rowNamespace(), RowKeys.keyOf(t, key)));
-    }
-    Blocking.await(CompletableFuture.allOf(gets.toArray(CompletableFuture[]::new)), context, "reading rows by key");
     Fragment fragment = Fragment.of(spec);
     List<Object[]> out = new ArrayList<>();
-    for (CompletableFuture<Optional<StoredObject>> g : gets) {
-      Optional<StoredObject> o = g.join();
-      if (o.isPresent()) {
-        fragment.add(RowCodec.fromJson(t, o.get().value()), out::add);
+    for (int from = 0; from < keys.size(); from += GET_WINDOW) {
+      List<CompletableFuture<Optional<StoredObject>>> gets = new ArrayList<>();
+      for (String key : keys.subList(from, Math.min(keys.size(), from + GET_WINDOW))) {
+        gets.add(storage.get(t.rowNamespace(), key));
+      }
+      Blocking.await(CompletableFuture.allOf(gets.toArray(CompletableFuture[]::new)), context, what);
+      for (CompletableFuture<Optional<StoredObject>> g : gets) {
+        Optional<StoredObject> o = g.join();
+        if (o.isPresent()) {
+          fragment.add(RowCodec.fromJson(t, o.get().value()), out::add);
+        }
       }
     }
     fragment.finish(out::add);
     return new ListCursor(out, new Coverage(0, 0, true));
+  }
+
+  /**
+   * Fills a new index from the rows there are: a full scan, then an entry per row (the PHT paces them). Rows written
+   * meanwhile get their entries from their keepers, which know the index by now (the catalog settled first).
+   *
+   * @throws QueryException CONFLICT when two rows share a value of a unique index
+   */
+  void build(IndexDefinition index, QueryContext context) {
+    TableDefinition t = catalog.table(index.table()).filter(x -> x.incarnation().equals(index.tableIncarnation()))
+        .orElseThrow(() -> new QueryException(Reason.CONFLICT, "table " + index.table() + " was dropped or"
+            + " redefined while index " + index.name() + " was built"));
+    Blocking.await(indexes.create(t, index), context, "creating index " + index.name());
+    ScanSpec all = new ScanSpec(t, new ScanSpec.Access.Full(), Optional.empty(),
+        java.util.stream.IntStream.range(0, t.columns().size()).boxed().toList(), Optional.empty());
+    List<ScanCollector.KeyedRow> rows = scans.scan(all, context).keyedRows();
+    if (index.unique()) {
+      // The entries go in a window at a time, in parallel: two rows with one value must be caught here, not by the
+      // keepers' check, which cannot see an entry added at the same moment.
+      Set<List<Object>> seen = new HashSet<>();
+      for (ScanCollector.KeyedRow r : rows) {
+        List<Object> values = index.columns().stream().map(c -> r.values()[t.columns().indexOf(t.column(c)
+            .orElseThrow())]).toList();
+        if (values.stream().noneMatch(java.util.Objects::isNull) && !seen.add(values)) {
+          throw new QueryException(Reason.CONFLICT, "cannot create index " + index.name() + ": duplicate value for"
+              + " unique index " + index.name() + " " + values);
+        }
+      }
+    }
+    for (int from = 0; from < rows.size(); from += GET_WINDOW) {
+      List<CompletableFuture<String>> adds = new ArrayList<>();
+      for (ScanCollector.KeyedRow r : rows.subList(from, Math.min(rows.size(), from + GET_WINDOW))) {
+        adds.add(indexes.add(t, List.of(index), r.key(), null, r.values()));
+      }
+      Blocking.await(CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new)), context,
+          "filling index " + index.name());
+      for (CompletableFuture<String> a : adds) {
+        if (!IndexEntries.OK.equals(a.join())) {
+          throw new QueryException(Reason.CONFLICT, "cannot create index " + index.name() + ": " + a.join());
+        }
+      }
+    }
   }
 
   @Override

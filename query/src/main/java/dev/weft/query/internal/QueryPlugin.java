@@ -6,6 +6,7 @@ import dev.weft.api.WeftException;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.api.spi.plugin.Plugin;
 import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.pht.Pht;
 import dev.weft.query.QuerySettings;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
@@ -49,11 +50,16 @@ final class QueryPlugin implements Plugin {
         (int) (long) ctx.config().get(QuerySettings.PAGE_BYTES), ctx.config().get(QuerySettings.SCANS_PER_ORIGIN));
     this.origin = new ScanOrigin(dht, server, counters, workers);
     self[0] = origin;
-    this.keeper = new RowKeeper(ctx.node().storage(), counters);
+    Pht pht = ctx.service(Pht.class).orElseThrow(() -> new WeftException("the query plugin needs the pht plugin"));
+    IndexEntries indexes = new IndexEntries(pht, ctx.node().storage());
+    DhtTables[] built = new DhtTables[1];
+    DhtCatalog catalog = new DhtCatalog(schema, ctx.config().get(QuerySettings.DDL_SETTLE),
+        (index, context) -> built[0].build(index, context));
+    this.keeper = new RowKeeper(ctx.node().storage(), counters, catalog, indexes);
     this.writer = new RowWriter(dht, keeper, origin, ctx.config().get(QuerySettings.WRITE_WINDOW),
         ctx.config().get(CoreSettings.MAX_VALUE_BYTES));
-    this.tables = new DhtTables(new DhtCatalog(schema, ctx.config().get(QuerySettings.DDL_SETTLE)),
-        ctx.node().storage(), origin, writer);
+    this.tables = new DhtTables(catalog, ctx.node().storage(), origin, writer, indexes);
+    built[0] = tables;
     this.sql = new SqlService(tables, new SqlOptions(ctx.config().get(QuerySettings.TIMEOUT), false,
         ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters);
     this.registration = dht.handle(Wire.CHANNEL, (from, body) -> onRequest(body));

@@ -17,7 +17,7 @@ public final class QueryProvider implements PluginProvider {
 
   @Override
   public Set<String> dependsOn() {
-    return Set.of("messaging", "schema");
+    return Set.of("messaging", "schema", "pht");
   }
 
   @Override

@@ -6,10 +6,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.Contact;
 import dev.weft.api.Storage;
+import dev.weft.query.catalog.IndexDefinition;
+import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.Catalog;
+import dev.weft.query.row.RowCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -76,9 +81,14 @@ final class RowKeeper {
   /** The last write queued per (namespace, key): the next one starts after it. */
   private final Map<String, CompletableFuture<String>> tails = new ConcurrentHashMap<>();
 
-  RowKeeper(Storage storage, Counters counters) {
+  private final Catalog catalog;
+  private final IndexEntries indexes;
+
+  RowKeeper(Storage storage, Counters counters, Catalog catalog, IndexEntries indexes) {
     this.storage = storage;
     this.counters = counters;
+    this.catalog = catalog;
+    this.indexes = indexes;
   }
 
   /** Sends a keeper's results back to the node that asked; the channel's request with the node's retries. */
@@ -180,14 +190,45 @@ final class RowKeeper {
   }
 
   private CompletableFuture<String> run(String ns, Op op) {
-    return switch (op.kind()) {
-      case INSERT -> storage.get(ns, op.key()).thenCompose(held -> held.isPresent()
-          ? CompletableFuture.completedFuture(DUPLICATE)
-          : storage.put(ns, op.key(), op.row(), ROW_TTL).thenApply(r -> OK));
-      case UPSERT -> storage.put(ns, op.key(), op.row(), ROW_TTL).thenApply(r -> OK);
-      case DELETE -> storage.get(ns, op.key()).thenCompose(held -> held.isEmpty()
-          ? CompletableFuture.completedFuture(ABSENT)
-          : storage.delete(ns, op.key()).thenApply(r -> OK));
-    };
+    Optional<TableDefinition> table = catalog.tables().values().stream()
+        .filter(t -> t.rowNamespace().equals(ns)).findFirst();
+    List<IndexDefinition> ix = table.map(catalog::indexesOf).orElse(List.of()).stream()
+        .filter(i -> i.tableIncarnation().equals(table.get().incarnation())).toList();
+    if (ix.isEmpty()) {
+      return switch (op.kind()) {
+        case INSERT -> storage.get(ns, op.key()).thenCompose(held -> held.isPresent()
+            ? CompletableFuture.completedFuture(DUPLICATE)
+            : storage.put(ns, op.key(), op.row(), ROW_TTL).thenApply(r -> OK));
+        case UPSERT -> storage.put(ns, op.key(), op.row(), ROW_TTL).thenApply(r -> OK);
+        case DELETE -> storage.get(ns, op.key()).thenCompose(held -> held.isEmpty()
+            ? CompletableFuture.completedFuture(ABSENT)
+            : storage.delete(ns, op.key()).thenApply(r -> OK));
+      };
+    }
+    return indexed(table.get(), ix, ns, op);
+  }
+
+  /**
+   * A write to a table with indexes: the row is read first (its old entries must go), the new entries go in before the
+   * row is written (a row is never without its entry), the old ones out after it (a stale entry only costs a reader a
+   * get: every fetched row is checked again).
+   */
+  private CompletableFuture<String> indexed(TableDefinition t, List<IndexDefinition> ix, String ns, Op op) {
+    return storage.get(ns, op.key()).thenCompose(held -> {
+      Object[] before = held.map(o -> RowCodec.fromJson(t, o.value())).orElse(null);
+      if (op.kind() == Kind.INSERT && before != null) {
+        return CompletableFuture.completedFuture(DUPLICATE);
+      }
+      if (op.kind() == Kind.DELETE) {
+        return before == null ? CompletableFuture.completedFuture(ABSENT)
+            : storage.delete(ns, op.key()).thenCompose(r -> indexes.removeOld(t, ix, op.key(), before, null))
+                .thenApply(v -> OK);
+      }
+      Object[] after = RowCodec.fromJson(t, op.row());
+      return indexes.add(t, ix, op.key(), before, after).thenCompose(added -> !OK.equals(added)
+          ? CompletableFuture.completedFuture(added)
+          : storage.put(ns, op.key(), op.row(), ROW_TTL)
+              .thenCompose(r -> indexes.removeOld(t, ix, op.key(), before, after)).thenApply(v -> OK));
+    });
   }
 }

@@ -24,12 +24,12 @@ class IndexDefinitionTest {
   @Test
   void anIndexIsCheckedAgainstItsTableAndItsJsonComesBackEqual() throws Exception {
     IndexDefinition i = create("CREATE UNIQUE INDEX T1B ON t1 (b, a)");
-    assertThat(i).isEqualTo(new IndexDefinition("t1b", "t1", T1.incarnation(), List.of("b", "a"), true));
+    assertThat(i).isEqualTo(new IndexDefinition("t1b", "t1", T1.incarnation(), List.of("b", "a"), true, false));
     assertThat(i.globalName()).isEqualTo("sql.index.t1b");
     assertThat(IndexDefinition.fromJson("t1b", JSON.readTree(i.toJson().toString()))).isEqualTo(i);
     assertThat(i.phtIndex()).matches("sql\\.[0-9a-f]{32}").hasSizeLessThanOrEqualTo(64)
         .isEqualTo(create("create unique index t1b on t1(b, a)").phtIndex())
-        .isNotEqualTo(new IndexDefinition("t1b", "t1", "f".repeat(32), List.of("b"), false).phtIndex());
+        .isNotEqualTo(new IndexDefinition("t1b", "t1", "f".repeat(32), List.of("b"), false, false).phtIndex());
 
     assertThatThrownBy(() -> create("CREATE INDEX i ON t1 (z)")).hasMessageContaining("table t1 has no column z");
     assertThatThrownBy(() -> create("CREATE INDEX i ON t2 (a)")).hasMessageContaining("is on table t2, not t1");
