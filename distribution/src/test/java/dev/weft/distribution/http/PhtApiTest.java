@@ -50,7 +50,7 @@ final class PhtApiTest {
     apiA = serve(a);
     apiB = serve(b);
     apiC = serve(c);
-    apiBare = serve(start(TestNodes.start(54, Map.of(CoreSettings.PLUGINS_DISABLED.key(), "pht"))));
+    apiBare = serve(start(TestNodes.start(54, Map.of(CoreSettings.PLUGINS_DISABLED.key(), "pht,query"))));
     apiAlone = serve(start(TestNodes.start(55)));
   }
 
