@@ -3,9 +3,7 @@ package dev.weft.benchmarks;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.api.Address;
 import dev.weft.api.Node;
-import dev.weft.api.NodeId;
 import dev.weft.api.NodeStats;
-import dev.weft.api.Weft;
 import dev.weft.messaging.internal.MessagingProvider;
 import dev.weft.schema.Global;
 import dev.weft.schema.Schema;
@@ -44,7 +42,7 @@ public final class SchemaBenchmark {
 
   private SchemaBenchmark() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     List<Integer> sizes = SimCluster.ints(SimCluster.arg(args, "--nodes", "30,200"));
     int writes = Integer.parseInt(SimCluster.arg(args, "--writes", "50"));
     List<Integer> losses = SimCluster.ints(SimCluster.arg(args, "--loss", "0,5"));
@@ -132,18 +130,11 @@ public final class SchemaBenchmark {
     }
   }
 
-  private static void runUdp(int n, int writes) throws InterruptedException {
+  private static void runUdp(int n, int writes) throws Exception {
     Random random = new Random(n);
     List<Node> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < n; i++) {
-        nodes.add(Weft.builder().listen("udp://127.0.0.1:0").nodeId(NodeId.random(random)).build());
-      }
-      for (int round = 0; round < 2; round++) {
-        for (int i = 1; i < n; i++) {
-          nodes.get(i).join(nodes.get(0).addresses()).join();
-        }
-      }
+      InProcessNodes.start(nodes, n, random);
       Map<String, Map<Integer, Long>> learned = new ConcurrentHashMap<>();
       for (int i = 0; i < n; i++) {
         int index = i;

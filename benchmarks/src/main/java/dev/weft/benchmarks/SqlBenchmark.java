@@ -1,8 +1,6 @@
 package dev.weft.benchmarks;
 
 import dev.weft.api.Node;
-import dev.weft.api.NodeId;
-import dev.weft.api.Weft;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlResult;
 import java.util.ArrayList;
@@ -30,14 +28,7 @@ public final class SqlBenchmark {
     Random random = new Random(7);
     List<Node> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < n; i++) {
-        nodes.add(Weft.builder().listen("udp://127.0.0.1:0").nodeId(NodeId.random(random)).build());
-      }
-      for (int round = 0; round < 2; round++) {
-        for (int i = 1; i < n; i++) {
-          nodes.get(i).join(nodes.get(0).addresses()).get(30, TimeUnit.SECONDS);
-        }
-      }
+      InProcessNodes.start(nodes, n, random);
       Sql first = Sql.of(nodes.get(0));
       first.execute("CREATE TABLE bench (id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, amount BIGINT, note TEXT)")
           .get(60, TimeUnit.SECONDS);

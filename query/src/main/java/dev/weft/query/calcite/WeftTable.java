@@ -47,8 +47,7 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
 
   /** The indexes of this table a scan may read: built, of this incarnation; in the catalog's order. */
   List<IndexDefinition> readyIndexes() {
-    return tables.catalog().indexesOf(definition).stream()
-        .filter(i -> i.ready() && i.tableIncarnation().equals(definition.incarnation())).toList();
+    return tables.catalog().indexesOf(definition).stream().filter(IndexDefinition::ready).toList();
   }
 
   @Override

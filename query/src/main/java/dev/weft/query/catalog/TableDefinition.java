@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public record TableDefinition(String name, List<Column> columns, List<String> primaryKey, String incarnation) {
   /** Table names become part of global and namespace names: a plain identifier only. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
+  /** Rows of a table live in the namespace {@code weft:sql:<table>:<incarnation>}. */
+  private static final String ROW_NAMESPACE_PREFIX = "weft:sql:";
   private static final Pattern INCARNATION = Pattern.compile("[0-9a-f]{32}");
   /** As many columns as a definition can carry within a global's value limit with long names. */
   static final int MAX_COLUMNS = 100;
@@ -81,7 +83,14 @@ public record TableDefinition(String name, List<Column> columns, List<String> pr
 
   /** The namespace of this incarnation's rows ({@code weft:} namespaces are reserved to the node's own modules). */
   public String rowNamespace() {
-    return "weft:sql:" + name + ":" + incarnation;
+    return ROW_NAMESPACE_PREFIX + name + ":" + incarnation;
+  }
+
+  /** The table named by a row namespace ({@link #rowNamespace()}'s form), if {@code namespace} is one. */
+  public static Optional<String> tableOfRowNamespace(String namespace) {
+    int colon = namespace.lastIndexOf(':');
+    return namespace.startsWith(ROW_NAMESPACE_PREFIX) && colon > ROW_NAMESPACE_PREFIX.length()
+        ? Optional.of(namespace.substring(ROW_NAMESPACE_PREFIX.length(), colon)) : Optional.empty();
   }
 
   /** The column named {@code column}, if there is one. */

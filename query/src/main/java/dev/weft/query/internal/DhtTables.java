@@ -124,10 +124,11 @@ final class DhtTables implements Tables {
     if (index.unique()) {
       // The entries go in a window at a time, in parallel: two rows with one value must be caught here, not by the
       // keepers' check, which cannot see an entry added at the same moment.
+      int[] positions = index.columns().stream().mapToInt(c -> t.columns().indexOf(t.column(c).orElseThrow()))
+          .toArray();
       Set<List<Object>> seen = new HashSet<>();
       for (ScanCollector.KeyedRow r : rows) {
-        List<Object> values = index.columns().stream().map(c -> r.values()[t.columns().indexOf(t.column(c)
-            .orElseThrow())]).toList();
+        List<Object> values = java.util.Arrays.stream(positions).mapToObj(p -> r.values()[p]).toList();
         if (values.stream().noneMatch(java.util.Objects::isNull) && !seen.add(values)) {
           throw new QueryException(Reason.CONFLICT, "cannot create index " + index.name() + ": duplicate value for"
               + " unique index " + index.name() + " " + values);

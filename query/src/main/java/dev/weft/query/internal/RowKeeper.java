@@ -108,7 +108,7 @@ final class RowKeeper {
     Contact origin = Wire.contactFrom(body.get("origin"));
     JsonNode ns = body.get("ns");
     JsonNode ops = body.get("ops");
-    if (ns == null || !ns.isTextual() || !ns.textValue().startsWith("weft:sql:")) {
+    if (ns == null || !ns.isTextual() || TableDefinition.tableOfRowNamespace(ns.textValue()).isEmpty()) {
       throw new IllegalArgumentException("write: ns must be a table's row namespace");
     }
     if (ops == null || !ops.isArray() || ops.isEmpty() || ops.size() > MAX_OPS) {
@@ -190,10 +190,9 @@ final class RowKeeper {
   }
 
   private CompletableFuture<String> run(String ns, Op op) {
-    Optional<TableDefinition> table = catalog.tables().values().stream()
-        .filter(t -> t.rowNamespace().equals(ns)).findFirst();
-    List<IndexDefinition> ix = table.map(catalog::indexesOf).orElse(List.of()).stream()
-        .filter(i -> i.tableIncarnation().equals(table.get().incarnation())).toList();
+    Optional<TableDefinition> table = TableDefinition.tableOfRowNamespace(ns).flatMap(catalog::table)
+        .filter(t -> t.rowNamespace().equals(ns));
+    List<IndexDefinition> ix = table.map(catalog::indexesOf).orElse(List.of());
     if (ix.isEmpty()) {
       return switch (op.kind()) {
         case INSERT -> storage.get(ns, op.key()).thenCompose(held -> held.isPresent()
