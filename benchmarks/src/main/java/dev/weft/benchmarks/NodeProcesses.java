@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class NodeProcesses implements AutoCloseable {
   final List<Process> procs = new ArrayList<>();
   final List<Long> pids = new ArrayList<>();
+  private final List<BufferedReader> outputs = new ArrayList<>();
   /** The nodes' WebSocket addresses, when they were started with {@code -Dbench.ws=true}. */
   final List<Address> webSockets = new ArrayList<>();
   final Address bootstrap;
@@ -44,6 +45,7 @@ final class NodeProcesses implements AutoCloseable {
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       procs.add(p);
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      outputs.add(out);
       String line = out.readLine();
       if (line == null || !line.startsWith("READY ")) {
         throw new IllegalStateException("node " + i + " did not start: " + line);
@@ -65,6 +67,23 @@ final class NodeProcesses implements AutoCloseable {
     }
     this.bootstrap = Address.parse(first);
     this.startSeconds = (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** The messages all node processes have sent so far. */
+  long messagesOut() throws IOException {
+    for (Process p : procs) {
+      p.getOutputStream().write("stats\n".getBytes(StandardCharsets.US_ASCII));
+      p.getOutputStream().flush();
+    }
+    long sum = 0;
+    for (BufferedReader out : outputs) {
+      String line = out.readLine();
+      if (line == null || !line.startsWith("STATS ")) {
+        throw new IllegalStateException("a node process did not report its stats: " + line);
+      }
+      sum += Long.parseLong(line.substring(6).trim());
+    }
+    return sum;
   }
 
   /** Resident memory of one process in KiB, or -1. */

@@ -32,6 +32,12 @@ public final class QuerySettings {
    */
   public static final Setting<Duration> DDL_SETTLE = Setting.duration("weft.query.ddl-settle", "1s", Duration.ofMillis(1),
       Duration.ofMinutes(1), "how long CREATE TABLE waits before it checks that its definition won");
+  /**
+   * JDBC connections that remote clients ({@code POST /v1/jdbc}) may hold open on this node at once; past it the least
+   * recently used one is closed.
+   */
+  public static final Setting<Integer> JDBC_CONNECTIONS = Setting.integer("weft.query.jdbc-connections", 64, 1, 10_000,
+      "JDBC connections remote clients may hold open on this node at once");
 
   /** Every setting of the query plugin. */
   public static List<Setting<?>> all() {

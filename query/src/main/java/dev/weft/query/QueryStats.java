@@ -13,9 +13,10 @@ package dev.weft.query;
  * @param rowsDeferred rows this node held but left to a closer holder to report
  * @param malformedRows stored rows that did not match their table's definition, skipped (and counted) by scans
  * @param duplicatesDropped rows an asking node received twice (two holders each thought itself responsible) and kept once
+ * @param pagesRepeated pages of rows an asking node received again (the answer to the first copy was lost) and took once
  * @param rowWrites rows this node wrote as their keeper
  * @param rowWritesFailed rows it refused or failed to write (duplicate keys, unreachable replicas)
  */
 public record QueryStats(long statements, long failedStatements, long scansStarted, long scansServed,
     long scansRefused, long rowsScanned, long rowsSent, long rowsDeferred, long malformedRows,
-    long duplicatesDropped, long rowWrites, long rowWritesFailed) {}
+    long duplicatesDropped, long pagesRepeated, long rowWrites, long rowWritesFailed) {}

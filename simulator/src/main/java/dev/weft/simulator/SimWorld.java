@@ -11,6 +11,7 @@ import dev.weft.kademlia.internal.KademliaEngineProvider;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.messaging.internal.MessagingProvider;
 import dev.weft.pht.internal.PhtProvider;
+import dev.weft.query.internal.QueryProvider;
 import dev.weft.schema.internal.SchemaProvider;
 import dev.weft.sim.Churn;
 import dev.weft.sim.Latency;
@@ -25,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Unmodified nodes (engine, in-memory store and every plugin on the classpath: messaging, schema, pht) on one
+ * Unmodified nodes (engine, in-memory store and the plugins messaging, schema, pht, and query if asked for) on one
  * {@link SimNetwork}, in virtual time on the calling thread. Ids, joins and workload are drawn from one seeded
  * {@link Random}.
  */
@@ -38,6 +39,11 @@ final class SimWorld implements AutoCloseable {
   Consumer<Node> onStart = node -> {};
   /** Called with each node that leaves, before it closes: its counters are final then. */
   Consumer<Node> onLeave = node -> {};
+  /**
+   * Whether nodes built from now on also run the query plugin, on the scheduler ({@link QueryProvider#onScheduler}):
+   * only the experiments that need it pay for it.
+   */
+  boolean query;
   /** Every node online (joined or joining) with its local store, so a runner can see who holds what. */
   final Map<Node, LocalStore> stores = new java.util.IdentityHashMap<>();
   private final Map<String, String> settings;
@@ -69,6 +75,9 @@ final class SimWorld implements AutoCloseable {
         }).engine(new KademliaEngineProvider()).addPlugin(new MessagingProvider())
         .addPlugin(new SchemaProvider()).addPlugin(new PhtProvider()).nodeId(NodeId.random(random))
         .listen("sim://n" + nextIndex++ + ":1");
+    if (query) {
+      b.addPlugin(QueryProvider.onScheduler());
+    }
     settings.forEach(b::set);
     Node node = b.build();
     stores.put(node, opened);

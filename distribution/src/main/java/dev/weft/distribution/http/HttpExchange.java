@@ -12,6 +12,7 @@ import dev.weft.remote.spi.HttpCall;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -182,6 +183,11 @@ final class HttpExchange implements HttpCall {
             fail(e);
           }
         }, api.executor());
+  }
+
+  @Override
+  public Duration timeLimit() {
+    return api.timeout();
   }
 
   @Override

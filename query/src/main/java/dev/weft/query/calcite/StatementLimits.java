@@ -1,5 +1,6 @@
 package dev.weft.query.calcite;
 
+import dev.weft.query.QuerySettings;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -9,9 +10,10 @@ import java.util.Properties;
  * node). {@code Statement.setQueryTimeout} overrides the timeout of one statement. Immutable.
  */
 record StatementLimits(Duration timeout, boolean allowPartial, long maxRows, long maxBytes) {
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-  static final long DEFAULT_MAX_ROWS = 1_000_000;
-  static final long DEFAULT_MAX_BYTES = 256L << 20;
+  // A connection of a node gets that node's settings as properties; these are for one made without them.
+  static final Duration DEFAULT_TIMEOUT = QuerySettings.TIMEOUT.defaultValue().orElseThrow();
+  static final long DEFAULT_MAX_ROWS = QuerySettings.MAX_ROWS.defaultValue().orElseThrow();
+  static final long DEFAULT_MAX_BYTES = QuerySettings.MAX_BYTES.defaultValue().orElseThrow();
 
   /** @throws IllegalArgumentException naming the property whose value is not a positive number or a boolean */
   static StatementLimits from(Properties p) {

@@ -15,12 +15,13 @@ final class Counters {
   final AtomicLong rowsDeferred = new AtomicLong();
   final AtomicLong malformedRows = new AtomicLong();
   final AtomicLong duplicatesDropped = new AtomicLong();
+  final AtomicLong pagesRepeated = new AtomicLong();
   final AtomicLong rowWrites = new AtomicLong();
   final AtomicLong rowWritesFailed = new AtomicLong();
 
   QueryStats snapshot() {
     return new QueryStats(statements.get(), failedStatements.get(), scansStarted.get(), scansServed.get(),
         scansRefused.get(), rowsScanned.get(), rowsSent.get(), rowsDeferred.get(), malformedRows.get(),
-        duplicatesDropped.get(), rowWrites.get(), rowWritesFailed.get());
+        duplicatesDropped.get(), pagesRepeated.get(), rowWrites.get(), rowWritesFailed.get());
   }
 }

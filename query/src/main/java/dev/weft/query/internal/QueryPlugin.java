@@ -12,9 +12,12 @@ import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
 import dev.weft.query.data.Tables;
 import dev.weft.query.jdbc.EmbeddedNodes;
+import dev.weft.query.remote.JdbcEndpoint;
 import dev.weft.schema.Schema;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -26,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class QueryPlugin implements Plugin {
   private final Dht.Registration registration;
-  private final ExecutorService workers;
+  /** The scans' worker threads; null when the plugin works on the node's scheduler (QueryProvider#onScheduler). */
+  private final ExecutorService pool;
+  private final boolean onScheduler;
   private final Counters counters = new Counters();
   private final ScanServer server;
   private final ScanOrigin origin;
@@ -36,19 +41,22 @@ final class QueryPlugin implements Plugin {
   private final Dht dht;
   private final SqlService sql;
   private final AutoCloseable driverName;
+  private final JdbcEndpoint jdbc;
 
-  QueryPlugin(PluginContext ctx) {
+  QueryPlugin(PluginContext ctx, boolean onScheduler) {
     Schema schema = ctx.service(Schema.class).orElseThrow(
         () -> new WeftException("the query plugin needs the schema plugin"));
     Dht dht = ctx.dht();
     this.dht = dht;
-    this.workers = Executors.newCachedThreadPool(daemons("weft-query-"));
+    this.onScheduler = onScheduler;
+    this.pool = onScheduler ? null : Executors.newCachedThreadPool(daemons("weft-query-"));
+    Executor workers = onScheduler ? ctx.scheduler()::execute : pool;
     ScanOrigin[] self = new ScanOrigin[1];
     ScanServer.Pages pages = (to, page) -> to.id().equals(dht.self().id()) ? self[0].onRows(page)
         : dht.request(to, Wire.CHANNEL, page.toJson()).thenApply(a -> a.path("more").asBoolean(false));
     this.server = new ScanServer(dht, ctx.node().storage(), ctx.scheduler(), workers, pages, counters,
         (int) (long) ctx.config().get(QuerySettings.PAGE_BYTES), ctx.config().get(QuerySettings.SCANS_PER_ORIGIN));
-    this.origin = new ScanOrigin(dht, server, counters, workers);
+    this.origin = new ScanOrigin(dht, server, counters, workers, ctx.scheduler());
     self[0] = origin;
     Pht pht = ctx.service(Pht.class).orElseThrow(() -> new WeftException("the query plugin needs the pht plugin"));
     IndexEntries indexes = new IndexEntries(pht, ctx.node().storage());
@@ -64,13 +72,25 @@ final class QueryPlugin implements Plugin {
         ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters);
     this.registration = dht.handle(Wire.CHANNEL, (from, body) -> onRequest(body));
     // jdbc:weft:node=<this node's id in hex> reaches this node's tables from JDBC code in the same process.
-    this.driverName = EmbeddedNodes.register(dht.self().id().toHex(), tables);
+    // Connections of this node start from its limits, as Sql.of's statements do.
+    Properties limits = new Properties();
+    limits.setProperty("timeout", Long.toString(ctx.config().get(QuerySettings.TIMEOUT).toMillis()));
+    limits.setProperty("maxRows", Integer.toString(ctx.config().get(QuerySettings.MAX_ROWS)));
+    limits.setProperty("maxBytes", Long.toString(ctx.config().get(QuerySettings.MAX_BYTES)));
+    this.driverName = EmbeddedNodes.register(dht.self().id().toHex(), tables, limits);
+    this.jdbc = new JdbcEndpoint(tables, limits, ctx.config().get(QuerySettings.JDBC_CONNECTIONS));
   }
 
   @Override
   public <T> Optional<T> service(Class<T> type) {
     if (type == Sql.class) {
       return Optional.of(type.cast(sql));
+    }
+    if (type == JdbcEndpoint.class) {
+      return Optional.of(type.cast(jdbc));
+    }
+    if (type == Scans.class && onScheduler) {
+      return Optional.of(type.cast((Scans) origin::scanAsync));
     }
     return type == Tables.class ? Optional.of(type.cast(tables)) : Optional.empty();
   }
@@ -106,8 +126,11 @@ final class QueryPlugin implements Plugin {
     } catch (Exception e) {
       // the name goes with the node either way
     }
+    jdbc.close();
     sql.close();
-    workers.shutdownNow();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 
   static ThreadFactory daemons(String prefix) {

@@ -10,6 +10,25 @@ import java.util.Set;
 
 /** The {@code query} plugin. */
 public final class QueryProvider implements PluginProvider {
+  private final boolean onScheduler;
+
+  public QueryProvider() {
+    this(false);
+  }
+
+  private QueryProvider(boolean onScheduler) {
+    this.onScheduler = onScheduler;
+  }
+
+  /**
+   * For simulations that run many nodes on one virtual-time scheduler (weft-simulator): the plugin does its scan work
+   * on the node's scheduler instead of threads of its own, so that nothing runs outside virtual time, and its nodes
+   * offer {@link Scans}. Statements ({@code Sql}), which block a thread of their own, must not be used on such nodes.
+   */
+  public static QueryProvider onScheduler() {
+    return new QueryProvider(true);
+  }
+
   @Override
   public String name() {
     return "query";
@@ -27,6 +46,6 @@ public final class QueryProvider implements PluginProvider {
 
   @Override
   public Plugin create(PluginContext context) {
-    return new QueryPlugin(context);
+    return new QueryPlugin(context, onScheduler);
   }
 }

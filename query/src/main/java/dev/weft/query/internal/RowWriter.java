@@ -41,6 +41,8 @@ import java.util.stream.IntStream;
 final class RowWriter {
   /** Time kept back from the statement's deadline to report rows whose outcome is unknown, rather than time out. */
   private static final long MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+  /** Times a write goes to a keeper that does not answer before its row counts as "may or may not be written". */
+  static final int DELIVERIES = 3;
 
   private final Dht dht;
   private final RowKeeper local;
@@ -134,15 +136,26 @@ final class RowWriter {
       CompletableFuture<String> result = new CompletableFuture<>();
       pending.put(w, result);
       result.whenComplete((r, e) -> pending.remove(w));
-      dht.request(keeper.get(), Wire.CHANNEL, RowKeeper.request(w, dht.self(), ns, List.of(op)))
-          .whenComplete((a, e) -> {
-            if (e != null) {
-              result.completeExceptionally(e);
-            } else if (!a.path("accepted").asBoolean(false)) {
-              result.completeExceptionally(new IllegalStateException("the keeper did not take the write"));
-            }
-          });
+      deliver(keeper.get(), RowKeeper.request(w, dht.self(), ns, List.of(op)), result, 0);
       return result;
+    });
+  }
+
+  /**
+   * Sends a write to its keeper; when the keeper did not answer (its node stalled, or the answers were lost), sends the
+   * same message again, up to {@link #DELIVERIES} times in all: the keeper applies one write id once, so a message that
+   * did arrive is only accepted again.
+   */
+  private void deliver(Contact keeper, JsonNode message, CompletableFuture<String> result, int attempt) {
+    dht.request(keeper, Wire.CHANNEL, message).whenComplete((a, e) -> {
+      if (e != null && attempt + 1 < DELIVERIES && !result.isDone()
+          && Blocking.unwrap(e) instanceof java.util.concurrent.TimeoutException) {
+        deliver(keeper, message, result, attempt + 1);
+      } else if (e != null) {
+        result.completeExceptionally(e);
+      } else if (!a.path("accepted").asBoolean(false)) {
+        result.completeExceptionally(new IllegalStateException("the keeper did not take the write"));
+      }
     });
   }
 

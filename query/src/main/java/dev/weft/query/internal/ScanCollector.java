@@ -7,6 +7,7 @@ import dev.weft.query.Coverage;
 import dev.weft.query.QueryException;
 import dev.weft.query.data.ScanSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,8 @@ final class ScanCollector {
   private final Set<NodeId> expected = new HashSet<>();
   private final Set<NodeId> finished = new HashSet<>();
   private final Set<NodeId> deferredTo = new HashSet<>();
+  /** Per node, the sequence number of the next page it has not sent yet: one below it is a copy. */
+  private final Map<NodeId, Integer> nextPage = new HashMap<>();
   private final Map<String, KeyedRow> byKey = new LinkedHashMap<>();
   private final List<Object[]> partials = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -68,6 +71,14 @@ final class ScanCollector {
     if (closed || finished.contains(page.from())) {
       return false;
     }
+    // A page taken already comes again when its answer was lost (the channel's retransmission, or the node sending it
+    // once more): taking it twice would count its rows twice.
+    int next = nextPage.getOrDefault(page.from(), 0);
+    if (page.seq() < next) {
+      counters.pagesRepeated.incrementAndGet();
+      return true;
+    }
+    nextPage.put(page.from(), page.seq() + 1);
     try {
       for (JsonNode r : page.rows()) {
         bytes += r.toString().length();

@@ -2,6 +2,7 @@ package dev.weft.query.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.NodeId;
+import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.query.Coverage;
 import dev.weft.query.QueryException;
@@ -9,6 +10,7 @@ import dev.weft.query.QueryException.Reason;
 import dev.weft.query.data.QueryContext;
 import dev.weft.query.data.ScanSpec;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,14 +41,16 @@ final class ScanOrigin {
   private final ScanServer server;
   private final Counters counters;
   private final Executor workers;
+  private final Scheduler scheduler;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, ScanCollector> running = new ConcurrentHashMap<>();
 
-  ScanOrigin(Dht dht, ScanServer server, Counters counters, Executor workers) {
+  ScanOrigin(Dht dht, ScanServer server, Counters counters, Executor workers, Scheduler scheduler) {
     this.dht = dht;
     this.server = server;
     this.counters = counters;
     this.workers = workers;
+    this.scheduler = scheduler;
   }
 
   /** A finished scan: its output rows (with keys, for scans without aggregates) and its coverage. */
@@ -83,25 +87,81 @@ final class ScanOrigin {
   }
 
   private ScanCollector attempt(ScanSpec spec, QueryContext context, List<NodeId> exclude) {
+    ScanCollector c = begin(spec, Math.max(1, TimeUnit.NANOSECONDS.toMillis(context.nanosLeft())), context.maxRows(),
+        context.maxBytes(), exclude);
+    try {
+      waitFor(c, context);
+      return c;
+    } finally {
+      end(c);
+    }
+  }
+
+  /** Starts an attempt here (this node hands it down the tree); its collector takes the pages until {@link #end}. */
+  private ScanCollector begin(ScanSpec spec, long timeoutMs, long maxRows, long maxBytes, List<NodeId> exclude) {
     byte[] id = new byte[16];
     random.nextBytes(id);
     String query = HexFormat.of().formatHex(id);
-    ScanCollector c = new ScanCollector(query, spec, dht.self().id(), context.maxRows(), context.maxBytes(), counters);
+    ScanCollector c = new ScanCollector(query, spec, dht.self().id(), maxRows, maxBytes, counters);
     running.put(query, c);
     try {
-      long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(context.nanosLeft()));
       JsonNode taken = server.onScan(new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs, List.copyOf(exclude),
           spec.toJson())).join();
       if (!taken.path("taken").asBoolean(false)) {
         throw new QueryException(Reason.UNAVAILABLE, "this node started more scans than its own limit allows"
             + " (weft.query.scans-per-origin a second); try again shortly");
       }
-      waitFor(c, context);
       return c;
-    } finally {
-      c.close();
-      running.remove(query);
+    } catch (RuntimeException e) {
+      end(c);
+      throw e;
     }
+  }
+
+  private void end(ScanCollector c) {
+    c.close();
+    running.remove(c.query());
+  }
+
+  /**
+   * {@link #scan} without a statement's thread, for {@link Scans} (a simulation in virtual time): the same attempts,
+   * the deadline on the node's scheduler, and the answer as the statement would take it with partial answers allowed.
+   * No cap on rows or bytes: a simulation measures rather than guards.
+   */
+  CompletableFuture<Scans.Result> scanAsync(ScanSpec spec, Duration timeout) {
+    counters.scansStarted.incrementAndGet();
+    long deadline = scheduler.nanoTime() + timeout.toNanos();
+    return attemptAsync(spec, deadline, new ArrayList<>(), 0);
+  }
+
+  private CompletableFuture<Scans.Result> attemptAsync(ScanSpec spec, long deadline, List<NodeId> exclude, int n) {
+    long left = deadline - scheduler.nanoTime();
+    ScanCollector c;
+    try {
+      c = begin(spec, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), Long.MAX_VALUE, Long.MAX_VALUE, exclude);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    // As waitFor: the answer is taken MARGIN_NANOS before the deadline, complete or not.
+    CompletableFuture<Void> over = new CompletableFuture<>();
+    c.done().whenComplete((v, e) -> over.complete(null));
+    Scheduler.Cancellable timer = scheduler.schedule(() -> over.complete(null), Math.max(0, left - MARGIN_NANOS),
+        TimeUnit.NANOSECONDS);
+    return over.thenComposeAsync(v -> {
+      timer.cancel();
+      end(c);
+      Set<NodeId> silent = c.missingHolders();
+      if (n + 1 < ATTEMPTS && !c.coverage().complete() && c.failure() == null && c.allAnswered()
+          && exclude.size() + silent.size() <= Wire.MAX_IDS) {
+        exclude.addAll(silent);
+        return attemptAsync(spec, deadline, exclude, n + 1);
+      }
+      if (c.failure() != null) {
+        return CompletableFuture.failedFuture(c.failure());
+      }
+      return CompletableFuture.completedFuture(new Scans.Result(c.rows(), c.coverage(),
+          c.coverage().complete() ? "" : c.shortfall()));
+    }, workers);
   }
 
   private static void waitFor(ScanCollector c, QueryContext context) {

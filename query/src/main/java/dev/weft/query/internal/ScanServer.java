@@ -16,8 +16,10 @@ import dev.weft.query.QueryException;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.row.Fragment;
 import dev.weft.query.row.RowCodec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * node in pages, then a last page saying where it handed the scan and whom it left rows to.
  *
  * <p>{@link #onScan} runs on the node's event thread and only checks, records and starts; the store is read and rows are
- * evaluated on the plugin's worker threads.
+ * evaluated on the plugin's workers, in tasks that never wait on a thread (pages are sent asynchronously).
  */
 final class ScanServer {
   private static final Logger LOG = LoggerFactory.getLogger(ScanServer.class);
@@ -99,7 +100,7 @@ final class ScanServer {
     counters.scansServed.incrementAndGet();
     long deadline = scheduler.nanoTime() + TimeUnit.MILLISECONDS.toNanos(scan.timeoutMs());
     CompletableFuture<Handed> handed = forward(scan);
-    workers.execute(() -> scanHere(scan, deadline, handed));
+    workers.execute(() -> new LocalScan(scan, deadline, handed).start());
     return CompletableFuture.completedFuture(Wire.taken(true));
   }
 
@@ -150,85 +151,151 @@ final class ScanServer {
             : handOff(bucket, attempt + 1, body)).thenCompose(f -> f);
   }
 
-  /** On a worker thread: this node's part of the scan, then its last page. */
-  private void scanHere(Wire.Scan scan, long deadline, CompletableFuture<Handed> handed) {
-    Set<NodeId> deferred = new LinkedHashSet<>();
-    PageSender sender = new PageSender(scan);
-    String error = "";
-    try {
-      ScanSpec spec = ScanSpec.fromJson(scan.spec());
-      if (!scan.exclude().contains(dht.self().id()) && !(spec.access() instanceof ScanSpec.Access.Full)) {
-        throw new IllegalArgumentException("only full scans travel to the nodes");
-      }
-      if (!scan.exclude().contains(dht.self().id())) {
-        scanStore(spec, new HashSet<>(scan.exclude()), deadline, sender, deferred);
-      }
-    } catch (QueryException e) {
-      error = e.reason() + ": " + e.getMessage();
-    } catch (IllegalArgumentException e) {
-      error = QueryException.Reason.INVALID + ": " + e.getMessage();
-    } catch (StopException e) {
-      return;  // the asking node ended the scan: it wants nothing more, not even a last page
-    } catch (RuntimeException e) {
-      LOG.warn("scan {} failed here", scan.query(), e);
-      error = QueryException.Reason.UNAVAILABLE + ": " + e;
-    }
-    Handed h;
-    try {
-      h = handed.get(Math.max(1, deadline - scheduler.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-      // Out of time before the subtrees below were handed on: they count as unreached (the answer is incomplete, or
-      // partial if the caller allows), not as a failure of the whole statement.
-      h = new Handed(List.of(), 1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    sender.last(h.children(), h.unreachable(), new ArrayList<>(deferred), error);
-  }
+  /**
+   * This node's part of a scan, on worker tasks: reads the store a page at a time and evaluates its rows; when a page
+   * of output is full it sends it and goes on only once the asking node answered (one page in flight; "no more" stops
+   * the scan there, without a last page); at the end, once the scan was handed on, it sends its last page. Its tasks
+   * run one at a time, each started by the one before (no locks), and never wait on a thread, so that it also runs on
+   * a node's virtual-time scheduler ({@link QueryProvider#onScheduler}).
+   */
+  private final class LocalScan {
+    private final Wire.Scan scan;
+    private final long deadline;
+    private final CompletableFuture<Handed> handed;
+    private final Set<NodeId> deferred = new LinkedHashSet<>();
+    private final PageSender sender;
+    private ScanSpec spec;
+    private Outputs outputs;
+    private Fragment fragment;
+    private boolean keyed;
+    private Set<NodeId> exclude;
+    private String ns;
+    /** The store's next page; null once the store was read to its end. */
+    private Scan next;
+    /** The store page being read, if it was not read at once. */
+    private CompletableFuture<Page<StoredObject>> reading;
+    private List<StoredObject> items = List.of();
+    private int at;
+    private boolean finished;
 
-  /** Thrown inside a scan when the asking node said "no more". */
-  private static final class StopException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StopException() {
-      super(null, null, false, false);
+    LocalScan(Wire.Scan scan, long deadline, CompletableFuture<Handed> handed) {
+      this.scan = scan;
+      this.deadline = deadline;
+      this.handed = handed;
+      this.sender = new PageSender(scan, deadline);
     }
-  }
 
-  private void scanStore(ScanSpec spec, Set<NodeId> exclude, long deadline, PageSender sender, Set<NodeId> deferred) {
-    String ns = spec.table().rowNamespace();
-    Outputs outputs = Outputs.of(spec);
-    Fragment fragment = Fragment.of(spec);
-    boolean keyed = spec.aggregate().isEmpty();
-    NodeId self = dht.self().id();
-    Scan next = Scan.namespace(ns).limit(STORE_PAGE);
-    while (next != null) {
-      if (scheduler.nanoTime() - deadline > 0) {
-        throw new QueryException(QueryException.Reason.TIMEOUT, "scan ran out of time on node " + self.toHex());
-      }
-      Page<StoredObject> page = storage.lscan(next).join();
-      for (StoredObject o : page.items()) {
-        Object[] row;
-        try {
-          row = RowCodec.fromJson(spec.table(), o.value());
-        } catch (IllegalArgumentException e) {
-          counters.malformedRows.incrementAndGet();
-          continue;
+    void start() {
+      try {
+        spec = ScanSpec.fromJson(scan.spec());
+        boolean here = !scan.exclude().contains(dht.self().id());
+        if (here && !(spec.access() instanceof ScanSpec.Access.Full)) {
+          throw new IllegalArgumentException("only full scans travel to the nodes");
         }
-        counters.rowsScanned.incrementAndGet();
-        NodeId closer = closerHolder(ns, o.key(), self, exclude);
-        if (closer != null) {
-          deferred.add(closer);
-          counters.rowsDeferred.incrementAndGet();
-          continue;
+        if (!here) {
+          last("");
+          return;
         }
-        fragment.add(row, out -> sender.add(keyed
-            ? F.arrayNode().add(o.key()).add(o.version().toString()).add(outputs.encode(out)) : outputs.encode(out)));
+        ns = spec.table().rowNamespace();
+        outputs = Outputs.of(spec);
+        fragment = Fragment.of(spec);
+        keyed = spec.aggregate().isEmpty();
+        exclude = new HashSet<>(scan.exclude());
+        next = Scan.namespace(ns).limit(STORE_PAGE);
+      } catch (RuntimeException e) {
+        failed(e);
+        return;
       }
-      next = page.next().orElse(null);
+      resume();
     }
-    fragment.finish(out -> sender.add(outputs.encode(out)));
+
+    /** Evaluates rows until a page of output is full (sent; resumed from once answered) or the part is done. */
+    private void resume() {
+      try {
+        while (!sender.ready()) {
+          if (at < items.size()) {
+            row(items.get(at++));
+          } else if (reading != null || next != null) {
+            if (reading == null) {
+              if (scheduler.nanoTime() - deadline > 0) {
+                throw new QueryException(QueryException.Reason.TIMEOUT, "scan ran out of time on node "
+                    + dht.self().id().toHex());
+              }
+              reading = storage.lscan(next);
+            }
+            if (!reading.isDone()) {
+              reading.whenCompleteAsync((p, e) -> resume(), workers);  // the node's loop was busy
+              return;
+            }
+            Page<StoredObject> page = reading.join();
+            reading = null;
+            items = page.items();
+            at = 0;
+            next = page.next().orElse(null);
+          } else if (!finished) {
+            finished = true;
+            fragment.finish(out -> sender.add(outputs.encode(out)));
+          } else {
+            last("");
+            return;
+          }
+        }
+      } catch (RuntimeException e) {
+        failed(e);
+        return;
+      }
+      sender.flush().thenAcceptAsync(more -> {
+        if (more) {
+          resume();
+        }
+      }, workers);
+    }
+
+    private void row(StoredObject o) {
+      Object[] row;
+      try {
+        row = RowCodec.fromJson(spec.table(), o.value());
+      } catch (IllegalArgumentException e) {
+        counters.malformedRows.incrementAndGet();
+        return;
+      }
+      counters.rowsScanned.incrementAndGet();
+      NodeId closer = closerHolder(ns, o.key(), dht.self().id(), exclude);
+      if (closer != null) {
+        deferred.add(closer);
+        counters.rowsDeferred.incrementAndGet();
+        return;
+      }
+      fragment.add(row, out -> sender.add(keyed
+          ? F.arrayNode().add(o.key()).add(o.version().toString()).add(outputs.encode(out)) : outputs.encode(out)));
+    }
+
+    private void failed(RuntimeException e) {
+      if (e instanceof QueryException q) {
+        last(q.reason() + ": " + q.getMessage());
+      } else if (e instanceof IllegalArgumentException) {
+        last(QueryException.Reason.INVALID + ": " + e.getMessage());
+      } else {
+        LOG.warn("scan {} failed here", scan.query(), e);
+        last(QueryException.Reason.UNAVAILABLE + ": " + e);
+      }
+    }
+
+    /**
+     * The last page, once the scan was handed on. Out of time before that, the subtrees below count as unreached (the
+     * answer is incomplete, or partial if the caller allows), not as a failure of the whole statement.
+     */
+    private void last(String error) {
+      Handed none = new Handed(List.of(), 1);
+      CompletableFuture<Handed> h = new CompletableFuture<>();
+      handed.whenComplete((x, e) -> h.complete(e == null ? x : none));
+      Scheduler.Cancellable timer = scheduler.schedule(() -> h.complete(none),
+          Math.max(1, deadline - scheduler.nanoTime()), TimeUnit.NANOSECONDS);
+      h.thenAcceptAsync(x -> {
+        timer.cancel();
+        sender.last(x.children(), x.unreachable(), new ArrayList<>(deferred), error);
+      }, workers);
+    }
   }
 
   /**
@@ -245,15 +312,18 @@ final class ScanServer {
     return null;
   }
 
-  /** Collects output rows into pages and sends each, waiting for the asking node's answer before going on. */
+  /** Collects output rows into pages and sends them one at a time, each once the asking node answered the last. */
   private final class PageSender {
     private final Wire.Scan scan;
+    private final long deadline;
+    private final Deque<ArrayNode> full = new ArrayDeque<>();
     private ArrayNode rows = F.arrayNode();
     private int bytes;
     private int seq;
 
-    PageSender(Wire.Scan scan) {
+    PageSender(Wire.Scan scan, long deadline) {
       this.scan = scan;
+      this.deadline = deadline;
     }
 
     void add(ArrayNode row) {
@@ -261,12 +331,24 @@ final class ScanServer {
       bytes += row.toString().length() + 1;
       counters.rowsSent.incrementAndGet();
       if (bytes >= pageBytes) {
-        if (!send(new Wire.Rows(scan.query(), dht.self().id(), seq++, rows, false, List.of(), 0, List.of(), ""))) {
-          throw new StopException();
-        }
+        full.add(rows);
         rows = F.arrayNode();
         bytes = 0;
       }
+    }
+
+    /** Whether a full page waits to be sent. */
+    boolean ready() {
+      return !full.isEmpty();
+    }
+
+    /** Sends the full pages in order; completes with whether the asking node wants more. */
+    CompletableFuture<Boolean> flush() {
+      if (full.isEmpty()) {
+        return CompletableFuture.completedFuture(true);
+      }
+      return send(new Wire.Rows(scan.query(), dht.self().id(), seq++, full.poll(), false, List.of(), 0, List.of(), ""))
+          .thenComposeAsync(more -> more ? flush() : CompletableFuture.completedFuture(false), workers);
     }
 
     void last(List<NodeId> children, int unreachable, List<NodeId> deferred, String error) {
@@ -274,16 +356,43 @@ final class ScanServer {
           unreachable, deferred, error));
     }
 
-    private boolean send(Wire.Rows page) {
+    /** Completes with the asking node's answer; false when it did not take the page within the scan's time. */
+    private CompletableFuture<Boolean> send(Wire.Rows page) {
+      CompletableFuture<Boolean> out = new CompletableFuture<>();
+      Scheduler.Cancellable timer = scheduler.schedule(() -> {
+        if (out.complete(false)) {
+          LOG.debug("scan {}: the asking node did not take a page in time", scan.query());
+        }
+      }, scan.timeoutMs(), TimeUnit.MILLISECONDS);
+      deliver(page, out, timer);
+      return out;
+    }
+
+    /**
+     * Sends {@code page} until the asking node answers, or sends it again when the request went unanswered (after the
+     * channel's own retransmissions) while the scan has time left: one lost page would otherwise leave the whole scan
+     * incomplete. The asking node takes each page once, so a copy of a page that did arrive changes nothing.
+     */
+    private void deliver(Wire.Rows page, CompletableFuture<Boolean> out, Scheduler.Cancellable timer) {
+      CompletableFuture<Boolean> sent;
       try {
-        return pages.send(scan.origin(), page).get(scan.timeoutMs(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-        LOG.debug("scan {}: the asking node did not take a page", scan.query(), e);
-        return false;
+        sent = pages.send(scan.origin(), page);
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
       }
+      sent.whenComplete((more, e) -> {
+        if (e != null && !out.isDone() && scheduler.nanoTime() - deadline < 0
+            && Blocking.unwrap(e) instanceof java.util.concurrent.TimeoutException) {
+          LOG.debug("scan {}: page {} unanswered, sending it again", scan.query(), page.seq());
+          deliver(page, out, timer);
+          return;
+        }
+        timer.cancel();
+        if (e != null) {
+          LOG.debug("scan {}: the asking node did not take a page", scan.query(), e);
+        }
+        out.complete(e == null && Boolean.TRUE.equals(more));
+      });
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.weft.query.jdbc;
 import dev.weft.query.data.Tables;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 public final class EmbeddedNodes {
-  private static final Map<String, Tables> NODES = new ConcurrentHashMap<>();
+  private static final Map<String, Registered> NODES = new ConcurrentHashMap<>();
+
+  /** A node's tables, and the connection properties its connections start from (its settings' limits). */
+  record Registered(Tables tables, Properties defaults) {}
 
   private EmbeddedNodes() {}
 
@@ -22,15 +26,26 @@ public final class EmbeddedNodes {
    * @throws IllegalStateException when another node has that name
    */
   public static AutoCloseable register(String name, Tables tables) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(tables, "tables");
-    if (NODES.putIfAbsent(name, tables) != null) {
-      throw new IllegalStateException("a weft node named " + name + " is already registered for jdbc:weft:");
-    }
-    return () -> NODES.remove(name, tables);
+    return register(name, tables, new Properties());
   }
 
-  static Tables get(String name) {
+  /**
+   * As {@link #register(String, Tables)}, with the properties a connection has unless its URL or its own properties
+   * say otherwise: the node's limits ({@code timeout}, {@code maxRows}, {@code maxBytes}).
+   */
+  public static AutoCloseable register(String name, Tables tables, Properties defaults) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(tables, "tables");
+    Properties copy = new Properties();
+    copy.putAll(defaults);
+    Registered r = new Registered(tables, copy);
+    if (NODES.putIfAbsent(name, r) != null) {
+      throw new IllegalStateException("a weft node named " + name + " is already registered for jdbc:weft:");
+    }
+    return () -> NODES.remove(name, r);
+  }
+
+  static Registered get(String name) {
     return NODES.get(name);
   }
 

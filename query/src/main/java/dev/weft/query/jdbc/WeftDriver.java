@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.calcite.avatica.ConnectStringParser;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.Driver;
 
@@ -79,22 +80,31 @@ public final class WeftDriver extends Driver {
   }
 
   private Connection open(String url, Properties info, Tables given) throws SQLException {
-    Connection c = super.connect(url, WeftCalcite.connectionProperties(info == null ? new Properties() : info));
-    try {
-      CalciteConnection cc = c.unwrap(CalciteConnection.class);
-      Tables tables = given;
-      if (tables == null) {
-        String node = cc.getProperties().getProperty("node");
-        if (node == null) {
-          throw new SQLException("the URL names no node: use jdbc:weft:node=<name>", "08001");
-        }
-        tables = EmbeddedNodes.get(node);
-        if (tables == null) {
-          throw new SQLException("no weft node named " + node + " runs in this JVM (known: " + EmbeddedNodes.names() + ")",
-              "08001");
-        }
+    Tables tables = given;
+    Properties props = new Properties();
+    if (tables == null) {
+      Properties asked = new Properties();
+      if (info != null) {
+        asked.putAll(info);
       }
-      WeftCalcite.attach(cc, tables);
+      String node = ConnectStringParser.parse(url.substring(PREFIX.length()), asked).getProperty("node");
+      if (node == null) {
+        throw new SQLException("the URL names no node: use jdbc:weft:node=<name>", "08001");
+      }
+      EmbeddedNodes.Registered registered = EmbeddedNodes.get(node);
+      if (registered == null) {
+        throw new SQLException("no weft node named " + node + " runs in this JVM (known: " + EmbeddedNodes.names() + ")",
+            "08001");
+      }
+      tables = registered.tables();
+      props.putAll(registered.defaults());  // the node's limits, under what the caller and the URL say
+    }
+    if (info != null) {
+      props.putAll(info);
+    }
+    Connection c = super.connect(url, WeftCalcite.connectionProperties(props));
+    try {
+      WeftCalcite.attach(c.unwrap(CalciteConnection.class), tables);
       return c;
     } catch (SQLException | RuntimeException e) {
       c.close();

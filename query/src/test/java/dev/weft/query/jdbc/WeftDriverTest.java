@@ -68,6 +68,26 @@ class WeftDriverTest {
   }
 
   @Test
+  void aNodesLimitsApplyUnlessTheConnectionSaysOtherwise() throws Exception {
+    Properties limits = new Properties();
+    limits.setProperty("maxRows", "2");
+    Properties wide = new Properties();
+    wide.setProperty("maxRows", "5");
+    AutoCloseable registration = EmbeddedNodes.register("n2", tables, limits);
+    try (Connection node = DriverManager.getConnection("jdbc:weft:node=n2");
+         Connection byUrl = DriverManager.getConnection("jdbc:weft:node=n2;maxRows=10");
+         Connection byProperties = DriverManager.getConnection("jdbc:weft:node=n2", wide)) {
+      update("CREATE TABLE t(a INTEGER PRIMARY KEY)");
+      update("INSERT INTO t VALUES (1), (2), (3)");
+      assertThatThrownBy(() -> rows(node, "SELECT a FROM t")).hasMessageContaining("more than 2 rows");
+      assertThat(rows(byUrl, "SELECT a FROM t ORDER BY a")).containsExactly("1", "2", "3");
+      assertThat(rows(byProperties, "SELECT a FROM t ORDER BY a")).containsExactly("1", "2", "3");
+    } finally {
+      registration.close();
+    }
+  }
+
+  @Test
   void tablesAppearAndDisappearWithoutReconnecting() throws Exception {
     try (Connection other = WeftDriver.connect(tables, new Properties())) {
       update("CREATE TABLE t1(a INTEGER PRIMARY KEY, b VARCHAR(10))");

@@ -2,6 +2,7 @@ package dev.weft.remote.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Node;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,12 @@ public interface HttpCall {
    */
   <T> void complete(Supplier<CompletableFuture<T>> operation, Function<T, JsonNode> answer,
       UnaryOperator<Throwable> refine);
+
+  /**
+   * The time {@link #complete} gives an operation before it answers {@code unavailable} in its stead: a route whose
+   * clients must never see that answer for an operation still running (Avatica's retries a 503) ends sooner.
+   */
+  Duration timeLimit();
 
   /** {@link #complete(Supplier, Function, UnaryOperator)} with failures answered as they are. */
   default <T> void complete(Supplier<CompletableFuture<T>> operation, Function<T, JsonNode> answer) {

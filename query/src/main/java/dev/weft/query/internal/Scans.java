@@ -1,0 +1,26 @@
+package dev.weft.query.internal;
+
+import dev.weft.query.Coverage;
+import dev.weft.query.data.ScanSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Distributed scans started without a statement, for a caller that must not block: a simulation that runs every node
+ * on one virtual-time scheduler. Offered as {@code node.service(Scans.class)} by nodes whose plugin came from {@link
+ * QueryProvider#onScheduler()}; not API.
+ */
+public interface Scans {
+  /**
+   * A finished scan: its output rows (partial aggregates, one row per group per node, with an aggregate), its coverage,
+   * and when incomplete, who is missing and why (as an INCOMPLETE statement's message says).
+   */
+  record Result(List<Object[]> rows, Coverage coverage, String shortfall) {}
+
+  /**
+   * Runs a full scan over the network as a statement's would (the second attempt included), without waiting on any
+   * thread. Completes with what arrived within {@code timeout} (then incomplete), or fails as the statement would.
+   */
+  CompletableFuture<Result> scan(ScanSpec spec, Duration timeout);
+}
