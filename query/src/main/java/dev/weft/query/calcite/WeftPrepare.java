@@ -24,6 +24,13 @@ import org.apache.calcite.tools.Programs;
  * select5), and a converter that keeps UPSERT. Calcite makes one per statement prepared.
  */
 final class WeftPrepare extends CalcitePrepareImpl {
+  /**
+   * IN lists up to this many values stay a condition, so that one on a primary key becomes gets (and one on another
+   * column a filter the nodes run); Calcite turns longer ones (by default, over 20) into a join with a list of values,
+   * which reads the whole table.
+   */
+  static final int IN_LIST_LIMIT = 1000;
+
   /** From this many joins on, a query's joins are ordered by Calcite's heuristic (MultiJoin, LoptOptimizeJoinRule). */
   private static final int HEURISTIC_JOINS = 6;
 
@@ -60,7 +67,8 @@ final class WeftPrepare extends CalcitePrepareImpl {
       @Override
       protected SqlToRelConverter getSqlToRelConverter(SqlValidator validator, Prepare.CatalogReader reader,
           SqlToRelConverter.Config config) {
-        return new WeftSqlToRelConverter(this, validator, reader, cluster, convertletTable, config);
+        return new WeftSqlToRelConverter(this, validator, reader, cluster, convertletTable,
+            config.withInSubQueryThreshold(IN_LIST_LIMIT));
       }
     };
   }

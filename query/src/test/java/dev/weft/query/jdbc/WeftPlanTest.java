@@ -73,6 +73,12 @@ class WeftPlanTest {
     assertThat(rows(connection, "SELECT c FROM t WHERE a IN (1, 4, 9) ORDER BY c")).containsExactly("x", "y");
     assertThat(tables.specs().get(tables.specs().size() - 1).access()).isInstanceOfSatisfying(
         ScanSpec.Access.Keys.class, k -> assertThat(k.keys()).hasSize(3));
+    // Longer than Calcite's default limit of 20 (over which an IN list becomes a join reading the whole table).
+    String many = java.util.stream.IntStream.range(100, 600).mapToObj(Integer::toString)
+        .collect(java.util.stream.Collectors.joining(", "));
+    assertThat(rows(connection, "SELECT c FROM t WHERE a IN (1, " + many + ")")).containsExactly("x");
+    assertThat(tables.specs().get(tables.specs().size() - 1).access()).isInstanceOfSatisfying(
+        ScanSpec.Access.Keys.class, k -> assertThat(k.keys()).hasSize(501));
     try (PreparedStatement p = connection.prepareStatement("SELECT c, b FROM t WHERE a = ? AND b > ?")) {
       p.setInt(1, 2);
       p.setInt(2, 5);
