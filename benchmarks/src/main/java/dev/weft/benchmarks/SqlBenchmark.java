@@ -6,6 +6,7 @@ import dev.weft.query.QueryException;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
 import dev.weft.query.SqlResult;
+import dev.weft.simulator.SimCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,11 +36,11 @@ public final class SqlBenchmark {
   private SqlBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int n = Integer.parseInt(arg(args, "--nodes", "20"));
-    int rows = Integer.parseInt(arg(args, "--rows", "100000"));
-    int queries = Integer.parseInt(arg(args, "--queries", "30"));
-    int batch = Integer.parseInt(arg(args, "--batch", "500"));
-    int plainRows = Integer.parseInt(arg(args, "--plain-rows", "10000"));
+    int n = Integer.parseInt(SimCluster.arg(args, "--nodes", "20"));
+    int rows = Integer.parseInt(SimCluster.arg(args, "--rows", "100000"));
+    int queries = Integer.parseInt(SimCluster.arg(args, "--queries", "30"));
+    int batch = Integer.parseInt(SimCluster.arg(args, "--batch", "500"));
+    int plainRows = Integer.parseInt(SimCluster.arg(args, "--plain-rows", "10000"));
     Random random = new Random(7);
     if (Arrays.asList(args).contains("--in-process")) {
       List<Node> nodes = new ArrayList<>();
@@ -52,7 +53,7 @@ public final class SqlBenchmark {
       }
       return;
     }
-    String nodeOpts = arg(args, "--node-jvm-opts", "-XX:+UseSerialGC -Xmx320m -Xss512k");
+    String nodeOpts = SimCluster.arg(args, "--node-jvm-opts", "-XX:+UseSerialGC -Xmx320m -Xss512k");
     var builder = Weft.builder().listen("udp://127.0.0.1:0");
     // -Dweft.*=... settings apply to every node, this one too (NodeProcesses passes them to the others)
     System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("weft."))
@@ -213,10 +214,5 @@ public final class SqlBenchmark {
           micros[Math.min(queries - 1, (int) Math.ceil(queries * 0.99) - 1)] / 1000.0,
           sent / (double) queries / n);
     }
-  }
-
-  private static String arg(String[] args, String name, String def) {
-    int i = Arrays.asList(args).indexOf(name);
-    return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
   }
 }

@@ -368,8 +368,8 @@ public final class SimulateScan {
     latencies.sort(null);
     int k = runs.size();
     double perNode = datagrams / k / n;
-    double p50 = percentile(latencies, 0.50) / 1e6;
-    double p99 = percentile(latencies, 0.99) / 1e6;
+    double p50 = Simulate.pct(latencies, 50) / 1e6;
+    double p99 = Simulate.pct(latencies, 99) / 1e6;
     // A handshake is two datagrams: the token answer and the request sent again with it.
     csv.add(String.format(Locale.ROOT, "%d,%.3f,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,%.2f,"
         + "%.0f,%.0f,%.0f,%.2f,%.1f", n, loss, q.name().toLowerCase(Locale.ROOT), loaded.rows(), loaded.replicas(), k,
@@ -377,10 +377,5 @@ public final class SimulateScan {
         2 * handshakes / k / n, pings / k / n, (datagrams - requests - answers - 2 * handshakes - pings) / k / n, idle,
         timeouts / k, p50, p99, latencies.get(k - 1) / 1e6, scanWall / k, (System.nanoTime() - wall0) / 1e9));
     return new double[] {n, perNode, p50, p99};
-  }
-
-  /** The nearest-rank percentile of sorted values. */
-  private static double percentile(List<Long> sorted, double p) {
-    return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
   }
 }

@@ -102,7 +102,8 @@ final class ConnectionPool implements AutoCloseable {
     closeQuietly(p);
   }
 
-  private Properties properties(SqlOptions o) {
+  /** The connection properties of a statement with options {@code o}: its limits, or the node's where it has none. */
+  Properties properties(SqlOptions o) {
     Properties p = new Properties();
     p.setProperty("timeout", Long.toString((o.timeout() != null ? o.timeout() : defaults.timeout()).toMillis()));
     p.setProperty("allowPartial", Boolean.toString(o.allowPartial()));

@@ -73,10 +73,7 @@ final class QueryPlugin implements Plugin {
     this.registration = dht.handle(Wire.CHANNEL, (from, body) -> onRequest(body));
     // jdbc:weft:node=<this node's id in hex> reaches this node's tables from JDBC code in the same process.
     // Connections of this node start from its limits, as Sql.of's statements do.
-    Properties limits = new Properties();
-    limits.setProperty("timeout", Long.toString(ctx.config().get(QuerySettings.TIMEOUT).toMillis()));
-    limits.setProperty("maxRows", Integer.toString(ctx.config().get(QuerySettings.MAX_ROWS)));
-    limits.setProperty("maxBytes", Long.toString(ctx.config().get(QuerySettings.MAX_BYTES)));
+    Properties limits = sql.connectionDefaults();
     this.driverName = EmbeddedNodes.register(dht.self().id().toHex(), tables, limits);
     this.jdbc = new JdbcEndpoint(tables, limits, ctx.config().get(QuerySettings.JDBC_CONNECTIONS));
   }

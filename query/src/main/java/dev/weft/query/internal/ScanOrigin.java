@@ -61,18 +61,11 @@ final class ScanOrigin {
     counters.scansStarted.incrementAndGet();
     List<NodeId> exclude = new ArrayList<>();
     ScanCollector c = null;
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+    for (int attempt = 0; ; attempt++) {
       c = attempt(spec, context, exclude);
-      Set<NodeId> silent = c.missingHolders();
-      if (c.coverage().complete() || c.failure() != null || !c.allAnswered()
-          || exclude.size() + silent.size() > Wire.MAX_IDS) {
+      if (!again(c, exclude, attempt)) {
         break;
       }
-      // Everyone reached answered, but part of the network was unreachable or rows were left to silent holders: the
-      // contacts that did not answer were dropped from the routing tables they failed in (weft.kademlia.max-failures)
-      // if they are gone, so a second walk of the tree, with the silent holders excluded, shows whether anything live
-      // was missed.
-      exclude.addAll(silent);
     }
     if (c.failure() != null) {
       throw c.failure();
@@ -84,6 +77,23 @@ final class ScanOrigin {
           + "; ask for partial answers to get what arrived");
     }
     return new Result(c.rows(), c.keyedRows(), coverage);
+  }
+
+  /**
+   * Whether attempt {@code n} (from 0), which ended as {@code c}, is worth another, with the holders that stayed
+   * silent added to {@code exclude}. Everyone reached answered, but part of the network was unreachable or rows were
+   * left to silent holders: the contacts that did not answer were dropped from the routing tables they failed in
+   * (weft.kademlia.max-failures) if they are gone, so a second walk of the tree, with the silent holders excluded,
+   * shows whether anything live was missed.
+   */
+  private static boolean again(ScanCollector c, List<NodeId> exclude, int n) {
+    Set<NodeId> silent = c.missingHolders();
+    if (n + 1 >= ATTEMPTS || c.coverage().complete() || c.failure() != null || !c.allAnswered()
+        || exclude.size() + silent.size() > Wire.MAX_IDS) {
+      return false;
+    }
+    exclude.addAll(silent);
+    return true;
   }
 
   private ScanCollector attempt(ScanSpec spec, QueryContext context, List<NodeId> exclude) {
@@ -150,10 +160,7 @@ final class ScanOrigin {
     return over.thenComposeAsync(v -> {
       timer.cancel();
       end(c);
-      Set<NodeId> silent = c.missingHolders();
-      if (n + 1 < ATTEMPTS && !c.coverage().complete() && c.failure() == null && c.allAnswered()
-          && exclude.size() + silent.size() <= Wire.MAX_IDS) {
-        exclude.addAll(silent);
+      if (again(c, exclude, n)) {
         return attemptAsync(spec, deadline, exclude, n + 1);
       }
       if (c.failure() != null) {

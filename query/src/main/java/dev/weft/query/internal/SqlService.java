@@ -23,6 +23,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,11 @@ final class SqlService implements Sql, AutoCloseable {
     this.defaults = defaults;
     this.counters = counters;
     this.pool = new ConnectionPool(tables, defaults, maxBytes);
+  }
+
+  /** The properties a JDBC connection to this node starts from: the node's limits, as this service's statements have. */
+  Properties connectionDefaults() {
+    return pool.properties(SqlOptions.DEFAULTS);
   }
 
   @Override
