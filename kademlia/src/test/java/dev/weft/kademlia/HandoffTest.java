@@ -40,6 +40,7 @@ class HandoffTest {
   private Function<Node, CompletableFuture<?>> write = n -> n.storage().put(ns, KEY, TextNode.valueOf("v"));
   private String republish = "1000h";
   private String recordTtl = "24h";
+  private String tombstoneTtl = "24h";
 
   private final List<Node> nodes = new ArrayList<>();
   private SimNetwork net;
@@ -59,6 +60,7 @@ class HandoffTest {
         .set(KademliaSettings.READ_QUORUM.key(), "2")
         .set(KademliaSettings.REPUBLISH_INTERVAL.key(), republish)
         .set(KademliaSettings.RECORD_TTL.key(), recordTtl)
+        .set(KademliaSettings.TOMBSTONE_TTL.key(), tombstoneTtl)
         .set(KademliaSettings.SWEEP_INTERVAL.key(), "1s")
         .set(KademliaSettings.MAINTENANCE_INTERVAL.key(), maintenance).build();
     nodes.add(n);
@@ -128,6 +130,50 @@ class HandoffTest {
     // address token counts once, as a TOKEN exchange, and once as the STORE served).
     assertThat(storesReceived(newcomer)).isBetween(1L, 2L);
     assertThat(newcomer.stats().refused()).doesNotContainKey("token.store");
+  }
+
+  /** An id at XOR distance {@code d} from the key. */
+  private NodeId atDistance(int d) {
+    byte[] b = target.toBytes();
+    b[b.length - 1] ^= (byte) d;
+    return NodeId.of(b);
+  }
+
+  @Test
+  void newcomersThatTakeTheWholeReplicaSetAreHandedTheRecordByTheHoldersTheyDisplaced() {
+    network(35, "10s");
+    List<Node> old = holders();
+    List<CompletableFuture<Integer>> joins = new ArrayList<>();
+    List<Node> newcomers = new ArrayList<>();
+    for (int d = 1; d <= REPLICATION; d++) {
+      Node n = start(atDistance(d), "10s");
+      newcomers.add(n);
+      joins.add(n.join(nodes.get(0).addresses()));
+    }
+    finish(joins);
+    net.scheduler().run(Duration.ofSeconds(25));
+    // None of the old holders is among the closest now, and each newcomer got the record from one or two of them.
+    assertThat(holders()).startsWith(newcomers.toArray(Node[]::new)).containsAll(old);
+    for (Node n : newcomers) {
+      assertThat(storesReceived(n)).as("from at most two pushers").isBetween(1L, 4L);
+    }
+  }
+
+  @Test
+  void aRecordDeletedByAnotherNodeStaysDeletedOnceTheTombstoneExpires() {
+    republish = "5s";
+    tombstoneTtl = "20s";
+    network(36, "10s");
+    Node writer = closestFirst().get(REPLICATION + 5);
+    Node deleter = closestFirst().get(REPLICATION + 6);
+    finish(List.of(deleter.storage().delete(ns, KEY)));
+    // The tombstone is swept after 20 s; the writer republishes every 5 s. It must have stopped when it met the delete.
+    net.scheduler().run(Duration.ofSeconds(60));
+    for (Node reader : List.of(writer, deleter, closestFirst().get(0))) {
+      CompletableFuture<java.util.Optional<StoredObject>> got = reader.storage().get(ns, KEY);
+      finish(List.of(got));
+      assertThat(got.join()).as("read on %s", reader.id().shortHex()).isEmpty();
+    }
   }
 
   @Test

@@ -48,4 +48,7 @@ public interface Sql {
 
   /** The indexes on {@code table}; empty for a table that does not exist. */
   List<IndexDefinition> indexes(String table);
+
+  /** This node's query counters since it started (also {@code GET /v1/sql/stats}). */
+  QueryStats stats();
 }

@@ -19,6 +19,7 @@ import dev.weft.api.spi.plugin.PluginContext;
 import dev.weft.api.spi.plugin.PluginProvider;
 import dev.weft.api.spi.plugin.PluginState;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -187,6 +188,11 @@ public final class EmbeddedPeer implements Dht {
   @Override
   public Executor eventExecutor() {
     return net.scheduler()::execute;
+  }
+
+  @Override
+  public Duration handOffInterval() {
+    return Duration.ZERO;  // one store for the whole network
   }
 
   @Override

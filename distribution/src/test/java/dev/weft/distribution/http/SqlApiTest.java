@@ -152,6 +152,18 @@ final class SqlApiTest {
   }
 
   @Test
+  void statsAnswerTheQueryCountersByName() throws Exception {
+    Http.Answer answer = api.get("/v1/sql/stats");
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json()).isEqualTo(Http.parse("{\"statements\":1,\"failedStatements\":2,\"scansStarted\":3,"
+        + "\"scansRepeated\":4,\"scansServed\":5,\"scansRefused\":6,\"rowsScanned\":7,\"rowsSent\":8,"
+        + "\"rowsDeferred\":9,\"rowsContested\":10,\"malformedRows\":11,\"duplicatesDropped\":12,"
+        + "\"pagesRepeated\":13,\"rowWrites\":14,\"rowWritesFailed\":15}"));
+    assertThat(api.get("/v1/sql/stats?x=1").status()).isEqualTo(400);
+    assertThat(bare.get("/v1/sql/stats").status()).isEqualTo(501);
+  }
+
+  @Test
   void wrongMethodsAndParametersAreRefused() throws Exception {
     assertThat(api.get("/v1/sql").status()).isEqualTo(405);
     assertThat(api.post("/v1/sql?x=1", "{\"sql\":\"ECHO\"}").status()).isEqualTo(400);

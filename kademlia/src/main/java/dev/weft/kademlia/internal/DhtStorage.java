@@ -33,7 +33,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -472,6 +474,11 @@ final class DhtStorage implements Storage {
 
   /** Stores {@code record} on the replication-factor closest nodes (this one included when it is among them). */
   CompletableFuture<PutResult> replicate(Record record) {
+    return replicate(record, v -> {});
+  }
+
+  /** As {@link #replicate(Record)}, telling {@code held} the version each replica that answered holds now. */
+  private CompletableFuture<PutResult> replicate(Record record, Consumer<dev.weft.api.Version> held) {
     NodeId target = network.keyId(record.namespace(), record.key());
     return network.lookupNodes(target, cfg.replication()).thenComposeAsync(result -> {
       List<Contact> candidates = new ArrayList<>(result.closest());
@@ -483,12 +490,16 @@ final class DhtStorage implements Storage {
       for (Contact c : chosen) {
         if (c.id().equals(id)) {
           writes.add(serveStore(record).thenAccept(r -> {
+            held.accept(r.current().version());
             if (holdsAtLeast(r.current().version(), record)) {
               acks.incrementAndGet();
             }
           }));
         } else {
           writes.add(network.store(c, record, null).thenAccept(m -> {
+            if (m instanceof Message.Stored s) {
+              held.accept(s.version());
+            }
             if (m instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record))) {
               acks.incrementAndGet();
             }
@@ -632,8 +643,14 @@ final class DhtStorage implements Storage {
     while (running.get() < REPUBLISH_PARALLELISM && !queue.isEmpty() && !network.isClosed()) {
       Record r = queue.poll();
       running.incrementAndGet();
-      replicate(r).whenCompleteAsync((res, e) -> {
+      AtomicBoolean superseded = new AtomicBoolean();
+      replicate(r, v -> {
+        if (v.isNewerThan(r.version())) {
+          superseded.set(true);
+        }
+      }).whenCompleteAsync((res, e) -> {
         running.decrementAndGet();
+        forgetIfSuperseded(r, superseded.get());
         drain(queue, running, done);
       }, loop);
     }
@@ -641,6 +658,19 @@ final class DhtStorage implements Storage {
       done.complete(null);
     }
     return done;
+  }
+
+  /**
+   * A writer stops republishing a record of its own that a replica holds a newer version of (another node wrote or
+   * deleted the key since): that version's writer keeps it alive now. Republishing the old one would bring a deleted
+   * row back once the delete's tombstone expired.
+   */
+  private void forgetIfSuperseded(Record r, boolean superseded) {
+    Ref ref = new Ref(r.namespace(), r.key());
+    Publication p = publications.get(ref);
+    if (superseded && p != null && !p.record().version().isNewerThan(r.version())) {
+      forget(ref);
+    }
   }
 
   /**
@@ -707,10 +737,11 @@ final class DhtStorage implements Storage {
     List<Contact> closest = replicaSet(network.keyId(record.namespace(), record.key()));
     long self = prefix(id);
     long[] now = ids(closest);
-    if (!contains(now, self)) {
-      return; // no longer one of the closest: the holders that are will hand it on
-    }
     long[] before = replicaViews.get(ref);
+    if (!contains(now, self)) {
+      handOver(record, ref, closest, before, next);
+      return;
+    }
     if (before == null) {
       next.put(ref, now);
       return;
@@ -734,13 +765,46 @@ final class DhtStorage implements Storage {
     }
     // Members handed the record join the view once they acknowledge it; the others are tried again next run.
     next.put(ref, remembered(new long[0], before));
-    for (Contact c : fresh) {
-      network.store(c, record, HANDOFF_STAT).thenAcceptAsync(m -> {
-        if (m instanceof Message.Stored) {
-          replicaViews.computeIfPresent(ref, (k, view) -> contains(view, prefix(c.id())) ? view : append(view, c.id()));
-        }
-      }, loop);
+    fresh.forEach(c -> push(record, ref, c));
+  }
+
+  /**
+   * A record this node holds but is no longer one of the closest to (nodes closer to its key joined). When a member of
+   * the current set was in this node's view, that member holds the record and hands it on: this node forgets its view.
+   * When none was (newcomers took the whole set), no one closest holds it: the {@link #HANDOFF_PUSHERS} holders of the
+   * view closest to the key hand it over themselves, and keep the view, with the members that acknowledged, until one
+   * of those is in the set. Without a view (after a restart) it is left to the holders that have one.
+   */
+  private void handOver(Record record, Ref ref, List<Contact> closest, long[] before, Map<Ref, long[]> next) {
+    if (before == null) {
+      return;
     }
+    for (Contact c : closest) {
+      if (contains(before, prefix(c.id()))) {
+        return;
+      }
+    }
+    next.put(ref, before);
+    // Rank among the view's holders this node still knows of: one that left does not push.
+    NodeId target = network.keyId(record.namespace(), record.key());
+    int closer = 0;
+    for (Contact c : network.closest(target, 2 * cfg.replication() + 1)) {
+      if (target.compareDistance(c.id(), id) < 0 && contains(before, prefix(c.id()))) {
+        closer++;
+      }
+    }
+    if (closer < HANDOFF_PUSHERS) {
+      closest.forEach(c -> push(record, ref, c));
+    }
+  }
+
+  /** Hands {@code record} to {@code c}; a member that acknowledges joins the record's view. */
+  private void push(Record record, Ref ref, Contact c) {
+    network.store(c, record, HANDOFF_STAT).thenAcceptAsync(m -> {
+      if (m instanceof Message.Stored) {
+        replicaViews.computeIfPresent(ref, (k, view) -> contains(view, prefix(c.id())) ? view : append(view, c.id()));
+      }
+    }, loop);
   }
 
   /**

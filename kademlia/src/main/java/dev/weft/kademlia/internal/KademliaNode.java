@@ -30,6 +30,7 @@ import dev.weft.api.spi.transport.TransportProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -765,6 +766,11 @@ final class KademliaNode implements Node, Dht {
   @Override
   public Executor eventExecutor() {
     return loop;
+  }
+
+  @Override
+  public Duration handOffInterval() {
+    return cfg.maintenanceInterval();
   }
 
   @Override

@@ -8,11 +8,13 @@ final class Counters {
   final AtomicLong statements = new AtomicLong();
   final AtomicLong failedStatements = new AtomicLong();
   final AtomicLong scansStarted = new AtomicLong();
+  final AtomicLong scansRepeated = new AtomicLong();
   final AtomicLong scansServed = new AtomicLong();
   final AtomicLong scansRefused = new AtomicLong();
   final AtomicLong rowsScanned = new AtomicLong();
   final AtomicLong rowsSent = new AtomicLong();
   final AtomicLong rowsDeferred = new AtomicLong();
+  final AtomicLong rowsContested = new AtomicLong();
   final AtomicLong malformedRows = new AtomicLong();
   final AtomicLong duplicatesDropped = new AtomicLong();
   final AtomicLong pagesRepeated = new AtomicLong();
@@ -20,8 +22,9 @@ final class Counters {
   final AtomicLong rowWritesFailed = new AtomicLong();
 
   QueryStats snapshot() {
-    return new QueryStats(statements.get(), failedStatements.get(), scansStarted.get(), scansServed.get(),
-        scansRefused.get(), rowsScanned.get(), rowsSent.get(), rowsDeferred.get(), malformedRows.get(),
-        duplicatesDropped.get(), pagesRepeated.get(), rowWrites.get(), rowWritesFailed.get());
+    return new QueryStats(statements.get(), failedStatements.get(), scansStarted.get(), scansRepeated.get(),
+        scansServed.get(), scansRefused.get(), rowsScanned.get(), rowsSent.get(), rowsDeferred.get(),
+        rowsContested.get(), malformedRows.get(), duplicatesDropped.get(), pagesRepeated.get(), rowWrites.get(),
+        rowWritesFailed.get());
   }
 }

@@ -33,6 +33,7 @@ final class QueryPlugin implements Plugin {
   private final ExecutorService pool;
   private final boolean onScheduler;
   private final Counters counters = new Counters();
+  private final Settling settling;
   private final ScanServer server;
   private final ScanOrigin origin;
   private final RowKeeper keeper;
@@ -49,12 +50,13 @@ final class QueryPlugin implements Plugin {
     Dht dht = ctx.dht();
     this.dht = dht;
     this.onScheduler = onScheduler;
+    this.settling = new Settling(ctx.scheduler(), dht.handOffInterval());
     this.pool = onScheduler ? null : Executors.newCachedThreadPool(daemons("weft-query-"));
     Executor workers = onScheduler ? ctx.scheduler()::execute : pool;
     ScanOrigin[] self = new ScanOrigin[1];
     ScanServer.Pages pages = (to, page) -> to.id().equals(dht.self().id()) ? self[0].onRows(page)
         : dht.request(to, Wire.CHANNEL, page.toJson()).thenApply(a -> a.path("more").asBoolean(false));
-    this.server = new ScanServer(dht, ctx.node().storage(), ctx.scheduler(), workers, pages, counters,
+    this.server = new ScanServer(dht, ctx.node().storage(), ctx.scheduler(), workers, pages, counters, settling,
         (int) (long) ctx.config().get(QuerySettings.PAGE_BYTES), ctx.config().get(QuerySettings.SCANS_PER_ORIGIN));
     this.origin = new ScanOrigin(dht, server, counters, workers, ctx.scheduler());
     self[0] = origin;
@@ -90,6 +92,11 @@ final class QueryPlugin implements Plugin {
       return Optional.of(type.cast((Scans) origin::scanAsync));
     }
     return type == Tables.class ? Optional.of(type.cast(tables)) : Optional.empty();
+  }
+
+  @Override
+  public void onJoined() {
+    settling.joined();
   }
 
   private CompletableFuture<JsonNode> onRequest(JsonNode body) {

@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * The asking node's record of one scan attempt: the pages that arrived, which nodes the scan was handed to (from their
  * last pages), which have finished, and the rows. Rows are held until the scan is complete, so that a scan that fails or
  * is run again never shows half its rows. Rows of scans without aggregates carry their key and version, and a key met
- * twice (two holders each thought itself responsible) is kept once, the newest, and counted.
+ * twice (two holders each thought itself responsible) is kept once, the newest, and counted; so do the contested rows
+ * of aggregating scans ({@link Contested}), which are aggregated here once each.
  *
  * <p>Pages arrive on the plugin's worker threads; thread-safe.
  */
@@ -28,17 +29,24 @@ final class ScanCollector {
   record KeyedRow(String key, Version version, Object[] values) {}
 
   private final String query;
+  private final ScanSpec spec;
   private final Outputs outputs;
+  /** Contested rows' encoding, for aggregating scans; null otherwise. */
+  private final Outputs contestedOutputs;
   private final boolean keyed;
   private final long maxRows;
   private final long maxBytes;
   private final Counters counters;
   private final Set<NodeId> expected = new HashSet<>();
   private final Set<NodeId> finished = new HashSet<>();
-  private final Set<NodeId> deferredTo = new HashSet<>();
+  /** The nodes rows were left to, each with the oldest version (milliseconds) of the rows any node left to it. */
+  private final Map<NodeId, Long> deferredTo = new HashMap<>();
+  /** The nodes that answered while still settling after their join. */
+  private final Map<NodeId, Settling.State> settling = new HashMap<>();
   /** Per node, the sequence number of the next page it has not sent yet: one below it is a copy. */
   private final Map<NodeId, Integer> nextPage = new HashMap<>();
   private final Map<String, KeyedRow> byKey = new LinkedHashMap<>();
+  private final Map<String, KeyedRow> contested = new LinkedHashMap<>();
   private final List<Object[]> partials = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private int unreachable;
@@ -49,8 +57,10 @@ final class ScanCollector {
 
   ScanCollector(String query, ScanSpec spec, NodeId self, long maxRows, long maxBytes, Counters counters) {
     this.query = query;
+    this.spec = spec;
     this.outputs = Outputs.of(spec);
     this.keyed = spec.aggregate().isEmpty();
+    this.contestedOutputs = keyed ? null : Outputs.of(Contested.projection(spec));
     this.maxRows = maxRows;
     this.maxBytes = maxBytes;
     this.counters = counters;
@@ -81,16 +91,16 @@ final class ScanCollector {
     nextPage.put(page.from(), page.seq() + 1);
     try {
       for (JsonNode r : page.rows()) {
-        bytes += r.toString().length();
-        if (++rows > maxRows || bytes > maxBytes) {
-          throw new QueryException(QueryException.Reason.TOO_LARGE, "the scan's answer is over the limit of "
-              + maxRows + " rows or " + maxBytes + " bytes (weft.query.max-rows, weft.query.max-bytes)");
-        }
+        count(r);
         if (keyed) {
-          keep(r);
+          keep(byKey, outputs, r);
         } else {
           partials.add(outputs.decode(r));
         }
+      }
+      for (JsonNode r : page.contested()) {
+        count(r);
+        keep(keyed ? byKey : contested, keyed ? outputs : contestedOutputs, r);
       }
     } catch (IllegalArgumentException e) {
       fail(new QueryException(QueryException.Reason.UNAVAILABLE, "node " + page.from().toHex()
@@ -103,22 +113,26 @@ final class ScanCollector {
     if (!page.last()) {
       return true;
     }
-    if (!page.error().isEmpty()) {
-      QueryException e = nodeError(page.from(), page.error());
+    Wire.End end = page.end();
+    if (!end.error().isEmpty()) {
+      QueryException e = nodeError(page.from(), end.error());
       if (e.reason() != QueryException.Reason.TIMEOUT) {
         fail(e);
         return false;
       }
       // Out of the statement's time there: that node's part is missing, which the coverage says (INCOMPLETE, or a
       // partial answer if asked for); not a failure of the statement on its own.
-      expected.addAll(page.children());
-      unreachable += page.unreachable();
+      expected.addAll(end.children());
+      unreachable += end.unreachable();
       return true;
     }
     finished.add(page.from());
-    expected.addAll(page.children());
-    unreachable += page.unreachable();
-    deferredTo.addAll(page.deferred());
+    expected.addAll(end.children());
+    unreachable += end.unreachable();
+    end.deferred().forEach((to, oldest) -> deferredTo.merge(to, oldest, Math::min));
+    if (end.since() > 0) {
+      settling.put(page.from(), new Settling.State(end.since(), end.settlesInMillis()));
+    }
     if (finished.containsAll(expected)) {
       closed = true;
       done.complete(null);
@@ -126,16 +140,25 @@ final class ScanCollector {
     return true;
   }
 
-  private void keep(JsonNode r) {
+  /** Counts one arriving row against the caps. */
+  private void count(JsonNode r) {
+    bytes += r.toString().length();
+    if (++rows > maxRows || bytes > maxBytes) {
+      throw new QueryException(QueryException.Reason.TOO_LARGE, "the scan's answer is over the limit of "
+          + maxRows + " rows or " + maxBytes + " bytes (weft.query.max-rows, weft.query.max-bytes)");
+    }
+  }
+
+  private void keep(Map<String, KeyedRow> into, Outputs outputs, JsonNode r) {
     if (!r.isArray() || r.size() != 3 || !r.get(0).isTextual() || !r.get(1).isTextual()) {
       throw new IllegalArgumentException("a row must be [key, version, values]");
     }
     KeyedRow row = new KeyedRow(r.get(0).textValue(), Version.parse(r.get(1).textValue()), outputs.decode(r.get(2)));
-    KeyedRow had = byKey.putIfAbsent(row.key(), row);
+    KeyedRow had = into.putIfAbsent(row.key(), row);
     if (had != null) {
       counters.duplicatesDropped.incrementAndGet();
       if (had.version().compareTo(row.version()) < 0) {
-        byKey.put(row.key(), row);
+        into.put(row.key(), row);
       }
     }
   }
@@ -175,8 +198,30 @@ final class ScanCollector {
 
   /** Nodes rows were deferred to that did not answer: their rows are missing. */
   synchronized Set<NodeId> missingHolders() {
-    Set<NodeId> out = new HashSet<>(deferredTo);
+    Set<NodeId> out = new HashSet<>(deferredTo.keySet());
     out.removeAll(finished);
+    return out;
+  }
+
+  /**
+   * Nodes that answered while still settling after their join and were left rows written before it (or about then):
+   * the hand-off may not have brought those rows yet, so they may be missing.
+   */
+  synchronized Set<NodeId> unsettledHolders() {
+    Set<NodeId> out = new HashSet<>();
+    deferredTo.forEach((to, oldest) -> {
+      Settling.State s = settling.get(to);
+      if (s != null && s.mayLack(oldest)) {
+        out.add(to);
+      }
+    });
+    return out;
+  }
+
+  /** The nodes that answered while still settling, each with how long it still settles. */
+  synchronized Map<NodeId, Long> settlingNodes() {
+    Map<NodeId, Long> out = new HashMap<>();
+    settling.forEach((id, s) -> out.put(id, s.settlesInMillis()));
     return out;
   }
 
@@ -190,11 +235,13 @@ final class ScanCollector {
     Set<NodeId> missing = new HashSet<>(expected);
     missing.removeAll(finished);
     return missing.size() + " nodes did not answer, " + unreachable + " parts of the network were unreachable, "
-        + missingHolders().size() + " nodes rows were left to did not answer";
+        + missingHolders().size() + " nodes rows were left to did not answer, " + unsettledHolders().size()
+        + " nodes rows were left to had just joined and may not hold them yet";
   }
 
   synchronized Coverage coverage() {
-    boolean complete = finished.containsAll(expected) && unreachable == 0 && finished.containsAll(deferredTo);
+    boolean complete = finished.containsAll(expected) && unreachable == 0 && finished.containsAll(deferredTo.keySet())
+        && unsettledHolders().isEmpty();
     return new Coverage(expected.size() + unreachable, finished.size(), complete);
   }
 
@@ -205,7 +252,13 @@ final class ScanCollector {
 
   synchronized List<Object[]> rows() {
     if (!keyed) {
-      return new ArrayList<>(partials);
+      List<Object[]> out = new ArrayList<>(partials);
+      if (!contested.isEmpty()) {
+        List<Object[]> values = new ArrayList<>(contested.size());
+        contested.values().forEach(r -> values.add(r.values()));
+        out.addAll(Contested.partials(spec, values));
+      }
+      return out;
     }
     List<Object[]> out = new ArrayList<>(byKey.size());
     byKey.values().forEach(r -> out.add(r.values()));

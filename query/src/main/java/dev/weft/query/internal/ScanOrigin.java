@@ -12,6 +12,7 @@ import dev.weft.query.data.ScanSpec;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +28,19 @@ import java.util.concurrent.TimeoutException;
  * The asking node's side of a distributed scan: starts it at this node (which hands it down the tree), collects the
  * pages, and decides how complete the answer is (docs/query.md, "Every row counts once" and "Completeness"). When every
  * node answered but some rows were left to a holder that did not (a holder other nodes still thought live), the scan
- * runs once more with those holders excluded, so that the next-closest holders report their rows.
+ * runs once more with those holders excluded, so that the next-closest holders report their rows; when rows were left
+ * to a node that had just joined and may not hold them yet, once more with those nodes named, so that no holder
+ * leaves rows to them and the rows near them are taken once each by key ({@link Contested}). Such nodes are named in
+ * this node's next scans too, until they settle, so that those run once.
  *
  * <p>{@link #scan} blocks a statement's thread; {@link #onRows} is called on a worker thread. Thread-safe.
  */
 final class ScanOrigin {
-  /** Attempts of one scan: the first, and one more when part of the network did not answer. */
-  private static final int ATTEMPTS = 2;
+  /**
+   * Attempts of one scan: the first, one more when part of the network did not answer or a newcomer may lack rows,
+   * and a third when the second met a settling node the first had not.
+   */
+  private static final int ATTEMPTS = 3;
   /** Time kept back from the statement's deadline to give an incomplete answer rather than a timeout. */
   private static final long MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -44,6 +51,8 @@ final class ScanOrigin {
   private final Scheduler scheduler;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, ScanCollector> running = new ConcurrentHashMap<>();
+  /** Nodes seen settling, each with when it settles ({@link Scheduler#nanoTime}). */
+  private final Map<NodeId, Long> settling = new ConcurrentHashMap<>();
 
   ScanOrigin(Dht dht, ScanServer server, Counters counters, Executor workers, Scheduler scheduler) {
     this.dht = dht;
@@ -60,10 +69,11 @@ final class ScanOrigin {
   Result scan(ScanSpec spec, QueryContext context) {
     counters.scansStarted.incrementAndGet();
     List<NodeId> exclude = new ArrayList<>();
+    List<NodeId> unsettled = stillSettling();
     ScanCollector c = null;
     for (int attempt = 0; ; attempt++) {
-      c = attempt(spec, context, exclude);
-      if (!again(c, exclude, attempt)) {
+      c = attempt(spec, context, exclude, unsettled);
+      if (!again(c, exclude, unsettled, attempt)) {
         break;
       }
     }
@@ -81,24 +91,56 @@ final class ScanOrigin {
 
   /**
    * Whether attempt {@code n} (from 0), which ended as {@code c}, is worth another, with the holders that stayed
-   * silent added to {@code exclude}. Everyone reached answered, but part of the network was unreachable or rows were
-   * left to silent holders: the contacts that did not answer were dropped from the routing tables they failed in
-   * (weft.kademlia.max-failures) if they are gone, so a second walk of the tree, with the silent holders excluded,
-   * shows whether anything live was missed.
+   * silent added to {@code exclude} and the nodes still settling to {@code unsettled}. Everyone reached answered, but
+   * part of the network was unreachable, rows were left to silent holders, or to a newcomer that may not hold them:
+   * the contacts that did not answer were dropped from the routing tables they failed in (weft.kademlia.max-failures)
+   * if they are gone, so a second walk of the tree, with the silent holders excluded and no row left to a settling
+   * node, shows whether anything live was missed.
    */
-  private static boolean again(ScanCollector c, List<NodeId> exclude, int n) {
+  private boolean again(ScanCollector c, List<NodeId> exclude, List<NodeId> unsettled, int n) {
+    // Remembered for the next scans: the settling nodes that were left rows they may lack (not every settling node: in
+    // a young network all are, and naming them all would send every row contested). Named in the next attempt: every
+    // settling node that answered, if any was left such rows, so that the holders do not leave the rows to the next
+    // settling node in line instead and need another attempt.
+    Map<NodeId, Long> seen = c.settlingNodes();
+    Set<NodeId> flagged = c.unsettledHolders();
+    long now = scheduler.nanoTime();
+    flagged.forEach(id -> settling.put(id, now + TimeUnit.MILLISECONDS.toNanos(seen.getOrDefault(id, 0L))));
+    Set<NodeId> fresh = new HashSet<>(flagged);
+    if (!flagged.isEmpty()) {
+      fresh.addAll(seen.keySet());
+    }
+    fresh.removeAll(unsettled);
     Set<NodeId> silent = c.missingHolders();
-    if (n + 1 >= ATTEMPTS || c.coverage().complete() || c.failure() != null || !c.allAnswered()
-        || exclude.size() + silent.size() > Wire.MAX_IDS) {
+    // A third walk only for a settling node the second did not know of: silent holders are excluded by then.
+    if (n + 1 >= ATTEMPTS || n >= 1 && fresh.isEmpty() || c.coverage().complete() || c.failure() != null
+        || !c.allAnswered() || exclude.size() + silent.size() > Wire.MAX_IDS
+        || unsettled.size() + fresh.size() > Wire.MAX_IDS) {
       return false;
     }
     exclude.addAll(silent);
+    unsettled.addAll(fresh);
+    counters.scansRepeated.incrementAndGet();
     return true;
   }
 
-  private ScanCollector attempt(ScanSpec spec, QueryContext context, List<NodeId> exclude) {
+  /** The nodes seen settling that have not settled yet, as a scan's first attempt names them. */
+  private List<NodeId> stillSettling() {
+    long now = scheduler.nanoTime();
+    settling.values().removeIf(until -> until - now <= 0);
+    List<NodeId> out = new ArrayList<>();
+    for (NodeId id : settling.keySet()) {
+      if (out.size() == Wire.MAX_IDS) {
+        break;
+      }
+      out.add(id);
+    }
+    return out;
+  }
+
+  private ScanCollector attempt(ScanSpec spec, QueryContext context, List<NodeId> exclude, List<NodeId> unsettled) {
     ScanCollector c = begin(spec, Math.max(1, TimeUnit.NANOSECONDS.toMillis(context.nanosLeft())), context.maxRows(),
-        context.maxBytes(), exclude);
+        context.maxBytes(), exclude, unsettled);
     try {
       waitFor(c, context);
       return c;
@@ -108,7 +150,8 @@ final class ScanOrigin {
   }
 
   /** Starts an attempt here (this node hands it down the tree); its collector takes the pages until {@link #end}. */
-  private ScanCollector begin(ScanSpec spec, long timeoutMs, long maxRows, long maxBytes, List<NodeId> exclude) {
+  private ScanCollector begin(ScanSpec spec, long timeoutMs, long maxRows, long maxBytes, List<NodeId> exclude,
+      List<NodeId> unsettled) {
     byte[] id = new byte[16];
     random.nextBytes(id);
     String query = HexFormat.of().formatHex(id);
@@ -116,7 +159,7 @@ final class ScanOrigin {
     running.put(query, c);
     try {
       JsonNode taken = server.onScan(new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs, List.copyOf(exclude),
-          spec.toJson())).join();
+          List.copyOf(unsettled), spec.toJson())).join();
       if (!taken.path("taken").asBoolean(false)) {
         throw new QueryException(Reason.UNAVAILABLE, "this node started more scans than its own limit allows"
             + " (weft.query.scans-per-origin a second); try again shortly");
@@ -141,14 +184,16 @@ final class ScanOrigin {
   CompletableFuture<Scans.Result> scanAsync(ScanSpec spec, Duration timeout) {
     counters.scansStarted.incrementAndGet();
     long deadline = scheduler.nanoTime() + timeout.toNanos();
-    return attemptAsync(spec, deadline, new ArrayList<>(), 0);
+    return attemptAsync(spec, deadline, new ArrayList<>(), stillSettling(), 0);
   }
 
-  private CompletableFuture<Scans.Result> attemptAsync(ScanSpec spec, long deadline, List<NodeId> exclude, int n) {
+  private CompletableFuture<Scans.Result> attemptAsync(ScanSpec spec, long deadline, List<NodeId> exclude,
+      List<NodeId> unsettled, int n) {
     long left = deadline - scheduler.nanoTime();
     ScanCollector c;
     try {
-      c = begin(spec, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), Long.MAX_VALUE, Long.MAX_VALUE, exclude);
+      c = begin(spec, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), Long.MAX_VALUE, Long.MAX_VALUE, exclude,
+          unsettled);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -160,8 +205,8 @@ final class ScanOrigin {
     return over.thenComposeAsync(v -> {
       timer.cancel();
       end(c);
-      if (again(c, exclude, n)) {
-        return attemptAsync(spec, deadline, exclude, n + 1);
+      if (again(c, exclude, unsettled, n)) {
+        return attemptAsync(spec, deadline, exclude, unsettled, n + 1);
       }
       if (c.failure() != null) {
         return CompletableFuture.failedFuture(c.failure());

@@ -22,7 +22,6 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +62,7 @@ final class ScanServer {
   private final Executor workers;
   private final Pages pages;
   private final Counters counters;
+  private final Settling settling;
   private final int pageBytes;
   private final int perOriginRate;
   private final RecentIds seen = new RecentIds(4096);
@@ -76,13 +76,14 @@ final class ScanServer {
   };
 
   ScanServer(Dht dht, Storage storage, Scheduler scheduler, Executor workers, Pages pages, Counters counters,
-      int pageBytes, int perOriginRate) {
+      Settling settling, int pageBytes, int perOriginRate) {
     this.dht = dht;
     this.storage = storage;
     this.scheduler = scheduler;
     this.workers = workers;
     this.pages = pages;
     this.counters = counters;
+    this.settling = settling;
     this.pageBytes = pageBytes;
     this.perOriginRate = perOriginRate;
   }
@@ -162,13 +163,18 @@ final class ScanServer {
     private final Wire.Scan scan;
     private final long deadline;
     private final CompletableFuture<Handed> handed;
-    private final Set<NodeId> deferred = new LinkedHashSet<>();
+    /** The nodes rows were left to, each with the oldest version (milliseconds) of the rows left to it. */
+    private final Map<NodeId, Long> deferred = new LinkedHashMap<>();
     private final PageSender sender;
     private ScanSpec spec;
     private Outputs outputs;
     private Fragment fragment;
     private boolean keyed;
+    /** For aggregating scans while some node settles: contested rows' filter and projection, and their encoding. */
+    private Fragment contested;
+    private Outputs contestedOutputs;
     private Set<NodeId> exclude;
+    private Set<NodeId> unsettled;
     private String ns;
     /** The store's next page; null once the store was read to its end. */
     private Scan next;
@@ -201,6 +207,12 @@ final class ScanServer {
         fragment = Fragment.of(spec);
         keyed = spec.aggregate().isEmpty();
         exclude = new HashSet<>(scan.exclude());
+        unsettled = new HashSet<>(scan.unsettled());
+        if (!keyed) {
+          ScanSpec projection = Contested.projection(spec);
+          contested = Fragment.of(projection);
+          contestedOutputs = Outputs.of(projection);
+        }
         next = Scan.namespace(ns).limit(STORE_PAGE);
       } catch (RuntimeException e) {
         failed(e);
@@ -260,14 +272,26 @@ final class ScanServer {
         return;
       }
       counters.rowsScanned.incrementAndGet();
-      NodeId closer = closerHolder(ns, o.key(), dht.self().id(), exclude);
-      if (closer != null) {
-        deferred.add(closer);
+      Holder h = holder(ns, o.key(), dht.self().id(), exclude, unsettled);
+      if (h.closer() != null) {
+        deferred.merge(h.closer(), o.version().millis(), Math::min);
         counters.rowsDeferred.incrementAndGet();
         return;
       }
-      fragment.add(row, out -> sender.add(keyed
-          ? F.arrayNode().add(o.key()).add(o.version().toString()).add(outputs.encode(out)) : outputs.encode(out)));
+      if (keyed) {
+        fragment.add(row, out -> sender.add(keyedRow(o, outputs.encode(out))));
+      } else if (h.contested()) {
+        contested.add(row, out -> {
+          counters.rowsContested.incrementAndGet();
+          sender.addContested(keyedRow(o, contestedOutputs.encode(out)));
+        });
+      } else {
+        fragment.add(row, out -> sender.add(outputs.encode(out)));
+      }
+    }
+
+    private static ArrayNode keyedRow(StoredObject o, ArrayNode values) {
+      return F.arrayNode().add(o.key()).add(o.version().toString()).add(values);
     }
 
     private void failed(RuntimeException e) {
@@ -293,31 +317,49 @@ final class ScanServer {
           Math.max(1, deadline - scheduler.nanoTime()), TimeUnit.NANOSECONDS);
       h.thenAcceptAsync(x -> {
         timer.cancel();
-        sender.last(x.children(), x.unreachable(), new ArrayList<>(deferred), error);
+        Settling.State now = settling.now();
+        sender.last(new Wire.End(x.children(), x.unreachable(), deferred, now.since(), now.settlesInMillis(), error));
       }, workers);
     }
   }
 
   /**
-   * The responsible-holder rule: the closest node this node knows to the row's id, not excluded, if it is closer than
-   * this node (then this node defers the row to it); null when this node is the one to report it.
+   * Who reports a row: the closer holder it is left to, or null when this node reports it; contested when a settling
+   * node is closer than the one that reports it.
    */
-  private NodeId closerHolder(String ns, String key, NodeId self, Set<NodeId> exclude) {
+  private record Holder(NodeId closer, boolean contested) {}
+
+  /**
+   * The responsible-holder rule: the closest node this node knows to the row's id, neither excluded nor settling, if it
+   * is closer than this node (then this node defers the row to it); otherwise this node reports it. Settling nodes
+   * passed on the way, or this node settling itself, make the row contested: the settling node may report it too.
+   */
+  private Holder holder(String ns, String key, NodeId self, Set<NodeId> exclude, Set<NodeId> unsettled) {
     NodeId id = dht.keyId(ns, key);
-    for (Contact c : dht.closestKnown(id, exclude.size() + 1)) {
-      if (!exclude.contains(c.id())) {
-        return id.compareDistance(c.id(), self) < 0 ? c.id() : null;
+    boolean contested = unsettled.contains(self);
+    for (Contact c : dht.closestKnown(id, exclude.size() + unsettled.size() + 1)) {
+      if (exclude.contains(c.id())) {
+        continue;
       }
+      if (id.compareDistance(c.id(), self) >= 0) {
+        break;
+      }
+      if (!unsettled.contains(c.id())) {
+        return new Holder(c.id(), false);
+      }
+      contested = true;
     }
-    return null;
+    return new Holder(null, contested);
   }
 
   /** Collects output rows into pages and sends them one at a time, each once the asking node answered the last. */
   private final class PageSender {
     private final Wire.Scan scan;
     private final long deadline;
-    private final Deque<ArrayNode> full = new ArrayDeque<>();
+    /** Full pages: rows, then contested rows. */
+    private final Deque<ArrayNode[]> full = new ArrayDeque<>();
     private ArrayNode rows = F.arrayNode();
+    private ArrayNode contested = F.arrayNode();
     private int bytes;
     private int seq;
 
@@ -328,11 +370,21 @@ final class ScanServer {
 
     void add(ArrayNode row) {
       rows.add(row);
+      added(row);
+    }
+
+    void addContested(ArrayNode row) {
+      contested.add(row);
+      added(row);
+    }
+
+    private void added(ArrayNode row) {
       bytes += row.toString().length() + 1;
       counters.rowsSent.incrementAndGet();
       if (bytes >= pageBytes) {
-        full.add(rows);
+        full.add(new ArrayNode[] {rows, contested});
         rows = F.arrayNode();
+        contested = F.arrayNode();
         bytes = 0;
       }
     }
@@ -347,13 +399,15 @@ final class ScanServer {
       if (full.isEmpty()) {
         return CompletableFuture.completedFuture(true);
       }
-      return send(new Wire.Rows(scan.query(), dht.self().id(), seq++, full.poll(), false, List.of(), 0, List.of(), ""))
+      ArrayNode[] page = full.poll();
+      return send(new Wire.Rows(scan.query(), dht.self().id(), seq++, page[0], page[1], null))
           .thenComposeAsync(more -> more ? flush() : CompletableFuture.completedFuture(false), workers);
     }
 
-    void last(List<NodeId> children, int unreachable, List<NodeId> deferred, String error) {
-      send(new Wire.Rows(scan.query(), dht.self().id(), seq++, error.isEmpty() ? rows : F.arrayNode(), true, children,
-          unreachable, deferred, error));
+    void last(Wire.End end) {
+      boolean ok = end.error().isEmpty();
+      send(new Wire.Rows(scan.query(), dht.self().id(), seq++, ok ? rows : F.arrayNode(), ok ? contested
+          : F.arrayNode(), end));
     }
 
     /** Completes with the asking node's answer; false when it did not take the page within the scan's time. */

@@ -2,6 +2,7 @@ package dev.weft.query.internal;
 
 import dev.weft.query.Coverage;
 import dev.weft.query.QueryException;
+import dev.weft.query.QueryStats;
 import dev.weft.query.QueryException.Reason;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
@@ -243,6 +244,11 @@ final class SqlService implements Sql, AutoCloseable {
       }
     }
     return new QueryException(Reason.INVALID, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+  }
+
+  @Override
+  public QueryStats stats() {
+    return counters.snapshot();
   }
 
   @Override

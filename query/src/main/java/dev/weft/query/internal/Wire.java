@@ -8,7 +8,10 @@ import dev.weft.api.Address;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -43,20 +46,26 @@ final class Wire {
    * @param limit hand on to buckets below this index only (160 at the origin)
    * @param timeoutMs how long the origin waits, from when this node received the request
    * @param exclude nodes every holder treats as absent when it decides which holder reports a row
+   * @param unsettled nodes still settling that no holder leaves rows to: rows they are closer to than the holder that
+   *     reports them are contested ({@link Contested})
    * @param spec the scan ({@code ScanSpec} as JSON)
    */
-  record Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, JsonNode spec) {
+  record Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, List<NodeId> unsettled,
+      JsonNode spec) {
     ObjectNode toJson() {
       ObjectNode o = F.objectNode().put("t", "scan").put("q", query);
       o.set("origin", contact(origin));
       o.put("limit", limit).put("timeoutMs", timeoutMs);
       o.set("exclude", ids(exclude));
+      if (!unsettled.isEmpty()) {
+        o.set("unsettled", ids(unsettled));
+      }
       o.set("spec", spec);
       return o;
     }
 
     Scan below(int bucket) {
-      return new Scan(query, origin, bucket, timeoutMs, exclude, spec);
+      return new Scan(query, origin, bucket, timeoutMs, exclude, unsettled, spec);
     }
 
     static Scan fromJson(JsonNode m) {
@@ -72,7 +81,8 @@ final class Wire {
       if (spec == null || !spec.isObject()) {
         throw new IllegalArgumentException("scan: spec must be an object");
       }
-      return new Scan(queryId(m), contactFrom(m.get("origin")), limit, timeout, idList(m, "exclude"), spec);
+      List<NodeId> unsettled = m.has("unsettled") ? idList(m, "unsettled") : List.of();
+      return new Scan(queryId(m), contactFrom(m.get("origin")), limit, timeout, idList(m, "exclude"), unsettled, spec);
     }
   }
 
@@ -80,42 +90,47 @@ final class Wire {
    * A page of one node's answer to a scan, sent to the origin; the last page also says where the node handed the scan.
    *
    * @param rows output rows as JSON arrays; for scans without aggregates each is {@code [key, version, [values]]}
-   * @param last whether this is the node's last page
-   * @param children nodes that took the scan from this node (last page)
-   * @param unreachable subtrees no contact took (last page)
-   * @param deferred nodes this node left rows to, as their responsible holders (last page)
-   * @param error why this node could not scan (last page), or empty
+   * @param contested for scans with aggregates, rows a settling node is closer to than this holder, each {@code [key,
+   *     version, [values of Contested.projection]]}; empty otherwise
+   * @param end what the last page adds; null on the others
    */
-  record Rows(String query, NodeId from, int seq, ArrayNode rows, boolean last, List<NodeId> children,
-      int unreachable, List<NodeId> deferred, String error) {
+  record Rows(String query, NodeId from, int seq, ArrayNode rows, ArrayNode contested, End end) {
+    boolean last() {
+      return end != null;
+    }
+
     ObjectNode toJson() {
       ObjectNode o = F.objectNode().put("t", "rows").put("q", query).put("from", from.toHex()).put("seq", seq);
       o.set("rows", rows);
-      o.put("last", last);
-      if (last) {
-        o.set("children", ids(children));
-        o.put("unreachable", unreachable);
-        o.set("deferred", ids(deferred));
-        if (!error.isEmpty()) {
-          o.put("error", error);
+      if (!contested.isEmpty()) {
+        o.set("contested", contested);
+      }
+      o.put("last", end != null);
+      if (end != null) {
+        o.set("children", ids(end.children()));
+        o.put("unreachable", end.unreachable());
+        ArrayNode d = o.putArray("deferred");
+        end.deferred().forEach((id, oldest) -> d.addArray().add(id.toHex()).add(oldest));
+        if (end.since() > 0) {
+          o.put("since", end.since()).put("settlesInMs", end.settlesInMillis());
+        }
+        if (!end.error().isEmpty()) {
+          o.put("error", end.error());
         }
       }
       return o;
     }
 
     static Rows fromJson(JsonNode m) {
-      JsonNode rows = m.get("rows");
-      if (rows == null || !rows.isArray()) {
-        throw new IllegalArgumentException("rows: rows must be an array");
-      }
+      ArrayNode rows = array(m, "rows");
+      ArrayNode contested = m.has("contested") ? array(m, "contested") : F.arrayNode();
       JsonNode last = m.get("last");
       if (last == null || !last.isBoolean()) {
         throw new IllegalArgumentException("rows: last must be true or false");
       }
       int seq = integer(m, "seq");
       if (!last.booleanValue()) {
-        return new Rows(queryId(m), id(m.get("from"), "from"), seq, (ArrayNode) rows, false, List.of(), 0, List.of(),
-            "");
+        return new Rows(queryId(m), id(m.get("from"), "from"), seq, rows, contested, null);
       }
       int unreachable = integer(m, "unreachable");
       if (unreachable < 0 || unreachable > NodeId.BITS) {
@@ -125,8 +140,68 @@ final class Wire {
       if (error != null && !error.isTextual()) {
         throw new IllegalArgumentException("rows: error must be a string");
       }
-      return new Rows(queryId(m), id(m.get("from"), "from"), seq, (ArrayNode) rows, true, idList(m, "children"),
-          unreachable, idList(m, "deferred"), error == null ? "" : error.textValue());
+      long since = m.has("since") ? millis(m, "since") : 0;
+      long settlesIn = m.has("since") ? millis(m, "settlesInMs") : 0;
+      return new Rows(queryId(m), id(m.get("from"), "from"), seq, rows, contested, new End(idList(m, "children"),
+          unreachable, deferrals(m), since, settlesIn, error == null ? "" : error.textValue()));
+    }
+
+    private static ArrayNode array(JsonNode m, String field) {
+      JsonNode a = m.get(field);
+      if (a == null || !a.isArray()) {
+        throw new IllegalArgumentException("rows: " + field + " must be an array");
+      }
+      return (ArrayNode) a;
+    }
+
+    private static long millis(JsonNode m, String field) {
+      JsonNode n = m.get(field);
+      if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+        throw new IllegalArgumentException("rows: " + field + " must be a count of milliseconds");
+      }
+      return n.longValue();
+    }
+
+    private static Map<NodeId, Long> deferrals(JsonNode m) {
+      JsonNode a = m.get("deferred");
+      if (a == null || !a.isArray() || a.size() > MAX_IDS) {
+        throw new IllegalArgumentException("rows: deferred must be an array of at most " + MAX_IDS + " [id, millis]");
+      }
+      Map<NodeId, Long> out = new LinkedHashMap<>();
+      for (JsonNode d : a) {
+        if (!d.isArray() || d.size() != 2) {
+          throw new IllegalArgumentException("rows: each deferred entry must be [node id, oldest version millis]");
+        }
+        out.merge(id(d.get(0), "deferred"), millis(d, 1), Math::min);
+      }
+      return out;
+    }
+
+    private static long millis(JsonNode pair, int i) {
+      JsonNode n = pair.get(i);
+      if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+        throw new IllegalArgumentException("rows: deferred millis must be a non-negative integer");
+      }
+      return n.longValue();
+    }
+  }
+
+  /**
+   * What a node's last page adds.
+   *
+   * @param children nodes that took the scan from this node
+   * @param unreachable subtrees no contact took
+   * @param deferred the nodes this node left rows to, as their responsible holders, each with the oldest version (its
+   *     milliseconds) of the rows left to it
+   * @param since when this node last joined, if it is still settling ({@link Settling}); 0 when settled
+   * @param settlesInMillis how long it still settles; 0 when settled
+   * @param error why this node could not scan, or empty
+   */
+  record End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,
+      String error) {
+    End {
+      children = List.copyOf(children);
+      deferred = Collections.unmodifiableMap(new LinkedHashMap<>(deferred));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.weft.query.QueryException;
 import dev.weft.query.Sql;
 import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
+import dev.weft.remote.RemoteJson;
 import dev.weft.remote.RemoteException;
 import dev.weft.remote.spi.HttpCall;
 import dev.weft.remote.spi.RemoteFeature;
@@ -14,8 +15,9 @@ import java.util.Set;
 
 /**
  * The HTTP routes of the SQL layer (docs/http-api.md, "SQL"): {@code POST /v1/sql} runs one statement and answers it
- * whole, {@code GET /v1/sql/tables} lists the tables with their columns, key and indexes. On a node without the query
- * plugin both answer {@code unsupported} (501), as other features' routes do.
+ * whole, {@code GET /v1/sql/tables} lists the tables with their columns, key and indexes, {@code GET /v1/sql/stats}
+ * answers the node's query counters. On a node without the query plugin they answer {@code unsupported} (501), as other
+ * features' routes do.
  *
  * <p>Which error a {@link QueryException} is: {@code INVALID} 400 (its message names line and column of a syntax
  * error), {@code ROWS_FAILED} and {@code CONFLICT} 409, {@code TOO_LARGE} 413, and {@code INCOMPLETE}, {@code TIMEOUT},
@@ -28,6 +30,7 @@ import java.util.Set;
 public final class SqlRoutes implements RemoteFeature {
   static final String STATEMENT = "/v1/sql";
   static final String TABLES = "/v1/sql/tables";
+  static final String STATS = "/v1/sql/stats";
 
   @Override
   public String name() {
@@ -36,7 +39,8 @@ public final class SqlRoutes implements RemoteFeature {
 
   @Override
   public List<Route> routes() {
-    return List.of(new Route("POST", STATEMENT, SqlRoutes::statement), new Route("GET", TABLES, SqlRoutes::tables));
+    return List.of(new Route("POST", STATEMENT, SqlRoutes::statement), new Route("GET", TABLES, SqlRoutes::tables),
+        new Route("GET", STATS, SqlRoutes::stats));
   }
 
   private static Sql sql(HttpCall call) {
@@ -57,6 +61,11 @@ public final class SqlRoutes implements RemoteFeature {
     call.query(Set.of());
     Sql sql = sql(call);
     call.ok(SqlForms.tables(sql.tables(), sql::indexes));
+  }
+
+  private static void stats(HttpCall call) {
+    call.query(Set.of());
+    call.ok(RemoteJson.MAPPER.valueToTree(sql(call).stats()));
   }
 
   /** The answer to a failed statement; failures other than a {@link QueryException} are the face's to map. */

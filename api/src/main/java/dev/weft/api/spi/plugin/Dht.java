@@ -3,6 +3,7 @@ package dev.weft.api.spi.plugin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,14 @@ public interface Dht {
 
   /** A contact for {@code id} from the routing table, if known. */
   Optional<Contact> contact(NodeId id);
+
+  /**
+   * The longest a record's holders take to hand it to a node that became one of its replication-factor closest (a
+   * node that joined): the store's maintenance interval. Until then a newcomer may lack records it is closest to; a
+   * plugin that relies on the closest node holding a record waits this long after {@link Plugin#onJoined}. Zero when
+   * every replica agrees at once.
+   */
+  Duration handOffInterval();
 
   /** Answers requests on one channel. */
   @FunctionalInterface

@@ -1,0 +1,59 @@
+package dev.weft.query.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.api.Address;
+import dev.weft.api.Contact;
+import dev.weft.api.NodeId;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The scan messages survive the trip as JSON, and malformed new fields are refused by name. */
+class WireTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String Q = "0123456789abcdef0123456789abcdef";
+
+  @Test
+  void scansAndPagesRoundTrip() throws Exception {
+    Random r = new Random(6);
+    NodeId a = NodeId.random(r);
+    NodeId b = NodeId.random(r);
+    Wire.Scan scan = new Wire.Scan(Q, new Contact(a, List.of(Address.parse("udp://127.0.0.1:4000"))), 160, 5000,
+        List.of(b), List.of(a), JsonNodeFactory.instance.objectNode().put("v", 1));
+    Wire.Scan back = Wire.Scan.fromJson(JSON.readTree(scan.toJson().toString()));
+    assertThat(back.unsettled()).containsExactly(a);
+    assertThat(back.exclude()).containsExactly(b);
+
+    ArrayNode contested = JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.arrayNode().add("[1]"));
+    Wire.Rows page = new Wire.Rows(Q, a, 3, JsonNodeFactory.instance.arrayNode(), contested,
+        new Wire.End(List.of(b), 1, Map.of(b, 42L), 1000, 500, ""));
+    Wire.Rows rows = Wire.Rows.fromJson(JSON.readTree(page.toJson().toString()));
+    assertThat(rows.contested()).isEqualTo(contested);
+    assertThat(rows.end()).isEqualTo(page.end());
+
+    JsonNode plain = JSON.readTree(new Wire.Rows(Q, a, 0, JsonNodeFactory.instance.arrayNode(),
+        JsonNodeFactory.instance.arrayNode(), new Wire.End(List.of(), 0, Map.of(), 0, 0, "")).toJson().toString());
+    assertThat(plain.has("since")).as("a settled node says nothing about joining").isFalse();
+    assertThat(Wire.Rows.fromJson(plain).end().since()).isZero();
+  }
+
+  @Test
+  void malformedDeferralsAreRefused() throws Exception {
+    String id = NodeId.random(new Random(7)).toHex();
+    String base = "{\"t\":\"rows\",\"q\":\"" + Q + "\",\"from\":\"" + id + "\",\"seq\":0,\"rows\":[],\"last\":true,"
+        + "\"children\":[],\"unreachable\":0,";
+    assertThatThrownBy(() -> Wire.Rows.fromJson(JSON.readTree(base + "\"deferred\":[\"" + id + "\"]}")))
+        .hasMessageContaining("deferred");
+    assertThatThrownBy(() -> Wire.Rows.fromJson(JSON.readTree(base + "\"deferred\":[[\"" + id + "\", -1]]}")))
+        .hasMessageContaining("deferred");
+    assertThatThrownBy(() -> Wire.Rows.fromJson(JSON.readTree(base + "\"deferred\":[],\"since\":\"x\"}")))
+        .hasMessageContaining("since");
+  }
+}
