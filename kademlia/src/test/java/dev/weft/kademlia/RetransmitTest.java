@@ -9,9 +9,6 @@ import dev.weft.api.Node;
 import dev.weft.api.NodeId;
 import dev.weft.api.Weft;
 import dev.weft.api.spi.plugin.Dht;
-import dev.weft.api.spi.plugin.Plugin;
-import dev.weft.api.spi.plugin.PluginContext;
-import dev.weft.api.spi.plugin.PluginProvider;
 import dev.weft.kademlia.internal.KademliaEngineProvider;
 import dev.weft.kademlia.internal.MemoryStoreProvider;
 import dev.weft.sim.Latency;
@@ -44,7 +41,7 @@ class RetransmitTest {
     for (int i = 0; i < 2; i++) {
       nodes.add(Weft.builder().discovery(false).scheduler(net.scheduler()).addTransport(net.provider())
           .addStore(new MemoryStoreProvider()).engine(new KademliaEngineProvider()).nodeId(NodeId.random(random))
-          .addPlugin(capture()).listen("sim://n" + i + ":1").build());
+          .addPlugin(DhtCapture.into(dhts::add)).listen("sim://n" + i + ":1").build());
     }
     CompletableFuture<Integer> join = nodes.get(1).join(nodes.get(0).addresses());
     net.scheduler().runUntil(join::isDone, Duration.ofMinutes(1));
@@ -104,20 +101,5 @@ class RetransmitTest {
       error = error.getCause();
     }
     return new Answer(millis, error);
-  }
-
-  private PluginProvider capture() {
-    return new PluginProvider() {
-      @Override
-      public String name() {
-        return "capture";
-      }
-
-      @Override
-      public Plugin create(PluginContext context) {
-        dhts.add(context.dht());
-        return () -> { };
-      }
-    };
   }
 }

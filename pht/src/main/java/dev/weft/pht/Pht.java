@@ -88,4 +88,14 @@ public interface Pht {
 
   /** Walks the whole trie of {@code index}: its depth, leaves and entries. */
   CompletableFuture<IndexStats> stats(String index);
+
+  /**
+   * Removes this node's copies of {@code index}'s trie nodes, and stops republishing those it wrote, without sending a
+   * message ({@link dev.weft.api.spi.plugin.Dht#purge}): for an index nobody will use again, which every node purges on
+   * its own as it learns so. Its definition (one small object) stays. An index written after some nodes purged it would
+   * lose trie nodes: give each index that may be purged a name of its own.
+   *
+   * @return how many trie nodes were removed here
+   */
+  CompletableFuture<Long> purge(String index);
 }

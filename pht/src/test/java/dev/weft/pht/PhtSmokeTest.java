@@ -50,6 +50,32 @@ class PhtSmokeTest {
     }
   }
 
+  /** Every node purges an index: no node holds a trie node of it any more; another index is untouched. */
+  @Test
+  void aPurgedIndexLeavesNoTrieNodeAnywhere() throws Exception {
+    MemoryNetwork net = new MemoryNetwork(1);
+    try (TestCluster c = TestCluster.builder().nodes(5).seed(6).listen("mem://n:0")
+        .customize(b -> b.addTransport(net.provider())).start()) {
+      for (String index : List.of("gone", "kept")) {
+        Pht.of(c.node(0)).create(index, KeyType.LONG, 4, 0).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 60; i++) {
+          Pht.of(c.node(i % 5)).insert(index, Key.of(i), JSON.numberNode(i)).get(20, TimeUnit.SECONDS);
+        }
+      }
+      long trieNodes = Pht.of(c.node(0)).stats("gone").get(20, TimeUnit.SECONDS).leaves();
+      assertThat(trieNodes).as("the inserts split the root").isGreaterThan(1);
+      long purged = 0;
+      for (int n = 0; n < 5; n++) {
+        purged += Pht.of(c.node(n)).purge("gone").get(20, TimeUnit.SECONDS);
+        assertThat(c.node(n).storage().lscan("pht:gone").get(20, TimeUnit.SECONDS).items()).isEmpty();
+      }
+      assertThat(purged).as("copies of trie nodes removed").isGreaterThanOrEqualTo(trieNodes);
+      assertThat(Pht.of(c.node(2)).stats("kept").get(20, TimeUnit.SECONDS).entries()).isEqualTo(60);
+      assertThat(Pht.of(c.node(1)).purge("bad name").handle((v, e) -> e)
+          .get(5, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
   /**
    * Once the shape hints have caught up with the splits, a range query reads the common-prefix node and then only
    * leaves: every leaf of the whole key space in one more round trip (the trie is small enough for the root's hint).

@@ -33,6 +33,13 @@ public final class QuerySettings {
   public static final Setting<Duration> DDL_SETTLE = Setting.duration("weft.query.ddl-settle", "1s", Duration.ofMillis(1),
       Duration.ofMinutes(1), "how long CREATE TABLE waits before it checks that its definition won");
   /**
+   * How often a node looks through its store for copies of dropped tables' rows and indexes' entries that came back
+   * (republished by a node that was away when they were dropped) and removes them again.
+   */
+  public static final Setting<Duration> RECLAIM_INTERVAL = Setting.duration("weft.query.reclaim-interval", "30m",
+      Duration.ofMillis(100), Duration.ofDays(1), "how often a node removes copies of dropped tables' rows that came"
+          + " back");
+  /**
    * JDBC connections that remote clients ({@code POST /v1/jdbc}) may hold open on this node at once; past it the least
    * recently used one is closed.
    */

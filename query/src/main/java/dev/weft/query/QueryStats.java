@@ -20,7 +20,10 @@ package dev.weft.query;
  * @param pagesRepeated pages of rows an asking node received again (the answer to the first copy was lost) and took once
  * @param rowWrites rows this node wrote as their keeper
  * @param rowWritesFailed rows it refused or failed to write (duplicate keys, unreachable replicas)
+ * @param objectsReclaimed copies of rows and index entries of dropped tables and indexes this node removed from its
+ *     store (docs/query.md, "Dropping frees the space")
  */
 public record QueryStats(long statements, long failedStatements, long scansStarted, long scansRepeated,
     long scansServed, long scansRefused, long rowsScanned, long rowsSent, long rowsDeferred, long rowsContested,
-    long malformedRows, long duplicatesDropped, long pagesRepeated, long rowWrites, long rowWritesFailed) {}
+    long malformedRows, long duplicatesDropped, long pagesRepeated, long rowWrites, long rowWritesFailed,
+    long objectsReclaimed) {}

@@ -71,6 +71,12 @@ public interface Schema {
   /** As {@link #getGlobal}, with its version and writer. */
   Optional<Global> global(String name);
 
+  /**
+   * The newest version of {@code name} this node holds, a removal included while its tombstone is kept: what a plugin
+   * needs to tell "removed since" (and when) from "never heard of".
+   */
+  Optional<Global> latest(String name);
+
   /** Every global this node knows, by name (removed ones left out). */
   SortedMap<String, Global> globals();
 

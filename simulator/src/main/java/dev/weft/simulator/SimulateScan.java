@@ -7,6 +7,8 @@ import dev.weft.api.PutResult;
 import dev.weft.api.Scan;
 import dev.weft.api.StoredObject;
 import dev.weft.query.Coverage;
+import dev.weft.query.QueryStats;
+import dev.weft.query.Sql;
 import dev.weft.query.catalog.Column;
 import dev.weft.query.catalog.ColumnType;
 import dev.weft.query.catalog.TableDefinition;
@@ -44,7 +46,11 @@ import java.util.concurrent.CompletableFuture;
  * scan-messages.png}, {@code scan-latency.png} into {@code --out}.
  *
  * <pre>benchmarks/run.sh SimulateScan --nodes 100,1000 --rows 20000 --scans 20 --groups 10 --seed 1 --loss 0
- *     --out target/sim</pre>
+ *     --joins 0 --out target/sim</pre>
+ *
+ * <p>{@code --joins K}: after the load, K more nodes join (the store's hand-off has not brought them the rows they are
+ * now closest to), and the scans run while they settle: each complete scan must still be exact (docs/query.md, "A
+ * node that has just joined"); {@code attempts_per_scan} and {@code contested_rows_per_scan} say what that cost.
  *
  * <p>The scans run below the SQL statement ({@link Scans}, served by nodes built with {@code
  * QueryProvider.onScheduler()}): a statement blocks a thread of its own, which the single-threaded virtual-time
@@ -112,13 +118,14 @@ public final class SimulateScan {
     int groups = Integer.parseInt(SimCluster.arg(args, "--groups", "10"));
     long seed = Long.parseLong(SimCluster.arg(args, "--seed", "1"));
     double loss = Double.parseDouble(SimCluster.arg(args, "--loss", "0"));
+    int joins = Integer.parseInt(SimCluster.arg(args, "--joins", "0"));
     Path out = Path.of(SimCluster.arg(args, "--out", "target/sim"));
     Files.createDirectories(out);
 
     List<String> csv = new ArrayList<>(List.of("nodes,loss,query,rows,replicas,scans,complete,coverage_nodes_min,"
         + "answered_min,short_of_n,counted_exact,datagrams_per_node,requests_per_node,answers_per_node,"
         + "handshakes_per_node,pings_per_node,other_per_node,idle_per_node_s,timeouts_per_scan,latency_p50_ms,"
-        + "latency_p99_ms,latency_max_ms,scan_wall_s,wall_s"));
+        + "latency_p99_ms,latency_max_ms,scan_wall_s,wall_s,joins,attempts_per_scan,contested_rows_per_scan"));
     Map<Query, List<double[]>> byQuery = new EnumMap<>(Query.class);
     for (int n : sizes) {
       long wall0 = System.nanoTime();
@@ -137,6 +144,14 @@ public final class SimulateScan {
         long idle0 = w.net.sent();
         w.net.scheduler().run(IDLE);
         double idle = (w.net.sent() - idle0) / (double) n / IDLE.toSeconds();
+        if (joins > 0) {
+          long j0 = w.net.scheduler().nanoTime();
+          int joinFailures = w.grow(joins, 16);
+          everyCatalogHas(w, t);
+          log.printf(Locale.ROOT, "N=%d: %d more nodes joined (%d joins failed) and learned the table in %.1f virtual"
+              + " s; the scans run while they settle%n", n, joins, joinFailures,
+              (w.net.scheduler().nanoTime() - j0) / 1e9);
+        }
         w.net.loss(loss);
         Map<Query, List<Measured>> runs = new EnumMap<>(Query.class);
         for (int s = 0; s < scans; s++) {
@@ -145,7 +160,7 @@ public final class SimulateScan {
           runs.computeIfAbsent(q, x -> new ArrayList<>()).add(m);
         }
         for (Query q : runs.keySet()) {
-          double[] point = summarize(n, loss, q, loaded, idle, runs.get(q), wall0, csv);
+          double[] point = summarize(w.live.size(), loss, joins, q, loaded, idle, runs.get(q), wall0, csv);
           byQuery.computeIfAbsent(q, x -> new ArrayList<>()).add(point);
           log.println(csv.get(csv.size() - 1));
         }
@@ -180,13 +195,17 @@ public final class SimulateScan {
     if (!set.isDone() || set.isCompletedExceptionally()) {
       throw new IllegalStateException("the catalog write of table t failed: " + set);
     }
+    everyCatalogHas(w, t);
+    return t;
+  }
+
+  private static void everyCatalogHas(SimWorld w, TableDefinition t) {
     List<Tables> all = w.live.stream().map(node -> node.service(Tables.class).orElseThrow()).toList();
     boolean everywhere = w.net.scheduler().runUntil(() -> all.stream().allMatch(x -> x.catalog().table("t")
         .filter(d -> d.incarnation().equals(t.incarnation())).isPresent()), Duration.ofMinutes(5));
     if (!everywhere) {
       throw new IllegalStateException("table t did not reach every node's catalog within 5 virtual minutes");
     }
-    return t;
   }
 
   /**
@@ -229,12 +248,24 @@ public final class SimulateScan {
 
   /** One scan's figures. */
   private record Measured(Coverage coverage, boolean exact, long latencyNanos, long datagrams, long requests,
-      long answers, long handshakes, long pings, long timeouts, double wallSeconds) {}
+      long answers, long handshakes, long pings, long timeouts, double wallSeconds, long attempts, long contested) {}
+
+  /** Attempts of scans beyond their first, and contested rows sent, summed over the live nodes. */
+  private static long[] queryCounters(SimWorld w) {
+    long[] out = new long[2];
+    for (Node node : w.live) {
+      QueryStats s = Sql.of(node).stats();
+      out[0] += s.scansRepeated();
+      out[1] += s.rowsContested();
+    }
+    return out;
+  }
 
   private static Measured scan(SimWorld w, TableDefinition t, Query q, Loaded loaded, int originIndex,
       PrintWriter log) {
     Node origin = w.live.get(originIndex);
     long[] before = sqlRpcs(w);
+    long[] counters0 = queryCounters(w);
     long sent0 = w.net.sent();
     long t0 = w.net.scheduler().nanoTime();
     long wall0 = System.nanoTime();
@@ -249,6 +280,7 @@ public final class SimulateScan {
     Scans.Result result = f.join();  // a failed scan (a node's error) fails the run
     w.net.scheduler().run(SETTLE);
     long[] after = sqlRpcs(w);
+    long[] counters1 = queryCounters(w);
     boolean exact = counts(q, result.rows(), loaded);
     if (!result.coverage().complete()) {
       log.printf(Locale.ROOT, "  incomplete: %s from node %d after %.0f ms, %s: %s (%s)%n", q.sql, originIndex,
@@ -260,7 +292,7 @@ public final class SimulateScan {
     }
     return new Measured(result.coverage(), exact, answeredAt[0] - t0, w.net.sent() - sent0, after[0] - before[0],
         after[1] - before[1], after[3] - before[3], after[4] - before[4] + after[5] - before[5], after[2] - before[2],
-        wall);
+        wall, 1 + counters1[0] - counters0[0], counters1[1] - counters0[1]);
   }
 
   /** Whether the merged partial aggregates are exactly the loaded table's. */
@@ -335,8 +367,8 @@ public final class SimulateScan {
   }
 
   /** One CSV row for N and a query; returns {N, datagrams per node, p50 ms, p99 ms}. */
-  private static double[] summarize(int n, double loss, Query q, Loaded loaded, double idle, List<Measured> runs,
-      long wall0, List<String> csv) {
+  private static double[] summarize(int n, double loss, int joins, Query q, Loaded loaded, double idle,
+      List<Measured> runs, long wall0, List<String> csv) {
     int complete = 0;
     int exact = 0;
     int coverageMin = Integer.MAX_VALUE;
@@ -349,6 +381,8 @@ public final class SimulateScan {
     double pings = 0;
     double timeouts = 0;
     double scanWall = 0;
+    double attempts = 0;
+    double contested = 0;
     List<Long> latencies = new ArrayList<>();
     for (Measured m : runs) {
       complete += m.coverage().complete() ? 1 : 0;
@@ -363,6 +397,8 @@ public final class SimulateScan {
       pings += m.pings();
       timeouts += m.timeouts();
       scanWall += m.wallSeconds();
+      attempts += m.attempts();
+      contested += m.contested();
       latencies.add(m.latencyNanos());
     }
     latencies.sort(null);
@@ -372,10 +408,12 @@ public final class SimulateScan {
     double p99 = Simulate.pct(latencies, 99) / 1e6;
     // A handshake is two datagrams: the token answer and the request sent again with it.
     csv.add(String.format(Locale.ROOT, "%d,%.3f,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,%.2f,"
-        + "%.0f,%.0f,%.0f,%.2f,%.1f", n, loss, q.name().toLowerCase(Locale.ROOT), loaded.rows(), loaded.replicas(), k,
-        complete, coverageMin, answeredMin, shortOfN, exact, perNode, requests / k / n, answers / k / n,
-        2 * handshakes / k / n, pings / k / n, (datagrams - requests - answers - 2 * handshakes - pings) / k / n, idle,
-        timeouts / k, p50, p99, latencies.get(k - 1) / 1e6, scanWall / k, (System.nanoTime() - wall0) / 1e9));
+        + "%.0f,%.0f,%.0f,%.2f,%.1f,%d,%.2f,%.1f", n, loss, q.name().toLowerCase(Locale.ROOT), loaded.rows(),
+        loaded.replicas(), k, complete, coverageMin, answeredMin, shortOfN, exact, perNode, requests / k / n,
+        answers / k / n, 2 * handshakes / k / n, pings / k / n,
+        (datagrams - requests - answers - 2 * handshakes - pings) / k / n, idle,
+        timeouts / k, p50, p99, latencies.get(k - 1) / 1e6, scanWall / k, (System.nanoTime() - wall0) / 1e9, joins,
+        attempts / k, contested / k));
     return new double[] {n, perNode, p50, p99};
   }
 }

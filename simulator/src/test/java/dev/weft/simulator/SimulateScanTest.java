@@ -13,28 +13,45 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scan simulation on a small lossy network: every scan complete and exact (the run itself fails on a complete scan
- * that miscounts), the same CSV for the same seed.
+ * that miscounts), the same CSV for the same seed; and with nodes that joined after the load, while they settle.
  */
 final class SimulateScanTest {
   @TempDir
   Path dir;
 
-  private List<String> run(Path out) throws IOException {
+  private List<String> run(Path out, String joins) throws IOException {
     SimulateScan.run(new String[] {"--nodes", "30", "--rows", "600", "--scans", "4", "--seed", "3", "--loss", "0.02",
-        "--out", out.toString()}, new PrintWriter(new StringWriter()));
+        "--joins", joins, "--out", out.toString()}, new PrintWriter(new StringWriter()));
     return SimulationTest.simulatedColumns(Files.readAllLines(out.resolve("scan.csv")));
   }
 
-  @Test
-  void scansOnALossyNetworkAreCompleteExactAndRepeatable() throws IOException {
-    List<String> first = run(dir.resolve("a"));
-    assertThat(first).hasSize(3);  // header, COUNT, GROUP BY
-    List<String> header = List.of(first.get(0).split(","));
-    for (String line : first.subList(1, 3)) {
+  /** Each line of the CSV after the header: every scan complete and counted exactly; the header. */
+  private static List<String> everyScanCompleteAndExact(List<String> lines) {
+    assertThat(lines).hasSize(3);  // header, COUNT, GROUP BY
+    List<String> header = List.of(lines.get(0).split(","));
+    for (String line : lines.subList(1, 3)) {
       String[] v = line.split(",");
       assertThat(v[header.indexOf("complete")]).as(line).isEqualTo(v[header.indexOf("scans")]);
       assertThat(v[header.indexOf("counted_exact")]).as(line).isEqualTo(v[header.indexOf("scans")]);
     }
-    assertThat(run(dir.resolve("b"))).isEqualTo(first);
+    return header;
+  }
+
+  @Test
+  void scansOnALossyNetworkAreCompleteExactAndRepeatable() throws IOException {
+    List<String> first = run(dir.resolve("a"), "0");
+    everyScanCompleteAndExact(first);
+    assertThat(run(dir.resolve("b"), "0")).isEqualTo(first);
+  }
+
+  @Test
+  void scansWhileNewcomersSettleAreCompleteAndExact() throws IOException {
+    List<String> lines = run(dir.resolve("c"), "8");
+    List<String> header = everyScanCompleteAndExact(lines);
+    double contested = 0;
+    for (String line : lines.subList(1, 3)) {
+      contested += Double.parseDouble(line.split(",")[header.indexOf("contested_rows_per_scan")]);
+    }
+    assertThat(contested).as("rows near the newcomers were taken once each by key").isPositive();
   }
 }

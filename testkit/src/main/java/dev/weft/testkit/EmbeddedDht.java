@@ -182,7 +182,7 @@ public final class EmbeddedDht {
     }
   }
 
-  Storage storageFor(EmbeddedPeer peer) {
+  MemoryStorage storageFor(EmbeddedPeer peer) {
     return new MemoryStorage(records, scheduler, peer.versions());
   }
 

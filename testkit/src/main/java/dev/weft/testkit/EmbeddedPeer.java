@@ -45,7 +45,7 @@ public final class EmbeddedPeer implements Dht {
   private final Map<String, Integer> refused = new TreeMap<>();
   private final SortedMap<String, String> state = new TreeMap<>();
   private final VersionClock versions;
-  private final Storage storage;
+  private final MemoryStorage storage;
   private boolean running = true;
 
   EmbeddedPeer(EmbeddedDht net, Contact self, WeftConfig config) {
@@ -188,6 +188,11 @@ public final class EmbeddedPeer implements Dht {
   @Override
   public Executor eventExecutor() {
     return net.scheduler()::execute;
+  }
+
+  @Override
+  public CompletableFuture<Long> purge(String namespace, long writtenBeforeMillis) {
+    return storage.purge(namespace, writtenBeforeMillis);
   }
 
   @Override

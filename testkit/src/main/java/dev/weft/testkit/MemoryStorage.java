@@ -106,6 +106,21 @@ final class MemoryStorage implements Storage {
     throw new UnsupportedOperationException("signed records are not supported by the embedded DHT");
   }
 
+  /** Removes {@code namespace}'s objects stamped before {@code writtenBeforeMillis}, for every peer at once. */
+  CompletableFuture<Long> purge(String namespace, long writtenBeforeMillis) {
+    long removed = 0;
+    synchronized (records) {
+      for (var it = records.values().iterator(); it.hasNext(); ) {
+        StoredObject o = it.next().object();
+        if (o.namespace().equals(namespace) && o.version().millis() < writtenBeforeMillis) {
+          it.remove();
+          removed++;
+        }
+      }
+    }
+    return later(removed);
+  }
+
   @Override
   public CompletableFuture<Page<StoredObject>> lscan(Scan scan) {
     throw new UnsupportedOperationException("scans are not supported by the embedded DHT");

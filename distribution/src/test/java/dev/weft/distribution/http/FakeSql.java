@@ -135,13 +135,14 @@ public final class FakeSql implements Sql, Plugin {
   public List<IndexDefinition> indexes(String table) {
     TableDefinition t = tables().get(table);
     return t == null || !table.equals("orders") ? List.of()
-        : List.of(IndexDefinition.on("orders_by_customer", t, List.of("customer"), false));
+        : List.of(IndexDefinition.on("orders_by_customer", t, List.of("customer"), false,
+            "00112233445566778899aabbccddeeff"));
   }
 
   /** Counters 1, 2, 3, ... in declaration order, so a test sees each field under its name. */
   @Override
   public QueryStats stats() {
-    return new QueryStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    return new QueryStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
   }
 
   @Override

@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -466,6 +467,61 @@ final class DhtStorage implements Storage {
         }
       }
       return new Page<>(items, page.next());
+    }, loop);
+  }
+
+  /**
+   * Removes this node's copies of {@code namespace}'s records stamped before {@code writtenBeforeMillis}, and forgets
+   * those of them it wrote ({@link dev.weft.api.spi.plugin.Dht#purge}): page by page on the loop, so that serving goes
+   * on between pages.
+   */
+  CompletableFuture<Long> purge(String namespace, long writtenBeforeMillis) {
+    Objects.requireNonNull(namespace, "namespace");
+    CompletableFuture<Long> out = new CompletableFuture<>();
+    onLoop(out, () -> {
+      List<Ref> written = new ArrayList<>();
+      publications.forEach((ref, p) -> {
+        if (ref.namespace().equals(namespace) && p.record().version().millis() < writtenBeforeMillis) {
+          written.add(ref);
+        }
+      });
+      written.forEach(this::forget);
+      purgePage(namespace, Scan.namespace(namespace).limit(PURGE_PAGE), writtenBeforeMillis, new AtomicLong(), out);
+    });
+    return out;
+  }
+
+  /** Records removed per page of a purge. */
+  private static final int PURGE_PAGE = 1000;
+
+  private void purgePage(String namespace, Scan scan, long before, AtomicLong removed, CompletableFuture<Long> out) {
+    store.scan(scan).thenComposeAsync(page -> {
+      List<CompletableFuture<Boolean>> removals = new ArrayList<>();
+      for (Record r : page.items()) {
+        if (r.version().millis() < before) {
+          Ref ref = new Ref(r.namespace(), r.key());
+          lastStored.remove(ref);
+          replicaViews.remove(ref);
+          removals.add(store.remove(r.namespace(), r.key(), r.version()).thenApply(done -> {
+            if (done) {
+              removed.incrementAndGet();
+            }
+            return done;
+          }));
+        }
+      }
+      return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).thenApply(x -> page.next());
+    }, loop).whenCompleteAsync((next, e) -> {
+      if (e != null) {
+        out.completeExceptionally(e);
+      } else if (next.isPresent() && !network.isClosed()) {
+        purgePage(namespace, next.get(), before, removed, out);
+      } else {
+        if (removed.get() > 0) {
+          LOG.info("node {} purged {} records of {}", id.shortHex(), removed.get(), namespace);
+        }
+        out.complete(removed.get());
+      }
     }, loop);
   }
 

@@ -769,6 +769,11 @@ final class KademliaNode implements Node, Dht {
   }
 
   @Override
+  public CompletableFuture<Long> purge(String namespace, long writtenBeforeMillis) {
+    return storage.purge(namespace, writtenBeforeMillis);
+  }
+
+  @Override
   public Duration handOffInterval() {
     return cfg.maintenanceInterval();
   }

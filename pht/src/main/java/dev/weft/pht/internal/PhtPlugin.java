@@ -126,6 +126,17 @@ final class PhtPlugin implements Plugin, Pht {
     });
   }
 
+  @Override
+  public CompletableFuture<Long> purge(String index) {
+    try {
+      checkName(index);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    codecs.remove(index);
+    return dht.purge(TrieStore.namespace(index), Long.MAX_VALUE);
+  }
+
   private CompletableFuture<KeyCodec> codec(String index) {
     KeyCodec known = codecs.get(index);
     if (known != null) {

@@ -43,7 +43,7 @@ final class WeftDdlExecutor implements DdlExecutor {
         String on = simple(c.table());
         TableDefinition table = catalog.table(on).orElseThrow(() -> new QueryException(
             QueryException.Reason.INVALID, "cannot create index " + c.name() + ": no table " + on));
-        IndexDefinition index = Ddl.createIndex(c, table);
+        IndexDefinition index = Ddl.createIndex(c, table, incarnation());
         catalog.createIndex(index, c.ifNotExists, query);
       } else if (node instanceof SqlDropIndex d) {
         catalog.dropIndex(simple(d.name()), d.ifExists, query);
@@ -62,7 +62,7 @@ final class WeftDdlExecutor implements DdlExecutor {
     return id.getSimple();
   }
 
-  /** A new table incarnation: 128 random bits, as TableDefinition wants them. */
+  /** A new table incarnation or index id: 128 random bits, as TableDefinition and IndexDefinition want them. */
   private static String incarnation() {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);

@@ -68,12 +68,13 @@ public final class Ddl {
   }
 
   /**
-   * The index {@code create} declares over {@code table} (the current definition of the table it names).
+   * The index {@code create} declares over {@code table} (the current definition of the table it names), with the
+   * random {@code id} of this creation.
    *
    * @throws IllegalArgumentException when the statement names another table, a qualified name, or a column the table
    *     lacks
    */
-  public static IndexDefinition createIndex(SqlCreateIndex create, TableDefinition table) {
+  public static IndexDefinition createIndex(SqlCreateIndex create, TableDefinition table, String id) {
     String name = simple(create.name(), "index");
     String on = simple(create.table(), "table");
     if (!on.equals(table.name())) {
@@ -83,7 +84,7 @@ public final class Ddl {
     for (SqlNode c : create.columns()) {
       columns.add(simple((SqlIdentifier) c, "indexed column"));
     }
-    return IndexDefinition.on(name, table, columns, create.unique());
+    return IndexDefinition.on(name, table, columns, create.unique(), id);
   }
 
   private static Column column(String table, String name, SqlDataTypeSpec spec, boolean notNull) {

@@ -16,10 +16,13 @@ import java.util.Optional;
  * An index as the catalog holds it, in the global {@code sql.index.<name>}: the table (and the incarnation of it the
  * index was made for: an index never outlives a DROP TABLE), the indexed columns in order, whether it is unique, and
  * the PHT index that holds its entries, and whether it is built (queries read only built indexes; writes keep every
- * index current from the moment their keeper knows it). Immutable; the JSON form is checked on the way in.
+ * index current from the moment their keeper knows it). {@code id} is the random id of the CREATE INDEX that made it
+ * (empty in definitions written before ids existed): each creation gets a PHT index of its own, so that a dropped
+ * index's entries are dead for good and may be removed while one of the same name is being built. Immutable; the JSON
+ * form is checked on the way in.
  */
 public record IndexDefinition(String name, String table, String tableIncarnation, List<String> columns,
-    boolean unique, boolean ready) {
+    boolean unique, boolean ready, String id) {
   private static final String GLOBAL_PREFIX = "sql.index.";
 
   /** @throws IllegalArgumentException saying what is wrong */
@@ -27,7 +30,11 @@ public record IndexDefinition(String name, String table, String tableIncarnation
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(tableIncarnation, "tableIncarnation");
+    Objects.requireNonNull(id, "id");
     columns = List.copyOf(columns);
+    if (!id.isEmpty() && !TableDefinition.INCARNATION.matcher(id).matches()) {
+      throw new IllegalArgumentException("index " + name + ": the id must be 32 lower-case hex digits: '" + id + "'");
+    }
     TableDefinition.checkName("index", name);
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("index " + name + " names no column");
@@ -42,34 +49,40 @@ public record IndexDefinition(String name, String table, String tableIncarnation
    *
    * @throws IllegalArgumentException when a column is not one of the table's
    */
-  public static IndexDefinition on(String name, TableDefinition table, List<String> columns, boolean unique) {
+  public static IndexDefinition on(String name, TableDefinition table, List<String> columns, boolean unique,
+      String id) {
     for (String c : columns) {
       if (table.column(c).isEmpty()) {
         throw new IllegalArgumentException("index " + name + ": table " + table.name() + " has no column " + c);
       }
     }
-    return new IndexDefinition(name, table.name(), table.incarnation(), columns, unique, false);
+    return new IndexDefinition(name, table.name(), table.incarnation(), columns, unique, false, id);
   }
 
   /** This definition, built: its entries cover every row, and queries may read it. */
   public IndexDefinition built() {
-    return new IndexDefinition(name, table, tableIncarnation, columns, unique, true);
+    return new IndexDefinition(name, table, tableIncarnation, columns, unique, true, id);
   }
 
   /** The global that holds this definition. */
   public String globalName() {
+    return globalNameOf(name);
+  }
+
+  /** The global that holds the definition of the index {@code name}. */
+  public static String globalNameOf(String name) {
     return GLOBAL_PREFIX + name;
   }
 
   /**
-   * The PHT index that holds the entries: one per index, incarnation of its table and columns, so that a table created
-   * again starts with empty indexes and an index re-created on other columns never meets keys of another type;
-   * derived, so every node finds the same, and within PHT's 64-character names.
+   * The PHT index that holds the entries: one per creation of an index (and per incarnation of its table and its
+   * columns, for definitions without an id), so that a table or index created again starts empty and never meets keys
+   * of another type; derived, so every node finds the same, and within PHT's 64-character names.
    */
   public String phtIndex() {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest((name + "\n" + tableIncarnation + "\n"
-          + String.join("\n", columns))
+          + String.join("\n", columns) + (id.isEmpty() ? "" : "\n" + id))
           .getBytes(StandardCharsets.UTF_8));
       return "sql." + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
@@ -87,7 +100,8 @@ public record IndexDefinition(String name, String table, String tableIncarnation
   public ObjectNode toJson() {
     ObjectNode out = JsonNodeFactory.instance.objectNode().put("table", table).put("incarnation", tableIncarnation);
     columns.forEach(out.putArray("columns")::add);
-    return out.put("unique", unique).put("ready", ready);
+    out.put("unique", unique).put("ready", ready);
+    return id.isEmpty() ? out : out.put("id", id);
   }
 
   /**
@@ -122,7 +136,11 @@ public record IndexDefinition(String name, String table, String tableIncarnation
     if (ready != null && !ready.isBoolean()) {
       throw new IllegalArgumentException("definition of index " + name + ": \"ready\" must be true or false");
     }
+    JsonNode id = json.get("id");
+    if (id != null && !id.isTextual()) {
+      throw new IllegalArgumentException("definition of index " + name + ": \"id\" must be a string");
+    }
     return new IndexDefinition(name, table.textValue(), incarnation.textValue(), columns, unique.booleanValue(),
-        ready != null && ready.booleanValue());
+        ready != null && ready.booleanValue(), id == null ? "" : id.textValue());
   }
 }

@@ -24,7 +24,7 @@ public record TableDefinition(String name, List<Column> columns, List<String> pr
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
   /** Rows of a table live in the namespace {@code weft:sql:<table>:<incarnation>}. */
   private static final String ROW_NAMESPACE_PREFIX = "weft:sql:";
-  private static final Pattern INCARNATION = Pattern.compile("[0-9a-f]{32}");
+  static final Pattern INCARNATION = Pattern.compile("[0-9a-f]{32}");
   /** As many columns as a definition can carry within a global's value limit with long names. */
   static final int MAX_COLUMNS = 100;
   private static final String GLOBAL_PREFIX = "sql.table.";
@@ -72,6 +72,11 @@ public record TableDefinition(String name, List<Column> columns, List<String> pr
 
   /** The global that holds this definition. */
   public String globalName() {
+    return globalNameOf(name);
+  }
+
+  /** The global that holds the definition of the table {@code name}. */
+  public static String globalNameOf(String name) {
     return GLOBAL_PREFIX + name;
   }
 
@@ -83,6 +88,11 @@ public record TableDefinition(String name, List<Column> columns, List<String> pr
 
   /** The namespace of this incarnation's rows ({@code weft:} namespaces are reserved to the node's own modules). */
   public String rowNamespace() {
+    return rowNamespace(name, incarnation);
+  }
+
+  /** The namespace of the rows of incarnation {@code incarnation} of the table {@code name}. */
+  public static String rowNamespace(String name, String incarnation) {
     return ROW_NAMESPACE_PREFIX + name + ":" + incarnation;
   }
 
@@ -91,6 +101,11 @@ public record TableDefinition(String name, List<Column> columns, List<String> pr
     int colon = namespace.lastIndexOf(':');
     return namespace.startsWith(ROW_NAMESPACE_PREFIX) && colon > ROW_NAMESPACE_PREFIX.length()
         ? Optional.of(namespace.substring(ROW_NAMESPACE_PREFIX.length(), colon)) : Optional.empty();
+  }
+
+  /** The incarnation named by a row namespace ({@link #rowNamespace()}'s form), if {@code namespace} is one. */
+  public static Optional<String> incarnationOfRowNamespace(String namespace) {
+    return tableOfRowNamespace(namespace).map(t -> namespace.substring(namespace.lastIndexOf(':') + 1));
   }
 
   /** The column named {@code column}, if there is one. */

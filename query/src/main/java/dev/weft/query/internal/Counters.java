@@ -20,11 +20,12 @@ final class Counters {
   final AtomicLong pagesRepeated = new AtomicLong();
   final AtomicLong rowWrites = new AtomicLong();
   final AtomicLong rowWritesFailed = new AtomicLong();
+  final AtomicLong objectsReclaimed = new AtomicLong();
 
   QueryStats snapshot() {
     return new QueryStats(statements.get(), failedStatements.get(), scansStarted.get(), scansRepeated.get(),
         scansServed.get(), scansRefused.get(), rowsScanned.get(), rowsSent.get(), rowsDeferred.get(),
         rowsContested.get(), malformedRows.get(), duplicatesDropped.get(), pagesRepeated.get(), rowWrites.get(),
-        rowWritesFailed.get());
+        rowWritesFailed.get(), objectsReclaimed.get());
   }
 }

@@ -56,7 +56,7 @@ final class DhtCatalog implements Catalog {
 
   @Override
   public Optional<TableDefinition> table(String name) {
-    return schema.global("sql.table." + name).flatMap(g -> parse(g, name, TableDefinition::fromJson));
+    return schema.global(TableDefinition.globalNameOf(name)).flatMap(g -> parse(g, name, TableDefinition::fromJson));
   }
 
   @Override
@@ -71,7 +71,7 @@ final class DhtCatalog implements Catalog {
 
   @Override
   public Optional<IndexDefinition> index(String name) {
-    return schema.global("sql.index." + name).flatMap(g -> parse(g, name, IndexDefinition::fromJson));
+    return schema.global(IndexDefinition.globalNameOf(name)).flatMap(g -> parse(g, name, IndexDefinition::fromJson));
   }
 
   @Override

@@ -43,6 +43,7 @@ final class QueryPlugin implements Plugin {
   private final SqlService sql;
   private final AutoCloseable driverName;
   private final JdbcEndpoint jdbc;
+  private final Reclaimer reclaimer;
 
   QueryPlugin(PluginContext ctx, boolean onScheduler) {
     Schema schema = ctx.service(Schema.class).orElseThrow(
@@ -78,6 +79,8 @@ final class QueryPlugin implements Plugin {
     Properties limits = sql.connectionDefaults();
     this.driverName = EmbeddedNodes.register(dht.self().id().toHex(), tables, limits);
     this.jdbc = new JdbcEndpoint(tables, limits, ctx.config().get(QuerySettings.JDBC_CONNECTIONS));
+    this.reclaimer = new Reclaimer(schema, dht, pht, ctx.node().storage(), ctx.scheduler(), counters,
+        ctx.config().get(QuerySettings.RECLAIM_INTERVAL));
   }
 
   @Override
@@ -124,6 +127,7 @@ final class QueryPlugin implements Plugin {
 
   @Override
   public void close() {
+    reclaimer.close();
     registration.close();
     try {
       driverName.close();

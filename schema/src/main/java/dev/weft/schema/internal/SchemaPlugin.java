@@ -198,6 +198,11 @@ final class SchemaPlugin implements Plugin, Schema {
   }
 
   @Override
+  public Optional<Global> latest(String name) {
+    return Optional.ofNullable(name == null ? null : table.get(name));
+  }
+
+  @Override
   public SortedMap<String, Global> globals() {
     return table.live();
   }

@@ -81,6 +81,17 @@ public interface Dht {
    */
   Duration handOffInterval();
 
+  /**
+   * Removes this node's copies of the objects of {@code namespace} whose version was stamped before {@code
+   * writtenBeforeMillis} (wall-clock milliseconds; {@link Long#MAX_VALUE} for all), and stops republishing those of them
+   * this node wrote. No message is sent: this is for data that is dead everywhere (a dropped table's rows), which every
+   * node removes on its own; a copy a node that has not yet removed it republishes here is stored again and must be
+   * removed again, so callers purge again later.
+   *
+   * @return how many objects were removed; completes on the event thread
+   */
+  CompletableFuture<Long> purge(String namespace, long writtenBeforeMillis);
+
   /** Answers requests on one channel. */
   @FunctionalInterface
   interface ChannelHandler {
