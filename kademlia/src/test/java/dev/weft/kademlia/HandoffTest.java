@@ -119,6 +119,34 @@ class HandoffTest {
     return NodeId.of(b);
   }
 
+  /**
+   * The closest node to the key is cut off while the record is put, so the put misses it; it comes back at once and
+   * stays in every routing table, so the hand-off (which serves nodes new to the replica set) never sends it the
+   * record. The writer sends it again within seconds instead of at the next republish (here: never).
+   */
+  @Test
+  void aClosestNodeThatMissedThePutIsSentTheRecordAgain() {
+    net = new SimNetwork(37, Latency.fixed(Duration.ofMillis(30)));
+    random = new Random(37);
+    Node first = start(NodeId.random(random), "1000h");
+    List<CompletableFuture<Integer>> joins = new ArrayList<>();
+    for (int i = 1; i < 30; i++) {
+      joins.add(start(NodeId.random(random), "1000h").join(first.addresses()));
+    }
+    finish(joins);
+    Node missing = closestFirst().get(0);
+    Node writer = closestFirst().get(REPLICATION + 5);
+    net.partition(missing.addresses().get(0), 1);
+    finish(List.of(writer.storage().put(ns, KEY, TextNode.valueOf("v"))));
+    net.heal();
+    assertThat(holders()).doesNotContain(missing).hasSize(REPLICATION);
+
+    net.scheduler().run(Duration.ofSeconds(45));
+
+    assertThat(holders()).startsWith(missing);
+    assertThat(writer.stats().rpcs()).containsKey("STORE_RETRY");
+  }
+
   @Test
   void aNodeThatJoinsAmongTheClosestIsHandedTheRecordByAFewHolders() {
     network(31, "10s");

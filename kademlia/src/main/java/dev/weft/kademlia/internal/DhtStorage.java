@@ -31,8 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -536,14 +539,19 @@ final class DhtStorage implements Storage {
   /** As {@link #replicate(Record)}, telling {@code held} the version each replica that answered holds now. */
   private CompletableFuture<PutResult> replicate(Record record, Consumer<dev.weft.api.Version> held) {
     NodeId target = network.keyId(record.namespace(), record.key());
+    // Before the lookup, which marks the nodes that do not answer it as failing.
+    List<Contact> known = network.closest(target, cfg.replication());
     return network.lookupNodes(target, cfg.replication()).thenComposeAsync(result -> {
       List<Contact> candidates = new ArrayList<>(result.closest());
       candidates.add(network.self());
       candidates.sort((a, b) -> target.compareDistance(a.id(), b.id()));
       List<Contact> chosen = candidates.subList(0, Math.min(cfg.replication(), candidates.size()));
       AtomicInteger acks = new AtomicInteger();
+      Set<Integer> acked = ConcurrentHashMap.newKeySet();
       List<CompletableFuture<?>> writes = new ArrayList<>(chosen.size());
-      for (Contact c : chosen) {
+      for (int i = 0; i < chosen.size(); i++) {
+        Contact c = chosen.get(i);
+        int index = i;
         if (c.id().equals(id)) {
           writes.add(serveStore(record).thenAccept(r -> {
             held.accept(r.current().version());
@@ -558,13 +566,29 @@ final class DhtStorage implements Storage {
             }
             if (m instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record))) {
               acks.incrementAndGet();
+              acked.add(index);
             }
           }));
         }
       }
       int attempted = chosen.size();
+      // Nodes this node knew that are closer than the farthest chosen one but did not answer the lookup.
+      Contact farthest = chosen.get(chosen.size() - 1);
+      List<Contact> missed = new ArrayList<>();
+      for (Contact c : known) {
+        if (target.compareDistance(c.id(), farthest.id()) < 0
+            && chosen.stream().noneMatch(x -> x.id().equals(c.id()))) {
+          missed.add(c);
+        }
+      }
       return CompletableFuture.allOf(writes.stream().map(f -> f.handle((x, e) -> null))
           .toArray(CompletableFuture[]::new)).thenApplyAsync(ignored -> {
+            for (int i = 0; i < chosen.size(); i++) {
+              if (!chosen.get(i).id().equals(id) && !acked.contains(i)) {
+                missed.add(chosen.get(i));
+              }
+            }
+            missed.forEach(c -> storeLater(c, record, 0));
             if (acks.get() == 0) {
               throw new WeftException("no replica acknowledged " + record.namespace() + "/" + record.key()
                   + " (" + attempted + " tried)");
@@ -573,6 +597,43 @@ final class DhtStorage implements Storage {
           }, loop);
     }, loop);
   }
+
+  /**
+   * Sends {@code record} again, later, to one of its closest nodes that did not take it (its answers were lost, it
+   * stalled, or it did not answer the lookup), while this node still publishes that version of it. Without this it would lack the record until the next republish (an
+   * hour), as the hand-off only serves nodes that joined the replica set, and a scan would leave the record to it.
+   * At most {@link #RETRY_DELAYS_MILLIS} tries; the bytes waiting are bounded, past which the republish stays the
+   * backstop.
+   */
+  private void storeLater(Contact to, Record record, int attempt) {
+    int size = record.valueBytes().length + 256;
+    if (attempt >= RETRY_DELAYS_MILLIS.length || retryBytes + size > MAX_RETRY_BYTES) {
+      return;
+    }
+    retryBytes += size;
+    clock.schedule(() -> loop.execute(() -> {
+      retryBytes -= size;
+      Publication p = publications.get(new Ref(record.namespace(), record.key()));
+      if (network.isClosed() || p == null || !p.record().version().equals(record.version())) {
+        return;  // written again, deleted, purged or expired since: not this node's to send any more
+      }
+      network.store(to, record, RETRY_STAT).whenCompleteAsync((m, e) -> {
+        boolean took = m instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record));
+        if (!took) {
+          storeLater(to, record, attempt + 1);
+        }
+      }, loop);
+    }), RETRY_DELAYS_MILLIS[attempt], TimeUnit.MILLISECONDS);
+  }
+
+  /** When a STORE that did not reach one of a record's closest nodes is sent again: three tries in some 40 s. */
+  private static final long[] RETRY_DELAYS_MILLIS = {2_000, 8_000, 30_000};
+  /** The name STOREs sent again are counted under in the node's stats. */
+  static final String RETRY_STAT = "STORE_RETRY";
+  /** Most bytes of records waiting to be sent again. */
+  private static final long MAX_RETRY_BYTES = 16L << 20;
+  /** Bytes of records waiting to be sent again; on the loop. */
+  private long retryBytes;
 
   private static boolean holdsAtLeast(dev.weft.api.Version held, Record record) {
     return held.compareTo(record.version()) >= 0;
