@@ -1,16 +1,21 @@
 package dev.weft.benchmarks;
 
 import dev.weft.api.Node;
+import dev.weft.api.Page;
+import dev.weft.api.Scan;
+import dev.weft.api.StoredObject;
 import dev.weft.api.Weft;
 import dev.weft.query.QueryException;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
 import dev.weft.query.SqlResult;
+import dev.weft.query.data.Tables;
 import dev.weft.simulator.SimCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -22,7 +27,8 @@ import java.util.function.LongSupplier;
  * building an index cost), loads R rows with multi-row INSERTs into a table whose index on a column holding a
  * permutation of 0…R−1 exists before them (what an index costs a write), and then runs Q times each: a primary-key query, an index range of 100 rows, a full-scan {@code COUNT(*)} and a {@code
  * GROUP BY} with SUM and AVG. Prints p50 and p99 of each and the messages it costs (all nodes' datagrams out during the
- * statements, divided by statements and by N). Fails when a scan is incomplete or a count is wrong.
+ * statements, divided by statements and by N), then drops the table and prints how long until the nodes in this
+ * process hold no copy of it. Fails when a scan is incomplete or a count is wrong.
  *
  * <p>Settings given as {@code -Dweft.*=…} in {@code BENCH_JAVA_OPTS} apply to every node.
  *
@@ -115,6 +121,47 @@ public final class SqlBenchmark {
           r -> "SELECT grp, COUNT(*), SUM(amount), AVG(amount) FROM bench GROUP BY grp",
           (s, r) -> r.coverage().complete() && r.rows().size() == Math.min(50, rows)
               && r.rows().stream().mapToLong(row -> ((Number) row.get(1)).longValue()).sum() == rows);
+      drop();
+    }
+
+    /**
+     * DROP TABLE bench: how long the statement takes, and how long until none of the nodes in this process holds a
+     * copy of its rows or index entries (every node, with {@code --in-process}; the asking node otherwise).
+     */
+    private void drop() throws Exception {
+      Tables tables = askers.get(0).service(Tables.class).orElseThrow();
+      String rowsAt = tables.catalog().table("bench").orElseThrow().rowNamespace();
+      String entriesAt = "pht:" + tables.catalog().index("bench_score").orElseThrow().phtIndex();
+      long copies = copies(rowsAt) + copies(entriesAt);
+      long reclaimed0 = askers.stream().mapToLong(a -> Sql.of(a).stats().objectsReclaimed()).sum();
+      long t0 = System.nanoTime();
+      sql("DROP TABLE bench");
+      double statement = (System.nanoTime() - t0) / 1e9;
+      while (copies(rowsAt) + copies(entriesAt) > 0) {
+        if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
+          throw new IllegalStateException("copies of the dropped table's rows still held after 10 minutes");
+        }
+        TimeUnit.MILLISECONDS.sleep(100);  // a benchmark's poll, not a test's wait
+      }
+      double freed = (System.nanoTime() - t0) / 1e9;
+      long reclaimed = askers.stream().mapToLong(a -> Sql.of(a).stats().objectsReclaimed()).sum() - reclaimed0;
+      System.out.printf("DROP TABLE bench: the statement %.2f s; the %d copies of rows and index entries on the %d"
+          + " nodes in this process gone after %.2f s (%d counted as reclaimed)%n", statement, copies,
+          askers.size(), freed, reclaimed);
+    }
+
+    /** Copies of {@code namespace}'s objects held by the nodes in this process. */
+    private long copies(String namespace) throws Exception {
+      long out = 0;
+      for (Node node : askers) {
+        Scan scan = Scan.namespace(namespace).limit(Scan.MAX_LIMIT);
+        for (Optional<Scan> next = Optional.of(scan); next.isPresent(); ) {
+          Page<StoredObject> page = node.storage().lscan(next.get()).get(60, TimeUnit.SECONDS);
+          out += page.items().size();
+          next = page.next();
+        }
+      }
+      return out;
     }
 
     private SqlResult sql(String statement) throws Exception {

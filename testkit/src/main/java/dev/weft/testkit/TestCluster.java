@@ -104,7 +104,11 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private Node build() {
-    NodeBuilder b = Weft.builder().listen(spec.listen).nodeId(NodeId.random(random));
+    return build(NodeId.random(random));
+  }
+
+  private Node build(NodeId id) {
+    NodeBuilder b = Weft.builder().listen(spec.listen).nodeId(id);
     spec.settings.forEach(b::set);
     spec.customizer.accept(b);
     return b.build();
@@ -143,7 +147,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts one more node and joins it through a running node. */
   public Node addNode() {
-    Node n = build();
+    return addNode(NodeId.random(random));
+  }
+
+  /** As {@link #addNode()}, with the id {@code id}: to place a node next to given keys. */
+  public Node addNode(NodeId id) {
+    Node n = build(id);
     add(n);
     await(n.join(runningNodes().get(0).addresses()));
     return n;

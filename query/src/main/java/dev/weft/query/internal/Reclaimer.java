@@ -21,7 +21,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +57,6 @@ final class Reclaimer implements AutoCloseable {
   /** Row namespaces and PHT indexes of the tables and indexes this node saw dropped: sweeps purge them again. */
   private final Set<String> deadRows = ConcurrentHashMap.newKeySet();
   private final Set<String> deadIndexes = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean sweeping = new AtomicBoolean();
   private final Schema.Registration registration;
   private volatile Scheduler.Cancellable next;
   private volatile boolean closed;
@@ -79,12 +77,18 @@ final class Reclaimer implements AutoCloseable {
     this.next = scheduler.schedule(this::sweep, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** A new version of a global: a table or index this node knew that it replaces is dead, and purged. */
+  /**
+   * A new version of a global: a table or index this node knew that it removes or replaces is dead, and purged. A
+   * version this node cannot read (a newer node's form) changes nothing: it may well be the same table.
+   */
   private void learn(Global g, boolean purge) {
     Optional<String> table = TableDefinition.tableOfGlobal(g.name());
     if (table.isPresent()) {
       Optional<String> now = definition(g, table.get(), TableDefinition::fromJson)
           .map(TableDefinition::incarnation);
+      if (now.isEmpty() && !g.removed()) {
+        return;
+      }
       String before = now.isPresent() ? tables.put(table.get(), now.get()) : tables.remove(table.get());
       if (purge && before != null && !now.equals(Optional.of(before))) {
         purge(table.get(), before);
@@ -94,6 +98,9 @@ final class Reclaimer implements AutoCloseable {
     Optional<String> index = IndexDefinition.indexOfGlobal(g.name());
     if (index.isPresent()) {
       Optional<IndexDefinition> now = definition(g, index.get(), IndexDefinition::fromJson);
+      if (now.isEmpty() && !g.removed()) {
+        return;
+      }
       IndexDefinition before = now.isPresent() ? indexes.put(index.get(), now.get()) : indexes.remove(index.get());
       if (purge && before != null && !now.map(IndexDefinition::phtIndex).equals(Optional.of(before.phtIndex()))) {
         purge(before);
@@ -133,7 +140,7 @@ final class Reclaimer implements AutoCloseable {
     T parse(String name, JsonNode json);
   }
 
-  /** The definition a global holds; empty when removed, and when unreadable (a newer node's: nothing is purged). */
+  /** The definition a global holds; empty when removed, and when unreadable (a newer node's form). */
   private static <T> Optional<T> definition(Global g, String name, Parser<T> parser) {
     try {
       return g.value().map(v -> parser.parse(name, v));
@@ -163,9 +170,9 @@ final class Reclaimer implements AutoCloseable {
     return OptionalLong.of(g.version().millis() - Settling.SKEW_MILLIS);
   }
 
-  /** Lists the namespaces this node holds, then purges the dead ones; reschedules itself. */
+  /** Lists the namespaces this node holds, then purges the dead ones; schedules the next sweep once done. */
   private void sweep() {
-    if (closed || !sweeping.compareAndSet(false, true)) {
+    if (closed) {
       return;
     }
     Set<String> namespaces = new TreeSet<>();
@@ -187,7 +194,6 @@ final class Reclaimer implements AutoCloseable {
       if (e != null && !closed) {
         LOG.warn("sweep for dropped tables' rows failed: {}", e.toString());
       }
-      sweeping.set(false);
       if (!closed) {
         next = scheduler.schedule(this::sweep, interval.toMillis(), TimeUnit.MILLISECONDS);
       }

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.weft.api.Node;
+import dev.weft.api.NodeId;
+import dev.weft.kademlia.KademliaSettings;
 import dev.weft.query.QueryStats;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlResult;
+import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.Tables;
+import dev.weft.query.row.RowKeys;
 import dev.weft.testkit.TestCluster;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class ScanWithNewcomersTest {
   private static final int ROWS = 300;
+  /** The store's default locality ({@code weft.storage.namespace-bits}), which places row ids. */
+  private static final int NAMESPACE_BITS = KademliaSettings.NAMESPACE_BITS.defaultValue().orElseThrow();
 
   private static SqlResult run(Node n, String sql) throws Exception {
     return Sql.of(n).execute(sql).get(60, TimeUnit.SECONDS);
@@ -62,6 +70,12 @@ class ScanWithNewcomersTest {
     assertThat(keys.coverage().complete()).isTrue();
   }
 
+  private static boolean knows(Node node, List<Node> others) {
+    Set<NodeId> known = new HashSet<>();
+    node.info().buckets().forEach(b -> b.contacts().forEach(ci -> known.add(ci.contact().id())));
+    return others.stream().allMatch(o -> known.contains(o.id()));
+  }
+
   @Test
   void nodesThatJoinAfterTheRowsWereWrittenDoNotMakeScansMissThem() throws Exception {
     // Replication 3 on 3 nodes: every old node holds every row. Hand-off every 5 s: the newcomers settle 10 s after
@@ -78,9 +92,19 @@ class ScanWithNewcomersTest {
       everyAnswerIsExact(c.node(2), "an old node before the newcomers");
 
       long joined = System.nanoTime();
-      List<Node> newcomers = List.of(c.addNode(), c.addNode(), c.addNode(), c.addNode());
+      // Each newcomer takes the id of a row: it is that row's closest node, and of rows near it (row ids spread over
+      // a quarter of the id space, where random newcomers could all land outside).
+      TableDefinition t = c.node(0).service(Tables.class).orElseThrow().catalog().table("t").orElseThrow();
+      List<Node> newcomers = new ArrayList<>();
+      for (long k : new long[] {10, 90, 170, 250}) {
+        newcomers.add(c.addNode(NodeId.forKey(t.rowNamespace(), RowKeys.keyOf(t, List.of(k)), NAMESPACE_BITS)));
+      }
       await().atMost(Duration.ofSeconds(30)).until(() -> newcomers.stream()
           .allMatch(n -> Sql.of(n).tables().containsKey("t")));
+      // The old nodes admit the newcomers to their routing tables (only then do they leave rows to them): until
+      // then they report every row themselves, and the scans below would not meet the window at all.
+      await().atMost(Duration.ofSeconds(10)).until(() -> c.nodes().subList(0, 3).stream()
+          .allMatch(old -> knows(old, newcomers)));
       everyAnswerIsExact(c.node(0), "an old node");
       everyAnswerIsExact(newcomers.get(0), "a newcomer");
       QueryStats settling = total(c.nodes());
