@@ -82,8 +82,12 @@ final class DhtStorage implements Storage {
     /** The DHT key of {@code namespace}/{@code key}. */
     NodeId keyId(String namespace, String key);
 
-    /** The {@code count} closest live nodes to {@code target}, by an iterative FIND_NODE. */
-    CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int count);
+    /**
+     * Who to store a record of id {@code target} on, closest first: the {@code count} closest live nodes, by an
+     * iterative FIND_NODE; or, where the routing table keeps every contact this node heard of (a network smaller than
+     * a bucket), up to twice {@code count} known contacts without asking anyone, whose STOREs' answers confirm them.
+     */
+    CompletableFuture<Lookup.Result> replicaCandidates(NodeId target, int count);
 
     /** An iterative FIND_VALUE that stops once {@code stillNeeded} reaches zero. */
     CompletableFuture<Lookup.Result> lookupValue(NodeId target, String namespace, String key,
@@ -536,42 +540,22 @@ final class DhtStorage implements Storage {
     return replicate(record, v -> {});
   }
 
-  /** As {@link #replicate(Record)}, telling {@code held} the version each replica that answered holds now. */
+  /**
+   * As {@link #replicate(Record)}, telling {@code held} the version each replica that answered holds now. A closest
+   * node that does not take the record is replaced by the next candidate, if the lookup gave more than the replication
+   * factor (it does where the routing table stood in for it), and is sent the record again later.
+   */
   private CompletableFuture<PutResult> replicate(Record record, Consumer<dev.weft.api.Version> held) {
     NodeId target = network.keyId(record.namespace(), record.key());
     // Before the lookup, which marks the nodes that do not answer it as failing.
     List<Contact> known = network.closest(target, cfg.replication());
-    return network.lookupNodes(target, cfg.replication()).thenComposeAsync(result -> {
+    return network.replicaCandidates(target, cfg.replication()).thenComposeAsync(result -> {
       List<Contact> candidates = new ArrayList<>(result.closest());
       candidates.add(network.self());
       candidates.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-      List<Contact> chosen = candidates.subList(0, Math.min(cfg.replication(), candidates.size()));
-      AtomicInteger acks = new AtomicInteger();
-      Set<Integer> acked = ConcurrentHashMap.newKeySet();
-      List<CompletableFuture<?>> writes = new ArrayList<>(chosen.size());
-      for (int i = 0; i < chosen.size(); i++) {
-        Contact c = chosen.get(i);
-        int index = i;
-        if (c.id().equals(id)) {
-          writes.add(serveStore(record).thenAccept(r -> {
-            held.accept(r.current().version());
-            if (holdsAtLeast(r.current().version(), record)) {
-              acks.incrementAndGet();
-            }
-          }));
-        } else {
-          writes.add(network.store(c, record, null).thenAccept(m -> {
-            if (m instanceof Message.Stored s) {
-              held.accept(s.version());
-            }
-            if (m instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record))) {
-              acks.incrementAndGet();
-              acked.add(index);
-            }
-          }));
-        }
-      }
-      int attempted = chosen.size();
+      int size = Math.min(cfg.replication(), candidates.size());
+      List<Contact> chosen = candidates.subList(0, size);
+      ArrayDeque<Contact> spares = new ArrayDeque<>(candidates.subList(size, candidates.size()));
       // Nodes this node knew that are closer than the farthest chosen one but did not answer the lookup.
       Contact farthest = chosen.get(chosen.size() - 1);
       List<Contact> missed = new ArrayList<>();
@@ -581,13 +565,14 @@ final class DhtStorage implements Storage {
           missed.add(c);
         }
       }
+      AtomicInteger acks = new AtomicInteger();
+      List<CompletableFuture<?>> writes = new ArrayList<>(chosen.size());
+      for (Contact c : chosen) {
+        writes.add(storeOn(c, record, held, acks, spares, missed));
+      }
+      int attempted = chosen.size();
       return CompletableFuture.allOf(writes.stream().map(f -> f.handle((x, e) -> null))
           .toArray(CompletableFuture[]::new)).thenApplyAsync(ignored -> {
-            for (int i = 0; i < chosen.size(); i++) {
-              if (!chosen.get(i).id().equals(id) && !acked.contains(i)) {
-                missed.add(chosen.get(i));
-              }
-            }
             missed.forEach(c -> storeLater(c, record, 0));
             if (acks.get() == 0) {
               throw new WeftException("no replica acknowledged " + record.namespace() + "/" + record.key()
@@ -596,6 +581,35 @@ final class DhtStorage implements Storage {
             return new PutResult(record.version(), acks.get(), attempted);
           }, loop);
     }, loop);
+  }
+
+  /**
+   * Stores {@code record} on {@code c}; when it does not take it, on the next of {@code spares} instead, and {@code c}
+   * joins {@code missed}. On the loop.
+   */
+  private CompletableFuture<Void> storeOn(Contact c, Record record, Consumer<dev.weft.api.Version> held,
+      AtomicInteger acks, ArrayDeque<Contact> spares, List<Contact> missed) {
+    if (c.id().equals(id)) {
+      return serveStore(record).thenAccept(r -> {
+        held.accept(r.current().version());
+        if (holdsAtLeast(r.current().version(), record)) {
+          acks.incrementAndGet();
+        }
+      });
+    }
+    return network.store(c, record, null).handleAsync((m, e) -> {
+      if (m instanceof Message.Stored s) {
+        held.accept(s.version());
+        if (s.accepted() || holdsAtLeast(s.version(), record)) {
+          acks.incrementAndGet();
+          return CompletableFuture.<Void>completedFuture(null);
+        }
+      }
+      missed.add(c);
+      Contact next = spares.poll();
+      return next == null ? CompletableFuture.<Void>completedFuture(null)
+          : storeOn(next, record, held, acks, spares, missed);
+    }, loop).thenCompose(f -> f);
   }
 
   /**

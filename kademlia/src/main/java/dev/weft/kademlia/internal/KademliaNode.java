@@ -465,7 +465,14 @@ final class KademliaNode implements Node, Dht {
     }
 
     @Override
-    public CompletableFuture<Lookup.Result> lookupNodes(NodeId target, int count) {
+    public CompletableFuture<Lookup.Result> replicaCandidates(NodeId target, int count) {
+      // Where the table keeps everyone this node heard of, the closest it knows are the replica set: the STOREs'
+      // answers confirm them (the next ones known stand in for those that do not answer), and a closer node it has
+      // not heard of yet gets the record from the hand-off.
+      if (table.noneFull()) {
+        return CompletableFuture.completedFuture(new Lookup.Result(table.closest(target, 2 * count), List.of(), 0,
+            0));
+      }
       return KademliaNode.this.lookupNodes(target, count);
     }
 

@@ -118,6 +118,19 @@ final class RoutingTable {
     return c == null ? NONE : c;
   }
 
+  /**
+   * Whether no bucket is full: this node keeps every contact it has heard of, as in a network of fewer nodes than a
+   * bucket holds, where the closest contacts it knows to any id are the closest there are (once it heard of them all).
+   */
+  boolean noneFull() {
+    for (ArrayDeque<Entry> b : buckets) {
+      if (b != null && b.size() >= k) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   int size() {
     return size;
   }

@@ -23,6 +23,25 @@ class RoutingTableTest {
     return new Contact(id, List.of(Address.parse("udp://127.0.0.1:" + port)));
   }
 
+  /** A table with room for everyone it heard of stands in for a write's lookup; one full bucket ends that. */
+  @Test
+  void noneFullUntilABucketFills() {
+    RoutingTable t = new RoutingTable(self, 4);
+    assertThat(t.noneFull()).isTrue();
+    int far = 0;
+    for (int i = 0; far < 4 && i < 1000; i++) {
+      NodeId id = NodeId.random(random);
+      // The far half of the id space (the first bit differs from ours) is one bucket.
+      if ((id.toBytes()[0] ^ self.toBytes()[0]) < 0) {
+        assertThat(t.noneFull()).as("%d contacts in the far bucket", far).isTrue();
+        t.seen(contact(id), i);
+        far++;
+      }
+    }
+    assertThat(far).isEqualTo(4);
+    assertThat(t.noneFull()).as("the far bucket holds k = 4").isFalse();
+  }
+
   @Test
   void closestMatchesBruteForce() {
     RoutingTable t = new RoutingTable(self, 20);
