@@ -600,10 +600,10 @@ final class DhtStorage implements Storage {
     return network.store(c, record, null).handleAsync((m, e) -> {
       if (m instanceof Message.Stored s) {
         held.accept(s.version());
-        if (s.accepted() || holdsAtLeast(s.version(), record)) {
-          acks.incrementAndGet();
-          return CompletableFuture.<Void>completedFuture(null);
-        }
+      }
+      if (took(m, record)) {
+        acks.incrementAndGet();
+        return CompletableFuture.<Void>completedFuture(null);
       }
       missed.add(c);
       Contact next = spares.poll();
@@ -614,8 +614,9 @@ final class DhtStorage implements Storage {
 
   /**
    * Sends {@code record} again, later, to one of its closest nodes that did not take it (its answers were lost, it
-   * stalled, or it did not answer the lookup), while this node still publishes that version of it. Without this it would lack the record until the next republish (an
-   * hour), as the hand-off only serves nodes that joined the replica set, and a scan would leave the record to it.
+   * stalled, or it did not answer the lookup), while this node still publishes that version of it. Without this it
+   * would lack the record until the next republish (an hour), as the hand-off only serves nodes that joined the
+   * replica set, and a scan would leave the record to it.
    * At most {@link #RETRY_DELAYS_MILLIS} tries; the bytes waiting are bounded, past which the republish stays the
    * backstop.
    */
@@ -632,8 +633,7 @@ final class DhtStorage implements Storage {
         return;  // written again, deleted, purged or expired since: not this node's to send any more
       }
       network.store(to, record, RETRY_STAT).whenCompleteAsync((m, e) -> {
-        boolean took = m instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record));
-        if (!took) {
+        if (!took(m, record)) {
           storeLater(to, record, attempt + 1);
         }
       }, loop);
@@ -648,6 +648,11 @@ final class DhtStorage implements Storage {
   private static final long MAX_RETRY_BYTES = 16L << 20;
   /** Bytes of records waiting to be sent again; on the loop. */
   private long retryBytes;
+
+  /** Whether a STORE's answer says the replica holds {@code record} now (it took it, or holds a newer version). */
+  private static boolean took(Message answer, Record record) {
+    return answer instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record));
+  }
 
   private static boolean holdsAtLeast(dev.weft.api.Version held, Record record) {
     return held.compareTo(record.version()) >= 0;
