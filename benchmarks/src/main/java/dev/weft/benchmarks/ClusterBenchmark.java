@@ -34,6 +34,7 @@ public final class ClusterBenchmark {
     int ops = intArg(args, "--ops", 1000);
     int inflight = intArg(args, "--inflight", 32);
     int valueBytes = intArg(args, "--value-bytes", 200);
+    int bulk = intArg(args, "--bulk", 0);
     String nodeOpts = strArg(args, "--node-jvm-opts", "-XX:+UseSerialGC -Xmx48m -Xss256k -XX:TieredStopAtLevel=1");
 
     NodeProcesses cluster = new NodeProcesses(nodes, nodeOpts);
@@ -140,6 +141,7 @@ public final class ClusterBenchmark {
           rssMax / 1024.0);
       System.out.printf("| node JVM options | `%s` |%n", nodeOpts);
       messaging(a, b, ops, inflight, text);
+      double[] bulkFigures = bulk > 0 ? bulk(a, b, bulk, text) : null;
 
       System.out.println();
       result("ops", ops);
@@ -159,9 +161,70 @@ public final class ClusterBenchmark {
       result("inflight_requests_per_get", parRequests / (double) ops);
       result("rss_mib", rssTotal / 1024.0 / nodes);
       result("rss_max_mib", rssMax / 1024.0);
+      if (bulkFigures != null) {
+        result("bulk_records_per_s", bulkFigures[0]);
+        result("bulk_failed", bulkFigures[1]);
+        result("bulk_min_acknowledged", bulkFigures[2]);
+        result("bulk_found", bulkFigures[3]);
+      }
     } finally {
       cluster.close();
     }
+  }
+
+  /**
+   * {@code Storage.putAll} of {@code count} values from client A, in batches of 5,000 with two in flight (as {@code weft
+   * put-all} sends them); then client B reads 1,000 of them. Returns records/s, failures, the fewest replicas that
+   * acknowledged a record, and how many of the reads found their value.
+   */
+  private static double[] bulk(Node a, Node b, int count, String text) throws Exception {
+    int batch = 5_000;
+    var value = JsonNodeFactory.instance.textNode(text);
+    List<CompletableFuture<List<dev.weft.api.PutOutcome>>> running = new ArrayList<>();
+    long failed = 0;
+    int minAcks = Integer.MAX_VALUE;
+    NodeStats before = a.stats();
+    long t0 = System.nanoTime();
+    for (int start = 0; start < count || !running.isEmpty(); ) {
+      if (start < count && running.size() < 2) {
+        List<dev.weft.api.Write> writes = new ArrayList<>(batch);
+        for (int i = start; i < Math.min(count, start + batch); i++) {
+          writes.add(new dev.weft.api.Write("bulk", "row-" + i, value));
+        }
+        start += writes.size();
+        running.add(a.storage().putAll(writes));
+        continue;
+      }
+      for (dev.weft.api.PutOutcome o : running.remove(0).get(120, TimeUnit.SECONDS)) {
+        if (o.ok()) {
+          minAcks = Math.min(minAcks, o.result().acknowledged());
+        } else {
+          failed++;
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    NodeStats after = a.stats();
+    StringBuilder sent = new StringBuilder();
+    after.rpcs().forEach((t, r) -> {
+      NodeStats.Rpc was = before.rpcs().getOrDefault(t, new NodeStats.Rpc(0, 0, 0, 0));
+      if (r.sent() > was.sent()) {
+        sent.append(sent.length() == 0 ? "" : ", ").append(t).append(' ').append(r.sent() - was.sent())
+            .append(r.timedOut() > was.timedOut() ? " (" + (r.timedOut() - was.timedOut()) + " timed out)" : "");
+      }
+    });
+    int found = 0;
+    Random random = new Random(3);
+    for (int i = 0; i < 1000; i++) {
+      if (b.storage().get("bulk", "row-" + random.nextInt(count)).get(10, TimeUnit.SECONDS).isPresent()) {
+        found++;
+      }
+    }
+    System.out.printf("| bulk load (putAll from client A, batches of %d, 2 in flight) | %d records of %d B in %.2f s: "
+        + "%.0f records/s, %d failed, every record acknowledged by at least %d replicas; %d/1000 read back; "
+        + "requests sent: %s |%n", batch, count, text.length() + 2, seconds, count / seconds, failed, minAcks, found,
+        sent);
+    return new double[] {count / seconds, failed, minAcks, found};
   }
 
   /** send / sendNode latency between the clients and the node processes (acknowledged deliveries). */

@@ -47,6 +47,9 @@ final class NodeProcesses implements AutoCloseable {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       outputs.add(out);
       String line = out.readLine();
+      while (line != null && line.startsWith("[")) {
+        line = out.readLine(); // the JVM's own log lines (a flight recording's start), with -XX options given
+      }
       if (line == null || !line.startsWith("READY ")) {
         throw new IllegalStateException("node " + i + " did not start: " + line);
       }

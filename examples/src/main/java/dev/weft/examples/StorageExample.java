@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.api.Node;
 import dev.weft.api.Page;
+import dev.weft.api.PutOutcome;
 import dev.weft.api.PutResult;
 import dev.weft.api.StoredObject;
 import dev.weft.api.Weft;
+import dev.weft.api.Write;
+import java.util.List;
 import java.util.Optional;
 
 /** Two nodes in one JVM: one stores a value, the other reads it back. */
@@ -23,8 +26,10 @@ public final class StorageExample {
       PutResult put = first.storage().put("notes", "hello", value).get();        // acknowledged replicas
       Optional<StoredObject> got = second.storage().get("notes", "hello").get(); // empty = not found
       Page<StoredObject> mine = first.storage().lscan("notes").get();            // this node's objects, paged
+      List<PutOutcome> many = first.storage().putAll(List.of(                    // one message per replica, not
+          new Write("notes", "a", value), new Write("notes", "b", value))).get(); // one per object; in order
       System.out.println("stored on " + put.acknowledged() + " nodes; read back " + got.orElseThrow().value()
-          + "; " + mine.items().size() + " held here");
+          + "; " + mine.items().size() + " held here; batch " + many);
     }
   }
 }

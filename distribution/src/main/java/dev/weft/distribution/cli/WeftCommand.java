@@ -40,6 +40,7 @@ final class WeftCommand implements Callable<Integer> {
       ClusterCommand.class,
       SimulateCommand.class,
       ClientCommands.Put.class,
+      PutAllCommand.class,
       ClientCommands.Get.class,
       ClientCommands.Delete.class,
       ClientCommands.Lscan.class,

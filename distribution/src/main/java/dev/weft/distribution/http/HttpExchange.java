@@ -130,28 +130,31 @@ final class HttpExchange implements HttpCall {
 
   @Override
   public void readJson(String what, Consumer<JsonNode> then) {
-    int maxBodyBytes = api.maxBodyBytes();
-    if (request.getLength() > maxBodyBytes) {
-      // Answer before reading: the client may still be sending.
-      throw new RemoteException(RemoteError.TOO_LARGE, new BodyReader.TooLargeException(maxBodyBytes).getMessage());
-    }
-    BodyReader.read(request, maxBodyBytes).whenComplete((body, failure) -> {
-      if (failure != null) {
-        fail(failure);
-        return;
-      }
+    readBody(api.maxBodyBytes(), body -> {
       JsonNode value;
       try {
         value = Json.parse(body);
       } catch (JsonProcessingException e) {
         error(RemoteError.BAD_REQUEST, "invalid JSON " + what + ": " + Json.reason(e));
         return;
-      } catch (RuntimeException e) {
-        fail(e);
+      }
+      then.accept(value);
+    });
+  }
+
+  @Override
+  public void readBody(int maxBytes, Consumer<byte[]> then) {
+    if (request.getLength() > maxBytes) {
+      // Answer before reading: the client may still be sending.
+      throw new RemoteException(RemoteError.TOO_LARGE, new BodyReader.TooLargeException(maxBytes).getMessage());
+    }
+    BodyReader.read(request, maxBytes).whenComplete((body, failure) -> {
+      if (failure != null) {
+        fail(failure);
         return;
       }
       try {
-        then.accept(value);
+        then.accept(body);
       } catch (RuntimeException e) {
         fail(e);
       }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.api.ConfigException;
 import dev.weft.api.Node;
 import dev.weft.api.Page;
+import dev.weft.api.PutOutcome;
 import dev.weft.api.PutResult;
 import dev.weft.api.Record;
 import dev.weft.api.RecordSigner;
@@ -13,6 +14,7 @@ import dev.weft.api.Scan;
 import dev.weft.api.StoredObject;
 import dev.weft.api.Version;
 import dev.weft.api.WeftConfig;
+import dev.weft.api.Write;
 import dev.weft.remote.Cursors;
 import dev.weft.remote.Pages;
 import dev.weft.remote.RemoteException;
@@ -21,8 +23,10 @@ import dev.weft.remote.spi.HttpCall;
 import dev.weft.remote.spi.Route;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +37,9 @@ import java.util.function.Function;
 final class ObjectRoutes {
   private static final String OBJECT = "/v1/objects/{namespace}/{key}";
   private static final Set<String> SIGNED_FIELDS = Set.of("value", "tombstone", "version", "expires", "signature");
+  private static final Set<String> WRITE_FIELDS = Set.of("namespace", "key", "value");
+  /** Largest body of a batch write ({@code POST /v1/objects}): some 80,000 objects of 200 bytes. */
+  static final int MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
   private ObjectRoutes() {}
 
@@ -42,7 +49,8 @@ final class ObjectRoutes {
         new Route("PUT", OBJECT, ObjectRoutes::put),
         new Route("DELETE", OBJECT, ObjectRoutes::delete),
         new Route("PUT", OBJECT + "/signed", ObjectRoutes::putSigned),
-        new Route("GET", "/v1/objects", ObjectRoutes::scan));
+        new Route("GET", "/v1/objects", ObjectRoutes::scan),
+        new Route("POST", "/v1/objects", ObjectRoutes::putAll));
   }
 
   private static void get(HttpCall call) {
@@ -62,6 +70,95 @@ final class ObjectRoutes {
     call.readJson("value", value -> call.complete(() -> ttl.isPresent()
         ? node.storage().put(namespace, key, value, ttl.get())
         : node.storage().put(namespace, key, value), written(node)));
+  }
+
+  /**
+   * A batch write: the body is NDJSON, one {@code {"namespace", "key", "value"}} per line (blank lines are skipped).
+   * Answers {@code {"stored", "failed", "results"}} with one result per object line, in order, each with its
+   * {@code line} (1-based) and either what a single put answers or {@code error}: a line that is not such an object
+   * fails alone, the others are written.
+   */
+  private static void putAll(HttpCall call) {
+    Map<String, String> query = call.query(Set.of("ttl"));
+    Optional<Duration> ttl = Optional.ofNullable(query.get("ttl")).map(ObjectRoutes::ttl);
+    Node node = call.node();
+    call.readBody(MAX_BATCH_BYTES, body -> {
+      List<Integer> lines = new ArrayList<>();
+      List<Write> writes = new ArrayList<>();
+      Map<Integer, String> invalid = new LinkedHashMap<>();
+      String text = new String(body, StandardCharsets.UTF_8);
+      int lineNo = 0;
+      int start = 0;
+      while (start < text.length()) {
+        int end = text.indexOf('\n', start);
+        if (end < 0) {
+          end = text.length();
+        }
+        lineNo++;
+        String line = text.substring(start, end).strip();
+        start = end + 1;
+        if (line.isEmpty()) {
+          continue;
+        }
+        try {
+          writes.add(write(call.parseJson(line)));
+          lines.add(lineNo);
+        } catch (IllegalArgumentException e) {
+          invalid.put(lineNo, e.getMessage());
+        }
+      }
+      call.complete(() -> ttl.isPresent() ? node.storage().putAll(writes, ttl.get()) : node.storage().putAll(writes),
+          outcomes -> batchAnswer(lines, outcomes, invalid));
+    });
+  }
+
+  /** One line of a batch as a write; its fields are checked here, its value by the storage. */
+  private static Write write(JsonNode line) {
+    if (!line.isObject()) {
+      throw new IllegalArgumentException("a line is an object {\"namespace\", \"key\", \"value\"}");
+    }
+    for (Iterator<String> names = line.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!WRITE_FIELDS.contains(name)) {
+        throw new IllegalArgumentException("unknown field '" + name + "' (a line has namespace, key and value)");
+      }
+    }
+    if (!line.path("namespace").isTextual() || line.get("namespace").asText().isEmpty()
+        || !line.path("key").isTextual() || line.get("key").asText().isEmpty()) {
+      throw new IllegalArgumentException("\"namespace\" and \"key\" must be non-empty strings");
+    }
+    if (!line.has("value")) {
+      throw new IllegalArgumentException("\"value\" is missing");
+    }
+    return new Write(line.get("namespace").asText(), line.get("key").asText(), line.get("value"));
+  }
+
+  private static JsonNode batchAnswer(List<Integer> lines, List<PutOutcome> outcomes, Map<Integer, String> invalid) {
+    ObjectNode body = RemoteJson.object();
+    ArrayNode results = RemoteJson.MAPPER.createArrayNode();
+    int stored = 0;
+    int i = 0;
+    int j = 0;
+    // Merges the lines written with those that were not objects, in line order.
+    List<Map.Entry<Integer, String>> bad = List.copyOf(invalid.entrySet());
+    while (i < lines.size() || j < bad.size()) {
+      if (j >= bad.size() || (i < lines.size() && lines.get(i) < bad.get(j).getKey())) {
+        PutOutcome o = outcomes.get(i);
+        ObjectNode r = results.addObject().put("line", lines.get(i++));
+        if (o.ok()) {
+          r.setAll(RemoteJson.putResult(o.result()));
+          stored++;
+        } else {
+          r.put("error", o.error().orElseThrow());
+        }
+      } else {
+        Map.Entry<Integer, String> e = bad.get(j++);
+        results.addObject().put("line", e.getKey()).put("error", e.getValue());
+      }
+    }
+    body.put("stored", stored).put("failed", results.size() - stored);
+    body.set("results", results);
+    return body;
   }
 
   private static void delete(HttpCall call) {

@@ -133,7 +133,8 @@ final class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"node", "put", "get", "delete", "lscan", "info", "stats", "send", "send-node", "send-all",
+  @ValueSource(strings = {"node", "put", "put-all", "get", "delete", "lscan", "info", "stats", "send", "send-node",
+      "send-all",
       "listen", "global", "pht", "sql", "keygen"})
   void everyCommandHasHelp(String command) {
     Run run = weft(command, "--help");
@@ -310,6 +311,39 @@ final class CliTest {
     assertThat(weft(Map.of(), "[1, 2, {\"three\": 3}]\n", "put", "--api", apiA, "stdin", "k", "-").code()).isZero();
     assertThat(weft("get", "--api", apiA, "stdin", "k").json().get("value").get(2).get("three").asInt())
         .isEqualTo(3);
+  }
+
+  @Test
+  void putAllLoadsNdjsonInSeveralRequestsAndNamesTheLinesNotStored(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    StringBuilder ndjson = new StringBuilder();
+    for (int i = 1; i <= 25; i++) {
+      ndjson.append(i == 7 ? "{\"namespace\":\"load\",\"key\":\"seven\"}"
+          : i == 18 ? "{broken" : "{\"namespace\":\"load\",\"key\":\"k" + i + "\",\"value\":" + i + "}")
+          .append('\n');
+    }
+    java.nio.file.Path file = dir.resolve("rows.ndjson");
+    java.nio.file.Files.writeString(file, ndjson);
+
+    Run run = weft("put-all", "--api", apiA, "--batch", "4", "--parallel", "3", file.toString());
+
+    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    List<JsonNode> lines = run.lines();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).get("line").asInt()).isEqualTo(7);
+    assertThat(lines.get(0).get("key").asText()).isEqualTo("seven");
+    assertThat(lines.get(0).get("error").asText()).contains("value");
+    assertThat(lines.get(1).get("line").asInt()).isEqualTo(18);
+    assertThat(lines.get(2).get("stored").asInt()).isEqualTo(23);
+    assertThat(lines.get(2).get("failed").asInt()).isEqualTo(2);
+    assertThat(weft("get", "--api", apiB, "load", "k25").json().get("value").asInt()).isEqualTo(25);
+
+    Run piped = weft(Map.of(), "{\"namespace\":\"load\",\"key\":\"in\",\"value\":true}\n", "put-all", "--api",
+        apiA, "--ttl", "1h");
+    assertThat(piped.code()).as(piped.err()).isZero();
+    assertThat(piped.json().get("stored").asInt()).isEqualTo(1);
+    assertThat(weft("put-all", "--api", apiA, dir.resolve("missing").toString()).code()).isEqualTo(2);
+    assertThat(weft("put-all", "--api", apiA, "--batch", "0", file.toString()).code()).isEqualTo(2);
   }
 
   @Test

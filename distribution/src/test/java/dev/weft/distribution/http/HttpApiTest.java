@@ -82,6 +82,48 @@ final class HttpApiTest {
         + "\"value\":{\"name\":\"Alice\",\"age\":31},\"version\":\"" + version + "\"}"));
   }
 
+  @Test
+  void aBatchOfNdjsonLinesIsWrittenWithAResultPerLine() throws Exception {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      body.append("{\"namespace\":\"bulk\",\"key\":\"k").append(i).append("\",\"value\":{\"i\":").append(i)
+          .append("}}\n");
+    }
+    body.append("\n");                                                             // line 301: blank, skipped
+    body.append("not json\n");                                                     // line 302
+    body.append("{\"namespace\":\"bulk\",\"key\":\"x\"}\n");                          // line 303: no value
+    body.append("{\"namespace\":\"@owned\",\"key\":\"x\",\"value\":1}\n");             // line 304: owned
+    body.append("{\"namespace\":\"bulk\",\"key\":\"x\",\"value\":2,\"ttl\":\"1h\"}\n");   // line 305: unknown field
+    body.append("{\"namespace\":\"bulk\",\"key\":\"last\",\"value\":\"end\"}");           // line 306, no newline
+
+    Http.Answer answer = apiA.post("/v1/objects?ttl=2h", body.toString());
+
+    assertThat(answer.status()).isEqualTo(200);
+    JsonNode results = answer.json().get("results");
+    assertThat(answer.json().get("stored").asInt()).isEqualTo(301);
+    assertThat(answer.json().get("failed").asInt()).isEqualTo(4);
+    assertThat(results).hasSize(305);
+    for (int i = 0; i < 300; i++) {
+      assertThat(results.get(i).get("line").asInt()).isEqualTo(i + 1);
+      assertThat(results.get(i).get("acknowledged").asInt()).as("line " + (i + 1)).isPositive();
+    }
+    assertThat(results.get(300).get("line").asInt()).isEqualTo(302);
+    assertThat(results.get(300).get("error").asText()).isNotEmpty();
+    assertThat(results.get(301).get("error").asText()).contains("\"value\" is missing");
+    assertThat(results.get(302).get("error").asText()).contains("owned");
+    assertThat(results.get(303).get("error").asText()).contains("unknown field 'ttl'");
+    assertThat(results.get(304).get("line").asInt()).isEqualTo(306);
+    assertThat(results.get(304).has("version")).isTrue();
+    assertThat(apiB.get("/v1/objects/bulk/k123").json().get("value")).isEqualTo(Json.parse("{\"i\":123}"));
+    assertThat(apiB.get("/v1/objects/bulk/last").json().get("value").asText()).isEqualTo("end");
+    assertThat(apiB.get("/v1/objects/bulk/x").status()).isEqualTo(404);
+
+    assertThat(apiA.post("/v1/objects?ttl=soon", "").status()).isEqualTo(400);
+    assertThat(apiA.post("/v1/objects?limit=1", "").status()).isEqualTo(400);
+    Http.Answer empty = apiA.post("/v1/objects", "");
+    assertThat(empty.json()).isEqualTo(Json.parse("{\"stored\":0,\"failed\":0,\"results\":[]}"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"with space", "a/b/c", "ünï©ødé ✓ 😀", "..", ".", "%41%", "a+b", "q?x=1#frag", "~-._",
       "semi;colon", "back\\slash", "tab\tand\nnewline"})

@@ -33,6 +33,8 @@ final class Codec {
   static final int MAX_ADDRESSES = 8;
   static final int MAX_NODES = 64;
   static final int MAX_NESTING = 64;
+  /** Most records a STORE_MANY carries (and results its answer): the message size bounds it first for most values. */
+  static final int MAX_BATCH_RECORDS = 1024;
 
   static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
@@ -59,16 +61,69 @@ final class Codec {
    * large); 0 pads nothing.
    */
   byte[] encode(Envelope e, int padTo) {
+    if (e.message() instanceof Message.StoreMany many && !many.encoded().isEmpty()) {
+      byte[] spliced = splice(e, many.encoded(), padTo);
+      if (spliced != null) {
+        return spliced;
+      }
+    }
     byte[] plain = encodePadded(e, 0);
     // `,"pad":""` is 9 bytes; the padding is spaces, which the decoder skips like any unknown field.
     int missing = padTo - plain.length - 9;
     return missing > 0 ? encodePadded(e, missing) : plain;
   }
 
+  private static final byte[] EMPTY_RECORDS = "\"records\":[]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  /**
+   * A STORE_MANY whose records are already encoded: the envelope is written with no records, and the records' bytes
+   * are copied in between the array's brackets, into one array of the exact size. The same bytes as writing them
+   * through the generator, without its buffers (a batch message is some 48 KiB). Null when padding would be needed.
+   */
+  private byte[] splice(Envelope e, List<byte[]> records, int padTo) {
+    byte[] head = encodePadded(e.withMessage(new Message.StoreMany(List.of())), 0);
+    int total = head.length + records.size() - 1;
+    for (byte[] r : records) {
+      total += r.length;
+    }
+    if (padTo - total - 9 > 0) {
+      return null;
+    }
+    int at = lastIndexOf(head, EMPTY_RECORDS) + EMPTY_RECORDS.length - 1; // the ']'
+    byte[] out = new byte[total];
+    System.arraycopy(head, 0, out, 0, at);
+    int pos = at;
+    for (int i = 0; i < records.size(); i++) {
+      if (i > 0) {
+        out[pos++] = ',';
+      }
+      byte[] r = records.get(i);
+      System.arraycopy(r, 0, out, pos, r.length);
+      pos += r.length;
+    }
+    System.arraycopy(head, at, out, pos, head.length - at);
+    return out;
+  }
+
+  private static int lastIndexOf(byte[] data, byte[] part) {
+    for (int i = data.length - part.length; i >= 0; i--) {
+      if (java.util.Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no " + new String(part, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private byte[] encodePadded(Envelope e, int pad) {
     Message m = e.message();
     Record record = m instanceof Message.Store s ? s.record() : m instanceof Message.Value v ? v.record() : null;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + pad + (record == null ? 0 : record.valueSize()));
+    int size = record != null ? record.valueSize() : 0;
+    if (m instanceof Message.StoreMany many) {
+      for (Record r : many.records()) {
+        size += 200 + r.valueSize();
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + pad + size);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("v", PROTOCOL_VERSION);
@@ -122,6 +177,33 @@ final class Codec {
       g.writeStringField("version", s.version().toString());
     } else if (m instanceof Message.Error e) {
       g.writeStringField("error", e.error());
+    } else if (m instanceof Message.StoreMany many) {
+      g.writeArrayFieldStart("records");
+      if (many.encoded().isEmpty()) {
+        for (Record r : many.records()) {
+          writeRecord(g, r);
+        }
+      } else {
+        for (byte[] r : many.encoded()) {
+          g.writeRawValue(new RawJson(r));
+        }
+      }
+      g.writeEndArray();
+    } else if (m instanceof Message.StoredMany many) {
+      g.writeArrayFieldStart("results");
+      for (Message.StoredMany.Result r : many.results()) {
+        g.writeStartObject();
+        if (r.failed()) {
+          g.writeStringField("error", r.error());
+        } else if (r.accepted()) {
+          g.writeBooleanField("accepted", true);
+        } else {
+          g.writeBooleanField("accepted", false);
+          g.writeStringField("version", r.version().toString());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
     }
     // PING, PONG and TOKEN have no fields of their own.
   }
@@ -142,7 +224,7 @@ final class Codec {
       g.writeBooleanField("tomb", true);
     } else {
       g.writeFieldName("val");
-      g.writeRawValue(r.valueUtf8());
+      g.writeRawValue(new RawJson(r.valueBytes()));
     }
     g.writeStringField("ver", r.version().toString());
     g.writeNumberField("exp", r.expiresAtMillis());
@@ -238,6 +320,8 @@ final class Codec {
     Version version;
     String error;
     Long tok;
+    List<Record> records;
+    List<Message.StoredMany.Result> results;
   }
 
   private Envelope decodeObject(JsonParser p, byte[] data) throws IOException, MalformedMessageException {
@@ -274,6 +358,8 @@ final class Codec {
         case "version" -> f.version = versionValue(text(p, t, field));
         case "error" -> f.error = bounded(text(p, t, field), 4096, field);
         case "tok" -> f.tok = longValue(p, t, field);
+        case "records" -> f.records = records(p, t, data);
+        case "results" -> f.results = results(p, t);
         default -> p.skipChildren(); // newer peers may add fields
       }
     }
@@ -337,7 +423,65 @@ final class Codec {
         require(f.error != null, "ERROR needs error");
         yield new Message.Error(f.error);
       }
+      case STORE_MANY -> {
+        require(f.records != null && !f.records.isEmpty(), "STORE_MANY needs records");
+        yield new Message.StoreMany(f.records);
+      }
+      case STORED_MANY -> {
+        require(f.results != null, "STORED_MANY needs results");
+        yield new Message.StoredMany(f.results);
+      }
     };
+  }
+
+  private List<Record> records(JsonParser p, JsonToken t, byte[] data) throws IOException, MalformedMessageException {
+    expect(t, JsonToken.START_ARRAY, "records");
+    List<Record> out = new ArrayList<>();
+    JsonToken next;
+    while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (out.size() == MAX_BATCH_RECORDS) {
+        throw new MalformedMessageException("more than " + MAX_BATCH_RECORDS + " records");
+      }
+      out.add(record(p, next, data));
+    }
+    return out;
+  }
+
+  /** Each {@code {"accepted", "version"}} or {@code {"error"}}. */
+  private static List<Message.StoredMany.Result> results(JsonParser p, JsonToken t)
+      throws IOException, MalformedMessageException {
+    expect(t, JsonToken.START_ARRAY, "results");
+    List<Message.StoredMany.Result> out = new ArrayList<>();
+    JsonToken next;
+    while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (out.size() == MAX_BATCH_RECORDS) {
+        throw new MalformedMessageException("more than " + MAX_BATCH_RECORDS + " results");
+      }
+      expect(next, JsonToken.START_OBJECT, "result");
+      Boolean accepted = null;
+      Version version = null;
+      String error = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "accepted" -> accepted = boolValue(v, field);
+          case "version" -> version = versionValue(text(p, v, field));
+          case "error" -> error = bounded(text(p, v, field), 4096, field);
+          default -> p.skipChildren();
+        }
+      }
+      if (error != null) {
+        out.add(Message.StoredMany.Result.failed(error));
+      } else if (Boolean.TRUE.equals(accepted)) {
+        out.add(new Message.StoredMany.Result(true, Version.ZERO, ""));
+      } else if (accepted != null && version != null) {
+        out.add(new Message.StoredMany.Result(false, version, ""));
+      } else {
+        throw new MalformedMessageException("a result has accepted, version when not accepted, or error");
+      }
+    }
+    return out;
   }
 
   private static void require(boolean ok, String what) throws MalformedMessageException {

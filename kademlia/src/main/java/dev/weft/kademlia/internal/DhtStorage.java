@@ -7,6 +7,7 @@ import dev.weft.api.JsonLimits;
 import dev.weft.api.LookupFailedException;
 import dev.weft.api.NodeId;
 import dev.weft.api.Page;
+import dev.weft.api.PutOutcome;
 import dev.weft.api.PutResult;
 import dev.weft.api.Record;
 import dev.weft.api.RecordSigner;
@@ -15,6 +16,7 @@ import dev.weft.api.Storage;
 import dev.weft.api.StoredObject;
 import dev.weft.api.ValueTooLargeException;
 import dev.weft.api.WeftException;
+import dev.weft.api.Write;
 import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.VersionClock;
 import dev.weft.api.spi.store.LocalStore;
@@ -96,8 +98,26 @@ final class DhtStorage implements Storage {
     /** A STORE to {@code to}, counted under {@code statName} (null: STORE); completes with the answer. */
     CompletableFuture<Message> store(Contact to, Record record, String statName);
 
+    /** A STORE_MANY of {@code records} to {@code to}; completes with the answer. */
+    CompletableFuture<Message> storeMany(Contact to, Message.StoreMany records);
+
     /** Up to {@code count} known contacts closest to {@code target}, closest first. */
     List<Contact> closest(NodeId target, int count);
+
+    /** The routing table's membership generation: it changes whenever a contact enters or leaves. */
+    long tableGeneration();
+
+    /**
+     * Whether the routing table keeps every contact this node heard of (no bucket is full): then
+     * {@link #replicaCandidates} answers from it without asking anyone.
+     */
+    boolean knowsEveryone();
+
+    /**
+     * As {@link #closest}, among the contacts the table held at membership {@code generation}; null when the table no
+     * longer remembers its changes since.
+     */
+    List<Contact> closestAt(NodeId target, int count, long generation);
 
     /** This node as a contact. */
     Contact self();
@@ -114,6 +134,8 @@ final class DhtStorage implements Storage {
   private final Codec codec;
   private final Stats stats;
   private final Network network;
+  private final Replicator replicator;
+  private final BatchReplicator batches;
   private final Map<Ref, Publication> publications = new HashMap<>();
   private final Map<Ref, Long> lastStored = new HashMap<>();
   /**
@@ -121,6 +143,11 @@ final class DhtStorage implements Storage {
    * included), as the first 64 bits of their ids. Maintenance hands the record to nodes that joined that set since.
    */
   private final Map<Ref, long[]> replicaViews = new HashMap<>();
+  /**
+   * Records stored here that have no view yet, with the routing table's membership generation when they were: their
+   * view is that membership's replica set, worked out by the next maintenance ({@link #viewAt}).
+   */
+  private final Map<Ref, Long> storedAt = new HashMap<>();
   private boolean republishing;
   private boolean maintaining;
 
@@ -138,6 +165,8 @@ final class DhtStorage implements Storage {
     this.codec = codec;
     this.stats = stats;
     this.network = network;
+    this.replicator = new Replicator(id, cfg, loop, clock, network, this::serveStore, this::publishes);
+    this.batches = new BatchReplicator(id, cfg, loop, network, replicator);
     loadPublications();
   }
 
@@ -165,9 +194,17 @@ final class DhtStorage implements Storage {
   }
 
   private void remember(Ref ref, Publication p) {
+    remember(ref, p, publicationValue(p.fixedExpiry(), codec.encodeRecord(p.record())));
+  }
+
+  /** A publication as saved: whether its expiry is fixed, then the record as {@link Codec#encodeRecord} writes it. */
+  private static String publicationValue(boolean fixedExpiry, byte[] encoded) {
+    return (fixedExpiry ? "1" : "0") + new String(encoded, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** {@code value}: the publication as {@link #publicationValue} saves it. */
+  private void remember(Ref ref, Publication p, String value) {
     publications.put(ref, p);
-    String value = (p.fixedExpiry() ? "1" : "0")
-        + new String(codec.encodeRecord(p.record()), java.nio.charset.StandardCharsets.UTF_8);
     store.saveMeta(publicationName(ref), value).whenComplete((v, e) -> {
       if (e != null) {
         LOG.warn("could not save publication {}/{}: {}", ref.namespace(), ref.key(), e.getMessage());
@@ -356,6 +393,87 @@ final class DhtStorage implements Storage {
   }
 
   @Override
+  public CompletableFuture<List<PutOutcome>> putAll(List<Write> writes) {
+    return writeAll(writes, null);
+  }
+
+  @Override
+  public CompletableFuture<List<PutOutcome>> putAll(List<Write> writes, Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative() || ttl.isZero()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("ttl must be positive"));
+    }
+    return writeAll(writes, ttl);
+  }
+
+  /**
+   * A batch: each write is checked and serialised here, on the caller's thread, as {@link #write} does; those that
+   * fail get their outcome at once, the others become records and publications on the loop and go out together
+   * ({@link BatchReplicator}).
+   */
+  private CompletableFuture<List<PutOutcome>> writeAll(List<Write> writes, Duration ttl) {
+    Objects.requireNonNull(writes, "writes");
+    PutOutcome[] outcomes = new PutOutcome[writes.size()];
+    byte[][] values = new byte[writes.size()][];
+    for (int i = 0; i < outcomes.length; i++) {
+      Write w = Objects.requireNonNull(writes.get(i), "writes[" + i + "]");
+      try {
+        checkNames(w.namespace(), w.key());
+        checkSigner(w.namespace(), null);
+        JsonLimits.checkNesting(w.value(), "value of " + w.namespace() + "/" + w.key());
+        values[i] = Codec.MAPPER.writeValueAsBytes(w.value());
+        if (values[i].length > cfg.maxValueBytes()) {
+          throw new ValueTooLargeException("value of " + w.namespace() + "/" + w.key(), values[i].length,
+              cfg.maxValueBytes());
+        }
+      } catch (IllegalArgumentException | WeftException e) {
+        outcomes[i] = PutOutcome.failed(e.getMessage());
+      } catch (JsonProcessingException e) {
+        outcomes[i] = PutOutcome.failed("value of " + w.namespace() + "/" + w.key() + " is not serialisable JSON: "
+            + e.getOriginalMessage());
+      }
+    }
+    // Records are made, encoded (once, for the saved publication and every replica's message) and hashed to their
+    // key ids here too: the loop is left only the bookkeeping and the sending, as one loop serves a whole batch.
+    long expiry = saturatedAdd(clock.currentTimeMillis(), (ttl != null ? ttl : cfg.recordTtl()).toMillis());
+    List<Record> records = new ArrayList<>(outcomes.length);
+    List<byte[]> encoded = new ArrayList<>(outcomes.length);
+    List<NodeId> targets = new ArrayList<>(outcomes.length);
+    List<String> saved = new ArrayList<>(outcomes.length);
+    int[] positions = new int[outcomes.length];
+    for (int i = 0; i < outcomes.length; i++) {
+      if (outcomes[i] == null) {
+        Write w = writes.get(i);
+        Record record = Record.value(w.namespace(), w.key(), values[i], hlc.next(), expiry, id);
+        byte[] wire = codec.encodeRecord(record);
+        positions[records.size()] = i;
+        records.add(record);
+        encoded.add(wire);
+        targets.add(network.keyId(w.namespace(), w.key()));
+        saved.add(publicationValue(ttl != null, wire));
+      }
+    }
+    CompletableFuture<List<PutOutcome>> out = new CompletableFuture<>();
+    onLoop(out, () -> {
+      for (int j = 0; j < records.size(); j++) {
+        Record record = records.get(j);
+        remember(new Ref(record.namespace(), record.key()), new Publication(record, ttl != null, null), saved.get(j));
+      }
+      batches.replicate(records, encoded, targets).whenComplete((results, e) -> {
+        if (e != null) {
+          out.completeExceptionally(e);
+          return;
+        }
+        for (int j = 0; j < results.size(); j++) {
+          outcomes[positions[j]] = results.get(j);
+        }
+        out.complete(List.of(outcomes));
+      });
+    });
+    return out;
+  }
+
+  @Override
   public CompletableFuture<Optional<StoredObject>> get(String namespace, String key) {
     try {
       checkNames(namespace, key);
@@ -509,6 +627,7 @@ final class DhtStorage implements Storage {
           Ref ref = new Ref(r.namespace(), r.key());
           lastStored.remove(ref);
           replicaViews.remove(ref);
+          storedAt.remove(ref);
           removals.add(store.remove(r.namespace(), r.key(), r.version()).thenApply(done -> {
             if (done) {
               removed.incrementAndGet();
@@ -537,125 +656,13 @@ final class DhtStorage implements Storage {
 
   /** Stores {@code record} on the replication-factor closest nodes (this one included when it is among them). */
   CompletableFuture<PutResult> replicate(Record record) {
-    return replicate(record, v -> {});
+    return replicator.replicate(record, v -> {});
   }
 
-  /**
-   * As {@link #replicate(Record)}, telling {@code held} the version each replica that answered holds now. A closest
-   * node that does not take the record is replaced by the next candidate, if the lookup gave more than the replication
-   * factor (it does where the routing table stood in for it), and is sent the record again later.
-   */
-  private CompletableFuture<PutResult> replicate(Record record, Consumer<dev.weft.api.Version> held) {
-    NodeId target = network.keyId(record.namespace(), record.key());
-    // Before the lookup, which marks the nodes that do not answer it as failing.
-    List<Contact> known = network.closest(target, cfg.replication());
-    return network.replicaCandidates(target, cfg.replication()).thenComposeAsync(result -> {
-      List<Contact> candidates = new ArrayList<>(result.closest());
-      candidates.add(network.self());
-      candidates.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-      int size = Math.min(cfg.replication(), candidates.size());
-      List<Contact> chosen = candidates.subList(0, size);
-      ArrayDeque<Contact> spares = new ArrayDeque<>(candidates.subList(size, candidates.size()));
-      // Nodes this node knew that are closer than the farthest chosen one but did not answer the lookup.
-      Contact farthest = chosen.get(chosen.size() - 1);
-      List<Contact> missed = new ArrayList<>();
-      for (Contact c : known) {
-        if (target.compareDistance(c.id(), farthest.id()) < 0
-            && chosen.stream().noneMatch(x -> x.id().equals(c.id()))) {
-          missed.add(c);
-        }
-      }
-      AtomicInteger acks = new AtomicInteger();
-      List<CompletableFuture<?>> writes = new ArrayList<>(chosen.size());
-      for (Contact c : chosen) {
-        writes.add(storeOn(c, record, held, acks, spares, missed));
-      }
-      int attempted = chosen.size();
-      return CompletableFuture.allOf(writes.stream().map(f -> f.handle((x, e) -> null))
-          .toArray(CompletableFuture[]::new)).thenApplyAsync(ignored -> {
-            missed.forEach(c -> storeLater(c, record, 0));
-            if (acks.get() == 0) {
-              throw new WeftException("no replica acknowledged " + record.namespace() + "/" + record.key()
-                  + " (" + attempted + " tried)");
-            }
-            return new PutResult(record.version(), acks.get(), attempted);
-          }, loop);
-    }, loop);
-  }
-
-  /**
-   * Stores {@code record} on {@code c}; when it does not take it, on the next of {@code spares} instead, and {@code c}
-   * joins {@code missed}. On the loop.
-   */
-  private CompletableFuture<Void> storeOn(Contact c, Record record, Consumer<dev.weft.api.Version> held,
-      AtomicInteger acks, ArrayDeque<Contact> spares, List<Contact> missed) {
-    if (c.id().equals(id)) {
-      return serveStore(record).thenAccept(r -> {
-        held.accept(r.current().version());
-        if (holdsAtLeast(r.current().version(), record)) {
-          acks.incrementAndGet();
-        }
-      });
-    }
-    return network.store(c, record, null).handleAsync((m, e) -> {
-      if (m instanceof Message.Stored s) {
-        held.accept(s.version());
-      }
-      if (took(m, record)) {
-        acks.incrementAndGet();
-        return CompletableFuture.<Void>completedFuture(null);
-      }
-      missed.add(c);
-      Contact next = spares.poll();
-      return next == null ? CompletableFuture.<Void>completedFuture(null)
-          : storeOn(next, record, held, acks, spares, missed);
-    }, loop).thenCompose(f -> f);
-  }
-
-  /**
-   * Sends {@code record} again, later, to one of its closest nodes that did not take it (its answers were lost, it
-   * stalled, or it did not answer the lookup), while this node still publishes that version of it. Without this it
-   * would lack the record until the next republish (an hour), as the hand-off only serves nodes that joined the
-   * replica set, and a scan would leave the record to it.
-   * At most {@link #RETRY_DELAYS_MILLIS} tries; the bytes waiting are bounded, past which the republish stays the
-   * backstop.
-   */
-  private void storeLater(Contact to, Record record, int attempt) {
-    int size = record.valueBytes().length + 256;
-    if (attempt >= RETRY_DELAYS_MILLIS.length || retryBytes + size > MAX_RETRY_BYTES) {
-      return;
-    }
-    retryBytes += size;
-    clock.schedule(() -> loop.execute(() -> {
-      retryBytes -= size;
-      Publication p = publications.get(new Ref(record.namespace(), record.key()));
-      if (network.isClosed() || p == null || !p.record().version().equals(record.version())) {
-        return;  // written again, deleted, purged or expired since: not this node's to send any more
-      }
-      network.store(to, record, RETRY_STAT).whenCompleteAsync((m, e) -> {
-        if (!took(m, record)) {
-          storeLater(to, record, attempt + 1);
-        }
-      }, loop);
-    }), RETRY_DELAYS_MILLIS[attempt], TimeUnit.MILLISECONDS);
-  }
-
-  /** When a STORE that did not reach one of a record's closest nodes is sent again: three tries in some 40 s. */
-  private static final long[] RETRY_DELAYS_MILLIS = {2_000, 8_000, 30_000};
-  /** The name STOREs sent again are counted under in the node's stats. */
-  static final String RETRY_STAT = "STORE_RETRY";
-  /** Most bytes of records waiting to be sent again. */
-  private static final long MAX_RETRY_BYTES = 16L << 20;
-  /** Bytes of records waiting to be sent again; on the loop. */
-  private long retryBytes;
-
-  /** Whether a STORE's answer says the replica holds {@code record} now (it took it, or holds a newer version). */
-  private static boolean took(Message answer, Record record) {
-    return answer instanceof Message.Stored s && (s.accepted() || holdsAtLeast(s.version(), record));
-  }
-
-  private static boolean holdsAtLeast(dev.weft.api.Version held, Record record) {
-    return held.compareTo(record.version()) >= 0;
+  /** Whether {@code record} is the version of its key this node publishes (and so still sends to missed replicas). */
+  private boolean publishes(Record record) {
+    Publication p = publications.get(new Ref(record.namespace(), record.key()));
+    return p != null && p.record().version().equals(record.version());
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -700,9 +707,11 @@ final class DhtStorage implements Storage {
     Ref ref = new Ref(record.namespace(), record.key());
     lastStored.put(ref, now);
     // Whoever stores a record here stores it on the others it sees closest too: they start the view maintenance
-    // compares with, so a node that joins from now on is handed it.
+    // compares with, so a node that joins from now on is handed it. The view is worked out at the next maintenance,
+    // from the membership the table had now (a key's hash and a closest-nodes search per record stored would cost
+    // more than storing it).
     if (!replicaViews.containsKey(ref)) {
-      replicaViews.put(ref, ids(replicaSet(network.keyId(record.namespace(), record.key()))));
+      storedAt.putIfAbsent(ref, network.tableGeneration());
     }
     return store.put(record);
   }
@@ -780,7 +789,7 @@ final class DhtStorage implements Storage {
       Record r = queue.poll();
       running.incrementAndGet();
       AtomicBoolean superseded = new AtomicBoolean();
-      replicate(r, v -> {
+      replicator.replicate(r, v -> {
         if (v.isNewerThan(r.version())) {
           superseded.set(true);
         }
@@ -824,6 +833,8 @@ final class DhtStorage implements Storage {
     }
     maintaining = true;
     long now = clock.currentTimeMillis();
+    // Records waiting for their view since before this run: those the scan does not meet are gone (expired, removed).
+    List<Ref> waiting = List.copyOf(storedAt.keySet());
     List<Record> held = new ArrayList<>();
     collectLive(Scan.all().limit(1000), held, now).whenCompleteAsync((v, e) -> {
       maintaining = false;
@@ -837,6 +848,7 @@ final class DhtStorage implements Storage {
       }
       replicaViews.clear();
       replicaViews.putAll(next);
+      waiting.forEach(storedAt::remove);
     }, loop);
   }
 
@@ -860,6 +872,22 @@ final class DhtStorage implements Storage {
     return closest.size() > cfg.replication() ? closest.subList(0, cfg.replication()) : closest;
   }
 
+  /**
+   * The replica set of {@code target} as this node saw it at the routing table's membership {@code generation}, as
+   * ids; null when the table no longer remembers that far back (then the record is treated as one held without a
+   * view, as after a restart).
+   */
+  private long[] viewAt(NodeId target, long generation) {
+    List<Contact> then = network.closestAt(target, cfg.replication(), generation);
+    if (then == null) {
+      return null;
+    }
+    List<Contact> set = new ArrayList<>(then);
+    set.add(network.self());
+    set.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+    return ids(set.size() > cfg.replication() ? set.subList(0, cfg.replication()) : set);
+  }
+
   private static long[] ids(List<Contact> contacts) {
     long[] out = new long[contacts.size()];
     for (int i = 0; i < out.length; i++) {
@@ -874,6 +902,12 @@ final class DhtStorage implements Storage {
     long self = prefix(id);
     long[] now = ids(closest);
     long[] before = replicaViews.get(ref);
+    if (before == null) {
+      Long generation = storedAt.remove(ref);
+      if (generation != null) {
+        before = viewAt(network.keyId(record.namespace(), record.key()), generation);
+      }
+    }
     if (!contains(now, self)) {
       handOver(record, ref, closest, before, next);
       return;

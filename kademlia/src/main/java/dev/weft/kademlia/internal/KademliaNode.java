@@ -469,7 +469,7 @@ final class KademliaNode implements Node, Dht {
       // Where the table keeps everyone this node heard of, the closest it knows are the replica set: the STOREs'
       // answers confirm them (the next ones known stand in for those that do not answer), and a closer node it has
       // not heard of yet gets the record from the hand-off.
-      if (table.noneFull()) {
+      if (knowsEveryone()) {
         return CompletableFuture.completedFuture(new Lookup.Result(table.closest(target, 2 * count), List.of(), 0,
             0));
       }
@@ -488,8 +488,28 @@ final class KademliaNode implements Node, Dht {
     }
 
     @Override
+    public CompletableFuture<Message> storeMany(Contact to, Message.StoreMany records) {
+      return request(to, records, null);
+    }
+
+    @Override
     public List<Contact> closest(NodeId target, int count) {
       return table.closest(target, count);
+    }
+
+    @Override
+    public long tableGeneration() {
+      return table.generation();
+    }
+
+    @Override
+    public boolean knowsEveryone() {
+      return table.noneFull();
+    }
+
+    @Override
+    public List<Contact> closestAt(NodeId target, int count, long generation) {
+      return table.closestAt(target, count, generation);
     }
 
     @Override

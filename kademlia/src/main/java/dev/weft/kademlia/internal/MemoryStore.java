@@ -7,7 +7,6 @@ import dev.weft.api.Version;
 import dev.weft.api.spi.store.LocalStore;
 import dev.weft.api.spi.store.StoreResult;
 import dev.weft.api.util.ScanPages;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -22,11 +21,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * returns, so its futures are already done.
  */
 final class MemoryStore implements LocalStore {
-  record Key(String namespace, String key) {}
+  /** (namespace, key) order, written out: the map compares keys on every put and get. */
+  record Key(String namespace, String key) implements Comparable<Key> {
+    @Override
+    public int compareTo(Key o) {
+      int c = namespace.compareTo(o.namespace);
+      return c != 0 ? c : key.compareTo(o.key);
+    }
+  }
 
-  static final Comparator<Key> ORDER = Comparator.comparing(Key::namespace).thenComparing(Key::key);
-
-  private final ConcurrentSkipListMap<Key, Record> records = new ConcurrentSkipListMap<>(ORDER);
+  private final ConcurrentSkipListMap<Key, Record> records = new ConcurrentSkipListMap<>();
   private final ConcurrentSkipListMap<String, String> meta = new ConcurrentSkipListMap<>();
   private volatile boolean closed;
 

@@ -36,6 +36,43 @@ sealed interface Message {
 
   record Store(Record record) implements Message {}
 
+  /**
+   * Several records for one replica, from a batch write: each is stored as a STORE of it would be, and answered in
+   * order by a {@link StoredMany}. At most {@link Codec#MAX_BATCH_RECORDS}.
+   */
+  record StoreMany(List<Record> records, List<byte[]> encoded) implements Message {
+    /**
+     * {@code encoded}: each record as {@link Codec#encodeRecord} writes it, when the sender has it (a batch encodes each
+     * record once for all its replicas), else empty. Not part of the message's identity.
+     */
+    public StoreMany {
+      records = List.copyOf(records);
+      encoded = List.copyOf(encoded);
+      if (!encoded.isEmpty() && encoded.size() != records.size()) {
+        throw new IllegalArgumentException("one encoding per record, or none");
+      }
+    }
+
+    StoreMany(List<Record> records) {
+      this(records, List.of());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StoreMany other && records.equals(other.records);
+    }
+
+    @Override
+    public int hashCode() {
+      return records.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "StoreMany[" + records.size() + " records]";
+    }
+  }
+
   /** A plugin's request; {@code oneway}: no answer is wanted (and none is sent). */
   record App(String channel, JsonNode body, boolean oneway) implements Message {
     @Override
@@ -61,6 +98,28 @@ sealed interface Message {
 
   /** The answer to a STORE: whether it was taken, and the version held now (the newer of the two). */
   record Stored(boolean accepted, Version version) implements Message {}
+
+  /** The answer to a STORE_MANY: one result per record, in the request's order. */
+  record StoredMany(List<Result> results) implements Message {
+    public StoredMany {
+      results = List.copyOf(results);
+    }
+
+    /**
+     * One record's: as a {@link Stored} answer when {@code error} is empty, but for an accepted record {@code version}
+     * is {@link Version#ZERO} (the record's own is held: the wire leaves it out); else why it was not stored (a
+     * forgery, the store full, the sender's quota), and {@code version} is {@link Version#ZERO}.
+     */
+    record Result(boolean accepted, Version version, String error) {
+      static Result failed(String error) {
+        return new Result(false, Version.ZERO, error.isEmpty() ? "error" : error);
+      }
+
+      boolean failed() {
+        return !error.isEmpty();
+      }
+    }
+  }
 
   record AppReply(JsonNode body) implements Message {}
 

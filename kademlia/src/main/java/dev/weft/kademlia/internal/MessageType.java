@@ -14,7 +14,9 @@ enum MessageType {
   APP_REPLY(false, Message.AppReply.class),
   /** "Ask again with this token": the answer to a request whose address is not verified and whose answer is too big. */
   TOKEN(false, Message.Token.class),
-  ERROR(false, Message.Error.class);
+  ERROR(false, Message.Error.class),
+  STORE_MANY(true, Message.StoreMany.class),
+  STORED_MANY(false, Message.StoredMany.class);
 
   private static final MessageType[] ALL = values();
   private final boolean request;

@@ -180,6 +180,7 @@ final class RoutingTable {
       bucket.addLast(e);
       byAddress.put(contact.addresses().get(0), e);
       size++;
+      changed(e.contact, true);
       removeReplacement(index, contact.id());
       return SeenOutcome.ADDED;
     }
@@ -298,11 +299,13 @@ final class RoutingTable {
       buckets[index].remove(e);
       byAddress.remove(e.contact.addresses().get(0), e);
       size--;
+      changed(e.contact, false);
       Entry replacement = cache(index).pollLast();
       if (replacement != null) {
         buckets[index].addLast(replacement);
         byAddress.putIfAbsent(replacement.contact.addresses().get(0), replacement);
         size++;
+        changed(replacement.contact, true);
       }
       return true;
     }
@@ -323,6 +326,7 @@ final class RoutingTable {
       buckets[index].remove(e);
       byAddress.remove(e.contact.addresses().get(0), e);
       size--;
+      changed(e.contact, false);
     }
   }
 
@@ -342,6 +346,9 @@ final class RoutingTable {
 
   /** Up to {@code count} contacts closest to {@code target}, closest first; contacts that keep failing come last. */
   List<Contact> closest(NodeId target, int count) {
+    if (size <= FLAT_MAX) {
+      return closestOfAll(target, count);
+    }
     // Buckets are visited in increasing distance from the target, so the walk stops as soon as it holds `count`
     // contacts that answer, having sorted only the buckets it read (at most k entries each). With t = self ^ target
     // and `own` its highest set bit: bucket `own` is nearest (its ids share t's top bit); a lower bucket j lies
@@ -357,13 +364,15 @@ final class RoutingTable {
     if (own >= 0) {
       take(own, targetHigh, byDistance, scratch, keys, good, failing);
     }
+    // Empty buckets are skipped before their bit is tested: most of the 160 are empty, and this runs for every record
+    // a node stores.
     for (int j = own - 1; j >= 0 && good.size() < count; j--) {
-      if (target.bit(NodeId.BITS - 1 - j) != self.bit(NodeId.BITS - 1 - j)) {
+      if (!isEmpty(j) && target.bit(NodeId.BITS - 1 - j) != self.bit(NodeId.BITS - 1 - j)) {
         take(j, targetHigh, byDistance, scratch, keys, good, failing);
       }
     }
     for (int j = 0; j < own && good.size() < count; j++) {
-      if (target.bit(NodeId.BITS - 1 - j) == self.bit(NodeId.BITS - 1 - j)) {
+      if (!isEmpty(j) && target.bit(NodeId.BITS - 1 - j) == self.bit(NodeId.BITS - 1 - j)) {
         take(j, targetHigh, byDistance, scratch, keys, good, failing);
       }
     }
@@ -382,6 +391,144 @@ final class RoutingTable {
       out.add(takeGood ? good.get(g++).contact : failing.get(f++).contact);
     }
     return out;
+  }
+
+  /** Membership changes remembered for {@link #closestAt}: a busy node's last several minutes of joins and leaves. */
+  static final int CHANGES_KEPT = 4096;
+
+  /** A contact that entered ({@code added}) or left the table, making membership {@code generation}. */
+  private record Change(long generation, Contact contact, boolean added) {}
+
+  private final ArrayDeque<Change> changes = new ArrayDeque<>();
+  /** Counts membership changes: contacts entering or leaving the table (not their state or addresses). */
+  private long generation;
+
+  private void changed(Contact contact, boolean added) {
+    flat = null;
+    generation++;
+    changes.addLast(new Change(generation, contact, added));
+    if (changes.size() > CHANGES_KEPT) {
+      changes.removeFirst();
+    }
+  }
+
+  /** The table's membership generation: it changes whenever a contact enters or leaves. */
+  long generation() {
+    return generation;
+  }
+
+  /**
+   * The {@code count} contacts closest to {@code target} among those the table held at {@code generation}, closest
+   * first (as {@link #closest} ranks those still here, answering ones first); null when changes since then are no longer remembered ({@link #CHANGES_KEPT}).
+   */
+  List<Contact> closestAt(NodeId target, int count, long generation) {
+    if (generation > this.generation) {
+      throw new IllegalArgumentException("generation " + generation + " is ahead of " + this.generation);
+    }
+    if (generation < this.generation - changes.size()) {
+      return null;
+    }
+    // Each contact's first change since then says whether it was in the table at that generation.
+    Map<NodeId, Change> first = new HashMap<>();
+    for (java.util.Iterator<Change> it = changes.descendingIterator(); it.hasNext(); ) {
+      Change c = it.next();
+      if (c.generation() <= generation) {
+        break;
+      }
+      first.put(c.contact().id(), c);
+    }
+    int absent = 0;
+    for (Change c : first.values()) {
+      if (c.added()) {
+        absent++;
+      }
+    }
+    List<Contact> out = new ArrayList<>(count + first.size());
+    for (Contact e : closest(target, count + absent)) {
+      Change c = first.get(e.id());
+      if (c == null || !c.added()) {
+        out.add(e);
+      }
+    }
+    for (Change c : first.values()) {
+      if (!c.added() && find(c.contact().id()) == null) {
+        out.add(c.contact());
+      }
+    }
+    out.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+    return out.size() > count ? out.subList(0, count) : out;
+  }
+
+  /** Tables this small answer {@link #closest} from one array of all their entries rather than bucket by bucket. */
+  private static final int FLAT_MAX = 64;
+  /** Every entry, while the table holds at most {@link #FLAT_MAX}; null when contacts came or went since. */
+  private Entry[] flat;
+
+  /**
+   * {@link #closest} in a small table: one pass over every entry, keeping the nearest {@code count} answering and
+   * failing ones by insertion. A network smaller than a bucket asks this for every record it stores (its replica
+   * view), where walking 160 mostly empty buckets cost more than storing the record.
+   */
+  private List<Contact> closestOfAll(NodeId target, int count) {
+    if (flat == null) {
+      List<Entry> all = new ArrayList<>(size);
+      for (ArrayDeque<Entry> b : buckets) {
+        if (b != null) {
+          all.addAll(b);
+        }
+      }
+      flat = all.toArray(new Entry[0]);
+    }
+    Comparator<Entry> byDistance = (a, b) -> target.compareDistance(a.id(), b.id());
+    long targetHigh = high64(target);
+    int cap = Math.max(0, Math.min(count, flat.length));
+    Entry[] good = new Entry[cap];
+    long[] goodKeys = new long[cap];
+    Entry[] failing = new Entry[cap];
+    long[] failingKeys = new long[cap];
+    int g = 0;
+    int f = 0;
+    for (Entry e : flat) {
+      long key = e.idHigh ^ targetHigh;
+      if (e.failures > 0) {
+        f = insert(e, key, failing, failingKeys, f, byDistance);
+      } else {
+        g = insert(e, key, good, goodKeys, g, byDistance);
+      }
+    }
+    int fromGood = Math.min(count, g);
+    int fromFailing = Math.min(count - fromGood, f);
+    List<Contact> out = new ArrayList<>(fromGood + fromFailing);
+    int i = 0;
+    int j = 0;
+    while (i < fromGood || j < fromFailing) {
+      boolean takeGood = j >= fromFailing
+          || (i < fromGood && compare(goodKeys[i], good[i], failingKeys[j], failing[j], byDistance) <= 0);
+      out.add(takeGood ? good[i++].contact : failing[j++].contact);
+    }
+    return out;
+  }
+
+  /** Inserts {@code e} into the first {@code n} of {@code into}, kept nearest first and cut at its length. */
+  private static int insert(Entry e, long key, Entry[] into, long[] keys, int n, Comparator<Entry> byDistance) {
+    int cap = into.length;
+    if (cap == 0 || n == cap && compare(key, e, keys[cap - 1], into[cap - 1], byDistance) >= 0) {
+      return n;
+    }
+    int i = n < cap ? n : cap - 1;
+    while (i > 0 && compare(key, e, keys[i - 1], into[i - 1], byDistance) < 0) {
+      into[i] = into[i - 1];
+      keys[i] = keys[i - 1];
+      i--;
+    }
+    into[i] = e;
+    keys[i] = key;
+    return n < cap ? n + 1 : n;
+  }
+
+  private boolean isEmpty(int index) {
+    ArrayDeque<Entry> b = buckets[index];
+    return b == null || b.isEmpty();
   }
 
   private void take(int index, long targetHigh, Comparator<Entry> byDistance, List<Entry> scratch, long[] keys,

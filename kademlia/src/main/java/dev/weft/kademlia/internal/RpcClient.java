@@ -89,6 +89,11 @@ final class RpcClient {
     byte[] bytes;
     boolean tokenRetried;
     final String type;
+    /**
+     * A batch (STORE_MANY): its answer waits for the receiver to store every record, so it is not a round trip to
+     * time the peer by, and it is given twice the rpc-timeout before each send, not the peer's retransmit time.
+     */
+    final boolean bulk;
     final CompletableFuture<Message> future = new CompletableFuture<>();
     int attempts;
     long sentNanos;
@@ -106,6 +111,7 @@ final class RpcClient {
       this.bytes = bytes;
       this.type = type;
       this.stalled = stalled;
+      this.bulk = envelope.message() instanceof Message.StoreMany;
     }
   }
 
@@ -186,7 +192,7 @@ final class RpcClient {
     }
     pending.remove(m.rid());
     p.timer.cancel();
-    double rtt = p.attempts == 1 ? (scheduler.nanoTime() - p.sentNanos) / 1e6 : -1;
+    double rtt = p.attempts == 1 && !p.bulk ? (scheduler.nanoTime() - p.sentNanos) / 1e6 : -1;
     peers.answered(sender, m, rtt);
     if (m.message() instanceof Message.Token) {
       p.future.completeExceptionally(new WeftException("peer " + m.from().shortHex() + " refused its own token"));
@@ -224,11 +230,11 @@ final class RpcClient {
     p.sentNanos = now;
     stats.bytesOf(p.type, p.bytes.length);
     peers.send(p.address, p.bytes);
-    long timeoutMillis = cfg.rpcTimeout().toMillis();
+    long timeoutMillis = cfg.rpcTimeout().toMillis() * (p.bulk ? 2 : 1);
     long waitMillis;
     if (p.attempts == 1) {
       p.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeoutMillis * (cfg.rpcRetries() + 1));
-      waitMillis = cfg.rpcRetries() == 0 || p.to.id() == null ? timeoutMillis
+      waitMillis = cfg.rpcRetries() == 0 || p.to.id() == null || p.bulk ? timeoutMillis
           : peers.retransmitMillis(p.to.id(), cfg.rpcTimeoutMin().toMillis(), timeoutMillis);
     } else {
       int sendsLeft = cfg.rpcRetries() + 2 - p.attempts; // this one included

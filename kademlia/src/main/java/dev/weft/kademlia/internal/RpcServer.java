@@ -5,6 +5,7 @@ import dev.weft.api.Address;
 import dev.weft.api.Contact;
 import dev.weft.api.NodeId;
 import dev.weft.api.Record;
+import dev.weft.api.Version;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.api.spi.store.StoreResult;
@@ -107,7 +108,7 @@ final class RpcServer {
       // Without a token this is the handshake every first request to a node makes: nothing failed. A token that is
       // not ours for this address (made up, another's, or older than two epochs) is a refusal.
       if (m.tok() != null) {
-        stats.refused(m.type() == MessageType.STORE ? "token.store" : "token.app");
+        stats.refused(m.type() == MessageType.APP ? "token.app" : "token.store");
       }
       r.reply(new Message.Token());
       return;
@@ -125,6 +126,8 @@ final class RpcServer {
           .thenCompose(ok -> services.storeHere(s.record()))
           .whenCompleteAsync((result, error) -> r.reply(error != null ? error(KademliaNode.rootCause(error).getMessage())
               : new Message.Stored(result.accepted(), result.current().version())), loop);
+    } else if (q instanceof Message.StoreMany many) {
+      serveStoreMany(from, r, many);
     } else if (q instanceof Message.App a) {
       serveApp(sender, r, a);
     } else {
@@ -134,7 +137,50 @@ final class RpcServer {
 
   /** Writes and plugin requests are served only to a source that proved its address with our token. */
   private static boolean needsToken(Message m) {
-    return m instanceof Message.Store || (m instanceof Message.App a && !a.oneway());
+    return m instanceof Message.Store || m instanceof Message.StoreMany || (m instanceof Message.App a && !a.oneway());
+  }
+
+  /**
+   * Each record of a batch goes through what a STORE of it would (signature, admission, store) on its own: one that
+   * fails does not fail the others, and the answer says, in order, what became of each. Admission runs for the whole
+   * batch in one turn of the loop, once the store said which keys it holds.
+   */
+  private void serveStoreMany(Address from, Responder r, Message.StoreMany many) {
+    List<Record> records = many.records();
+    List<CompletableFuture<Boolean>> held = new ArrayList<>(records.size());
+    for (Record record : records) {
+      held.add(services.checkSignature(record).thenCompose(ok -> services.holds(record)));
+    }
+    CompletableFuture.allOf(held.toArray(new CompletableFuture<?>[0])).handleAsync((ignored, e) -> {
+      List<CompletableFuture<Message.StoredMany.Result>> each = new ArrayList<>(records.size());
+      // The store's size counts none of this batch's new keys until their writes complete.
+      long newKeys = 0;
+      for (int i = 0; i < records.size(); i++) {
+        Record record = records.get(i);
+        CompletableFuture<StoreResult> stored;
+        try {
+          if (!held.get(i).join()) {
+            admission.admitNewKey(from, services.storeSize() + newKeys);
+            newKeys++;
+          }
+          stored = services.storeHere(record);
+        } catch (RuntimeException failure) {
+          stored = CompletableFuture.failedFuture(failure);
+        }
+        each.add(stored.handle((result, error) -> error != null
+            ? Message.StoredMany.Result.failed(String.valueOf(KademliaNode.rootCause(error).getMessage()))
+            : result.accepted() ? new Message.StoredMany.Result(true, Version.ZERO, "")
+            : new Message.StoredMany.Result(false, result.current().version(), "")));
+      }
+      CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0])).whenCompleteAsync((x, y) -> {
+        List<Message.StoredMany.Result> results = new ArrayList<>(each.size());
+        for (CompletableFuture<Message.StoredMany.Result> f : each) {
+          results.add(f.join());
+        }
+        r.reply(new Message.StoredMany(results));
+      }, loop);
+      return null;
+    }, loop);
   }
 
   /**

@@ -109,6 +109,10 @@ class CodecFuzzTest {
           m = new Message.Token();
         }
         case ERROR -> m = new Message.Error("busy");
+        case STORE_MANY -> m = new Message.StoreMany(List.of(value, Record.tombstone("users", "bob", new Version(5, 6),
+            99, other)));
+        case STORED_MANY -> m = new Message.StoredMany(List.of(new Message.StoredMany.Result(true, Version.ZERO,
+            ""), Message.StoredMany.Result.failed("full")));
         case PONG -> m = new Message.Pong();
         default -> throw new AssertionError(type);
       }

@@ -93,15 +93,109 @@ class RoutingTableTest {
           default -> self.randomInBucket(random.nextInt(NodeId.BITS), random);
         };
         int count = List.of(1, 3, 8, 20, 100, 2000).get(random.nextInt(6));
-        Comparator<NodeId> byDistance = target::compareDistance;
-        List<NodeId> good = all.stream().filter(id -> !failing.contains(id)).sorted(byDistance).limit(count).toList();
-        List<NodeId> fill = failing.stream().sorted(byDistance).limit(count - good.size()).toList();
-        List<NodeId> expected = new ArrayList<>(good);
-        expected.addAll(fill);
-        expected.sort(byDistance);
-        assertThat(t.closest(target, count).stream().map(Contact::id).toList()).isEqualTo(expected);
+        assertThat(t.closest(target, count).stream().map(Contact::id).toList())
+            .isEqualTo(expectedClosest(all, failing, target, count));
       }
     }
+  }
+
+  /** What {@code closest} should answer, by a full sort: the nearest answering, failing ones only to fill up. */
+  private static List<NodeId> expectedClosest(List<NodeId> all, List<NodeId> failing, NodeId target, int count) {
+    Comparator<NodeId> byDistance = target::compareDistance;
+    List<NodeId> good = all.stream().filter(id -> !failing.contains(id)).sorted(byDistance).limit(count).toList();
+    List<NodeId> fill = failing.stream().sorted(byDistance).limit(count - good.size()).toList();
+    List<NodeId> expected = new ArrayList<>(good);
+    expected.addAll(fill);
+    expected.sort(byDistance);
+    return expected;
+  }
+
+  /**
+   * A table of at most 64 contacts answers from one array of them all: the same answers as a full sort, also after
+   * contacts join, fail, leave and are replaced between queries (the array is rebuilt when membership changes).
+   */
+  @Test
+  void aSmallTableAnswersClosestLikeAFullSortThroughJoinsAndDepartures() {
+    // Eight buckets of eight: at most 64 contacts, and no replacement waits (joins go only where there is room).
+    RoutingTable t = new RoutingTable(self, 8);
+    List<NodeId> all = new ArrayList<>();
+    List<NodeId> failing = new ArrayList<>();
+    for (int step = 0; step < 400; step++) {
+      int action = random.nextInt(10);
+      if (action < 4 || all.isEmpty()) {
+        NodeId id = self.randomInBucket(NodeId.BITS - 1 - random.nextInt(8), random);
+        if (t.wouldAdd(id)) {
+          assertThat(t.seen(contact(id), step)).isEqualTo(RoutingTable.SeenOutcome.ADDED);
+          all.add(id);
+        }
+      } else if (action < 6) {
+        NodeId id = all.get(random.nextInt(all.size()));
+        if (t.failed(id, 2)) {
+          all.remove(id);
+          failing.remove(id);
+        } else if (!failing.contains(id)) {
+          failing.add(id);
+        }
+      } else if (action == 6) {
+        NodeId id = all.remove(random.nextInt(all.size()));
+        failing.remove(id);
+        t.remove(id);
+      }
+      assertThat(t.size()).isEqualTo(all.size()).isLessThanOrEqualTo(64);
+      NodeId target = NodeId.random(random);
+      int count = List.of(1, 3, 8, 20).get(random.nextInt(4));
+      assertThat(t.closest(target, count).stream().map(Contact::id).toList()).as("step " + step)
+          .isEqualTo(expectedClosest(all, failing, target, count));
+    }
+  }
+
+  /**
+   * {@code closestAt} answers from the membership of an earlier generation: contacts that joined since are left out,
+   * those that left since are back in; and once more changes than are remembered happened, it says it cannot.
+   */
+  @Test
+  void closestAtAnswersFromAnEarlierMembership() {
+    RoutingTable t = new RoutingTable(self, 20);
+    List<NodeId> present = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      NodeId id = NodeId.random(random);
+      if (t.seen(contact(id), i) == RoutingTable.SeenOutcome.ADDED) {
+        present.add(id);
+      }
+    }
+    long generation = t.generation();
+    List<NodeId> then = List.copyOf(present);
+    for (int i = 0; i < 60; i++) {
+      if (random.nextBoolean()) {
+        NodeId id = present.remove(random.nextInt(present.size()));
+        t.remove(id);
+      } else {
+        NodeId id = NodeId.random(random);
+        if (t.seen(contact(id), 1000 + i) == RoutingTable.SeenOutcome.ADDED) {
+          present.add(id);
+        }
+      }
+    }
+    // One that left and came back is as it was.
+    NodeId back = then.get(0);
+    if (!present.contains(back)) {
+      t.seen(contact(back), 2000);
+      present.add(back);
+    }
+    for (int q = 0; q < 100; q++) {
+      NodeId target = NodeId.random(random);
+      int count = List.of(1, 8, 20).get(random.nextInt(3));
+      List<NodeId> expected = then.stream().sorted(target::compareDistance).limit(count).toList();
+      assertThat(t.closestAt(target, count, generation).stream().map(Contact::id).toList()).isEqualTo(expected);
+      assertThat(t.closestAt(target, count, t.generation()).stream().map(Contact::id).toList())
+          .isEqualTo(t.closest(target, count).stream().map(Contact::id).toList());
+    }
+    for (int i = 0; i < RoutingTable.CHANGES_KEPT; i++) {
+      NodeId id = present.get(random.nextInt(present.size()));
+      t.remove(id);
+      t.seen(contact(id), 3000 + i);
+    }
+    assertThat(t.closestAt(self, 8, generation)).isNull();
   }
 
   @Test

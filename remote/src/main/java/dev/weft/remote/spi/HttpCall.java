@@ -59,6 +59,12 @@ public interface HttpCall {
   void readJson(String what, Consumer<JsonNode> then);
 
   /**
+   * Reads the body as it came, up to {@code maxBytes} (a route's own limit, such as a batch's, in place of the request
+   * limit), and hands it to {@code then} (on a server thread); answers {@code too-large} when it is longer.
+   */
+  void readBody(int maxBytes, Consumer<byte[]> then);
+
+  /**
    * Starts {@code operation} and answers with {@code answer} of its result when it completes, or with its failure,
    * which {@code refine} may first turn into the route's own answer (a {@link dev.weft.remote.RemoteException}). A
    * call that throws at once is answered like a failed future; the face's time limit applies.
