@@ -87,6 +87,7 @@ awk -v inflight="$inflight" '
     row("requests per get, sequential", "requests_per_get", 2, "lower")
     row("requests per get, " inflight " in flight", "inflight_requests_per_get", 2, "lower")
     row("RSS per node process, mean (MiB)", "rss_mib", 1, "lower")
+    row("PSS per node process, mean (MiB)", "pss_mib", 1, "lower")
     row("put p50, sequential (ms)", "put_p50_ms", 3, "lower")
     row("put p99, sequential (ms)", "put_p99_ms", 3, "lower")
     row("puts/s, sequential", "puts_per_s", 0, "higher")

@@ -33,12 +33,21 @@ def pct(xs, p):
     return s[max(0, min(len(s) - 1, int(len(s) * p / 100.0 + 0.999999) - 1))]
 
 
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
+def proc_kib(path, field):
+    with open(path) as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
                 return int(line.split()[1])
     return -1
+
+
+def rss_kib(pid):
+    return proc_kib("/proc/%d/status" % pid, "VmRSS:")
+
+
+def pss_kib(pid):
+    # Proportional: shared pages (libraries mapped by every node) divided among the processes sharing them.
+    return proc_kib("/proc/%d/smaps_rollup" % pid, "Pss:")
 
 
 def sent_requests(node):
@@ -126,6 +135,7 @@ try:
     par_secs = time.time() - t0
     par_requests = sent_requests(b) - before
     rss = [rss_kib(p.pid) for p in procs]
+    pss = [pss_kib(p.pid) for p in procs]
 
     ms = lambda x: x * 1000.0
     print("| figure | OpenDHT %s |" % "2.4.12")
@@ -138,7 +148,8 @@ try:
     print("| gets, %d in flight | found %d/%d, p50 %.3f ms, p99 %.3f ms, %.0f gets/s |" % (
         INFLIGHT, par_found[0], OPS, ms(pct(par_lat, 50)), ms(pct(par_lat, 99)), OPS / par_secs))
     print("| requests per get | %.2f sequential, %.2f in flight |" % (seq_requests / OPS, par_requests / OPS))
-    print("| RSS per node process | mean %.1f MiB, max %.1f MiB |" % (sum(rss) / len(rss) / 1024.0, max(rss) / 1024.0))
+    print("| RSS per node process | mean %.1f MiB, max %.1f MiB; PSS mean %.1f MiB |" % (
+        sum(rss) / len(rss) / 1024.0, max(rss) / 1024.0, sum(pss) / len(pss) / 1024.0))
     print()
     results = [
         ("ops", OPS),
@@ -158,6 +169,7 @@ try:
         ("inflight_requests_per_get", par_requests / OPS),
         ("rss_mib", sum(rss) / len(rss) / 1024.0),
         ("rss_max_mib", max(rss) / 1024.0),
+        ("pss_mib", sum(pss) / len(pss) / 1024.0),
     ]
     for name, value in results:
         print("RESULT %s %.4f" % (name, value))

@@ -112,10 +112,12 @@ public final class ClusterBenchmark {
       long parRequests = requests(afterPar) - requests(afterSeq);
       long rssTotal = 0;
       long rssMax = 0;
+      long pssTotal = 0;
       for (long pid : pids) {
         long rss = NodeProcesses.rssKib(pid);
         rssTotal += rss;
         rssMax = Math.max(rssMax, rss);
+        pssTotal += NodeProcesses.pssKib(pid);
       }
 
       System.out.printf("%n| figure | value |%n|---|---|%n");
@@ -137,8 +139,8 @@ public final class ClusterBenchmark {
       });
       System.out.printf("| requests sent by client B during the gets | %s |%n", byType);
       System.out.printf("| lookup hops (client B, all lookups) | %s |%n", hops(afterPar.lookupHops(), before.lookupHops()));
-      System.out.printf("| RSS per node process | mean %.1f MiB, max %.1f MiB |%n", rssTotal / 1024.0 / nodes,
-          rssMax / 1024.0);
+      System.out.printf("| RSS per node process | mean %.1f MiB, max %.1f MiB; PSS mean %.1f MiB |%n",
+          rssTotal / 1024.0 / nodes, rssMax / 1024.0, pssTotal / 1024.0 / nodes);
       System.out.printf("| node JVM options | `%s` |%n", nodeOpts);
       messaging(a, b, ops, inflight, text);
       double[] bulkFigures = bulk > 0 ? bulk(a, b, bulk, text) : null;
@@ -161,6 +163,7 @@ public final class ClusterBenchmark {
       result("inflight_requests_per_get", parRequests / (double) ops);
       result("rss_mib", rssTotal / 1024.0 / nodes);
       result("rss_max_mib", rssMax / 1024.0);
+      result("pss_mib", pssTotal / 1024.0 / nodes);
       if (bulkFigures != null) {
         result("bulk_records_per_s", bulkFigures[0]);
         result("bulk_failed", bulkFigures[1]);
@@ -173,8 +176,8 @@ public final class ClusterBenchmark {
   }
 
   /**
-   * {@code Storage.putAll} of {@code count} values from client A, in batches of 5,000 with two in flight (as {@code weft
-   * put-all} sends them); then client B reads 1,000 of them. Returns records/s, failures, the fewest replicas that
+   * {@code Storage.putAll} of {@code count} values from client A, in batches of 5,000 with two in flight (as
+   * {@code weft put-all} sends them); then client B reads 1,000 of them. Returns records/s, failures, the fewest replicas that
    * acknowledged a record, and how many of the reads found their value.
    */
   private static double[] bulk(Node a, Node b, int count, String text) throws Exception {

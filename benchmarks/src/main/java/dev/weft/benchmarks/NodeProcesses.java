@@ -91,9 +91,21 @@ final class NodeProcesses implements AutoCloseable {
 
   /** Resident memory of one process in KiB, or -1. */
   static long rssKib(long pid) {
+    return procField("/proc/" + pid + "/status", "VmRSS:");
+  }
+
+  /**
+   * Proportional resident memory of one process in KiB, or -1: its private pages, plus each shared page divided by the
+   * processes sharing it (the JDK's class-data archive, the same jars mapped by every node of the host).
+   */
+  static long pssKib(long pid) {
+    return procField("/proc/" + pid + "/smaps_rollup", "Pss:");
+  }
+
+  private static long procField(String file, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
+      for (String line : Files.readAllLines(Path.of(file))) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * it.
  */
 final class CommandRunnerTest {
-  private static final List<String> ALL = List.of("node", "cluster", "simulate", "put", "get", "delete", "lscan",
-      "info", "stats", "peers", "send", "send-node", "send-all", "listen", "global", "pht", "sql", "config", "version",
-      "keygen", "completion", "help");
+  private static final List<String> ALL = List.of("node", "cluster", "simulate", "put", "put-all", "get", "delete",
+      "lscan", "info", "stats", "peers", "send", "send-node", "send-all", "listen", "global", "pht", "sql", "config",
+      "version", "keygen", "completion", "help");
 
   private static CommandRunner.Invocation invocation(String... args) {
     PrintWriter none = new PrintWriter(new OutputStreamWriter(new ByteArrayOutputStream(), StandardCharsets.UTF_8));
