@@ -23,25 +23,19 @@ import dev.weft.api.spi.store.LocalStore;
 import dev.weft.api.spi.store.StoreResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,16 +51,9 @@ final class DhtStorage implements Storage {
   private static final Logger LOG = LoggerFactory.getLogger(DhtStorage.class);
   /** Republishing runs this many record writes at a time, so maintenance does not swamp the node. */
   private static final int REPUBLISH_PARALLELISM = 4;
-  /**
-   * Holders of a record that hand it to a node newly among its closest: the ones ranked first among those that were
-   * already there, in each holder's own view. More than one, so a holder that left unnoticed does not stop the
-   * hand-off; far fewer than the replication factor, so a newcomer is not sent the same record by every holder.
-   */
-  static final int HANDOFF_PUSHERS = 2;
-  /** The RPC counter ({@link dev.weft.api.NodeStats#rpcs}) of STOREs sent by hand-off. */
-  static final String HANDOFF_STAT = "STORE:handoff";
 
-  private record Ref(String namespace, String key) {}
+  /** A record's (namespace, key). */
+  record Ref(String namespace, String key) {}
 
   /**
    * A record this node wrote and keeps alive; a fixed expiry is the user's TTL, otherwise it is refreshed. A signed
@@ -138,16 +125,8 @@ final class DhtStorage implements Storage {
   private final BatchReplicator batches;
   private final Map<Ref, Publication> publications = new HashMap<>();
   private final Map<Ref, Long> lastStored = new HashMap<>();
-  /**
-   * For each record held, the replica set as this node last saw it: the closest nodes to the key it knew (itself
-   * included), as the first 64 bits of their ids. Maintenance hands the record to nodes that joined that set since.
-   */
-  private final Map<Ref, long[]> replicaViews = new HashMap<>();
-  /**
-   * Records stored here that have no view yet, with the routing table's membership generation when they were: their
-   * view is that membership's replica set, worked out by the next maintenance ({@link #viewAt}).
-   */
-  private final Map<Ref, Long> storedAt = new HashMap<>();
+  /** Each held record's replica view, and the hand-off of records to nodes that join it. */
+  private final HandOff handOff;
   private boolean republishing;
   private boolean maintaining;
 
@@ -167,6 +146,7 @@ final class DhtStorage implements Storage {
     this.network = network;
     this.replicator = new Replicator(id, cfg, loop, clock, network, this::serveStore, this::publishes);
     this.batches = new BatchReplicator(id, cfg, loop, network, replicator);
+    this.handOff = new HandOff(id, cfg, loop, network);
     loadPublications();
   }
 
@@ -626,8 +606,7 @@ final class DhtStorage implements Storage {
         if (r.version().millis() < before) {
           Ref ref = new Ref(r.namespace(), r.key());
           lastStored.remove(ref);
-          replicaViews.remove(ref);
-          storedAt.remove(ref);
+          handOff.forget(ref);
           removals.add(store.remove(r.namespace(), r.key(), r.version()).thenApply(done -> {
             if (done) {
               removed.incrementAndGet();
@@ -706,13 +685,7 @@ final class DhtStorage implements Storage {
     hlc.observe(record.version());
     Ref ref = new Ref(record.namespace(), record.key());
     lastStored.put(ref, now);
-    // Whoever stores a record here stores it on the others it sees closest too: they start the view maintenance
-    // compares with, so a node that joins from now on is handed it. The view is worked out at the next maintenance,
-    // from the membership the table had now (a key's hash and a closest-nodes search per record stored would cost
-    // more than storing it).
-    if (!replicaViews.containsKey(ref)) {
-      storedAt.putIfAbsent(ref, network.tableGeneration());
-    }
+    handOff.stored(ref);
     return store.put(record);
   }
 
@@ -822,8 +795,8 @@ final class DhtStorage implements Storage {
    * Hand-off and re-replication by holders (Kademlia §2.5: a node that learns of a new node close to a key it holds
    * stores the key there), run every maintenance interval. For each record held, compare the nodes now closest to its
    * key (this node's view) with the set seen at the previous run: members that are new (a node joined, or one that
-   * was next in line after a holder left or stopped answering) get a STORE, from the {@link #HANDOFF_PUSHERS} closest
-   * of the members that were already there. The first view is taken when the record is stored here (the writer, or
+   * was next in line after a holder left or stopped answering) get a STORE, from the {@link HandOff#PUSHERS} closest
+   * of the members that were already there ({@link HandOff}). The first view is taken when the record is stored here (the writer, or
    * the holder that handed it over, stored it on the others it saw), or at the first run for a record held without
    * one (after a restart). Costs no message while the neighbourhood is unchanged.
    */
@@ -833,8 +806,7 @@ final class DhtStorage implements Storage {
     }
     maintaining = true;
     long now = clock.currentTimeMillis();
-    // Records waiting for their view since before this run: those the scan does not meet are gone (expired, removed).
-    List<Ref> waiting = List.copyOf(storedAt.keySet());
+    Runnable done = handOff.starting();
     List<Record> held = new ArrayList<>();
     collectLive(Scan.all().limit(1000), held, now).whenCompleteAsync((v, e) -> {
       maintaining = false;
@@ -842,13 +814,8 @@ final class DhtStorage implements Storage {
         LOG.warn("replica maintenance scan failed", e);
         return;
       }
-      Map<Ref, long[]> next = new HashMap<>();
-      for (Record r : held) {
-        maintain(r, next);
-      }
-      replicaViews.clear();
-      replicaViews.putAll(next);
-      waiting.forEach(storedAt::remove);
+      handOff.run(held);
+      done.run();
     }, loop);
   }
 
@@ -862,155 +829,6 @@ final class DhtStorage implements Storage {
       return page.next().isPresent() && !network.isClosed()
           ? collectLive(page.next().get(), out, now) : CompletableFuture.completedFuture(null);
     }, loop);
-  }
-
-  /** The replication-factor closest nodes to {@code target} this node knows, itself included, closest first. */
-  private List<Contact> replicaSet(NodeId target) {
-    List<Contact> closest = new ArrayList<>(network.closest(target, cfg.replication()));
-    closest.add(network.self());
-    closest.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-    return closest.size() > cfg.replication() ? closest.subList(0, cfg.replication()) : closest;
-  }
-
-  /**
-   * The replica set of {@code target} as this node saw it at the routing table's membership {@code generation}, as
-   * ids; null when the table no longer remembers that far back (then the record is treated as one held without a
-   * view, as after a restart).
-   */
-  private long[] viewAt(NodeId target, long generation) {
-    List<Contact> then = network.closestAt(target, cfg.replication(), generation);
-    if (then == null) {
-      return null;
-    }
-    List<Contact> set = new ArrayList<>(then);
-    set.add(network.self());
-    set.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-    return ids(set.size() > cfg.replication() ? set.subList(0, cfg.replication()) : set);
-  }
-
-  private static long[] ids(List<Contact> contacts) {
-    long[] out = new long[contacts.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = prefix(contacts.get(i).id());
-    }
-    return out;
-  }
-
-  private void maintain(Record record, Map<Ref, long[]> next) {
-    Ref ref = new Ref(record.namespace(), record.key());
-    List<Contact> closest = replicaSet(network.keyId(record.namespace(), record.key()));
-    long self = prefix(id);
-    long[] now = ids(closest);
-    long[] before = replicaViews.get(ref);
-    if (before == null) {
-      Long generation = storedAt.remove(ref);
-      if (generation != null) {
-        before = viewAt(network.keyId(record.namespace(), record.key()), generation);
-      }
-    }
-    if (!contains(now, self)) {
-      handOver(record, ref, closest, before, next);
-      return;
-    }
-    if (before == null) {
-      next.put(ref, now);
-      return;
-    }
-    List<Contact> fresh = new ArrayList<>();
-    int rank = 0;
-    boolean pusher = false;
-    for (Contact c : closest) {
-      long p = prefix(c.id());
-      if (p == self) {
-        pusher = rank < HANDOFF_PUSHERS;
-      } else if (!contains(before, p)) {
-        fresh.add(c);
-      } else {
-        rank++;
-      }
-    }
-    if (fresh.isEmpty() || !pusher) {
-      next.put(ref, remembered(now, before));
-      return;
-    }
-    // Members handed the record join the view once they acknowledge it; the others are tried again next run.
-    next.put(ref, remembered(new long[0], before));
-    fresh.forEach(c -> push(record, ref, c));
-  }
-
-  /**
-   * A record this node holds but is no longer one of the closest to (nodes closer to its key joined). When a member of
-   * the current set was in this node's view, that member holds the record and hands it on: this node forgets its view.
-   * When none was (newcomers took the whole set), no one closest holds it: the {@link #HANDOFF_PUSHERS} holders of the
-   * view closest to the key hand it over themselves, and keep the view, with the members that acknowledged, until one
-   * of those is in the set. Without a view (after a restart) it is left to the holders that have one.
-   */
-  private void handOver(Record record, Ref ref, List<Contact> closest, long[] before, Map<Ref, long[]> next) {
-    if (before == null) {
-      return;
-    }
-    for (Contact c : closest) {
-      if (contains(before, prefix(c.id()))) {
-        return;
-      }
-    }
-    next.put(ref, before);
-    // Rank among the view's holders this node still knows of: one that left does not push.
-    NodeId target = network.keyId(record.namespace(), record.key());
-    int closer = 0;
-    for (Contact c : network.closest(target, 2 * cfg.replication() + 1)) {
-      if (target.compareDistance(c.id(), id) < 0 && contains(before, prefix(c.id()))) {
-        closer++;
-      }
-    }
-    if (closer < HANDOFF_PUSHERS) {
-      closest.forEach(c -> push(record, ref, c));
-    }
-  }
-
-  /** Hands {@code record} to {@code c}; a member that acknowledges joins the record's view. */
-  private void push(Record record, Ref ref, Contact c) {
-    network.store(c, record, HANDOFF_STAT).thenAcceptAsync(m -> {
-      if (m instanceof Message.Stored) {
-        replicaViews.computeIfPresent(ref, (k, view) -> contains(view, prefix(c.id())) ? view : append(view, c.id()));
-      }
-    }, loop);
-  }
-
-  /**
-   * The next view: the current set, then members of the previous one that dropped out of it, up to twice the set's
-   * size. A member that drops out for a while (it missed a few answers under load) and comes back is not handed the
-   * record again: without this memory, a loaded node's contacts flapped in and out and every flap re-sent everything.
-   */
-  private long[] remembered(long[] now, long[] before) {
-    int cap = 2 * cfg.replication();
-    long[] out = Arrays.copyOf(now, Math.min(cap, now.length + before.length));
-    int n = now.length;
-    for (int i = 0; i < before.length && n < out.length; i++) {
-      if (!contains(now, before[i])) {
-        out[n++] = before[i];
-      }
-    }
-    return n == out.length ? out : Arrays.copyOf(out, n);
-  }
-
-  private static long prefix(NodeId id) {
-    return ByteBuffer.wrap(id.toBytes()).getLong();
-  }
-
-  private static boolean contains(long[] ids, long id) {
-    for (long x : ids) {
-      if (x == id) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static long[] append(long[] ids, NodeId id) {
-    long[] out = Arrays.copyOf(ids, ids.length + 1);
-    out[ids.length] = prefix(id);
-    return out;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
