@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,9 +82,11 @@ final class ObjectRoutes {
     Optional<Duration> ttl = Optional.ofNullable(query.get("ttl")).map(ObjectRoutes::ttl);
     Node node = call.node();
     call.readBody(MAX_BATCH_BYTES, body -> {
-      List<Integer> lines = new ArrayList<>();
+      // One result per object line, in line order; a line that is no write gets its error now, the others their
+      // outcome once the batch is settled (at writeAt: their places among the results).
+      ArrayNode results = RemoteJson.MAPPER.createArrayNode();
+      List<ObjectNode> writeAt = new ArrayList<>();
       List<Write> writes = new ArrayList<>();
-      Map<Integer, String> invalid = new LinkedHashMap<>();
       String text = new String(body, StandardCharsets.UTF_8);
       int lineNo = 0;
       int start = 0;
@@ -100,15 +101,16 @@ final class ObjectRoutes {
         if (line.isEmpty()) {
           continue;
         }
+        ObjectNode result = results.addObject().put("line", lineNo);
         try {
           writes.add(write(call.parseJson(line)));
-          lines.add(lineNo);
+          writeAt.add(result);
         } catch (IllegalArgumentException e) {
-          invalid.put(lineNo, e.getMessage());
+          result.put("error", e.getMessage());
         }
       }
       call.complete(() -> ttl.isPresent() ? node.storage().putAll(writes, ttl.get()) : node.storage().putAll(writes),
-          outcomes -> batchAnswer(lines, outcomes, invalid));
+          outcomes -> batchAnswer(results, writeAt, outcomes));
     });
   }
 
@@ -133,30 +135,18 @@ final class ObjectRoutes {
     return new Write(line.get("namespace").asText(), line.get("key").asText(), line.get("value"));
   }
 
-  private static JsonNode batchAnswer(List<Integer> lines, List<PutOutcome> outcomes, Map<Integer, String> invalid) {
-    ObjectNode body = RemoteJson.object();
-    ArrayNode results = RemoteJson.MAPPER.createArrayNode();
+  private static JsonNode batchAnswer(ArrayNode results, List<ObjectNode> writeAt, List<PutOutcome> outcomes) {
     int stored = 0;
-    int i = 0;
-    int j = 0;
-    // Merges the lines written with those that were not objects, in line order.
-    List<Map.Entry<Integer, String>> bad = List.copyOf(invalid.entrySet());
-    while (i < lines.size() || j < bad.size()) {
-      if (j >= bad.size() || (i < lines.size() && lines.get(i) < bad.get(j).getKey())) {
-        PutOutcome o = outcomes.get(i);
-        ObjectNode r = results.addObject().put("line", lines.get(i++));
-        if (o.ok()) {
-          r.setAll(RemoteJson.putResult(o.result()));
-          stored++;
-        } else {
-          r.put("error", o.error().orElseThrow());
-        }
+    for (int i = 0; i < outcomes.size(); i++) {
+      PutOutcome o = outcomes.get(i);
+      if (o.ok()) {
+        writeAt.get(i).setAll(RemoteJson.putResult(o.result()));
+        stored++;
       } else {
-        Map.Entry<Integer, String> e = bad.get(j++);
-        results.addObject().put("line", e.getKey()).put("error", e.getValue());
+        writeAt.get(i).put("error", o.error().orElseThrow());
       }
     }
-    body.put("stored", stored).put("failed", results.size() - stored);
+    ObjectNode body = RemoteJson.object().put("stored", stored).put("failed", results.size() - stored);
     body.set("results", results);
     return body;
   }

@@ -216,9 +216,7 @@ final class BatchReplicator {
         Slot slot = new Slot(next, record, encoded.get(next), targets.get(next));
         next++;
         placing++;
-        // Before the lookup, which marks the nodes that do not answer it as failing (as a single put does); a table
-        // that knows everyone gives them all as candidates.
-        List<Contact> known = network.knowsEveryone() ? List.of() : network.closest(slot.target, cfg.replication());
+        List<Contact> known = replicator.knownBefore(slot.target);
         CompletableFuture<Lookup.Result> candidates = network.replicaCandidates(slot.target, cfg.replication());
         if (candidates.isDone() && !candidates.isCompletedExceptionally()) {
           place(slot, known, candidates.join());
@@ -241,37 +239,14 @@ final class BatchReplicator {
       }
     }
 
-    /** Queues the record for its chosen replicas; the others are its stand-ins. */
+    /** Queues the record for its chosen replicas, as a single put would choose them; the others stand in. */
     void place(Slot slot, List<Contact> known, Lookup.Result result) {
-      // The lookup's answer is in distance order: this node goes where it belongs among it.
-      List<Contact> closest = result.closest();
-      List<Contact> candidates = new ArrayList<>(closest.size() + 1);
-      Contact self = network.self();
-      for (Contact c : closest) {
-        if (self != null && slot.target.compareDistance(self.id(), c.id()) < 0) {
-          candidates.add(self);
-          self = null;
-        }
-        if (!c.id().equals(id)) {
-          candidates.add(c);
-        }
-      }
-      if (self != null) {
-        candidates.add(self);
-      }
-      int size = Math.min(cfg.replication(), candidates.size());
-      List<Contact> chosen = candidates.subList(0, size);
-      slot.spares = new ArrayDeque<>(candidates.subList(size, candidates.size()));
-      Contact farthest = chosen.get(chosen.size() - 1);
-      for (Contact c : known) {
-        if (slot.target.compareDistance(c.id(), farthest.id()) < 0
-            && chosen.stream().noneMatch(x -> x.id().equals(c.id()))) {
-          slot.missed.add(c);
-        }
-      }
-      slot.attempted = size;
-      slot.pending = size;
-      for (Contact c : List.copyOf(chosen)) {
+      Replicator.Placement p = replicator.place(slot.target, known, result);
+      slot.spares = p.spares();
+      slot.missed.addAll(p.missed());
+      slot.attempted = p.chosen().size();
+      slot.pending = p.chosen().size();
+      for (Contact c : p.chosen()) {
         if (c.id().equals(id)) {
           storeOne(slot, c);
         } else {
@@ -308,8 +283,7 @@ final class BatchReplicator {
       }
       slot.missed.forEach(c -> replicator.storeLater(c, slot.record, 0));
       Record r = slot.record;
-      settle(slot, slot.acks.get() == 0
-          ? "no replica acknowledged " + r.namespace() + "/" + r.key() + " (" + slot.attempted + " tried)" : null);
+      settle(slot, slot.acks.get() == 0 ? Replicator.unacknowledged(r, slot.attempted) : null);
     }
 
     /** The record's outcome: stored, or failed for {@code error}. */

@@ -49,46 +49,81 @@ final class Replicator {
   }
 
   /**
-   * Stores {@code record} on the replication-factor closest nodes (this one included when it is among them), telling {@code held} the version each replica that answered holds now. A closest
-   * node that does not take the record is replaced by the next candidate, if the lookup gave more than the replication
+   * Stores {@code record} on the replication-factor closest nodes (this one included when it is among them), telling
+   * {@code held} the version each replica that answered holds now. A closest node that does not take the record is replaced by the next candidate, if the lookup gave more than the replication
    * factor (it does where the routing table stood in for it), and is sent the record again later.
    */
   CompletableFuture<PutResult> replicate(Record record, Consumer<Version> held) {
     NodeId target = network.keyId(record.namespace(), record.key());
-    // Before the lookup, which marks the nodes that do not answer it as failing.
-    List<Contact> known = network.closest(target, cfg.replication());
+    List<Contact> known = knownBefore(target);
     return network.replicaCandidates(target, cfg.replication()).thenComposeAsync(result -> {
-      List<Contact> candidates = new ArrayList<>(result.closest());
-      candidates.add(network.self());
-      candidates.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-      int size = Math.min(cfg.replication(), candidates.size());
-      List<Contact> chosen = candidates.subList(0, size);
-      ArrayDeque<Contact> spares = new ArrayDeque<>(candidates.subList(size, candidates.size()));
-      // Nodes this node knew that are closer than the farthest chosen one but did not answer the lookup.
-      Contact farthest = chosen.get(chosen.size() - 1);
-      List<Contact> missed = new ArrayList<>();
-      for (Contact c : known) {
-        if (target.compareDistance(c.id(), farthest.id()) < 0
-            && chosen.stream().noneMatch(x -> x.id().equals(c.id()))) {
-          missed.add(c);
-        }
-      }
+      Placement p = place(target, known, result);
       AtomicInteger acks = new AtomicInteger();
-      List<CompletableFuture<?>> writes = new ArrayList<>(chosen.size());
-      for (Contact c : chosen) {
-        writes.add(storeOn(c, record, held, acks, spares, missed));
+      List<CompletableFuture<?>> writes = new ArrayList<>(p.chosen().size());
+      for (Contact c : p.chosen()) {
+        writes.add(storeOn(c, record, held, acks, p.spares(), p.missed()));
       }
-      int attempted = chosen.size();
+      int attempted = p.chosen().size();
       return CompletableFuture.allOf(writes.stream().map(f -> f.handle((x, e) -> null))
           .toArray(CompletableFuture[]::new)).thenApplyAsync(ignored -> {
-            missed.forEach(c -> storeLater(c, record, 0));
+            p.missed().forEach(c -> storeLater(c, record, 0));
             if (acks.get() == 0) {
-              throw new WeftException("no replica acknowledged " + record.namespace() + "/" + record.key()
-                  + " (" + attempted + " tried)");
+              throw new WeftException(unacknowledged(record, attempted));
             }
             return new PutResult(record.version(), acks.get(), attempted);
           }, loop);
     }, loop);
+  }
+
+  /**
+   * Where one record goes: the replication-factor closest candidates ({@code chosen}, this node among them when it is
+   * one of the closest), the next ones to stand in for a chosen one that does not take it ({@code spares}), and the
+   * nodes this node knew, closer than the farthest chosen one, that the lookup left out ({@code missed}: sent the record
+   * later).
+   */
+  record Placement(List<Contact> chosen, ArrayDeque<Contact> spares, List<Contact> missed) {}
+
+  /**
+   * The contacts to compare a lookup's answer with ({@link #place}), taken before the lookup, which marks the nodes
+   * that do not answer it as failing; none where the table knows everyone (its candidates include them all).
+   */
+  List<Contact> knownBefore(NodeId target) {
+    return network.knowsEveryone() ? List.of() : network.closest(target, cfg.replication());
+  }
+
+  /** Places a record of id {@code target} among {@code result}'s candidates (closest first) and this node. */
+  Placement place(NodeId target, List<Contact> known, Lookup.Result result) {
+    List<Contact> closest = result.closest();
+    List<Contact> candidates = new ArrayList<>(closest.size() + 1);
+    Contact self = network.self();
+    for (Contact c : closest) {
+      if (self != null && target.compareDistance(self.id(), c.id()) < 0) {
+        candidates.add(self);
+        self = null;
+      }
+      if (!c.id().equals(id)) {
+        candidates.add(c);
+      }
+    }
+    if (self != null) {
+      candidates.add(self);
+    }
+    int size = Math.min(cfg.replication(), candidates.size());
+    List<Contact> chosen = List.copyOf(candidates.subList(0, size));
+    ArrayDeque<Contact> spares = new ArrayDeque<>(candidates.subList(size, candidates.size()));
+    Contact farthest = chosen.get(chosen.size() - 1);
+    List<Contact> missed = new ArrayList<>();
+    for (Contact c : known) {
+      if (target.compareDistance(c.id(), farthest.id()) < 0 && chosen.stream().noneMatch(x -> x.id().equals(c.id()))) {
+        missed.add(c);
+      }
+    }
+    return new Placement(chosen, spares, missed);
+  }
+
+  /** Why a write failed when no replica took it. */
+  static String unacknowledged(Record record, int attempted) {
+    return "no replica acknowledged " + record.namespace() + "/" + record.key() + " (" + attempted + " tried)";
   }
 
   /**
