@@ -1,7 +1,9 @@
 #!/bin/sh
 # The cluster benchmark against OpenDHT in one run: weft's ClusterBenchmark, then OpenDHT's (benchmarks/opendht/bench.py
 # with Debian's dhtnode), one after the other on this machine, then their main figures side by side as a Markdown table.
-#   benchmarks/side-by-side.sh [nodes] [ops] [inflight]        defaults: 20 1000 32
+#   benchmarks/side-by-side.sh [nodes] [ops] [inflight] [warmup]        defaults: 20 1000 32 3000
+# warmup: the unmeasured puts and gets weft runs first, for the JIT compilers of its JVMs to finish with the paths
+# measured. OpenDHT runs its own 100 (bench.py): it needs no JIT, and 3,000 would slow it down (its searches pile up).
 # Needs dhtnode and python3-opendht; installs them with apt-get when they are missing and this runs as root.
 # Both programs' whole outputs are kept in benchmarks/target/side-by-side/.
 set -eu
@@ -9,6 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 nodes=${1:-20}
 ops=${2:-1000}
 inflight=${3:-32}
+warmup=${4:-3000}
 # Debian's binding is built for the system interpreter, not for a pyenv or virtualenv python3 earlier on PATH.
 python=/usr/bin/python3
 
@@ -43,14 +46,15 @@ run() { # name, then the command; its output goes to $out/name.txt and .err
   fi
 }
 # One after the other, never at once: each side needs the whole machine for its figures to mean anything.
-run weft "$here/run.sh" ClusterBenchmark --nodes "$nodes" --ops "$ops" --inflight "$inflight"
+run weft "$here/run.sh" ClusterBenchmark --nodes "$nodes" --ops "$ops" --inflight "$inflight" --warmup "$warmup"
 run opendht "$python" "$here/opendht/bench.py" "$nodes" "$ops" "$inflight"
 
 opendht_version=$(dpkg-query -W -f '${Version}' dhtnode 2>/dev/null || echo unknown)
 commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo
 echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m); weft $commit, OpenDHT $opendht_version (dhtnode);"
-echo "$nodes node processes, $ops values of 200 bytes, gets one at a time then $inflight in flight"
+echo "$nodes node processes, $ops values of 200 bytes (after $warmup unmeasured puts and gets for weft, 100 for OpenDHT),"
+echo "gets one at a time then $inflight in flight"
 echo
 awk -v inflight="$inflight" '
   FNR == 1 { side++ }
@@ -91,6 +95,7 @@ awk -v inflight="$inflight" '
     row("put p50, sequential (ms)", "put_p50_ms", 3, "lower")
     row("put p99, sequential (ms)", "put_p99_ms", 3, "lower")
     row("puts/s, sequential", "puts_per_s", 0, "higher")
+    row("CPU per put, all processes (µs)", "put_cpu_us", 0, "lower")
     found("gets that found their value, sequential", "found")
     found("gets that found their value, " inflight " in flight", "inflight_found")
   }

@@ -5,7 +5,7 @@ VALUE_BYTES, client B gets them sequentially, then with INFLIGHT gets in flight.
 main figures as "RESULT <name> <value>" lines with ClusterBenchmark's names, which benchmarks/side-by-side.sh reads.
 
     apt-get install -y dhtnode python3-opendht
-    /usr/bin/python3 benchmarks/opendht/bench.py [nodes] [ops] [inflight]
+    /usr/bin/python3 benchmarks/opendht/bench.py [nodes] [ops] [inflight] [warmup]
 """
 import os
 import socket
@@ -19,6 +19,9 @@ import opendht as dht
 NODES = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 OPS = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
 INFLIGHT = int(sys.argv[3]) if len(sys.argv) > 3 else 32
+# Unmeasured puts and gets first. OpenDHT needs few (no JIT); many more make it slower, not faster: with 3,000 its
+# client runs every later put and get at 10-15 ms (its searches pile up), so side-by-side.sh leaves this at 100.
+WARMUP = int(sys.argv[4]) if len(sys.argv) > 4 else 100
 VALUE_BYTES = 200
 
 
@@ -50,6 +53,13 @@ def pss_kib(pid):
     return proc_kib("/proc/%d/smaps_rollup" % pid, "Pss:")
 
 
+def cpu_ticks(pid):
+    # utime + stime of the whole process, in clock ticks (the 14th and 15th fields of /proc/<pid>/stat)
+    with open("/proc/%s/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def sent_requests(node):
     # [ping, find, get, listen, put] messages sent (the binding passes in=false)
     return sum(node.getNodeMessageStats())
@@ -77,18 +87,21 @@ try:
     payload = b"x" * VALUE_BYTES
     keys = [dht.InfoHash.get("key-%d" % i) for i in range(OPS)]
 
-    for i in range(100):  # warm-up
+    for i in range(WARMUP):
         w = dht.InfoHash.get("warm-%d" % i)
         a.put(w, dht.Value(payload))
         b.get(w)
 
     put_lat = []
+    cpu0 = sum(cpu_ticks(p.pid) for p in procs) + cpu_ticks("self")
     t0 = time.time()
     for k in keys:
         s = time.perf_counter()
         a.put(k, dht.Value(payload))
         put_lat.append(time.perf_counter() - s)
     put_secs = time.time() - t0
+    # The node processes and this one (the two client nodes run in it), as the weft side counts.
+    put_cpu_us = (sum(cpu_ticks(p.pid) for p in procs) + cpu_ticks("self") - cpu0) * 1e6 / os.sysconf("SC_CLK_TCK") / OPS
 
     before = sent_requests(b)
     get_lat, found = [], 0
@@ -143,6 +156,7 @@ try:
     print("| node processes | %d |" % NODES)
     print("| puts (sequential) | %d, p50 %.2f ms, p99 %.2f ms, %.0f puts/s |" % (
         OPS, ms(pct(put_lat, 50)), ms(pct(put_lat, 99)), OPS / put_secs))
+    print("| CPU per put, during the sequential puts | %.0f µs, node processes and client together |" % put_cpu_us)
     print("| gets sequential | found %d/%d, p50 %.3f ms, p99 %.3f ms, %.0f gets/s |" % (
         found, OPS, ms(pct(get_lat, 50)), ms(pct(get_lat, 99)), OPS / get_secs))
     print("| gets, %d in flight | found %d/%d, p50 %.3f ms, p99 %.3f ms, %.0f gets/s |" % (
@@ -156,6 +170,7 @@ try:
         ("put_p50_ms", ms(pct(put_lat, 50))),
         ("put_p99_ms", ms(pct(put_lat, 99))),
         ("puts_per_s", OPS / put_secs),
+        ("put_cpu_us", put_cpu_us),
         ("get_p50_ms", ms(pct(get_lat, 50))),
         ("get_p99_ms", ms(pct(get_lat, 99))),
         ("gets_per_s", OPS / get_secs),

@@ -24,7 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inflight} requests in flight. Prints a Markdown table, then the main figures as {@code RESULT <name> <value>} lines,
  * the same names as benchmarks/opendht/bench.py prints, which benchmarks/side-by-side.sh reads.
  *
- * <pre>benchmarks/run.sh ClusterBenchmark [--nodes 20] [--ops 1000] [--inflight 32] [--value-bytes 200]</pre>
+ * <p>Before measuring, at least {@code --warmup} puts and gets run unmeasured, and more until the JIT compilers of both
+ * the clients and the nodes are done with the put and get paths (the CPU they used during the measured puts is
+ * printed, to check). A node runs for days; the first seconds of a JVM are not what a put costs.
+ *
+ * <pre>benchmarks/run.sh ClusterBenchmark [--nodes 20] [--ops 1000] [--inflight 32] [--value-bytes 200]
+ *     [--warmup 3000]</pre>
  */
 public final class ClusterBenchmark {
   private ClusterBenchmark() {}
@@ -35,6 +40,7 @@ public final class ClusterBenchmark {
     int inflight = intArg(args, "--inflight", 32);
     int valueBytes = intArg(args, "--value-bytes", 200);
     int bulk = intArg(args, "--bulk", 0);
+    int warmup = intArg(args, "--warmup", 3000);
     String nodeOpts = strArg(args, "--node-jvm-opts", "-XX:+UseSerialGC -Xmx48m -Xss256k -XX:TieredStopAtLevel=1");
 
     NodeProcesses cluster = new NodeProcesses(nodes, nodeOpts);
@@ -55,13 +61,27 @@ public final class ClusterBenchmark {
       Arrays.fill(pad, 'x');
       String text = new String(pad);
 
-      // Warm-up: JIT on both sides, not measured.
-      for (int i = 0; i < 300; i++) {
-        a.storage().put("warmup", "w" + i, JsonNodeFactory.instance.textNode(text)).get(10, TimeUnit.SECONDS);
-        b.storage().get("warmup", "w" + i).get(10, TimeUnit.SECONDS);
+      // Warm-up, not measured: rounds of puts then gets, shaped like the measured phases, until the JIT compilers of
+      // the clients and the nodes used under 5% of a round's CPU (at least --warmup operations, at most five times
+      // that). Compiling in the measured phase cost up to 1.4 s of a 2.5 s phase on this 2-core machine.
+      int warmed;
+      int round = 500;
+      warmed = 0;
+      for (boolean quiet = false; warmed < warmup || !quiet && warmed < 5 * warmup; warmed += round) {
+        long[] before = plus(cpuTicks(pids), NodeProcesses.cpuTicks("self"));
+        for (int i = warmed; i < warmed + round; i++) {
+          a.storage().put("warmup", "w" + i, JsonNodeFactory.instance.textNode(text)).get(10, TimeUnit.SECONDS);
+        }
+        for (int i = warmed; i < warmed + round; i++) {
+          b.storage().get("warmup", "w" + i).get(10, TimeUnit.SECONDS);
+        }
+        long[] used = minus(plus(cpuTicks(pids), NodeProcesses.cpuTicks("self")), before);
+        quiet = used[1] * 20 < used[0];
       }
 
       long[] putLat = new long[ops];
+      long[] nodesCpu0 = cpuTicks(pids);
+      long[] clientCpu0 = NodeProcesses.cpuTicks("self");
       long putStart = System.nanoTime();
       for (int i = 0; i < ops; i++) {
         long s = System.nanoTime();
@@ -69,6 +89,8 @@ public final class ClusterBenchmark {
         putLat[i] = System.nanoTime() - s;
       }
       double putSeconds = (System.nanoTime() - putStart) / 1e9;
+      long[] nodesCpu = minus(cpuTicks(pids), nodesCpu0);
+      long[] clientCpu = minus(NodeProcesses.cpuTicks("self"), clientCpu0);
 
       NodeStats before = b.stats();
       long[] getLat = new long[ops];
@@ -122,8 +144,11 @@ public final class ClusterBenchmark {
 
       System.out.printf("%n| figure | value |%n|---|---|%n");
       System.out.printf("| node processes | %d (started and joined in %.1f s) |%n", nodes, startSeconds);
+      System.out.printf("| warm-up, unmeasured | %d puts, then as many gets |%n", warmed);
       System.out.printf("| puts (sequential, client A) | %d, p50 %.2f ms, p99 %.2f ms, %.0f puts/s |%n", ops,
           pct(putLat, 50), pct(putLat, 99), ops / putSeconds);
+      System.out.printf("| CPU per put, during the sequential puts | node processes %.0f µs (JIT %.0f), client JVM %.0f µs"
+          + " (JIT %.0f) |%n", us(nodesCpu[0], ops), us(nodesCpu[1], ops), us(clientCpu[0], ops), us(clientCpu[1], ops));
       System.out.printf("| gets sequential (client B) | found %d/%d, p50 %.3f ms, p99 %.3f ms, %.0f gets/s |%n", found,
           ops, pct(getLat, 50), pct(getLat, 99), ops / getSeconds);
       System.out.printf("| gets, %d in flight | found %d/%d, p50 %.3f ms, p99 %.3f ms, %.0f gets/s |%n", inflight,
@@ -150,6 +175,7 @@ public final class ClusterBenchmark {
       result("put_p50_ms", pct(putLat, 50));
       result("put_p99_ms", pct(putLat, 99));
       result("puts_per_s", ops / putSeconds);
+      result("put_cpu_us", us(nodesCpu[0] + clientCpu[0], ops));
       result("get_p50_ms", pct(getLat, 50));
       result("get_p99_ms", pct(getLat, 99));
       result("gets_per_s", ops / getSeconds);
@@ -276,6 +302,29 @@ public final class ClusterBenchmark {
   /** One figure for scripts (benchmarks/side-by-side.sh): {@code RESULT name value}. */
   private static void result(String name, double value) {
     System.out.println("RESULT " + name + " " + String.format(Locale.ROOT, "%.4f", value));
+  }
+
+  private static long[] cpuTicks(List<Long> pids) {
+    long[] sum = new long[2];
+    for (long pid : pids) {
+      long[] t = NodeProcesses.cpuTicks(Long.toString(pid));
+      sum[0] += t[0];
+      sum[1] += t[1];
+    }
+    return sum;
+  }
+
+  private static long[] plus(long[] a, long[] b) {
+    return new long[] {a[0] + b[0], a[1] + b[1]};
+  }
+
+  private static long[] minus(long[] a, long[] b) {
+    return new long[] {a[0] - b[0], a[1] - b[1]};
+  }
+
+  /** Clock ticks (10 ms on Linux) spread over {@code ops} operations, in microseconds each. */
+  private static double us(long ticks, int ops) {
+    return ticks * 10_000.0 / ops;
   }
 
   private static Node client() {

@@ -102,6 +102,35 @@ final class NodeProcesses implements AutoCloseable {
     return procField("/proc/" + pid + "/smaps_rollup", "Pss:");
   }
 
+  /**
+   * CPU time used so far by the threads of process {@code pid} ({@code "self"} for this one), in clock ticks
+   * (normally 10 ms), summed over all its threads at [0] and over its JIT compiler threads at [1]; zeros when /proc
+   * cannot say. Threads that ended are not counted, which is why callers compare two readings over a busy phase only.
+   */
+  static long[] cpuTicks(String pid) {
+    long[] ticks = new long[2];
+    try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          // After the name: state, ppid, ... utime is the 14th field of the line, stime the 15th.
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          ticks[0] += t;
+          if (name.contains("CompilerThre")) {
+            ticks[1] += t;
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while we read
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return ticks;
+    }
+    return ticks;
+  }
+
   private static long procField(String file, String field) {
     try {
       for (String line : Files.readAllLines(Path.of(file))) {

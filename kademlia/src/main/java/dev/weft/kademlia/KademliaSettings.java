@@ -24,6 +24,14 @@ public final class KademliaSettings {
   public static final Setting<Integer> READ_QUORUM = Setting.integer("weft.kademlia.read-quorum", 3, 1, 64,
       "replicas whose answers end a read early (at most replication)");
   /**
+   * Replicas whose acknowledgements complete a put, the closest one among them; the STOREs to the others are still
+   * followed (stand-ins, resends). Unset, it is replication − read-quorum + 1 (6 at the defaults): the least for which
+   * every quorum read meets a replica that acknowledged.
+   */
+  public static final Setting<Integer> WRITE_QUORUM = Setting.integer("weft.kademlia.write-quorum", 6, 1, 64,
+      "replicas whose acknowledgements complete a put, the closest among them (at most replication; unset:"
+          + " replication - read-quorum + 1)");
+  /**
    * Time to wait for one answer. The first send to a peer whose round trips have been measured waits
    * less (see {@link #RPC_TIMEOUT_MIN}); a request gives up after (retries + 1) times this in any case.
    */

@@ -17,7 +17,6 @@ import dev.weft.sim.Latency;
 import dev.weft.sim.SimNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +45,19 @@ class HandoffTest {
   private SimNetwork net;
   private Random random;
   private int next;
+
+  private void finish(List<? extends CompletableFuture<?>> futures) {
+    SimReplicas.finish(net, futures);
+  }
+
+  private List<Node> closestFirst() {
+    return SimReplicas.closestFirst(nodes, target);
+  }
+
+  /** Nodes holding the record, closest to its key first. */
+  private List<Node> holders() {
+    return SimReplicas.holders(net, nodes, target, ns);
+  }
 
   @AfterEach
   void close() {
@@ -80,31 +92,6 @@ class HandoffTest {
     Node writer = closestFirst().get(REPLICATION + 5);
     finish(List.of(write.apply(writer)));
     assertThat(holders()).containsExactlyElementsOf(closestFirst().subList(0, REPLICATION));
-  }
-
-  private void finish(List<? extends CompletableFuture<?>> futures) {
-    assertThat(net.scheduler().runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone),
-        Duration.ofMinutes(5))).isTrue();
-    futures.forEach(CompletableFuture::join);
-  }
-
-  private List<Node> closestFirst() {
-    List<Node> sorted = new ArrayList<>(nodes);
-    sorted.sort(Comparator.comparing(Node::id, target::compareDistance));
-    return sorted;
-  }
-
-  /** Nodes holding the record, closest to its key first. */
-  private List<Node> holders() {
-    List<Node> out = new ArrayList<>();
-    for (Node n : closestFirst()) {
-      CompletableFuture<Integer> held = n.storage().lscan(ns).thenApply(p -> p.items().size());
-      finish(List.of(held));
-      if (held.join() > 0) {
-        out.add(n);
-      }
-    }
-    return out;
   }
 
   private static long storesReceived(Node n) {

@@ -22,6 +22,8 @@ class ReadRepairTest {
     try (TestCluster c = TestCluster.builder().nodes(10).seed(51).listen("mem://node:0")
         .customize(b -> b.addTransport(net.provider()))
         .set(KademliaSettings.REPLICATION.key(), "4").set(KademliaSettings.READ_QUORUM.key(), "4")
+        // Puts answer once all four replicas took them: the test looks for a replica right after.
+        .set(KademliaSettings.WRITE_QUORUM.key(), "4")
         .set(KademliaSettings.RPC_TIMEOUT.key(), "100ms").start()) {
       Node writer = c.node(0);
       writer.storage().put("ns", "k", JsonNodeFactory.instance.numberNode(1)).get(10, TimeUnit.SECONDS);

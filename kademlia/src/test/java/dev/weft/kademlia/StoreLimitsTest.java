@@ -50,6 +50,8 @@ class StoreLimitsTest {
     try (HostNodes nodes = new HostNodes(new Random(52), Map.of(
         KademliaSettings.RPC_TIMEOUT.key(), "300ms",
         KademliaSettings.REPLICATION.key(), "3",
+        // Puts answer once every replica answered: the test counts what one of them took right after.
+        KademliaSettings.WRITE_QUORUM.key(), "3",
         KademliaSettings.LIMIT_LOOPBACK.key(), "true",
         KademliaSettings.NEW_RECORDS_PER_IP.key(), "20"))) {
       for (String host : List.of("127.0.1.100", "127.0.1.1", "127.0.1.2")) {

@@ -22,6 +22,7 @@ import static dev.weft.kademlia.KademliaSettings.RPC_TIMEOUT;
 import static dev.weft.kademlia.KademliaSettings.RPC_TIMEOUT_MIN;
 import static dev.weft.kademlia.KademliaSettings.SWEEP_INTERVAL;
 import static dev.weft.kademlia.KademliaSettings.TOMBSTONE_TTL;
+import static dev.weft.kademlia.KademliaSettings.WRITE_QUORUM;
 
 import dev.weft.api.ConfigException;
 import dev.weft.api.WeftConfig;
@@ -33,6 +34,7 @@ record KademliaConfig(
     int alpha,
     int replication,
     int readQuorum,
+    int writeQuorum,
     Duration rpcTimeout,
     Duration rpcTimeoutMin,
     int rpcRetries,
@@ -65,6 +67,11 @@ record KademliaConfig(
       throw new ConfigException("invalid value for " + READ_QUORUM + ": '" + readQuorum
           + "' (must not exceed " + REPLICATION + " = " + replication + ")");
     }
+    int writeQuorum = c.find(WRITE_QUORUM).orElse(replication - readQuorum + 1);
+    if (writeQuorum > replication) {
+      throw new ConfigException("invalid value for " + WRITE_QUORUM + ": '" + writeQuorum
+          + "' (must not exceed " + REPLICATION + " = " + replication + ")");
+    }
     Duration rpcTimeout = c.get(RPC_TIMEOUT);
     // Unset, the floor follows a lowered rpc-timeout; set above it, it is a mistake worth saying.
     Duration rpcTimeoutMin = c.get(RPC_TIMEOUT_MIN);
@@ -81,6 +88,7 @@ record KademliaConfig(
         c.get(ALPHA),
         replication,
         readQuorum,
+        writeQuorum,
         rpcTimeout,
         rpcTimeoutMin,
         c.get(RPC_RETRIES),

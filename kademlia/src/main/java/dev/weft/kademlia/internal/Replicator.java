@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -50,8 +51,15 @@ final class Replicator {
 
   /**
    * Stores {@code record} on the replication-factor closest nodes (this one included when it is among them), telling
-   * {@code held} the version each replica that answered holds now. A closest node that does not take the record is replaced by the next candidate, if the lookup gave more than the replication
-   * factor (it does where the routing table stood in for it), and is sent the record again later.
+   * {@code held} the version each replica that answered holds now. A closest node that does not take the record is
+   * replaced by the next candidate, if the lookup gave more than the replication factor (it does where the routing
+   * table stood in for it), and is sent the record again later.
+   *
+   * <p>The answer comes once write-quorum replicas acknowledged, the closest one among them, or else once every STORE
+   * settled (it fails when none took the record). The STOREs still out are followed all the same (stand-ins, resends):
+   * the slowest replicas no longer hold the caller's answer, but still get the record. The closest must be among the
+   * first because a scan leaves each row to its closest holder (docs/query.md), and write-quorum plus read-quorum
+   * exceeding the replication factor (the default) makes every quorum read meet one of them.
    */
   CompletableFuture<PutResult> replicate(Record record, Consumer<Version> held) {
     NodeId target = network.keyId(record.namespace(), record.key());
@@ -59,19 +67,33 @@ final class Replicator {
     return network.replicaCandidates(target, cfg.replication()).thenComposeAsync(result -> {
       Placement p = place(target, known, result);
       AtomicInteger acks = new AtomicInteger();
-      List<CompletableFuture<?>> writes = new ArrayList<>(p.chosen().size());
-      for (Contact c : p.chosen()) {
-        writes.add(storeOn(c, record, held, acks, p.spares(), p.missed()));
-      }
       int attempted = p.chosen().size();
-      return CompletableFuture.allOf(writes.stream().map(f -> f.handle((x, e) -> null))
-          .toArray(CompletableFuture[]::new)).thenApplyAsync(ignored -> {
-            p.missed().forEach(c -> storeLater(c, record, 0));
-            if (acks.get() == 0) {
-              throw new WeftException(unacknowledged(record, attempted));
-            }
-            return new PutResult(record.version(), acks.get(), attempted);
-          }, loop);
+      int quorum = Math.min(cfg.writeQuorum(), attempted);
+      CompletableFuture<PutResult> answer = new CompletableFuture<>();
+      List<CompletableFuture<?>> writes = new ArrayList<>(attempted);
+      AtomicBoolean closestSettled = new AtomicBoolean();
+      for (int i = 0; i < attempted; i++) {
+        boolean isClosest = i == 0;
+        // Each chain ends at the ack that counts for it (its own or its stand-in's), so checking here is exact.
+        writes.add(storeOn(p.chosen().get(i), record, held, acks, p.spares(), p.missed()).handle((x, e) -> {
+          if (isClosest) {
+            closestSettled.set(true);
+          }
+          if (closestSettled.get() && acks.get() >= quorum && !answer.isDone()) {
+            answer.complete(new PutResult(record.version(), acks.get(), attempted));
+          }
+          return null;
+        }));
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
+        p.missed().forEach(c -> storeLater(c, record, 0));
+        if (acks.get() == 0) {
+          answer.completeExceptionally(new WeftException(unacknowledged(record, attempted)));
+        } else {
+          answer.complete(new PutResult(record.version(), acks.get(), attempted));
+        }
+      }, loop);
+      return answer;
     }, loop);
   }
 
