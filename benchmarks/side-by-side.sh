@@ -53,7 +53,7 @@ opendht_version=$(dpkg-query -W -f '${Version}' dhtnode 2>/dev/null || echo unkn
 commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo
 echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m); weft $commit, OpenDHT $opendht_version (dhtnode);"
-echo "$nodes node processes, $ops values of 200 bytes (after $warmup unmeasured puts and gets for weft, 100 for OpenDHT),"
+echo "$nodes node processes, $ops values of 200 bytes (after at least $warmup unmeasured puts and gets for weft, 100 for OpenDHT),"
 echo "gets one at a time then $inflight in flight"
 echo
 awk -v inflight="$inflight" '
