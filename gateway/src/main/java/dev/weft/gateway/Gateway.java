@@ -37,7 +37,10 @@ final class Gateway implements Plugin {
   static final String CLIENT_PATH = "/client";
   private static final String WWW = "/dev/weft/gateway/www/";
   private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
-  /** The ES modules of {@code www/weft/} that {@code /weft.js} gathers; each is served at {@code /weft/<name>}. */
+  /**
+   * The ES modules of {@code www/weft/} that {@code /weft.js} gathers; each is served at {@code /weft/<name>}. They are
+   * the npm package's files (clients/weft-js), put into the jar by the build.
+   */
   private static final List<String> WEFT_MODULES =
       List.of("errors.js", "bytes.js", "cipher.js", "signer.js", "client.js");
   /** How often every client is pinged, so that idle connections stay open (browsers answer pings themselves). */

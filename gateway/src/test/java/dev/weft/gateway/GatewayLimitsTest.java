@@ -124,7 +124,7 @@ class GatewayLimitsTest {
 
   @Test
   void aNodeWithoutTheOptionalModulesOffersStorageOnly() throws Exception {
-    try (GatewayCluster nodes = new GatewayCluster(1, 84, Map.of("weft.plugins.disabled", "messaging,schema,pht"));
+    try (GatewayCluster nodes = new GatewayCluster(1, 84, Map.of("weft.plugins.disabled", "messaging,schema,pht,query"));
         TestClient c = TestClient.ready(nodes.clientUrl(0, null))) {
       assertThat(c.hello.get().get("modules")).extracting(JsonNode::asText).containsExactly("storage");
       JsonNode e = c.error("sendAll", TestClient.args().put("message", 1));

@@ -48,7 +48,7 @@ class GatewayProtocolTest {
       assertThat(hello.get("id").asText()).isEqualTo(id);
       assertThat(hello.get("node").asText()).isEqualTo(nodes.node(0).id().toHex());
       assertThat(hello.get("modules")).extracting(JsonNode::asText)
-          .containsExactly("storage", "messaging", "schema", "pht");
+          .containsExactly("storage", "messaging", "schema", "pht", "sql");
       assertThat(hello.get("limits").get("maxFrameBytes").asInt()).isEqualTo(256 * 1024);
       assertThat(b.id()).matches("[0-9a-f]{40}").isNotEqualTo(id);
       assertThat(a.ok("info", TestClient.args()).get("id").asText()).isEqualTo(id);

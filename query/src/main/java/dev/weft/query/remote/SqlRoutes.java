@@ -1,20 +1,23 @@
 package dev.weft.query.remote;
 
+import dev.weft.api.Node;
 import dev.weft.query.QueryException;
 import dev.weft.query.Sql;
 import dev.weft.remote.Failures;
 import dev.weft.remote.RemoteError;
 import dev.weft.remote.RemoteJson;
 import dev.weft.remote.RemoteException;
+import dev.weft.remote.spi.GatewayOps;
 import dev.weft.remote.spi.HttpCall;
 import dev.weft.remote.spi.RemoteFeature;
 import dev.weft.remote.spi.Route;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The HTTP routes of the SQL layer (docs/http-api.md, "SQL"): {@code POST /v1/sql} runs one statement and answers it
+ * The HTTP routes of the SQL layer, and its gateway op ({@link SqlOps}) (docs/http-api.md, "SQL"): {@code POST /v1/sql} runs one statement and answers it
  * whole, {@code GET /v1/sql/tables} lists the tables with their columns, key and indexes, {@code GET /v1/sql/stats}
  * answers the node's query counters. On a node without the query plugin they answer {@code unsupported} (501), as other
  * features' routes do.
@@ -35,6 +38,16 @@ public final class SqlRoutes implements RemoteFeature {
   @Override
   public String name() {
     return "sql";
+  }
+
+  @Override
+  public Set<String> ops() {
+    return SqlOps.OPS;
+  }
+
+  @Override
+  public Optional<GatewayOps> gatewayOps(Node node) {
+    return node.service(Sql.class).map(SqlOps::new);
   }
 
   @Override

@@ -72,10 +72,27 @@ function chooseId(options) {
 }
 
 /**
+ * The WebSocket class to connect with: options.WebSocket, else the global one (browsers, Node.js 22 and later, Node.js
+ * 20 with --experimental-websocket, Deno, Bun).
+ */
+function webSocketClass(options) {
+  const impl = options.WebSocket !== undefined ? options.WebSocket
+    : typeof WebSocket === "undefined" ? undefined : WebSocket;
+  if (typeof impl !== "function") {
+    throw new WeftError("unsupported", options.WebSocket !== undefined
+      ? "options.WebSocket is not a WebSocket class"
+      : "this runtime has no WebSocket: pass a WebSocket class as options.WebSocket (under Node.js 20, the ws"
+        + " package's, or run node with --experimental-websocket)");
+  }
+  return impl;
+}
+
+/**
  * Connects to a node's gateway.
  *
  * @param {string} [url] ws://host:port/client; default: the node that served the page
- * @param {{id?: string, stable?: boolean}} [options] the id to connect as (see chooseId)
+ * @param {{id?: string, stable?: boolean, WebSocket?: Function}} [options] the id to connect as (see chooseId), and
+ *     the WebSocket class to use where the runtime has none (see webSocketClass)
  * @returns {Promise<WeftNode>} once the node said hello; a WeftError when it refused (e.g. code "conflict" when the
  *     id is connected already)
  */
@@ -86,7 +103,9 @@ export function connect(url, options = {}) {
   }
   let target;
   let id;
+  let Socket;
   try {
+    Socket = webSocketClass(options);
     id = chooseId(options);
     if (id !== undefined && !HEX_ID.test(id)) {
       throw new WeftError("bad-request", "an id is 40 hex digits, not '" + id + "'");
@@ -99,7 +118,13 @@ export function connect(url, options = {}) {
     target.searchParams.set("id", id.toLowerCase());
   }
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(target.href);
+    let ws;
+    try {
+      ws = new Socket(target.href);
+    } catch (e) {
+      reject(new WeftError("bad-request", "cannot open " + target.href + ": " + String(e.message || e)));
+      return;
+    }
     let node = null;
     // Events the node sent around its hello are held until the caller's await has run, so that the handlers it
     // registers at once see them, and then handed over in order.
@@ -144,7 +169,7 @@ export class WeftNode {
     this.id = hello.id;
     /** The id of the node it is connected through (its super-node). */
     this.node = hello.node;
-    /** The modules the node offers: storage, and messaging, schema, pht when it runs them. */
+    /** The modules the node offers: storage, and messaging, schema, pht, sql when it runs them. */
     this.modules = hello.modules;
     /** The node's limits for this connection. */
     this.limits = hello.limits;
@@ -295,6 +320,17 @@ export class WeftNode {
    */
   lscan(options = {}) {
     return this._request("lscan", { namespace: options.namespace, after: options.after, limit: options.limit });
+  }
+
+  // SQL ----------------------------------------------------------------------------------------------------------
+
+  /**
+   * Runs one SQL statement (when node.modules includes "sql"), with ? parameters. Resolves {columns, rows, coverage}
+   * for a query ({columns: [{name, type}], rows: [[...]], coverage: {nodes, answered, complete}}), {updated,
+   * coverage} otherwise. options: timeoutMs, allowPartial, maxRows (default 1,000 rows for a page).
+   */
+  sql(text, params = [], options = {}) {
+    return this._request("sql", { sql: text, params, ...options });
   }
 
   // Messaging ----------------------------------------------------------------------------------------------------
