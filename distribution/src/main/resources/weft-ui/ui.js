@@ -9,6 +9,7 @@ import { setupIndexes } from './js/indexes.js';
 import { setupMessages } from './js/messages.js';
 import { poll } from './js/node.js';
 import { setupObjects } from './js/objects.js';
+import { setupQuery } from './js/query.js';
 import { setupTabs } from './js/tabs.js';
 
 setupToken();
@@ -16,5 +17,6 @@ setupObjects();
 setupMessages();
 setupGlobals();
 setupIndexes();
+setupQuery();
 setupTabs();
 poll();

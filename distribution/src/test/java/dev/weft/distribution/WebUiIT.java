@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
@@ -216,6 +217,35 @@ final class WebUiIT {
       assertThat(global.code()).as(global.err()).isZero();
       assertThat(global.json().asInt()).isEqualTo(42);
     });
+
+    // SQL: a table made in the page's editor (Ctrl-Enter runs it), rows written through another node's API, read
+    // back with how complete the answer is, the plan, the history, and a syntax error said as such.
+    click("#tab-query");
+    WebElement editor = driver.findElement(By.cssSelector("#sql-form [name=sql]"));
+    type("#sql-form [name=sql]", "CREATE TABLE ui_tasks (id INTEGER PRIMARY KEY, title VARCHAR, done BOOLEAN)");
+    editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#sql-status")).startsWith("0 rows changed"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      Http.Answer insert = http1.post("/v1/sql", "{\"sql\":\"INSERT INTO ui_tasks VALUES (1, 'write', TRUE),"
+          + " (2, 'test', FALSE), (3, 'ship', FALSE)\"}");
+      assertThat(insert.status()).as(insert.text()).isEqualTo(200);
+    });
+    type("#sql-form [name=sql]", "SELECT id, title FROM ui_tasks WHERE NOT done ORDER BY id");
+    editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#sql-status")).startsWith("2 rows in ")
+        .contains("complete ("));
+    assertThat(text("#sql-table thead")).isEqualTo("id title");
+    assertThat(rows("#sql-table")).containsExactly(List.of("2", "test"), List.of("3", "ship"));
+    click("#sql-form button[value=explain]");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#sql-plan")).contains("WeftScan"));
+    assertThat(driver.findElements(By.cssSelector("#sql-history option"))).extracting(WebElement::getText)
+        .contains("SELECT id, title FROM ui_tasks WHERE NOT done ORDER BY id");
+    screenshot("ui-screenshot-query.png");
+    type("#sql-form [name=sql]", "SELEC id FROM ui_tasks");
+    editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#sql-status")).contains("syntax error"));
+    assertThat(driver.findElement(By.id("sql-status")).getAttribute("class")).contains("error");
+    consoleErrors(); // the refused statement's 400, logged by the browser as a failed request
 
     // The charts need two polls of the counters for a rate.
     click("#tab-overview");
