@@ -38,9 +38,11 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * The web UI ({@code /ui/}) in headless Chromium, against {@code bin/weft cluster --nodes 3} from the unpacked tarball:
  * the page loads without a console error and shows the node's id and its peers; an object put with the page's form is
  * read back with {@code weft get} from another node; an index made with {@code weft pht create} and filled through the
- * API answers the page's range query with the right rows; a broadcast and a global set elsewhere show up live; a node
- * with a token has the page ask for it. Screenshots are kept as test artifacts: {@code target/ui-screenshot.png} (the
- * stats charts) and {@code target/ui-screenshot-indexes.png} (the range query).
+ * API answers the page's range query with the right rows; a broadcast and a global set elsewhere show up live; a table
+ * made in the Query tab's editor and filled through another node answers the page's SELECT, with its completeness and
+ * plan; a node with a token has the page ask for it. Screenshots are kept as test artifacts: {@code
+ * target/ui-screenshot.png} (the stats charts), {@code target/ui-screenshot-indexes.png} (the range query) and {@code
+ * target/ui-screenshot-query.png} (the SQL answer and its plan).
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver}, driven as transport-websocket's {@code BrowserTest}
  * does (.ci/run installs them); skipped, saying why, where they are missing, except on CI ({@code CI=true}), where it
