@@ -137,6 +137,24 @@ class BrowserTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> run(driver, b, "return window.seen;").size() == 1);
         assertThat(run(driver, b, "return window.seen[0].on;").asBoolean()).isTrue();
 
+        // The task board (SQL through weft.js): a task added with A's form shows in B's page with its owner's name from
+        // the join and in the count; B marks it done, and A's count follows.
+        driver.switchTo().window(a);
+        driver.findElement(By.id("name")).clear();
+        driver.findElement(By.id("name")).sendKeys("ann");
+        driver.findElement(By.id("tasktext")).sendKeys("ship the package");
+        driver.findElement(By.cssSelector("#task button")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> text(driver, a, "taskcount").startsWith("1 open of 1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> text(driver, b, "tasklist").contains("annship the package"));
+        assertThat(text(driver, b, "taskcount")).isEqualTo("1 open of 1");
+        driver.switchTo().window(b);
+        driver.findElement(By.cssSelector("#tasklist button.done")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> text(driver, a, "taskcount").equals("0 open of 1"));
+        assertThat(text(driver, a, "tasklist")).isEmpty();
+        JsonNode joined = run(driver, b, "return (await node.sql('SELECT p.name, t.done FROM demo_tasks t"
+            + " JOIN demo_people p ON t.owner = p.id')).rows;");
+        assertThat(joined.toString()).isEqualTo("[[\"ann\",true]]");
+
         // A PHT index: A inserts, B queries a range.
         run(driver, a, "await node.pht.create('b-idx', 'long'); await node.pht.insert('b-idx', 5, 'five');"
             + " await node.pht.insert('b-idx', 50, 'fifty');");
