@@ -147,6 +147,9 @@ final class SchemaPlugin implements Plugin, Schema {
     return write(name, Optional.empty());
   }
 
+  /** Tries of a local write that found a newer version than its own (one that arrived while it was being made). */
+  private static final int STALE_ATTEMPTS = 3;
+
   private CompletableFuture<Global> write(String name, Optional<JsonNode> value) {
     if (closed) {
       return CompletableFuture.failedFuture(new WeftException("node closed"));
@@ -156,9 +159,20 @@ final class SchemaPlugin implements Plugin, Schema {
       return CompletableFuture.failedFuture(new RateLimitedException("this node writes globals faster than "
           + (long) writesPerSecond + " a second (" + SchemaSettings.MAX_WRITES_PER_SECOND + "); retry later"));
     }
-    Global g = new Global(name, value, clock.next());
     List<CompletableFuture<Void>> saved = new ArrayList<>(1);
-    GlobalTable.Outcome outcome = table.apply(g, applied -> saved.add(state.applied(applied, GlobalState.Source.LOCAL)));
+    Global g;
+    GlobalTable.Outcome outcome;
+    for (int attempt = 1; ; attempt++) {
+      g = new Global(name, value, clock.next());
+      outcome = table.apply(g, applied -> saved.add(state.applied(applied, GlobalState.Source.LOCAL)));
+      Global held = table.get(name);
+      if (outcome != GlobalTable.Outcome.STALE || attempt == STALE_ATTEMPTS || held == null) {
+        break;
+      }
+      // A peer's newer version was applied between our clock and the table (GlobalState.accept applies, then lets
+      // the clock observe): observe it here too, and write after it, as a write made a moment later would.
+      clock.observe(held.version());
+    }
     if (outcome == GlobalTable.Outcome.TOO_MANY_NAMES) {
       return CompletableFuture.failedFuture(new GlobalRefusedException(GlobalRefusedException.Reason.TOO_MANY_GLOBALS,
           "this node holds " + table.size() + " globals, the most it may (" + SchemaSettings.MAX_GLOBALS
@@ -175,6 +189,7 @@ final class SchemaPlugin implements Plugin, Schema {
           + g.version() + " here; the clock of its writer runs ahead of this node's"));
     }
     written.increment();
+    Global done = g;
     ObjectNode message = new SetMessage(g).toJson();
     // Saved before it is announced: a node that crashes after telling others still knows what it told them.
     return saved.get(0)
@@ -182,7 +197,7 @@ final class SchemaPlugin implements Plugin, Schema {
           if (e != null) {
             LOG.debug("broadcast of global {} failed; anti-entropy will spread it: {}", name, e.toString());
           }
-          return g;
+          return done;
         }));
   }
 
