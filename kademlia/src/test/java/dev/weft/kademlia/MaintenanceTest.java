@@ -19,7 +19,7 @@ class MaintenanceTest {
   private static TestCluster.Builder cluster(int n, long seed) {
     return TestCluster.builder().nodes(n).seed(seed)
         .set(KademliaSettings.RPC_TIMEOUT.key(), "200ms")
-        .set(KademliaSettings.REPLICATION.key(), "3")
+        .set(KademliaSettings.REPLICATION.key(), "3").set(KademliaSettings.WRITE_QUORUM.key(), "3")
         .set(KademliaSettings.READ_QUORUM.key(), "2")
         .set(KademliaSettings.SWEEP_INTERVAL.key(), "200ms")
         .set(KademliaSettings.REPUBLISH_INTERVAL.key(), "1s")

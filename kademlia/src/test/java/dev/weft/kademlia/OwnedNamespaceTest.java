@@ -66,7 +66,9 @@ class OwnedNamespaceTest {
       }
     };
     cluster = TestCluster.builder().nodes(12).seed(24).set(KademliaSettings.RPC_TIMEOUT.key(), "300ms")
-        .set(KademliaSettings.REPLICATION.key(), "4").customize(b -> b.addStore(capturing)).start();
+        .set(KademliaSettings.REPLICATION.key(), "4")
+        // Puts answer once every replica took them: the tests look at the holders right after.
+        .set(KademliaSettings.WRITE_QUORUM.key(), "4").customize(b -> b.addStore(capturing)).start();
   }
 
   @AfterEach

@@ -50,6 +50,7 @@ class PurgeTest {
           .addStore(new MemoryStoreProvider()).engine(new KademliaEngineProvider()).nodeId(NodeId.random(random))
           .addPlugin(DhtCapture.into(d -> dht[0] = d)).listen("sim://n" + i + ":1")
           .set(KademliaSettings.REPLICATION.key(), String.valueOf(REPLICATION))
+          .set(KademliaSettings.WRITE_QUORUM.key(), String.valueOf(REPLICATION))
           .set(KademliaSettings.REPUBLISH_INTERVAL.key(), "10s")
           .set(KademliaSettings.MAINTENANCE_INTERVAL.key(), "5s").build();
       nodes.add(n);

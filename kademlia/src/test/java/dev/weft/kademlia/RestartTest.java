@@ -110,10 +110,12 @@ class RestartTest {
   void sameIdContactsAndPublicationsAfterARestart(boolean owned) throws Exception {
     RecordSigner owner = TestSigners.seeded(32);
     try (TestCluster c = TestCluster.builder().nodes(8).seed(31)
-        .set(KademliaSettings.RPC_TIMEOUT.key(), "200ms").set(KademliaSettings.REPLICATION.key(), "3").start()) {
+        .set(KademliaSettings.RPC_TIMEOUT.key(), "200ms").set(KademliaSettings.REPLICATION.key(), "3")
+        .set(KademliaSettings.WRITE_QUORUM.key(), "3").start()) {
       Kept kept = new Kept();
       Node first = Weft.builder().listen("udp://127.0.0.1:0").addStore(kept).storage("kept")
-          .set(KademliaSettings.REPLICATION.key(), "3").set(KademliaSettings.RPC_TIMEOUT.key(), "200ms").build();
+          .set(KademliaSettings.REPLICATION.key(), "3")
+          .set(KademliaSettings.WRITE_QUORUM.key(), "3").set(KademliaSettings.RPC_TIMEOUT.key(), "200ms").build();
       NodeId id = first.id();
       first.join(c.node(0).addresses()).get(10, TimeUnit.SECONDS);
       List<String> namespaces = new ArrayList<>();
@@ -127,7 +129,8 @@ class RestartTest {
 
       // Restarted with no id and no bootstrap: the id and the contacts come from its store.
       try (Node again = Weft.builder().listen("udp://127.0.0.1:0").addStore(kept).storage("kept")
-          .set(KademliaSettings.REPLICATION.key(), "3").set(KademliaSettings.RPC_TIMEOUT.key(), "200ms")
+          .set(KademliaSettings.REPLICATION.key(), "3")
+            .set(KademliaSettings.WRITE_QUORUM.key(), "3").set(KademliaSettings.RPC_TIMEOUT.key(), "200ms")
           .set(KademliaSettings.REPUBLISH_INTERVAL.key(), "1s").build()) {
         assertThat(again.id()).isEqualTo(id);
         assertThat(again.join(List.of()).get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(8);

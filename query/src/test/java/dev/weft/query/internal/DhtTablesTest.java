@@ -46,6 +46,8 @@ class DhtTablesTest {
   @BeforeAll
   void start() {
     cluster = TestCluster.builder().nodes(6).seed(20).set("weft.kademlia.replication", "3")
+        // Writes answer once every replica took them: the test looks at (or stops) the holders right after.
+        .set("weft.kademlia.write-quorum", "3")
         .set("weft.query.ddl-settle", "200ms").start();
   }
 

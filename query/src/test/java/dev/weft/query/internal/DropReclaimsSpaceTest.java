@@ -58,6 +58,8 @@ class DropReclaimsSpaceTest {
   void droppedRowsAndIndexEntriesLeaveEveryStoreAndDoNotComeBack() throws Exception {
     // Replication 3 of 5: each node holds part of the rows. Writers and holders republish every 2 s.
     try (TestCluster c = TestCluster.builder().nodes(5).seed(53).set("weft.kademlia.replication", "3")
+        // Writes answer once every replica took them: the test looks at (or stops) the holders right after.
+        .set("weft.kademlia.write-quorum", "3")
         .set("weft.kademlia.republish-interval", "2s").set("weft.kademlia.maintenance-interval", "2s")
         .set("weft.query.ddl-settle", "100ms").set("weft.query.reclaim-interval", "1s").start()) {
       run(c.node(0), "CREATE TABLE t (k BIGINT PRIMARY KEY, v BIGINT)");

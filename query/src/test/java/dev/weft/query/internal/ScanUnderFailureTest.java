@@ -44,6 +44,8 @@ class ScanUnderFailureTest {
   @Test
   void killingTwoOfThreeHoldersKeepsEveryAnswerExactAndComplete() {
     try (TestCluster c = TestCluster.builder().nodes(7).seed(31).set("weft.kademlia.replication", "3")
+        // Writes answer once every replica took them: the test looks at (or stops) the holders right after.
+        .set("weft.kademlia.write-quorum", "3")
         .set("weft.query.ddl-settle", "100ms").start()) {
       TableDefinition t = new TableDefinition("t", List.of(new Column("k", ColumnType.BIGINT, false, 0, 0),
           new Column("v", ColumnType.DOUBLE, true, 0, 0)), List.of("k"), "0123456789abcdef0123456789abcdef");

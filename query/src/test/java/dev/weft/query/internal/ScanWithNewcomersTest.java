@@ -81,6 +81,8 @@ class ScanWithNewcomersTest {
     // Replication 3 on 3 nodes: every old node holds every row. Hand-off every 5 s: the newcomers settle 10 s after
     // they joined; until then they may lack the rows written before.
     try (TestCluster c = TestCluster.builder().nodes(3).seed(47).set("weft.kademlia.replication", "3")
+        // Writes answer once every replica took them: the test looks at (or stops) the holders right after.
+        .set("weft.kademlia.write-quorum", "3")
         .set("weft.kademlia.maintenance-interval", "5s").set("weft.query.ddl-settle", "100ms").start()) {
       run(c.node(0), "CREATE TABLE t (k BIGINT PRIMARY KEY, v BIGINT)");
       await().atMost(Duration.ofSeconds(30)).until(() -> Sql.of(c.node(1)).tables().containsKey("t"));
