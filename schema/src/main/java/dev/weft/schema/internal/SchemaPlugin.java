@@ -165,8 +165,11 @@ final class SchemaPlugin implements Plugin, Schema {
     for (int attempt = 1; ; attempt++) {
       g = new Global(name, value, clock.next());
       outcome = table.apply(g, applied -> saved.add(state.applied(applied, GlobalState.Source.LOCAL)));
+      if (outcome != GlobalTable.Outcome.STALE || attempt == STALE_ATTEMPTS) {
+        break;
+      }
       Global held = table.get(name);
-      if (outcome != GlobalTable.Outcome.STALE || attempt == STALE_ATTEMPTS || held == null) {
+      if (held == null) {
         break;
       }
       // A peer's newer version was applied between our clock and the table (GlobalState.accept applies, then lets
