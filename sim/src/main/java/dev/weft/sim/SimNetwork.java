@@ -132,6 +132,12 @@ public final class SimNetwork {
     return delivered;
   }
 
+  /** Messages handed to the listener bound at {@code address} so far; 0 when none is bound there (any more). */
+  public long deliveredTo(Address address) {
+    Endpoint e = bound.get(address);
+    return e == null ? 0 : e.received;
+  }
+
   /** Messages dropped so far, for any reason. */
   public long dropped() {
     return dropped;
@@ -161,6 +167,7 @@ public final class SimNetwork {
       return;
     }
     delivered++;
+    target.received++;
     try {
       target.listener.onMessage(from, message);
     } catch (RuntimeException e) {
@@ -201,6 +208,7 @@ public final class SimNetwork {
     final Address address;
     final TransportListener listener;
     boolean closed;
+    long received;
 
     Endpoint(Address address, TransportListener listener) {
       this.address = address;

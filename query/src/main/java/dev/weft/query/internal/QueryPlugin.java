@@ -1,6 +1,7 @@
 package dev.weft.query.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.Contact;
 import dev.weft.api.CoreSettings;
 import dev.weft.api.WeftException;
 import dev.weft.api.spi.plugin.Dht;
@@ -55,8 +56,9 @@ final class QueryPlugin implements Plugin {
     this.pool = onScheduler ? null : Executors.newCachedThreadPool(daemons("weft-query-"));
     Executor workers = onScheduler ? ctx.scheduler()::execute : pool;
     ScanOrigin[] self = new ScanOrigin[1];
-    ScanServer.Pages pages = (to, page) -> to.id().equals(dht.self().id()) ? self[0].onRows(page)
-        : dht.request(to, Wire.CHANNEL, page.toJson()).thenApply(a -> a.path("more").asBoolean(false));
+    ScanServer.Pages pages = (to, page, part) -> !part && to.id().equals(dht.self().id()) ? self[0].onRows(page)
+        : dht.request(to, Wire.CHANNEL, page.toJson(part ? "part" : "rows"))
+            .thenApply(a -> a.path("more").asBoolean(false));
     this.server = new ScanServer(dht, ctx.node().storage(), ctx.scheduler(), workers, pages, counters, settling,
         (int) (long) ctx.config().get(QuerySettings.PAGE_BYTES), ctx.config().get(QuerySettings.SCANS_PER_ORIGIN));
     this.origin = new ScanOrigin(dht, server, counters, workers, ctx.scheduler());
@@ -73,7 +75,7 @@ final class QueryPlugin implements Plugin {
     built[0] = tables;
     this.sql = new SqlService(tables, new SqlOptions(ctx.config().get(QuerySettings.TIMEOUT), false,
         ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters);
-    this.registration = dht.handle(Wire.CHANNEL, (from, body) -> onRequest(body));
+    this.registration = dht.handle(Wire.CHANNEL, this::onRequest);
     // jdbc:weft:node=<this node's id in hex> reaches this node's tables from JDBC code in the same process.
     // Connections of this node start from its limits, as Sql.of's statements do.
     Properties limits = sql.connectionDefaults();
@@ -102,11 +104,12 @@ final class QueryPlugin implements Plugin {
     settling.joined();
   }
 
-  private CompletableFuture<JsonNode> onRequest(JsonNode body) {
+  private CompletableFuture<JsonNode> onRequest(Contact from, JsonNode body) {
     try {
       return switch (Wire.type(body)) {
-        case "scan" -> server.onScan(Wire.Scan.fromJson(body));
+        case "scan" -> server.onScan(from, Wire.Scan.fromJson(body));
         case "rows" -> origin.onRowsMessage(body);
+        case "part" -> server.onPart(body);
         case "write" -> keeper.onWrite(body, (to, m) -> dht.request(to, Wire.CHANNEL, m));
         case "written" -> writer.onWritten(body);
         default -> throw new IllegalArgumentException("unknown message type " + Wire.type(body));

@@ -29,6 +29,7 @@ final class ScanCollector {
   record KeyedRow(String key, Version version, Object[] values) {}
 
   private final String query;
+  private final NodeId self;
   private final ScanSpec spec;
   private final Outputs outputs;
   /** Contested rows' encoding, for aggregating scans; null otherwise. */
@@ -50,6 +51,8 @@ final class ScanCollector {
   private final List<Object[]> partials = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private int unreachable;
+  /** A merging scan's account of the whole tree, from this node's own last page; null otherwise. */
+  private Wire.Subtree merged;
   private long rows;
   private long bytes;
   private QueryException failure;
@@ -57,6 +60,7 @@ final class ScanCollector {
 
   ScanCollector(String query, ScanSpec spec, NodeId self, long maxRows, long maxBytes, Counters counters) {
     this.query = query;
+    this.self = self;
     this.spec = spec;
     this.outputs = Outputs.of(spec);
     this.keyed = spec.aggregate().isEmpty();
@@ -127,6 +131,9 @@ final class ScanCollector {
       return true;
     }
     finished.add(page.from());
+    if (end.subtree() != null && page.from().equals(self)) {
+      merged = end.subtree();
+    }
     expected.addAll(end.children());
     unreachable += end.unreachable();
     end.deferred().forEach((to, oldest) -> deferredTo.merge(to, oldest, Math::min));
@@ -198,9 +205,17 @@ final class ScanCollector {
 
   /** Nodes rows were deferred to that did not answer: their rows are missing. */
   synchronized Set<NodeId> missingHolders() {
+    if (merged != null) {
+      return new HashSet<>(merged.silent());
+    }
     Set<NodeId> out = new HashSet<>(deferredTo.keySet());
     out.removeAll(finished);
     return out;
+  }
+
+  /** In a merging scan, the deferrals no node could check (a scan without merging can); 0 otherwise. */
+  synchronized int unchecked() {
+    return merged == null ? 0 : merged.unchecked();
   }
 
   /**
@@ -208,6 +223,9 @@ final class ScanCollector {
    * the hand-off may not have brought those rows yet, so they may be missing.
    */
   synchronized Set<NodeId> unsettledHolders() {
+    if (merged != null) {
+      return new HashSet<>(merged.flagged().keySet());
+    }
     Set<NodeId> out = new HashSet<>();
     deferredTo.forEach((to, oldest) -> {
       Settling.State s = settling.get(to);
@@ -221,17 +239,34 @@ final class ScanCollector {
   /** The nodes that answered while still settling, each with how long it still settles. */
   synchronized Map<NodeId, Long> settlingNodes() {
     Map<NodeId, Long> out = new HashMap<>();
+    if (merged != null) {
+      if (merged.members() != null) {
+        merged.members().forEach(m -> {
+          if (m.state().since() > 0) {
+            out.put(m.id(), m.state().settlesInMillis());
+          }
+        });
+      }
+      merged.flagged().forEach((id, s) -> out.put(id, s.settlesInMillis()));
+      return out;
+    }
     settling.forEach((id, s) -> out.put(id, s.settlesInMillis()));
     return out;
   }
 
   /** Whether every node the scan was handed to sent its last page. */
   synchronized boolean allAnswered() {
-    return finished.containsAll(expected);
+    return finished.containsAll(expected) && (merged == null || merged.answered() == merged.nodes());
   }
 
   /** For errors: who is missing and why. */
   synchronized String shortfall() {
+    if (merged != null) {
+      return (merged.nodes() - merged.answered()) + " nodes did not answer, " + unreachable + " parts of the network"
+          + " were unreachable, " + merged.silent().size() + " nodes rows were left to did not answer, "
+          + merged.flagged().size() + " nodes rows were left to had just joined and may not hold them yet, "
+          + merged.unchecked() + " nodes rows were left to could not be checked";
+    }
     Set<NodeId> missing = new HashSet<>(expected);
     missing.removeAll(finished);
     return missing.size() + " nodes did not answer, " + unreachable + " parts of the network were unreachable, "
@@ -240,6 +275,11 @@ final class ScanCollector {
   }
 
   synchronized Coverage coverage() {
+    if (merged != null) {
+      boolean complete = merged.answered() == merged.nodes() && unreachable == 0 && merged.silent().isEmpty()
+          && merged.flagged().isEmpty() && merged.unchecked() == 0 && deferredTo.isEmpty();
+      return new Coverage(merged.nodes() + unreachable, merged.answered(), complete);
+    }
     boolean complete = finished.containsAll(expected) && unreachable == 0 && finished.containsAll(deferredTo.keySet())
         && unsettledHolders().isEmpty();
     return new Coverage(expected.size() + unreachable, finished.size(), complete);

@@ -71,11 +71,13 @@ final class ScanOrigin {
     List<NodeId> exclude = new ArrayList<>();
     List<NodeId> unsettled = stillSettling();
     ScanCollector c = null;
+    boolean merge = spec.aggregate().isPresent();
     for (int attempt = 0; ; attempt++) {
-      c = attempt(spec, context, exclude, unsettled);
+      c = attempt(spec, context, exclude, unsettled, merge);
       if (!again(c, exclude, unsettled, attempt)) {
         break;
       }
+      merge = merge && c.unchecked() == 0;
     }
     if (c.failure() != null) {
       throw c.failure();
@@ -112,8 +114,12 @@ final class ScanOrigin {
     }
     fresh.removeAll(unsettled);
     Set<NodeId> silent = c.missingHolders();
+    // A merged answer that could not check some deferrals is followed by one without merging, which can: an attempt
+    // more.
+    boolean unchecked = c.unchecked() > 0;
     // A third walk only for a settling node the second did not know of: silent holders are excluded by then.
-    if (n + 1 >= ATTEMPTS || n >= 1 && fresh.isEmpty() || c.coverage().complete() || c.failure() != null
+    if (n + 1 >= ATTEMPTS + (unchecked ? 1 : 0) || n >= 1 && fresh.isEmpty() && !unchecked || c.coverage().complete()
+        || c.failure() != null
         || !c.allAnswered() || exclude.size() + silent.size() > Wire.MAX_IDS
         || unsettled.size() + fresh.size() > Wire.MAX_IDS) {
       return false;
@@ -138,9 +144,10 @@ final class ScanOrigin {
     return out;
   }
 
-  private ScanCollector attempt(ScanSpec spec, QueryContext context, List<NodeId> exclude, List<NodeId> unsettled) {
-    ScanCollector c = begin(spec, Math.max(1, TimeUnit.NANOSECONDS.toMillis(context.nanosLeft())), context.maxRows(),
-        context.maxBytes(), exclude, unsettled);
+  private ScanCollector attempt(ScanSpec spec, QueryContext context, List<NodeId> exclude, List<NodeId> unsettled,
+      boolean merge) {
+    ScanCollector c = begin(spec, context.nanosLeft(), context.maxRows(), context.maxBytes(), exclude, unsettled,
+        merge);
     try {
       waitFor(c, context);
       return c;
@@ -149,17 +156,24 @@ final class ScanOrigin {
     }
   }
 
-  /** Starts an attempt here (this node hands it down the tree); its collector takes the pages until {@link #end}. */
-  private ScanCollector begin(ScanSpec spec, long timeoutMs, long maxRows, long maxBytes, List<NodeId> exclude,
-      List<NodeId> unsettled) {
+  /**
+   * Starts an attempt here (this node hands it down the tree); its collector takes the pages until {@link #end}.
+   *
+   * @param nanosLeft the statement's time left; a merging scan's answer is due at this node {@link #MARGIN_NANOS}
+   *     before the collector stops waiting, so that an incomplete answer still arrives
+   * @param merge whether answers merge up the tree (aggregating scans; docs/query.md)
+   */
+  private ScanCollector begin(ScanSpec spec, long nanosLeft, long maxRows, long maxBytes, List<NodeId> exclude,
+      List<NodeId> unsettled, boolean merge) {
     byte[] id = new byte[16];
     random.nextBytes(id);
     String query = HexFormat.of().formatHex(id);
+    long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(merge ? nanosLeft - 2 * MARGIN_NANOS : nanosLeft));
     ScanCollector c = new ScanCollector(query, spec, dht.self().id(), maxRows, maxBytes, counters);
     running.put(query, c);
     try {
-      JsonNode taken = server.onScan(new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs, List.copyOf(exclude),
-          List.copyOf(unsettled), spec.toJson())).join();
+      JsonNode taken = server.onScan(dht.self(), new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs,
+          List.copyOf(exclude), List.copyOf(unsettled), spec.toJson(), merge, Math.max(1, maxRows))).join();
       if (!taken.path("taken").asBoolean(false)) {
         throw new QueryException(Reason.UNAVAILABLE, "this node started more scans than its own limit allows"
             + " (weft.query.scans-per-origin a second); try again shortly");
@@ -184,16 +198,15 @@ final class ScanOrigin {
   CompletableFuture<Scans.Result> scanAsync(ScanSpec spec, Duration timeout) {
     counters.scansStarted.incrementAndGet();
     long deadline = scheduler.nanoTime() + timeout.toNanos();
-    return attemptAsync(spec, deadline, new ArrayList<>(), stillSettling(), 0);
+    return attemptAsync(spec, deadline, new ArrayList<>(), stillSettling(), 0, spec.aggregate().isPresent());
   }
 
   private CompletableFuture<Scans.Result> attemptAsync(ScanSpec spec, long deadline, List<NodeId> exclude,
-      List<NodeId> unsettled, int n) {
+      List<NodeId> unsettled, int n, boolean merge) {
     long left = deadline - scheduler.nanoTime();
     ScanCollector c;
     try {
-      c = begin(spec, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), Long.MAX_VALUE, Long.MAX_VALUE, exclude,
-          unsettled);
+      c = begin(spec, left, Long.MAX_VALUE, Long.MAX_VALUE, exclude, unsettled, merge);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -206,7 +219,7 @@ final class ScanOrigin {
       timer.cancel();
       end(c);
       if (again(c, exclude, unsettled, n)) {
-        return attemptAsync(spec, deadline, exclude, unsettled, n + 1);
+        return attemptAsync(spec, deadline, exclude, unsettled, n + 1, merge && c.unchecked() == 0);
       }
       if (c.failure() != null) {
         return CompletableFuture.failedFuture(c.failure());

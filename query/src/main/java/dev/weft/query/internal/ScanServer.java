@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,11 +50,15 @@ final class ScanServer {
   /** Rows read from the store per local page. */
   private static final int STORE_PAGE = 1000;
 
-  /** Sends a page of a scan's answer to its asking node. */
+  /** Sends a page of a scan's answer to its asking node, or to the parent in a scan that merges up the tree. */
   @FunctionalInterface
   interface Pages {
-    /** Completes with whether the asking node wants more (false: stop; it ended or cancelled the scan). */
-    CompletableFuture<Boolean> send(Contact origin, Wire.Rows page);
+    /**
+     * Completes with whether the receiver wants more (false: stop; it ended or cancelled the scan).
+     *
+     * @param part whether {@code to} is the parent of this node in a merging scan ({@code part} pages), not the origin
+     */
+    CompletableFuture<Boolean> send(Contact to, Wire.Rows page, boolean part);
   }
 
   private final Dht dht;
@@ -66,6 +71,8 @@ final class ScanServer {
   private final int pageBytes;
   private final int perOriginRate;
   private final RecentIds seen = new RecentIds(4096);
+  /** This node's parts of running merging scans, by query id. */
+  private final Map<String, Reporter> merging = new ConcurrentHashMap<>();
   private final Map<NodeId, TokenBucket> perOrigin = new LinkedHashMap<>(64, 0.75f, true) {
     private static final long serialVersionUID = 1L;
 
@@ -88,10 +95,16 @@ final class ScanServer {
     this.perOriginRate = perOriginRate;
   }
 
-  /** A scan handed to this node by its parent (or started here): answers at once whether it was taken. */
-  CompletableFuture<JsonNode> onScan(Wire.Scan scan) {
-    if (!seen.firstTime(scan.query())) {
-      return CompletableFuture.completedFuture(Wire.taken(true));
+  /**
+   * A scan handed to this node by {@code parent} (or started here, {@code parent} this node): answers at once whether it
+   * was taken. A node that took it already from another node answers taken with {@code again}: its answer goes to the
+   * parent that reached it first (the same parent asking again, its first answer lost, gets a plain "taken").
+   */
+  CompletableFuture<JsonNode> onScan(Contact parent, Wire.Scan scan) {
+    String first = seen.firstSeen(scan.query(), parent.id().toHex());
+    if (first != null) {
+      return CompletableFuture.completedFuture(first.equals(parent.id().toHex()) ? Wire.taken(true)
+          : Wire.taken(true).put("again", true));
     }
     if (!allowed(scan.origin().id())) {
       counters.scansRefused.incrementAndGet();
@@ -100,9 +113,100 @@ final class ScanServer {
     }
     counters.scansServed.incrementAndGet();
     long deadline = scheduler.nanoTime() + TimeUnit.MILLISECONDS.toNanos(scan.timeoutMs());
+    MergedPart part = null;
+    if (scan.merge()) {
+      try {
+        part = new MergedPart(dht.self().id(), scan.limit(), ScanSpec.fromJson(scan.spec()), scan.maxGroups());
+      } catch (RuntimeException e) {
+        part = null;  // a bad spec: the local scan reports it, as an error of the merged answer below
+      }
+    }
+    Reporter reporter = part == null ? null : new Reporter(scan, parent, deadline, part);
+    if (reporter != null) {
+      merging.put(scan.query(), reporter);
+      reporter.armTimer();
+    }
     CompletableFuture<Handed> handed = forward(scan);
-    workers.execute(() -> new LocalScan(scan, deadline, handed).start());
+    if (reporter != null) {
+      handed.whenCompleteAsync((h, e) -> {
+        List<MergedPart.Child> children = new ArrayList<>();
+        if (h != null) {
+          for (int i = 0; i < h.children().size(); i++) {
+            children.add(new MergedPart.Child(h.children().get(i), h.limits().get(i)));
+          }
+        }
+        reporter.part.handed(children, h == null ? 1 : h.unreachable(), h == null ? 0 : h.again());
+        reporter.check();
+      }, workers);
+    }
+    workers.execute(() -> new LocalScan(scan, deadline, handed, reporter).start());
     return CompletableFuture.completedFuture(Wire.taken(true));
+  }
+
+  /** A page of a merging scan from a node below this one; answers whether it should send more. */
+  CompletableFuture<JsonNode> onPart(JsonNode body) {
+    Wire.Rows page = Wire.Rows.fromJson(body);
+    Reporter r = merging.get(page.query());
+    if (r == null) {
+      return CompletableFuture.completedFuture(Wire.more(false));
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      boolean more = r.part.accept(page);
+      r.check();
+      return Wire.more(more);
+    }, workers);
+  }
+
+  /**
+   * Sends this node's merged answer to its parent once its own part and every child's are in, or when its time is up
+   * (then the children that did not answer count as silent).
+   */
+  private final class Reporter {
+    private final Wire.Scan scan;
+    private final Contact parent;
+    private final long deadline;
+    final MergedPart part;
+    private Scheduler.Cancellable timer;
+
+    Reporter(Wire.Scan scan, Contact parent, long deadline, MergedPart part) {
+      this.scan = scan;
+      this.parent = parent;
+      this.deadline = deadline;
+      this.part = part;
+    }
+
+    void armTimer() {
+      timer = scheduler.schedule(() -> workers.execute(this::finish), Math.max(1, deadline - scheduler.nanoTime()),
+          TimeUnit.NANOSECONDS);
+    }
+
+    void check() {
+      if (part.complete()) {
+        finish();
+      }
+    }
+
+    private void finish() {
+      MergedPart.Report r = part.report();
+      if (r == null) {
+        return;
+      }
+      merging.remove(scan.query(), this);
+      if (timer != null) {
+        timer.cancel();
+      }
+      boolean root = parent.id().equals(dht.self().id());
+      // The parent waits about an eighth of its time longer than this node (forward): the report may take that long.
+      PageSender out = new PageSender(scan, parent, !root,
+          deadline + TimeUnit.MILLISECONDS.toNanos(Math.max(1, scan.timeoutMs() / 7)));
+      r.partials().forEach(p -> out.add(part.encode(p)));
+      r.contested().forEach(out::addContested);
+      out.flush().thenAcceptAsync(more -> {
+        if (more) {
+          out.last(r.end());
+        }
+      }, workers);
+    }
   }
 
   private boolean allowed(NodeId origin) {
@@ -113,42 +217,57 @@ final class ScanServer {
     }
   }
 
-  /** Where the scan went from here. */
-  private record Handed(List<NodeId> children, int unreachable) {}
+  /**
+   * Where the scan went from here: the children, each with the limit it was handed, the subtrees none took, and (in a
+   * merging scan) the subtrees whose contact had taken the scan from another node already.
+   */
+  private record Handed(List<NodeId> children, List<Integer> limits, int unreachable, int again) {}
+
+  /** A subtree's hand-off: the contact that took it (null when none did), and whether it had taken the scan before. */
+  private record HandOff(NodeId to, boolean again) {}
 
   private CompletableFuture<Handed> forward(Wire.Scan scan) {
     List<List<Contact>> buckets = dht.buckets();
-    List<CompletableFuture<NodeId>> handOffs = new ArrayList<>();
+    List<CompletableFuture<HandOff>> handOffs = new ArrayList<>();
+    List<Integer> limits = new ArrayList<>();
+    // In a merging scan each level answers its parent before the parent's own time is up.
+    long childTimeout = scan.merge() ? Math.max(1, scan.timeoutMs() * 7 / 8) : scan.timeoutMs();
     for (int j = Math.min(scan.limit(), NodeId.BITS) - 1; j >= 0; j--) {
       List<Contact> bucket = new ArrayList<>(buckets.get(j));
       if (!bucket.isEmpty()) {
         Collections.reverse(bucket);  // most recently heard from first
-        handOffs.add(handOff(bucket, 0, scan.below(j).toJson()));
+        handOffs.add(handOff(bucket, 0, scan.below(j, childTimeout).toJson()));
+        limits.add(j);
       }
     }
     return CompletableFuture.allOf(handOffs.toArray(CompletableFuture[]::new)).thenApply(v -> {
       List<NodeId> children = new ArrayList<>();
+      List<Integer> childLimits = new ArrayList<>();
       int unreachable = 0;
-      for (CompletableFuture<NodeId> f : handOffs) {
-        NodeId child = f.join();
-        if (child == null) {
+      int again = 0;
+      for (int i = 0; i < handOffs.size(); i++) {
+        HandOff h = handOffs.get(i).join();
+        if (h.to() == null) {
           unreachable++;
+        } else if (h.again() && scan.merge()) {
+          again++;
         } else {
-          children.add(child);
+          children.add(h.to());
+          childLimits.add(limits.get(i));
         }
       }
-      return new Handed(children, unreachable);
+      return new Handed(children, childLimits, unreachable, again);
     });
   }
 
-  /** The id of the contact that took the subtree, or null when none did. */
-  private CompletableFuture<NodeId> handOff(List<Contact> bucket, int attempt, JsonNode body) {
+  private CompletableFuture<HandOff> handOff(List<Contact> bucket, int attempt, JsonNode body) {
     if (attempt >= Math.max(bucket.size(), SUBTREE_TRIES)) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(new HandOff(null, false));
     }
     Contact to = bucket.get(attempt % bucket.size());
     return dht.request(to, Wire.CHANNEL, body).handle((answer, error) ->
-        error == null && answer.path("taken").asBoolean(false) ? CompletableFuture.completedFuture(to.id())
+        error == null && answer.path("taken").asBoolean(false)
+            ? CompletableFuture.completedFuture(new HandOff(to.id(), answer.path("again").asBoolean(false)))
             : handOff(bucket, attempt + 1, body)).thenCompose(f -> f);
   }
 
@@ -163,6 +282,8 @@ final class ScanServer {
     private final Wire.Scan scan;
     private final long deadline;
     private final CompletableFuture<Handed> handed;
+    /** In a merging scan, where this node's part goes; null otherwise (pages to the origin). */
+    private final Reporter reporter;
     /** The nodes rows were left to, each with the oldest version (milliseconds) of the rows left to it. */
     private final Map<NodeId, Long> deferred = new LinkedHashMap<>();
     private final PageSender sender;
@@ -184,11 +305,12 @@ final class ScanServer {
     private int at;
     private boolean finished;
 
-    LocalScan(Wire.Scan scan, long deadline, CompletableFuture<Handed> handed) {
+    LocalScan(Wire.Scan scan, long deadline, CompletableFuture<Handed> handed, Reporter reporter) {
       this.scan = scan;
       this.deadline = deadline;
       this.handed = handed;
-      this.sender = new PageSender(scan, deadline);
+      this.reporter = reporter;
+      this.sender = new PageSender(scan, scan.origin(), false, deadline);
     }
 
     void start() {
@@ -246,7 +368,11 @@ final class ScanServer {
             next = page.next().orElse(null);
           } else if (!finished) {
             finished = true;
-            fragment.finish(out -> sender.add(outputs.encode(out)));
+            if (reporter != null) {
+              fragment.finish(reporter.part::own);
+            } else {
+              fragment.finish(out -> sender.add(outputs.encode(out)));
+            }
           } else {
             last("");
             return;
@@ -283,7 +409,12 @@ final class ScanServer {
       } else if (h.contested()) {
         contested.add(row, out -> {
           counters.rowsContested.incrementAndGet();
-          sender.addContested(keyedRow(o, contestedOutputs.encode(out)));
+          ArrayNode r = keyedRow(o, contestedOutputs.encode(out));
+          if (reporter != null) {
+            reporter.part.ownContested(r);
+          } else {
+            sender.addContested(r);
+          }
         });
       } else {
         fragment.add(row, out -> sender.add(outputs.encode(out)));
@@ -310,7 +441,14 @@ final class ScanServer {
      * answer is incomplete, or partial if the caller allows), not as a failure of the whole statement.
      */
     private void last(String error) {
-      Handed none = new Handed(List.of(), 1);
+      if (reporter != null) {
+        // Out of time here: this node's rows are missing from the merged answer, which its account says.
+        boolean timedOut = error.startsWith(QueryException.Reason.TIMEOUT + ":");
+        reporter.part.local(error.isEmpty(), deferred, settling.now(), timedOut ? "" : error);
+        reporter.check();
+        return;
+      }
+      Handed none = new Handed(List.of(), List.of(), 1, 0);
       CompletableFuture<Handed> h = new CompletableFuture<>();
       handed.whenComplete((x, e) -> h.complete(e == null ? x : none));
       Scheduler.Cancellable timer = scheduler.schedule(() -> h.complete(none),
@@ -355,6 +493,8 @@ final class ScanServer {
   /** Collects output rows into pages and sends them one at a time, each once the asking node answered the last. */
   private final class PageSender {
     private final Wire.Scan scan;
+    private final Contact to;
+    private final boolean part;
     private final long deadline;
     /** Full pages: rows, then contested rows. */
     private final Deque<ArrayNode[]> full = new ArrayDeque<>();
@@ -363,8 +503,10 @@ final class ScanServer {
     private int bytes;
     private int seq;
 
-    PageSender(Wire.Scan scan, long deadline) {
+    PageSender(Wire.Scan scan, Contact to, boolean part, long deadline) {
       this.scan = scan;
+      this.to = to;
+      this.part = part;
       this.deadline = deadline;
     }
 
@@ -430,7 +572,7 @@ final class ScanServer {
     private void deliver(Wire.Rows page, CompletableFuture<Boolean> out, Scheduler.Cancellable timer) {
       CompletableFuture<Boolean> sent;
       try {
-        sent = pages.send(scan.origin(), page);
+        sent = pages.send(to, page, part);
       } catch (RuntimeException e) {
         sent = CompletableFuture.failedFuture(e);
       }

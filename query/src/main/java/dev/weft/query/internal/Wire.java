@@ -49,13 +49,20 @@ final class Wire {
    * @param unsettled nodes still settling that no holder leaves rows to: rows they are closer to than the holder that
    *     reports them are contested ({@link Contested})
    * @param spec the scan ({@code ScanSpec} as JSON)
+   * @param merge whether answers merge up the tree (aggregating scans: each node sends its parent the merge of its own
+   *     partials and its subtree's, as {@code part} pages, within {@code timeoutMs}); otherwise every node sends its
+   *     rows to the origin
+   * @param maxGroups with {@code merge}, the most groups a node may hold merged (the origin's row cap)
    */
   record Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, List<NodeId> unsettled,
-      JsonNode spec) {
+      JsonNode spec, boolean merge, long maxGroups) {
     ObjectNode toJson() {
       ObjectNode o = F.objectNode().put("t", "scan").put("q", query);
       o.set("origin", contact(origin));
       o.put("limit", limit).put("timeoutMs", timeoutMs);
+      if (merge) {
+        o.put("merge", true).put("maxGroups", maxGroups);
+      }
       o.set("exclude", ids(exclude));
       if (!unsettled.isEmpty()) {
         o.set("unsettled", ids(unsettled));
@@ -64,8 +71,9 @@ final class Wire {
       return o;
     }
 
-    Scan below(int bucket) {
-      return new Scan(query, origin, bucket, timeoutMs, exclude, unsettled, spec);
+    /** The scan as handed to the subtree of {@code bucket}, whose answer is due within {@code timeout}. */
+    Scan below(int bucket, long timeout) {
+      return new Scan(query, origin, bucket, timeout, exclude, unsettled, spec, merge, maxGroups);
     }
 
     static Scan fromJson(JsonNode m) {
@@ -82,7 +90,17 @@ final class Wire {
         throw new IllegalArgumentException("scan: spec must be an object");
       }
       List<NodeId> unsettled = m.has("unsettled") ? idList(m, "unsettled") : List.of();
-      return new Scan(queryId(m), contactFrom(m.get("origin")), limit, timeout, idList(m, "exclude"), unsettled, spec);
+      JsonNode merge = m.get("merge");
+      if (merge != null && !merge.isBoolean()) {
+        throw new IllegalArgumentException("scan: merge must be true or false");
+      }
+      boolean merging = merge != null && merge.booleanValue();
+      long maxGroups = merging ? m.path("maxGroups").asLong(-1) : 0;
+      if (merging && (!m.path("maxGroups").canConvertToLong() || maxGroups < 1)) {
+        throw new IllegalArgumentException("scan: maxGroups must be a positive integer");
+      }
+      return new Scan(queryId(m), contactFrom(m.get("origin")), limit, timeout, idList(m, "exclude"), unsettled, spec,
+          merging, maxGroups);
     }
   }
 
@@ -100,7 +118,12 @@ final class Wire {
     }
 
     ObjectNode toJson() {
-      ObjectNode o = F.objectNode().put("t", "rows").put("q", query).put("from", from.toHex()).put("seq", seq);
+      return toJson("rows");
+    }
+
+    /** As {@code rows} (to the origin) or {@code part} (to the parent, in a scan whose answers merge up the tree). */
+    ObjectNode toJson(String type) {
+      ObjectNode o = F.objectNode().put("t", type).put("q", query).put("from", from.toHex()).put("seq", seq);
       o.set("rows", rows);
       if (!contested.isEmpty()) {
         o.set("contested", contested);
@@ -116,6 +139,9 @@ final class Wire {
         }
         if (!end.error().isEmpty()) {
           o.put("error", end.error());
+        }
+        if (end.subtree() != null) {
+          o.set("subtree", end.subtree().toJson());
         }
       }
       return o;
@@ -142,8 +168,9 @@ final class Wire {
       }
       long since = m.has("since") ? millis(m, "since") : 0;
       long settlesIn = m.has("since") ? millis(m, "settlesInMs") : 0;
+      Subtree subtree = m.has("subtree") ? Subtree.fromJson(m.get("subtree")) : null;
       return new Rows(queryId(m), id(m.get("from"), "from"), seq, rows, contested, new End(idList(m, "children"),
-          unreachable, deferrals(m), since, settlesIn, error == null ? "" : error.textValue()));
+          unreachable, deferrals(m), since, settlesIn, error == null ? "" : error.textValue(), subtree));
     }
 
     private static ArrayNode array(JsonNode m, String field) {
@@ -196,14 +223,101 @@ final class Wire {
    * @param since when this node last joined, if it is still settling ({@link Settling}); 0 when settled
    * @param settlesInMillis how long it still settles; 0 when settled
    * @param error why this node could not scan, or empty
+   * @param subtree in a scan whose answers merge up the tree, what the whole subtree below this node adds up to (then
+   *     {@code deferred} holds only the deferrals it could not settle itself: to nodes outside its part of the id
+   *     space); null otherwise
    */
   record End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,
-      String error) {
+      String error, Subtree subtree) {
     End {
       children = List.copyOf(children);
       deferred = Collections.unmodifiableMap(new LinkedHashMap<>(deferred));
     }
+
+    End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,
+        String error) {
+      this(children, unreachable, deferred, since, settlesInMillis, error, null);
+    }
   }
+
+  /**
+   * A subtree's account of a merged answer (docs/query.md, "Aggregates merge up the tree"): how many nodes it expected
+   * and heard from, who they are while few enough to list (so that the node above can tell whether a node rows were
+   * left to answered), and the deferrals it settled badly: to nodes that did not answer, to nodes that had just joined
+   * and may lack the rows, or to nodes it could not check.
+   *
+   * @param nodes nodes expected: those that answered, and those that took the scan and did not
+   * @param answered nodes whose part is in the answer
+   * @param members the nodes that answered, each with its settling state; null when more than {@link #MEMBERS}
+   * @param silent nodes rows were left to that are in this subtree's part of the id space and did not answer
+   * @param flagged nodes rows were left to that answered while settling and may lack rows older than their join
+   * @param unchecked deferrals to nodes in the part of a subtree that listed no members
+   */
+  record Subtree(int nodes, int answered, List<Member> members, List<NodeId> silent,
+      Map<NodeId, Settling.State> flagged, int unchecked) {
+    /** Most members a subtree lists; beyond it the node above cannot check deferrals into it (rare: see docs). */
+    static final int MEMBERS = 128;
+
+    Subtree {
+      members = members == null ? null : List.copyOf(members);
+      silent = List.copyOf(silent);
+      flagged = Collections.unmodifiableMap(new LinkedHashMap<>(flagged));
+    }
+
+    ObjectNode toJson() {
+      ObjectNode o = F.objectNode().put("nodes", nodes).put("answered", answered);
+      if (members != null) {
+        ArrayNode a = o.putArray("members");
+        members.forEach(x -> a.addArray().add(x.id().toHex()).add(x.state().since()).add(x.state().settlesInMillis()));
+      }
+      o.set("silent", ids(silent));
+      ArrayNode f = o.putArray("flagged");
+      flagged.forEach((id, st) -> f.addArray().add(id.toHex()).add(st.since()).add(st.settlesInMillis()));
+      o.put("unchecked", unchecked);
+      return o;
+    }
+
+    static Subtree fromJson(JsonNode o) {
+      if (o == null || !o.isObject()) {
+        throw new IllegalArgumentException("rows: subtree must be an object");
+      }
+      int nodes = integer(o, "nodes");
+      int answered = integer(o, "answered");
+      int unchecked = integer(o, "unchecked");
+      if (nodes < 0 || answered < 0 || answered > nodes || unchecked < 0) {
+        throw new IllegalArgumentException("rows: subtree counts must be 0 <= answered <= nodes, unchecked >= 0");
+      }
+      List<Member> members = null;
+      if (o.has("members")) {
+        members = new ArrayList<>();
+        for (Map.Entry<NodeId, Settling.State> e : states(o, "members", MEMBERS).entrySet()) {
+          members.add(new Member(e.getKey(), e.getValue()));
+        }
+      }
+      return new Subtree(nodes, answered, members, idList(o, "silent"), states(o, "flagged", MAX_IDS), unchecked);
+    }
+
+    /** {@code [[id, since, settlesInMs], ...]}: nodes with their settling state. */
+    private static Map<NodeId, Settling.State> states(JsonNode o, String field, int max) {
+      JsonNode a = o.get(field);
+      if (a == null || !a.isArray() || a.size() > max) {
+        throw new IllegalArgumentException("rows: subtree." + field + " must be an array of at most " + max
+            + " [node id, since, settlesInMs]");
+      }
+      Map<NodeId, Settling.State> out = new LinkedHashMap<>();
+      for (JsonNode x : a) {
+        if (!x.isArray() || x.size() != 3) {
+          throw new IllegalArgumentException("rows: each subtree." + field + " entry must be [node id, since,"
+              + " settlesInMs]");
+        }
+        out.put(id(x.get(0), "subtree." + field), new Settling.State(Rows.millis(x, 1), Rows.millis(x, 2)));
+      }
+      return out;
+    }
+  }
+
+  /** A node that answered, with its settling state. */
+  record Member(NodeId id, Settling.State state) {}
 
   /** The origin's answer to a page: whether to send more (false: the scan ended, was cancelled or is too large). */
   static ObjectNode more(boolean more) {

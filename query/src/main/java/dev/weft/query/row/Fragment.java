@@ -113,6 +113,39 @@ public final class Fragment {
     }
   }
 
+  /**
+   * Merges a partial row another part of the table computed (a row of {@link #finish}'s form, from a node below this one
+   * in the tree) into this fragment's groups, as the caller would merge the two: COUNT and SUM by adding, MIN and MAX by
+   * comparing. With aggregation only.
+   *
+   * @throws QueryException INVALID when a SUM overflows
+   * @throws IllegalArgumentException when the row is not of the partials' width
+   */
+  public void merge(Object[] partial) {
+    if (spec.aggregate().isEmpty() || partial.length != groupBy.length + calls.size()) {
+      throw new IllegalArgumentException("a partial aggregate row must hold " + (groupBy.length + calls.size())
+          + " values");
+    }
+    List<Object> key = new ArrayList<>(groupBy.length);
+    for (int i = 0; i < groupBy.length; i++) {
+      key.add(RowKeys.canonical(partial[i]));
+    }
+    Object[] group = groups.get(key);
+    if (group == null) {
+      groups.put(key, partial.clone());
+      return;
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      int slot = groupBy.length + i;
+      group[slot] = Partials.merge(calls.get(i), spec.table().columns(), group[slot], partial[slot]);
+    }
+  }
+
+  /** How many groups this fragment holds now (with aggregation). */
+  public int groups() {
+    return groups.size();
+  }
+
   /** Without aggregation, nothing; with it, one row per group: the group's values, then one partial per call. */
   public void finish(Consumer<Object[]> out) {
     for (Object[] group : groups.values()) {
@@ -167,6 +200,28 @@ public final class Fragment {
         case MIN -> acc == null || compare(acc, v) > 0 ? v : acc;
         case MAX -> acc == null || compare(acc, v) < 0 ? v : acc;
         default -> throw new AssertionError(call.kind());
+      };
+    }
+
+    /** Two partials of one call and group as one; null stands for "no value" in SUM, MIN and MAX. */
+    static Object merge(Call call, List<Column> columns, Object a, Object b) {
+      if (a == null) {
+        return b;
+      }
+      if (b == null) {
+        return a;
+      }
+      return switch (call.kind()) {
+        case COUNT_STAR, COUNT -> {
+          try {
+            yield Math.addExact((Long) a, (Long) b);
+          } catch (ArithmeticException e) {
+            throw new QueryException(QueryException.Reason.INVALID, "integer overflow in COUNT");
+          }
+        }
+        case SUM, SUM0 -> sum(columns.get(call.column()), a, b);
+        case MIN -> compare(a, b) > 0 ? b : a;
+        case MAX -> compare(a, b) < 0 ? b : a;
       };
     }
 

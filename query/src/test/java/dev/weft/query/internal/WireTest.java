@@ -26,10 +26,17 @@ class WireTest {
     NodeId a = NodeId.random(r);
     NodeId b = NodeId.random(r);
     Wire.Scan scan = new Wire.Scan(Q, new Contact(a, List.of(Address.parse("udp://127.0.0.1:4000"))), 160, 5000,
-        List.of(b), List.of(a), JsonNodeFactory.instance.objectNode().put("v", 1));
+        List.of(b), List.of(a), JsonNodeFactory.instance.objectNode().put("v", 1), false, 0);
     Wire.Scan back = Wire.Scan.fromJson(JSON.readTree(scan.toJson().toString()));
     assertThat(back.unsettled()).containsExactly(a);
     assertThat(back.exclude()).containsExactly(b);
+    assertThat(back.merge()).isFalse();
+    Wire.Scan merging = Wire.Scan.fromJson(JSON.readTree(new Wire.Scan(Q, scan.origin(), 160, 5000, List.of(),
+        List.of(), scan.spec(), true, 1000).below(7, 4000).toJson().toString()));
+    assertThat(merging.merge()).isTrue();
+    assertThat(merging.maxGroups()).isEqualTo(1000);
+    assertThat(merging.limit()).isEqualTo(7);
+    assertThat(merging.timeoutMs()).isEqualTo(4000);
 
     ArrayNode contested = JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.arrayNode().add("[1]"));
     Wire.Rows page = new Wire.Rows(Q, a, 3, JsonNodeFactory.instance.arrayNode(), contested,
@@ -42,6 +49,25 @@ class WireTest {
         JsonNodeFactory.instance.arrayNode(), new Wire.End(List.of(), 0, Map.of(), 0, 0, "")).toJson().toString());
     assertThat(plain.has("since")).as("a settled node says nothing about joining").isFalse();
     assertThat(Wire.Rows.fromJson(plain).end().since()).isZero();
+  }
+
+  @Test
+  void aMergedAccountRoundTrips() throws Exception {
+    Random r = new Random(8);
+    NodeId a = NodeId.random(r);
+    NodeId b = NodeId.random(r);
+    Wire.Subtree listed = new Wire.Subtree(5, 4, List.of(new Wire.Member(a, new Settling.State(1000, 20)),
+        new Wire.Member(b, Settling.State.SETTLED)), List.of(b), Map.of(a, new Settling.State(1000, 20)), 2);
+    Wire.End end = new Wire.End(List.of(), 1, Map.of(b, 7L), 0, 0, "", listed);
+    Wire.Rows page = Wire.Rows.fromJson(JSON.readTree(new Wire.Rows(Q, a, 2, JsonNodeFactory.instance.arrayNode(),
+        JsonNodeFactory.instance.arrayNode(), end).toJson("part").toString()));
+    assertThat(page.end()).isEqualTo(end);
+    Wire.Subtree many = new Wire.Subtree(500, 500, null, List.of(), Map.of(), 0);
+    assertThat(Wire.Subtree.fromJson(JSON.readTree(many.toJson().toString()))).isEqualTo(many);
+    assertThatThrownBy(() -> Wire.Subtree.fromJson(JSON.readTree("{\"nodes\":1,\"answered\":2,\"silent\":[],"
+        + "\"flagged\":[],\"unchecked\":0}"))).hasMessageContaining("answered");
+    assertThatThrownBy(() -> Wire.Subtree.fromJson(JSON.readTree("{\"nodes\":1,\"answered\":1,\"silent\":[],"
+        + "\"flagged\":[[\"" + a.toHex() + "\", 1]],\"unchecked\":0}"))).hasMessageContaining("flagged");
   }
 
   @Test
