@@ -91,6 +91,36 @@ class SqlClusterTest {
   }
 
   @Test
+  void orderByWithALimitSendsOnlyTheFirstRowsOfEachPart() throws Exception {
+    run(sql(0), "CREATE TABLE ranked (id INTEGER PRIMARY KEY, score INTEGER)");
+    everyoneKnows("ranked");
+    StringBuilder insert = new StringBuilder("INSERT INTO ranked VALUES ");
+    Random r = new Random(41);
+    for (int i = 0; i < 300; i++) {
+      insert.append(i == 0 ? "" : ", ").append('(').append(i).append(", ").append(r.nextInt(1000)).append(')');
+    }
+    run(sql(1), insert.toString());
+    List<List<Object>> all = run(sql(2), "SELECT id, score FROM ranked").rows();
+    List<List<Object>> expected = all.stream().sorted((a, b) -> {
+      int c = Integer.compare((Integer) b.get(1), (Integer) a.get(1));
+      return c != 0 ? c : Integer.compare((Integer) a.get(0), (Integer) b.get(0));
+    }).skip(2).limit(5).toList();
+    String top = "SELECT id, score FROM ranked ORDER BY score DESC, id LIMIT 5 OFFSET 2";
+    assertThat(plan(sql(3), top)).contains("top=[7 by");
+    long sent0 = rowsSent();
+    SqlResult answer = run(sql(3), top);
+    long sent = rowsSent() - sent0;
+    assertThat(answer.rows()).isEqualTo(expected);
+    assertThat(answer.coverage().complete()).isTrue();
+    // Each node sends its own first 7 and, merging up the tree, at most 7 of its subtree's: never the 300 rows.
+    assertThat(sent).isLessThanOrEqualTo(2L * 7 * cluster.nodes().size());
+  }
+
+  private long rowsSent() {
+    return cluster.nodes().stream().mapToLong(n -> Sql.of(n).stats().rowsSent()).sum();
+  }
+
+  @Test
   void averagesOfIntegersAreNotTruncated() throws Exception {
     run(sql(0), "CREATE TABLE nums (a INTEGER)");
     everyoneKnows("nums");

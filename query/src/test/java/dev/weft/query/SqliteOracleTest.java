@@ -141,7 +141,7 @@ class SqliteOracleTest {
     }
 
     String query() {
-      return switch (r.nextInt(5)) {
+      return switch (r.nextInt(6)) {
         case 0 -> "SELECT id, a, b, s FROM t1 WHERE " + predicate(3);
         case 1 -> "SELECT " + intExpr() + ", s FROM t2 WHERE " + predicate(2);
         case 2 -> {
@@ -150,6 +150,10 @@ class SqliteOracleTest {
               + " WHERE " + predicate(2) + " GROUP BY " + g + (r.nextBoolean() ? " HAVING COUNT(*) > 1" : "");
         }
         case 3 -> "SELECT COUNT(*), SUM(a), MIN(b), MAX(b), AVG(a), COUNT(DISTINCT s) FROM t1 WHERE " + predicate(2);
+        // A top-k cut on the nodes: ordered down to the unique id, so that both engines keep the same rows.
+        case 4 -> "SELECT id, a, s FROM " + pick("t1", "t2") + " WHERE " + predicate(2) + " ORDER BY "
+            + pick("b DESC", "a NULLS FIRST", "a DESC NULLS LAST", "s NULLS LAST", "b") + ", id LIMIT "
+            + (1 + r.nextInt(12)) + (r.nextBoolean() ? " OFFSET " + r.nextInt(5) : "");
         default -> {
           a = "t1.a";
           b = "t2.b";
@@ -182,7 +186,7 @@ class SqliteOracleTest {
     }
 
     private String intExpr() {
-      return switch (r.nextInt(5)) {
+      return switch (r.nextInt(6)) {
         case 0 -> a + " + " + b;
         case 1 -> a + " * " + (r.nextInt(7) - 3);
         case 2 -> b + " / " + (r.nextInt(5) + 1);

@@ -52,6 +52,7 @@ final class PlanCodec {
     ArrayNode cols = o.putArray("columns");
     p.columns().forEach(cols::add);
     p.aggregate().ifPresent(a -> o.set("aggregate", a.toJson()));
+    p.topK().ifPresent(t -> o.set("topK", t.toJson()));
     p.index().ifPresent(i -> {
       ObjectNode ix = o.putObject("index").put("name", i.index().name());
       ix.set("definition", i.index().toJson());
@@ -129,7 +130,9 @@ final class PlanCodec {
           ix.has("upper") ? Optional.of(ExprJson.fromPlanJson(ix.get("upper"), table)) : Optional.empty(),
           ix.path("upperInclusive").asBoolean(false)));
     }
-    return new ScanPlan(table, filter, keys, ints(o.get("columns")), aggregate, index);
+    Optional<ScanSpec.TopK> topK = o.has("topK") ? Optional.of(ScanSpec.TopK.fromJson(o.get("topK")))
+        : Optional.empty();
+    return new ScanPlan(table, filter, keys, ints(o.get("columns")), aggregate, index, topK);
   }
 
   private static List<Integer> ints(JsonNode a) {

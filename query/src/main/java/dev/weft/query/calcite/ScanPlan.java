@@ -25,9 +25,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * @param columns the table columns returned, without {@code aggregate}
  * @param aggregate partial aggregation, if folded in
  * @param index without {@code keys}: the range of an index that holds every row the filter can pass; empty: every row
+ * @param topK without {@code aggregate}: only the first rows in this order are wanted (a sort with a limit above)
  */
 record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List<Expr>>> keys, List<Integer> columns,
-    Optional<ScanSpec.Aggregate> aggregate, Optional<IndexRangePlan> index) {
+    Optional<ScanSpec.Aggregate> aggregate, Optional<IndexRangePlan> index, Optional<ScanSpec.TopK> topK) {
   ScanPlan {
     columns = List.copyOf(columns);
     keys = keys.map(k -> k.stream().map(List::copyOf).toList());
@@ -39,24 +40,29 @@ record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List
   /** Every row and column of {@code table}. */
   static ScanPlan full(TableDefinition table) {
     return new ScanPlan(table, Optional.empty(), Optional.empty(),
-        IntStream.range(0, table.columns().size()).boxed().toList(), Optional.empty(), Optional.empty());
+        IntStream.range(0, table.columns().size()).boxed().toList(), Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   ScanPlan withFilter(Optional<Expr> f, Optional<List<List<Expr>>> k, Optional<IndexRangePlan> i) {
-    return new ScanPlan(table, f, k, columns, aggregate, i);
+    return new ScanPlan(table, f, k, columns, aggregate, i, topK);
   }
 
   ScanPlan withColumns(List<Integer> c) {
-    return new ScanPlan(table, filter, keys, c, aggregate, index);
+    return new ScanPlan(table, filter, keys, c, aggregate, index, topK);
   }
 
   ScanPlan withAggregate(ScanSpec.Aggregate a) {
-    return new ScanPlan(table, filter, keys, columns, Optional.of(a), index);
+    return new ScanPlan(table, filter, keys, columns, Optional.of(a), index, topK);
   }
 
-  /** Whether the scan returns the table's rows whole: nothing projected away, nothing aggregated. */
+  ScanPlan withTopK(ScanSpec.TopK t) {
+    return new ScanPlan(table, filter, keys, columns, aggregate, index, Optional.of(t));
+  }
+
+  /** Whether the scan returns the table's rows whole: nothing projected away, aggregated or cut. */
   boolean wholeRows() {
-    return aggregate.isEmpty() && columns.equals(full(table).columns());
+    return aggregate.isEmpty() && topK.isEmpty() && columns.equals(full(table).columns());
   }
 
   /**
@@ -68,7 +74,8 @@ record ScanPlan(TableDefinition table, Optional<Expr> filter, Optional<List<List
     ScanSpec.Access access = keys.<ScanSpec.Access>map(k -> new ScanSpec.Access.Keys(boundKeys(k, params)))
         .or(() -> index.flatMap(i -> boundRange(i, params)))
         .orElseGet(ScanSpec.Access.Full::new);
-    return new ScanSpec(table, access, filter.map(f -> Exprs.bind(f, boundParams(f, params))), columns, aggregate);
+    return new ScanSpec(table, access, filter.map(f -> Exprs.bind(f, boundParams(f, params))), columns, aggregate,
+        topK);
   }
 
   /** The parameters {@code filter} uses, each converted to the type it has there; null where it uses none. */

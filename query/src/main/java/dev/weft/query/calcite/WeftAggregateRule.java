@@ -34,7 +34,7 @@ final class WeftAggregateRule extends RelRule<RuleConfig> {
     LogicalAggregate aggregate = call.rel(0);
     WeftScan scan = call.rel(1);
     ScanPlan plan = scan.plan;
-    if (plan.aggregate().isPresent() || aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+    if (plan.aggregate().isPresent() || plan.topK().isPresent() || aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
       return;
     }
     List<Integer> groupBy = aggregate.getGroupSet().asList().stream().map(plan.columns()::get).toList();

@@ -30,8 +30,8 @@ final class WeftProjectRule extends RelRule<RuleConfig> {
     LogicalProject project = call.rel(0);
     WeftScan scan = call.rel(1);
     ScanPlan plan = scan.plan;
-    if (plan.aggregate().isPresent()) {
-      return;
+    if (plan.aggregate().isPresent() || plan.topK().isPresent()) {
+      return;  // a cut's order names the scan's columns as they are
     }
     ImmutableBitSet used = RelOptUtil.InputFinder.bits(project.getProjects(), null);
     if (used.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.weft.query.calcite;
 
+import dev.weft.query.data.ScanSpec;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -59,7 +60,14 @@ final class WeftScan extends TableScan implements EnumerableRel {
         .itemIf("index", plan.index().map(Object::toString).orElse(""), plan.index().isPresent())
         .itemIf("filter", plan.filter().map(Object::toString).orElse(""), plan.filter().isPresent())
         .itemIf("columns", plan.columns(), plan.aggregate().isEmpty() && !plan.wholeRows())
-        .itemIf("partial", plan.aggregate().map(Object::toString).orElse(""), plan.aggregate().isPresent());
+        .itemIf("partial", plan.aggregate().map(Object::toString).orElse(""), plan.aggregate().isPresent())
+        .itemIf("top", plan.topK().map(WeftScan::describe).orElse(""), plan.topK().isPresent());
+  }
+
+  /** A top-k cut as EXPLAIN shows it: {@code 10 by [1 DESC NULLS FIRST, 0]}. */
+  private static String describe(ScanSpec.TopK t) {
+    return t.limit() + " by " + t.keys().stream().map(k -> k.column() + (k.descending() ? " DESC" : "")
+        + (k.nullsFirst() ? " NULLS FIRST" : " NULLS LAST")).toList();
   }
 
   @Override
@@ -68,6 +76,9 @@ final class WeftScan extends TableScan implements EnumerableRel {
         * (plan.filter().isPresent() ? FILTER_SELECTIVITY : 1) * (plan.index().isPresent() ? INDEX_SHARE : 1));
     if (plan.aggregate().isPresent()) {
       rows = plan.aggregate().get().groupBy().isEmpty() ? 1 : Math.max(1, rows * GROUP_SHARE);
+    }
+    if (plan.topK().isPresent()) {
+      rows = Math.min(rows, plan.topK().get().limit());
     }
     return Math.max(1, rows);
   }

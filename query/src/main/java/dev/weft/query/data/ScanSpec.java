@@ -28,15 +28,40 @@ import java.util.Optional;
  * @param filter a predicate on the table's full row; only rows for which it is TRUE are kept
  * @param columns the table columns to return, without {@code aggregate}; ignored with it
  * @param aggregate partial aggregation of the filtered rows
+ * @param topK without {@code aggregate}: only the first rows in this order are wanted (an {@code ORDER BY ... LIMIT}
+ *     above the scan, which still sorts and cuts), so each node, and each merge up the tree, sends at most that many
  */
 public record ScanSpec(TableDefinition table, Access access, Optional<Expr> filter, List<Integer> columns,
-    Optional<Aggregate> aggregate) {
+    Optional<Aggregate> aggregate, Optional<TopK> topK) {
   public ScanSpec {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(filter, "filter");
     columns = List.copyOf(columns);
     Objects.requireNonNull(aggregate, "aggregate");
+    Objects.requireNonNull(topK, "topK");
+    if (topK.isPresent() && aggregate.isPresent()) {
+      throw new IllegalArgumentException("a scan keeps its first rows only without aggregation");
+    }
+    if (topK.isPresent()) {
+      for (SortKey k : topK.get().keys()) {
+        if (k.column() < 0 || k.column() >= columns.size()) {
+          throw new IllegalArgumentException("a scan's order names output column " + k.column() + " of "
+              + columns.size());
+        }
+      }
+    }
+  }
+
+  /** A scan without a top-k cut. */
+  public ScanSpec(TableDefinition table, Access access, Optional<Expr> filter, List<Integer> columns,
+      Optional<Aggregate> aggregate) {
+    this(table, access, filter, columns, aggregate, Optional.empty());
+  }
+
+  /** This scan with another access path (the rest kept). */
+  public ScanSpec withAccess(Access a) {
+    return new ScanSpec(table, a, filter, columns, aggregate, topK);
   }
 
   /** The spec as it travels (version 1; docs/protocol.md, "query"). */
@@ -93,6 +118,41 @@ public record ScanSpec(TableDefinition table, Access access, Optional<Expr> filt
       return ScanSpecJson.aggregateFromJson(json, width);
     }
   }
+
+  /**
+   * The first {@code limit} output rows in the order of {@code keys}: what an {@code ORDER BY ... LIMIT} (its offset
+   * plus its count) needs from each part of the table.
+   */
+  public record TopK(List<SortKey> keys, int limit) {
+    /** Most rows a top-k cut keeps: more is a scan of everything anyway. */
+    public static final int MAX_LIMIT = 1_000_000;
+
+    public TopK {
+      keys = List.copyOf(keys);
+      if (keys.isEmpty() || keys.size() > 1000) {
+        throw new IllegalArgumentException("a top-k cut needs 1 to 1000 sort keys");
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw new IllegalArgumentException("a top-k cut keeps 1 to " + MAX_LIMIT + " rows, not " + limit);
+      }
+    }
+
+    /** The cut as it travels inside a spec. */
+    public ObjectNode toJson() {
+      return ScanSpecJson.topKToJson(this);
+    }
+
+    /** Reads {@link #toJson()}'s form; {@link IllegalArgumentException} if bad. */
+    public static TopK fromJson(JsonNode json) {
+      return ScanSpecJson.topKFromJson(json);
+    }
+  }
+
+  /**
+   * One key of a top-k order: an output column (an index into {@code columns}), descending or not, nulls first or last
+   * — as the SQL layer above sorts, comparing values of one column by their natural order.
+   */
+  public record SortKey(int column, boolean descending, boolean nullsFirst) {}
 
   /**
    * One partial aggregate. Its value: COUNT_STAR and COUNT a {@code Long}; SUM and SUM0 over INTEGER or BIGINT a {@code

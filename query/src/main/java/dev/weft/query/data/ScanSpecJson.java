@@ -56,7 +56,37 @@ final class ScanSpecJson {
     ArrayNode cols = o.putArray("columns");
     s.columns().forEach(cols::add);
     s.aggregate().ifPresent(a -> o.set("aggregate", aggregateToJson(a)));
+    s.topK().ifPresent(t -> o.set("topK", topKToJson(t)));
     return o;
+  }
+
+  /** A top-k cut as JSON: {@code {"limit": n, "keys": [{"column", "desc", "nullsFirst"}]}}. */
+  static ObjectNode topKToJson(ScanSpec.TopK t) {
+    ObjectNode o = F.objectNode().put("limit", t.limit());
+    ArrayNode keys = o.putArray("keys");
+    for (ScanSpec.SortKey k : t.keys()) {
+      keys.addObject().put("column", k.column()).put("desc", k.descending()).put("nullsFirst", k.nullsFirst());
+    }
+    return o;
+  }
+
+  /** Reads {@link #topKToJson}'s form; the columns are checked against the spec's output by {@link ScanSpec}. */
+  static ScanSpec.TopK topKFromJson(JsonNode o) {
+    if (o == null || !o.isObject() || !o.path("limit").isInt()) {
+      throw new IllegalArgumentException("scan spec: topK must be an object with an integer limit");
+    }
+    JsonNode keys = o.get("keys");
+    if (keys == null || !keys.isArray()) {
+      throw new IllegalArgumentException("scan spec: topK.keys must be an array");
+    }
+    List<ScanSpec.SortKey> out = new ArrayList<>();
+    for (JsonNode k : keys) {
+      if (!k.path("column").isInt()) {
+        throw new IllegalArgumentException("scan spec: each topK key needs an integer column");
+      }
+      out.add(new ScanSpec.SortKey(k.get("column").intValue(), bool(k, "desc"), bool(k, "nullsFirst")));
+    }
+    return new ScanSpec.TopK(out, o.get("limit").intValue());
   }
 
   static ScanSpec fromJson(JsonNode o) {
@@ -99,7 +129,8 @@ final class ScanSpecJson {
     if (o.has("aggregate")) {
       aggregate = Optional.of(aggregateFromJson(o.get("aggregate"), width));
     }
-    return new ScanSpec(table, access, filter, columns, aggregate);
+    Optional<ScanSpec.TopK> topK = o.has("topK") ? Optional.of(topKFromJson(o.get("topK"))) : Optional.empty();
+    return new ScanSpec(table, access, filter, columns, aggregate, topK);
   }
 
   /** A partial aggregation as JSON: {@code {"groupBy": [indexes], "calls": [{"kind", "column"}]}}. */

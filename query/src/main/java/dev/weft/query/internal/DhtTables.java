@@ -64,7 +64,7 @@ final class DhtTables implements Tables {
         return byIndex(spec, range, context);
       }
       // Planned while the index stood; dropped (and no longer kept current) since: every row is read instead.
-      spec = new ScanSpec(spec.table(), new ScanSpec.Access.Full(), spec.filter(), spec.columns(), spec.aggregate());
+      spec = spec.withAccess(new ScanSpec.Access.Full());
     }
     ScanOrigin.Result r = scans.scan(spec, context);
     return new ListCursor(r.rows(), r.coverage());

@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One node's part of an aggregating scan whose answers merge up the tree (docs/query.md, "Aggregates merge up the
- * tree"): the merge of this node's partial aggregates and those of every subtree below it, the contested rows once each
- * by key, and the subtree's account ({@link Wire.Subtree}). Deferrals to nodes inside this node's part of the id space
+ * One node's part of a scan whose answers merge up the tree (docs/query.md, "Aggregates merge up the tree"): the merge
+ * of this node's partial aggregates and those of every subtree below it (or, for a top-k cut, the first rows of them
+ * all), the contested rows once each by key, and the subtree's account ({@link Wire.Subtree}). Deferrals to nodes inside this node's part of the id space
  * are settled here, against the nodes that answered below; the others go up with the report.
  *
  * <p>Fed from the node's local scan and its children's {@code part} pages, on worker threads; thread-safe. {@link
@@ -30,14 +30,17 @@ final class MergedPart {
   /** A node this one handed the scan to, with the limit it handed (its part of the id space). */
   record Child(NodeId id, int limit) {}
 
-  /** What goes to the parent: partial rows, contested rows, and the last page's account. */
-  record Report(List<Object[]> partials, List<ArrayNode> contested, Wire.End end) {}
+  /** What goes to the parent: output rows as they travel, contested rows, and the last page's account. */
+  record Report(List<ArrayNode> rows, List<ArrayNode> contested, Wire.End end) {}
 
   private final NodeId self;
   private final int limit;
   private final long maxGroups;
   private final Outputs outputs;
+  /** The merged partial aggregates; null for a top-k cut. */
   private final Fragment merged;
+  /** The first rows of a top-k cut; null for aggregates. */
+  private final TopRows top;
   private final Map<String, ArrayNode> contested = new LinkedHashMap<>();
   private final Map<NodeId, Integer> nextPage = new HashMap<>();
   /** Children (and nodes that answered here without being handed the scan by this node) that sent their last page. */
@@ -57,8 +60,14 @@ final class MergedPart {
     this.limit = limit;
     this.maxGroups = maxGroups;
     this.outputs = Outputs.of(spec);
-    this.merged = Fragment.of(new ScanSpec(spec.table(), spec.access(), Optional.empty(), List.of(),
-        spec.aggregate()));
+    if (spec.topK().isPresent()) {
+      this.top = new TopRows(spec.topK().get(), outputs);
+      this.merged = null;
+    } else {
+      this.top = null;
+      this.merged = Fragment.of(new ScanSpec(spec.table(), spec.access(), Optional.empty(), List.of(),
+          spec.aggregate()));
+    }
   }
 
   /**
@@ -77,6 +86,11 @@ final class MergedPart {
   /** One of this node's own partial rows. */
   synchronized void own(Object[] partial) {
     mergeRow(partial);
+  }
+
+  /** This node's own first rows of a top-k cut, each {@code [key, version, values]}. */
+  synchronized void ownRows(List<ArrayNode> rows) {
+    rows.forEach(top::offer);
   }
 
   /** One of this node's own contested rows, {@code [key, version, values]}. */
@@ -114,7 +128,11 @@ final class MergedPart {
     nextPage.put(page.from(), page.seq() + 1);
     try {
       for (JsonNode r : page.rows()) {
-        mergeRow(outputs.decode(r));
+        if (top != null) {
+          top.offer(r);
+        } else {
+          mergeRow(outputs.decode(r));
+        }
       }
       for (JsonNode r : page.contested()) {
         if (!r.isArray() || r.size() != 3 || !r.get(0).isTextual() || !r.get(1).isTextual()) {
@@ -261,9 +279,13 @@ final class MergedPart {
         silent.add(to);
       }
     }
-    List<Object[]> partials = new ArrayList<>();
-    merged.finish(partials::add);
-    return new Report(partials, new ArrayList<>(contested.values()), new Wire.End(List.of(), unreached, up, 0, 0, "",
+    List<ArrayNode> rows = new ArrayList<>();
+    if (top != null) {
+      rows.addAll(top.rows());
+    } else {
+      merged.finish(p -> rows.add(outputs.encode(p)));
+    }
+    return new Report(rows, new ArrayList<>(contested.values()), new Wire.End(List.of(), unreached, up, 0, 0, "",
         new Wire.Subtree(nodes, answered, listed && members.size() <= Wire.Subtree.MEMBERS ? members : null,
             List.copyOf(silent), flagged, unchecked)));
   }
@@ -280,10 +302,5 @@ final class MergedPart {
   /** Whether {@code id} lies in the part of the id space a node hands the scan within: below {@code limit}. */
   static boolean inPart(NodeId id, NodeId node, int limit) {
     return id.equals(node) || node.bucketIndex(id) < limit;
-  }
-
-  /** The partial rows as they travel. */
-  ArrayNode encode(Object[] partial) {
-    return outputs.encode(partial);
   }
 }

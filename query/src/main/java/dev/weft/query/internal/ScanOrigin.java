@@ -71,7 +71,7 @@ final class ScanOrigin {
     List<NodeId> exclude = new ArrayList<>();
     List<NodeId> unsettled = stillSettling();
     ScanCollector c = null;
-    boolean merge = spec.aggregate().isPresent();
+    boolean merge = merges(spec);
     for (int attempt = 0; ; attempt++) {
       c = attempt(spec, context, exclude, unsettled, merge);
       if (!again(c, exclude, unsettled, attempt)) {
@@ -198,7 +198,12 @@ final class ScanOrigin {
   CompletableFuture<Scans.Result> scanAsync(ScanSpec spec, Duration timeout) {
     counters.scansStarted.incrementAndGet();
     long deadline = scheduler.nanoTime() + timeout.toNanos();
-    return attemptAsync(spec, deadline, new ArrayList<>(), stillSettling(), 0, spec.aggregate().isPresent());
+    return attemptAsync(spec, deadline, new ArrayList<>(), stillSettling(), 0, merges(spec));
+  }
+
+  /** Whether a scan's answers merge up the tree: those whose parts shrink when merged (aggregates, a top-k cut). */
+  private static boolean merges(ScanSpec spec) {
+    return spec.aggregate().isPresent() || spec.topK().isPresent();
   }
 
   private CompletableFuture<Scans.Result> attemptAsync(ScanSpec spec, long deadline, List<NodeId> exclude,

@@ -199,7 +199,7 @@ final class ScanServer {
       // The parent waits about an eighth of its time longer than this node (forward): the report may take that long.
       PageSender out = new PageSender(scan, parent, !root,
           deadline + TimeUnit.MILLISECONDS.toNanos(Math.max(1, scan.timeoutMs() / 7)));
-      r.partials().forEach(p -> out.add(part.encode(p)));
+      r.rows().forEach(out::add);
       r.contested().forEach(out::addContested);
       out.flush().thenAcceptAsync(more -> {
         if (more) {
@@ -291,6 +291,8 @@ final class ScanServer {
     private Outputs outputs;
     private Fragment fragment;
     private boolean keyed;
+    /** For a top-k cut, this node's first rows; null otherwise. */
+    private TopRows top;
     /** For aggregating scans while some node settles: contested rows' filter and projection, and their encoding. */
     private Fragment contested;
     private Outputs contestedOutputs;
@@ -328,6 +330,7 @@ final class ScanServer {
         outputs = Outputs.of(spec);
         fragment = Fragment.of(spec);
         keyed = spec.aggregate().isEmpty();
+        top = spec.topK().map(t -> new TopRows(t, outputs)).orElse(null);
         exclude = new HashSet<>(scan.exclude());
         unsettled = new HashSet<>(scan.unsettled());
         if (!keyed) {
@@ -368,7 +371,11 @@ final class ScanServer {
             next = page.next().orElse(null);
           } else if (!finished) {
             finished = true;
-            if (reporter != null) {
+            if (top != null && reporter != null) {
+              reporter.part.ownRows(top.rows());
+            } else if (top != null) {
+              top.rows().forEach(sender::add);
+            } else if (reporter != null) {
               fragment.finish(reporter.part::own);
             } else {
               fragment.finish(out -> sender.add(outputs.encode(out)));
@@ -404,7 +411,9 @@ final class ScanServer {
         counters.rowsDeferred.incrementAndGet();
         return;
       }
-      if (keyed) {
+      if (top != null) {
+        fragment.add(row, out -> top.offer(o.key(), o.version(), out));
+      } else if (keyed) {
         fragment.add(row, out -> sender.add(keyedRow(o, outputs.encode(out))));
       } else if (h.contested()) {
         contested.add(row, out -> {

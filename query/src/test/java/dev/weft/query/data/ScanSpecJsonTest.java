@@ -40,6 +40,11 @@ class ScanSpecJsonTest {
     ScanSpec back = ScanSpec.fromJson(keys.toJson());
     assertThat(((Access.Keys) back.access()).keys()).containsExactly(List.of(1L), List.of(7L));
     assertThat(back.aggregate()).isEqualTo(keys.aggregate());
+
+    ScanSpec top = new ScanSpec(T, new Access.Full(), Optional.empty(), List.of(2, 0), Optional.empty(),
+        Optional.of(new ScanSpec.TopK(List.of(new ScanSpec.SortKey(1, true, false), new ScanSpec.SortKey(0, false,
+            true)), 25)));
+    assertThat(ScanSpec.fromJson(top.toJson())).isEqualTo(top);
   }
 
   @Test
@@ -54,6 +59,12 @@ class ScanSpecJsonTest {
         "bad column");
     assertRefused(with(good, "access", "{\"kind\":\"keys\",\"keys\":[[\"x\"]]}"), "");
     assertRefused(good.deepCopy().put("table", 3), "table");
+    assertRefused(with(good, "topK", "{\"limit\":5,\"keys\":[{\"column\":1,\"desc\":true,\"nullsFirst\":false}]}"),
+        "output column 1");
+    assertRefused(with(good, "topK", "{\"limit\":0,\"keys\":[{\"column\":0,\"desc\":true,\"nullsFirst\":false}]}"),
+        "1 to");
+    assertRefused(with(good, "topK", "{\"limit\":5,\"keys\":[]}"), "sort keys");
+    assertRefused(with(good, "topK", "{\"limit\":5,\"keys\":[{\"column\":0}]}"), "desc");
   }
 
   private static ObjectNode with(ObjectNode spec, String field, String json) throws Exception {

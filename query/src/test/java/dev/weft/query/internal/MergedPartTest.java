@@ -33,6 +33,7 @@ class MergedPartTest {
   private static final ScanSpec SPEC = new ScanSpec(T, new ScanSpec.Access.Full(), Optional.empty(), List.of(),
       Optional.of(new Aggregate(List.of(0), List.of(new Call(Call.Kind.COUNT_STAR, -1), new Call(Call.Kind.MIN, 1)))));
   private static final String Q = "0123456789abcdef0123456789abcdef";
+  private static final Outputs OUT = Outputs.of(SPEC);
 
   private final Random random = new Random(21);
   private final NodeId self = NodeId.random(random);
@@ -49,7 +50,7 @@ class MergedPartTest {
   private static ArrayNode rows(MergedPart p, Object[]... rows) {
     ArrayNode a = F.arrayNode();
     for (Object[] r : rows) {
-      a.add(p.encode(r));
+      a.add(OUT.encode(r));
     }
     return a;
   }
@@ -86,7 +87,8 @@ class MergedPartTest {
     assertThat(s.flagged()).containsOnlyKeys(m);
     assertThat(s.unchecked()).isEqualTo(1);
     assertThat(r.end().deferred()).containsExactly(Map.entry(z, 5L));
-    List<Object[]> merged = r.partials().stream().sorted(Comparator.comparing(x -> (Integer) x[0])).toList();
+    List<Object[]> merged = r.rows().stream().map(OUT::decode).sorted(Comparator.comparing(x -> (Integer) x[0]))
+        .toList();
     assertThat(merged).hasSize(2);
     assertThat(merged.get(0)).containsExactly(1, 5L, 4.0);
     assertThat(merged.get(1)).containsExactly(2, 1L, 9.0);
@@ -107,7 +109,7 @@ class MergedPartTest {
     p.local(true, Map.of(), Settling.State.SETTLED, "");
     assertThat(p.complete()).isTrue();
     MergedPart.Report r = p.report();
-    assertThat(r.partials()).singleElement().satisfies(x -> assertThat(x).containsExactly(7, 3L, 0.5));
+    assertThat(r.rows()).singleElement().satisfies(x -> assertThat(OUT.decode(x)).containsExactly(7, 3L, 0.5));
     assertThat(r.end().subtree().members()).extracting(Wire.Member::id).containsExactlyInAnyOrder(self, c1, c2);
     assertThat(r.end().subtree().nodes()).isEqualTo(3);
     assertThat(r.end().subtree().answered()).isEqualTo(3);
@@ -161,5 +163,25 @@ class MergedPartTest {
     p.local(true, Map.of(), Settling.State.SETTLED, "");
     assertThat(p.complete()).isTrue();
     assertThat(p.report().end().subtree().unchecked()).isEqualTo(1);
+  }
+
+  @Test
+  void aTopKCutKeepsTheFirstRowsOfTheWholeSubtree() {
+    ScanSpec spec = new ScanSpec(T, new ScanSpec.Access.Full(), Optional.empty(), List.of(0, 1), Optional.empty(),
+        Optional.of(new ScanSpec.TopK(List.of(new ScanSpec.SortKey(1, true, false)), 3)));
+    Outputs out = Outputs.of(spec);
+    MergedPart p = new MergedPart(self, 10, spec, 100);
+    p.handed(List.of(new MergedPart.Child(c1, 8)), 0, 0);
+    Version v = new Version(1, 1);
+    java.util.function.BiFunction<String, Object[], ArrayNode> row = (k, values) -> F.arrayNode().add(k)
+        .add(v.toString()).add(out.encode(values));
+    p.ownRows(List.of(row.apply("a", new Object[] {1, 5.0}), row.apply("b", new Object[] {2, 1.0})));
+    ArrayNode below = F.arrayNode().add(row.apply("c", new Object[] {3, 9.0})).add(row.apply("d", new Object[] {4, 2.0}))
+        .add(row.apply("a", new Object[] {1, 5.0}));
+    p.accept(last(c1, 0, below, F.arrayNode(), Map.of(), new Wire.Subtree(1, 1,
+        List.of(new Wire.Member(c1, Settling.State.SETTLED)), List.of(), Map.of(), 0)));
+    p.local(true, Map.of(), Settling.State.SETTLED, "");
+    assertThat(p.complete()).isTrue();
+    assertThat(p.report().rows()).extracting(r -> r.get(0).textValue()).containsExactly("c", "a", "d");
   }
 }

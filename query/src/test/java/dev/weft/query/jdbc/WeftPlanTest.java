@@ -53,6 +53,19 @@ class WeftPlanTest {
   }
 
   @Test
+  void orderByWithALimitIsCutOnTheNodes() throws Exception {
+    String sql = "SELECT a, b FROM t ORDER BY b DESC NULLS LAST, a LIMIT 2 OFFSET 1";
+    assertThat(explain(sql)).contains("top=[3 by [1 DESC NULLS LAST, 0 NULLS LAST]]");
+    assertThat(rows(connection, sql)).hasSize(2);
+    ScanSpec last = tables.specs().get(tables.specs().size() - 1);
+    assertThat(last.topK()).isPresent();
+    assertThat(last.topK().get().limit()).isEqualTo(3);
+    // Without a literal limit, or over an aggregate, nothing is cut on the nodes.
+    assertThat(explain("SELECT a FROM t ORDER BY b")).doesNotContain("top=");
+    assertThat(explain("SELECT c, COUNT(*) FROM t GROUP BY c ORDER BY 2 DESC LIMIT 1")).doesNotContain("top=");
+  }
+
+  @Test
   void filtersGoIntoTheScanAndTheRestStaysAbove() throws Exception {
     String sql = "SELECT a FROM t WHERE b > 15 AND c LIKE 'y%' AND SQRT(d) > 0";
     String plan = explain(sql);
