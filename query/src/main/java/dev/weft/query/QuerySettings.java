@@ -46,6 +46,14 @@ public final class QuerySettings {
   public static final Setting<Integer> JDBC_CONNECTIONS = Setting.integer("weft.query.jdbc-connections", 64, 1, 10_000,
       "JDBC connections remote clients may hold open on this node at once");
 
+  /**
+   * How long the nodes hold a live query's watch without hearing from its watcher (docs/query.md, "Live queries"): the
+   * watcher renews it, and runs its query again, every third of it.
+   */
+  public static final Setting<Duration> WATCH_LEASE = Setting.duration("weft.query.watch-lease", "60s",
+      Duration.ofSeconds(1), Duration.ofMinutes(10), "how long nodes hold a live query's watch unless renewed (every"
+          + " third of it, when the watcher also runs the query again)");
+
   /** Every setting of the query plugin. */
   public static List<Setting<?>> all() {
     return Setting.declaredIn(QuerySettings.class);

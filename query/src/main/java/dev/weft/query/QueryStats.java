@@ -22,8 +22,12 @@ package dev.weft.query;
  * @param rowWritesFailed rows it refused or failed to write (duplicate keys, unreachable replicas)
  * @param objectsReclaimed copies of rows and index entries of dropped tables and indexes this node removed from its
  *     store (docs/query.md, "Dropping frees the space")
+ * @param watchNotices notices this node sent, as the keeper of rows, to nodes watching a query those rows pass (docs/
+ *     query.md, "Live queries")
+ * @param watchesRefused watch registrations this node refused, over its limits
+ * @param watchRuns times this node ran a watched query again, after a notice or at a lease's renewal
  */
 public record QueryStats(long statements, long failedStatements, long scansStarted, long scansRepeated,
     long scansServed, long scansRefused, long rowsScanned, long rowsSent, long rowsDeferred, long rowsContested,
     long malformedRows, long duplicatesDropped, long pagesRepeated, long rowWrites, long rowWritesFailed,
-    long objectsReclaimed) {}
+    long objectsReclaimed, long watchNotices, long watchesRefused, long watchRuns) {}

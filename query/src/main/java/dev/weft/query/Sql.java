@@ -7,6 +7,7 @@ import dev.weft.query.catalog.TableDefinition;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * SQL on the tables spread over the network (docs/query.md). Get it with {@link #of(Node)} when {@code weft-query} is
@@ -42,6 +43,25 @@ public interface Sql {
 
   /** As {@link #execute}, for a query only: anything else fails with {@code INVALID} before it runs. */
   CompletableFuture<SqlResult> query(String sql, Object... params);
+
+  /**
+   * Runs a query and keeps its answer current (docs/query.md, "Live queries"): {@code listener} gets the answer, then
+   * every change to it as rows that entered and rows that left, until the watch is closed or an error ends it. The nodes
+   * that keep the rows of each table the query reads test every write against the filter pushed to that table and
+   * tell this node when a row passing it changed; this node then runs the query again (coalescing bursts) and sends
+   * the difference. It also runs it again every third of {@link QuerySettings#WATCH_LEASE}, when it renews the watches,
+   * so that a missed notice delays a change by at most that long. Any query can be watched: joins, aggregates, ORDER
+   * BY; each run costs what the query costs.
+   *
+   * <p>{@code listener} is called on a thread of the query module's pool, one event at a time and in order; it should
+   * return quickly (a slow listener delays the next run, not the notices).
+   *
+   * @throws QueryException UNAVAILABLE when this node runs its most live queries already (64)
+   */
+  SqlWatch watch(String sql, Consumer<WatchEvent> listener, Object... params);
+
+  /** As {@link #watch(String, Consumer, Object...)}, with options for each run (timeout, partial answers, caps). */
+  SqlWatch watch(SqlOptions options, String sql, Consumer<WatchEvent> listener, Object... params);
 
   /** The tables this node knows, by name. */
   SortedMap<String, TableDefinition> tables();

@@ -79,8 +79,14 @@ final class ApiClient {
    * @throws CliException as {@link #call} when the node answers with an error, or cannot be reached
    */
   InputStream stream(String path, Duration silence) {
-    HttpURLConnection connection = open("GET", path, "application/x-ndjson, application/json", silence);
-    int status = exchange(connection, null, silence);
+    return stream(path, null, silence);
+  }
+
+  /** As {@link #stream(String, Duration)}, POSTing {@code body} (JSON) when it is not null: {@code /v1/sql/watch}. */
+  InputStream stream(String path, byte[] body, Duration silence) {
+    HttpURLConnection connection = open(body == null ? "GET" : "POST", path, "application/x-ndjson, application/json",
+        silence);
+    int status = exchange(connection, body, silence);
     if (status == 200) {
       try {
         return connection.getInputStream();
@@ -89,9 +95,9 @@ final class ApiClient {
       }
     }
     byte[] error;
-    try (InputStream body = connection.getErrorStream()) {
+    try (InputStream answer = connection.getErrorStream()) {
       // An error body is one small JSON object; more than this is not a weft node.
-      error = body == null ? new byte[0] : body.readNBytes(64 * 1024);
+      error = answer == null ? new byte[0] : answer.readNBytes(64 * 1024);
     } catch (IOException e) {
       throw unreachable("the connection broke while reading an error: " + reason(e), e);
     }

@@ -274,8 +274,16 @@ final class ClientCommands {
      * @param doing what the command does, for the line on stderr that says the stream is open: "listening to"
      */
     int follow(String path, String doing) {
+      return follow(path, null, doing, line -> false);
+    }
+
+    /**
+     * As {@link #follow(String, String)}, POSTing {@code request} when it is not null, and ending after the first line
+     * {@code last} accepts (printed first); {@code last} may end the command itself by throwing a {@link CliException}.
+     */
+    int follow(String path, byte[] request, String doing, java.util.function.Predicate<String> last) {
       ApiClient client = client();
-      InputStream body = client.stream(path, SILENCE_LIMIT);
+      InputStream body = client.stream(path, request, SILENCE_LIMIT);
       // On stderr, so stdout stays one event per line. The node registered the stream before it answered: from now on
       // nothing is missed, which is what scripts wait for.
       cli.err().println(spec.qualifiedName() + ": " + doing + " " + client.base() + " (Ctrl-C stops)");
@@ -290,6 +298,10 @@ final class ClientCommands {
           cli.out().println(pretty() ? prettyLine(line) : line);
           if (cli.out().checkError()) {
             // Whoever read our output is gone (`weft listen | head -1`); PrintWriter would swallow every later error.
+            return Cli.OK;
+          }
+          cli.out().flush();
+          if (last.test(line)) {
             return Cli.OK;
           }
         }

@@ -21,6 +21,11 @@ import java.util.List;
 record SqlClient(ApiClient api, Duration timeout, boolean allowPartial, long maxRows) {
   /** Runs {@code sql} with {@code params} (JSON values) and returns the node's answer. */
   JsonNode execute(String sql, List<JsonNode> params) {
+    return api.call("POST", "/v1/sql", JsonTree.bytes(body(sql, params))).body();
+  }
+
+  /** The request of {@code sql} with {@code params} and the command's options, as {@code POST /v1/sql} takes it. */
+  ObjectNode body(String sql, List<JsonNode> params) {
     ObjectNode body = JsonTree.NODES.objectNode().put("sql", sql);
     if (!params.isEmpty()) {
       body.putArray("params").addAll(params);
@@ -34,7 +39,7 @@ record SqlClient(ApiClient api, Duration timeout, boolean allowPartial, long max
     if (maxRows > 0) {
       body.put("maxRows", maxRows);
     }
-    return api.call("POST", "/v1/sql", JsonTree.bytes(body)).body();
+    return body;
   }
 
   /** The tables the node knows: {@code {"tables": [{name, columns, primaryKey, indexes}]}}. */

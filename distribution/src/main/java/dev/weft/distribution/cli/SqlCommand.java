@@ -1,6 +1,7 @@
 package dev.weft.distribution.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.distribution.JsonTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +67,11 @@ final class SqlCommand extends ClientCommands.Base {
       + "(default: the node's limit); more is an error, not a cut.")
   long maxRows;
 
+  @Option(names = "--watch", description = "Keeps the query's answer current (POST /v1/sql/watch): prints the answer, "
+      + "then one JSON line per change ({\"type\": \"change\", \"added\", \"removed\"}), until Ctrl-C or an "
+      + "error that ends the watch.")
+  boolean watch;
+
   SqlCommand(Cli cli) {
     super(cli);
   }
@@ -76,6 +82,9 @@ final class SqlCommand extends ClientCommands.Base {
       throw new CliException(Cli.USAGE, "--max-rows must not be negative, got " + maxRows);
     }
     SqlClient client = new SqlClient(client(), timeout(), allowPartial, maxRows);
+    if (watch) {
+      return watch(client);
+    }
     if (file != null) {
       if (statement != null) {
         throw new CliException(Cli.USAGE, "give a STATEMENT or -f FILE, not both");
@@ -97,6 +106,35 @@ final class SqlCommand extends ClientCommands.Base {
       shell(client);
     }
     return Cli.OK;
+  }
+
+  /**
+   * {@code --watch}: the stream's lines as they come; an error line that ends the watch ends the command with the exit
+   * code of its error (2 for a statement the node refused, 3 otherwise).
+   */
+  private int watch(SqlClient client) {
+    if (statement == null || file != null) {
+      throw new CliException(Cli.USAGE, "--watch needs one STATEMENT (a query), not -f or the shell");
+    }
+    if (format != null && format != SqlOutput.Format.JSON) {
+      throw new CliException(Cli.USAGE, "--watch prints JSON lines only, not --format " + format);
+    }
+    List<JsonNode> values = params.stream().map(SqlClient::param).toList();
+    byte[] request = JsonTree.bytes(client.body(statement, values));
+    return follow("/v1/sql/watch", request, "watching a query on", line -> {
+      JsonNode event;
+      try {
+        event = JsonTree.parse(line.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        return false;
+      }
+      if (!event.path("closed").asBoolean(false)) {
+        return false;
+      }
+      String code = event.path("error").path("code").asText("");
+      throw new CliException(code.equals("bad-request") || code.equals("too-large") ? Cli.USAGE : Cli.UNAVAILABLE,
+          "the watch ended: " + event.path("error").path("message").asText(code));
+    });
   }
 
   private Duration timeout() {

@@ -80,6 +80,23 @@ final class SqlCommandTest {
   }
 
   @Test
+  void watchPrintsTheStreamsLinesUntilAnErrorEndsIt() {
+    Run run = sql("--watch", "ENDING ROWS 2");
+    assertThat(run.code()).as(run.err()).isEqualTo(3);
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("{\"type\":\"answer\",\"columns\":[{\"name\":\"id\"")
+        .contains("\"rows\":[[0,\"row 0\"],[1,\"row 1\"]]");
+    assertThat(lines.get(1)).contains("\"type\":\"error\"").contains("\"closed\":true");
+    assertThat(run.err()).contains("watching a query on").endsWith("weft sql: the watch ended: unavailable: ended as"
+        + " asked\n");
+    Run invalid = sql("--watch", "NONSENSE");
+    assertThat(invalid.code()).isEqualTo(2);
+    assertThat(sql("--watch", "-f", "x.sql").code()).isEqualTo(2);
+    assertThat(sql("--watch", "--format", "table", "ROWS 1").code()).isEqualTo(2);
+  }
+
+  @Test
   void tableIsAlignedWithACountOfRows() {
     Run run = sql("--format", "table", "ROWS 2;");
     assertThat(run.out()).isEqualTo(" id | name\n----+-------\n  0 | row 0\n  1 | row 1\n(2 rows)\n");

@@ -11,6 +11,9 @@ import dev.weft.query.QueryStats;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
 import dev.weft.query.SqlResult;
+import dev.weft.query.SqlWatch;
+import dev.weft.query.WatchEvent;
+import java.util.function.Consumer;
 import dev.weft.query.SqlResult.ColumnInfo;
 import dev.weft.query.catalog.Column;
 import dev.weft.query.catalog.ColumnType;
@@ -120,6 +123,41 @@ public final class FakeSql implements Sql, Plugin {
     return new ColumnInfo(name, type, true);
   }
 
+  /**
+   * Live queries: the answer once, as {@link #execute} gives it (or its error, which ends the watch); {@code ENDING
+   * ...} answers as {@code ...} does, then ends with an {@code UNAVAILABLE} error.
+   */
+  @Override
+  public SqlWatch watch(String sql, Consumer<WatchEvent> listener, Object... params) {
+    return watch(SqlOptions.DEFAULTS, sql, listener, params);
+  }
+
+  @Override
+  public SqlWatch watch(SqlOptions options, String sql, Consumer<WatchEvent> listener, Object... params) {
+    boolean ending = sql.strip().startsWith("ENDING ");
+    try {
+      SqlResult r = answer(options, ending ? sql.strip().substring(7) : sql.strip(), params);
+      listener.accept(new WatchEvent(WatchEvent.Kind.ANSWER, r.columns(), r.rows(), List.of(), List.of(),
+          r.coverage(), null, false));
+      if (ending) {
+        listener.accept(new WatchEvent(WatchEvent.Kind.ERROR, List.of(), List.of(), List.of(), List.of(),
+            Coverage.LOCAL, new QueryException(QueryException.Reason.UNAVAILABLE, "ended as asked"), true));
+      }
+    } catch (QueryException e) {
+      listener.accept(new WatchEvent(WatchEvent.Kind.ERROR, List.of(), List.of(), List.of(), List.of(),
+          Coverage.LOCAL, e, true));
+    }
+    return new SqlWatch() {
+      @Override
+      public boolean isOpen() {
+        return false;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   @Override
   public SortedMap<String, TableDefinition> tables() {
     SortedMap<String, TableDefinition> tables = new TreeMap<>();
@@ -142,7 +180,7 @@ public final class FakeSql implements Sql, Plugin {
   /** Counters 1, 2, 3, ... in declaration order, so a test sees each field under its name. */
   @Override
   public QueryStats stats() {
-    return new QueryStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    return new QueryStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.weft.distribution.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.api.Node;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ final class SqlOverHttpTest {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private Http first;
   private Http second;
+  private java.net.URI secondUri;
 
   @BeforeAll
   void start() throws Exception {
@@ -37,6 +39,7 @@ final class SqlOverHttpTest {
     resources.add(0, apiB);
     first = new Http(apiA.uri());
     second = new Http(apiB.uri());
+    secondUri = apiB.uri();
   }
 
   @AfterAll
@@ -65,5 +68,32 @@ final class SqlOverHttpTest {
     Http.Answer syntax = second.post("/v1/sql", "{\"sql\":\"SELECT FROM WHERE\"}");
     assertThat(syntax.status()).isEqualTo(400);
     assertThat(syntax.text()).contains("line 1, column");
+  }
+
+  @Test
+  void aWatchStreamsTheAnswerThenItsChanges() throws Exception {
+    assertThat(first.post("/v1/sql", "{\"sql\":\"CREATE TABLE board (id INTEGER PRIMARY KEY, done BOOLEAN)\"}")
+        .status()).isEqualTo(200);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+        second.post("/v1/sql", "{\"sql\":\"SELECT COUNT(*) FROM board\"}").status() == 200);
+    first.post("/v1/sql", "{\"sql\":\"INSERT INTO board VALUES (1, FALSE), (2, TRUE)\"}");
+    try (StreamClient watch = new StreamClient(secondUri, "/v1/sql/watch",
+        "{\"sql\":\"SELECT id FROM board WHERE NOT done\"}")) {
+      JsonNode answer = watch.awaitLine("type", "answer");
+      assertThat(answer.get("rows")).isEqualTo(Http.parse("[[1]]"));
+      assertThat(answer.get("columns").get(0).get("name").asText()).isEqualTo("id");
+      assertThat(answer.get("coverage").get("complete").asBoolean()).isTrue();
+      first.post("/v1/sql", "{\"sql\":\"UPDATE board SET done = TRUE WHERE id = 1\"}");
+      JsonNode change = watch.awaitLine("type", "change");
+      assertThat(change.get("removed")).isEqualTo(Http.parse("[[1]]"));
+      assertThat(change.get("added")).isEqualTo(Http.parse("[]"));
+      assertThat(change.get("closed").asBoolean()).isFalse();
+    }
+    try (StreamClient bad = new StreamClient(secondUri, "/v1/sql/watch", "{\"sql\":\"SELECT * FROM nowhere\"}")) {
+      JsonNode error = bad.awaitLine("type", "error");
+      assertThat(error.get("error").get("code").asText()).isEqualTo("bad-request");
+      assertThat(error.get("closed").asBoolean()).isTrue();
+    }
+    assertThat(second.post("/v1/sql/watch", "{\"sql\": 3}").status()).isEqualTo(400);
   }
 }

@@ -37,8 +37,17 @@ final class StreamClient implements AutoCloseable {
 
   /** Opens {@code path} of the API at {@code api}; returns once the node answered 200 (the stream is registered). */
   StreamClient(URI api, String path) throws Exception {
-    response = CLIENT.send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    this(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10)).build());
+  }
+
+  /** Opens a stream that a POST of {@code json} to {@code path} answers ({@code POST /v1/sql/watch}). */
+  StreamClient(URI api, String path, String json) throws Exception {
+    this(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  private StreamClient(HttpRequest request) throws Exception {
+    response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     Thread reader = new Thread(this::read, "test-stream-reader");
     reader.setDaemon(true);

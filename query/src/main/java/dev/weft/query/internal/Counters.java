@@ -21,11 +21,14 @@ final class Counters {
   final AtomicLong rowWrites = new AtomicLong();
   final AtomicLong rowWritesFailed = new AtomicLong();
   final AtomicLong objectsReclaimed = new AtomicLong();
+  final AtomicLong watchNotices = new AtomicLong();
+  final AtomicLong watchesRefused = new AtomicLong();
+  final AtomicLong watchRuns = new AtomicLong();
 
   QueryStats snapshot() {
     return new QueryStats(statements.get(), failedStatements.get(), scansStarted.get(), scansRepeated.get(),
         scansServed.get(), scansRefused.get(), rowsScanned.get(), rowsSent.get(), rowsDeferred.get(),
         rowsContested.get(), malformedRows.get(), duplicatesDropped.get(), pagesRepeated.get(), rowWrites.get(),
-        rowWritesFailed.get(), objectsReclaimed.get());
+        rowWritesFailed.get(), objectsReclaimed.get(), watchNotices.get(), watchesRefused.get(), watchRuns.get());
   }
 }

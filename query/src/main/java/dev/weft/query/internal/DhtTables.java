@@ -56,6 +56,7 @@ final class DhtTables implements Tables {
   @Override
   public RowCursor scan(ScanSpec spec, QueryContext context) {
     current(spec.table());
+    ScanLog.seen(spec);
     if (spec.access() instanceof ScanSpec.Access.Keys keys) {
       return byKeys(spec, keys, context);
     }

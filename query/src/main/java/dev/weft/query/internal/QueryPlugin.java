@@ -45,6 +45,8 @@ final class QueryPlugin implements Plugin {
   private final AutoCloseable driverName;
   private final JdbcEndpoint jdbc;
   private final Reclaimer reclaimer;
+  private final Watches watches;
+  private final LiveQueries live;
 
   QueryPlugin(PluginContext ctx, boolean onScheduler) {
     Schema schema = ctx.service(Schema.class).orElseThrow(
@@ -68,13 +70,19 @@ final class QueryPlugin implements Plugin {
     DhtTables[] built = new DhtTables[1];
     DhtCatalog catalog = new DhtCatalog(schema, ctx.config().get(QuerySettings.DDL_SETTLE),
         (index, context) -> built[0].build(index, context));
-    this.keeper = new RowKeeper(ctx.node().storage(), counters, catalog, indexes);
+    Watches watches = new Watches(dht, ctx.scheduler(), counters);
+    this.watches = watches;
+    this.keeper = new RowKeeper(ctx.node().storage(), counters, catalog, indexes, watches);
     this.writer = new RowWriter(dht, keeper, origin, ctx.config().get(QuerySettings.WRITE_WINDOW),
         ctx.config().get(CoreSettings.MAX_VALUE_BYTES));
     this.tables = new DhtTables(catalog, ctx.node().storage(), origin, writer, indexes);
     built[0] = tables;
+    LiveQueries[] live = new LiveQueries[1];
     this.sql = new SqlService(tables, new SqlOptions(ctx.config().get(QuerySettings.TIMEOUT), false,
-        ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters);
+        ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters,
+        (pool, runner) -> live[0] = new LiveQueries(dht, watches, ctx.scheduler(), pool, runner, counters,
+            ctx.config().get(QuerySettings.WATCH_LEASE)));
+    this.live = live[0];
     this.registration = dht.handle(Wire.CHANNEL, this::onRequest);
     // jdbc:weft:node=<this node's id in hex> reaches this node's tables from JDBC code in the same process.
     // Connections of this node start from its limits, as Sql.of's statements do.
@@ -110,6 +118,9 @@ final class QueryPlugin implements Plugin {
         case "scan" -> server.onScan(from, Wire.Scan.fromJson(body));
         case "rows" -> origin.onRowsMessage(body);
         case "part" -> server.onPart(body);
+        case "watch" -> watches.onWatch(body);
+        case "unwatch" -> watches.onUnwatch(body);
+        case "changed" -> live.onChanged(body);
         case "write" -> keeper.onWrite(body, (to, m) -> dht.request(to, Wire.CHANNEL, m));
         case "written" -> writer.onWritten(body);
         default -> throw new IllegalArgumentException("unknown message type " + Wire.type(body));

@@ -83,12 +83,14 @@ final class RowKeeper {
 
   private final Catalog catalog;
   private final IndexEntries indexes;
+  private final Watches watches;
 
-  RowKeeper(Storage storage, Counters counters, Catalog catalog, IndexEntries indexes) {
+  RowKeeper(Storage storage, Counters counters, Catalog catalog, IndexEntries indexes, Watches watches) {
     this.storage = storage;
     this.counters = counters;
     this.catalog = catalog;
     this.indexes = indexes;
+    this.watches = watches;
   }
 
   /** Sends a keeper's results back to the node that asked; the channel's request with the node's retries. */
@@ -190,10 +192,12 @@ final class RowKeeper {
   }
 
   private CompletableFuture<String> run(String ns, Op op) {
+    boolean watched = watches.watched(ns);
     Optional<TableDefinition> table = TableDefinition.tableOfRowNamespace(ns).flatMap(catalog::table)
-        .filter(t -> t.rowNamespace().equals(ns));
+        .filter(t -> t.rowNamespace().equals(ns)).or(() -> watched ? watches.table(ns) : Optional.empty());
     List<IndexDefinition> ix = table.map(catalog::indexesOf).orElse(List.of());
-    if (ix.isEmpty()) {
+    if (ix.isEmpty() && !watched) {
+      // Blind where nothing needs the row as it was: no index entry to remove, no watch to tell.
       return switch (op.kind()) {
         case INSERT -> storage.get(ns, op.key()).thenCompose(held -> held.isPresent()
             ? CompletableFuture.completedFuture(DUPLICATE)
@@ -208,9 +212,10 @@ final class RowKeeper {
   }
 
   /**
-   * A write to a table with indexes: the row is read first (its old entries must go), the new entries go in before the
-   * row is written (a row is never without its entry), the old ones out after it (a stale entry only costs a reader a
-   * get: every fetched row is checked again).
+   * A write to a table with indexes or watches: the row is read first (its old entries must go; a watch is told when
+   * the row passed its filter before or after), the new entries go in before the row is written (a row is never
+   * without its entry), the old ones out after it (a stale entry only costs a reader a get: every fetched row is
+   * checked again).
    */
   private CompletableFuture<String> indexed(TableDefinition t, List<IndexDefinition> ix, String ns, Op op) {
     return storage.get(ns, op.key()).thenCompose(held -> {
@@ -221,13 +226,19 @@ final class RowKeeper {
       if (op.kind() == Kind.DELETE) {
         return before == null ? CompletableFuture.completedFuture(ABSENT)
             : storage.delete(ns, op.key()).thenCompose(r -> indexes.removeOld(t, ix, op.key(), before, null))
-                .thenApply(v -> OK);
+                .thenApply(v -> written(ns, before, null));
       }
       Object[] after = RowCodec.fromJson(t, op.row());
       return indexes.add(t, ix, op.key(), before, after).thenCompose(added -> !OK.equals(added)
           ? CompletableFuture.completedFuture(added)
           : storage.put(ns, op.key(), op.row(), ROW_TTL)
-              .thenCompose(r -> indexes.removeOld(t, ix, op.key(), before, after)).thenApply(v -> OK));
+              .thenCompose(r -> indexes.removeOld(t, ix, op.key(), before, after))
+              .thenApply(v -> written(ns, before, after)));
     });
+  }
+
+  private String written(String ns, Object[] before, Object[] after) {
+    watches.changed(ns, before, after);
+    return OK;
   }
 }

@@ -28,6 +28,11 @@ import java.util.Properties;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import dev.weft.query.SqlWatch;
+import dev.weft.query.WatchEvent;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -48,12 +53,36 @@ final class SqlService implements Sql, AutoCloseable {
   private final Counters counters;
   private final SqlOptions defaults;
   private final ExecutorService statements = Executors.newCachedThreadPool(QueryPlugin.daemons("weft-sql-"));
+  private final LiveQueries live;
 
-  SqlService(Tables tables, SqlOptions defaults, long maxBytes, Counters counters) {
+  /**
+   * @param live makes the service's live queries, given the pool they run on and how they run a statement
+   */
+  SqlService(Tables tables, SqlOptions defaults, long maxBytes, Counters counters,
+      BiFunction<Executor, LiveQueries.Runner, LiveQueries> live) {
     this.tables = tables;
     this.defaults = defaults;
     this.counters = counters;
     this.pool = new ConnectionPool(tables, defaults, maxBytes);
+    this.live = live.apply(statements, (options, sql, params, scans) -> {
+      counters.statements.incrementAndGet();
+      try {
+        return ScanLog.recording(scans, () -> run(options, sql, params, true));
+      } catch (RuntimeException e) {
+        counters.failedStatements.incrementAndGet();
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public SqlWatch watch(String sql, Consumer<WatchEvent> listener, Object... params) {
+    return watch(SqlOptions.DEFAULTS, sql, listener, params);
+  }
+
+  @Override
+  public SqlWatch watch(SqlOptions options, String sql, Consumer<WatchEvent> listener, Object... params) {
+    return live.watch(options, sql, params, listener);
   }
 
   /** The properties a JDBC connection to this node starts from: the node's limits, as this service's statements have. */
@@ -263,6 +292,7 @@ final class SqlService implements Sql, AutoCloseable {
 
   @Override
   public void close() {
+    live.closeAll();
     statements.shutdownNow();
     pool.close();
   }

@@ -17,6 +17,9 @@ import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Locale;
+import dev.weft.query.WatchEvent;
+import dev.weft.remote.RemoteException;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -51,6 +54,48 @@ final class SqlForms {
     }
     body.set("coverage", coverage(result.coverage()));
     return body;
+  }
+
+  /**
+   * One event of a live query, as a line of {@code POST /v1/sql/watch}'s stream and the gateway's {@code watch} op:
+   * {@code {"type": "answer", "columns", "rows", "coverage"}}, {@code {"type": "change", "added", "removed",
+   * "coverage"}} or {@code {"type": "error", "error": {"code", "message"}, "closed"}}.
+   */
+  static ObjectNode event(WatchEvent e) {
+    ObjectNode body = RemoteJson.object().put("type", e.kind().name().toLowerCase(Locale.ROOT));
+    switch (e.kind()) {
+      case ANSWER -> {
+        ArrayNode columns = body.putArray("columns");
+        for (SqlResult.ColumnInfo c : e.columns()) {
+          columns.addObject().put("name", c.name()).put("type", c.type());
+        }
+        body.set("rows", rows(e.rows(), e.columns()));
+      }
+      case CHANGE -> {
+        body.set("added", rows(e.added(), e.columns()));
+        body.set("removed", rows(e.removed(), e.columns()));
+      }
+      case ERROR -> {
+        RemoteException r = (RemoteException) SqlRoutes.failure(e.error());
+        body.putObject("error").put("code", r.error().code()).put("message", r.getMessage());
+      }
+    }
+    if (e.kind() != WatchEvent.Kind.ERROR) {
+      body.set("coverage", coverage(e.coverage()));
+    }
+    body.put("closed", e.closed());
+    return body;
+  }
+
+  private static ArrayNode rows(List<List<Object>> rows, List<SqlResult.ColumnInfo> columns) {
+    ArrayNode out = NODES.arrayNode();
+    for (List<Object> row : rows) {
+      ArrayNode r = out.addArray();
+      for (int i = 0; i < row.size(); i++) {
+        r.add(value(row.get(i), columns.get(i).name()));
+      }
+    }
+    return out;
   }
 
   static ObjectNode coverage(Coverage c) {

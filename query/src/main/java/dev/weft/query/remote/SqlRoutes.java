@@ -34,6 +34,7 @@ public final class SqlRoutes implements RemoteFeature {
   static final String STATEMENT = "/v1/sql";
   static final String TABLES = "/v1/sql/tables";
   static final String STATS = "/v1/sql/stats";
+  static final String WATCH = "/v1/sql/watch";
 
   @Override
   public String name() {
@@ -52,8 +53,8 @@ public final class SqlRoutes implements RemoteFeature {
 
   @Override
   public List<Route> routes() {
-    return List.of(new Route("POST", STATEMENT, SqlRoutes::statement), new Route("GET", TABLES, SqlRoutes::tables),
-        new Route("GET", STATS, SqlRoutes::stats));
+    return List.of(new Route("POST", STATEMENT, SqlRoutes::statement), new Route("POST", WATCH, SqlRoutes::watch),
+        new Route("GET", TABLES, SqlRoutes::tables), new Route("GET", STATS, SqlRoutes::stats));
   }
 
   private static Sql sql(HttpCall call) {
@@ -67,6 +68,26 @@ public final class SqlRoutes implements RemoteFeature {
       SqlRequest request = SqlRequest.of(body);
       call.complete(() -> sql.execute(request.options(), request.sql(), request.params()), SqlForms::result,
           SqlRoutes::failure);
+    });
+  }
+
+  /**
+   * A live query: the body as {@code POST /v1/sql}'s, the answer a stream of JSON lines ({@link SqlForms#event}) until
+   * the client closes it; an event with {@code "closed": true} is the last.
+   */
+  private static void watch(HttpCall call) {
+    call.query(Set.of());
+    Sql sql = sql(call);
+    call.readJson("statement", body -> {
+      SqlRequest request = SqlRequest.of(body);
+      call.stream(sink -> {
+        try {
+          return sql.watch(request.options(), request.sql(), e -> sink.accept(SqlForms.event(e)),
+              request.params())::close;
+        } catch (QueryException e) {
+          throw (RuntimeException) failure(e);
+        }
+      });
     });
   }
 
