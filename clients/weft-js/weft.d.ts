@@ -98,6 +98,13 @@ export interface SqlResult {
   coverage: Coverage;
 }
 
+/** What a live query (`watch`) tells its handler: the answer, then each change to it, or an error. */
+export type SqlWatchEvent =
+  | { type: "answer"; columns: { name: string; type: string }[]; rows: Json[][]; coverage: Coverage; closed: false }
+  | { type: "change"; added: Json[][]; removed: Json[][]; coverage: Coverage; closed: false }
+  /** `closed` true: the watch has ended (a statement that cannot run, an answer over the limits). */
+  | { type: "error"; error: WeftError; closed: boolean };
+
 export interface Message {
   kind: string;
   id: string;
@@ -158,6 +165,12 @@ export class WeftNode {
 
   /** One SQL statement, when `modules` includes "sql"; `?` parameters. */
   sql(text: string, params?: Json[], options?: SqlOptions): Promise<SqlResult>;
+  /**
+   * A live query: the answer, then each change (rows that entered, rows that left), until the returned function is
+   * called or an error with `closed` ends it.
+   */
+  watch(text: string, onChange: (event: SqlWatchEvent) => void, params?: Json[], options?: SqlOptions):
+    Promise<() => void>;
 
   send(namespace: string, key: string, message: Json, options?: { channel?: string }):
     Promise<{ id: string; to: string }>;

@@ -101,3 +101,50 @@ test("SQL through the node: a table, rows, a query with parameters, and an error
     await node.close();
   }
 });
+
+test("a live query: the answer, then each change, until it is stopped", { skip }, async () => {
+  const writer = await open();
+  const watcher = await open();
+  try {
+    await writer.sql("CREATE TABLE weftjs_live (id INT PRIMARY KEY, done BOOLEAN)");
+    await writer.sql("INSERT INTO weftjs_live VALUES (1, FALSE), (2, TRUE)");
+    const events = [];
+    let wake = () => {};
+    const next = async () => {
+      const deadline = Date.now() + 15000;
+      while (events.length === 0) {
+        assert.ok(Date.now() < deadline, "an event within 15 s");
+        await new Promise(resolve => { wake = resolve; setTimeout(resolve, 100); });
+      }
+      return events.shift();
+    };
+    const stop = await watcher.watch("SELECT COUNT(*) FROM weftjs_live WHERE NOT done", e => {
+      events.push(e);
+      wake();
+    });
+    const answer = await next();
+    assert.equal(answer.type, "answer");
+    assert.deepEqual(answer.rows, [[1]]);
+    assert.equal(answer.coverage.complete, true);
+    await writer.sql("INSERT INTO weftjs_live VALUES (3, FALSE)");
+    const change = await next();
+    assert.equal(change.type, "change");
+    assert.deepEqual(change.removed, [[1]]);
+    assert.deepEqual(change.added, [[2]]);
+    stop();
+    const ended = [];
+    const bad = await watcher.watch("SELECT * FROM weftjs_nowhere", e => ended.push(e));
+    const deadline = Date.now() + 15000;
+    while (ended.length === 0 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    assert.equal(ended[0].type, "error");
+    assert.ok(ended[0].error instanceof WeftError && ended[0].error.code === "bad-request", ended[0].error.message);
+    assert.equal(ended[0].closed, true);
+    bad();
+    await assert.rejects(watcher.watch("SELECT 1", () => {}, [], { maxRows: 0 }), e => e.code === "bad-request");
+  } finally {
+    await writer.close();
+    await watcher.close();
+  }
+});

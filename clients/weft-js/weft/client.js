@@ -178,6 +178,8 @@ export class WeftNode {
     this._pending = new Map();
     this._messageHandlers = new Map(); // channel -> Set of handlers
     this._globalHandlers = new Map(); // "*" or name -> Set of handlers
+    this._sqlWatches = new Map(); // watch id -> handler
+    this._nextWatch = 1;
     this._closeHandlers = new Set();
     this._closeInfo = null;
     /** Resolves with {code, reason} when the connection has ended. */
@@ -224,6 +226,18 @@ export class WeftNode {
       };
       for (const handler of this._messageHandlers.get(frame.channel) || []) {
         safely(handler, message);
+      }
+    } else if (frame.t === "sql") {
+      const handler = this._sqlWatches.get(frame.watch);
+      if (handler) {
+        const { t, watch, ...event } = frame;
+        if (event.type === "error") {
+          event.error = new WeftError(event.error.code, event.error.message);
+        }
+        if (event.closed) {
+          this._sqlWatches.delete(frame.watch);
+        }
+        safely(handler, event);
       }
     } else if (frame.t === "global") {
       const global = { name: frame.name, value: frame.value, removed: frame.removed === true, version: frame.version };
@@ -331,6 +345,28 @@ export class WeftNode {
    */
   sql(text, params = [], options = {}) {
     return this._request("sql", { sql: text, params, ...options });
+  }
+
+  /**
+   * Runs a query and keeps its answer current (when node.modules includes "sql"): onChange gets the answer
+   * ({type: "answer", columns, rows, coverage}), then each change to it as the rows that entered and those that left
+   * ({type: "change", added, removed, coverage}: a changed row leaves as it was and enters as it is), or an error
+   * ({type: "error", error: WeftError, closed}: closed true ends the watch). Resolves with a function that stops it.
+   * The same options as sql(); each event is bounded as an answer is. After a reconnection, watch again: the answer
+   * comes fresh, nothing is replayed.
+   */
+  watch(text, onChange, params = [], options = {}) {
+    const id = "w" + this._nextWatch++;
+    this._sqlWatches.set(id, onChange);
+    const stop = () => {
+      if (this._sqlWatches.delete(id)) {
+        this._request("sqlUnwatch", { watch: id }).catch(() => {});
+      }
+    };
+    return this._request("sqlWatch", { watch: id, sql: text, params, ...options }).then(() => stop, error => {
+      this._sqlWatches.delete(id);
+      throw error;
+    });
   }
 
   // Messaging ----------------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The asking node's side of a distributed scan: starts it at this node (which hands it down the tree), collects the
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeoutException;
  * <p>{@link #scan} blocks a statement's thread; {@link #onRows} is called on a worker thread. Thread-safe.
  */
 final class ScanOrigin {
+  private static final Logger LOG = LoggerFactory.getLogger(ScanOrigin.class);
   /**
    * Attempts of one scan: the first, one more when part of the network did not answer or a newcomer may lack rows,
    * and a third when the second met a settling node the first had not.
@@ -127,6 +130,7 @@ final class ScanOrigin {
     exclude.addAll(silent);
     unsettled.addAll(fresh);
     counters.scansRepeated.incrementAndGet();
+    LOG.debug("scan {} runs again{}: {}", c.query(), unchecked ? " without merging" : "", c.shortfall());
     return true;
   }
 
