@@ -50,13 +50,13 @@ export function setupToken() {
 }
 
 /** fetch with the token; a 401 asks for the token and tries again. */
-async function request(method, path, body) {
+async function request(method, path, body, signal) {
   for (;;) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const headers = token ? { Authorization: `Bearer ${token}` } : {};
     let response;
     try {
-      response = await fetch(path, { method, headers, body, cache: 'no-store' });
+      response = await fetch(path, { method, headers, body, cache: 'no-store', signal });
     } catch (e) {
       throw new ApiError(0, `cannot reach the node (${e.message})`);
     }
@@ -87,6 +87,43 @@ export async function api(method, path, body, computed) {
   return json;
 }
 
+/** Calls onLine with each JSON line of an NDJSON response as it arrives, heartbeats (empty lines) skipped. */
+async function readLines(response, onLine) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let newline;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line.trim()) onLine(parseExact(line));
+    }
+  }
+}
+
+/**
+ * POSTs body to a streaming route (POST /v1/sql/watch) and calls onLine with each JSON line until the node ends the
+ * stream or signal aborts it; an error answer is an ApiError, as for api().
+ */
+export async function stream(path, body, onLine, signal) {
+  const response = await request('POST', path, body, signal);
+  if (!response.ok) {
+    const text = await response.text();
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const json = JSON.parse(text);
+      if (typeof json.error === 'string') message = json.error;
+    } catch {
+      // not JSON: the status says it
+    }
+    throw new ApiError(response.status, message);
+  }
+  await readLines(response, onLine);
+}
+
 /**
  * Follows an NDJSON stream (GET /v1/messages/stream, /v1/schema/watch) for as long as the page is open: one call of
  * {@code onLine} per JSON line, heartbeats (empty lines) skipped; reconnects with a growing pause when it ends.
@@ -113,19 +150,7 @@ export function follow(path, indicator, onLine, onOpen) {
         mark('live', 'live');
         pause = 1000;
         onOpen?.();
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let newline;
-          while ((newline = buffer.indexOf('\n')) >= 0) {
-            const line = buffer.slice(0, newline);
-            buffer = buffer.slice(newline + 1);
-            if (line.trim()) onLine(parseExact(line));
-          }
-        }
+        await readLines(response, onLine);
         mark('down', 'the stream ended; reconnecting');
       } catch (e) {
         mark('down', `${e.message}; reconnecting`);

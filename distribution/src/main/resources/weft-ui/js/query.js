@@ -1,7 +1,8 @@
 // The Query tab: SQL against the network (POST /v1/sql, docs/query.md), its answer as a table with how complete it
-// is, the plan (EXPLAIN PLAN FOR), and a history of statements kept in this browser.
+// is, the plan (EXPLAIN PLAN FOR), a history of statements kept in this browser, and a live mode (POST /v1/sql/watch)
+// that keeps the table current as rows change.
 
-import { api } from './api.js';
+import { api, stream } from './api.js';
 import { $, busy, el, report } from './dom.js';
 import { plural, show } from './format.js';
 
@@ -42,15 +43,19 @@ function coverageText(c) {
     : `INCOMPLETE: ${c.answered} of ${c.nodes} nodes answered`;
 }
 
+function showRows(columns, rows) {
+  const table = $('#sql-table');
+  table.tHead.replaceChildren(el('tr', {}, ...columns.map(c => el('th', { scope: 'col', title: c.type }, c.name))));
+  table.tBodies[0].replaceChildren(...rows.map(row => el('tr', {},
+    ...row.map(v => el('td', {}, v === null ? el('em', {}, 'NULL') : typeof v === 'string' ? v : show(v))))));
+  table.hidden = false;
+}
+
 function showResult(answer, ms) {
   const table = $('#sql-table');
   const status = $('#sql-status');
   if (answer.columns) {
-    table.tHead.replaceChildren(el('tr', {}, ...answer.columns.map(c =>
-      el('th', { scope: 'col', title: c.type }, c.name))));
-    table.tBodies[0].replaceChildren(...answer.rows.map(row => el('tr', {},
-      ...row.map(v => el('td', {}, v === null ? el('em', {}, 'NULL') : typeof v === 'string' ? v : show(v))))));
-    table.hidden = false;
+    showRows(answer.columns, answer.rows);
     report(status, `${plural(answer.rows.length, 'row')} in ${ms} ms · ${coverageText(answer.coverage)}`,
       answer.coverage && !answer.coverage.complete ? 'error' : 'ok');
   } else {
@@ -64,6 +69,68 @@ async function run(statement) {
   const answer = await api('POST', '/v1/sql', JSON.stringify({ sql: statement }));
   remember(statement);
   showResult(answer, Math.round(performance.now() - started));
+}
+
+/** The live query shown now: its AbortController, or null. */
+let live = null;
+
+function stopLive() {
+  if (live) {
+    live.abort();
+    live = null;
+  }
+  $('#sql-stop').hidden = true;
+}
+
+/**
+ * Live mode: the answer, then each change applied to the table as it comes (rows that left are taken out, rows that
+ * entered are added at the end), until Stop, another statement, or an error that ends the watch.
+ */
+async function watch(statement) {
+  stopLive();
+  const controller = new AbortController();
+  live = controller;
+  const status = $('#sql-status');
+  const key = row => JSON.stringify(row.map(v => v === null ? null : String(v)));
+  let columns = [];
+  let rows = [];
+  let changes = 0;
+  const shown = coverage => report(status, `live · ${plural(rows.length, 'row')} · ${plural(changes, 'change')}`
+    + ` · ${coverageText(coverage)}`, coverage && !coverage.complete ? 'error' : 'ok');
+  $('#sql-stop').hidden = false;
+  remember(statement);
+  try {
+    await stream('/v1/sql/watch', JSON.stringify({ sql: statement }), event => {
+      if (live !== controller) return;
+      if (event.type === 'answer') {
+        columns = event.columns;
+        rows = event.rows.slice();
+        showRows(columns, rows);
+        shown(event.coverage);
+      } else if (event.type === 'change') {
+        for (const gone of event.removed) {
+          const at = rows.findIndex(r => key(r) === key(gone));
+          if (at >= 0) rows.splice(at, 1);
+        }
+        rows.push(...event.added);
+        changes++;
+        showRows(columns, rows);
+        shown(event.coverage);
+      } else if (event.type === 'error') {
+        report(status, `${event.closed ? 'stopped' : 'live'}: ${event.error.message}`, 'error');
+        if (event.closed) stopLive();
+      }
+    }, controller.signal);
+    if (live === controller) {
+      report(status, 'the node ended the live query', 'error');
+    }
+  } catch (e) {
+    if (live === controller && e.name !== 'AbortError') {
+      report(status, e.message, 'error');
+    }
+  } finally {
+    if (live === controller) stopLive();
+  }
 }
 
 async function explain(statement) {
@@ -81,8 +148,18 @@ export function setupQuery() {
     e.preventDefault();
     const statement = input.value.trim();
     if (!statement) return;
-    const action = e.submitter && e.submitter.value === 'explain' ? explain : run;
+    const which = e.submitter && e.submitter.value;
+    if (which === 'live') {
+      watch(statement);  // runs until stopped: not a busy form
+      return;
+    }
+    stopLive();
+    const action = which === 'explain' ? explain : run;
     busy(form, status, () => action(statement));
+  });
+  $('#sql-stop').addEventListener('click', () => {
+    stopLive();
+    report(status, 'live query stopped', 'ok');
   });
   // Ctrl-Enter (Cmd-Enter on a Mac) runs the statement from the editor.
   input.addEventListener('keydown', e => {

@@ -42,7 +42,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * made in the Query tab's editor and filled through another node answers the page's SELECT, with its completeness and
  * plan; a node with a token has the page ask for it. Screenshots are kept as test artifacts: {@code
  * target/ui-screenshot.png} (the stats charts), {@code target/ui-screenshot-indexes.png} (the range query) and {@code
- * target/ui-screenshot-query.png} (the SQL answer and its plan).
+ * target/ui-screenshot-query.png} (the SQL answer and its plan), {@code target/ui-screenshot-live.png} (a live query).
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver}, driven as transport-websocket's {@code BrowserTest}
  * does (.ci/run installs them); skipped, saying why, where they are missing, except on CI ({@code CI=true}), where it
@@ -243,6 +243,22 @@ final class WebUiIT {
     assertThat(driver.findElements(By.cssSelector("#sql-history option"))).extracting(WebElement::getText)
         .contains("SELECT id, title FROM ui_tasks WHERE NOT done ORDER BY id");
     screenshot("ui-screenshot-query.png");
+    // Live mode: the answer, then a row written through another node's API enters the table, and one updated there
+    // leaves it, without running anything again in the page.
+    type("#sql-form [name=sql]", "SELECT id, title FROM ui_tasks WHERE NOT done");
+    click("#sql-form button[value=live]");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#sql-status")).startsWith("live · 2 rows · 0 changes"));
+    assertThat(http1.post("/v1/sql", "{\"sql\":\"INSERT INTO ui_tasks VALUES (4, 'deploy', FALSE)\"}").status())
+        .isEqualTo(200);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(rows("#sql-table")).contains(List.of("4", "deploy")));
+    assertThat(http1.post("/v1/sql", "{\"sql\":\"UPDATE ui_tasks SET done = TRUE WHERE id = 2\"}").status())
+        .isEqualTo(200);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(rows("#sql-table"))
+        .containsExactlyInAnyOrder(List.of("3", "ship"), List.of("4", "deploy")));
+    assertThat(text("#sql-status")).startsWith("live · 2 rows · 2 changes").contains("complete (");
+    screenshot("ui-screenshot-live.png");
+    click("#sql-stop");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(text("#sql-status")).isEqualTo("live query stopped"));
     type("#sql-form [name=sql]", "SELEC id FROM ui_tasks");
     editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
     await().atMost(WAIT).untilAsserted(() -> assertThat(text("#sql-status")).contains("syntax error"));
