@@ -66,7 +66,8 @@ import java.util.concurrent.CompletableFuture;
  * background rate of datagrams per node and second with no scan, measured over 30 s before them. {@code
  * origin_inbound} is the mean of the datagrams the asking node received in that window, {@code max_inbound} the most
  * any one node received in one scan's window (aggregating scans merge up the tree: the asking node hears from its
- * children only).
+ * children only), {@code origin_sql_in} the mean of the sql channel's messages that reached the asking node (its
+ * children's hand-off answers and merged answers; the rest of its datagrams are address handshakes and pings).
  *
  * <p>Coverage: how many scans were complete, the fewest nodes a scan expected and heard from, and how many heard from
  * fewer than N nodes. Every complete scan must count every loaded row once and every group exactly; the run fails
@@ -129,7 +130,7 @@ public final class SimulateScan {
         + "answered_min,short_of_n,counted_exact,datagrams_per_node,requests_per_node,answers_per_node,"
         + "handshakes_per_node,pings_per_node,other_per_node,idle_per_node_s,timeouts_per_scan,latency_p50_ms,"
         + "latency_p99_ms,latency_max_ms,scan_wall_s,wall_s,joins,attempts_per_scan,contested_rows_per_scan,"
-        + "origin_inbound,max_inbound"));
+        + "origin_inbound,max_inbound,origin_sql_in"));
     Map<Query, List<double[]>> byQuery = new EnumMap<>(Query.class);
     for (int n : sizes) {
       long wall0 = System.nanoTime();
@@ -253,7 +254,16 @@ public final class SimulateScan {
   /** One scan's figures. */
   private record Measured(Coverage coverage, boolean exact, long latencyNanos, long datagrams, long requests,
       long answers, long handshakes, long pings, long timeouts, double wallSeconds, long attempts, long contested,
-      long originInbound, long maxInbound) {}
+      long originInbound, long maxInbound, long originSqlIn) {}
+
+  /**
+   * The sql channel's messages that reached {@code node}: the requests it answered, and the answers to the requests it
+   * sent (those that did not time out).
+   */
+  private static long sqlIn(Node node) {
+    NodeStats.Rpc r = node.stats().rpcs().get(SQL_RPC);
+    return r == null ? 0 : r.received() + r.sent() - r.timedOut();
+  }
 
   /** Datagrams each live node has received so far. */
   private static long[] inbound(SimWorld w) {
@@ -281,6 +291,7 @@ public final class SimulateScan {
     long[] before = sqlRpcs(w);
     long[] counters0 = queryCounters(w);
     long[] in0 = inbound(w);
+    long sqlIn0 = sqlIn(origin);
     long sent0 = w.net.sent();
     long t0 = w.net.scheduler().nanoTime();
     long wall0 = System.nanoTime();
@@ -297,6 +308,7 @@ public final class SimulateScan {
     long[] after = sqlRpcs(w);
     long[] counters1 = queryCounters(w);
     long[] in1 = inbound(w);
+    long sqlIn1 = sqlIn(origin);
     long maxIn = 0;
     for (int i = 0; i < in1.length; i++) {
       maxIn = Math.max(maxIn, in1[i] - in0[i]);
@@ -313,7 +325,7 @@ public final class SimulateScan {
     return new Measured(result.coverage(), exact, answeredAt[0] - t0, w.net.sent() - sent0, after[0] - before[0],
         after[1] - before[1], after[3] - before[3], after[4] - before[4] + after[5] - before[5], after[2] - before[2],
         wall, 1 + counters1[0] - counters0[0], counters1[1] - counters0[1], in1[originIndex] - in0[originIndex],
-        maxIn);
+        maxIn, sqlIn1 - sqlIn0);
   }
 
   /** Whether the merged partial aggregates are exactly the loaded table's. */
@@ -405,6 +417,7 @@ public final class SimulateScan {
     double attempts = 0;
     double contested = 0;
     double originIn = 0;
+    double originSql = 0;
     long maxIn = 0;
     List<Long> latencies = new ArrayList<>();
     for (Measured m : runs) {
@@ -423,6 +436,7 @@ public final class SimulateScan {
       attempts += m.attempts();
       contested += m.contested();
       originIn += m.originInbound();
+      originSql += m.originSqlIn();
       maxIn = Math.max(maxIn, m.maxInbound());
       latencies.add(m.latencyNanos());
     }
@@ -433,12 +447,12 @@ public final class SimulateScan {
     double p99 = Simulate.pct(latencies, 99) / 1e6;
     // A handshake is two datagrams: the token answer and the request sent again with it.
     csv.add(String.format(Locale.ROOT, "%d,%.3f,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,%.2f,"
-        + "%.0f,%.0f,%.0f,%.2f,%.1f,%d,%.2f,%.1f,%.1f,%d", n, loss, q.name().toLowerCase(Locale.ROOT), loaded.rows(),
+        + "%.0f,%.0f,%.0f,%.2f,%.1f,%d,%.2f,%.1f,%.1f,%d,%.1f", n, loss, q.name().toLowerCase(Locale.ROOT), loaded.rows(),
         loaded.replicas(), k, complete, coverageMin, answeredMin, shortOfN, exact, perNode, requests / k / n,
         answers / k / n, 2 * handshakes / k / n, pings / k / n,
         (datagrams - requests - answers - 2 * handshakes - pings) / k / n, idle,
         timeouts / k, p50, p99, latencies.get(k - 1) / 1e6, scanWall / k, (System.nanoTime() - wall0) / 1e9, joins,
-        attempts / k, contested / k, originIn / k, maxIn));
+        attempts / k, contested / k, originIn / k, maxIn, originSql / k));
     return new double[] {n, perNode, p50, p99};
   }
 }

@@ -223,8 +223,11 @@ final class ScanServer {
    */
   private record Handed(List<NodeId> children, List<Integer> limits, int unreachable, int again) {}
 
-  /** A subtree's hand-off: the contact that took it (null when none did), and whether it had taken the scan before. */
-  private record HandOff(NodeId to, boolean again) {}
+  /**
+   * A subtree's hand-off: the contact that took it (null when none did), whether it had taken the scan before, and the
+   * first contact of the bucket whose request went unanswered (null when none), which may have taken it all the same.
+   */
+  private record HandOff(NodeId to, boolean again, NodeId unanswered) {}
 
   private CompletableFuture<Handed> forward(Wire.Scan scan) {
     List<List<Contact>> buckets = dht.buckets();
@@ -236,7 +239,7 @@ final class ScanServer {
       List<Contact> bucket = new ArrayList<>(buckets.get(j));
       if (!bucket.isEmpty()) {
         Collections.reverse(bucket);  // most recently heard from first
-        handOffs.add(handOff(bucket, 0, scan.below(j, childTimeout).toJson()));
+        handOffs.add(handOff(bucket, 0, scan.below(j, childTimeout).toJson(), null));
         limits.add(j);
       }
     }
@@ -249,6 +252,11 @@ final class ScanServer {
         HandOff h = handOffs.get(i).join();
         if (h.to() == null) {
           unreachable++;
+        } else if (h.again() && scan.merge() && h.unanswered() != null) {
+          // The contact whose answer was lost took the subtree after all (the next one had the scan already, and only
+          // this node hands that part of the id space out): its merged answer comes here.
+          children.add(h.unanswered());
+          childLimits.add(limits.get(i));
         } else if (h.again() && scan.merge()) {
           again++;
         } else {
@@ -260,15 +268,19 @@ final class ScanServer {
     });
   }
 
-  private CompletableFuture<HandOff> handOff(List<Contact> bucket, int attempt, JsonNode body) {
+  private CompletableFuture<HandOff> handOff(List<Contact> bucket, int attempt, JsonNode body, NodeId unanswered) {
     if (attempt >= Math.max(bucket.size(), SUBTREE_TRIES)) {
-      return CompletableFuture.completedFuture(new HandOff(null, false));
+      return CompletableFuture.completedFuture(new HandOff(null, false, unanswered));
     }
     Contact to = bucket.get(attempt % bucket.size());
-    return dht.request(to, Wire.CHANNEL, body).handle((answer, error) ->
-        error == null && answer.path("taken").asBoolean(false)
-            ? CompletableFuture.completedFuture(new HandOff(to.id(), answer.path("again").asBoolean(false)))
-            : handOff(bucket, attempt + 1, body)).thenCompose(f -> f);
+    return dht.request(to, Wire.CHANNEL, body).handle((answer, error) -> {
+      if (error == null && answer.path("taken").asBoolean(false)) {
+        return CompletableFuture.completedFuture(new HandOff(to.id(), answer.path("again").asBoolean(false),
+            unanswered));
+      }
+      boolean lost = error != null && Blocking.unwrap(error) instanceof java.util.concurrent.TimeoutException;
+      return handOff(bucket, attempt + 1, body, unanswered == null && lost ? to.id() : unanswered);
+    }).thenCompose(f -> f);
   }
 
   /**
