@@ -282,7 +282,11 @@ final class ScanCollector {
     }
     boolean complete = finished.containsAll(expected) && unreachable == 0 && finished.containsAll(deferredTo.keySet())
         && unsettledHolders().isEmpty();
-    return new Coverage(expected.size() + unreachable, finished.size(), complete);
+    // Nodes can answer that no last page named (a hand-off whose answer was lost, the next contact taking it too):
+    // they count among the nodes, so that "answered" is never more than "nodes".
+    Set<NodeId> all = new HashSet<>(expected);
+    all.addAll(finished);
+    return new Coverage(all.size() + unreachable, finished.size(), complete);
   }
 
   /** The rows: keyed rows with their keys, or partial aggregates. */

@@ -55,6 +55,20 @@ class ScanCollectorTest {
     assertThat(counters.pagesRepeated.get()).isEqualTo(1);
   }
 
+  @Test
+  void aNodeNoLastPageNamedCountsAmongTheNodes() {
+    Random r = new Random(6);
+    NodeId self = NodeId.random(r);
+    NodeId stray = NodeId.random(r);
+    ScanCollector c = new ScanCollector("q", COUNT, self, 1000, 1 << 20, new Counters());
+    ArrayNode none = JsonNodeFactory.instance.arrayNode();
+    // A node whose hand-off answer was lost answers all the same, before the node that handed it the scan finished.
+    c.accept(new Wire.Rows("q", stray, 0, none, none, end(List.of())));
+    c.accept(new Wire.Rows("q", self, 0, none, none, end(List.of())));
+    assertThat(c.coverage().answered()).isEqualTo(2);
+    assertThat(c.coverage().nodes()).isEqualTo(2);
+  }
+
   private static Wire.End end(List<NodeId> children) {
     return new Wire.End(children, 0, Map.of(), 0, 0, "");
   }
