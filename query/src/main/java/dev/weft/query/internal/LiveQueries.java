@@ -183,9 +183,13 @@ final class LiveQueries {
             new QueryException(Reason.UNAVAILABLE, String.valueOf(e.getMessage()), e), false);
       }
       if (event != null) {
-        deliver(event);
+        // A watch that this event ends is closed first, so that its listener sees it closed.
+        boolean open = isOpen();
         if (event.closed()) {
           close();
+        }
+        if (open) {
+          deliver(event);
         }
       }
       armRenewal();
@@ -199,11 +203,6 @@ final class LiveQueries {
     }
 
     private void deliver(WatchEvent event) {
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-      }
       try {
         listener.accept(event);
       } catch (RuntimeException e) {

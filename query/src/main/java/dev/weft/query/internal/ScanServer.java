@@ -16,10 +16,8 @@ import dev.weft.query.QueryException;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.row.Fragment;
 import dev.weft.query.row.RowCodec;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +68,7 @@ final class ScanServer {
   private final Settling settling;
   private final int pageBytes;
   private final int perOriginRate;
+  private final PageSender.Outbox outbox;
   private final RecentIds seen = new RecentIds(4096);
   /** This node's parts of running merging scans, by query id. */
   private final Map<String, Reporter> merging = new ConcurrentHashMap<>();
@@ -93,6 +92,7 @@ final class ScanServer {
     this.settling = settling;
     this.pageBytes = pageBytes;
     this.perOriginRate = perOriginRate;
+    this.outbox = new PageSender.Outbox(dht.self().id(), pages, scheduler, workers, counters, pageBytes);
   }
 
   /**
@@ -197,7 +197,7 @@ final class ScanServer {
       }
       boolean root = parent.id().equals(dht.self().id());
       // The parent waits about an eighth of its time longer than this node (forward): the report may take that long.
-      PageSender out = new PageSender(scan, parent, !root,
+      PageSender out = new PageSender(outbox, scan, parent, !root,
           deadline + TimeUnit.MILLISECONDS.toNanos(Math.max(1, scan.timeoutMs() / 7)));
       r.rows().forEach(out::add);
       r.contested().forEach(out::addContested);
@@ -324,7 +324,7 @@ final class ScanServer {
       this.deadline = deadline;
       this.handed = handed;
       this.reporter = reporter;
-      this.sender = new PageSender(scan, scan.origin(), false, deadline);
+      this.sender = new PageSender(outbox, scan, scan.origin(), false, deadline);
     }
 
     void start() {
@@ -509,107 +509,5 @@ final class ScanServer {
       contested = true;
     }
     return new Holder(null, contested);
-  }
-
-  /** Collects output rows into pages and sends them one at a time, each once the asking node answered the last. */
-  private final class PageSender {
-    private final Wire.Scan scan;
-    private final Contact to;
-    private final boolean part;
-    private final long deadline;
-    /** Full pages: rows, then contested rows. */
-    private final Deque<ArrayNode[]> full = new ArrayDeque<>();
-    private ArrayNode rows = F.arrayNode();
-    private ArrayNode contested = F.arrayNode();
-    private int bytes;
-    private int seq;
-
-    PageSender(Wire.Scan scan, Contact to, boolean part, long deadline) {
-      this.scan = scan;
-      this.to = to;
-      this.part = part;
-      this.deadline = deadline;
-    }
-
-    void add(ArrayNode row) {
-      rows.add(row);
-      added(row);
-    }
-
-    void addContested(ArrayNode row) {
-      contested.add(row);
-      added(row);
-    }
-
-    private void added(ArrayNode row) {
-      bytes += row.toString().length() + 1;
-      counters.rowsSent.incrementAndGet();
-      if (bytes >= pageBytes) {
-        full.add(new ArrayNode[] {rows, contested});
-        rows = F.arrayNode();
-        contested = F.arrayNode();
-        bytes = 0;
-      }
-    }
-
-    /** Whether a full page waits to be sent. */
-    boolean ready() {
-      return !full.isEmpty();
-    }
-
-    /** Sends the full pages in order; completes with whether the asking node wants more. */
-    CompletableFuture<Boolean> flush() {
-      if (full.isEmpty()) {
-        return CompletableFuture.completedFuture(true);
-      }
-      ArrayNode[] page = full.poll();
-      return send(new Wire.Rows(scan.query(), dht.self().id(), seq++, page[0], page[1], null))
-          .thenComposeAsync(more -> more ? flush() : CompletableFuture.completedFuture(false), workers);
-    }
-
-    void last(Wire.End end) {
-      boolean ok = end.error().isEmpty();
-      send(new Wire.Rows(scan.query(), dht.self().id(), seq++, ok ? rows : F.arrayNode(), ok ? contested
-          : F.arrayNode(), end));
-    }
-
-    /** Completes with the asking node's answer; false when it did not take the page within the scan's time. */
-    private CompletableFuture<Boolean> send(Wire.Rows page) {
-      CompletableFuture<Boolean> out = new CompletableFuture<>();
-      Scheduler.Cancellable timer = scheduler.schedule(() -> {
-        if (out.complete(false)) {
-          LOG.debug("scan {}: the asking node did not take a page in time", scan.query());
-        }
-      }, scan.timeoutMs(), TimeUnit.MILLISECONDS);
-      deliver(page, out, timer);
-      return out;
-    }
-
-    /**
-     * Sends {@code page} until the asking node answers, or sends it again when the request went unanswered (after the
-     * channel's own retransmissions) while the scan has time left: one lost page would otherwise leave the whole scan
-     * incomplete. The asking node takes each page once, so a copy of a page that did arrive changes nothing.
-     */
-    private void deliver(Wire.Rows page, CompletableFuture<Boolean> out, Scheduler.Cancellable timer) {
-      CompletableFuture<Boolean> sent;
-      try {
-        sent = pages.send(to, page, part);
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
-      }
-      sent.whenComplete((more, e) -> {
-        if (e != null && !out.isDone() && scheduler.nanoTime() - deadline < 0
-            && Blocking.unwrap(e) instanceof java.util.concurrent.TimeoutException) {
-          LOG.debug("scan {}: page {} unanswered, sending it again", scan.query(), page.seq());
-          deliver(page, out, timer);
-          return;
-        }
-        timer.cancel();
-        if (e != null) {
-          LOG.debug("scan {}: the asking node did not take a page", scan.query(), e);
-        }
-        out.complete(e == null && Boolean.TRUE.equals(more));
-      });
-    }
   }
 }
