@@ -49,6 +49,11 @@ final class LiveQueries {
   /** How long a burst of notices is let settle before the query runs again. */
   private static final long COALESCE_MS = 50;
   /**
+   * The least time from one run's end to the next one's start: a run costs a query over the network, and notices come
+   * from any node (a watch's id travels to every node), so they must not be able to make it run back to back.
+   */
+  private static final long MIN_GAP_MS = 250;
+  /**
    * When the query runs once more after the watches were sent down the tree: a write between the first run and the
    * watch reaching its keeper told no one.
    */
@@ -127,6 +132,8 @@ final class LiveQueries {
     private boolean running;
     private boolean dirty;
     private boolean scheduled;
+    /** When the last run ended ({@link Scheduler#nanoTime}); 0 before the first. */
+    private long lastEnd;
     private Scheduler.Cancellable renewal;
 
     Live(String id, SqlOptions options, String sql, Object[] params, Consumer<WatchEvent> listener) {
@@ -147,7 +154,9 @@ final class LiveQueries {
         return;
       }
       scheduled = true;
-      scheduler.schedule(() -> statements.execute(this::run), Math.max(1, delayMs), TimeUnit.MILLISECONDS);
+      long sinceLast = lastEnd == 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(scheduler.nanoTime() - lastEnd);
+      long delay = Math.max(delayMs, MIN_GAP_MS - Math.min(MIN_GAP_MS, sinceLast));
+      scheduler.schedule(() -> statements.execute(this::run), Math.max(1, delay), TimeUnit.MILLISECONDS);
     }
 
     private void run() {
@@ -195,9 +204,10 @@ final class LiveQueries {
       armRenewal();
       synchronized (this) {
         running = false;
+        lastEnd = scheduler.nanoTime();
         if (dirty && !closed && !scheduled) {
           scheduled = true;
-          scheduler.schedule(() -> statements.execute(this::run), COALESCE_MS, TimeUnit.MILLISECONDS);
+          scheduler.schedule(() -> statements.execute(this::run), MIN_GAP_MS, TimeUnit.MILLISECONDS);
         }
       }
     }
