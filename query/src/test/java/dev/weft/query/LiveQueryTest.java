@@ -84,6 +84,15 @@ class LiveQueryTest {
 
       run(2, "DELETE FROM items WHERE id = 4");
       assertThat(next(events).removed()).containsExactly(List.of(4, 40));
+
+      // Rows kept by every node, the watching one among them (its notices to itself go straight to its live queries).
+      run(3, "INSERT INTO items VALUES (10, 11, 'a'), (11, 12, 'a'), (12, 13, 'a'), (13, 14, 'a'), (14, 15, 'a'),"
+          + " (15, 16, 'a'), (16, 17, 'a'), (17, 18, 'a')");
+      List<List<Object>> added = new java.util.ArrayList<>();
+      while (added.size() < 8) {
+        added.addAll(next(events).added());
+      }
+      assertThat(added).hasSize(8).contains(List.of(10, 11), List.of(17, 18));
       assertThat(watch.isOpen()).isTrue();
     }
     run(3, "INSERT INTO items VALUES (6, 60, 'a')");

@@ -70,14 +70,17 @@ final class QueryPlugin implements Plugin {
     DhtTables[] built = new DhtTables[1];
     DhtCatalog catalog = new DhtCatalog(schema, ctx.config().get(QuerySettings.DDL_SETTLE),
         (index, context) -> built[0].build(index, context));
-    Watches watches = new Watches(dht, ctx.scheduler(), counters);
+    LiveQueries[] live = new LiveQueries[1];
+    // A keeper that is itself the watching node tells its own live queries: the channel does not carry requests to
+    // the node that sends them.
+    Watches watches = new Watches(dht, ctx.scheduler(), counters, (to, notice) -> to.id().equals(dht.self().id())
+        ? live[0].onChanged(notice) : dht.request(to, Wire.CHANNEL, notice));
     this.watches = watches;
     this.keeper = new RowKeeper(ctx.node().storage(), counters, catalog, indexes, watches);
     this.writer = new RowWriter(dht, keeper, origin, ctx.config().get(QuerySettings.WRITE_WINDOW),
         ctx.config().get(CoreSettings.MAX_VALUE_BYTES));
     this.tables = new DhtTables(catalog, ctx.node().storage(), origin, writer, indexes);
     built[0] = tables;
-    LiveQueries[] live = new LiveQueries[1];
     this.sql = new SqlService(tables, new SqlOptions(ctx.config().get(QuerySettings.TIMEOUT), false,
         ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters,
         (pool, runner) -> live[0] = new LiveQueries(dht, watches, ctx.scheduler(), pool, runner, counters,

@@ -61,17 +61,25 @@ final class Watches {
     }
   }
 
+  /** Sends a notice to a watching node: a request on the sql channel, or a call of this node's own live queries. */
+  @FunctionalInterface
+  interface Notices {
+    CompletableFuture<JsonNode> send(Contact to, JsonNode notice);
+  }
+
   private final Dht dht;
   private final Scheduler scheduler;
   private final Counters counters;
+  private final Notices notices;
   /** By row namespace, then by watch id. */
   private final Map<String, Map<String, Held>> byNamespace = new HashMap<>();
   private int held;
 
-  Watches(Dht dht, Scheduler scheduler, Counters counters) {
+  Watches(Dht dht, Scheduler scheduler, Counters counters, Notices notices) {
     this.dht = dht;
     this.scheduler = scheduler;
     this.counters = counters;
+    this.notices = notices;
   }
 
   /**
@@ -163,11 +171,13 @@ final class Watches {
     }
   }
 
+  /** As a scan's hand-off: up to {@link #SUBTREE_TRIES} tries, or one per contact of the bucket if it holds more. */
   private void handOff(List<Contact> bucket, int attempt, JsonNode body) {
-    if (attempt >= Math.min(bucket.size(), SUBTREE_TRIES)) {
+    if (attempt >= Math.max(bucket.size(), SUBTREE_TRIES)) {
+      LOG.debug("a watch reached no contact of a bucket: that part of the network has it at the next renewal");
       return;
     }
-    dht.request(bucket.get(attempt), Wire.CHANNEL, body).whenComplete((a, e) -> {
+    dht.request(bucket.get(attempt % bucket.size()), Wire.CHANNEL, body).whenComplete((a, e) -> {
       if (e != null) {
         handOff(bucket, attempt + 1, body);
       }
@@ -222,7 +232,13 @@ final class Watches {
 
   private void send(Held h) {
     counters.watchNotices.incrementAndGet();
-    dht.request(h.origin, Wire.CHANNEL, F.objectNode().put("t", "changed").put("id", h.id)).whenComplete((a, e) -> {
+    CompletableFuture<JsonNode> sent;
+    try {
+      sent = notices.send(h.origin, F.objectNode().put("t", "changed").put("id", h.id));
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((a, e) -> {
       boolean again;
       synchronized (this) {
         if (e == null && !a.path("watching").asBoolean(false)) {
