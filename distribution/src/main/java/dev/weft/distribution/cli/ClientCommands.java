@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -281,7 +282,7 @@ final class ClientCommands {
      * As {@link #follow(String, String)}, POSTing {@code request} when it is not null, and ending after the first line
      * {@code last} accepts (printed first); {@code last} may end the command itself by throwing a {@link CliException}.
      */
-    int follow(String path, byte[] request, String doing, java.util.function.Predicate<String> last) {
+    int follow(String path, byte[] request, String doing, Predicate<String> last) {
       ApiClient client = client();
       InputStream body = client.stream(path, request, SILENCE_LIMIT);
       // On stderr, so stdout stays one event per line. The node registered the stream before it answered: from now on

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -278,7 +279,7 @@ final class ScanServer {
         return CompletableFuture.completedFuture(new HandOff(to.id(), answer.path("again").asBoolean(false),
             unanswered));
       }
-      boolean lost = error != null && Blocking.unwrap(error) instanceof java.util.concurrent.TimeoutException;
+      boolean lost = error != null && Blocking.unwrap(error) instanceof TimeoutException;
       return handOff(bucket, attempt + 1, body, unanswered == null && lost ? to.id() : unanswered);
     }).thenCompose(f -> f);
   }

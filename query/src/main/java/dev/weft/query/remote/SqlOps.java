@@ -13,8 +13,10 @@ import dev.weft.remote.RemoteJson;
 import dev.weft.remote.spi.GatewayOps;
 import dev.weft.remote.spi.OpArgs;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's SQL ops. {@code sql}: one statement, as {@code POST /v1/sql} takes it ({@code sql}, {@code params}?,
@@ -30,7 +32,7 @@ final class SqlOps implements GatewayOps {
   /** The ops, by name. */
   static final Set<String> OPS = Set.of("sql", "sqlWatch", "sqlUnwatch");
   /** A watch id a client picks: letters, digits, {@code -} and {@code _}. */
-  private static final java.util.regex.Pattern WATCH_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern WATCH_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** Rows a statement may return to a page when it does not say. */
   static final long DEFAULT_ROWS = 1_000;
   /** The most rows a page may ask for. */
@@ -78,7 +80,7 @@ final class SqlOps implements GatewayOps {
   }
 
   private JsonNode watch(GatewayOps.Client client, OpArgs a) {
-    Set<String> fields = new java.util.HashSet<>(FIELDS);
+    Set<String> fields = new HashSet<>(FIELDS);
     fields.add("watch");
     String id = watchId(a);
     SqlRequest request = request(a, fields);
