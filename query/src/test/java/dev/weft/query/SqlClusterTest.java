@@ -141,6 +141,89 @@ class SqlClusterTest {
   }
 
   @Test
+  void joinsFetchTheMatchesOfTheSelectiveSideInsteadOfShippingBothTables() throws Exception {
+    run(sql(0), "CREATE TABLE customers (id INTEGER PRIMARY KEY, region VARCHAR(4), name VARCHAR(12))");
+    run(sql(0), "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer INTEGER, amount INTEGER)");
+    everyoneKnows("orders");
+    Random r = new Random(42);
+    StringBuilder customers = new StringBuilder("INSERT INTO customers VALUES ");
+    List<Object[]> cs = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      cs.add(new Object[] {i, "r" + i % 10, "c" + i});
+      customers.append(i == 0 ? "" : ", ").append("(").append(i).append(", 'r").append(i % 10).append("', 'c")
+          .append(i).append("')");
+    }
+    StringBuilder orders = new StringBuilder("INSERT INTO orders VALUES ");
+    List<int[]> os = new java.util.ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      int[] o = {i, r.nextInt(220), r.nextInt(1000)}; // some orders name no customer
+      os.add(o);
+      orders.append(i == 0 ? "" : ", ").append("(").append(o[0]).append(", ").append(o[1]).append(", ").append(o[2])
+          .append(")");
+    }
+    run(sql(1), customers.toString());
+    run(sql(2), orders.toString());
+    Sql asking = sql(3);
+    run(asking, "SELECT * FROM customers"); // read whole once: the planner knows their sizes from now on
+    run(asking, "SELECT * FROM orders");
+
+    // Few orders: their customers are fetched by key, not scanned.
+    String byKey = "SELECT o.id, c.name FROM orders o JOIN customers c ON o.customer = c.id WHERE o.amount < 20";
+    assertThat(plan(asking, byKey)).contains("WeftJoin").contains("fetch=[keys]");
+    Set<List<Object>> expected = new HashSet<>();
+    for (int[] o : os) {
+      if (o[2] < 20 && o[1] < 200) {
+        expected.add(List.of(o[0], "c" + o[1]));
+      }
+    }
+    long sent0 = rowsSent();
+    SqlResult answer = run(asking, byKey);
+    assertThat(new HashSet<>(answer.rows())).isEqualTo(expected);
+    assertThat(answer.coverage().complete()).isTrue();
+    long orderRows = os.stream().filter(o -> o[2] < 20).count();
+    assertThat(rowsSent() - sent0).isEqualTo(orderRows); // the customers came by gets; shipping both: 800 rows
+
+    // One region's customers: their keys travel with the scan of orders, which sends only their orders.
+    String byFilter = "SELECT c.name, o.amount FROM customers c JOIN orders o ON o.customer = c.id WHERE c.region = 'r3'";
+    assertThat(plan(asking, byFilter)).contains("WeftJoin").contains("fetch=[filter]");
+    expected.clear();
+    long matching = 0;
+    for (int[] o : os) {
+      if (o[1] < 200 && o[1] % 10 == 3) {
+        expected.add(List.of("c" + o[1], o[2]));
+        matching++;
+      }
+    }
+    sent0 = rowsSent();
+    answer = run(asking, byFilter);
+    assertThat(new HashSet<>(answer.rows())).isEqualTo(expected);
+    assertThat(answer.coverage().complete()).isTrue();
+    assertThat(rowsSent() - sent0).isEqualTo(20 + matching);
+
+    // A LEFT join keeps the outer rows without a match.
+    String left = "SELECT o.id, c.name FROM orders o LEFT JOIN customers c ON o.customer = c.id WHERE o.amount < 20";
+    Set<List<Object>> leftExpected = new HashSet<>();
+    for (int[] o : os) {
+      if (o[2] < 20) {
+        leftExpected.add(java.util.Arrays.asList(o[0], o[1] < 200 ? "c" + o[1] : null));
+      }
+    }
+    assertThat(rows(asking, left)).isEqualTo(leftExpected);
+
+    // With an index on the join column, a handful of keys are looked up in it.
+    run(asking, "CREATE INDEX orders_customer ON orders(customer)");
+    String byIndex = "SELECT c.name, o.id FROM customers c JOIN orders o ON o.customer = c.id WHERE c.id < 3";
+    assertThat(plan(asking, byIndex)).contains("fetch=[index orders_customer]");
+    expected.clear();
+    for (int[] o : os) {
+      if (o[1] < 3) {
+        expected.add(List.of("c" + o[1], o[0]));
+      }
+    }
+    assertThat(rows(asking, byIndex)).isEqualTo(expected);
+  }
+
+  @Test
   void badStatementsFailWithTheirReason() throws Exception {
     assertThat(failure(sql(0), "SELEC 1")).satisfies(e -> {
       assertThat(e.reason()).isEqualTo(QueryException.Reason.INVALID);

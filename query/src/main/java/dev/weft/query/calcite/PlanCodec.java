@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The plans ({@link ScanPlan}, {@link ModifyPlan}) as the string constants generated code carries: the plan whole, as
+ * The plans ({@link ScanPlan}, {@link JoinPlan}, {@link ModifyPlan}) as the string constants generated code carries: the plan whole, as
  * JSON, so that compiled code (which Calcite caches by its source, and a prepared statement keeps for as long as it
  * lives) needs nothing registered beside it. Decoding is cached by the text (an LRU of recent plans), since the same
  * code runs the same plan again and again. Thread-safe.
@@ -39,6 +39,19 @@ final class PlanCodec {
   private PlanCodec() {}
 
   static String encode(ScanPlan p) {
+    return scanJson(p).toString();
+  }
+
+  static String encode(JoinPlan p) {
+    ObjectNode o = F.objectNode().put("kind", "join").put("left", p.left()).put("fetch", p.fetch().name());
+    o.set("inner", scanJson(p.inner()));
+    p.outerKeys().forEach(o.withArray("outerKeys")::add);
+    p.innerKeys().forEach(o.withArray("innerKeys")::add);
+    p.index().ifPresent(i -> o.putObject("index").put("name", i.name()).set("definition", i.toJson()));
+    return o.toString();
+  }
+
+  private static ObjectNode scanJson(ScanPlan p) {
     ObjectNode o = F.objectNode().put("kind", "scan").put("table", p.table().name());
     o.set("definition", p.table().toJson());
     p.filter().ifPresent(f -> o.set("filter", ExprJson.toJson(f)));
@@ -59,7 +72,7 @@ final class PlanCodec {
       i.lower().ifPresent(e -> ix.put("lowerInclusive", i.lowerInclusive()).set("lower", ExprJson.toJson(e)));
       i.upper().ifPresent(e -> ix.put("upperInclusive", i.upperInclusive()).set("upper", ExprJson.toJson(e)));
     });
-    return o.toString();
+    return o;
   }
 
   static String encode(ModifyPlan p) {
@@ -73,6 +86,10 @@ final class PlanCodec {
 
   static ScanPlan scan(String text) {
     return (ScanPlan) decoded(text);
+  }
+
+  static JoinPlan join(String text) {
+    return (JoinPlan) decoded(text);
   }
 
   static ModifyPlan modify(String text) {
@@ -100,10 +117,22 @@ final class PlanCodec {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a plan's constant is not JSON: " + text, e);
     }
+    if ("join".equals(o.path("kind").asText())) {
+      JsonNode ix = o.get("index");
+      return new JoinPlan(scan(o.get("inner")), o.get("left").booleanValue(), ints(o.get("outerKeys")),
+          ints(o.get("innerKeys")), JoinPlan.Fetch.valueOf(o.get("fetch").textValue()),
+          ix == null ? Optional.empty() : Optional.of(IndexDefinition.fromJson(ix.get("name").textValue(),
+              ix.get("definition"))));
+    }
     TableDefinition table = TableDefinition.fromJson(o.get("table").textValue(), o.get("definition"));
     if ("modify".equals(o.path("kind").asText())) {
       return new ModifyPlan(table, ModifyPlan.Kind.valueOf(o.get("op").textValue()), ints(o.get("updateColumns")));
     }
+    return scan(o);
+  }
+
+  private static ScanPlan scan(JsonNode o) {
+    TableDefinition table = TableDefinition.fromJson(o.get("table").textValue(), o.get("definition"));
     Optional<Expr> filter = o.has("filter") ? Optional.of(ExprJson.fromPlanJson(o.get("filter"), table))
         : Optional.empty();
     Optional<List<List<Expr>>> keys = Optional.empty();

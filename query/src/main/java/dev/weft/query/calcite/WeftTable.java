@@ -3,6 +3,7 @@ package dev.weft.query.calcite;
 import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.data.Tables;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.AbstractQueryableTable;
@@ -27,7 +28,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * WeftSchema}. Immutable.
  */
 public final class WeftTable extends AbstractQueryableTable implements TranslatableTable {
-  /** Rows assumed per table: weft keeps no statistics yet, and equal guesses keep join orders from the query. */
+  /** Rows assumed for a table this node has not read whole: equal guesses keep join orders from the query. */
   private static final double ROWS_GUESS = 1000;
 
   private final TableDefinition definition;
@@ -60,7 +61,9 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
     List<ImmutableBitSet> keys = definition.primaryKey().isEmpty() ? List.of()
         : List.of(ImmutableBitSet.of(definition.primaryKey().stream()
             .mapToInt(k -> definition.columns().indexOf(definition.column(k).orElseThrow())).toArray()));
-    return Statistics.of(ROWS_GUESS, keys);
+    double rows = tables.sizes().rows(definition).stream().mapToDouble(n -> Math.max(1, n)).findFirst()
+        .orElse(ROWS_GUESS);
+    return Statistics.of(rows, keys);
   }
 
   @Override
@@ -86,6 +89,20 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
   /** As {@link #scan}, for a scan of one column: its values, not rows of one value. */
   public Enumerable<Object> scanValues(DataContext root, String plan) {
     return scan(root, plan).select(row -> row[0]);
+  }
+
+  /**
+   * Runs the join registered as {@code plan}, whose inner side is this table, against the rows of its outer side
+   * ({@code outer}: rows as arrays, or bare values when {@code scalar}). Called by generated code on the statement's
+   * thread.
+   */
+  public Enumerable<Object[]> join(DataContext root, String plan, Enumerable<?> outer, boolean scalar) {
+    List<Object[]> rows = new ArrayList<>();
+    for (Object o : outer) {
+      rows.add(scalar ? new Object[] {o} : (Object[]) o);
+    }
+    return Linq4j.asEnumerable(JoinRunner.run(tables, contexts.of(root), PlanCodec.join(plan), rows,
+        i -> root.get("?" + i)));
   }
 
   /**

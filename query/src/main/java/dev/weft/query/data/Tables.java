@@ -16,6 +16,9 @@ public interface Tables {
   /** The tables and indexes every node knows, and DDL. */
   Catalog catalog();
 
+  /** The sizes of tables as this node last saw them, for the planner; the SQL layer records what its scans saw. */
+  TableSizes sizes();
+
   /**
    * Runs {@code spec} over its table: the rows it selects, filtered, projected or partially aggregated as the spec says
    * ({@link ScanSpec}). Rows may arrive while the cursor is read; the cursor's coverage is final once it is exhausted.

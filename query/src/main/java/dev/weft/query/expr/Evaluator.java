@@ -8,6 +8,7 @@ import dev.weft.query.expr.Expr.Literal;
 import dev.weft.query.expr.Expr.Param;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,6 +44,17 @@ public final class Evaluator {
     }
     if (e instanceof Cast c) {
       return Numbers.convert(eval(c.arg(), row), c.type());
+    }
+    if (e instanceof Expr.Among a) {
+      List<Object> key = new ArrayList<>(a.columns().size());
+      for (Column k : a.columns()) {
+        Object v = row[k.index()];
+        if (v == null) {
+          return null;
+        }
+        key.add(v);
+      }
+      return a.keys().mightContain(key);
     }
     Call c = (Call) e;
     List<Expr> args = c.args();

@@ -28,6 +28,16 @@ public sealed interface Expr {
   /** {@code arg} converted to {@code type}. */
   record Cast(Expr arg, ColumnType type) implements Expr {}
 
+  /**
+   * Whether the values of {@code columns} (a key) may be in {@code keys}: TRUE or FALSE, NULL when one is NULL. Made
+   * only at the asking node, for the semi-join a join's scan of its inner side carries (docs/query.md, "Joins").
+   */
+  record Among(List<Column> columns, KeySet keys) implements Expr {
+    public Among {
+      columns = List.copyOf(columns);
+    }
+  }
+
   /** The operators a node evaluates. */
   enum Op { AND, OR, NOT, IS_NULL, IS_NOT_NULL, IS_TRUE, IS_FALSE, EQ, NE, LT, LE, GT, GE, PLUS, MINUS, TIMES, DIVIDE,
     MOD, NEGATE, LIKE }

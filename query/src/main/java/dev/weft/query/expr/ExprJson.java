@@ -29,6 +29,8 @@ import java.util.Set;
  *       other types as in a stored row ({@link Values#toJson}), NULL as null;
  *   <li>{@code {"op":"and","args":[...]}} — an operator ({@link Op}'s name in lower case);
  *   <li>{@code {"cast":<node>,"type":"DOUBLE"}} — a conversion;
+ *   <li>{@code {"among":[0,2],"keys":{...}}} — whether those columns' values are a key of a {@link KeySet} (a join's
+ *       semi-join), the set as {@link KeySet}'s JSON;
  *   <li>{@code {"param":0,"type":"INTEGER"}} — an unbound parameter, refused from the network, read back only from
  *       a plan's own constant ({@link #fromPlanJson}).
  * </ul>
@@ -73,6 +75,9 @@ public final class ExprJson {
       o.put("type", l.type().name());
     } else if (e instanceof Param p) {
       o.put("param", p.index()).put("type", p.type().name());
+    } else if (e instanceof Expr.Among a) {
+      a.columns().forEach(c -> o.withArray("among").add(c.index()));
+      o.set("keys", a.keys().toJson());
     } else if (e instanceof Cast c) {
       o.set("cast", node(c.arg()));
       o.put("type", c.type().name());
@@ -182,6 +187,26 @@ public final class ExprJson {
       if (n.has("cast")) {
         fields(n, Set.of("cast", "type"), "a cast");
         return new Cast(read(n.get("cast"), depth + 1), type(n));
+      }
+      if (n.has("among")) {
+        fields(n, Set.of("among", "keys"), "a key set test");
+        JsonNode cols = n.get("among");
+        if (!cols.isArray() || cols.isEmpty() || cols.size() > MAX_DEPTH) {
+          throw bad("\"among\" must name 1 to " + MAX_DEPTH + " columns");
+        }
+        List<Column> columns = new ArrayList<>();
+        for (JsonNode i : cols) {
+          if (!i.isInt() || i.intValue() < 0 || i.intValue() >= table.columns().size()) {
+            throw bad("column " + abbreviate(i) + " is not a column of " + table.name());
+          }
+          columns.add(new Column(i.intValue(), table.columns().get(i.intValue()).type()));
+        }
+        nodes += columns.size();
+        try {
+          return new Expr.Among(columns, KeySet.fromJson(n.get("keys")));
+        } catch (IllegalArgumentException e) {
+          throw bad(e.getMessage());
+        }
       }
       if (n.has("op")) {
         fields(n, Set.of("op", "args"), "an operator");

@@ -10,6 +10,7 @@ import dev.weft.query.expr.Expr.Param;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -92,6 +93,19 @@ public final class Exprs {
     }
     if (e instanceof Param p) {
       return p.type();
+    }
+    if (e instanceof Expr.Among a) {
+      if (a.columns().size() != a.keys().types().size()) {
+        throw new IllegalArgumentException("a key of " + a.columns().size() + " columns against a key set of "
+            + a.keys().types().size());
+      }
+      for (int i = 0; i < a.columns().size(); i++) {
+        if (a.columns().get(i).type() != a.keys().types().get(i)) {
+          throw new IllegalArgumentException("key column " + a.columns().get(i).index() + " is "
+              + a.columns().get(i).type() + ", the key set's " + a.keys().types().get(i));
+        }
+      }
+      return ColumnType.BOOLEAN;
     }
     if (e instanceof Cast c) {
       ColumnType from = typeOf(c.arg());
@@ -205,7 +219,24 @@ public final class Exprs {
       }
       return n;
     }
+    if (e instanceof Expr.Among a) {
+      return a.columns().size() + 1;
+    }
     return e instanceof Cast c ? nodes(c.arg()) + 1 : 1;
+  }
+
+  /**
+   * {@code filter} without the semi-join key sets ({@link Expr.Among}) among its top-level conjuncts; empty when nothing
+   * else is left. A live query watches its tables through this: the keys a join found are those of one run only.
+   */
+  public static Optional<Expr> withoutKeySets(Expr filter) {
+    List<Expr> kept = new ArrayList<>();
+    for (Expr p : filter instanceof Call c && c.op() == Op.AND ? c.args() : List.of(filter)) {
+      if (!(p instanceof Expr.Among)) {
+        kept.add(p);
+      }
+    }
+    return kept.isEmpty() ? Optional.empty() : Optional.of(and(kept));
   }
 
   private static void arity(Op op, List<ColumnType> t, int min, int max) {

@@ -12,6 +12,7 @@ import dev.weft.query.data.QueryContext;
 import dev.weft.query.data.RowCursor;
 import dev.weft.query.data.RowOp;
 import dev.weft.query.data.ScanSpec;
+import dev.weft.query.data.TableSizes;
 import dev.weft.query.data.Tables;
 import dev.weft.query.data.WriteReport;
 import dev.weft.query.row.Fragment;
@@ -39,6 +40,7 @@ final class DhtTables implements Tables {
   private final RowWriter writer;
 
   private final IndexEntries indexes;
+  private final TableSizes sizes = new TableSizes();
 
   DhtTables(Catalog catalog, Storage storage, ScanOrigin scans, RowWriter writer, IndexEntries indexes) {
     this.catalog = catalog;
@@ -51,6 +53,11 @@ final class DhtTables implements Tables {
   @Override
   public Catalog catalog() {
     return catalog;
+  }
+
+  @Override
+  public TableSizes sizes() {
+    return sizes;
   }
 
   @Override

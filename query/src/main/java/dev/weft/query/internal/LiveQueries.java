@@ -15,6 +15,7 @@ import dev.weft.query.SqlWatch;
 import dev.weft.query.WatchEvent;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.expr.Expr;
+import dev.weft.query.expr.Exprs;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -328,12 +329,15 @@ final class LiveQueries {
 
   /**
    * One watch per table read: its full scan with the filter pushed to it, or, for a table read more than once (a
-   * self-join, a subquery), any of their filters; no filter when one read had none.
+   * self-join, a subquery), any of their filters; no filter when one read had none. A join's key set (the semi-join
+   * sent with the scan of its inner side) is left out.
    */
   static Map<String, ScanSpec> watched(List<ScanSpec> scans) {
     Map<String, ScanSpec> out = new LinkedHashMap<>();
     for (ScanSpec s : scans) {
-      ScanSpec plain = new ScanSpec(s.table(), new ScanSpec.Access.Full(), s.filter(), List.of(), Optional.empty());
+      // A join's key set is the keys of this run's other side: a later run may look for others.
+      ScanSpec plain = new ScanSpec(s.table(), new ScanSpec.Access.Full(), s.filter().flatMap(Exprs::withoutKeySets),
+          List.of(), Optional.empty());
       out.merge(s.table().rowNamespace(), plain, (a, b) -> {
         Optional<Expr> either;
         if (a.filter().isEmpty() || b.filter().isEmpty()) {

@@ -73,7 +73,7 @@ final class MemoryCatalog implements Catalog {
       }
       throw new QueryException(QueryException.Reason.INVALID, "index " + index.name() + " already exists");
     }
-    indexes.put(index.name(), index);
+    indexes.put(index.name(), index.built()); // nothing to fill: scans here read the rows themselves
     return true;
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class MemoryTables implements Tables {
   private final MemoryCatalog catalog = new MemoryCatalog();
+  private final TableSizes sizes = new TableSizes();
   private final Map<String, Map<Object, Object[]>> rows = new ConcurrentHashMap<>();
   private final AtomicLong rowIds = new AtomicLong();
   private final AtomicInteger scans = new AtomicInteger();
@@ -36,6 +37,31 @@ public final class MemoryTables implements Tables {
   @Override
   public Catalog catalog() {
     return catalog;
+  }
+
+  @Override
+  public TableSizes sizes() {
+    return sizes;
+  }
+
+  /** Whether {@code v} lies in {@code range}, as an index's entries do (NULL in none). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static boolean within(Object v, ScanSpec.Access.IndexRange range) {
+    if (v == null) {
+      return false;
+    }
+    Comparable c = (Comparable) v;
+    if (range.lower() != null) {
+      int cmp = c.compareTo(range.lower());
+      if (cmp < 0 || cmp == 0 && !range.lowerInclusive()) {
+        return false;
+      }
+    }
+    if (range.upper() != null) {
+      int cmp = c.compareTo(range.upper());
+      return cmp < 0 || cmp == 0 && range.upperInclusive();
+    }
+    return true;
   }
 
   /** Makes every scan from now on wait until its statement times out or is cancelled. */
@@ -75,6 +101,9 @@ public final class MemoryTables implements Tables {
             selected.add(row.clone());
           }
         }
+      } else if (spec.access() instanceof ScanSpec.Access.IndexRange range) {
+        int c = spec.table().columns().indexOf(spec.table().column(range.index().columns().get(0)).orElseThrow());
+        table.values().stream().filter(r -> within(r[c], range)).forEach(r -> selected.add(r.clone()));
       } else {
         table.values().forEach(r -> selected.add(r.clone()));
       }

@@ -149,4 +149,61 @@ class WeftPlanTest {
     List<String> out = rows(connection, "SELECT a1, a8 FROM " + from + " WHERE " + where + " ORDER BY a1");
     assertThat(out).containsExactly("1 2", "2 1");
   }
+
+  @Test
+  void aJoinOnTheInnerTablesKeyFetchesOnlyTheKeysItsOuterSideNames() throws Exception {
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("CREATE TABLE o(id INTEGER PRIMARY KEY, ta INTEGER, note VARCHAR(8))");
+      s.executeUpdate("INSERT INTO o VALUES (1, 1, 'p'), (2, 3, 'q'), (3, NULL, 'r'), (4, 99, 's'), (5, 1, 'z')");
+    }
+    String sql = "SELECT o.id, t.c FROM o JOIN t ON o.ta = t.a WHERE o.note < 'z' ORDER BY o.id";
+    assertThat(explain(sql)).contains("WeftJoin").contains("fetch=[keys]").contains("on=[[$1 = a]]");
+    assertThat(rows(connection, sql)).containsExactly("1 x", "2 x");
+    ScanSpec last = tables.specs().get(tables.specs().size() - 1);
+    assertThat(last.table().name()).isEqualTo("t");
+    assertThat(((ScanSpec.Access.Keys) last.access()).keys()).containsExactlyInAnyOrder(List.of(1), List.of(3),
+        List.of(99));
+    String left = "SELECT o.id, t.c FROM o LEFT JOIN t ON o.ta = t.a WHERE o.note < 'z' ORDER BY o.id";
+    assertThat(explain(left)).contains("WeftJoin").contains("joinType=[left]");
+    assertThat(rows(connection, left)).containsExactly("1 x", "2 x", "3 null", "4 null");
+    // The table on the left of an INNER join is the inner side just as well; its columns come first.
+    String swapped = "SELECT t.c, o.id FROM t JOIN o ON t.a = o.ta WHERE o.note < 'z' ORDER BY o.id";
+    assertThat(explain(swapped)).contains("WeftJoin");
+    assertThat(rows(connection, swapped)).containsExactly("x 1", "x 2");
+    // No outer key, no scan of the inner table.
+    int before = tables.specs().size();
+    assertThat(rows(connection, "SELECT o.id, t.c FROM o JOIN t ON o.ta = t.a WHERE o.note = 'none'")).isEmpty();
+    assertThat(tables.specs().subList(before, tables.specs().size())).extracting(x -> x.table().name())
+        .containsOnly("o");
+  }
+
+  @Test
+  void aJoinOnOtherColumnsSendsItsKeysWithTheScanOfTheInnerTable() throws Exception {
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("CREATE TABLE o(id INTEGER PRIMARY KEY, tb INTEGER, note VARCHAR(8))");
+      s.executeUpdate("INSERT INTO o VALUES (1, 10, 'p'), (2, 30, 'q'), (3, 31, 'r'), (4, 10, 'z')");
+    }
+    String sql = "SELECT o.id, t.a FROM o JOIN t ON o.tb = t.b WHERE o.note < 'z' ORDER BY o.id";
+    assertThat(explain(sql)).contains("WeftJoin").contains("fetch=[filter]");
+    assertThat(rows(connection, sql)).containsExactly("1 1", "2 3");
+    ScanSpec last = tables.specs().get(tables.specs().size() - 1);
+    assertThat(last.table().name()).isEqualTo("t");
+    assertThat(last.filter().get().toString()).contains("Among");
+    // Joined on both sides' whole tables, shipping both is cheaper than sending one side's keys to the other.
+    assertThat(explain("SELECT o.id, t.a FROM o JOIN t ON o.tb = t.b")).doesNotContain("WeftJoin");
+  }
+
+  @Test
+  void aJoinOnAnIndexedColumnLooksItsKeysUpInTheIndex() throws Exception {
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("CREATE INDEX t_c ON t(c)");
+      s.executeUpdate("CREATE TABLE o(id INTEGER PRIMARY KEY, tc VARCHAR(8), note VARCHAR(8))");
+      s.executeUpdate("INSERT INTO o VALUES (1, 'y', 'p'), (2, 'w', 'q'), (3, 'y', 'z')");
+    }
+    String sql = "SELECT o.id, t.a FROM o JOIN t ON o.tc = t.c WHERE o.note < 'z' ORDER BY o.id, t.a";
+    assertThat(explain(sql)).contains("WeftJoin").contains("fetch=[index t_c]");
+    assertThat(rows(connection, sql)).containsExactly("1 2", "1 4");
+    ScanSpec last = tables.specs().get(tables.specs().size() - 1);
+    assertThat(last.access()).isInstanceOf(ScanSpec.Access.IndexRange.class);
+  }
 }
