@@ -190,15 +190,20 @@ public final class SimulateScan {
 
   /** Puts the table's definition in the catalog from one node and runs until every node knows it. */
   private static TableDefinition createTable(SimWorld w, Random r) {
+    return createTable(w, r, "t", List.of(new Column("id", ColumnType.BIGINT, false, 0, 0),
+        new Column("g", ColumnType.INTEGER, true, 0, 0), new Column("v", ColumnType.BIGINT, true, 0, 0)));
+  }
+
+  /** Table {@code name} (primary key its first column) in every node's catalog. */
+  static TableDefinition createTable(SimWorld w, Random r, String name, List<Column> columns) {
     byte[] incarnation = new byte[16];
     r.nextBytes(incarnation);
-    TableDefinition t = new TableDefinition("t", List.of(new Column("id", ColumnType.BIGINT, false, 0, 0),
-        new Column("g", ColumnType.INTEGER, true, 0, 0), new Column("v", ColumnType.BIGINT, true, 0, 0)),
-        List.of("id"), HexFormat.of().formatHex(incarnation));
+    TableDefinition t = new TableDefinition(name, columns, List.of(columns.get(0).name()),
+        HexFormat.of().formatHex(incarnation));
     CompletableFuture<?> set = Schema.of(w.any()).setGlobal(t.globalName(), t.toJson());
     w.await(List.of(set), Duration.ofMinutes(1));
     if (!set.isDone() || set.isCompletedExceptionally()) {
-      throw new IllegalStateException("the catalog write of table t failed: " + set);
+      throw new IllegalStateException("the catalog write of table " + name + " failed: " + set);
     }
     everyCatalogHas(w, t);
     return t;
@@ -206,10 +211,11 @@ public final class SimulateScan {
 
   private static void everyCatalogHas(SimWorld w, TableDefinition t) {
     List<Tables> all = w.live.stream().map(node -> node.service(Tables.class).orElseThrow()).toList();
-    boolean everywhere = w.net.scheduler().runUntil(() -> all.stream().allMatch(x -> x.catalog().table("t")
+    boolean everywhere = w.net.scheduler().runUntil(() -> all.stream().allMatch(x -> x.catalog().table(t.name())
         .filter(d -> d.incarnation().equals(t.incarnation())).isPresent()), Duration.ofMinutes(5));
     if (!everywhere) {
-      throw new IllegalStateException("table t did not reach every node's catalog within 5 virtual minutes");
+      throw new IllegalStateException("table " + t.name() + " did not reach every node's catalog within 5 virtual"
+          + " minutes");
     }
   }
 

@@ -27,7 +27,9 @@ public final class Simulation {
     /** Globals written with {@code Schema.setGlobal}, until every node knows them ({@link SimulateGlobals}). */
     GLOBALS,
     /** PHT range queries ({@link SimulatePht}), on a small index: 500 keys, leaves of 8 and 32. */
-    PHT;
+    PHT,
+    /** SQL over two tables of 5,000 rows: a filtered scan, a GROUP BY, a join two ways ({@link SimulateSql}). */
+    SQL;
 
     /** The name users type: {@code lookups}, {@code sendall}, ... */
     public String label() {
@@ -36,7 +38,7 @@ public final class Simulation {
 
     /** Whether this workload runs under churn. */
     public boolean churns() {
-      return this == LOOKUPS || this == SENDALL;
+      return this == LOOKUPS || this == SENDALL || this == SQL;
     }
   }
 
@@ -103,6 +105,13 @@ public final class Simulation {
               "--queries", 10, "--out", o.out()), log);
           summaries.add(new Summary(w, o.out().resolve("pht.csv"), List.of("nodes", "leaf", "range_mean",
               "gets_mean", "gets_target", "rounds_mean", "rounds_target")));
+        }
+        case SQL -> {
+          SimulateSql.run(args(common, "--nodes", nodes, "--rows", 5_000, "--runs", 3, "--churn", o.churnMinutes(),
+              "--minutes", o.minutes(), "--out", o.out()), log);
+          summaries.add(new Summary(w, o.out().resolve("sql.csv"), List.of("nodes", "query", "complete",
+              "counted_exact", "coverage", "messages_per_node", "bytes_per_node", "max_inbound", "mean_inbound",
+              "latency_p50_ms", "latency_p99_ms")));
         }
       }
     }

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
         "Workloads: lookups (100 puts, --minutes idle, 100 gets; with --churn: gets every 2 s under churn, with "
             + "and without republish), sendall (10 broadcasts spread over --minutes: hand-offs per node, share of "
             + "live nodes reached), globals (10 writes, time until every node knows each; always also without "
-            + "loss), pht (500 keys, range queries of about 10 and 100 entries, leaf sizes 8 and 32).",
+            + "loss), pht (500 keys, range queries of about 10 and 100 entries, leaf sizes 8 and 32), sql (two "
+            + "tables of 5,000 rows, 3 runs each of a filtered scan, a GROUP BY, a join with a key set and the same "
+            + "join shipping both sides; with --churn, spread over --minutes).",
         "Prints one table per workload on stdout, then the files written. Each size of N runs on a fresh network; "
             + "1,000 nodes take minutes (their joins), docs/scale.md has measured figures."},
     footer = {"", "Example: weft simulate --nodes 100,1000 --seed 1 --workload sendall --churn 30 --out sim/"})
@@ -51,11 +53,11 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--churn", paramLabel = "MEDIAN_MINUTES", defaultValue = "0",
       description = "Nodes leave after exponential sessions of this median and are replaced at once by fresh "
-          + "nodes; 0 for none (default). Applies to lookups and sendall.")
+          + "nodes; 0 for none (default). Applies to lookups, sendall and sql.")
   int churn;
 
   @Option(names = "--workload", paramLabel = "W", split = ",",
-      description = "lookups, sendall, globals, pht (default: all; with --churn, lookups and sendall).")
+      description = "lookups, sendall, globals, pht, sql (default: all; with --churn, lookups, sendall and sql).")
   List<String> workloads;
 
   @Option(names = "--minutes", paramLabel = "M", defaultValue = "30",
@@ -114,7 +116,7 @@ final class SimulateCommand implements Callable<Integer> {
             .orElseThrow(() -> new CliException(Cli.USAGE, "unknown --workload '" + name + "': expected "
                 + Arrays.stream(Workload.values()).map(Workload::label).collect(Collectors.joining(", "))));
         if (churn > 0 && !w.churns()) {
-          throw new CliException(Cli.USAGE, "--churn applies to lookups and sendall, not to " + w.label());
+          throw new CliException(Cli.USAGE, "--churn applies to lookups, sendall and sql, not to " + w.label());
         }
         chosen.add(w);
       }

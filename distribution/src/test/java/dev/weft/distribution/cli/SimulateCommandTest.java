@@ -53,15 +53,24 @@ final class SimulateCommandTest {
     assertThat(globals).hasSize(2);
     assertThat(cell(globals, "incomplete_writes")).isEqualTo("0");
     assertThat(Files.readAllLines(out.resolve("pht.csv"))).hasSize(1 + 2 * 2); // leaves 8, 32 × ranges 10, 100
+    List<String> sql = Files.readAllLines(out.resolve("sql.csv"));
+    assertThat(sql).hasSize(1 + 4); // scan, group, join, join_ship
+    for (int i = 1; i < sql.size(); i++) {
+      assertThat(cellOf(sql, i, "counted_exact")).as(sql.get(i)).isEqualTo("3");
+    }
+    // The join with a key set moves less than the same join shipping both sides.
+    assertThat(Double.parseDouble(cellOf(sql, 3, "bytes_per_node")))
+        .isLessThan(Double.parseDouble(cellOf(sql, 4, "bytes_per_node")));
 
     for (String png : List.of("hops.png", "messages.png", "memory.png", "idle.png", "broadcast-cost.png",
-        "broadcast-delivery.png", "globals-time.png", "globals-coverage.png", "pht-gets.png", "pht-rounds.png")) {
+        "broadcast-delivery.png", "globals-time.png", "globals-coverage.png", "pht-gets.png", "pht-rounds.png", "sql-messages.png",
+        "sql-bytes.png", "sql-latency.png")) {
       byte[] bytes = Files.readAllBytes(out.resolve(png));
       assertThat(bytes.length).as(png).isGreaterThan(1000);
       assertThat(Arrays.copyOf(bytes, PNG_MAGIC.length)).as(png).isEqualTo(PNG_MAGIC);
     }
     assertThat(run.out()).contains("lookups (ops.csv):").contains("sendall (broadcast.csv):")
-        .contains("globals (globals.csv):").contains("pht (pht.csv):")
+        .contains("globals (globals.csv):").contains("pht (pht.csv):").contains("sql (sql.csv):")
         .containsPattern("(?m)^ +nodes +op +ops +succeeded")
         .contains("files written in " + out + ":").contains("  pht-gets.png");
   }
@@ -83,8 +92,12 @@ final class SimulateCommandTest {
   }
 
   private static String cell(List<String> csv, String column) {
+    return cellOf(csv, 1, column);
+  }
+
+  private static String cellOf(List<String> csv, int row, String column) {
     int i = List.of(csv.get(0).split(",")).indexOf(column);
-    return csv.get(1).split(",")[i];
+    return csv.get(row).split(",")[i];
   }
 
   @Test
@@ -98,9 +111,9 @@ final class SimulateCommandTest {
     assertUsage(weft("simulate", "--nodes", "50", "--churn", "-5", "--out", out), "--churn must be 0 (none)");
     assertUsage(weft("simulate", "--nodes", "50", "--minutes", "0", "--out", out), "--minutes must be at least 1");
     assertUsage(weft("simulate", "--nodes", "50", "--workload", "gets,flood", "--out", out),
-        "unknown --workload 'gets': expected lookups, sendall, globals, pht");
+        "unknown --workload 'gets': expected lookups, sendall, globals, pht, sql");
     assertUsage(weft("simulate", "--nodes", "50", "--churn", "30", "--workload", "pht", "--out", out),
-        "--churn applies to lookups and sendall, not to pht");
+        "--churn applies to lookups, sendall and sql, not to pht");
     assertUsage(weft("simulate", "--nodes", "50", "--frobnicate", "--out", out), "Unknown option: '--frobnicate'");
     Path file = Files.writeString(dir.resolve("file"), "x");
     assertUsage(weft("simulate", "--nodes", "50", "--out", file.toString()), "is a file, not a directory");
@@ -109,7 +122,7 @@ final class SimulateCommandTest {
     Run help = weft("simulate", "--help");
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("--nodes=N[,N...]").contains("--churn=MEDIAN_MINUTES").contains("--workload")
-        .contains("lookups, sendall, globals, pht");
+        .contains("lookups, sendall, globals, pht, sql");
   }
 
   private static void assertUsage(Run run, String message) {

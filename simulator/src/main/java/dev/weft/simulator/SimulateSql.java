@@ -1,0 +1,359 @@
+package dev.weft.simulator;
+
+import dev.weft.api.Node;
+import dev.weft.api.PutResult;
+import dev.weft.query.Coverage;
+import dev.weft.query.catalog.Column;
+import dev.weft.query.catalog.ColumnType;
+import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.ScanSpec;
+import dev.weft.query.expr.Expr;
+import dev.weft.query.expr.KeySet;
+import dev.weft.query.internal.Scans;
+import dev.weft.query.row.RowCodec;
+import dev.weft.query.row.RowKeys;
+import dev.weft.sim.Churn;
+import dev.weft.sim.Latency;
+import dev.weft.sim.Sessions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The SQL workload of {@code weft simulate --workload sql} (issue #21, "Scale experiments"): for each N, unmodified
+ * nodes with the query plugin, two tables of {@code rows} rows each, {@code t (id BIGINT PRIMARY KEY, g INTEGER, v
+ * BIGINT)} and {@code u (id BIGINT PRIMARY KEY, tid BIGINT, w BIGINT)} ({@code tid} a random id of t), then {@code
+ * runs} of each query from random nodes, in turn:
+ *
+ * <ul>
+ *   <li>{@code scan}: {@code SELECT id, v FROM t WHERE v < 10000} (1% of the rows, sent straight to the asking node);
+ *   <li>{@code group}: {@code SELECT g, COUNT(*), SUM(v) FROM t GROUP BY g} (partial aggregates merged up the tree);
+ *   <li>{@code join}: {@code SELECT t.id, u.w FROM t JOIN u ON u.tid = t.id WHERE t.v < 10000} as weft's planner runs
+ *       it: the scan of t, then a scan of u that carries t's keys (a {@link KeySet}: a Bloom filter of them), so that
+ *       only u's matching rows move;
+ *   <li>{@code join_ship}: the same join by shipping both sides (the scan of t, then all of u): what the key set saves.
+ * </ul>
+ *
+ * <p>The scans run below the SQL statement, as in {@link SimulateScan} (whose measurement this shares), with the specs
+ * the planner makes for these statements; the join's second scan is built as {@code JoinRunner} builds it. Writes
+ * {@code sql.csv}: per N and query, {@code messages_per_node} (datagrams ÷ N per run, both scans of a join),
+ * {@code bytes_per_node}, {@code max_inbound} (the most datagrams one node received in a run) against {@code
+ * mean_inbound}, latency p50/p99 in virtual time, {@code coverage} (answered ÷ expected nodes, mean) and how many runs
+ * were complete and exact; and {@code sql-messages.png}, {@code sql-bytes.png}, {@code sql-latency.png}.
+ *
+ * <p>{@code --churn M}: nodes leave after exponential sessions of median M minutes, each replaced at once by a fresh
+ * node; the runs are spread over {@code --minutes} of churn. Rows a leaver held live on in their other replicas; a
+ * complete answer that is not exact is counted ({@code counted_exact}), not fatal, under churn — without churn it fails
+ * the run.
+ *
+ * <pre>benchmarks/run.sh SimulateSql --nodes 100,1000 --rows 20000 --runs 5 --seed 1 --loss 0 --churn 0 --minutes 10
+ *     --out target/sim</pre>
+ */
+public final class SimulateSql {
+  private static final Duration ROW_TTL = Duration.ofDays(365L * 100);
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SETTLE = Duration.ofSeconds(5);
+  private static final int WRITE_WINDOW = 256;
+  private static final long SELECTIVE = 10_000;
+  private static final int GROUPS = 10;
+
+  private SimulateSql() {}
+
+  public static void main(String[] args) throws IOException {
+    run(args, new PrintWriter(System.out, true));
+  }
+
+  /** The queries, in the order they run. */
+  enum Query { SCAN, GROUP, JOIN, JOIN_SHIP }
+
+  /** What the tables hold, to check answers against. */
+  private record Data(TableDefinition t, TableDefinition u, Map<Long, Long> tv, Map<Long, long[]> uRows,
+      TreeMap<Integer, long[]> groups) {}
+
+  /** One run's figures. */
+  private record Measured(boolean complete, boolean exact, double coverage, long latencyNanos, long datagrams,
+      long bytes, long maxInbound, double meanInbound) {}
+
+  static void run(String[] args, PrintWriter log) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    List<Integer> sizes = SimCluster.ints(SimCluster.arg(args, "--nodes", "100,1000"));
+    int rows = Integer.parseInt(SimCluster.arg(args, "--rows", "20000"));
+    int runs = Integer.parseInt(SimCluster.arg(args, "--runs", "5"));
+    long seed = Long.parseLong(SimCluster.arg(args, "--seed", "1"));
+    double loss = Double.parseDouble(SimCluster.arg(args, "--loss", "0"));
+    int churn = Integer.parseInt(SimCluster.arg(args, "--churn", "0"));
+    int minutes = Integer.parseInt(SimCluster.arg(args, "--minutes", "10"));
+    Path out = Path.of(SimCluster.arg(args, "--out", "target/sim"));
+    Files.createDirectories(out);
+    List<String> csv = new ArrayList<>(List.of("nodes,loss,churn_median_min,query,rows,runs,complete,counted_exact,"
+        + "coverage,messages_per_node,bytes_per_node,max_inbound,mean_inbound,latency_p50_ms,latency_p99_ms,"
+        + "wall_s"));
+    Map<Query, List<double[]>> points = new EnumMap<>(Query.class);
+    for (int n : sizes) {
+      long wall0 = System.nanoTime();
+      try (SimWorld w = new SimWorld(seed, Latency.internet(seed), Map.of())) {
+        w.query = true;
+        int failed = w.grow(n, 64);
+        Random r = new Random(seed + n);
+        Data data = load(w, r, rows);
+        log.printf(Locale.ROOT, "N=%d: joined (%d joins failed), tables t and u loaded with %d rows each in %.1f s%n",
+            n, failed, rows, (System.nanoTime() - wall0) / 1e9);
+        w.net.scheduler().run(Duration.ofMinutes(1));
+        Churn sessions = churn > 0 ? w.churn(Sessions.exponential(Duration.ofMinutes(churn)), seed + 1) : null;
+        w.net.loss(loss);
+        long gapNanos = churn > 0 ? Duration.ofMinutes(minutes).toNanos() / Math.max(1, runs * Query.values().length)
+            : 0;
+        Map<Query, List<Measured>> measured = new EnumMap<>(Query.class);
+        for (int k = 0; k < runs; k++) {
+          for (Query q : Query.values()) {
+            if (gapNanos > 0) {
+              w.net.scheduler().run(Duration.ofNanos(gapNanos));
+            }
+            Measured m = measure(w, q, data, r.nextInt(w.live.size()), churn > 0, log);
+            measured.computeIfAbsent(q, x -> new ArrayList<>()).add(m);
+          }
+        }
+        if (sessions != null) {
+          sessions.stop();
+        }
+        for (Query q : measured.keySet()) {
+          double[] point = summarize(n, loss, churn, q, rows, measured.get(q), wall0, csv);
+          points.computeIfAbsent(q, x -> new ArrayList<>()).add(point);
+          log.println(csv.get(csv.size() - 1));
+        }
+        Files.write(out.resolve("sql.csv"), csv);
+      }
+    }
+    plot(out, points, loss, churn);
+    log.println("wrote " + out.toAbsolutePath());
+  }
+
+  private static Data load(SimWorld w, Random r, int rows) {
+    TableDefinition t = SimulateScan.createTable(w, r, "t", List.of(new Column("id", ColumnType.BIGINT, false, 0, 0),
+        new Column("g", ColumnType.INTEGER, true, 0, 0), new Column("v", ColumnType.BIGINT, true, 0, 0)));
+    TableDefinition u = SimulateScan.createTable(w, r, "u", List.of(new Column("id", ColumnType.BIGINT, false, 0, 0),
+        new Column("tid", ColumnType.BIGINT, true, 0, 0), new Column("w", ColumnType.BIGINT, true, 0, 0)));
+    Map<Long, Long> tv = new HashMap<>();
+    Map<Long, long[]> uRows = new HashMap<>();
+    TreeMap<Integer, long[]> groups = new TreeMap<>();
+    List<Object[]> tRows = new ArrayList<>();
+    List<Object[]> us = new ArrayList<>();
+    for (long i = 0; i < rows; i++) {
+      long v = r.nextInt(1_000_000);
+      tRows.add(new Object[] {i, (int) (i % GROUPS), v});
+      tv.put(i, v);
+      long[] g = groups.computeIfAbsent((int) (i % GROUPS), x -> new long[2]);
+      g[0]++;
+      g[1] += v;
+      long tid = r.nextInt(rows);
+      long uw = r.nextInt(1_000_000);
+      us.add(new Object[] {i, tid, uw});
+      uRows.put(i, new long[] {tid, uw});
+    }
+    put(w, t, tRows);
+    put(w, u, us);
+    return new Data(t, u, tv, uRows, groups);
+  }
+
+  /** Writes rows as their keepers would, from random nodes, a window at a time. */
+  private static void put(SimWorld w, TableDefinition table, List<Object[]> rows) {
+    for (int from = 0; from < rows.size(); from += WRITE_WINDOW) {
+      List<CompletableFuture<PutResult>> puts = new ArrayList<>();
+      for (Object[] row : rows.subList(from, Math.min(rows.size(), from + WRITE_WINDOW))) {
+        puts.add(w.any().storage().put(table.rowNamespace(), RowKeys.key(table, row), RowCodec.toJson(table, row),
+            ROW_TTL));
+      }
+      w.await(puts, Duration.ofMinutes(5));
+      for (CompletableFuture<PutResult> p : puts) {
+        if (!p.isDone() || p.isCompletedExceptionally()) {
+          throw new IllegalStateException("a row's write failed: " + p);
+        }
+      }
+    }
+  }
+
+  /** {@code WHERE v < 10000} on t. */
+  private static Expr selective(TableDefinition t) {
+    return new Expr.Call(Expr.Op.LT, List.of(new Expr.Column(2, ColumnType.BIGINT),
+        new Expr.Literal(SELECTIVE, ColumnType.BIGINT)));
+  }
+
+  private static ScanSpec spec(Query q, Data d) {
+    return switch (q) {
+      case SCAN -> new ScanSpec(d.t(), new ScanSpec.Access.Full(), Optional.of(selective(d.t())), List.of(0, 2),
+          Optional.empty());
+      case GROUP -> new ScanSpec(d.t(), new ScanSpec.Access.Full(), Optional.empty(), List.of(), Optional.of(
+          new ScanSpec.Aggregate(List.of(1), List.of(new ScanSpec.Call(ScanSpec.Call.Kind.COUNT_STAR, -1),
+              new ScanSpec.Call(ScanSpec.Call.Kind.SUM, 2)))));
+      case JOIN, JOIN_SHIP -> new ScanSpec(d.t(), new ScanSpec.Access.Full(), Optional.of(selective(d.t())),
+          List.of(0), Optional.empty());
+    };
+  }
+
+  /** The second scan of a join: u's rows whose tid is one of {@code ids} (a key set), or all of u. */
+  private static ScanSpec inner(Query q, Data d, Set<Long> ids) {
+    Optional<Expr> filter = Optional.empty();
+    if (q == Query.JOIN) {
+      List<List<Object>> keys = ids.stream().map(id -> List.<Object>of(id)).toList();
+      filter = KeySet.of(List.of(ColumnType.BIGINT), keys).map(set -> new Expr.Among(
+          List.of(new Expr.Column(1, ColumnType.BIGINT)), set));
+    }
+    return new ScanSpec(d.u(), new ScanSpec.Access.Full(), filter, List.of(1, 2), Optional.empty());
+  }
+
+  private static Measured measure(SimWorld w, Query q, Data d, int originIndex, boolean churning, PrintWriter log) {
+    Node origin = w.live.get(originIndex);
+    Scans scans = origin.service(Scans.class).orElseThrow();
+    Map<Node, Long> in0 = inbound(w);
+    long sent0 = w.net.sent();
+    long bytes0 = w.net.bytesSent();
+    long t0 = w.net.scheduler().nanoTime();
+    Scans.Result first = await(w, scans.scan(spec(q, d), TIMEOUT), q);
+    Coverage coverage = first.coverage();
+    List<Object[]> answer = first.rows();
+    Set<Long> ids = new HashSet<>();
+    if (q == Query.JOIN || q == Query.JOIN_SHIP) {
+      answer.forEach(row -> ids.add((Long) row[0]));
+      Scans.Result second = await(w, scans.scan(inner(q, d, ids), TIMEOUT), q);
+      coverage = coverage.plus(second.coverage());
+      answer = second.rows();
+    }
+    long latency = w.net.scheduler().nanoTime() - t0;
+    w.net.scheduler().run(SETTLE);
+    Map<Node, Long> in1 = inbound(w);
+    long maxIn = 0;
+    long sumIn = 0;
+    int common = 0;
+    for (Map.Entry<Node, Long> e : in1.entrySet()) {
+      Long before = in0.get(e.getKey());
+      if (before != null) { // nodes there all along (under churn, others came and went)
+        maxIn = Math.max(maxIn, e.getValue() - before);
+        sumIn += e.getValue() - before;
+        common++;
+      }
+    }
+    boolean exact = exact(q, d, answer, ids);
+    if (coverage.complete() && !exact && !churning) {
+      throw new IllegalStateException(q + " from node " + originIndex + " was complete (" + coverage
+          + ") but not exact");
+    }
+    if (!coverage.complete() || !exact) {
+      log.printf(Locale.ROOT, "  %s from node %d: %s, %s%n", q, originIndex, coverage, exact ? "exact" : "not exact");
+    }
+    double covered = coverage.nodes() == 0 ? 1 : coverage.answered() / (double) coverage.nodes();
+    return new Measured(coverage.complete(), exact, covered, latency, w.net.sent() - sent0,
+        w.net.bytesSent() - bytes0, maxIn, sumIn / (double) Math.max(1, common));
+  }
+
+  /** Datagrams each live node has received so far. */
+  private static Map<Node, Long> inbound(SimWorld w) {
+    Map<Node, Long> out = new HashMap<>();
+    for (Node node : w.live) {
+      out.put(node, w.net.deliveredTo(node.addresses().get(0)));
+    }
+    return out;
+  }
+
+  private static Scans.Result await(SimWorld w, CompletableFuture<Scans.Result> f, Query q) {
+    w.await(List.of(f), TIMEOUT.plusSeconds(5));
+    if (!f.isDone()) {
+      throw new IllegalStateException(q + " never answered");
+    }
+    return f.join();
+  }
+
+  /** Whether the answer is the tables' own: the selected rows, the groups, the joined pairs (each once). */
+  private static boolean exact(Query q, Data d, List<Object[]> answer, Set<Long> ids) {
+    Set<Long> selected = new HashSet<>();
+    d.tv().forEach((id, v) -> {
+      if (v < SELECTIVE) {
+        selected.add(id);
+      }
+    });
+    return switch (q) {
+      case SCAN -> answer.size() == selected.size()
+          && answer.stream().allMatch(row -> selected.contains((Long) row[0]));
+      case GROUP -> {
+        TreeMap<Integer, long[]> merged = new TreeMap<>();
+        for (Object[] p : answer) {
+          long[] m = merged.computeIfAbsent((Integer) p[0], x -> new long[2]);
+          m[0] += (Long) p[1];
+          m[1] += p[2] == null ? 0 : (Long) p[2];
+        }
+        yield merged.size() == d.groups().size() && merged.entrySet().stream().allMatch(e ->
+            e.getValue()[0] == d.groups().get(e.getKey())[0] && e.getValue()[1] == d.groups().get(e.getKey())[1]);
+      }
+      case JOIN, JOIN_SHIP -> {
+        long expected = d.uRows().values().stream().filter(u -> selected.contains(u[0])).count();
+        long joined = answer.stream().filter(row -> ids.contains((Long) row[0])).count();
+        yield ids.equals(selected) && joined == expected;
+      }
+    };
+  }
+
+  /** One CSV row; returns {N, messages per node, bytes per node, p50 ms, p99 ms}. */
+  private static double[] summarize(int n, double loss, int churn, Query q, int rows, List<Measured> runs, long wall0,
+      List<String> csv) {
+    int complete = 0;
+    int exact = 0;
+    double coverage = 0;
+    double datagrams = 0;
+    double bytes = 0;
+    double meanIn = 0;
+    long maxIn = 0;
+    List<Long> latencies = new ArrayList<>();
+    for (Measured m : runs) {
+      complete += m.complete() ? 1 : 0;
+      exact += m.exact() ? 1 : 0;
+      coverage += m.coverage();
+      datagrams += m.datagrams();
+      bytes += m.bytes();
+      meanIn += m.meanInbound();
+      maxIn = Math.max(maxIn, m.maxInbound());
+      latencies.add(m.latencyNanos());
+    }
+    latencies.sort(null);
+    int k = runs.size();
+    double p50 = Simulate.pct(latencies, 50) / 1e6;
+    double p99 = Simulate.pct(latencies, 99) / 1e6;
+    csv.add(String.format(Locale.ROOT, "%d,%.3f,%d,%s,%d,%d,%d,%d,%.4f,%.2f,%.0f,%d,%.1f,%.0f,%.0f,%.1f", n, loss,
+        churn, q.name().toLowerCase(Locale.ROOT), rows, k, complete, exact, coverage / k, datagrams / k / n,
+        bytes / k / n, maxIn, meanIn / k, p50, p99, (System.nanoTime() - wall0) / 1e9));
+    return new double[] {n, datagrams / k / n, bytes / k / n, p50, p99};
+  }
+
+  private static void plot(Path out, Map<Query, List<double[]>> points, double loss, int churn) throws IOException {
+    List<SimPlots.Line> messages = new ArrayList<>();
+    List<SimPlots.Line> bytes = new ArrayList<>();
+    List<SimPlots.Line> latency = new ArrayList<>();
+    for (Map.Entry<Query, List<double[]>> e : points.entrySet()) {
+      String name = e.getKey().name().toLowerCase(Locale.ROOT);
+      List<Double> x = Simulate.column(e.getValue(), 0);
+      messages.add(new SimPlots.Line(name, x, Simulate.column(e.getValue(), 1), false));
+      bytes.add(new SimPlots.Line(name, x, Simulate.column(e.getValue(), 2), false));
+      latency.add(new SimPlots.Line(name + ", p50", x, Simulate.column(e.getValue(), 3), false));
+      latency.add(new SimPlots.Line(name + ", p99", x, Simulate.column(e.getValue(), 4), true));
+    }
+    String setting = "(loss " + loss + (churn > 0 ? ", sessions " + churn + " min" : "") + ")";
+    SimPlots.png(out.resolve("sql-messages.png"), "SQL: datagrams per query per node " + setting, "nodes N",
+        "datagrams / N", true, false, messages);
+    SimPlots.png(out.resolve("sql-bytes.png"), "SQL: bytes sent per query per node " + setting, "nodes N",
+        "bytes / N", true, true, bytes);
+    SimPlots.png(out.resolve("sql-latency.png"), "SQL: latency in virtual time " + setting, "nodes N", "ms", true,
+        false, latency);
+  }
+}
