@@ -95,7 +95,7 @@ final class WeftJoin extends SingleRel implements EnumerableRel {
   public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
     double outer = mq.getRowCount(getInput());
     double table = innerTable.getRowCount();
-    double inner = table * (plan.inner().filter().isPresent() ? 0.25 : 1);
+    double inner = table * (plan.inner().filter().isPresent() ? WeftScan.FILTER_SELECTIVITY : 1);
     double width = 0.5 + 0.5 * plan.inner().columns().size() / Math.max(1, plan.inner().table().columns().size());
     double fetched;
     double overhead;

@@ -30,7 +30,7 @@ import org.apache.calcite.rel.type.RelDataType;
  */
 final class WeftScan extends TableScan implements EnumerableRel {
   /** Share of a table's rows a pushed filter is assumed to keep. */
-  private static final double FILTER_SELECTIVITY = 0.25;
+  static final double FILTER_SELECTIVITY = 0.25;
   /** Share of the filtered rows guessed for a range of an index (no statistics yet): it reads only those. */
   private static final double INDEX_SHARE = 0.2;
   /** Share of the rows a GROUP BY is assumed to leave, as groups. */

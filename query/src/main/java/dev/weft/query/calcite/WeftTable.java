@@ -1,7 +1,9 @@
 package dev.weft.query.calcite;
 
+import dev.weft.query.QueryException;
 import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.QueryContext;
 import dev.weft.query.data.Tables;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,12 +99,16 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
    * thread.
    */
   public Enumerable<Object[]> join(DataContext root, String plan, Enumerable<?> outer, boolean scalar) {
+    QueryContext context = contexts.of(root);
     List<Object[]> rows = new ArrayList<>();
     for (Object o : outer) {
       rows.add(scalar ? new Object[] {o} : (Object[]) o);
+      if (rows.size() > context.maxRows()) {
+        throw new QueryException(QueryException.Reason.TOO_LARGE, "the outer side of a join with table "
+            + definition.name() + " has more than " + context.maxRows() + " rows (maxRows)");
+      }
     }
-    return Linq4j.asEnumerable(JoinRunner.run(tables, contexts.of(root), PlanCodec.join(plan), rows,
-        i -> root.get("?" + i)));
+    return Linq4j.asEnumerable(JoinRunner.run(tables, context, PlanCodec.join(plan), rows, i -> root.get("?" + i)));
   }
 
   /**

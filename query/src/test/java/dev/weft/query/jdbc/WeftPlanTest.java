@@ -2,6 +2,7 @@ package dev.weft.query.jdbc;
 
 import static dev.weft.query.jdbc.WeftDriverTest.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.query.data.MemoryTables;
 import dev.weft.query.data.ScanSpec;
@@ -205,5 +206,18 @@ class WeftPlanTest {
     assertThat(rows(connection, sql)).containsExactly("1 2", "1 4");
     ScanSpec last = tables.specs().get(tables.specs().size() - 1);
     assertThat(last.access()).isInstanceOf(ScanSpec.Access.IndexRange.class);
+  }
+
+  @Test
+  void anOuterSideOfOneColumnJoinsAndAnOuterSideOverTheRowCapFails() throws Exception {
+    String sql = "SELECT v.k, t.c FROM (VALUES (1), (3), (99)) AS v(k) JOIN t ON v.k = t.a ORDER BY v.k";
+    assertThat(explain(sql)).contains("WeftJoin").contains("fetch=[keys]");
+    assertThat(rows(connection, sql)).containsExactly("1 x", "3 x");
+    Properties limits = new Properties();
+    limits.setProperty("maxRows", "2");
+    try (Connection limited = WeftDriver.connect(tables, limits)) {
+      assertThatThrownBy(() -> rows(limited, sql)).hasMessageContaining("outer side of a join with table t has more"
+          + " than 2 rows");
+    }
   }
 }
