@@ -2,6 +2,13 @@ package dev.weft.simulator;
 
 import dev.weft.api.Node;
 import dev.weft.api.PutResult;
+import dev.weft.api.StoredObject;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.pht.Key;
+import dev.weft.pht.KeyType;
+import dev.weft.pht.Pht;
+import dev.weft.pht.Query;
+import dev.weft.pht.Results;
 import dev.weft.query.Coverage;
 import dev.weft.query.catalog.Column;
 import dev.weft.query.catalog.ColumnType;
@@ -43,9 +50,11 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code scan}: {@code SELECT id, v FROM t WHERE v < 10000} (1% of the rows, sent straight to the asking node);
  *   <li>{@code group}: {@code SELECT g, COUNT(*), SUM(v) FROM t GROUP BY g} (partial aggregates merged up the tree);
  *   <li>{@code join}: {@code SELECT t.id, u.w FROM t JOIN u ON u.tid = t.id WHERE t.v < 10000} as weft's planner runs
- *       it: the scan of t, then a scan of u that carries t's keys (a {@link KeySet}: a Bloom filter of them), so that
- *       only u's matching rows move;
- *   <li>{@code join_ship}: the same join by shipping both sides (the scan of t, then all of u): what the key set saves.
+ *       it: the scan of t, then a scan of u that carries t's keys (a {@link KeySet}: a Bloom filter of them) when
+ *       that pays ({@link KeySet#pays}, as the join decides it), so that only u's matching rows move;
+ *   <li>{@code join_ship}: the same join by shipping both sides (the scan of t, then all of u): what the key set saves;
+ *   <li>{@code range}: {@code SELECT * FROM u WHERE w < 1000} through an index on {@code u.w} (0.1% of the rows): a
+ *       range query of the index's PHT (leaves of 16, as weft's indexes), then a DHT get of each row it names.
  * </ul>
  *
  * <p>The scans run below the SQL statement, as in {@link SimulateScan} (whose measurement this shares), with the specs
@@ -70,6 +79,11 @@ public final class SimulateSql {
   private static final int WRITE_WINDOW = 256;
   private static final long SELECTIVE = 10_000;
   private static final int GROUPS = 10;
+  private static final String INDEX = "u_w";
+  /** The range query's bound on u.w. */
+  private static final long NARROW = 1_000;
+  /** Index keys are w then the row's id in the low bits, unique per row as a PHT key must be. */
+  private static final int ID_BITS = 24;
 
   private SimulateSql() {}
 
@@ -78,7 +92,7 @@ public final class SimulateSql {
   }
 
   /** The queries, in the order they run. */
-  enum Query { SCAN, GROUP, JOIN, JOIN_SHIP }
+  enum Kind { SCAN, GROUP, JOIN, JOIN_SHIP, RANGE }
 
   /** What the tables hold, to check answers against. */
   private record Data(TableDefinition t, TableDefinition u, Map<Long, Long> tv, Map<Long, long[]> uRows,
@@ -102,7 +116,7 @@ public final class SimulateSql {
     List<String> csv = new ArrayList<>(List.of("nodes,loss,churn_median_min,query,rows,runs,complete,counted_exact,"
         + "coverage,messages_per_node,bytes_per_node,max_inbound,mean_inbound,latency_p50_ms,latency_p99_ms,"
         + "wall_s"));
-    Map<Query, List<double[]>> points = new EnumMap<>(Query.class);
+    Map<Kind, List<double[]>> points = new EnumMap<>(Kind.class);
     for (int n : sizes) {
       long wall0 = System.nanoTime();
       try (SimWorld w = new SimWorld(seed, Latency.internet(seed), Map.of())) {
@@ -115,11 +129,11 @@ public final class SimulateSql {
         w.net.scheduler().run(Duration.ofMinutes(1));
         Churn sessions = churn > 0 ? w.churn(Sessions.exponential(Duration.ofMinutes(churn)), seed + 1) : null;
         w.net.loss(loss);
-        long gapNanos = churn > 0 ? Duration.ofMinutes(minutes).toNanos() / Math.max(1, runs * Query.values().length)
+        long gapNanos = churn > 0 ? Duration.ofMinutes(minutes).toNanos() / Math.max(1, runs * Kind.values().length)
             : 0;
-        Map<Query, List<Measured>> measured = new EnumMap<>(Query.class);
+        Map<Kind, List<Measured>> measured = new EnumMap<>(Kind.class);
         for (int k = 0; k < runs; k++) {
-          for (Query q : Query.values()) {
+          for (Kind q : Kind.values()) {
             if (gapNanos > 0) {
               w.net.scheduler().run(Duration.ofNanos(gapNanos));
             }
@@ -130,7 +144,7 @@ public final class SimulateSql {
         if (sessions != null) {
           sessions.stop();
         }
-        for (Query q : measured.keySet()) {
+        for (Kind q : measured.keySet()) {
           double[] point = summarize(n, loss, churn, q, rows, measured.get(q), wall0, csv);
           points.computeIfAbsent(q, x -> new ArrayList<>()).add(point);
           log.println(csv.get(csv.size() - 1));
@@ -166,6 +180,38 @@ public final class SimulateSql {
     }
     put(w, t, tRows);
     put(w, u, us);
+    w.net.scheduler().run(Duration.ofMinutes(1)); // the writes' aftermath (replicas handed on) dies down first
+    CompletableFuture<?> created = null;
+    for (int attempt = 0; attempt < 5 && (created == null || created.isCompletedExceptionally()); attempt++) {
+      created = Pht.of(w.any()).create(INDEX, KeyType.LONG, 16, 0);
+      w.await(List.of(created), Duration.ofMinutes(1));
+    }
+    if (!created.isDone() || created.isCompletedExceptionally()) {
+      throw new IllegalStateException("the index could not be created: " + created);
+    }
+    for (int from = 0; from < us.size(); from += 64) {
+      List<Object[]> batch = us.subList(from, Math.min(us.size(), from + 64));
+      // An insert that timed out (a trie node's keeper busy splitting) is sent again, as a keeper's would be.
+      for (int attempt = 1; !batch.isEmpty(); attempt++) {
+        List<CompletableFuture<Boolean>> window = new ArrayList<>();
+        for (Object[] row : batch) {
+          long key = ((Long) row[2] << ID_BITS) | (Long) row[0];
+          window.add(Pht.of(w.any()).insert(INDEX, Key.of(key),
+              JsonNodeFactory.instance.textNode(RowKeys.key(u, row))));
+        }
+        w.await(window, Duration.ofMinutes(5));
+        List<Object[]> failed = new ArrayList<>();
+        for (int i = 0; i < window.size(); i++) {
+          if (!window.get(i).isDone() || window.get(i).isCompletedExceptionally()) {
+            failed.add(batch.get(i));
+          }
+        }
+        if (!failed.isEmpty() && attempt == 5) {
+          throw new IllegalStateException(failed.size() + " index entries failed 5 times");
+        }
+        batch = failed;
+      }
+    }
     return new Data(t, u, tv, uRows, groups);
   }
 
@@ -192,7 +238,7 @@ public final class SimulateSql {
         new Expr.Literal(SELECTIVE, ColumnType.BIGINT)));
   }
 
-  private static ScanSpec spec(Query q, Data d) {
+  private static ScanSpec spec(Kind q, Data d) {
     return switch (q) {
       case SCAN -> new ScanSpec(d.t(), new ScanSpec.Access.Full(), Optional.of(selective(d.t())), List.of(0, 2),
           Optional.empty());
@@ -201,34 +247,43 @@ public final class SimulateSql {
               new ScanSpec.Call(ScanSpec.Call.Kind.SUM, 2)))));
       case JOIN, JOIN_SHIP -> new ScanSpec(d.t(), new ScanSpec.Access.Full(), Optional.of(selective(d.t())),
           List.of(0), Optional.empty());
+      case RANGE -> throw new IllegalArgumentException("a range reads an index, not a scan");
     };
   }
 
   /** The second scan of a join: u's rows whose tid is one of {@code ids} (a key set), or all of u. */
-  private static ScanSpec inner(Query q, Data d, Set<Long> ids) {
+  private static ScanSpec inner(SimWorld w, Kind q, Data d, Set<Long> ids) {
     Optional<Expr> filter = Optional.empty();
-    if (q == Query.JOIN) {
+    if (q == Kind.JOIN) {
       List<List<Object>> keys = ids.stream().map(id -> List.<Object>of(id)).toList();
-      filter = KeySet.of(List.of(ColumnType.BIGINT), keys).map(set -> new Expr.Among(
-          List.of(new Expr.Column(1, ColumnType.BIGINT)), set));
+      filter = KeySet.of(List.of(ColumnType.BIGINT), keys).filter(set -> set.pays(w.live.size(), d.uRows().size(), 2))
+          .map(set -> new Expr.Among(List.of(new Expr.Column(1, ColumnType.BIGINT)), set));
     }
     return new ScanSpec(d.u(), new ScanSpec.Access.Full(), filter, List.of(1, 2), Optional.empty());
   }
 
-  private static Measured measure(SimWorld w, Query q, Data d, int originIndex, boolean churning, PrintWriter log) {
+  private static Measured measure(SimWorld w, Kind q, Data d, int originIndex, boolean churning, PrintWriter log) {
     Node origin = w.live.get(originIndex);
     Scans scans = origin.service(Scans.class).orElseThrow();
     Map<Node, Long> in0 = inbound(w);
     long sent0 = w.net.sent();
     long bytes0 = w.net.bytesSent();
     long t0 = w.net.scheduler().nanoTime();
-    Scans.Result first = await(w, scans.scan(spec(q, d), TIMEOUT), q);
-    Coverage coverage = first.coverage();
-    List<Object[]> answer = first.rows();
+    Coverage coverage;
+    List<Object[]> answer;
+    if (q == Kind.RANGE) {
+      answer = range(w, origin, d);
+      coverage = answer == null ? new Coverage(1, 0, false) : Coverage.LOCAL;
+      answer = answer == null ? List.of() : answer;
+    } else {
+      Scans.Result first = await(w, scans.scan(spec(q, d), TIMEOUT), q);
+      coverage = first.coverage();
+      answer = first.rows();
+    }
     Set<Long> ids = new HashSet<>();
-    if (q == Query.JOIN || q == Query.JOIN_SHIP) {
+    if (q == Kind.JOIN || q == Kind.JOIN_SHIP) {
       answer.forEach(row -> ids.add((Long) row[0]));
-      Scans.Result second = await(w, scans.scan(inner(q, d, ids), TIMEOUT), q);
+      Scans.Result second = await(w, scans.scan(inner(w, q, d, ids), TIMEOUT), q);
       coverage = coverage.plus(second.coverage());
       answer = second.rows();
     }
@@ -259,6 +314,35 @@ public final class SimulateSql {
         w.net.bytesSent() - bytes0, maxIn, sumIn / (double) Math.max(1, common));
   }
 
+  /**
+   * The rows of u with {@code w < 1000} as an index range reads them: the PHT's entries in that range, then a get of
+   * each row they name (64 at a time). Null when the range query or a get failed.
+   */
+  private static List<Object[]> range(SimWorld w, Node origin, Data d) {
+    CompletableFuture<Results> found = Pht.of(origin).query(Query.range(INDEX, Key.of(0L),
+        Key.of((NARROW << ID_BITS) - 1)).limit(Query.MAX_LIMIT));
+    w.await(List.of(found), TIMEOUT);
+    if (!found.isDone() || found.isCompletedExceptionally()) {
+      return null;
+    }
+    List<String> keys = found.join().entries().stream().map(e -> e.value().textValue()).toList();
+    List<Object[]> rows = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += 64) {
+      List<CompletableFuture<Optional<StoredObject>>> gets = new ArrayList<>();
+      for (String key : keys.subList(from, Math.min(keys.size(), from + 64))) {
+        gets.add(origin.storage().get(d.u().rowNamespace(), key));
+      }
+      w.await(gets, TIMEOUT);
+      for (CompletableFuture<Optional<StoredObject>> g : gets) {
+        if (!g.isDone() || g.isCompletedExceptionally()) {
+          return null;
+        }
+        g.join().ifPresent(o -> rows.add(RowCodec.fromJson(d.u(), o.value())));
+      }
+    }
+    return rows;
+  }
+
   /** Datagrams each live node has received so far. */
   private static Map<Node, Long> inbound(SimWorld w) {
     Map<Node, Long> out = new HashMap<>();
@@ -268,7 +352,7 @@ public final class SimulateSql {
     return out;
   }
 
-  private static Scans.Result await(SimWorld w, CompletableFuture<Scans.Result> f, Query q) {
+  private static Scans.Result await(SimWorld w, CompletableFuture<Scans.Result> f, Kind q) {
     w.await(List.of(f), TIMEOUT.plusSeconds(5));
     if (!f.isDone()) {
       throw new IllegalStateException(q + " never answered");
@@ -277,7 +361,7 @@ public final class SimulateSql {
   }
 
   /** Whether the answer is the tables' own: the selected rows, the groups, the joined pairs (each once). */
-  private static boolean exact(Query q, Data d, List<Object[]> answer, Set<Long> ids) {
+  private static boolean exact(Kind q, Data d, List<Object[]> answer, Set<Long> ids) {
     Set<Long> selected = new HashSet<>();
     d.tv().forEach((id, v) -> {
       if (v < SELECTIVE) {
@@ -287,6 +371,8 @@ public final class SimulateSql {
     return switch (q) {
       case SCAN -> answer.size() == selected.size()
           && answer.stream().allMatch(row -> selected.contains((Long) row[0]));
+      case RANGE -> answer.size() == d.uRows().values().stream().filter(u -> u[1] < NARROW).count()
+          && answer.stream().allMatch(row -> (Long) row[2] < NARROW);
       case GROUP -> {
         TreeMap<Integer, long[]> merged = new TreeMap<>();
         for (Object[] p : answer) {
@@ -306,7 +392,7 @@ public final class SimulateSql {
   }
 
   /** One CSV row; returns {N, messages per node, bytes per node, p50 ms, p99 ms}. */
-  private static double[] summarize(int n, double loss, int churn, Query q, int rows, List<Measured> runs, long wall0,
+  private static double[] summarize(int n, double loss, int churn, Kind q, int rows, List<Measured> runs, long wall0,
       List<String> csv) {
     int complete = 0;
     int exact = 0;
@@ -336,11 +422,11 @@ public final class SimulateSql {
     return new double[] {n, datagrams / k / n, bytes / k / n, p50, p99};
   }
 
-  private static void plot(Path out, Map<Query, List<double[]>> points, double loss, int churn) throws IOException {
+  private static void plot(Path out, Map<Kind, List<double[]>> points, double loss, int churn) throws IOException {
     List<SimPlots.Line> messages = new ArrayList<>();
     List<SimPlots.Line> bytes = new ArrayList<>();
     List<SimPlots.Line> latency = new ArrayList<>();
-    for (Map.Entry<Query, List<double[]>> e : points.entrySet()) {
+    for (Map.Entry<Kind, List<double[]>> e : points.entrySet()) {
       String name = e.getKey().name().toLowerCase(Locale.ROOT);
       List<Double> x = Simulate.column(e.getValue(), 0);
       messages.add(new SimPlots.Line(name, x, Simulate.column(e.getValue(), 1), false));

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -95,12 +96,16 @@ final class JoinRunner {
         return rows;
       }
     }
-    return ScanRunner.run(tables, context, withKeySet(plan, table, base, keys));
+    return ScanRunner.run(tables, context, withKeySet(tables, context, plan, table, base, keys));
   }
 
-  /** {@code base} whose filter also requires the inner key to be among {@code keys}, if they can travel. */
-  private static ScanSpec withKeySet(JoinPlan plan, TableDefinition table, ScanSpec base,
-      Collection<List<Object>> keys) {
+  /**
+   * {@code base} whose filter also requires the inner key to be among {@code keys}: when the set can travel, and, if
+   * the table's size is known, when sending it to every node costs less than the rows it keeps back ({@link
+   * KeySet#pays}).
+   */
+  private static ScanSpec withKeySet(Tables tables, QueryContext context, JoinPlan plan, TableDefinition table,
+      ScanSpec base, Collection<List<Object>> keys) {
     List<Expr.Column> columns = new ArrayList<>();
     List<ColumnType> types = new ArrayList<>();
     for (int i = 0; i < plan.innerKeys().size(); i++) {
@@ -122,7 +127,11 @@ final class JoinRunner {
       values.add(v);
     }
     Optional<KeySet> set = KeySet.of(types, values);
-    if (set.isEmpty()) {
+    // The nodes this statement's scans reached so far (its outer side's) stand for the network's size.
+    long nodes = context.coverage().nodes();
+    OptionalLong rows = tables.sizes().rows(table);
+    if (set.isEmpty() || nodes > 0 && rows.isPresent() && !set.get().pays(nodes, rows.getAsLong(),
+        base.columns().size())) {
       return base; // too many keys to send to every node: the inner rows come unfiltered by them
     }
     Expr among = new Expr.Among(columns, set.get());

@@ -31,8 +31,11 @@ import java.util.Set;
  * {@code -0.0 = 0.0}; a key with a NULL (or a NaN) is in no set. Immutable; any thread.
  */
 public final class KeySet {
-  /** Most keys sent as themselves; more go as a Bloom filter. */
-  public static final int MAX_EXACT = 256;
+  /**
+   * Most keys sent as themselves; more go as a Bloom filter. The set goes to every node with the scan, and a key as JSON
+   * takes about four times a Bloom filter's 1.2 bytes, so exact keys pay only while they are few.
+   */
+  public static final int MAX_EXACT = 32;
   /** Largest Bloom filter read or made, in bytes. */
   public static final int MAX_BLOOM_BYTES = 64 * 1024;
   /** Share of absent keys a Bloom filter lets through. */
@@ -91,6 +94,15 @@ public final class KeySet {
       return false;
     }
     return exact != null ? exact.contains(k.get()) : bloom.mightContain(k.get());
+  }
+
+  /**
+   * Whether sending this set with a scan to {@code nodes} nodes costs fewer bytes than the {@code rows} rows of {@code
+   * columns} columns it can keep from travelling (at most all of them; a row as it travels, key and version included,
+   * taken as 24 bytes and 12 per column). A large set over a small table is not worth it: every node gets the set.
+   */
+  public boolean pays(long nodes, long rows, int columns) {
+    return (double) bytes() * nodes < rows * (24.0 + 12.0 * columns);
   }
 
   /** The size of the set as it travels, in bytes (about). */

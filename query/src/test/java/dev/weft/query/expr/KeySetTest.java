@@ -80,6 +80,20 @@ class KeySetTest {
   }
 
   @Test
+  void aSetIsWorthSendingOnlyWhereItKeepsMoreBytesBackThanItCostsEveryNode() {
+    List<List<Object>> keys = new ArrayList<>();
+    for (long i = 0; i < 200; i++) {
+      keys.add(List.of(i * 7919));
+    }
+    KeySet set = KeySet.of(List.of(ColumnType.BIGINT), keys).orElseThrow();
+    assertThat(set.isExact()).isFalse();
+    assertThat(set.bytes()).isBetween(250, 450); // a Bloom filter: about 1.6 bytes a key as base64
+    assertThat(set.pays(1000, 20_000, 2)).isTrue();   // 20 rows per node kept back against a set per node
+    assertThat(set.pays(1000, 2_000, 2)).isFalse();   // 2 rows per node: shipping them is cheaper
+    assertThat(set.pays(4, 600, 2)).isTrue();
+  }
+
+  @Test
   void keysTooManyToSendMakeNoSet() {
     List<List<Object>> keys = new ArrayList<>();
     for (long i = 0; i < 100_000; i++) {
