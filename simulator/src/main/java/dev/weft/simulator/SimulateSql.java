@@ -62,7 +62,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code sql.csv}: per N and query, {@code messages_per_node} (datagrams ÷ N per run, both scans of a join),
  * {@code bytes_per_node}, {@code max_inbound} (the most datagrams one node received in a run) against {@code
  * mean_inbound}, latency p50/p99 in virtual time, {@code coverage} (answered ÷ expected nodes, mean) and how many runs
- * were complete and exact; and {@code sql-messages.png}, {@code sql-bytes.png}, {@code sql-latency.png}.
+ * were complete and exact, {@code idle_per_node_s} (datagrams per node and second with no query, measured over 30 s
+ * before them: a run's window, its answer plus 5 s for the last acknowledgements, holds that background too); and
+ * {@code sql-messages.png}, {@code sql-bytes.png}, {@code sql-latency.png}.
  *
  * <p>{@code --churn M}: nodes leave after exponential sessions of median M minutes, each replaced at once by a fresh
  * node; the runs are spread over {@code --minutes} of churn. Rows a leaver held live on in their other replicas; a
@@ -76,6 +78,7 @@ public final class SimulateSql {
   private static final Duration ROW_TTL = Duration.ofDays(365L * 100);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SETTLE = Duration.ofSeconds(5);
+  private static final Duration IDLE = Duration.ofSeconds(30);
   private static final int WRITE_WINDOW = 256;
   private static final long SELECTIVE = 10_000;
   private static final int GROUPS = 10;
@@ -96,7 +99,7 @@ public final class SimulateSql {
 
   /** What the tables hold, to check answers against. */
   private record Data(TableDefinition t, TableDefinition u, Map<Long, Long> tv, Map<Long, long[]> uRows,
-      TreeMap<Integer, long[]> groups) {}
+      TreeMap<Integer, long[]> groups, List<Object[]> uList) {}
 
   /** One run's figures. */
   private record Measured(boolean complete, boolean exact, double coverage, long latencyNanos, long datagrams,
@@ -115,7 +118,7 @@ public final class SimulateSql {
     Files.createDirectories(out);
     List<String> csv = new ArrayList<>(List.of("nodes,loss,churn_median_min,query,rows,runs,complete,counted_exact,"
         + "coverage,messages_per_node,bytes_per_node,max_inbound,mean_inbound,latency_p50_ms,latency_p99_ms,"
-        + "wall_s"));
+        + "idle_per_node_s,wall_s"));
     Map<Kind, List<double[]>> points = new EnumMap<>(Kind.class);
     for (int n : sizes) {
       long wall0 = System.nanoTime();
@@ -127,25 +130,37 @@ public final class SimulateSql {
         log.printf(Locale.ROOT, "N=%d: joined (%d joins failed), tables t and u loaded with %d rows each in %.1f s%n",
             n, failed, rows, (System.nanoTime() - wall0) / 1e9);
         w.net.scheduler().run(Duration.ofMinutes(1));
+        long idle0 = w.net.sent();
+        w.net.scheduler().run(IDLE);
+        double idle = (w.net.sent() - idle0) / (double) n / IDLE.toSeconds();
         Churn sessions = churn > 0 ? w.churn(Sessions.exponential(Duration.ofMinutes(churn)), seed + 1) : null;
         w.net.loss(loss);
         long gapNanos = churn > 0 ? Duration.ofMinutes(minutes).toNanos() / Math.max(1, runs * Kind.values().length)
             : 0;
         Map<Kind, List<Measured>> measured = new EnumMap<>(Kind.class);
-        for (int k = 0; k < runs; k++) {
-          for (Kind q : Kind.values()) {
-            if (gapNanos > 0) {
-              w.net.scheduler().run(Duration.ofNanos(gapNanos));
+        for (Kind phase : List.of(Kind.SCAN, Kind.RANGE)) {
+          if (phase == Kind.RANGE) {
+            long i0 = System.nanoTime();
+            index(w, data);
+            w.net.scheduler().run(Duration.ofMinutes(1));
+            log.printf(Locale.ROOT, "N=%d: index on u.w loaded in %.1f s%n", n, (System.nanoTime() - i0) / 1e9);
+          }
+          for (int k = 0; k < runs; k++) {
+            for (Kind q : phase == Kind.RANGE ? List.of(Kind.RANGE) : List.of(Kind.SCAN, Kind.GROUP, Kind.JOIN,
+                Kind.JOIN_SHIP)) {
+              if (gapNanos > 0) {
+                w.net.scheduler().run(Duration.ofNanos(gapNanos));
+              }
+              Measured m = measure(w, q, data, r.nextInt(w.live.size()), churn > 0, log);
+              measured.computeIfAbsent(q, x -> new ArrayList<>()).add(m);
             }
-            Measured m = measure(w, q, data, r.nextInt(w.live.size()), churn > 0, log);
-            measured.computeIfAbsent(q, x -> new ArrayList<>()).add(m);
           }
         }
         if (sessions != null) {
           sessions.stop();
         }
         for (Kind q : measured.keySet()) {
-          double[] point = summarize(n, loss, churn, q, rows, measured.get(q), wall0, csv);
+          double[] point = summarize(n, loss, churn, q, rows, idle, measured.get(q), wall0, csv);
           points.computeIfAbsent(q, x -> new ArrayList<>()).add(point);
           log.println(csv.get(csv.size() - 1));
         }
@@ -180,7 +195,15 @@ public final class SimulateSql {
     }
     put(w, t, tRows);
     put(w, u, us);
-    w.net.scheduler().run(Duration.ofMinutes(1)); // the writes' aftermath (replicas handed on) dies down first
+    return new Data(t, u, tv, uRows, groups, us);
+  }
+
+  /**
+   * The index on u.w: a PHT of leaves of 16, an entry per row. Loaded after the other queries ran: its maintenance
+   * traffic (replicas of trie nodes handed on) would count in their messages.
+   */
+  private static void index(SimWorld w, Data d) {
+    List<Object[]> us = d.uList();
     CompletableFuture<?> created = null;
     for (int attempt = 0; attempt < 5 && (created == null || created.isCompletedExceptionally()); attempt++) {
       created = Pht.of(w.any()).create(INDEX, KeyType.LONG, 16, 0);
@@ -197,7 +220,7 @@ public final class SimulateSql {
         for (Object[] row : batch) {
           long key = ((Long) row[2] << ID_BITS) | (Long) row[0];
           window.add(Pht.of(w.any()).insert(INDEX, Key.of(key),
-              JsonNodeFactory.instance.textNode(RowKeys.key(u, row))));
+              JsonNodeFactory.instance.textNode(RowKeys.key(d.u(), row))));
         }
         w.await(window, Duration.ofMinutes(5));
         List<Object[]> failed = new ArrayList<>();
@@ -212,7 +235,6 @@ public final class SimulateSql {
         batch = failed;
       }
     }
-    return new Data(t, u, tv, uRows, groups);
   }
 
   /** Writes rows as their keepers would, from random nodes, a window at a time. */
@@ -392,8 +414,8 @@ public final class SimulateSql {
   }
 
   /** One CSV row; returns {N, messages per node, bytes per node, p50 ms, p99 ms}. */
-  private static double[] summarize(int n, double loss, int churn, Kind q, int rows, List<Measured> runs, long wall0,
-      List<String> csv) {
+  private static double[] summarize(int n, double loss, int churn, Kind q, int rows, double idle, List<Measured> runs,
+      long wall0, List<String> csv) {
     int complete = 0;
     int exact = 0;
     double coverage = 0;
@@ -416,9 +438,9 @@ public final class SimulateSql {
     int k = runs.size();
     double p50 = Simulate.pct(latencies, 50) / 1e6;
     double p99 = Simulate.pct(latencies, 99) / 1e6;
-    csv.add(String.format(Locale.ROOT, "%d,%.3f,%d,%s,%d,%d,%d,%d,%.4f,%.2f,%.0f,%d,%.1f,%.0f,%.0f,%.1f", n, loss,
-        churn, q.name().toLowerCase(Locale.ROOT), rows, k, complete, exact, coverage / k, datagrams / k / n,
-        bytes / k / n, maxIn, meanIn / k, p50, p99, (System.nanoTime() - wall0) / 1e9));
+    csv.add(String.format(Locale.ROOT, "%d,%.3f,%d,%s,%d,%d,%d,%d,%.4f,%.2f,%.0f,%d,%.1f,%.0f,%.0f,%.3f,%.1f", n,
+        loss, churn, q.name().toLowerCase(Locale.ROOT), rows, k, complete, exact, coverage / k, datagrams / k / n,
+        bytes / k / n, maxIn, meanIn / k, p50, p99, idle, (System.nanoTime() - wall0) / 1e9));
     return new double[] {n, datagrams / k / n, bytes / k / n, p50, p99};
   }
 
