@@ -17,7 +17,6 @@ import dev.weft.query.data.ScanSpec;
 import dev.weft.query.row.Fragment;
 import dev.weft.query.row.RowCodec;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +42,6 @@ import org.slf4j.LoggerFactory;
 final class ScanServer {
   private static final Logger LOG = LoggerFactory.getLogger(ScanServer.class);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  /** Contacts of one bucket tried before its subtree counts as unreachable. */
-  private static final int SUBTREE_TRIES = 3;
   /** Rows read from the store per local page. */
   private static final int STORE_PAGE = 1000;
 
@@ -224,64 +220,34 @@ final class ScanServer {
    */
   private record Handed(List<NodeId> children, List<Integer> limits, int unreachable, int again) {}
 
-  /**
-   * A subtree's hand-off: the contact that took it (null when none did), whether it had taken the scan before, and the
-   * first contact of the bucket whose request went unanswered (null when none), which may have taken it all the same.
-   */
-  private record HandOff(NodeId to, boolean again, NodeId unanswered) {}
-
   private CompletableFuture<Handed> forward(Wire.Scan scan) {
-    List<List<Contact>> buckets = dht.buckets();
-    List<CompletableFuture<HandOff>> handOffs = new ArrayList<>();
-    List<Integer> limits = new ArrayList<>();
     // In a merging scan each level answers its parent before the parent's own time is up.
     long childTimeout = scan.merge() ? Math.max(1, scan.timeoutMs() * 7 / 8) : scan.timeoutMs();
-    for (int j = Math.min(scan.limit(), NodeId.BITS) - 1; j >= 0; j--) {
-      List<Contact> bucket = new ArrayList<>(buckets.get(j));
-      if (!bucket.isEmpty()) {
-        Collections.reverse(bucket);  // most recently heard from first
-        handOffs.add(handOff(bucket, 0, scan.below(j, childTimeout).toJson(), null));
-        limits.add(j);
-      }
-    }
+    List<CompletableFuture<TreeWalk.Outcome>> handOffs = TreeWalk.handOn(dht, scan.limit(),
+        j -> scan.below(j, childTimeout).toJson(), answer -> answer.path("taken").asBoolean(false));
     return CompletableFuture.allOf(handOffs.toArray(CompletableFuture[]::new)).thenApply(v -> {
       List<NodeId> children = new ArrayList<>();
       List<Integer> childLimits = new ArrayList<>();
       int unreachable = 0;
       int again = 0;
-      for (int i = 0; i < handOffs.size(); i++) {
-        HandOff h = handOffs.get(i).join();
+      for (CompletableFuture<TreeWalk.Outcome> f : handOffs) {
+        TreeWalk.Outcome h = f.join();
         if (h.to() == null) {
           unreachable++;
         } else if (h.again() && scan.merge() && h.unanswered() != null) {
           // The contact whose answer was lost took the subtree after all (the next one had the scan already, and only
           // this node hands that part of the id space out): its merged answer comes here.
           children.add(h.unanswered());
-          childLimits.add(limits.get(i));
+          childLimits.add(h.limit());
         } else if (h.again() && scan.merge()) {
           again++;
         } else {
           children.add(h.to());
-          childLimits.add(limits.get(i));
+          childLimits.add(h.limit());
         }
       }
       return new Handed(children, childLimits, unreachable, again);
     });
-  }
-
-  private CompletableFuture<HandOff> handOff(List<Contact> bucket, int attempt, JsonNode body, NodeId unanswered) {
-    if (attempt >= Math.max(bucket.size(), SUBTREE_TRIES)) {
-      return CompletableFuture.completedFuture(new HandOff(null, false, unanswered));
-    }
-    Contact to = bucket.get(attempt % bucket.size());
-    return dht.request(to, Wire.CHANNEL, body).handle((answer, error) -> {
-      if (error == null && answer.path("taken").asBoolean(false)) {
-        return CompletableFuture.completedFuture(new HandOff(to.id(), answer.path("again").asBoolean(false),
-            unanswered));
-      }
-      boolean lost = error != null && Blocking.unwrap(error) instanceof TimeoutException;
-      return handOff(bucket, attempt + 1, body, unanswered == null && lost ? to.id() : unanswered);
-    }).thenCompose(f -> f);
   }
 
   /**

@@ -12,7 +12,6 @@ import dev.weft.query.data.ScanSpec;
 import dev.weft.query.expr.Evaluator;
 import dev.weft.query.expr.Expr;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ final class Watches {
   private static final Logger LOG = LoggerFactory.getLogger(Watches.class);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   /** Contacts of one bucket tried before its subtree goes without the watch (until the next renewal). */
-  private static final int SUBTREE_TRIES = 3;
   /** Most watches a node holds, and most from one watching node: beyond them registrations are refused. */
   static final int MAX_HELD = 4096;
   static final int MAX_PER_ORIGIN = 256;
@@ -159,29 +157,17 @@ final class Watches {
     byNamespace.values().removeIf(Map::isEmpty);
   }
 
-  /** Hands {@code m} on to one contact of each non-empty bucket below {@code limit}, with that bucket as its limit. */
+  /** Hands {@code m} on down the tree (below {@code limit}); a part no contact took has it at the next renewal. */
   private void forward(JsonNode m, int limit) {
-    List<List<Contact>> buckets = dht.buckets();
-    for (int j = Math.min(limit, NodeId.BITS) - 1; j >= 0; j--) {
-      List<Contact> bucket = new ArrayList<>(buckets.get(j));
-      if (!bucket.isEmpty()) {
-        Collections.reverse(bucket);  // most recently heard from first
-        handOff(bucket, 0, ((ObjectNode) m.deepCopy()).put("limit", j));
-      }
+    for (CompletableFuture<TreeWalk.Outcome> f : TreeWalk.handOn(dht, limit,
+        j -> ((ObjectNode) m.deepCopy()).put("limit", j), answer -> true)) {
+      f.thenAccept(o -> {
+        if (o.to() == null) {
+          LOG.debug("a watch reached no contact of bucket {}: that part of the network has it at the next renewal",
+              o.limit());
+        }
+      });
     }
-  }
-
-  /** As a scan's hand-off: up to {@link #SUBTREE_TRIES} tries, or one per contact of the bucket if it holds more. */
-  private void handOff(List<Contact> bucket, int attempt, JsonNode body) {
-    if (attempt >= Math.max(bucket.size(), SUBTREE_TRIES)) {
-      LOG.debug("a watch reached no contact of a bucket: that part of the network has it at the next renewal");
-      return;
-    }
-    dht.request(bucket.get(attempt % bucket.size()), Wire.CHANNEL, body).whenComplete((a, e) -> {
-      if (e != null) {
-        handOff(bucket, attempt + 1, body);
-      }
-    });
   }
 
   /** Whether some watch is held on {@code ns}: its keeper must then read a row before writing it. */
