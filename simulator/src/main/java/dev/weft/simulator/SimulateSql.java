@@ -67,9 +67,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code sql-messages.png}, {@code sql-bytes.png}, {@code sql-latency.png}.
  *
  * <p>{@code --churn M}: nodes leave after exponential sessions of median M minutes, each replaced at once by a fresh
- * node; the runs are spread over {@code --minutes} of churn. Rows a leaver held live on in their other replicas; a
- * complete answer that is not exact is counted ({@code counted_exact}), not fatal, under churn — without churn it fails
- * the run.
+ * node; the runs are spread over {@code --minutes} of churn. Rows a leaver held live on in their other replicas. Under
+ * churn or loss a complete answer that is not exact is counted ({@code counted_exact}) and logged, not fatal (heavy loss
+ * can count a row twice: docs/query.md, "Open points"); without either it fails the run.
  *
  * <pre>benchmarks/run.sh SimulateSql --nodes 100,1000 --rows 20000 --runs 5 --seed 1 --loss 0 --churn 0 --minutes 10
  *     --out target/sim</pre>
@@ -151,7 +151,7 @@ public final class SimulateSql {
               if (gapNanos > 0) {
                 w.net.scheduler().run(Duration.ofNanos(gapNanos));
               }
-              Measured m = measure(w, q, data, r.nextInt(w.live.size()), churn > 0, log);
+              Measured m = measure(w, q, data, r.nextInt(w.live.size()), churn > 0 || loss > 0, log);
               measured.computeIfAbsent(q, x -> new ArrayList<>()).add(m);
             }
           }
@@ -284,7 +284,7 @@ public final class SimulateSql {
     return new ScanSpec(d.u(), new ScanSpec.Access.Full(), filter, List.of(1, 2), Optional.empty());
   }
 
-  private static Measured measure(SimWorld w, Kind q, Data d, int originIndex, boolean churning, PrintWriter log) {
+  private static Measured measure(SimWorld w, Kind q, Data d, int originIndex, boolean lenient, PrintWriter log) {
     Node origin = w.live.get(originIndex);
     Scans scans = origin.service(Scans.class).orElseThrow();
     Map<Node, Long> in0 = inbound(w);
@@ -324,7 +324,7 @@ public final class SimulateSql {
       }
     }
     boolean exact = exact(q, d, answer, ids);
-    if (coverage.complete() && !exact && !churning) {
+    if (coverage.complete() && !exact && !lenient) {
       throw new IllegalStateException(q + " from node " + originIndex + " was complete (" + coverage
           + ") but not exact");
     }

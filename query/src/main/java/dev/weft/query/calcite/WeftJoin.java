@@ -31,7 +31,7 @@ import org.apache.calcite.util.Util;
  * A join whose inner side is a weft table read for the outer side's keys only ({@link JoinPlan}, run by {@link
  * JoinRunner}): its one input is the outer side; the inner scan is part of it, so its cost is what the fetch brings,
  * not the whole table. Its rows are the outer row's columns then the inner scan's. Made by {@link WeftJoinRule}, which
- * also gives it the row count the join it replaces has. Immutable.
+ * also gives it its row count: the replaced join's, bounded where a side's keys are unique. Immutable.
  */
 final class WeftJoin extends SingleRel implements EnumerableRel {
   /** What a fetched key costs beside its row, in rows: a get (or a lookup) is several messages, a row one. */
