@@ -54,7 +54,7 @@ final class SimulateCommandTest {
     assertThat(cell(globals, "incomplete_writes")).isEqualTo("0");
     assertThat(Files.readAllLines(out.resolve("pht.csv"))).hasSize(1 + 2 * 2); // leaves 8, 32 × ranges 10, 100
     List<String> sql = Files.readAllLines(out.resolve("sql.csv"));
-    assertThat(sql).hasSize(1 + 4); // scan, group, join, join_ship
+    assertThat(sql).hasSize(1 + 5); // scan, group, join, join_ship, range
     for (int i = 1; i < sql.size(); i++) {
       assertThat(cellOf(sql, i, "counted_exact")).as(sql.get(i)).isEqualTo("3");
     }
