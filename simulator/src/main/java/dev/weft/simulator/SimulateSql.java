@@ -141,7 +141,7 @@ public final class SimulateSql {
         for (Kind phase : List.of(Kind.SCAN, Kind.RANGE)) {
           if (phase == Kind.RANGE) {
             long i0 = System.nanoTime();
-            index(w, data);
+            index(w, data, churn > 0 || loss > 0, log);
             w.net.scheduler().run(Duration.ofMinutes(1));
             log.printf(Locale.ROOT, "N=%d: index on u.w loaded in %.1f s%n", n, (System.nanoTime() - i0) / 1e9);
           }
@@ -202,7 +202,7 @@ public final class SimulateSql {
    * The index on u.w: a PHT of leaves of 16, an entry per row. Loaded after the other queries ran: its maintenance
    * traffic (replicas of trie nodes handed on) would count in their messages.
    */
-  private static void index(SimWorld w, Data d) {
+  private static void index(SimWorld w, Data d, boolean lenient, PrintWriter log) {
     List<Object[]> us = d.uList();
     CompletableFuture<?> created = null;
     for (int attempt = 0; attempt < 5 && (created == null || created.isCompletedExceptionally()); attempt++) {
@@ -230,7 +230,12 @@ public final class SimulateSql {
           }
         }
         if (!failed.isEmpty() && attempt == 5) {
-          throw new IllegalStateException(failed.size() + " index entries failed 5 times");
+          if (!lenient) {
+            throw new IllegalStateException(failed.size() + " index entries failed 5 times");
+          }
+          log.printf(Locale.ROOT, "  %d index entries failed 5 times: the range will miss their rows%n",
+              failed.size());
+          failed = List.of();
         }
         batch = failed;
       }
