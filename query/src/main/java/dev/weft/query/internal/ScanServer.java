@@ -12,6 +12,7 @@ import dev.weft.api.StoredObject;
 import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.api.util.TokenBucket;
+import dev.weft.api.WeftException;
 import dev.weft.query.QueryException;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.row.Fragment;
@@ -418,10 +419,22 @@ final class ScanServer {
         last(q.reason() + ": " + q.getMessage());
       } else if (e instanceof IllegalArgumentException) {
         last(QueryException.Reason.INVALID + ": " + e.getMessage());
+      } else if (closing(e)) {
+        // This node is leaving: it answers nothing, as a node that left; its part is missing, not the statement failed.
+        LOG.debug("scan {} stopped here: the node is closing", scan.query());
       } else {
         LOG.warn("scan {} failed here", scan.query(), e);
         last(QueryException.Reason.UNAVAILABLE + ": " + e);
       }
+    }
+
+    private static boolean closing(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof WeftException && "node closed".equals(t.getMessage())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**
