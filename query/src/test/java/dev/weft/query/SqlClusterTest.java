@@ -8,6 +8,8 @@ import dev.weft.testkit.TestCluster;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -80,7 +82,7 @@ class SqlClusterTest {
 
     SqlResult grouped = run(sql(3), "SELECT dept, COUNT(*) AS n, SUM(salary) AS total FROM emp GROUP BY dept"
         + " ORDER BY dept NULLS FIRST");
-    assertThat(grouped.rows()).containsExactly(java.util.Arrays.asList(null, 1L, null),
+    assertThat(grouped.rows()).containsExactly(Arrays.asList(null, 1L, null),
         List.of("eng", 2L, new BigDecimal("180.50")), List.of("ops", 1L, new BigDecimal("70.25")));
 
     assertThat(run(sql(0), "UPDATE emp SET salary = salary + 1 WHERE dept = ?", "eng").updated()).isEqualTo(2);
@@ -147,14 +149,12 @@ class SqlClusterTest {
     everyoneKnows("orders");
     Random r = new Random(42);
     StringBuilder customers = new StringBuilder("INSERT INTO customers VALUES ");
-    List<Object[]> cs = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      cs.add(new Object[] {i, "r" + i % 10, "c" + i});
       customers.append(i == 0 ? "" : ", ").append("(").append(i).append(", 'r").append(i % 10).append("', 'c")
           .append(i).append("')");
     }
     StringBuilder orders = new StringBuilder("INSERT INTO orders VALUES ");
-    List<int[]> os = new java.util.ArrayList<>();
+    List<int[]> os = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
       int[] o = {i, r.nextInt(220), r.nextInt(1000)}; // some orders name no customer
       os.add(o);
@@ -205,7 +205,7 @@ class SqlClusterTest {
     Set<List<Object>> leftExpected = new HashSet<>();
     for (int[] o : os) {
       if (o[2] < 20) {
-        leftExpected.add(java.util.Arrays.asList(o[0], o[1] < 200 ? "c" + o[1] : null));
+        leftExpected.add(Arrays.asList(o[0], o[1] < 200 ? "c" + o[1] : null));
       }
     }
     assertThat(rows(asking, left)).isEqualTo(leftExpected);

@@ -9,6 +9,7 @@ import dev.weft.query.catalog.ColumnType;
 import dev.weft.query.catalog.TableDefinition;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -39,7 +40,7 @@ class KeySetTest {
   @Test
   void aFewKeysTravelThemselvesAndMatchExactly() throws Exception {
     KeySet set = KeySet.of(List.of(ColumnType.INTEGER, ColumnType.VARCHAR),
-        List.of(List.of(1, "a"), List.of(2, "b"), new ArrayList<>(java.util.Arrays.asList(3, null)))).orElseThrow();
+        List.of(List.of(1, "a"), List.of(2, "b"), new ArrayList<>(Arrays.asList(3, null)))).orElseThrow();
     assertThat(set.isExact()).isTrue();
     Expr e = travelled(set);
     assertThat(Evaluator.eval(e, row(1, "a"))).isEqualTo(true);
