@@ -3,7 +3,6 @@ package dev.weft.simulator;
 import dev.weft.api.Node;
 import dev.weft.api.NodeStats;
 import dev.weft.api.Page;
-import dev.weft.api.PutResult;
 import dev.weft.api.Scan;
 import dev.weft.api.StoredObject;
 import dev.weft.query.Coverage;
@@ -15,8 +14,6 @@ import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.data.Tables;
 import dev.weft.query.internal.Scans;
-import dev.weft.query.row.RowCodec;
-import dev.weft.query.row.RowKeys;
 import dev.weft.schema.Schema;
 import dev.weft.sim.Latency;
 import java.io.IOException;
@@ -75,14 +72,10 @@ import java.util.concurrent.CompletableFuture;
  * and {@code counted_exact} says how many scans counted exactly.
  */
 public final class SimulateScan {
-  /** As RowKeeper.ROW_TTL: rows live until deleted. */
-  private static final Duration ROW_TTL = Duration.ofDays(365L * 100);
   private static final Duration SCAN_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SETTLE = Duration.ofSeconds(5);
   private static final Duration QUIET = Duration.ofMinutes(1);
   private static final Duration IDLE = Duration.ofSeconds(30);
-  /** Rows written at a time while loading. */
-  private static final int WRITE_WINDOW = 256;
   private static final String SQL_RPC = "APP:sql";
 
   private SimulateScan() {}
@@ -225,24 +218,16 @@ public final class SimulateScan {
    */
   private static Loaded load(SimWorld w, TableDefinition t, int rows, int groups, Random r) {
     TreeMap<Integer, long[]> byGroup = new TreeMap<>();
-    long written = 0;
-    for (int from = 0; from < rows; from += WRITE_WINDOW) {
-      List<CompletableFuture<PutResult>> puts = new ArrayList<>();
-      for (int i = from; i < Math.min(rows, from + WRITE_WINDOW); i++) {
-        Object[] row = {(long) i, i % groups, (long) r.nextInt(1_000_000)};
-        long[] g = byGroup.computeIfAbsent((Integer) row[1], x -> new long[2]);
-        g[0]++;
-        g[1] += (Long) row[2];
-        puts.add(w.any().storage().put(t.rowNamespace(), RowKeys.key(t, row), RowCodec.toJson(t, row), ROW_TTL));
-      }
-      w.await(puts, Duration.ofMinutes(5));
-      for (CompletableFuture<PutResult> p : puts) {
-        if (!p.isDone() || p.isCompletedExceptionally()) {
-          throw new IllegalStateException("a row's write failed: " + p);
-        }
-        written++;
-      }
+    List<Object[]> all = new ArrayList<>(rows);
+    for (int i = 0; i < rows; i++) {
+      Object[] row = {(long) i, i % groups, (long) r.nextInt(1_000_000)};
+      long[] g = byGroup.computeIfAbsent((Integer) row[1], x -> new long[2]);
+      g[0]++;
+      g[1] += (Long) row[2];
+      all.add(row);
     }
+    SimulateSql.put(w, t, all);
+    long written = rows;
     long replicas = 0;
     for (Node node : w.live) {
       Scan next = Scan.namespace(t.rowNamespace()).limit(1000);

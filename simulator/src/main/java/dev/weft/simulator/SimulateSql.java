@@ -250,7 +250,7 @@ public final class SimulateSql {
   }
 
   /** Writes rows as their keepers would, from random nodes, a window at a time. */
-  private static void put(SimWorld w, TableDefinition table, List<Object[]> rows) {
+  static void put(SimWorld w, TableDefinition table, List<Object[]> rows) {
     for (int from = 0; from < rows.size(); from += WRITE_WINDOW) {
       List<CompletableFuture<PutResult>> puts = new ArrayList<>();
       for (Object[] row : rows.subList(from, Math.min(rows.size(), from + WRITE_WINDOW))) {
