@@ -54,6 +54,17 @@ public final class QuerySettings {
       Duration.ofSeconds(1), Duration.ofMinutes(10), "how long nodes hold a live query's watch unless renewed (every"
           + " third of it, when the watcher also runs the query again)");
 
+  /**
+   * Rows (as the planner estimates them from the sizes this node saw) that both sides of a join of two whole scans must
+   * bring together before the join rehashes both sides to the nodes its keys hash to, instead of shipping both to the
+   * asking node (docs/query.md, "Joins that rehash"). 0 rehashes every such join.
+   */
+  public static final Setting<Integer> REHASH_JOIN_ROWS = Setting.integer("weft.query.rehash-join-rows", 20_000, 0,
+      Integer.MAX_VALUE, "rows both sides of a join must bring together before the join rehashes them across the nodes");
+  /** Bytes of other nodes' join rows a node holds at once for joins that rehash; more are refused (too-large). */
+  public static final Setting<Long> JOIN_BUFFER_BYTES = Setting.size("weft.query.join-buffer-bytes", "64MiB", 1024,
+      16L * 1024 * 1024 * 1024, "bytes of rows a node holds at once for joins that rehash both sides");
+
   /** Every setting of the query plugin. */
   public static List<Setting<?>> all() {
     return Setting.declaredIn(QuerySettings.class);

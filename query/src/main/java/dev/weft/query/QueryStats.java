@@ -26,8 +26,12 @@ package dev.weft.query;
  *     query.md, "Live queries")
  * @param watchesRefused watch registrations this node refused, over its limits
  * @param watchRuns times this node ran a watched query again, after a notice or at a lease's renewal
+ * @param rowsRehashed rows this node's scans sent toward the nodes their join keys hash to, for joins that rehash both
+ *     sides (docs/query.md, "Joins that rehash"), its own kept here included
+ * @param rowsRehashRefused rows of such joins this node refused to hold, over {@link QuerySettings#JOIN_BUFFER_BYTES}
  */
 public record QueryStats(long statements, long failedStatements, long scansStarted, long scansRepeated,
     long scansServed, long scansRefused, long rowsScanned, long rowsSent, long rowsDeferred, long rowsContested,
     long malformedRows, long duplicatesDropped, long pagesRepeated, long rowWrites, long rowWritesFailed,
-    long objectsReclaimed, long watchNotices, long watchesRefused, long watchRuns) {}
+    long objectsReclaimed, long watchNotices, long watchesRefused, long watchRuns, long rowsRehashed,
+    long rowsRehashRefused) {}

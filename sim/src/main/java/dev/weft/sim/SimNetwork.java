@@ -138,6 +138,12 @@ public final class SimNetwork {
     return e == null ? 0 : e.received;
   }
 
+  /** Bytes of the messages handed to the listener bound at {@code address} so far; 0 when none is bound there. */
+  public long bytesDeliveredTo(Address address) {
+    Endpoint e = bound.get(address);
+    return e == null ? 0 : e.receivedBytes;
+  }
+
   /** Messages dropped so far, for any reason. */
   public long dropped() {
     return dropped;
@@ -168,6 +174,7 @@ public final class SimNetwork {
     }
     delivered++;
     target.received++;
+    target.receivedBytes += message.length;
     try {
       target.listener.onMessage(from, message);
     } catch (RuntimeException e) {
@@ -209,6 +216,7 @@ public final class SimNetwork {
     final TransportListener listener;
     boolean closed;
     long received;
+    long receivedBytes;
 
     Endpoint(Address address, TransportListener listener) {
       this.address = address;

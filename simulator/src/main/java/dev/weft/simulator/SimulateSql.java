@@ -13,6 +13,7 @@ import dev.weft.query.Coverage;
 import dev.weft.query.catalog.Column;
 import dev.weft.query.catalog.ColumnType;
 import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.JoinSpec;
 import dev.weft.query.data.ScanSpec;
 import dev.weft.query.expr.Expr;
 import dev.weft.query.expr.KeySet;
@@ -53,6 +54,9 @@ import java.util.concurrent.CompletableFuture;
  *       it: the scan of t, then a scan of u that carries t's keys (a {@link KeySet}: a Bloom filter of them) when
  *       that pays ({@link KeySet#pays}, as the join decides it), so that only u's matching rows move;
  *   <li>{@code join_ship}: the same join by shipping both sides (the scan of t, then all of u): what the key set saves;
+ *   <li>{@code join_rehash}: the same join rehashing both sides ({@link Scans#join}: t's selected rows and all of u
+ *       sent to the nodes closest to the hash of their join key, joined there, the pairs sent to the asking node), as
+ *       the planner runs a join of two large sides (docs/query.md, "Joins that rehash");
  *   <li>{@code range}: {@code SELECT * FROM u WHERE w < 1000} through an index on {@code u.w} (0.1% of the rows): a
  *       range query of the index's PHT (leaves of 16, as weft's indexes), then a DHT get of each row it names.
  * </ul>
@@ -61,7 +65,8 @@ import java.util.concurrent.CompletableFuture;
  * the planner makes for these statements; the join's second scan is built as {@code JoinRunner} builds it. Writes
  * {@code sql.csv}: per N and query, {@code messages_per_node} (datagrams ÷ N per run, both scans of a join),
  * {@code bytes_per_node}, {@code max_inbound} (the most datagrams one node received in a run) against {@code
- * mean_inbound}, latency p50/p99 in virtual time, {@code coverage} (answered ÷ expected nodes, mean) and how many runs
+ * mean_inbound} (and the same in bytes, {@code max_inbound_bytes} and {@code mean_inbound_bytes}), latency p50/p99
+ * in virtual time, {@code coverage} (answered ÷ expected nodes, mean) and how many runs
  * were complete and exact, {@code idle_per_node_s} (datagrams per node and second with no query, measured over 30 s
  * before them: a run's window, its answer plus 5 s for the last acknowledgements, holds that background too); and
  * {@code sql-messages.png}, {@code sql-bytes.png}, {@code sql-latency.png}.
@@ -95,7 +100,7 @@ public final class SimulateSql {
   }
 
   /** The queries, in the order they run. */
-  enum Kind { SCAN, GROUP, JOIN, JOIN_SHIP, RANGE }
+  enum Kind { SCAN, GROUP, JOIN, JOIN_SHIP, JOIN_REHASH, RANGE }
 
   /** What the tables hold, to check answers against. */
   private record Data(TableDefinition t, TableDefinition u, Map<Long, Long> tv, Map<Long, long[]> uRows,
@@ -103,7 +108,7 @@ public final class SimulateSql {
 
   /** One run's figures. */
   private record Measured(boolean complete, boolean exact, double coverage, long latencyNanos, long datagrams,
-      long bytes, long maxInbound, double meanInbound) {}
+      long bytes, long maxInbound, double meanInbound, long maxInboundBytes, double meanInboundBytes) {}
 
   static void run(String[] args, PrintWriter log) throws IOException {
     System.setProperty("java.awt.headless", "true");
@@ -118,7 +123,7 @@ public final class SimulateSql {
     Files.createDirectories(out);
     List<String> csv = new ArrayList<>(List.of("nodes,loss,churn_median_min,query,rows,runs,complete,counted_exact,"
         + "coverage,messages_per_node,bytes_per_node,max_inbound,mean_inbound,latency_p50_ms,latency_p99_ms,"
-        + "idle_per_node_s,wall_s"));
+        + "idle_per_node_s,wall_s,max_inbound_bytes,mean_inbound_bytes"));
     Map<Kind, List<double[]>> points = new EnumMap<>(Kind.class);
     for (int n : sizes) {
       long wall0 = System.nanoTime();
@@ -149,7 +154,7 @@ public final class SimulateSql {
           }
           for (int k = 0; k < runs; k++) {
             for (Kind q : phase == Kind.RANGE ? List.of(Kind.RANGE) : List.of(Kind.SCAN, Kind.GROUP, Kind.JOIN,
-                Kind.JOIN_SHIP)) {
+                Kind.JOIN_SHIP, Kind.JOIN_REHASH)) {
               if (gapNanos > 0) {
                 w.net.scheduler().run(Duration.ofNanos(gapNanos));
               }
@@ -281,7 +286,7 @@ public final class SimulateSql {
               new ScanSpec.Call(ScanSpec.Call.Kind.SUM, 2)))));
       case JOIN, JOIN_SHIP -> new ScanSpec(d.t(), new ScanSpec.Access.Full(), Optional.of(selective(d.t())),
           List.of(0), Optional.empty());
-      case RANGE -> throw new IllegalArgumentException("a range reads an index, not a scan");
+      case RANGE, JOIN_REHASH -> throw new IllegalArgumentException(q + " is not one scan");
     };
   }
 
@@ -300,6 +305,7 @@ public final class SimulateSql {
     Node origin = w.live.get(originIndex);
     Scans scans = origin.service(Scans.class).orElseThrow();
     Map<Node, Long> in0 = inbound(w);
+    Map<Node, Long> inBytes0 = inboundBytes(w);
     long sent0 = w.net.sent();
     long bytes0 = w.net.bytesSent();
     long t0 = w.net.scheduler().nanoTime();
@@ -309,6 +315,11 @@ public final class SimulateSql {
       answer = range(w, origin, d);
       coverage = answer == null ? new Coverage(1, 0, false) : Coverage.LOCAL;
       answer = answer == null ? List.of() : answer;
+    } else if (q == Kind.JOIN_REHASH) {
+      Scans.Result joined = await(w, scans.join(new JoinSpec(spec(Kind.JOIN, d), List.of(0), inner(w, Kind.JOIN_SHIP,
+          d, Set.of()), List.of(0)), TIMEOUT), q);
+      coverage = joined.coverage();
+      answer = joined.rows();
     } else {
       Scans.Result first = await(w, scans.scan(spec(q, d), TIMEOUT), q);
       coverage = first.coverage();
@@ -324,14 +335,20 @@ public final class SimulateSql {
     long latency = w.net.scheduler().nanoTime() - t0;
     w.net.scheduler().run(SETTLE);
     Map<Node, Long> in1 = inbound(w);
+    Map<Node, Long> inBytes1 = inboundBytes(w);
     long maxIn = 0;
     long sumIn = 0;
+    long maxInBytes = 0;
+    long sumInBytes = 0;
     int common = 0;
     for (Map.Entry<Node, Long> e : in1.entrySet()) {
       Long before = in0.get(e.getKey());
       if (before != null) { // nodes there all along (under churn, others came and went)
         maxIn = Math.max(maxIn, e.getValue() - before);
         sumIn += e.getValue() - before;
+        long b = inBytes1.get(e.getKey()) - inBytes0.get(e.getKey());
+        maxInBytes = Math.max(maxInBytes, b);
+        sumInBytes += b;
         common++;
       }
     }
@@ -345,7 +362,8 @@ public final class SimulateSql {
     }
     double covered = coverage.nodes() == 0 ? 1 : coverage.answered() / (double) coverage.nodes();
     return new Measured(coverage.complete(), exact, covered, latency, w.net.sent() - sent0,
-        w.net.bytesSent() - bytes0, maxIn, sumIn / (double) Math.max(1, common));
+        w.net.bytesSent() - bytes0, maxIn, sumIn / (double) Math.max(1, common), maxInBytes,
+        sumInBytes / (double) Math.max(1, common));
   }
 
   /**
@@ -375,6 +393,15 @@ public final class SimulateSql {
       }
     }
     return rows;
+  }
+
+  /** Bytes each live node has received so far. */
+  private static Map<Node, Long> inboundBytes(SimWorld w) {
+    Map<Node, Long> out = new HashMap<>();
+    for (Node node : w.live) {
+      out.put(node, w.net.bytesDeliveredTo(node.addresses().get(0)));
+    }
+    return out;
   }
 
   /** Datagrams each live node has received so far. */
@@ -422,6 +449,11 @@ public final class SimulateSql {
         long joined = answer.stream().filter(row -> ids.contains((Long) row[0])).count();
         yield ids.equals(selected) && joined == expected;
       }
+      case JOIN_REHASH -> {
+        long expected = d.uRows().values().stream().filter(u -> selected.contains(u[0])).count();
+        yield answer.size() == expected && answer.stream().allMatch(row -> selected.contains((Long) row[0])
+            && row[0].equals(row[1]));
+      }
     };
   }
 
@@ -435,6 +467,8 @@ public final class SimulateSql {
     double bytes = 0;
     double meanIn = 0;
     long maxIn = 0;
+    double meanInBytes = 0;
+    long maxInBytes = 0;
     List<Long> latencies = new ArrayList<>();
     for (Measured m : runs) {
       complete += m.complete() ? 1 : 0;
@@ -444,15 +478,18 @@ public final class SimulateSql {
       bytes += m.bytes();
       meanIn += m.meanInbound();
       maxIn = Math.max(maxIn, m.maxInbound());
+      meanInBytes += m.meanInboundBytes();
+      maxInBytes = Math.max(maxInBytes, m.maxInboundBytes());
       latencies.add(m.latencyNanos());
     }
     latencies.sort(null);
     int k = runs.size();
     double p50 = Simulate.pct(latencies, 50) / 1e6;
     double p99 = Simulate.pct(latencies, 99) / 1e6;
-    csv.add(String.format(Locale.ROOT, "%d,%.3f,%d,%s,%d,%d,%d,%d,%.4f,%.2f,%.0f,%d,%.1f,%.0f,%.0f,%.3f,%.1f", n,
-        loss, churn, q.name().toLowerCase(Locale.ROOT), rows, k, complete, exact, coverage / k, datagrams / k / n,
-        bytes / k / n, maxIn, meanIn / k, p50, p99, idle, (System.nanoTime() - wall0) / 1e9));
+    csv.add(String.format(Locale.ROOT, "%d,%.3f,%d,%s,%d,%d,%d,%d,%.4f,%.2f,%.0f,%d,%.1f,%.0f,%.0f,%.3f,%.1f,%d,%.0f",
+        n, loss, churn, q.name().toLowerCase(Locale.ROOT), rows, k, complete, exact, coverage / k, datagrams / k / n,
+        bytes / k / n, maxIn, meanIn / k, p50, p99, idle, (System.nanoTime() - wall0) / 1e9, maxInBytes,
+        meanInBytes / k));
     return new double[] {n, datagrams / k / n, bytes / k / n, p50, p99};
   }
 

@@ -54,13 +54,17 @@ final class SimulateCommandTest {
     assertThat(cell(globals, "incomplete_writes")).isEqualTo("0");
     assertThat(Files.readAllLines(out.resolve("pht.csv"))).hasSize(1 + 2 * 2); // leaves 8, 32 × ranges 10, 100
     List<String> sql = Files.readAllLines(out.resolve("sql.csv"));
-    assertThat(sql).hasSize(1 + 5); // scan, group, join, join_ship, range
+    assertThat(sql).hasSize(1 + 6); // scan, group, join, join_ship, join_rehash, range
     for (int i = 1; i < sql.size(); i++) {
       assertThat(cellOf(sql, i, "counted_exact")).as(sql.get(i)).isEqualTo("3");
     }
     // The join with a key set moves less than the same join shipping both sides.
     assertThat(Double.parseDouble(cellOf(sql, 3, "bytes_per_node")))
         .isLessThan(Double.parseDouble(cellOf(sql, 4, "bytes_per_node")));
+    // Rehashing both sides, the asking node receives the pairs, not all of u: the most any node receives in bytes is
+    // less than when both sides are shipped to it.
+    assertThat(Long.parseLong(cellOf(sql, 5, "max_inbound_bytes")))
+        .isLessThan(Long.parseLong(cellOf(sql, 4, "max_inbound_bytes")));
 
     for (String png : List.of("hops.png", "messages.png", "memory.png", "idle.png", "broadcast-cost.png",
         "broadcast-delivery.png", "globals-time.png", "globals-coverage.png", "pht-gets.png", "pht-rounds.png", "sql-messages.png",

@@ -180,7 +180,7 @@ public final class FakeSql implements Sql, Plugin {
   /** Counters 1, 2, 3, ... in declaration order, so a test sees each field under its name. */
   @Override
   public QueryStats stats() {
-    return new QueryStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+    return new QueryStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21);
   }
 
   @Override

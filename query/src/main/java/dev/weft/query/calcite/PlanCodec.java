@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The plans ({@link ScanPlan}, {@link JoinPlan}, {@link ModifyPlan}) as the string constants generated code carries: the plan whole, as
+ * The plans ({@link ScanPlan}, {@link JoinPlan}, {@link RehashPlan}, {@link ModifyPlan}) as the string constants generated code carries: the plan whole, as
  * JSON, so that compiled code (which Calcite caches by its source, and a prepared statement keeps for as long as it
  * lives) needs nothing registered beside it. Decoding is cached by the text (an LRU of recent plans), since the same
  * code runs the same plan again and again. Thread-safe.
@@ -48,6 +48,15 @@ final class PlanCodec {
     p.outerKeys().forEach(o.withArray("outerKeys")::add);
     p.innerKeys().forEach(o.withArray("innerKeys")::add);
     p.index().ifPresent(i -> o.putObject("index").put("name", i.name()).set("definition", i.toJson()));
+    return o.toString();
+  }
+
+  static String encode(RehashPlan p) {
+    ObjectNode o = F.objectNode().put("kind", "rehash");
+    o.set("leftScan", scanJson(p.left()));
+    o.set("rightScan", scanJson(p.right()));
+    p.leftKeys().forEach(o.withArray("leftKeys")::add);
+    p.rightKeys().forEach(o.withArray("rightKeys")::add);
     return o.toString();
   }
 
@@ -92,6 +101,10 @@ final class PlanCodec {
     return (JoinPlan) decoded(text);
   }
 
+  static RehashPlan rehash(String text) {
+    return (RehashPlan) decoded(text);
+  }
+
   static ModifyPlan modify(String text) {
     return (ModifyPlan) decoded(text);
   }
@@ -123,6 +136,10 @@ final class PlanCodec {
           ints(o.get("innerKeys")), JoinPlan.Fetch.valueOf(o.get("fetch").textValue()),
           ix == null ? Optional.empty() : Optional.of(IndexDefinition.fromJson(ix.get("name").textValue(),
               ix.get("definition"))));
+    }
+    if ("rehash".equals(o.path("kind").asText())) {
+      return new RehashPlan(scan(o.get("leftScan")), ints(o.get("leftKeys")), scan(o.get("rightScan")),
+          ints(o.get("rightKeys")));
     }
     TableDefinition table = TableDefinition.fromJson(o.get("table").textValue(), o.get("definition"));
     if ("modify".equals(o.path("kind").asText())) {

@@ -3,7 +3,9 @@ package dev.weft.query.calcite;
 import dev.weft.query.QueryException;
 import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
+import dev.weft.query.data.JoinSpec;
 import dev.weft.query.data.QueryContext;
+import dev.weft.query.data.RowCursor;
 import dev.weft.query.data.Tables;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +111,39 @@ public final class WeftTable extends AbstractQueryableTable implements Translata
       }
     }
     return Linq4j.asEnumerable(JoinRunner.run(tables, context, PlanCodec.join(plan), rows, i -> root.get("?" + i)));
+  }
+
+  /**
+   * Runs the join that rehashes both sides registered as {@code plan} (its left table is this one): reads its rows
+   * whole, as a scan does, and records its coverage. Called by generated code on the statement's thread.
+   */
+  public Enumerable<Object[]> rehashJoin(DataContext root, String plan) {
+    QueryContext context = contexts.of(root);
+    context.check();
+    RehashPlan p = PlanCodec.rehash(plan);
+    JoinSpec spec;
+    try {
+      spec = p.bind(i -> root.get("?" + i));
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(QueryException.Reason.INVALID, e.getMessage(), e);
+    }
+    List<Object[]> rows = new ArrayList<>();
+    try (RowCursor cursor = tables.join(spec, context)) {
+      while (cursor.hasNext()) {
+        rows.add(cursor.next());
+        if (rows.size() > context.maxRows()) {
+          throw new QueryException(QueryException.Reason.TOO_LARGE, "the join of tables " + spec.left().table().name()
+              + " and " + spec.right().table().name() + " brings more than " + context.maxRows() + " rows (maxRows)");
+        }
+      }
+      context.record(cursor.coverage());
+    }
+    return Linq4j.asEnumerable(rows);
+  }
+
+  /** Rows both sides of a join of two whole scans bring before it rehashes them ({@link Tables#rehashJoinRows}). */
+  long rehashJoinRows() {
+    return tables.rehashJoinRows();
   }
 
   /**

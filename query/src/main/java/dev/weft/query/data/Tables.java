@@ -1,6 +1,8 @@
 package dev.weft.query.data;
 
+import dev.weft.query.Coverage;
 import dev.weft.query.catalog.TableDefinition;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +27,32 @@ public interface Tables {
    * The caller records that coverage in the context; the scan itself does not.
    */
   RowCursor scan(ScanSpec spec, QueryContext context);
+
+  /**
+   * Rows (as the planner estimates them) both sides of a join of two whole scans must bring together before it is
+   * planned as a {@link #join} ({@code weft.query.rehash-join-rows}); this default never plans one.
+   */
+  default long rehashJoinRows() {
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * Runs an inner join of two full scans ({@link JoinSpec}) where both sides are large: over the DHT, each side's rows go
+   * to the nodes their join keys hash to and are joined there, so that only the joined rows come to the asking node
+   * (docs/query.md, "Joins that rehash"). The cursor's coverage is the join's: complete only when both sides' rows
+   * all reached the nodes that joined them. This default reads both sides whole and joins them here.
+   */
+  default RowCursor join(JoinSpec join, QueryContext context) {
+    List<Object[]> left = new ArrayList<>();
+    List<Object[]> right = new ArrayList<>();
+    Coverage coverage;
+    try (RowCursor l = scan(join.left(), context); RowCursor r = scan(join.right(), context)) {
+      l.forEachRemaining(left::add);
+      r.forEachRemaining(right::add);
+      coverage = l.coverage().plus(r.coverage());
+    }
+    return RowCursor.of(join.joinHere(left, right), coverage);
+  }
 
   /**
    * Applies {@code ops} to {@code table}'s rows, each on its own (docs/query.md, "What a write means"), and reports

@@ -24,11 +24,14 @@ final class Counters {
   final AtomicLong watchNotices = new AtomicLong();
   final AtomicLong watchesRefused = new AtomicLong();
   final AtomicLong watchRuns = new AtomicLong();
+  final AtomicLong rowsRehashed = new AtomicLong();
+  final AtomicLong rowsRehashRefused = new AtomicLong();
 
   QueryStats snapshot() {
     return new QueryStats(statements.get(), failedStatements.get(), scansStarted.get(), scansRepeated.get(),
         scansServed.get(), scansRefused.get(), rowsScanned.get(), rowsSent.get(), rowsDeferred.get(),
         rowsContested.get(), malformedRows.get(), duplicatesDropped.get(), pagesRepeated.get(), rowWrites.get(),
-        rowWritesFailed.get(), objectsReclaimed.get(), watchNotices.get(), watchesRefused.get(), watchRuns.get());
+        rowWritesFailed.get(), objectsReclaimed.get(), watchNotices.get(), watchesRefused.get(), watchRuns.get(),
+        rowsRehashed.get(), rowsRehashRefused.get());
   }
 }

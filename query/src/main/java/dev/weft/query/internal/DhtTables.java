@@ -8,6 +8,7 @@ import dev.weft.query.QueryException.Reason;
 import dev.weft.query.catalog.IndexDefinition;
 import dev.weft.query.catalog.TableDefinition;
 import dev.weft.query.data.Catalog;
+import dev.weft.query.data.JoinSpec;
 import dev.weft.query.data.QueryContext;
 import dev.weft.query.data.RowCursor;
 import dev.weft.query.data.RowOp;
@@ -21,11 +22,10 @@ import dev.weft.query.row.RowKeys;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link Tables} over the DHT: the catalog in globals, full scans down the tree ({@link ScanOrigin}), primary-key
@@ -40,10 +40,15 @@ final class DhtTables implements Tables {
   private final RowWriter writer;
 
   private final IndexEntries indexes;
+  private final RehashJoins joins;
+  private final long rehashJoinRows;
   private final TableSizes sizes = new TableSizes();
 
-  DhtTables(Catalog catalog, Storage storage, ScanOrigin scans, RowWriter writer, IndexEntries indexes) {
+  DhtTables(Catalog catalog, Storage storage, ScanOrigin scans, RowWriter writer, IndexEntries indexes,
+      RehashJoins joins, long rehashJoinRows) {
     this.catalog = catalog;
+    this.rehashJoinRows = rehashJoinRows;
+    this.joins = joins;
     this.storage = storage;
     this.scans = scans;
     this.writer = writer;
@@ -75,7 +80,37 @@ final class DhtTables implements Tables {
       spec = spec.withAccess(new ScanSpec.Access.Full());
     }
     ScanOrigin.Result r = scans.scan(spec, context);
-    return new ListCursor(r.rows(), r.coverage());
+    return RowCursor.of(r.rows(), r.coverage());
+  }
+
+  @Override
+  public long rehashJoinRows() {
+    return rehashJoinRows;
+  }
+
+  /**
+   * A join that rehashes both sides across the nodes ({@link RehashJoins}); its answer is due 200 ms before the
+   * statement's deadline, so that an incomplete one still arrives (as a scan's).
+   */
+  @Override
+  public RowCursor join(JoinSpec join, QueryContext context) {
+    current(join.left().table());
+    current(join.right().table());
+    ScanLog.seen(join.left());
+    ScanLog.seen(join.right());
+    long nanos = context.nanosLeft() - TimeUnit.MILLISECONDS.toNanos(200);
+    if (nanos <= 0) {
+      context.check();
+      throw new QueryException(Reason.TIMEOUT, "no time left for a join");
+    }
+    Scans.Result r = Blocking.await(joins.run(join, nanos, context.maxRows(), context.maxBytes()), context,
+        "joining tables " + join.left().table().name() + " and " + join.right().table().name());
+    if (!r.coverage().complete() && !context.allowPartial()) {
+      throw new QueryException(Reason.INCOMPLETE, "the join of tables " + join.left().table().name() + " and "
+          + join.right().table().name() + " heard from " + r.coverage().answered() + " of " + r.coverage().nodes()
+          + " nodes (" + r.shortfall() + "); ask for partial answers to get what arrived");
+    }
+    return RowCursor.of(r.rows(), r.coverage());
   }
 
   /** Primary-key reads: a get per key, in parallel; the spec's filter and projection applied here. */
@@ -112,7 +147,7 @@ final class DhtTables implements Tables {
       }
     }
     fragment.finish(out::add);
-    return new ListCursor(out, new Coverage(0, 0, true));
+    return RowCursor.of(out, new Coverage(0, 0, true));
   }
 
   /**
@@ -171,37 +206,5 @@ final class DhtTables implements Tables {
       throw new QueryException(Reason.CONFLICT, "table " + table.name() + " was dropped or redefined while the"
           + " statement ran");
     }
-  }
-
-  /** Rows already gathered. */
-  private static final class ListCursor implements RowCursor {
-    private final Iterator<Object[]> rows;
-    private final Coverage coverage;
-
-    ListCursor(List<Object[]> rows, Coverage coverage) {
-      this.rows = rows.iterator();
-      this.coverage = coverage;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return rows.hasNext();
-    }
-
-    @Override
-    public Object[] next() {
-      if (!rows.hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return rows.next();
-    }
-
-    @Override
-    public Coverage coverage() {
-      return coverage;
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -11,10 +11,13 @@ import dev.weft.pht.Pht;
 import dev.weft.query.QuerySettings;
 import dev.weft.query.Sql;
 import dev.weft.query.SqlOptions;
+import dev.weft.query.data.JoinSpec;
+import dev.weft.query.data.ScanSpec;
 import dev.weft.query.data.Tables;
 import dev.weft.query.jdbc.EmbeddedNodes;
 import dev.weft.query.remote.JdbcEndpoint;
 import dev.weft.schema.Schema;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +50,8 @@ final class QueryPlugin implements Plugin {
   private final Reclaimer reclaimer;
   private final Watches watches;
   private final LiveQueries live;
+  private final Rehashing rehashing;
+  private final RehashJoins joins;
 
   QueryPlugin(PluginContext ctx, boolean onScheduler) {
     Schema schema = ctx.service(Schema.class).orElseThrow(
@@ -61,8 +66,12 @@ final class QueryPlugin implements Plugin {
     ScanServer.Pages pages = (to, page, part) -> !part && to.id().equals(dht.self().id()) ? self[0].onRows(page)
         : dht.request(to, Wire.CHANNEL, page.toJson(part ? "part" : "rows"))
             .thenApply(a -> a.path("more").asBoolean(false));
+    int pageBytes = (int) (long) ctx.config().get(QuerySettings.PAGE_BYTES);
+    JoinBuffers joinRows = new JoinBuffers(ctx.scheduler(), ctx.config().get(QuerySettings.JOIN_BUFFER_BYTES), counters);
+    this.rehashing = new Rehashing(dht, joinRows, (to, batch) -> dht.request(to, Wire.CHANNEL, batch),
+        ctx.scheduler(), workers, counters, pageBytes);
     this.server = new ScanServer(dht, ctx.node().storage(), ctx.scheduler(), workers, pages, counters, settling,
-        (int) (long) ctx.config().get(QuerySettings.PAGE_BYTES), ctx.config().get(QuerySettings.SCANS_PER_ORIGIN));
+        pageBytes, ctx.config().get(QuerySettings.SCANS_PER_ORIGIN), joinRows, rehashing);
     this.origin = new ScanOrigin(dht, server, counters, workers, ctx.scheduler());
     self[0] = origin;
     Pht pht = ctx.service(Pht.class).orElseThrow(() -> new WeftException("the query plugin needs the pht plugin"));
@@ -79,7 +88,9 @@ final class QueryPlugin implements Plugin {
     this.keeper = new RowKeeper(ctx.node().storage(), counters, catalog, indexes, watches);
     this.writer = new RowWriter(dht, keeper, origin, ctx.config().get(QuerySettings.WRITE_WINDOW),
         ctx.config().get(CoreSettings.MAX_VALUE_BYTES));
-    this.tables = new DhtTables(catalog, ctx.node().storage(), origin, writer, indexes);
+    this.joins = new RehashJoins(origin, ctx.scheduler());
+    this.tables = new DhtTables(catalog, ctx.node().storage(), origin, writer, indexes, joins,
+        ctx.config().get(QuerySettings.REHASH_JOIN_ROWS));
     built[0] = tables;
     this.sql = new SqlService(tables, new SqlOptions(ctx.config().get(QuerySettings.TIMEOUT), false,
         ctx.config().get(QuerySettings.MAX_ROWS)), ctx.config().get(QuerySettings.MAX_BYTES), counters,
@@ -105,7 +116,17 @@ final class QueryPlugin implements Plugin {
       return Optional.of(type.cast(jdbc));
     }
     if (type == Scans.class && onScheduler) {
-      return Optional.of(type.cast((Scans) origin::scanAsync));
+      return Optional.of(type.cast(new Scans() {
+        @Override
+        public CompletableFuture<Result> scan(ScanSpec spec, Duration timeout) {
+          return origin.scanAsync(spec, timeout);
+        }
+
+        @Override
+        public CompletableFuture<Result> join(JoinSpec join, Duration timeout) {
+          return joins.run(join, timeout.toNanos(), Long.MAX_VALUE, Long.MAX_VALUE);
+        }
+      }));
     }
     return type == Tables.class ? Optional.of(type.cast(tables)) : Optional.empty();
   }
@@ -121,6 +142,7 @@ final class QueryPlugin implements Plugin {
         case "scan" -> server.onScan(from, Wire.Scan.fromJson(body));
         case "rows" -> origin.onRowsMessage(body);
         case "part" -> server.onPart(body);
+        case "rehash" -> rehashing.onBatch(body);
         case "watch" -> watches.onWatch(body);
         case "unwatch" -> watches.onUnwatch(body);
         case "changed" -> live.onChanged(body);

@@ -55,6 +55,10 @@ final class ScanCollector {
   private Wire.Subtree merged;
   private long rows;
   private long bytes;
+  /** In a join's walks, the finished nodes' counts added up. */
+  private long rehashed;
+  private long joinedLeft;
+  private long joinedRight;
   private QueryException failure;
   private boolean closed;
 
@@ -131,6 +135,11 @@ final class ScanCollector {
       return true;
     }
     finished.add(page.from());
+    if (end.join() != null) {
+      rehashed += end.join().rehashed();
+      joinedLeft += end.join().left();
+      joinedRight += end.join().right();
+    }
     if (end.subtree() != null && page.from().equals(self)) {
       merged = end.subtree();
     }
@@ -287,6 +296,11 @@ final class ScanCollector {
     Set<NodeId> all = new HashSet<>(expected);
     all.addAll(finished);
     return new Coverage(all.size() + unreachable, finished.size(), complete);
+  }
+
+  /** In a join's walks, the counts of the nodes that finished, added up. */
+  synchronized Wire.JoinCounts joinCounts() {
+    return new Wire.JoinCounts(rehashed, joinedLeft, joinedRight);
   }
 
   /** The rows: keyed rows with their keys, or partial aggregates. */

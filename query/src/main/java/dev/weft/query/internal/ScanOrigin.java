@@ -169,6 +169,23 @@ final class ScanOrigin {
    */
   private ScanCollector begin(ScanSpec spec, long nanosLeft, long maxRows, long maxBytes, List<NodeId> exclude,
       List<NodeId> unsettled, boolean merge) {
+    return begin(new Walk(spec, spec.toJson(), null, maxRows, maxBytes), nanosLeft, exclude, unsettled, merge);
+  }
+
+  /**
+   * One walk of the tree as the asking node runs it: the spec its rows are decoded by, the spec as it travels, what it
+   * does for a join ({@link Wire.JoinStep}; null for a plain scan), and the caps on what comes back.
+   */
+  record Walk(ScanSpec spec, JsonNode wire, Wire.JoinStep join, long maxRows, long maxBytes) {}
+
+  /** A finished walk of a join: its query id (the one whose rows count), rows, coverage and counts. */
+  record Walked(String query, List<Object[]> rows, Coverage coverage, String shortfall, Wire.JoinCounts counts) {}
+
+  private ScanCollector begin(Walk walk, long nanosLeft, List<NodeId> exclude, List<NodeId> unsettled,
+      boolean merge) {
+    ScanSpec spec = walk.spec();
+    long maxRows = walk.maxRows();
+    long maxBytes = walk.maxBytes();
     byte[] id = new byte[16];
     random.nextBytes(id);
     String query = HexFormat.of().formatHex(id);
@@ -177,7 +194,7 @@ final class ScanOrigin {
     running.put(query, c);
     try {
       JsonNode taken = server.onScan(dht.self(), new Wire.Scan(query, dht.self(), NodeId.BITS, timeoutMs,
-          List.copyOf(exclude), List.copyOf(unsettled), spec.toJson(), merge, Math.max(1, maxRows))).join();
+          List.copyOf(exclude), List.copyOf(unsettled), walk.wire(), merge, Math.max(1, maxRows), walk.join())).join();
       if (!taken.path("taken").asBoolean(false)) {
         throw new QueryException(Reason.UNAVAILABLE, "this node started more scans than its own limit allows"
             + " (weft.query.scans-per-origin a second); try again shortly");
@@ -202,7 +219,19 @@ final class ScanOrigin {
   CompletableFuture<Scans.Result> scanAsync(ScanSpec spec, Duration timeout) {
     counters.scansStarted.incrementAndGet();
     long deadline = scheduler.nanoTime() + timeout.toNanos();
-    return attemptAsync(spec, deadline, new ArrayList<>(), stillSettling(), 0, merges(spec));
+    return attemptAsync(new Walk(spec, spec.toJson(), null, Long.MAX_VALUE, Long.MAX_VALUE), deadline,
+        new ArrayList<>(), stillSettling(), 0, merges(spec)).thenApply(c -> new Scans.Result(c.rows(), c.coverage(),
+            c.coverage().complete() ? "" : c.shortfall()));
+  }
+
+  /**
+   * One walk of a join that rehashes (docs/query.md, "Joins that rehash"), with the attempts of any scan, by {@code
+   * deadline} ({@link Scheduler#nanoTime}); completes with the last attempt's answer, or fails as a statement would.
+   */
+  CompletableFuture<Walked> walkAsync(Walk walk, long deadline) {
+    counters.scansStarted.incrementAndGet();
+    return attemptAsync(walk, deadline, new ArrayList<>(), stillSettling(), 0, false).thenApply(c -> new Walked(
+        c.query(), c.rows(), c.coverage(), c.coverage().complete() ? "" : c.shortfall(), c.joinCounts()));
   }
 
   /** Whether a scan's answers merge up the tree: those whose parts shrink when merged (aggregates, a top-k cut). */
@@ -210,12 +239,12 @@ final class ScanOrigin {
     return spec.aggregate().isPresent() || spec.topK().isPresent();
   }
 
-  private CompletableFuture<Scans.Result> attemptAsync(ScanSpec spec, long deadline, List<NodeId> exclude,
+  private CompletableFuture<ScanCollector> attemptAsync(Walk walk, long deadline, List<NodeId> exclude,
       List<NodeId> unsettled, int n, boolean merge) {
     long left = deadline - scheduler.nanoTime();
     ScanCollector c;
     try {
-      c = begin(spec, left, Long.MAX_VALUE, Long.MAX_VALUE, exclude, unsettled, merge);
+      c = begin(walk, left, exclude, unsettled, merge);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -228,13 +257,12 @@ final class ScanOrigin {
       timer.cancel();
       end(c);
       if (again(c, exclude, unsettled, n)) {
-        return attemptAsync(spec, deadline, exclude, unsettled, n + 1, merge && c.unchecked() == 0);
+        return attemptAsync(walk, deadline, exclude, unsettled, n + 1, merge && c.unchecked() == 0);
       }
       if (c.failure() != null) {
         return CompletableFuture.failedFuture(c.failure());
       }
-      return CompletableFuture.completedFuture(new Scans.Result(c.rows(), c.coverage(),
-          c.coverage().complete() ? "" : c.shortfall()));
+      return CompletableFuture.completedFuture(c);
     }, workers);
   }
 

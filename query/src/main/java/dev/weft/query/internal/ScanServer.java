@@ -67,6 +67,8 @@ final class ScanServer {
   private final int pageBytes;
   private final int perOriginRate;
   private final PageSender.Outbox outbox;
+  private final JoinBuffers joinRows;
+  private final Rehashing rehashing;
   private final RecentIds seen = new RecentIds(4096);
   /** This node's parts of running merging scans, by query id. */
   private final Map<String, Reporter> merging = new ConcurrentHashMap<>();
@@ -80,7 +82,7 @@ final class ScanServer {
   };
 
   ScanServer(Dht dht, Storage storage, Scheduler scheduler, Executor workers, Pages pages, Counters counters,
-      Settling settling, int pageBytes, int perOriginRate) {
+      Settling settling, int pageBytes, int perOriginRate, JoinBuffers joinRows, Rehashing rehashing) {
     this.dht = dht;
     this.storage = storage;
     this.scheduler = scheduler;
@@ -91,6 +93,8 @@ final class ScanServer {
     this.pageBytes = pageBytes;
     this.perOriginRate = perOriginRate;
     this.outbox = new PageSender.Outbox(dht.self().id(), pages, scheduler, workers, counters, pageBytes);
+    this.joinRows = joinRows;
+    this.rehashing = rehashing;
   }
 
   /**
@@ -137,7 +141,13 @@ final class ScanServer {
         reporter.check();
       }, workers);
     }
-    workers.execute(() -> new LocalScan(scan, deadline, handed, reporter).start());
+    if (scan.join() instanceof Wire.JoinStep.Probe probe) {
+      PageSender sender = new PageSender(outbox, scan, scan.origin(), false, deadline);
+      workers.execute(() -> new LocalProbe(joinRows.probe(probe.left(), probe.right()), sender, workers,
+          counts -> sendLast(sender, handed, deadline, Map.of(), "", counts)).start());
+    } else {
+      workers.execute(() -> new LocalScan(scan, deadline, handed, reporter).start());
+    }
     return CompletableFuture.completedFuture(Wire.taken(true));
   }
 
@@ -276,6 +286,9 @@ final class ScanServer {
     /** For aggregating scans while some node settles: contested rows' filter and projection, and their encoding. */
     private Fragment contested;
     private Outputs contestedOutputs;
+    /** In a join's rehashing walk, where the rows go, and the output columns of their join key; null otherwise. */
+    private Rehashing.Sender rehash;
+    private List<Integer> rehashKeys;
     private Set<NodeId> exclude;
     private Set<NodeId> unsettled;
     private String ns;
@@ -318,6 +331,13 @@ final class ScanServer {
           contested = Fragment.of(projection);
           contestedOutputs = Outputs.of(projection);
         }
+        if (scan.join() instanceof Wire.JoinStep.Rehash r) {
+          if (!keyed || top != null || r.keys().stream().anyMatch(k -> k >= spec.columns().size())) {
+            throw new IllegalArgumentException("a rehashing walk sends rows, and its keys name output columns");
+          }
+          rehash = rehashing.sender(scan.query(), r.salt(), deadline);
+          rehashKeys = r.keys();
+        }
         next = Scan.namespace(ns).limit(STORE_PAGE);
       } catch (RuntimeException e) {
         failed(e);
@@ -329,7 +349,7 @@ final class ScanServer {
     /** Evaluates rows until a page of output is full (sent; resumed from once answered) or the part is done. */
     private void resume() {
       try {
-        while (!sender.ready()) {
+        while (!sender.ready() && (rehash == null || !rehash.ready())) {
           if (at < items.size()) {
             row(items.get(at++));
           } else if (reading != null || next != null) {
@@ -357,6 +377,8 @@ final class ScanServer {
               top.rows().forEach(sender::add);
             } else if (reporter != null) {
               fragment.finish(reporter.part::own);
+            } else if (rehash != null) {
+              rehash.close();
             } else {
               fragment.finish(out -> sender.add(outputs.encode(out)));
             }
@@ -367,6 +389,16 @@ final class ScanServer {
         }
       } catch (RuntimeException e) {
         failed(e);
+        return;
+      }
+      if (rehash != null && rehash.ready()) {
+        rehash.flush().thenAcceptAsync(refused -> {
+          if (refused.isEmpty()) {
+            resume();
+          } else {
+            last(refused);
+          }
+        }, workers);
         return;
       }
       sender.flush().thenAcceptAsync(more -> {
@@ -393,6 +425,9 @@ final class ScanServer {
       }
       if (top != null) {
         fragment.add(row, out -> top.offer(o.key(), o.version(), out));
+      } else if (rehash != null) {
+        fragment.add(row, out -> Rehashing.joinKey(out, rehashKeys)
+            .ifPresent(k -> rehash.add(k, keyedRow(o, outputs.encode(out)))));
       } else if (keyed) {
         fragment.add(row, out -> sender.add(keyedRow(o, outputs.encode(out))));
       } else if (h.contested()) {
@@ -449,17 +484,29 @@ final class ScanServer {
         reporter.check();
         return;
       }
-      Handed none = new Handed(List.of(), List.of(), 1, 0);
-      CompletableFuture<Handed> h = new CompletableFuture<>();
-      handed.whenComplete((x, e) -> h.complete(e == null ? x : none));
-      Scheduler.Cancellable timer = scheduler.schedule(() -> h.complete(none),
-          Math.max(1, deadline - scheduler.nanoTime()), TimeUnit.NANOSECONDS);
-      h.thenAcceptAsync(x -> {
-        timer.cancel();
-        Settling.State now = settling.now();
-        sender.last(new Wire.End(x.children(), x.unreachable(), deferred, now.since(), now.settlesInMillis(), error));
-      }, workers);
+      Wire.JoinCounts counts = scan.join() instanceof Wire.JoinStep.Rehash
+          ? new Wire.JoinCounts(rehash == null ? 0 : rehash.handed(), 0, 0) : null;
+      sendLast(sender, handed, deadline, deferred, error, counts);
     }
+  }
+
+  /**
+   * Sends a node's last page to the origin once the scan was handed on (or its time is up: then the subtrees below
+   * count as unreached).
+   */
+  private void sendLast(PageSender sender, CompletableFuture<Handed> handed, long deadline,
+      Map<NodeId, Long> deferred, String error, Wire.JoinCounts counts) {
+    Handed none = new Handed(List.of(), List.of(), 1, 0);
+    CompletableFuture<Handed> h = new CompletableFuture<>();
+    handed.whenComplete((x, e) -> h.complete(e == null ? x : none));
+    Scheduler.Cancellable timer = scheduler.schedule(() -> h.complete(none),
+        Math.max(1, deadline - scheduler.nanoTime()), TimeUnit.NANOSECONDS);
+    h.thenAcceptAsync(x -> {
+      timer.cancel();
+      Settling.State now = settling.now();
+      sender.last(new Wire.End(x.children(), x.unreachable(), deferred, now.since(), now.settlesInMillis(), error,
+          null, counts));
+    }, workers);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.weft.query.internal;
 
 import dev.weft.query.Coverage;
+import dev.weft.query.data.JoinSpec;
 import dev.weft.query.data.ScanSpec;
 import java.time.Duration;
 import java.util.List;
@@ -23,4 +24,10 @@ public interface Scans {
    * thread. Completes with what arrived within {@code timeout} (then incomplete), or fails as the statement would.
    */
   CompletableFuture<Result> scan(ScanSpec spec, Duration timeout);
+
+  /**
+   * Runs a join that rehashes both sides across the nodes (docs/query.md, "Joins that rehash") as a statement's would,
+   * without waiting on any thread; completes with what arrived within {@code timeout}, or fails as the statement would.
+   */
+  CompletableFuture<Result> join(JoinSpec join, Duration timeout);
 }

@@ -53,9 +53,22 @@ final class Wire {
    *     partials and its subtree's, as {@code part} pages, within {@code timeoutMs}); otherwise every node sends its
    *     rows to the origin
    * @param maxGroups with {@code merge}, the most groups a node may hold merged (the origin's row cap)
+   * @param join what this walk does for a join that rehashes ({@link JoinStep}); null for a plain scan
    */
   record Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, List<NodeId> unsettled,
-      JsonNode spec, boolean merge, long maxGroups) {
+      JsonNode spec, boolean merge, long maxGroups, JoinStep join) {
+    Scan {
+      if (join != null && merge) {
+        throw new IllegalArgumentException("scan: a join's walks do not merge");
+      }
+    }
+
+    /** A plain scan. */
+    Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, List<NodeId> unsettled,
+        JsonNode spec, boolean merge, long maxGroups) {
+      this(query, origin, limit, timeoutMs, exclude, unsettled, spec, merge, maxGroups, null);
+    }
+
     ObjectNode toJson() {
       ObjectNode o = F.objectNode().put("t", "scan").put("q", query);
       o.set("origin", contact(origin));
@@ -68,12 +81,15 @@ final class Wire {
         o.set("unsettled", ids(unsettled));
       }
       o.set("spec", spec);
+      if (join != null) {
+        o.set("join", join.toJson());
+      }
       return o;
     }
 
     /** The scan as handed to the subtree of {@code bucket}, whose answer is due within {@code timeout}. */
     Scan below(int bucket, long timeout) {
-      return new Scan(query, origin, bucket, timeout, exclude, unsettled, spec, merge, maxGroups);
+      return new Scan(query, origin, bucket, timeout, exclude, unsettled, spec, merge, maxGroups, join);
     }
 
     static Scan fromJson(JsonNode m) {
@@ -99,8 +115,103 @@ final class Wire {
       if (merging && (!m.path("maxGroups").canConvertToLong() || maxGroups < 1)) {
         throw new IllegalArgumentException("scan: maxGroups must be a positive integer");
       }
+      JoinStep join = m.has("join") ? JoinStep.fromJson(m.get("join")) : null;
+      if (join != null && merging) {
+        throw new IllegalArgumentException("scan: a join's walks do not merge");
+      }
       return new Scan(queryId(m), contactFrom(m.get("origin")), limit, timeout, idList(m, "exclude"), unsettled, spec,
-          merging, maxGroups);
+          merging, maxGroups, join);
+    }
+  }
+
+  /**
+   * What one walk of the tree does for a join that rehashes both sides (docs/query.md, "Joins that rehash"): the first
+   * two walks send each side's rows to the node closest to the hash of their join key, the third joins them there.
+   */
+  sealed interface JoinStep {
+    /** Most key columns a join compares. */
+    int MAX_KEYS = 64;
+
+    ObjectNode toJson();
+
+    /**
+     * Send each output row (with its key and version) to the node closest to the hash of {@code salt} and the row's
+     * values at {@code keys} (output columns), rather than to the origin.
+     */
+    record Rehash(String salt, List<Integer> keys) implements JoinStep {
+      public Rehash {
+        keys = List.copyOf(keys);
+        if (keys.isEmpty() || keys.size() > MAX_KEYS) {
+          throw new IllegalArgumentException("join: a rehash needs 1 to " + MAX_KEYS + " key columns");
+        }
+        for (int k : keys) {
+          if (k < 0 || k > 10_000) {
+            throw new IllegalArgumentException("join: key columns must be output column indexes");
+          }
+        }
+      }
+
+      @Override
+      public ObjectNode toJson() {
+        ObjectNode o = F.objectNode().put("rehash", salt);
+        keys.forEach(o.putArray("keys")::add);
+        return o;
+      }
+    }
+
+    /**
+     * Join the rows the rehashing walks {@code left} and {@code right} (their query ids) left at this node, pairs of
+     * equal keys, and send each pair to the origin as one row: the left row's values, then the right row's.
+     */
+    record Probe(String left, String right) implements JoinStep {
+      @Override
+      public ObjectNode toJson() {
+        ObjectNode o = F.objectNode();
+        o.putArray("probe").add(left).add(right);
+        return o;
+      }
+    }
+
+    static JoinStep fromJson(JsonNode j) {
+      if (j == null || !j.isObject()) {
+        throw new IllegalArgumentException("scan: join must be an object");
+      }
+      if (j.has("rehash")) {
+        String salt = hexId(j, "rehash");
+        JsonNode keys = j.get("keys");
+        if (keys == null || !keys.isArray()) {
+          throw new IllegalArgumentException("join: keys must be an array of column indexes");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode k : keys) {
+          if (!k.isIntegralNumber() || !k.canConvertToInt()) {
+            throw new IllegalArgumentException("join: keys must be an array of column indexes");
+          }
+          out.add(k.intValue());
+        }
+        return new Rehash(salt, out);
+      }
+      JsonNode p = j.get("probe");
+      if (p == null || !p.isArray() || p.size() != 2) {
+        throw new IllegalArgumentException("join: must hold rehash (a salt) or probe ([left, right] query ids)");
+      }
+      ObjectNode ids = F.objectNode().put("l", p.get(0).asText("")).put("r", p.get(1).asText(""));
+      if (!p.get(0).isTextual() || !p.get(1).isTextual()) {
+        throw new IllegalArgumentException("join: probe must name two query ids");
+      }
+      return new Probe(hexId(ids, "l"), hexId(ids, "r"));
+    }
+  }
+
+  /**
+   * What a node's last page adds in a join's walks: the rows it rehashed (a rehashing walk), or the rows of each side
+   * that had reached it (a probe).
+   */
+  record JoinCounts(long rehashed, long left, long right) {
+    JoinCounts {
+      if (rehashed < 0 || left < 0 || right < 0) {
+        throw new IllegalArgumentException("rows: join counts must not be negative");
+      }
     }
   }
 
@@ -143,6 +254,9 @@ final class Wire {
         if (end.subtree() != null) {
           o.set("subtree", end.subtree().toJson());
         }
+        if (end.join() != null) {
+          o.putArray("join").add(end.join().rehashed()).add(end.join().left()).add(end.join().right());
+        }
       }
       return o;
     }
@@ -169,8 +283,16 @@ final class Wire {
       long since = m.has("since") ? millis(m, "since") : 0;
       long settlesIn = m.has("since") ? millis(m, "settlesInMs") : 0;
       Subtree subtree = m.has("subtree") ? Subtree.fromJson(m.get("subtree")) : null;
+      JoinCounts join = null;
+      if (m.has("join")) {
+        JsonNode j = m.get("join");
+        if (!j.isArray() || j.size() != 3) {
+          throw new IllegalArgumentException("rows: join must be [rehashed, left, right]");
+        }
+        join = new JoinCounts(count(j, 0), count(j, 1), count(j, 2));
+      }
       return new Rows(queryId(m), id(m.get("from"), "from"), seq, rows, contested, new End(idList(m, "children"),
-          unreachable, deferrals(m), since, settlesIn, error == null ? "" : error.textValue(), subtree));
+          unreachable, deferrals(m), since, settlesIn, error == null ? "" : error.textValue(), subtree, join));
     }
 
     private static ArrayNode array(JsonNode m, String field) {
@@ -204,6 +326,14 @@ final class Wire {
       return out;
     }
 
+    private static long count(JsonNode counts, int i) {
+      JsonNode n = counts.get(i);
+      if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+        throw new IllegalArgumentException("rows: join counts must be non-negative integers");
+      }
+      return n.longValue();
+    }
+
     private static long millis(JsonNode pair, int i) {
       JsonNode n = pair.get(i);
       if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
@@ -226,12 +356,18 @@ final class Wire {
    * @param subtree in a scan whose answers merge up the tree, what the whole subtree below this node adds up to (then
    *     {@code deferred} holds only the deferrals it could not settle itself: to nodes outside its part of the id
    *     space); null otherwise
+   * @param join in a join's walks, this node's counts; null otherwise
    */
   record End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,
-      String error, Subtree subtree) {
+      String error, Subtree subtree, JoinCounts join) {
     End {
       children = List.copyOf(children);
       deferred = Collections.unmodifiableMap(new LinkedHashMap<>(deferred));
+    }
+
+    End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,
+        String error, Subtree subtree) {
+      this(children, unreachable, deferred, since, settlesInMillis, error, subtree, null);
     }
 
     End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,

@@ -33,6 +33,7 @@ public final class MemoryTables implements Tables {
   private final List<ScanSpec> specs = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile boolean stall;
   private volatile Coverage coverage = new Coverage(1, 1, true);
+  private volatile long rehashJoinRows = Long.MAX_VALUE;
 
   @Override
   public Catalog catalog() {
@@ -62,6 +63,16 @@ public final class MemoryTables implements Tables {
       return cmp < 0 || cmp == 0 && range.upperInclusive();
     }
     return true;
+  }
+
+  @Override
+  public long rehashJoinRows() {
+    return rehashJoinRows;
+  }
+
+  /** Sets what {@link #rehashJoinRows()} answers (the planner's threshold for joins that rehash). */
+  public void rehashJoinRows(long rows) {
+    rehashJoinRows = rows;
   }
 
   /** Makes every scan from now on wait until its statement times out or is cancelled. */

@@ -45,7 +45,7 @@ class ScanWithNewcomersTest {
       repeated += s.scansRepeated();
       contested += s.rowsContested();
     }
-    return new QueryStats(0, 0, 0, repeated, 0, 0, 0, 0, 0, contested, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    return new QueryStats(0, 0, 0, repeated, 0, 0, 0, 0, 0, contested, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /** COUNT, SUM and a GROUP BY (aggregates on the nodes) and the keys (rows with keys) from {@code n}: all exact. */

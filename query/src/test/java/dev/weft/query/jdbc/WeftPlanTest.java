@@ -220,4 +220,22 @@ class WeftPlanTest {
           + " than 2 rows");
     }
   }
+
+  @Test
+  void joinsOfTwoLargeTablesRehashBothSides() throws Exception {
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("CREATE TABLE u(id INTEGER PRIMARY KEY, b INTEGER, e VARCHAR(8))");
+      s.executeUpdate("INSERT INTO u VALUES (1, 10, 'p'), (2, 10, 'q'), (3, 30, 'r'), (4, NULL, 's')");
+    }
+    String sql = "SELECT t.a, u.e FROM t JOIN u ON t.b = u.b";
+    assertThat(explain(sql)).doesNotContain("WeftRehashJoin"); // below the threshold: shipped, or fetched
+    tables.rehashJoinRows(0);
+    String plan = explain(sql);
+    assertThat(plan).contains("WeftRehashJoin").contains("on=[[b = b]]");
+    assertThat(rows(connection, sql)).containsExactlyInAnyOrder("1 p", "1 q", "3 r");
+    // A condition beyond the keys stays above; filters of one side go with its scan.
+    String narrowed = "SELECT t.a, u.id FROM t JOIN u ON t.b = u.b AND t.a <= u.id WHERE u.e <> 'q'";
+    assertThat(explain(narrowed)).contains("WeftRehashJoin").contains("rightFilter=");
+    assertThat(rows(connection, narrowed)).containsExactlyInAnyOrder("1 1", "3 3");
+  }
 }
