@@ -7,27 +7,29 @@ import java.util.function.Consumer;
 
 /**
  * A node's part of a join's probe walk (docs/query.md, "Joins that rehash"): the pairs of rows with equal join keys
- * that the two rehashing walks left here, each sent to the asking node as one row — {@code [pair key, version, left
- * values then right values]}, the pair key made of both rows' keys so that a pair met twice counts once — a page at a
- * time, then the last page with the rows of each side that had reached this node. Runs on the plugin's workers, one
- * task at a time, never waiting on a thread.
+ * that the two rehashing walks left here, each sent straight to the asking node as one row — {@code [pair key,
+ * version, left values then right values]}, the pair key made of both rows' keys so that a pair met twice counts once
+ * — a page at a time, each once the last was taken; then its account, {@code [pairs sent, left rows held, right rows
+ * held]} (BIGINTs), which merges up the tree. The account is given only once every page was answered, so the asking
+ * node holds every pair an account counts. Runs on the plugin's workers, one task at a time, never waiting on a thread.
  */
 final class LocalProbe {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private final JoinBuffers.Probed probed;
-  private final PageSender sender;
+  private final PageSender pairs;
   private final Executor workers;
-  private final Consumer<Wire.JoinCounts> last;
+  private final Consumer<Object[]> account;
+  private long sent;
   private int group;
   private int left;
   private int right;
 
-  LocalProbe(JoinBuffers.Probed probed, PageSender sender, Executor workers, Consumer<Wire.JoinCounts> last) {
+  LocalProbe(JoinBuffers.Probed probed, PageSender pairs, Executor workers, Consumer<Object[]> account) {
     this.probed = probed;
-    this.sender = sender;
+    this.pairs = pairs;
     this.workers = workers;
-    this.last = last;
+    this.account = account;
   }
 
   void start() {
@@ -35,13 +37,10 @@ final class LocalProbe {
   }
 
   private void resume() {
-    while (!sender.ready()) {
-      if (group == probed.groups().size()) {
-        last.accept(new Wire.JoinCounts(0, probed.left(), probed.right()));
-        return;
-      }
+    while (!pairs.ready() && group < probed.groups().size()) {
       JoinBuffers.Group g = probed.groups().get(group);
-      sender.add(pair(g.left().get(left), g.right().get(right)));
+      pairs.add(pair(g.left().get(left), g.right().get(right)));
+      sent++;
       if (++right == g.right().size()) {
         right = 0;
         if (++left == g.left().size()) {
@@ -50,9 +49,13 @@ final class LocalProbe {
         }
       }
     }
-    sender.flush().thenAcceptAsync(more -> {
-      if (more) {
+    boolean last = group == probed.groups().size();
+    (last ? pairs.flushAll() : pairs.flush()).thenAcceptAsync(more -> {
+      if (more && !last) {
         resume();
+      } else {
+        // Told to stop (the answer is too large, or the join ended): the account still goes, so the walk ends now.
+        account.accept(new Object[] {sent, probed.left(), probed.right()});
       }
     }, workers);
   }

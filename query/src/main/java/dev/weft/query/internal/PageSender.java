@@ -82,6 +82,17 @@ final class PageSender {
         .thenComposeAsync(more -> more ? flush() : CompletableFuture.completedFuture(false), box.workers());
   }
 
+  /** Sends every row added, the page not yet full too, in order; completes as {@link #flush}. */
+  CompletableFuture<Boolean> flushAll() {
+    if (!rows.isEmpty() || !contested.isEmpty()) {
+      full.add(new ArrayNode[] {rows, contested});
+      rows = F.arrayNode();
+      contested = F.arrayNode();
+      bytes = 0;
+    }
+    return flush();
+  }
+
   void last(Wire.End end) {
     boolean ok = end.error().isEmpty();
     send(new Wire.Rows(scan.query(), box.self(), seq++, ok ? rows : F.arrayNode(), ok ? contested

@@ -184,6 +184,11 @@ final class Rehashing {
       return full || closed && (!pending.isEmpty() || !local.isEmpty());
     }
 
+    /** Whether {@link #close} was called. */
+    boolean closed() {
+      return closed;
+    }
+
     /** No more rows: {@link #flush} sends every batch. */
     void close() {
       closed = true;

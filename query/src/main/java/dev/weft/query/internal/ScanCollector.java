@@ -55,10 +55,7 @@ final class ScanCollector {
   private Wire.Subtree merged;
   private long rows;
   private long bytes;
-  /** In a join's walks, the finished nodes' counts added up. */
-  private long rehashed;
-  private long joinedLeft;
-  private long joinedRight;
+
   private QueryException failure;
   private boolean closed;
 
@@ -135,11 +132,6 @@ final class ScanCollector {
       return true;
     }
     finished.add(page.from());
-    if (end.join() != null) {
-      rehashed += end.join().rehashed();
-      joinedLeft += end.join().left();
-      joinedRight += end.join().right();
-    }
     if (end.subtree() != null && page.from().equals(self)) {
       merged = end.subtree();
     }
@@ -298,9 +290,9 @@ final class ScanCollector {
     return new Coverage(all.size() + unreachable, finished.size(), complete);
   }
 
-  /** In a join's walks, the counts of the nodes that finished, added up. */
-  synchronized Wire.JoinCounts joinCounts() {
-    return new Wire.JoinCounts(rehashed, joinedLeft, joinedRight);
+  /** Rows taken so far, each copy of a row that two holders sent counted (a page sent again is taken once). */
+  synchronized long rowsReceived() {
+    return rows;
   }
 
   /** The rows: keyed rows with their keys, or partial aggregates. */

@@ -178,8 +178,8 @@ final class ScanOrigin {
    */
   record Walk(ScanSpec spec, JsonNode wire, Wire.JoinStep join, long maxRows, long maxBytes) {}
 
-  /** A finished walk of a join: its query id (the one whose rows count), rows, coverage and counts. */
-  record Walked(String query, List<Object[]> rows, Coverage coverage, String shortfall, Wire.JoinCounts counts) {}
+  /** A finished walk of a join: its query id (the attempt whose rows count), rows (partials), coverage. */
+  record Walked(String query, List<Object[]> rows, Coverage coverage, String shortfall) {}
 
   private ScanCollector begin(Walk walk, long nanosLeft, List<NodeId> exclude, List<NodeId> unsettled,
       boolean merge) {
@@ -226,12 +226,28 @@ final class ScanOrigin {
 
   /**
    * One walk of a join that rehashes (docs/query.md, "Joins that rehash"), with the attempts of any scan, by {@code
-   * deadline} ({@link Scheduler#nanoTime}); completes with the last attempt's answer, or fails as a statement would.
+   * deadline} ({@link Scheduler#nanoTime}), merging up the tree when its spec aggregates; completes with the last
+   * attempt's answer, or fails as a statement would.
    */
   CompletableFuture<Walked> walkAsync(Walk walk, long deadline) {
     counters.scansStarted.incrementAndGet();
-    return attemptAsync(walk, deadline, new ArrayList<>(), stillSettling(), 0, false).thenApply(c -> new Walked(
-        c.query(), c.rows(), c.coverage(), c.coverage().complete() ? "" : c.shortfall(), c.joinCounts()));
+    return attemptAsync(walk, deadline, new ArrayList<>(), stillSettling(), 0, merges(walk.spec())).thenApply(c ->
+        new Walked(c.query(), c.rows(), c.coverage(), c.coverage().complete() ? "" : c.shortfall()));
+  }
+
+  /**
+   * Takes the pages of query {@code id} (a probe's pairs, {@link Wire.JoinStep.Probe#rows}) into a collector of rows
+   * shaped as {@code output}, within the caps, until {@link #release}d. It never completes on its own: the probe's
+   * accounts say when every pair is in. Its {@link ScanCollector#done()} completes when it fails (too many rows).
+   */
+  ScanCollector collect(String id, ScanSpec output, long maxRows, long maxBytes) {
+    ScanCollector c = new ScanCollector(id, output, dht.self().id(), maxRows, maxBytes, counters);
+    running.put(id, c);
+    return c;
+  }
+
+  void release(ScanCollector c) {
+    end(c);
   }
 
   /** Whether a scan's answers merge up the tree: those whose parts shrink when merged (aggregates, a top-k cut). */

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -142,13 +143,30 @@ final class ScanServer {
       }, workers);
     }
     if (scan.join() instanceof Wire.JoinStep.Probe probe) {
-      PageSender sender = new PageSender(outbox, scan, scan.origin(), false, deadline);
-      workers.execute(() -> new LocalProbe(joinRows.probe(probe.left(), probe.right()), sender, workers,
-          counts -> sendLast(sender, handed, deadline, Map.of(), "", counts)).start());
+      PageSender pairs = new PageSender(outbox, scan.renamed(probe.rows()), scan.origin(), false, deadline);
+      workers.execute(() -> new LocalProbe(joinRows.probe(probe.left(), probe.right()), pairs, workers,
+          account -> account(scan, handed, deadline, reporter, account)).start());
     } else {
       workers.execute(() -> new LocalScan(scan, deadline, handed, reporter).start());
     }
     return CompletableFuture.completedFuture(Wire.taken(true));
+  }
+
+  /**
+   * A probe's account of this node ({@code [pairs sent, left rows held, right rows held]}, once its pairs were taken):
+   * into its merged answer, or (a walk that does not merge) to the origin with its last page.
+   */
+  private void account(Wire.Scan scan, CompletableFuture<Handed> handed, long deadline, Reporter reporter,
+      Object[] account) {
+    if (reporter != null) {
+      reporter.part.own(account);
+      reporter.part.local(true, Map.of(), settling.now(), "");
+      reporter.check();
+      return;
+    }
+    PageSender sender = new PageSender(outbox, scan, scan.origin(), false, deadline);
+    sender.add(Outputs.of(ScanSpec.fromJson(scan.spec())).encode(account));
+    sendLast(sender, handed, deadline, Map.of(), "");
   }
 
   /** A page of a merging scan from a node below this one; answers whether it should send more. */
@@ -286,9 +304,14 @@ final class ScanServer {
     /** For aggregating scans while some node settles: contested rows' filter and projection, and their encoding. */
     private Fragment contested;
     private Outputs contestedOutputs;
-    /** In a join's rehashing walk, where the rows go, and the output columns of their join key; null otherwise. */
+    /**
+     * In a join's rehashing walk (which counts the rows it sends as its aggregate): where the rows go, the output
+     * columns of their join key, the rows' filter and projection and their encoding; null otherwise.
+     */
     private Rehashing.Sender rehash;
     private List<Integer> rehashKeys;
+    private Fragment rehashRows;
+    private Outputs rehashOutputs;
     private Set<NodeId> exclude;
     private Set<NodeId> unsettled;
     private String ns;
@@ -332,11 +355,15 @@ final class ScanServer {
           contestedOutputs = Outputs.of(projection);
         }
         if (scan.join() instanceof Wire.JoinStep.Rehash r) {
-          if (!keyed || top != null || r.keys().stream().anyMatch(k -> k >= spec.columns().size())) {
-            throw new IllegalArgumentException("a rehashing walk sends rows, and its keys name output columns");
+          if (keyed || top != null || r.keys().stream().anyMatch(k -> k >= spec.columns().size())) {
+            throw new IllegalArgumentException("a rehashing walk counts the rows it sends, and its keys name output"
+                + " columns");
           }
+          ScanSpec rows = new ScanSpec(spec.table(), spec.access(), spec.filter(), spec.columns(), Optional.empty());
           rehash = rehashing.sender(scan.query(), r.salt(), deadline);
           rehashKeys = r.keys();
+          rehashRows = Fragment.of(rows);
+          rehashOutputs = Outputs.of(rows);
         }
         next = Scan.namespace(ns).limit(STORE_PAGE);
       } catch (RuntimeException e) {
@@ -375,10 +402,12 @@ final class ScanServer {
               reporter.part.ownRows(top.rows());
             } else if (top != null) {
               top.rows().forEach(sender::add);
+            } else if (rehash != null && !rehash.closed()) {
+              // Every row's batch answered before this node counts them: its count then says they arrived.
+              finished = false;
+              rehash.close();
             } else if (reporter != null) {
               fragment.finish(reporter.part::own);
-            } else if (rehash != null) {
-              rehash.close();
             } else {
               fragment.finish(out -> sender.add(outputs.encode(out)));
             }
@@ -426,8 +455,10 @@ final class ScanServer {
       if (top != null) {
         fragment.add(row, out -> top.offer(o.key(), o.version(), out));
       } else if (rehash != null) {
-        fragment.add(row, out -> Rehashing.joinKey(out, rehashKeys)
-            .ifPresent(k -> rehash.add(k, keyedRow(o, outputs.encode(out)))));
+        // Rows near a settling node go like the others: the node that joins them keeps each once by key.
+        rehashRows.add(row, out -> Rehashing.joinKey(out, rehashKeys)
+            .ifPresent(k -> rehash.add(k, keyedRow(o, rehashOutputs.encode(out)))));
+        fragment.add(row, out -> sender.add(outputs.encode(out)));
       } else if (keyed) {
         fragment.add(row, out -> sender.add(keyedRow(o, outputs.encode(out))));
       } else if (h.contested()) {
@@ -484,9 +515,7 @@ final class ScanServer {
         reporter.check();
         return;
       }
-      Wire.JoinCounts counts = scan.join() instanceof Wire.JoinStep.Rehash
-          ? new Wire.JoinCounts(rehash == null ? 0 : rehash.handed(), 0, 0) : null;
-      sendLast(sender, handed, deadline, deferred, error, counts);
+      sendLast(sender, handed, deadline, deferred, error);
     }
   }
 
@@ -495,7 +524,7 @@ final class ScanServer {
    * count as unreached).
    */
   private void sendLast(PageSender sender, CompletableFuture<Handed> handed, long deadline,
-      Map<NodeId, Long> deferred, String error, Wire.JoinCounts counts) {
+      Map<NodeId, Long> deferred, String error) {
     Handed none = new Handed(List.of(), List.of(), 1, 0);
     CompletableFuture<Handed> h = new CompletableFuture<>();
     handed.whenComplete((x, e) -> h.complete(e == null ? x : none));
@@ -504,8 +533,7 @@ final class ScanServer {
     h.thenAcceptAsync(x -> {
       timer.cancel();
       Settling.State now = settling.now();
-      sender.last(new Wire.End(x.children(), x.unreachable(), deferred, now.since(), now.settlesInMillis(), error,
-          null, counts));
+      sender.last(new Wire.End(x.children(), x.unreachable(), deferred, now.since(), now.settlesInMillis(), error));
     }, workers);
   }
 

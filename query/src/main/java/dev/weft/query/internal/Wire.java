@@ -57,12 +57,6 @@ final class Wire {
    */
   record Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, List<NodeId> unsettled,
       JsonNode spec, boolean merge, long maxGroups, JoinStep join) {
-    Scan {
-      if (join != null && merge) {
-        throw new IllegalArgumentException("scan: a join's walks do not merge");
-      }
-    }
-
     /** A plain scan. */
     Scan(String query, Contact origin, int limit, long timeoutMs, List<NodeId> exclude, List<NodeId> unsettled,
         JsonNode spec, boolean merge, long maxGroups) {
@@ -85,6 +79,11 @@ final class Wire {
         o.set("join", join.toJson());
       }
       return o;
+    }
+
+    /** The scan under another query id: where a probe's pairs go ({@link JoinStep.Probe#rows}). */
+    Scan renamed(String id) {
+      return new Scan(id, origin, limit, timeoutMs, exclude, unsettled, spec, merge, maxGroups, join);
     }
 
     /** The scan as handed to the subtree of {@code bucket}, whose answer is due within {@code timeout}. */
@@ -116,9 +115,6 @@ final class Wire {
         throw new IllegalArgumentException("scan: maxGroups must be a positive integer");
       }
       JoinStep join = m.has("join") ? JoinStep.fromJson(m.get("join")) : null;
-      if (join != null && merging) {
-        throw new IllegalArgumentException("scan: a join's walks do not merge");
-      }
       return new Scan(queryId(m), contactFrom(m.get("origin")), limit, timeout, idList(m, "exclude"), unsettled, spec,
           merging, maxGroups, join);
     }
@@ -127,6 +123,8 @@ final class Wire {
   /**
    * What one walk of the tree does for a join that rehashes both sides (docs/query.md, "Joins that rehash"): the first
    * two walks send each side's rows to the node closest to the hash of their join key, the third joins them there.
+   * Their accounts merge up the tree as partial aggregates (the rows each node rehashed; the pairs it sent and the rows
+   * of each side it held), so that the asking node hears from its children only.
    */
   sealed interface JoinStep {
     /** Most key columns a join compares. */
@@ -161,12 +159,13 @@ final class Wire {
 
     /**
      * Join the rows the rehashing walks {@code left} and {@code right} (their query ids) left at this node, pairs of
-     * equal keys, and send each pair to the origin as one row: the left row's values, then the right row's.
+     * equal keys, and send each pair to the origin as one row (the left row's values, then the right row's) in pages
+     * of query {@code rows}; then account for them up the tree.
      */
-    record Probe(String left, String right) implements JoinStep {
+    record Probe(String left, String right, String rows) implements JoinStep {
       @Override
       public ObjectNode toJson() {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = F.objectNode().put("rows", rows);
         o.putArray("probe").add(left).add(right);
         return o;
       }
@@ -199,19 +198,7 @@ final class Wire {
       if (!p.get(0).isTextual() || !p.get(1).isTextual()) {
         throw new IllegalArgumentException("join: probe must name two query ids");
       }
-      return new Probe(hexId(ids, "l"), hexId(ids, "r"));
-    }
-  }
-
-  /**
-   * What a node's last page adds in a join's walks: the rows it rehashed (a rehashing walk), or the rows of each side
-   * that had reached it (a probe).
-   */
-  record JoinCounts(long rehashed, long left, long right) {
-    JoinCounts {
-      if (rehashed < 0 || left < 0 || right < 0) {
-        throw new IllegalArgumentException("rows: join counts must not be negative");
-      }
+      return new Probe(hexId(ids, "l"), hexId(ids, "r"), hexId(j, "rows"));
     }
   }
 
@@ -254,9 +241,6 @@ final class Wire {
         if (end.subtree() != null) {
           o.set("subtree", end.subtree().toJson());
         }
-        if (end.join() != null) {
-          o.putArray("join").add(end.join().rehashed()).add(end.join().left()).add(end.join().right());
-        }
       }
       return o;
     }
@@ -283,16 +267,8 @@ final class Wire {
       long since = m.has("since") ? millis(m, "since") : 0;
       long settlesIn = m.has("since") ? millis(m, "settlesInMs") : 0;
       Subtree subtree = m.has("subtree") ? Subtree.fromJson(m.get("subtree")) : null;
-      JoinCounts join = null;
-      if (m.has("join")) {
-        JsonNode j = m.get("join");
-        if (!j.isArray() || j.size() != 3) {
-          throw new IllegalArgumentException("rows: join must be [rehashed, left, right]");
-        }
-        join = new JoinCounts(count(j, 0), count(j, 1), count(j, 2));
-      }
       return new Rows(queryId(m), id(m.get("from"), "from"), seq, rows, contested, new End(idList(m, "children"),
-          unreachable, deferrals(m), since, settlesIn, error == null ? "" : error.textValue(), subtree, join));
+          unreachable, deferrals(m), since, settlesIn, error == null ? "" : error.textValue(), subtree));
     }
 
     private static ArrayNode array(JsonNode m, String field) {
@@ -326,14 +302,6 @@ final class Wire {
       return out;
     }
 
-    private static long count(JsonNode counts, int i) {
-      JsonNode n = counts.get(i);
-      if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-        throw new IllegalArgumentException("rows: join counts must be non-negative integers");
-      }
-      return n.longValue();
-    }
-
     private static long millis(JsonNode pair, int i) {
       JsonNode n = pair.get(i);
       if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
@@ -356,18 +324,12 @@ final class Wire {
    * @param subtree in a scan whose answers merge up the tree, what the whole subtree below this node adds up to (then
    *     {@code deferred} holds only the deferrals it could not settle itself: to nodes outside its part of the id
    *     space); null otherwise
-   * @param join in a join's walks, this node's counts; null otherwise
    */
   record End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,
-      String error, Subtree subtree, JoinCounts join) {
+      String error, Subtree subtree) {
     End {
       children = List.copyOf(children);
       deferred = Collections.unmodifiableMap(new LinkedHashMap<>(deferred));
-    }
-
-    End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,
-        String error, Subtree subtree) {
-      this(children, unreachable, deferred, since, settlesInMillis, error, subtree, null);
     }
 
     End(List<NodeId> children, int unreachable, Map<NodeId, Long> deferred, long since, long settlesInMillis,

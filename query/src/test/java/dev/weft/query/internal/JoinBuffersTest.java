@@ -88,21 +88,30 @@ class JoinBuffersTest {
   }
 
   @Test
-  void aJoinIsCompleteOnlyWhenTheRowsSentAddUpToTheRowsFound() {
+  void aJoinIsCompleteOnlyWhenTheRowsSentAddUpToTheRowsFoundAndEveryPairArrived() {
     Coverage all = new Coverage(5, 5, true);
-    ScanOrigin.Walked left = new ScanOrigin.Walked(L, List.of(), all, "", new Wire.JoinCounts(300, 0, 0));
-    ScanOrigin.Walked right = new ScanOrigin.Walked(R, List.of(), all, "", new Wire.JoinCounts(400, 0, 0));
-    ScanOrigin.Walked probe = new ScanOrigin.Walked(L, List.of(), all, "", new Wire.JoinCounts(0, 300, 400));
-    assertThat(RehashJoins.result(left, right, probe).coverage().complete()).isTrue();
+    // Partial counts as the walks merge them: two subtrees' rows sent; the probe's pairs sent and rows held.
+    ScanOrigin.Walked left = walked(L, all, new Object[] {100L}, new Object[] {200L});
+    ScanOrigin.Walked right = walked(R, all, new Object[] {400L});
+    ScanOrigin.Walked probe = walked(L, all, new Object[] {7L, 300L, 150L}, new Object[] {3L, 0L, 250L});
+    List<Object[]> rows = List.<Object[]>of(new Object[] {1});
+    assertThat(RehashJoins.result(left, right, probe, 10, rows).coverage().complete()).isTrue();
 
-    ScanOrigin.Walked lost = new ScanOrigin.Walked(L, List.of(), all, "", new Wire.JoinCounts(0, 299, 400));
-    Scans.Result r = RehashJoins.result(left, right, lost);
-    assertThat(r.coverage().complete()).isFalse();
-    assertThat(r.coverage().answered()).isEqualTo(15);
-    assertThat(r.shortfall()).contains("299 of 300 (left)");
+    Scans.Result lostRow = RehashJoins.result(left, right, walked(L, all, new Object[] {10L, 299L, 400L}), 10, rows);
+    assertThat(lostRow.coverage().complete()).isFalse();
+    assertThat(lostRow.coverage().answered()).isEqualTo(15);
+    assertThat(lostRow.shortfall()).contains("299 of 300 (left)");
 
-    ScanOrigin.Walked silent = new ScanOrigin.Walked(R, List.of(), new Coverage(5, 4, false), "1 nodes did not"
-        + " answer", new Wire.JoinCounts(400, 0, 0));
-    assertThat(RehashJoins.result(left, silent, probe).shortfall()).contains("1 nodes did not answer");
+    Scans.Result lostPair = RehashJoins.result(left, right, probe, 9, rows);
+    assertThat(lostPair.coverage().complete()).isFalse();
+    assertThat(lostPair.shortfall()).contains("9 of 10 pairs arrived");
+
+    ScanOrigin.Walked silent = new ScanOrigin.Walked(R, List.<Object[]>of(new Object[] {400L}), new Coverage(5, 4,
+        false), "1 nodes did not answer");
+    assertThat(RehashJoins.result(left, silent, probe, 10, rows).shortfall()).contains("1 nodes did not answer");
+  }
+
+  private static ScanOrigin.Walked walked(String query, Coverage coverage, Object[]... partials) {
+    return new ScanOrigin.Walked(query, List.of(partials), coverage, "");
   }
 }

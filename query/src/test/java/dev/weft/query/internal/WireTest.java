@@ -93,27 +93,18 @@ class WireTest {
     Wire.Scan back = Wire.Scan.fromJson(JSON.readTree(rehash.below(3, 100).toJson().toString()));
     assertThat(back.join()).isEqualTo(rehash.join());
     Wire.Scan probe = new Wire.Scan(Q, origin, 160, 5000, List.of(), List.of(), JsonNodeFactory.instance.objectNode(),
-        false, 1, new Wire.JoinStep.Probe(Q, Q.replace('0', 'f')));
+        false, 1, new Wire.JoinStep.Probe(Q, Q.replace('0', 'f'), Q.replace('1', 'e')));
     assertThat(Wire.Scan.fromJson(JSON.readTree(probe.toJson().toString())).join()).isEqualTo(probe.join());
-
-    Wire.End end = new Wire.End(List.of(), 0, Map.of(), 0, 0, "", null, new Wire.JoinCounts(7, 8, 9));
-    Wire.Rows page = Wire.Rows.fromJson(JSON.readTree(new Wire.Rows(Q, a, 0, JsonNodeFactory.instance.arrayNode(),
-        JsonNodeFactory.instance.arrayNode(), end).toJson().toString()));
-    assertThat(page.end().join()).isEqualTo(new Wire.JoinCounts(7, 8, 9));
 
     String scan = rehash.toJson().toString();
     assertThatThrownBy(() -> Wire.Scan.fromJson(JSON.readTree(scan.replace("\"rehash\":\"" + Q, "\"rehash\":\"x"))))
         .hasMessageContaining("rehash must be 32 lower-case hex digits");
     assertThatThrownBy(() -> Wire.Scan.fromJson(JSON.readTree(scan.replace("[0,2]", "[]"))))
         .hasMessageContaining("1 to 64 key columns");
-    assertThatThrownBy(() -> Wire.Scan.fromJson(JSON.readTree(scan.replace("\"limit\"", "\"merge\":true,"
-        + "\"maxGroups\":5,\"limit\"")))).hasMessageContaining("do not merge");
     assertThatThrownBy(() -> Wire.Scan.fromJson(JSON.readTree(probe.toJson().toString().replace("\"probe\":[",
         "\"probe\":[1,")))).hasMessageContaining("join: must hold");
-    String counts = new Wire.Rows(Q, a, 0, JsonNodeFactory.instance.arrayNode(), JsonNodeFactory.instance.arrayNode(),
-        end).toJson().toString();
-    assertThatThrownBy(() -> Wire.Rows.fromJson(JSON.readTree(counts.replace("[7,8,9]", "[7,-8,9]"))))
-        .hasMessageContaining("join counts must be non-negative");
+    assertThatThrownBy(() -> Wire.Scan.fromJson(JSON.readTree(probe.toJson().toString().replace("\"rows\":",
+        "\"rowz\":")))).hasMessageContaining("rows must be 32 lower-case hex digits");
 
     ArrayNode rows = JsonNodeFactory.instance.arrayNode();
     rows.addArray().add("[1]").add(JsonNodeFactory.instance.arrayNode().add("k").add(new dev.weft.api.Version(5, 1)
