@@ -1,6 +1,7 @@
 package dev.weft.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.weft.testkit.TestCluster;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +50,7 @@ class RehashJoinClusterTest {
   }
 
   private long total(ToLongFunction<QueryStats> counter) {
-    return cluster.nodes().stream().mapToLong(n -> counter.applyAsLong(Sql.of(n).stats())).sum();
+    return total(cluster, counter);
   }
 
   private static Map<List<Object>, Integer> bag(List<List<Object>> rows) {
@@ -135,5 +137,37 @@ class RehashJoinClusterTest {
     perKind.forEach((k, v) -> sums.add(List.of(k, v)));
     assertThat(bag(run(sql(4), "SELECT p.kind, SUM(s.qty) FROM parts p JOIN stock s ON p.kind = s.kind GROUP BY p.kind")
         .rows())).isEqualTo(bag(sums));
+  }
+
+  @Test
+  void aNodeOverItsShareOfJoinRowsFailsTheJoinClearlyAndKeepsServing() throws Exception {
+    try (TestCluster small = TestCluster.builder().nodes(3).seed(78).set("weft.query.ddl-settle", "100ms")
+        .set("weft.query.rehash-join-rows", "0").set("weft.query.join-buffer-bytes", "1KiB").start()) {
+      Sql sql = Sql.of(small.node(0));
+      run(sql, "CREATE TABLE l (id INTEGER PRIMARY KEY, k INTEGER, pad VARCHAR(60))");
+      run(sql, "CREATE TABLE r (id INTEGER PRIMARY KEY, k INTEGER)");
+      await().atMost(Duration.ofSeconds(30)).until(() -> small.nodes().stream()
+          .allMatch(n -> Sql.of(n).tables().containsKey("r")));
+      StringBuilder l = new StringBuilder("INSERT INTO l VALUES ");
+      StringBuilder r = new StringBuilder("INSERT INTO r VALUES ");
+      for (int i = 0; i < 200; i++) {
+        l.append(i == 0 ? "" : ", ").append('(').append(i).append(", ").append(i % 7).append(", '")
+            .append("x".repeat(50)).append("')");
+        r.append(i == 0 ? "" : ", ").append('(').append(i).append(", ").append(i % 7).append(')');
+      }
+      run(sql, l.toString());
+      run(sql, r.toString());
+      Sql asking = Sql.of(small.node(1));
+      assertThatThrownBy(() -> run(asking, "SELECT l.id, r.id FROM l JOIN r ON l.k = r.k"))
+          .isInstanceOf(ExecutionException.class).cause().isInstanceOf(QueryException.class)
+          .hasMessageContaining("weft.query.join-buffer-bytes")
+          .satisfies(e -> assertThat(((QueryException) e).reason()).isEqualTo(QueryException.Reason.TOO_LARGE));
+      assertThat(run(asking, "SELECT COUNT(*) FROM l").rows()).containsExactly(List.of(200L));
+      assertThat(total(small, QueryStats::rowsRehashRefused)).isPositive();
+    }
+  }
+
+  private static long total(TestCluster c, ToLongFunction<QueryStats> counter) {
+    return c.nodes().stream().mapToLong(n -> counter.applyAsLong(Sql.of(n).stats())).sum();
   }
 }

@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -88,7 +90,7 @@ final class Rehashing {
 
   /** A sender for this node's rows of rehashing walk {@code query}, due by {@code deadline} (scheduler nanos). */
   Sender sender(String query, String salt, long deadline) {
-    return new Sender(query, salt, deadline, 0);
+    return new Sender(query, salt, deadline, 0, Set.of());
   }
 
   /** A batch from another node: holds the rows this node is closest to, passes the others on; answers when done. */
@@ -98,7 +100,7 @@ final class Rehashing {
     if (!buffers.first(b.query(), b.from(), b.seq(), ttl)) {
       return CompletableFuture.completedFuture(answer(""));
     }
-    Sender on = new Sender(b.query(), b.salt(), scheduler.nanoTime() + ttl, b.hops() + 1);
+    Sender on = new Sender(b.query(), b.salt(), scheduler.nanoTime() + ttl, b.hops() + 1, Set.of());
     for (JsonNode r : b.rows()) {
       on.route(r.get(0).textValue(), (ArrayNode) r.get(1));
     }
@@ -124,6 +126,8 @@ final class Rehashing {
     private final String salt;
     private final long deadline;
     private final int hops;
+    /** Nodes that did not answer a batch of this sender's: rows go to the next closest instead. */
+    private final Set<NodeId> avoid;
     private final Map<NodeId, Pending> pending = new LinkedHashMap<>();
     private List<JoinBuffers.Held> local = new ArrayList<>();
     private long handed;
@@ -141,7 +145,8 @@ final class Rehashing {
       }
     }
 
-    private Sender(String query, String salt, long deadline, int hops) {
+    private Sender(String query, String salt, long deadline, int hops, Set<NodeId> avoid) {
+      this.avoid = avoid;
       this.query = query;
       this.salt = salt;
       this.deadline = deadline;
@@ -158,9 +163,10 @@ final class Rehashing {
     private void route(String joinKey, ArrayNode row) {
       NodeId hash = dht.keyId("join/" + salt, joinKey);
       Contact to = null;
-      for (Contact c : dht.closestKnown(hash, 1)) {
-        if (hash.compareDistance(c.id(), dht.self().id()) < 0) {
-          to = c;
+      for (Contact c : dht.closestKnown(hash, 1 + avoid.size())) {
+        if (!avoid.contains(c.id())) {
+          to = hash.compareDistance(c.id(), dht.self().id()) < 0 ? c : null;
+          break;
         }
       }
       if (to == null) {
@@ -212,7 +218,7 @@ final class Rehashing {
         Pending p = it.next();
         if (closed || p.bytes >= pageBytes) {
           it.remove();
-          sent.add(deliver(p.to, batch(p.rows)));
+          sent.add(deliver(p, batch(p.rows)));
         }
       }
       full = false;
@@ -226,8 +232,14 @@ final class Rehashing {
           .toJson();
     }
 
-    /** Sends a batch until it is answered or the walk's time is up; completes with the refusal, or empty. */
-    private CompletableFuture<String> deliver(Contact to, ObjectNode batch) {
+    /**
+     * Sends a batch until it is answered or the walk's time is up; completes with the refusal, or empty. A node that
+     * did not answer (after the channel's own retransmissions) is sent it again while the routing table still holds
+     * it; once dropped from it (it left), its rows go to the next closest node, where the other senders' rows for
+     * those keys go too once they find it gone.
+     */
+    private CompletableFuture<String> deliver(Pending p, ObjectNode batch) {
+      Contact to = p.to;
       CompletableFuture<JsonNode> answer;
       try {
         answer = link.send(to, batch);
@@ -240,7 +252,17 @@ final class Rehashing {
               : a.path("error").asText("UNAVAILABLE: node " + to.id().toHex() + " did not take a join's rows"));
         }
         if (Blocking.unwrap(e) instanceof TimeoutException && scheduler.nanoTime() - deadline < 0) {
-          return deliver(to, batch);
+          if (dht.contact(to.id()).isPresent()) {
+            return deliver(p, batch);  // still in the routing table: a lossy link, most likely; sent again, taken once
+          }
+          Set<NodeId> without = new HashSet<>(avoid);
+          without.add(to.id());
+          Sender around = new Sender(query, salt, deadline, hops, without);
+          for (JsonNode r : p.rows) {
+            around.route(r.get(0).textValue(), (ArrayNode) r.get(1));
+          }
+          around.close();
+          return around.flush();
         }
         LOG.debug("join rows for {} lost on their way to {}", query, to.id().toHex(), e);
         return CompletableFuture.completedFuture("");

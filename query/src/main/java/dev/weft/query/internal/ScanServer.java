@@ -11,7 +11,6 @@ import dev.weft.api.Storage;
 import dev.weft.api.StoredObject;
 import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.plugin.Dht;
-import dev.weft.api.util.TokenBucket;
 import dev.weft.api.WeftException;
 import dev.weft.query.QueryException;
 import dev.weft.query.data.ScanSpec;
@@ -66,21 +65,13 @@ final class ScanServer {
   private final Counters counters;
   private final Settling settling;
   private final int pageBytes;
-  private final int perOriginRate;
   private final PageSender.Outbox outbox;
   private final JoinBuffers joinRows;
   private final Rehashing rehashing;
   private final RecentIds seen = new RecentIds(4096);
   /** This node's parts of running merging scans, by query id. */
   private final Map<String, Reporter> merging = new ConcurrentHashMap<>();
-  private final Map<NodeId, TokenBucket> perOrigin = new LinkedHashMap<>(64, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, TokenBucket> eldest) {
-      return size() > 1024;
-    }
-  };
+  private final OriginLimits perOrigin;
 
   ScanServer(Dht dht, Storage storage, Scheduler scheduler, Executor workers, Pages pages, Counters counters,
       Settling settling, int pageBytes, int perOriginRate, JoinBuffers joinRows, Rehashing rehashing) {
@@ -92,7 +83,7 @@ final class ScanServer {
     this.counters = counters;
     this.settling = settling;
     this.pageBytes = pageBytes;
-    this.perOriginRate = perOriginRate;
+    this.perOrigin = new OriginLimits(scheduler, perOriginRate);
     this.outbox = new PageSender.Outbox(dht.self().id(), pages, scheduler, workers, counters, pageBytes);
     this.joinRows = joinRows;
     this.rehashing = rehashing;
@@ -109,7 +100,7 @@ final class ScanServer {
       return CompletableFuture.completedFuture(first.equals(parent.id().toHex()) ? Wire.taken(true)
           : Wire.taken(true).put("again", true));
     }
-    if (!allowed(scan.origin().id())) {
+    if (!perOrigin.allowed(scan.origin().id())) {
       counters.scansRefused.incrementAndGet();
       seen.forget(scan.query());
       return CompletableFuture.completedFuture(Wire.taken(false));
@@ -232,14 +223,6 @@ final class ScanServer {
           out.last(r.end());
         }
       }, workers);
-    }
-  }
-
-  private boolean allowed(NodeId origin) {
-    long now = scheduler.nanoTime();
-    synchronized (perOrigin) {
-      return perOrigin.computeIfAbsent(origin, o -> new TokenBucket(perOriginRate, 2.0 * perOriginRate, now))
-          .tryTake(now);
     }
   }
 
@@ -446,7 +429,7 @@ final class ScanServer {
         return;
       }
       counters.rowsScanned.incrementAndGet();
-      Holder h = holder(ns, o.key(), dht.self().id(), exclude, unsettled);
+      Holders.Holder h = Holders.of(dht, ns, o.key(), exclude, unsettled);
       if (h.closer() != null) {
         deferred.merge(h.closer(), o.version().millis(), Math::min);
         counters.rowsDeferred.incrementAndGet();
@@ -535,34 +518,5 @@ final class ScanServer {
       Settling.State now = settling.now();
       sender.last(new Wire.End(x.children(), x.unreachable(), deferred, now.since(), now.settlesInMillis(), error));
     }, workers);
-  }
-
-  /**
-   * Who reports a row: the closer holder it is left to, or null when this node reports it; contested when a settling
-   * node is closer than the one that reports it.
-   */
-  private record Holder(NodeId closer, boolean contested) {}
-
-  /**
-   * The responsible-holder rule: the closest node this node knows to the row's id, neither excluded nor settling, if it
-   * is closer than this node (then this node defers the row to it); otherwise this node reports it. Settling nodes
-   * passed on the way, or this node settling itself, make the row contested: the settling node may report it too.
-   */
-  private Holder holder(String ns, String key, NodeId self, Set<NodeId> exclude, Set<NodeId> unsettled) {
-    NodeId id = dht.keyId(ns, key);
-    boolean contested = unsettled.contains(self);
-    for (Contact c : dht.closestKnown(id, exclude.size() + unsettled.size() + 1)) {
-      if (exclude.contains(c.id())) {
-        continue;
-      }
-      if (id.compareDistance(c.id(), self) >= 0) {
-        break;
-      }
-      if (!unsettled.contains(c.id())) {
-        return new Holder(c.id(), false);
-      }
-      contested = true;
-    }
-    return new Holder(null, contested);
   }
 }
