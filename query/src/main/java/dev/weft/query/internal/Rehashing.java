@@ -130,7 +130,6 @@ final class Rehashing {
     private final Set<NodeId> avoid;
     private final Map<NodeId, Pending> pending = new LinkedHashMap<>();
     private List<JoinBuffers.Held> local = new ArrayList<>();
-    private long handed;
     private boolean full;
     private boolean closed;
 
@@ -155,7 +154,6 @@ final class Rehashing {
 
     /** Sends {@code row} ({@code [key, version, values]}) toward the node closest to the hash of its join key. */
     void add(String joinKey, ArrayNode row) {
-      handed++;
       counters.rowsRehashed.incrementAndGet();
       route(joinKey, row);
     }
@@ -178,11 +176,6 @@ final class Rehashing {
       ArrayNode entry = p.rows.addArray().add(joinKey).add(row);
       p.bytes += entry.toString().length() + 1;
       full |= p.bytes >= pageBytes;
-    }
-
-    /** Rows this sender was given (not those it passes on). */
-    long handed() {
-      return handed;
     }
 
     /** Whether a batch is full (or, once closed, whether any rows wait). */
