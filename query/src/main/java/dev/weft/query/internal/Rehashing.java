@@ -93,9 +93,15 @@ final class Rehashing {
     return new Sender(query, salt, deadline, 0, Set.of());
   }
 
-  /** A batch from another node: holds the rows this node is closest to, passes the others on; answers when done. */
+  /**
+   * A batch from another node: holds the rows this node is closest to, passes the others on; answers when done. Called
+   * on the node's event thread; the work runs on the plugin's workers.
+   */
   CompletableFuture<JsonNode> onBatch(JsonNode body) {
-    Batch b = Batch.fromJson(body);
+    return CompletableFuture.supplyAsync(() -> take(Batch.fromJson(body)), workers).thenCompose(f -> f);
+  }
+
+  private CompletableFuture<JsonNode> take(Batch b) {
     long ttl = TimeUnit.MILLISECONDS.toNanos(b.ttlMs());
     if (!buffers.first(b.query(), b.from(), b.seq(), ttl)) {
       return CompletableFuture.completedFuture(answer(""));
