@@ -34,8 +34,7 @@ import org.slf4j.LoggerFactory;
  * step strictly closer, as a Kademlia lookup's), and the node closest holds it in its {@link JoinBuffers}. A batch is
  * answered once its rows are held or passed on and answered, so that a sender that heard every answer knows its rows
  * arrived; a batch that got no answer is sent again while the walk has time, and taken once ({@link
- * JoinBuffers#first}), or, once its node left the routing table, its rows go to the next closest. Answers name the
- * nodes that held the rows ({@link LearnedHolders}): later rows near them go straight there.
+ * JoinBuffers#first}).
  *
  * <p>Thread-safe; senders are used by one task at a time.
  */
@@ -47,8 +46,6 @@ final class Rehashing {
   static final int MAX_HOPS = 32;
   /** Most rows in one batch as it arrives. */
   static final int MAX_ROWS = 100_000;
-  /** Most holders an answer names. */
-  private static final int MAX_HELD = 16;
 
   /** Sends a batch on the query channel and completes with the receiver's answer. */
   @FunctionalInterface
@@ -64,6 +61,8 @@ final class Rehashing {
   private final Counters counters;
   private final int pageBytes;
   private final LearnedHolders learned;
+  /** Most holders an answer names. */
+  private static final int MAX_HELD = 16;
 
   Rehashing(Dht dht, JoinBuffers buffers, Link link, Scheduler scheduler, Executor workers, Counters counters,
       int pageBytes) {
