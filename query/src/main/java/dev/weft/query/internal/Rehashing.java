@@ -60,9 +60,6 @@ final class Rehashing {
   private final Executor workers;
   private final Counters counters;
   private final int pageBytes;
-  private final LearnedHolders learned;
-  /** Most holders an answer names. */
-  private static final int MAX_HELD = 16;
 
   Rehashing(Dht dht, JoinBuffers buffers, Link link, Scheduler scheduler, Executor workers, Counters counters,
       int pageBytes) {
@@ -73,7 +70,6 @@ final class Rehashing {
     this.workers = workers;
     this.counters = counters;
     this.pageBytes = pageBytes;
-    this.learned = new LearnedHolders(dht.self().id());
   }
 
   /**
@@ -108,19 +104,22 @@ final class Rehashing {
   private CompletableFuture<JsonNode> take(Batch b) {
     long ttl = TimeUnit.MILLISECONDS.toNanos(b.ttlMs());
     if (!buffers.first(b.query(), b.from(), b.seq(), ttl)) {
-      return CompletableFuture.completedFuture(F.objectNode().put("ok", true));  // a copy: taken already
+      return CompletableFuture.completedFuture(answer(""));
     }
     Sender on = new Sender(b.query(), b.salt(), scheduler.nanoTime() + ttl, b.hops() + 1, Set.of());
     for (JsonNode r : b.rows()) {
       on.route(r.get(0).textValue(), (ArrayNode) r.get(1));
     }
     on.close();
-    return on.flush().thenApply(on::answer);
+    return on.flush().thenApply(Rehashing::answer);
   }
 
-  /** The holders this node learned from its batches' answers (for tests). */
-  List<Contact> learned() {
-    return learned.all();
+  private static ObjectNode answer(String error) {
+    ObjectNode o = F.objectNode().put("ok", error.isEmpty());
+    if (!error.isEmpty()) {
+      o.put("error", error);
+    }
+    return o;
   }
 
   /**
@@ -137,8 +136,6 @@ final class Rehashing {
     private final Set<NodeId> avoid;
     private final Map<NodeId, Pending> pending = new LinkedHashMap<>();
     private List<JoinBuffers.Held> local = new ArrayList<>();
-    /** The nodes that held rows of this sender's batches (itself, if it kept any), for its own answer. */
-    private final Map<NodeId, Contact> held = new LinkedHashMap<>();
     private boolean full;
     private boolean closed;
 
@@ -175,10 +172,6 @@ final class Rehashing {
           to = hash.compareDistance(c.id(), dht.self().id()) < 0 ? c : null;
           break;
         }
-      }
-      Contact known = learned.closest(hash, avoid);
-      if (known != null && (to == null || hash.compareDistance(known.id(), to.id()) < 0)) {
-        to = known;
       }
       if (to == null) {
         local.add(new JoinBuffers.Held(joinKey, row));
@@ -219,9 +212,6 @@ final class Rehashing {
         if (!refused.isEmpty()) {
           return CompletableFuture.completedFuture(refused);
         }
-        synchronized (held) {
-          held.put(dht.self().id(), dht.self());
-        }
       }
       for (var it = pending.values().iterator(); it.hasNext(); ) {
         Pending p = it.next();
@@ -241,42 +231,6 @@ final class Rehashing {
           .toJson();
     }
 
-    /** Learns the holders an answer names (network input: a malformed entry is skipped). */
-    private void heldBy(JsonNode names) {
-      if (!names.isArray()) {
-        return;
-      }
-      int n = 0;
-      for (JsonNode c : names) {
-        if (++n > MAX_HELD) {
-          break;
-        }
-        try {
-          Contact holder = Wire.contactFrom(c);
-          learned.add(holder);
-          synchronized (held) {
-            held.put(holder.id(), holder);
-          }
-        } catch (IllegalArgumentException ignored) {
-          // not a contact: nothing learned from it
-        }
-      }
-    }
-
-    /** The answer to the batch this sender passed on: taken or refused, and who held its rows. */
-    ObjectNode answer(String error) {
-      ObjectNode o = F.objectNode().put("ok", error.isEmpty());
-      if (!error.isEmpty()) {
-        o.put("error", error);
-        return o;
-      }
-      ArrayNode a = o.putArray("held");
-      synchronized (held) {
-        held.values().stream().limit(MAX_HELD).forEach(c -> a.add(Wire.contact(c)));
-      }
-      return o;
-    }
-
     /**
      * Sends a batch until it is answered or the walk's time is up; completes with the refusal, or empty. A node that
      * did not answer (after the channel's own retransmissions) is sent it again while the routing table still holds
@@ -293,18 +247,13 @@ final class Rehashing {
       }
       return answer.handle((a, e) -> {
         if (e == null) {
-          boolean ok = a.path("ok").asBoolean(false);
-          if (ok) {
-            heldBy(a.path("held"));
-          }
-          return CompletableFuture.completedFuture(ok ? ""
+          return CompletableFuture.completedFuture(a.path("ok").asBoolean(false) ? ""
               : a.path("error").asText("UNAVAILABLE: node " + to.id().toHex() + " did not take a join's rows"));
         }
         if (Blocking.unwrap(e) instanceof TimeoutException && scheduler.nanoTime() - deadline < 0) {
           if (dht.contact(to.id()).isPresent()) {
             return deliver(p, batch);  // still in the routing table: a lossy link, most likely; sent again, taken once
           }
-          learned.forget(to.id());
           Set<NodeId> without = new HashSet<>(avoid);
           without.add(to.id());
           Sender around = new Sender(query, salt, deadline, hops, without);
