@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * step strictly closer, as a Kademlia lookup's), and the node closest holds it in its {@link JoinBuffers}. A batch is
  * answered once its rows are held or passed on and answered, so that a sender that heard every answer knows its rows
  * arrived; a batch that got no answer is sent again while the walk has time, and taken once ({@link
- * JoinBuffers#first}).
+ * JoinBuffers#first}), or, once its node left the routing table, its rows go to the next closest.
  *
  * <p>Thread-safe; senders are used by one task at a time.
  */
