@@ -159,7 +159,7 @@ final class SqlApiTest {
         + "\"scansRepeated\":4,\"scansServed\":5,\"scansRefused\":6,\"rowsScanned\":7,\"rowsSent\":8,"
         + "\"rowsDeferred\":9,\"rowsContested\":10,\"malformedRows\":11,\"duplicatesDropped\":12,"
         + "\"pagesRepeated\":13,\"rowWrites\":14,\"rowWritesFailed\":15,\"objectsReclaimed\":16,"
-        + "\"watchNotices\":17,\"watchesRefused\":18,\"watchRuns\":19}"));
+        + "\"watchNotices\":17,\"watchesRefused\":18,\"watchRuns\":19,\"rowsRehashed\":20,\"rowsRehashRefused\":21}"));
     assertThat(api.get("/v1/sql/stats?x=1").status()).isEqualTo(400);
     assertThat(bare.get("/v1/sql/stats").status()).isEqualTo(501);
   }
