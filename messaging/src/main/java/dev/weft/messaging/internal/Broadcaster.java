@@ -6,15 +6,14 @@ import dev.weft.api.NodeId;
 import dev.weft.api.RateLimitedException;
 import dev.weft.api.spi.plugin.Dht;
 import dev.weft.api.spi.plugin.PluginContext;
+import dev.weft.api.util.KeyedRateLimits;
 import dev.weft.api.util.TokenBucket;
 import dev.weft.messaging.Messaging;
 import dev.weft.messaging.MessagingSettings;
 import dev.weft.messaging.ReceivedMessage;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,14 +46,7 @@ final class Broadcaster {
   private final int perOriginRate;
   private final TokenBucket allBroadcasts;
   /** Broadcast allowance per origin, for recent origins only (an evicted one starts again with a full burst). */
-  private final Map<NodeId, TokenBucket> perOrigin = new LinkedHashMap<>(64, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, TokenBucket> eldest) {
-      return size() > 1024;
-    }
-  };
+  private final KeyedRateLimits<NodeId> perOrigin;
 
   Broadcaster(PluginContext ctx, SeenCache seen, LocalDelivery local) {
     this.ctx = ctx;
@@ -63,6 +55,7 @@ final class Broadcaster {
     this.local = local;
     this.attempts = ctx.config().get(MessagingSettings.BROADCAST_ATTEMPTS);
     this.perOriginRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_ORIGIN);
+    this.perOrigin = new KeyedRateLimits<>(perOriginRate, 2.0 * perOriginRate, 1024);
     int totalRate = ctx.config().get(MessagingSettings.BROADCASTS_PER_SECOND);
     this.allBroadcasts = new TokenBucket(totalRate, 2.0 * totalRate, ctx.scheduler().nanoTime());
   }
@@ -70,12 +63,7 @@ final class Broadcaster {
   /** Takes one broadcast from {@code origin}'s allowance and the node's; counts a refusal. */
   private boolean allowed(NodeId origin) {
     long now = ctx.scheduler().nanoTime();
-    boolean ok;
-    synchronized (perOrigin) {
-      ok = perOrigin.computeIfAbsent(origin, o -> new TokenBucket(perOriginRate, 2.0 * perOriginRate, now))
-          .tryTake(now);
-    }
-    if (!ok) {
+    if (!perOrigin.tryTake(origin, now)) {
       ctx.refused("broadcast-origin-rate");
       return false;
     }

@@ -11,6 +11,7 @@ import dev.weft.api.Storage;
 import dev.weft.api.StoredObject;
 import dev.weft.api.spi.Scheduler;
 import dev.weft.api.spi.plugin.Dht;
+import dev.weft.api.util.KeyedRateLimits;
 import dev.weft.api.WeftException;
 import dev.weft.query.QueryException;
 import dev.weft.query.data.ScanSpec;
@@ -71,7 +72,8 @@ final class ScanServer {
   private final RecentIds seen = new RecentIds(4096);
   /** This node's parts of running merging scans, by query id. */
   private final Map<String, Reporter> merging = new ConcurrentHashMap<>();
-  private final OriginLimits perOrigin;
+  /** Scans served per second per asking node (weft.query.scans-per-origin), a burst of twice that. */
+  private final KeyedRateLimits<NodeId> perOrigin;
 
   ScanServer(Dht dht, Storage storage, Scheduler scheduler, Executor workers, Pages pages, Counters counters,
       Settling settling, int pageBytes, int perOriginRate, JoinBuffers joinRows, Rehashing rehashing) {
@@ -83,7 +85,7 @@ final class ScanServer {
     this.counters = counters;
     this.settling = settling;
     this.pageBytes = pageBytes;
-    this.perOrigin = new OriginLimits(scheduler, perOriginRate);
+    this.perOrigin = new KeyedRateLimits<>(perOriginRate, 2.0 * perOriginRate, 1024);
     this.outbox = new PageSender.Outbox(dht.self().id(), pages, scheduler, workers, counters, pageBytes);
     this.joinRows = joinRows;
     this.rehashing = rehashing;
@@ -100,7 +102,7 @@ final class ScanServer {
       return CompletableFuture.completedFuture(first.equals(parent.id().toHex()) ? Wire.taken(true)
           : Wire.taken(true).put("again", true));
     }
-    if (!perOrigin.allowed(scan.origin().id())) {
+    if (!perOrigin.tryTake(scan.origin().id(), scheduler.nanoTime())) {
       counters.scansRefused.incrementAndGet();
       seen.forget(scan.query());
       return CompletableFuture.completedFuture(Wire.taken(false));
