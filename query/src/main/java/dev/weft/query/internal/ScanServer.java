@@ -71,7 +71,7 @@ final class ScanServer {
   private final Rehashing rehashing;
   private final RecentIds seen = new RecentIds(4096);
   /** This node's parts of running merging scans, by query id. */
-  private final Map<String, Reporter> merging = new ConcurrentHashMap<>();
+  private final Map<String, MergeReporter> merging = new ConcurrentHashMap<>();
   /** Scans served per second per asking node (weft.query.scans-per-origin), a burst of twice that. */
   private final KeyedRateLimits<NodeId> perOrigin;
 
@@ -117,7 +117,7 @@ final class ScanServer {
         part = null;  // a bad spec: the local scan reports it, as an error of the merged answer below
       }
     }
-    Reporter reporter = part == null ? null : new Reporter(scan, parent, deadline, part);
+    MergeReporter reporter = part == null ? null : new MergeReporter(scan, parent, deadline, part, outbox, merging);
     if (reporter != null) {
       merging.put(scan.query(), reporter);
       reporter.armTimer();
@@ -149,7 +149,7 @@ final class ScanServer {
    * A probe's account of this node ({@code [pairs sent, left rows held, right rows held]}, once its pairs were taken):
    * into its merged answer, or (a walk that does not merge) to the origin with its last page.
    */
-  private void account(Wire.Scan scan, CompletableFuture<Handed> handed, long deadline, Reporter reporter,
+  private void account(Wire.Scan scan, CompletableFuture<Handed> handed, long deadline, MergeReporter reporter,
       Object[] account) {
     if (reporter != null) {
       reporter.part.own(account);
@@ -165,7 +165,7 @@ final class ScanServer {
   /** A page of a merging scan from a node below this one; answers whether it should send more. */
   CompletableFuture<JsonNode> onPart(JsonNode body) {
     Wire.Rows page = Wire.Rows.fromJson(body);
-    Reporter r = merging.get(page.query());
+    MergeReporter r = merging.get(page.query());
     if (r == null) {
       return CompletableFuture.completedFuture(Wire.more(false));
     }
@@ -174,58 +174,6 @@ final class ScanServer {
       r.check();
       return Wire.more(more);
     }, workers);
-  }
-
-  /**
-   * Sends this node's merged answer to its parent once its own part and every child's are in, or when its time is up
-   * (then the children that did not answer count as silent).
-   */
-  private final class Reporter {
-    private final Wire.Scan scan;
-    private final Contact parent;
-    private final long deadline;
-    final MergedPart part;
-    private Scheduler.Cancellable timer;
-
-    Reporter(Wire.Scan scan, Contact parent, long deadline, MergedPart part) {
-      this.scan = scan;
-      this.parent = parent;
-      this.deadline = deadline;
-      this.part = part;
-    }
-
-    void armTimer() {
-      timer = scheduler.schedule(() -> workers.execute(this::finish), Math.max(1, deadline - scheduler.nanoTime()),
-          TimeUnit.NANOSECONDS);
-    }
-
-    void check() {
-      if (part.complete()) {
-        finish();
-      }
-    }
-
-    private void finish() {
-      MergedPart.Report r = part.report();
-      if (r == null) {
-        return;
-      }
-      merging.remove(scan.query(), this);
-      if (timer != null) {
-        timer.cancel();
-      }
-      boolean root = parent.id().equals(dht.self().id());
-      // The parent waits about an eighth of its time longer than this node (forward): the report may take that long.
-      PageSender out = new PageSender(outbox, scan, parent, !root,
-          deadline + TimeUnit.MILLISECONDS.toNanos(Math.max(1, scan.timeoutMs() / 7)));
-      r.rows().forEach(out::add);
-      r.contested().forEach(out::addContested);
-      out.flush().thenAcceptAsync(more -> {
-        if (more) {
-          out.last(r.end());
-        }
-      }, workers);
-    }
   }
 
   /**
@@ -276,7 +224,7 @@ final class ScanServer {
     private final long deadline;
     private final CompletableFuture<Handed> handed;
     /** In a merging scan, where this node's part goes; null otherwise (pages to the origin). */
-    private final Reporter reporter;
+    private final MergeReporter reporter;
     /** The nodes rows were left to, each with the oldest version (milliseconds) of the rows left to it. */
     private final Map<NodeId, Long> deferred = new LinkedHashMap<>();
     private final PageSender sender;
@@ -308,7 +256,7 @@ final class ScanServer {
     private int at;
     private boolean finished;
 
-    LocalScan(Wire.Scan scan, long deadline, CompletableFuture<Handed> handed, Reporter reporter) {
+    LocalScan(Wire.Scan scan, long deadline, CompletableFuture<Handed> handed, MergeReporter reporter) {
       this.scan = scan;
       this.deadline = deadline;
       this.handed = handed;
